@@ -1,0 +1,161 @@
+/**
+ * The coordinator's persisted job state and the pure functions that read it.
+ * The Durable Object mutates this state; everything here only derives views from it.
+ */
+import type { SourceRequest } from "../src/evidence/ingest";
+import { percentile } from "../src/lib/stats";
+import {
+	type EffectiveConfig,
+	type JobMetrics,
+	type JobStatus,
+	type JobView,
+	type Metadata,
+	jobLinks,
+	type PlannedTask,
+	type SourceRecord,
+	type TaskView,
+	type Usage,
+	ZERO_USAGE,
+} from "../src/protocol";
+
+export type TaskRuntime = TaskView & {
+	/** When the current attempt is presumed lost unless a heartbeat or result arrives first. */
+	leaseExpiresAt: number | null;
+};
+
+export type JobState = {
+	jobId: string;
+	tenantId: string;
+	task: string;
+	config: EffectiveConfig;
+	metadata: Metadata | null;
+	status: JobStatus;
+	createdAt: number;
+	updatedAt: number;
+	deadline: number;
+	phaseStartedAt: {
+		planning: number | null;
+		running: number | null;
+		synthesizing: number | null;
+		finished: number | null;
+	};
+	partial: boolean;
+	error: { code: string; message: string } | null;
+	pendingSources: SourceRequest[];
+	sources: SourceRecord[];
+	tasks: TaskRuntime[];
+	counters: { retries: number; redispatches: number; errors: number };
+	/** Latency of every provider call, in ms, for the p50/p95/p99 in the metrics. */
+	providerLatencies: number[];
+	finalizeFailures: number;
+};
+
+/** Fresh run state for each planned task. */
+export function initialTasks(plan: PlannedTask[]): TaskRuntime[] {
+	return plan.map((task) => ({
+		...task,
+		status: "pending",
+		attempts: 0,
+		progress: 0,
+		dispatchedAt: null,
+		startedAt: null,
+		finishedAt: null,
+		usage: { ...ZERO_USAGE },
+		provider: null,
+		model: null,
+		error: null,
+		leaseExpiresAt: null,
+	}));
+}
+
+/** Ids of every task `taskId` depends on, directly or through other tasks. */
+export function ancestorIds(tasks: readonly PlannedTask[], taskId: string): Set<string> {
+	const byId = new Map(tasks.map((task) => [task.id, task]));
+	const found = new Set<string>();
+	const stack = [...(byId.get(taskId)?.dependsOn ?? [])];
+	while (stack.length > 0) {
+		const id = stack.pop();
+		if (id === undefined || found.has(id)) continue;
+		found.add(id);
+		stack.push(...(byId.get(id)?.dependsOn ?? []));
+	}
+	return found;
+}
+
+/** Sum of several usages. */
+export function addUsage(...usages: Usage[]): Usage {
+	return usages.reduce(
+		(total, usage) => ({
+			inputTokens: total.inputTokens + usage.inputTokens,
+			outputTokens: total.outputTokens + usage.outputTokens,
+			cacheReadTokens: total.cacheReadTokens + usage.cacheReadTokens,
+			cacheWriteTokens: total.cacheWriteTokens + usage.cacheWriteTokens,
+			searchCalls: total.searchCalls + usage.searchCalls,
+			costUsd: total.costUsd + usage.costUsd,
+		}),
+		{ ...ZERO_USAGE },
+	);
+}
+
+function span(from: number | null, to: number | null): number | null {
+	return from !== null && to !== null ? Math.max(0, to - from) : null;
+}
+
+/** Durations, usage, latency percentiles and counts of a job, as of `now`. */
+export function computeMetrics(state: JobState, now: number): JobMetrics {
+	const { phaseStartedAt: at } = state;
+	const end = at.finished ?? now;
+	const usageByProvider: Record<string, Usage> = {};
+	for (const task of state.tasks) {
+		if (!task.provider) continue;
+		usageByProvider[task.provider] = addUsage(usageByProvider[task.provider] ?? ZERO_USAGE, task.usage);
+	}
+	const count = (status: TaskView["status"]) => state.tasks.filter((task) => task.status === status).length;
+	return {
+		durationMs: at.finished !== null ? at.finished - state.createdAt : null,
+		phases: {
+			queuedMs: span(state.createdAt, at.planning ?? (at.finished !== null ? end : null)),
+			planningMs: span(at.planning, at.running ?? (at.planning !== null ? (at.finished ?? null) : null)),
+			runningMs: span(at.running, at.synthesizing ?? (at.running !== null ? end : null)),
+			synthesizingMs: span(at.synthesizing, at.synthesizing !== null ? end : null),
+		},
+		usage: addUsage(...state.tasks.map((task) => task.usage)),
+		usageByProvider,
+		providerLatencyMs: {
+			count: state.providerLatencies.length,
+			p50: percentile(state.providerLatencies, 50),
+			p95: percentile(state.providerLatencies, 95),
+			p99: percentile(state.providerLatencies, 99),
+		},
+		agents: {
+			planned: state.tasks.length,
+			completed: count("completed"),
+			failed: count("failed"),
+			skipped: count("skipped"),
+		},
+		errors: state.counters.errors,
+		retries: state.counters.retries,
+		redispatches: state.counters.redispatches,
+	};
+}
+
+/** The job as `GET /v1/research/:id` shows it. */
+export function toJobView(state: JobState, progress: number, now: number): JobView {
+	return {
+		id: state.jobId,
+		status: state.status,
+		task: state.task,
+		createdAt: state.createdAt,
+		updatedAt: state.updatedAt,
+		completedAt: state.phaseStartedAt.finished,
+		config: state.config,
+		plan: state.tasks.map(({ leaseExpiresAt: _lease, ...task }) => task),
+		progress,
+		partial: state.partial,
+		sources: state.sources,
+		metrics: computeMetrics(state, now),
+		error: state.error,
+		metadata: state.metadata,
+		links: jobLinks(state.jobId),
+	};
+}

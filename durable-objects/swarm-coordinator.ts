@@ -1,0 +1,629 @@
+/**
+ * SwarmCoordinator: one Durable Object per job. It owns the job's state machine, dispatches agent tasks
+ * to the queue under the job's concurrency cap, accepts results idempotently, runs a watchdog alarm,
+ * keeps the ordered event log that SSE serves, builds the report and mirrors the job into D1.
+ *
+ * Every state change happens in one synchronous block (mutate, then `commit()` writes state and events
+ * in a single SQLite transaction), so concurrent RPCs and alarms never see half a transition. I/O —
+ * queue sends, R2, D1, fetches — happens only after the commit.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { type AgentRunRow, database, syncJob } from "../src/db/queries";
+import { ingestSource, type SourceRequest } from "../src/evidence/ingest";
+import { loadSnapshot } from "../src/evidence/snapshots";
+import { checkFindings } from "../src/evidence/verify";
+import { type ReportExtension, reportKey } from "../src/lib/keys";
+import {
+	type AgentContext,
+	type AgentResult,
+	AgentResultSchema,
+	type AgentTaskMessage,
+	type EffectiveConfig,
+	type EventType,
+	type JobEvent,
+	type JobStatus,
+	type JobView,
+	type JsonValue,
+	type Metadata,
+	type ReportFormat,
+	TERMINAL_JOB_STATUSES,
+	type UpstreamResult,
+} from "../src/protocol";
+import { buildReport } from "../src/synthesis/build-report";
+import { aggregate } from "../src/synthesis/aggregate";
+import { renderHtml } from "../src/synthesis/render-html";
+import { renderMarkdown } from "../src/synthesis/render-markdown";
+import { isSettled, jobProgress, nextDispatch } from "../src/swarm/dag";
+import { planSwarm } from "../src/swarm/sizing";
+import { EventStreamHub } from "./event-stream";
+import { ancestorIds, computeMetrics, initialTasks, type JobState, type TaskRuntime, toJobView } from "./job-state";
+
+/** How long a dispatched message may wait in the queue before the watchdog sends the task again. */
+export const DISPATCH_LEASE_MS = 60_000;
+/** How long a running task may go without a heartbeat; the consumer beats every 5 s. */
+export const RUN_LEASE_MS = 30_000;
+/** The watchdog's period while the job is active. */
+export const WATCHDOG_MS = 15_000;
+/** Dispatch attempts per task before a lost task counts as failed. */
+export const MAX_TASK_ATTEMPTS = 3;
+/** Report-building failures tolerated before the job fails. */
+const MAX_FINALIZE_FAILURES = 3;
+/** An agent attempt must end inside the queue consumer's 15-minute wall clock. */
+const MAX_ATTEMPT_MS = 14 * 60_000;
+
+export type StartJobInput = {
+	jobId: string;
+	tenantId: string;
+	task: string;
+	config: EffectiveConfig;
+	metadata: Metadata | null;
+	sources: SourceRequest[];
+	createdAt: number;
+};
+
+export type CancelOutcome = { cancelled: boolean; status: JobStatus };
+
+type EventDraft = { type: EventType; data: Record<string, JsonValue> };
+
+const EXTENSION: Record<ReportFormat, ReportExtension> = { markdown: "md", json: "json", html: "html" };
+const CONTENT_TYPE: Record<ReportExtension, string> = {
+	md: "text/markdown; charset=utf-8",
+	json: "application/json",
+	html: "text/html; charset=utf-8",
+};
+
+export class SwarmCoordinator extends DurableObject<Env> {
+	private state: JobState | null = null;
+	private lastSeq = 0;
+	private drafts: EventDraft[] = [];
+	private readonly streams = new EventStreamHub();
+	private finalizing: Promise<void> | null = null;
+	private indexSync: Promise<void> = Promise.resolve();
+	private indexDirty = false;
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		const sql = ctx.storage.sql;
+		sql.exec(`CREATE TABLE IF NOT EXISTS job_state (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
+			CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, data TEXT NOT NULL);
+			CREATE TABLE IF NOT EXISTS results (task_id TEXT NOT NULL, attempt INTEGER NOT NULL, json TEXT NOT NULL,
+				PRIMARY KEY (task_id, attempt));`);
+		const row = sql.exec<{ json: string }>("SELECT json FROM job_state WHERE id = 1").toArray()[0];
+		this.state = row ? (JSON.parse(row.json) as JobState) : null;
+		this.lastSeq = sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM events").one().seq ?? 0;
+	}
+
+	// ─── API-facing RPC ────────────────────────────────────────────────────────────────────────────
+
+	/** Persists a new job and schedules its planning. Calling it again for the same job changes nothing. */
+	async start(input: StartJobInput): Promise<{ status: JobStatus }> {
+		if (this.state) return { status: this.state.status };
+		this.state = {
+			jobId: input.jobId,
+			tenantId: input.tenantId,
+			task: input.task,
+			config: input.config,
+			metadata: input.metadata,
+			status: "queued",
+			createdAt: input.createdAt,
+			updatedAt: input.createdAt,
+			deadline: input.createdAt + input.config.timeMinutes * 60_000,
+			phaseStartedAt: { planning: null, running: null, synthesizing: null, finished: null },
+			partial: false,
+			error: null,
+			pendingSources: input.sources,
+			sources: [],
+			tasks: [],
+			counters: { retries: 0, redispatches: 0, errors: 0 },
+			providerLatencies: [],
+			finalizeFailures: 0,
+		};
+		this.record("job.accepted", { task: input.task, config: input.config });
+		this.commit();
+		await this.ctx.storage.setAlarm(Date.now());
+		return { status: "queued" };
+	}
+
+	/** The job's current view, or null when the job does not exist for this tenant. */
+	async view(tenantId: string): Promise<JobView | null> {
+		const state = this.owned(tenantId);
+		return state ? toJobView(state, jobProgress(state.tasks), Date.now()) : null;
+	}
+
+	/** Events after `afterSeq`, oldest first. */
+	async eventLog(tenantId: string, afterSeq = 0, limit = 1000): Promise<JobEvent[]> {
+		return this.owned(tenantId) ? this.readEvents(afterSeq, limit) : [];
+	}
+
+	/** An SSE stream of the events after `afterSeq`, live until the job's terminal event. */
+	async streamEvents(tenantId: string, afterSeq: number): Promise<ReadableStream<Uint8Array> | null> {
+		if (!this.owned(tenantId)) return null;
+		return this.streams.open(this.readEvents(afterSeq, Number.MAX_SAFE_INTEGER));
+	}
+
+	/** Cancels the job unless it already ended; tasks not yet finished are skipped. */
+	async cancel(tenantId: string): Promise<CancelOutcome | null> {
+		const state = this.owned(tenantId);
+		if (!state) return null;
+		if (TERMINAL_JOB_STATUSES.includes(state.status)) return { cancelled: false, status: state.status };
+		this.skipUnfinishedTasks(state);
+		this.finish(state, "cancelled", null);
+		this.commit();
+		await this.syncIndex();
+		return { cancelled: true, status: state.status };
+	}
+
+	// ─── Consumer-facing RPC (idempotent by task + attempt) ─────────────────────────────────────────
+
+	/** Starts (or resumes after a redelivery) a task attempt; null when the attempt is stale. */
+	async beginTask(message: AgentTaskMessage): Promise<AgentContext | null> {
+		const found = this.currentAttempt(message);
+		if (!found) return null;
+		const { state, task } = found;
+		const now = Date.now();
+		if (task.status === "dispatched") {
+			task.status = "running";
+			task.startedAt = now;
+		}
+		task.leaseExpiresAt = now + RUN_LEASE_MS;
+		this.record("agent.started", {}, task);
+		this.commit();
+		const ancestors = ancestorIds(state.tasks, task.id);
+		const upstream = state.tasks
+			.filter((candidate) => ancestors.has(candidate.id) && candidate.status === "completed")
+			.map((candidate): UpstreamResult => {
+				const result = this.readResult(candidate.id, candidate.attempts);
+				return {
+					taskId: candidate.id,
+					role: candidate.role,
+					findings: result?.findings ?? [],
+					narrative: result?.narrative ?? "",
+				};
+			});
+		const budget = state.config.timeMinutes * 60_000 * task.timeShare;
+		return {
+			jobId: state.jobId,
+			tenantId: state.tenantId,
+			taskId: task.id,
+			attempt: task.attempts,
+			role: task.role,
+			phase: task.phase,
+			task: state.task,
+			config: state.config,
+			timeBudgetMs: Math.max(1_000, Math.min(budget, MAX_ATTEMPT_MS, state.deadline - now)),
+			sources: state.sources,
+			upstream,
+		};
+	}
+
+	/** Renews the attempt's lease and records progress; `active: false` tells the agent to stop. */
+	async heartbeat(message: AgentTaskMessage, progress: number, note?: string): Promise<{ active: boolean }> {
+		const found = this.currentAttempt(message);
+		if (!found) return { active: false };
+		const { task } = found;
+		task.leaseExpiresAt = Date.now() + RUN_LEASE_MS;
+		const clamped = Math.max(0, Math.min(99, Math.round(progress)));
+		if (clamped > task.progress) {
+			task.progress = clamped;
+			this.record("agent.progress", { progress: clamped, ...(note ? { note } : {}) }, task);
+		}
+		this.commit();
+		return { active: true };
+	}
+
+	/** Accepts an attempt's result once; duplicates and stale attempts change nothing. */
+	async completeTask(message: AgentTaskMessage, result: AgentResult): Promise<{ accepted: boolean }> {
+		const found = this.currentAttempt(message);
+		if (!found) return { accepted: false };
+		const parsed = AgentResultSchema.parse(result);
+		const { state, task } = found;
+		this.ctx.storage.sql.exec(
+			"INSERT OR IGNORE INTO results (task_id, attempt, json) VALUES (?, ?, ?)",
+			task.id,
+			task.attempts,
+			JSON.stringify(parsed),
+		);
+		task.status = "completed";
+		task.progress = 100;
+		task.finishedAt = Date.now();
+		task.leaseExpiresAt = null;
+		task.usage = parsed.usage;
+		task.provider = parsed.provider;
+		task.model = parsed.model;
+		task.error = null;
+		state.providerLatencies.push(...parsed.providerCalls.map((call) => call.latencyMs));
+		this.record("agent.completed", { findings: parsed.findings.length, usage: parsed.usage }, task);
+		await this.advanceAndCommit(state);
+		return { accepted: true };
+	}
+
+	/** Records a failed delivery that the queue will retry after `delaySeconds`, holding the lease meanwhile. */
+	async retryTask(message: AgentTaskMessage, error: string, delaySeconds: number): Promise<{ accepted: boolean }> {
+		const found = this.currentAttempt(message);
+		if (!found) return { accepted: false };
+		const { state, task } = found;
+		task.error = error;
+		task.leaseExpiresAt = Date.now() + delaySeconds * 1000 + DISPATCH_LEASE_MS;
+		state.counters.retries += 1;
+		state.counters.errors += 1;
+		this.record("agent.retrying", { reason: "error", error, delaySeconds }, task);
+		this.commit();
+		return { accepted: true };
+	}
+
+	/** Marks the attempt failed for good (retries exhausted); the job carries on without the task. */
+	async failTask(message: AgentTaskMessage, error: string): Promise<{ accepted: boolean }> {
+		const found = this.currentAttempt(message);
+		if (!found) return { accepted: false };
+		const { state, task } = found;
+		const reason = task.error ? `${error}: ${task.error}` : error;
+		this.failTaskInPlace(state, task, reason);
+		await this.advanceAndCommit(state);
+		return { accepted: true };
+	}
+
+	// ─── Watchdog ─────────────────────────────────────────────────────────────────────────────────
+
+	/** Plans queued jobs, recovers lost tasks, enforces the deadline and builds the report. */
+	override async alarm(): Promise<void> {
+		const state = this.state;
+		if (!state) return;
+		const now = Date.now();
+		if (state.status === "queued" || state.status === "planning") {
+			await this.plan(state);
+		} else if (state.status === "running") {
+			if (now >= state.deadline) {
+				this.skipUnfinishedTasks(state);
+				state.partial = true;
+				this.record("job.synthesizing", { reason: "deadline" });
+				this.toSynthesizing(state);
+				this.commit();
+			} else {
+				this.recoverLostTasks(state, now);
+				await this.advanceAndCommit(state);
+			}
+		}
+		if (state.status === "synthesizing") await this.finalize(state);
+		if (this.indexDirty) await this.syncIndex();
+		if (!TERMINAL_JOB_STATUSES.includes(state.status)) {
+			const leases = state.tasks.flatMap((task) => (task.leaseExpiresAt !== null ? [task.leaseExpiresAt] : []));
+			await this.ctx.storage.setAlarm(Math.min(now + WATCHDOG_MS, state.deadline, ...leases));
+		}
+	}
+
+	// ─── Transitions ──────────────────────────────────────────────────────────────────────────────
+
+	private async plan(state: JobState): Promise<void> {
+		if (state.status === "queued") {
+			state.status = "planning";
+			state.phaseStartedAt.planning = Date.now();
+			this.commit();
+		}
+		const sources = await Promise.all(
+			state.pendingSources.map((source, index) => ingestSource(this.env.ARTIFACTS, state.tenantId, source, index)),
+		);
+		if (state.status !== "planning") return; // cancelled while sources were fetched
+		const tasks = initialTasks(planSwarm(state.config));
+		state.sources = sources;
+		state.tasks = tasks;
+		state.status = "running";
+		state.phaseStartedAt.running = Date.now();
+		this.record("job.planned", {
+			plan: tasks.map(({ id, role, phase, dependsOn, timeShare }) => ({ id, role, phase, dependsOn, timeShare })),
+			sources: {
+				retrieved: sources.filter((source) => source.status === "retrieved").length,
+				unreachable: sources.filter((source) => source.status === "unreachable").length,
+			},
+		});
+		this.indexDirty = true;
+		await this.advanceAndCommit(state);
+	}
+
+	/** Dispatches what is ready, or moves to synthesis when every task has ended; then commits and sends. */
+	private async advanceAndCommit(state: JobState): Promise<void> {
+		let messages: AgentTaskMessage[] = [];
+		if (state.status === "running") {
+			if (isSettled(state.tasks)) {
+				if (state.tasks.some((task) => task.status === "completed")) {
+					this.record("job.synthesizing", { reason: "settled" });
+					this.toSynthesizing(state);
+				} else {
+					this.finish(state, "failed", { code: "all_agents_failed", message: "every agent task failed" });
+				}
+			} else {
+				messages = this.dispatchReady(state);
+			}
+		}
+		this.commit();
+		if (messages.length > 0) {
+			try {
+				await this.env.AGENT_TASKS.sendBatch(messages.map((body) => ({ body, contentType: "json" })));
+			} catch (error) {
+				// The leases are set; the watchdog re-dispatches these tasks if the send never happened.
+				console.error("agent task dispatch failed", state.jobId, String(error));
+			}
+		}
+		if (state.status === "synthesizing") await this.ctx.storage.setAlarm(Date.now());
+		if (this.indexDirty) await this.syncIndex();
+	}
+
+	private dispatchReady(state: JobState): AgentTaskMessage[] {
+		const now = Date.now();
+		return nextDispatch(state.tasks, state.config.maxConcurrent).map((taskId) => {
+			const task = this.taskById(state, taskId);
+			task.status = "dispatched";
+			task.attempts += 1;
+			task.progress = 0;
+			task.dispatchedAt = now;
+			task.leaseExpiresAt = now + DISPATCH_LEASE_MS;
+			this.record("agent.dispatched", {}, task);
+			return { jobId: state.jobId, tenantId: state.tenantId, taskId, attempt: task.attempts };
+		});
+	}
+
+	private recoverLostTasks(state: JobState, now: number): void {
+		for (const task of state.tasks) {
+			const lost =
+				(task.status === "dispatched" || task.status === "running") &&
+				task.leaseExpiresAt !== null &&
+				task.leaseExpiresAt <= now;
+			if (!lost) continue;
+			if (task.attempts >= MAX_TASK_ATTEMPTS) {
+				this.failTaskInPlace(state, task, `lease expired on attempt ${task.attempts} of ${MAX_TASK_ATTEMPTS}`);
+				continue;
+			}
+			this.record("agent.retrying", { reason: "lease_expired" }, task);
+			state.counters.redispatches += 1;
+			task.status = "pending";
+			task.leaseExpiresAt = null;
+		}
+	}
+
+	private failTaskInPlace(state: JobState, task: TaskRuntime, error: string): void {
+		task.status = "failed";
+		task.finishedAt = Date.now();
+		task.leaseExpiresAt = null;
+		task.error = error;
+		state.counters.errors += 1;
+		this.record("agent.failed", { error }, task);
+		this.indexDirty = true;
+	}
+
+	private skipUnfinishedTasks(state: JobState): void {
+		for (const task of state.tasks) {
+			if (task.status === "completed" || task.status === "failed" || task.status === "skipped") continue;
+			task.status = "skipped";
+			task.leaseExpiresAt = null;
+			task.finishedAt = Date.now();
+		}
+	}
+
+	private toSynthesizing(state: JobState): void {
+		state.status = "synthesizing";
+		state.phaseStartedAt.synthesizing = Date.now();
+		state.partial ||= state.tasks.some((task) => task.status !== "completed");
+		this.indexDirty = true;
+	}
+
+	private finish(state: JobState, status: "completed" | "failed" | "cancelled", error: JobState["error"]): void {
+		state.status = status;
+		state.error = error;
+		state.phaseStartedAt.finished = Date.now();
+		const type = status === "completed" ? "job.completed" : status === "failed" ? "job.failed" : "job.cancelled";
+		this.record(type, {
+			status,
+			partial: state.partial,
+			...(error ? { error } : {}),
+			metrics: computeMetrics(state, Date.now()),
+		});
+		this.indexDirty = true;
+	}
+
+	/** Builds and stores the report, then completes the job. Safe to re-run after an eviction. */
+	private finalize(state: JobState): Promise<void> {
+		this.finalizing ??= this.buildAndStoreReport(state)
+			.then(() => {
+				if (state.status !== "synthesizing") return; // cancelled while the report was built
+				this.finish(state, "completed", null);
+				this.commit();
+			})
+			.catch((error: unknown) => {
+				state.finalizeFailures += 1;
+				console.error("report build failed", state.jobId, String(error));
+				if (state.finalizeFailures >= MAX_FINALIZE_FAILURES && state.status === "synthesizing") {
+					this.finish(state, "failed", { code: "report_failed", message: "the report could not be built" });
+				}
+				this.commit();
+			})
+			.finally(() => {
+				this.finalizing = null;
+			});
+		return this.finalizing;
+	}
+
+	private async buildAndStoreReport(state: JobState): Promise<void> {
+		const completed = state.tasks.filter((task) => task.status === "completed");
+		const results = completed.map((task) => ({ task, result: this.readResult(task.id, task.attempts) }));
+		const snapshots = new Map<string, string>();
+		await Promise.all(
+			state.sources.map(async (source) => {
+				if (source.status !== "retrieved" || !source.sha256) return;
+				const text = await loadSnapshot(this.env.ARTIFACTS, state.tenantId, source.sha256);
+				if (text !== null) snapshots.set(source.id, text);
+			}),
+		);
+		const checked = checkFindings(
+			results.map(({ task, result }) => ({ taskId: task.id, role: task.role, findings: result?.findings ?? [] })),
+			state.sources,
+			snapshots,
+		);
+		const aggregation = aggregate(checked, {
+			antiHallucination: state.config.antiHallucination,
+			depth: state.config.depth,
+			sources: state.sources,
+			tasksPlanned: state.tasks.length,
+			tasksCompleted: completed.length,
+		});
+		const completedAt = Date.now();
+		const report = buildReport({
+			jobId: state.jobId,
+			tenantId: state.tenantId,
+			task: state.task,
+			completeness: state.partial ? "partial" : "complete",
+			createdAt: state.createdAt,
+			completedAt,
+			config: state.config,
+			tasks: toJobView(state, 100, completedAt).plan,
+			sources: state.sources,
+			aggregation,
+			narratives: results.map(({ task, result }) => ({
+				taskId: task.id,
+				role: task.role,
+				narrative: result?.narrative ?? "",
+			})),
+			failures: state.tasks
+				.filter((task) => task.status === "failed" || task.status === "skipped")
+				.map((task) => ({
+					taskId: task.id,
+					role: task.role,
+					error: task.error ?? (task.status === "skipped" ? "skipped: the job ended before it ran" : "failed"),
+				})),
+			metrics: computeMetrics(state, completedAt),
+			learning: { patternsUsed: [], note: "No learned patterns were applied to this job." },
+		});
+		const formats = new Set<ReportFormat>(["json", ...state.config.formats]);
+		const bodies: Record<ReportFormat, () => Promise<string>> = {
+			json: async () => JSON.stringify(report, null, 2),
+			markdown: async () => renderMarkdown(report),
+			html: () => renderHtml(report),
+		};
+		await Promise.all(
+			[...formats].map(async (format) => {
+				const extension = EXTENSION[format];
+				await this.env.ARTIFACTS.put(reportKey(state.tenantId, state.jobId, extension), await bodies[format](), {
+					httpMetadata: { contentType: CONTENT_TYPE[extension] },
+				});
+			}),
+		);
+	}
+
+	// ─── Storage ──────────────────────────────────────────────────────────────────────────────────
+
+	private record(type: EventType, data: Record<string, JsonValue>, task?: TaskRuntime): void {
+		const agent: Record<string, JsonValue> = task ? { agentId: task.id, role: task.role, attempt: task.attempts } : {};
+		this.drafts.push({ type, data: { ...agent, ...data } });
+	}
+
+	/** Writes the state and the recorded events in one transaction, then pushes the events to open streams. */
+	private commit(): void {
+		const state = this.state;
+		if (!state) return;
+		const now = Date.now();
+		state.updatedAt = now;
+		const events: JobEvent[] = this.drafts.map((draft) => ({
+			seq: ++this.lastSeq,
+			type: draft.type,
+			data: { jobId: state.jobId, at: now, ...draft.data },
+		}));
+		this.drafts = [];
+		const sql = this.ctx.storage.sql;
+		this.ctx.storage.transactionSync(() => {
+			sql.exec(
+				"INSERT INTO job_state (id, json) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json",
+				JSON.stringify(state),
+			);
+			for (const event of events) {
+				sql.exec("INSERT INTO events (seq, type, data) VALUES (?, ?, ?)", event.seq, event.type, JSON.stringify(event.data));
+			}
+		});
+		this.streams.publish(events);
+	}
+
+	private readEvents(afterSeq: number, limit: number): JobEvent[] {
+		return this.ctx.storage.sql
+			.exec<{ seq: number; type: string; data: string }>(
+				"SELECT seq, type, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+				afterSeq,
+				limit,
+			)
+			.toArray()
+			.map((row) => ({ seq: row.seq, type: row.type as EventType, data: JSON.parse(row.data) }));
+	}
+
+	private readResult(taskId: string, attempt: number): AgentResult | null {
+		const row = this.ctx.storage.sql
+			.exec<{ json: string }>("SELECT json FROM results WHERE task_id = ? AND attempt = ?", taskId, attempt)
+			.toArray()[0];
+		return row ? (JSON.parse(row.json) as AgentResult) : null;
+	}
+
+	/** Mirrors the job row and agent rows into D1. Runs one at a time, each with the state as it is then. */
+	private syncIndex(): Promise<void> {
+		this.indexDirty = false;
+		this.indexSync = this.indexSync.then(async () => {
+			const state = this.state;
+			if (!state) return;
+			const runs: AgentRunRow[] = state.tasks.map((task) => ({
+				tenantId: state.tenantId,
+				jobId: state.jobId,
+				taskId: task.id,
+				role: task.role,
+				phase: task.phase,
+				status: task.status,
+				attempts: task.attempts,
+				provider: task.provider,
+				model: task.model,
+				startedAt: task.startedAt,
+				finishedAt: task.finishedAt,
+				inputTokens: task.usage.inputTokens,
+				outputTokens: task.usage.outputTokens,
+				costUsd: task.usage.costUsd,
+				error: task.error,
+			}));
+			const terminal = TERMINAL_JOB_STATUSES.includes(state.status);
+			try {
+				await syncJob(
+					database(this.env.DB),
+					state.tenantId,
+					state.jobId,
+					{
+						status: state.status,
+						progress: jobProgress(state.tasks),
+						partial: state.partial,
+						error: state.error ? JSON.stringify(state.error) : null,
+						metrics: terminal ? JSON.stringify(computeMetrics(state, Date.now())) : null,
+						updatedAt: state.updatedAt,
+						completedAt: state.phaseStartedAt.finished,
+					},
+					runs,
+				);
+			} catch (error) {
+				// The coordinator stays authoritative; the next alarm retries the mirror.
+				this.indexDirty = true;
+				console.error("D1 sync failed", state.jobId, String(error));
+			}
+		});
+		return this.indexSync;
+	}
+
+	// ─── Lookups ──────────────────────────────────────────────────────────────────────────────────
+
+	private owned(tenantId: string): JobState | null {
+		return this.state && this.state.tenantId === tenantId ? this.state : null;
+	}
+
+	private currentAttempt(message: AgentTaskMessage): { state: JobState; task: TaskRuntime } | null {
+		const state = this.owned(message.tenantId);
+		if (!state || state.jobId !== message.jobId || state.status !== "running") return null;
+		const task = state.tasks.find((candidate) => candidate.id === message.taskId);
+		if (!task || task.attempts !== message.attempt) return null;
+		if (task.status !== "dispatched" && task.status !== "running") return null;
+		return { state, task };
+	}
+
+	private taskById(state: JobState, taskId: string): TaskRuntime {
+		const task = state.tasks.find((candidate) => candidate.id === taskId);
+		if (!task) throw new Error(`unknown task ${taskId}`);
+		return task;
+	}
+}

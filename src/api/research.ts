@@ -1,0 +1,315 @@
+/** `/v1/research`: submit a job, read it, follow its events, fetch its report, cancel it. */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { coordinatorFor } from "../coordinator";
+import { claimIdempotencyKey, database, findJob, insertJob, type JobCursor, listJobs } from "../db/queries";
+import type { SourceRequest } from "../evidence/ingest";
+import { storeSnapshot } from "../evidence/snapshots";
+import { canonicalJson, sha256Hex } from "../lib/hash";
+import { newJobId } from "../lib/ids";
+import { type ReportExtension, reportKey } from "../lib/keys";
+import {
+	ApiErrorBodySchema,
+	JobAcceptedSchema,
+	JobListSchema,
+	JobStatusSchema,
+	JobViewSchema,
+	jobLinks,
+	ReportFormatSchema,
+	ResearchRequestSchema,
+} from "../protocol";
+import { availableProviderNames, resolveProviderName } from "../providers/registry";
+import { reportContentSecurityPolicy } from "../synthesis/render-html";
+import { resolveConfig } from "../swarm/config";
+import type { AppEnv } from "./env";
+import { ApiError, errorBody } from "./errors";
+import { validationHook } from "./validation";
+
+/** 50 sources of up to 200 000 characters each, plus the rest of the body. */
+const MAX_BODY_BYTES = 12 * 1024 * 1024;
+
+const errorResponses = (...statuses: number[]) =>
+	Object.fromEntries(
+		statuses.map((status) => [
+			status,
+			{ description: "Error", content: { "application/json": { schema: ApiErrorBodySchema } } },
+		]),
+	);
+
+const JobIdParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+const submitRoute = createRoute({
+	method: "post",
+	path: "/v1/research",
+	summary: "Submit a research job",
+	middleware: [
+		bodyLimit({
+			maxSize: MAX_BODY_BYTES,
+			onError: () => {
+				throw new ApiError(413, "payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+			},
+		}),
+	] as const,
+	request: {
+		headers: z.object({
+			"idempotency-key": z
+				.string()
+				.min(1)
+				.max(255)
+				.optional()
+				.openapi({ description: "Same key and body → the same job; same key, different body → 409." }),
+		}),
+		body: { required: true, content: { "application/json": { schema: ResearchRequestSchema } } },
+	},
+	responses: {
+		202: { description: "Accepted", content: { "application/json": { schema: JobAcceptedSchema } } },
+		...errorResponses(400, 409, 413, 415, 422),
+	},
+});
+
+const listRoute = createRoute({
+	method: "get",
+	path: "/v1/research",
+	summary: "List jobs, newest first",
+	request: {
+		query: z.object({
+			status: JobStatusSchema.optional(),
+			limit: z.coerce.number().int().min(1).max(100).default(20),
+			cursor: z.string().max(200).optional(),
+		}),
+	},
+	responses: {
+		200: { description: "A page of jobs", content: { "application/json": { schema: JobListSchema } } },
+		...errorResponses(400),
+	},
+});
+
+const getRoute = createRoute({
+	method: "get",
+	path: "/v1/research/{id}",
+	summary: "A job's status, configuration, plan, progress and metrics",
+	request: { params: JobIdParams },
+	responses: {
+		200: { description: "The job", content: { "application/json": { schema: JobViewSchema } } },
+		...errorResponses(404),
+	},
+});
+
+const eventsRoute = createRoute({
+	method: "get",
+	path: "/v1/research/{id}/events",
+	summary: "Server-Sent Events of every state change, in order; resumable with Last-Event-ID",
+	request: {
+		params: JobIdParams,
+		headers: z.object({ "last-event-id": z.string().regex(/^\d{1,15}$/).optional() }),
+		query: z.object({ lastEventId: z.string().regex(/^\d{1,15}$/).optional() }),
+	},
+	responses: {
+		200: { description: "An SSE stream", content: { "text/event-stream": { schema: z.string() } } },
+		...errorResponses(400, 404),
+	},
+});
+
+const reportRoute = createRoute({
+	method: "get",
+	path: "/v1/research/{id}/report",
+	summary: "The stored report",
+	request: { params: JobIdParams, query: z.object({ format: ReportFormatSchema.default("json") }) },
+	responses: {
+		200: {
+			description: "The report",
+			content: {
+				"application/json": { schema: z.object({}).passthrough() },
+				"text/markdown": { schema: z.string() },
+				"text/html": { schema: z.string() },
+			},
+		},
+		...errorResponses(400, 404, 409),
+	},
+});
+
+const cancelRoute = createRoute({
+	method: "post",
+	path: "/v1/research/{id}/cancel",
+	summary: "Cancel a job that has not finished",
+	request: { params: JobIdParams },
+	responses: {
+		200: { description: "The cancelled job", content: { "application/json": { schema: JobViewSchema } } },
+		...errorResponses(404, 409),
+	},
+});
+
+const EXTENSION: Record<z.infer<typeof ReportFormatSchema>, ReportExtension> = {
+	markdown: "md",
+	json: "json",
+	html: "html",
+};
+
+function encodeCursor(cursor: JobCursor): string {
+	return btoa(JSON.stringify([cursor.createdAt, cursor.id])).replaceAll("=", "");
+}
+
+function decodeCursor(text: string): JobCursor {
+	try {
+		const [createdAt, id] = z.tuple([z.number(), z.string()]).parse(JSON.parse(atob(text)));
+		return { createdAt, id };
+	} catch {
+		throw new ApiError(400, "invalid_cursor", "cursor is not one this API returned");
+	}
+}
+
+export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+	.openapi(submitRoute, async (c) => {
+		const request = c.req.valid("json");
+		const tenantId = c.var.tenantId;
+		const provider = resolveProviderName(request.provider);
+		if (!provider) {
+			throw new ApiError(422, "provider_not_configured", `provider "${request.provider}" is not configured`, {
+				available: availableProviderNames(),
+			});
+		}
+		const config = resolveConfig(request, { provider });
+		config.provider = provider;
+		const db = database(c.env.DB);
+		const now = Date.now();
+		let jobId = newJobId(now);
+		const idempotencyKey = c.req.valid("header")["idempotency-key"];
+		if (idempotencyKey) {
+			const claim = await claimIdempotencyKey(db, {
+				tenantId,
+				key: idempotencyKey,
+				requestHash: await sha256Hex(canonicalJson(request)),
+				jobId,
+				now,
+			});
+			if (claim.conflict) {
+				throw new ApiError(409, "idempotency_conflict", "this Idempotency-Key was used with a different body", {
+					jobId: claim.jobId,
+				});
+			}
+			jobId = claim.jobId;
+		}
+		const sources = await Promise.all(
+			(request.sources ?? []).map(async (source): Promise<SourceRequest> => {
+				if ("url" in source) return { kind: "url", url: source.url, title: source.title ?? null };
+				const snapshot = await storeSnapshot(c.env.ARTIFACTS, tenantId, source.text);
+				return { kind: "text", title: source.title, ...snapshot };
+			}),
+		);
+		const metadata = request.metadata ?? null;
+		await insertJob(db, {
+			id: jobId,
+			tenantId,
+			status: "queued",
+			task: request.task,
+			config: JSON.stringify(config),
+			metadata: metadata ? JSON.stringify(metadata) : null,
+			createdAt: now,
+			updatedAt: now,
+		});
+		// The coordinator has persisted the job when this returns, so a 202 never names a lost job.
+		const { status } = await coordinatorFor(c.env, jobId).start({
+			jobId,
+			tenantId,
+			task: request.task,
+			config,
+			metadata,
+			sources,
+			createdAt: now,
+		});
+		const links = jobLinks(jobId);
+		return c.json({ id: jobId, status, links }, 202, { Location: links.self });
+	})
+	.openapi(listRoute, async (c) => {
+		const { status, limit, cursor } = c.req.valid("query");
+		const page = await listJobs(database(c.env.DB), c.var.tenantId, {
+			...(status ? { status } : {}),
+			limit,
+			...(cursor ? { cursor: decodeCursor(cursor) } : {}),
+		});
+		return c.json(
+			{
+				jobs: page.rows.map((row) => ({
+					id: row.id,
+					status: JobStatusSchema.parse(row.status),
+					task: row.task,
+					progress: row.progress,
+					createdAt: row.createdAt,
+					updatedAt: row.updatedAt,
+					completedAt: row.completedAt,
+					links: jobLinks(row.id),
+				})),
+				nextCursor: page.next ? encodeCursor(page.next) : null,
+			},
+			200,
+		);
+	})
+	.openapi(getRoute, async (c) => {
+		const { id } = c.req.valid("param");
+		const view = await requireJob(c.env, c.var.tenantId, id).then(() =>
+			coordinatorFor(c.env, id).view(c.var.tenantId),
+		);
+		if (!view) throw notFound(id);
+		return c.json(view, 200);
+	})
+	.openapi(eventsRoute, async (c) => {
+		const { id } = c.req.valid("param");
+		await requireJob(c.env, c.var.tenantId, id);
+		const after = Number(c.req.valid("header")["last-event-id"] ?? c.req.valid("query").lastEventId ?? 0);
+		const stream = await coordinatorFor(c.env, id).streamEvents(c.var.tenantId, after);
+		if (!stream) throw notFound(id);
+		return new Response(stream, {
+			headers: {
+				"content-type": "text/event-stream; charset=utf-8",
+				"cache-control": "no-cache, no-transform",
+				"x-accel-buffering": "no",
+			},
+		});
+	})
+	.openapi(reportRoute, async (c) => {
+		const { id } = c.req.valid("param");
+		const { format } = c.req.valid("query");
+		const view = await requireJob(c.env, c.var.tenantId, id).then(() =>
+			coordinatorFor(c.env, id).view(c.var.tenantId),
+		);
+		if (!view) throw notFound(id);
+		if (view.status !== "completed") {
+			throw new ApiError(409, "report_not_ready", `the job is ${view.status}; a report exists once it completes`, {
+				status: view.status,
+			});
+		}
+		const object = await c.env.ARTIFACTS.get(reportKey(c.var.tenantId, id, EXTENSION[format]));
+		if (!object) {
+			return c.json(errorBody("format_not_generated", `this job did not produce a ${format} report`), 404);
+		}
+		const headers: Record<string, string> = {
+			"content-type": object.httpMetadata?.contentType ?? "application/octet-stream",
+			"x-content-type-options": "nosniff",
+			"cache-control": "private, max-age=300",
+		};
+		if (format === "html") headers["content-security-policy"] = await reportContentSecurityPolicy();
+		return new Response(object.body, { headers });
+	})
+	.openapi(cancelRoute, async (c) => {
+		const { id } = c.req.valid("param");
+		await requireJob(c.env, c.var.tenantId, id);
+		const coordinator = coordinatorFor(c.env, id);
+		const outcome = await coordinator.cancel(c.var.tenantId);
+		if (!outcome) throw notFound(id);
+		if (!outcome.cancelled) {
+			throw new ApiError(409, "job_finished", `the job already ended as ${outcome.status}`, { status: outcome.status });
+		}
+		const view = await coordinator.view(c.var.tenantId);
+		if (!view) throw notFound(id);
+		return c.json(view, 200);
+	});
+
+function notFound(id: string): ApiError {
+	return new ApiError(404, "not_found", `no job ${id}`);
+}
+
+/** 404 unless the tenant owns the job; another tenant's job looks exactly like a missing one. */
+async function requireJob(env: Env, tenantId: string, id: string): Promise<void> {
+	if (!(await findJob(database(env.DB), tenantId, id))) throw notFound(id);
+}
+

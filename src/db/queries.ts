@@ -1,0 +1,123 @@
+/** Typed D1 queries. Each takes the tenant id and never reads or writes another tenant's rows. */
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import * as schema from "./schema";
+
+export type Database = DrizzleD1Database<typeof schema>;
+export type JobRow = typeof schema.jobs.$inferSelect;
+export type NewJobRow = typeof schema.jobs.$inferInsert;
+export type AgentRunRow = typeof schema.agentRuns.$inferInsert;
+
+/** Wraps the D1 binding in drizzle. */
+export function database(d1: D1Database): Database {
+	return drizzle(d1, { schema });
+}
+
+export type IdempotencyClaim = { jobId: string; conflict: boolean };
+
+/**
+ * Binds an `Idempotency-Key` to a job. The first request wins; a later request with the same key gets
+ * the first job's id, and `conflict` when its body differs.
+ */
+export async function claimIdempotencyKey(
+	db: Database,
+	claim: { tenantId: string; key: string; requestHash: string; jobId: string; now: number },
+): Promise<IdempotencyClaim> {
+	await db
+		.insert(schema.idempotencyKeys)
+		.values({
+			tenantId: claim.tenantId,
+			key: claim.key,
+			requestHash: claim.requestHash,
+			jobId: claim.jobId,
+			createdAt: claim.now,
+		})
+		.onConflictDoNothing();
+	const [row] = await db
+		.select()
+		.from(schema.idempotencyKeys)
+		.where(and(eq(schema.idempotencyKeys.tenantId, claim.tenantId), eq(schema.idempotencyKeys.key, claim.key)));
+	if (!row) throw new Error("idempotency key vanished after insert");
+	return { jobId: row.jobId, conflict: row.requestHash !== claim.requestHash };
+}
+
+/** Inserts a job row unless one with this id exists. */
+export async function insertJob(db: Database, row: NewJobRow): Promise<void> {
+	await db.insert(schema.jobs).values(row).onConflictDoNothing();
+}
+
+/** The job row, or null when this tenant has no such job. */
+export async function findJob(db: Database, tenantId: string, jobId: string): Promise<JobRow | null> {
+	const [row] = await db
+		.select()
+		.from(schema.jobs)
+		.where(and(eq(schema.jobs.tenantId, tenantId), eq(schema.jobs.id, jobId)));
+	return row ?? null;
+}
+
+export type JobCursor = { createdAt: number; id: string };
+
+/** One page of a tenant's jobs, newest first, resuming after `cursor`. */
+export async function listJobs(
+	db: Database,
+	tenantId: string,
+	options: { status?: string; limit: number; cursor?: JobCursor },
+): Promise<{ rows: JobRow[]; next: JobCursor | null }> {
+	const { jobs } = schema;
+	const filters = [eq(jobs.tenantId, tenantId)];
+	if (options.status) filters.push(eq(jobs.status, options.status));
+	if (options.cursor) {
+		const after = or(
+			lt(jobs.createdAt, options.cursor.createdAt),
+			and(eq(jobs.createdAt, options.cursor.createdAt), lt(jobs.id, options.cursor.id)),
+		);
+		if (after) filters.push(after);
+	}
+	const rows = await db
+		.select()
+		.from(jobs)
+		.where(and(...filters))
+		.orderBy(desc(jobs.createdAt), desc(jobs.id))
+		.limit(options.limit + 1);
+	const page = rows.slice(0, options.limit);
+	const last = page.at(-1);
+	return { rows: page, next: rows.length > options.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
+
+export type JobUpdate = Pick<NewJobRow, "status" | "progress" | "partial" | "error" | "metrics" | "updatedAt" | "completedAt">;
+
+/** Mirrors the coordinator's view of a job and its agents into D1 in one batch. */
+export async function syncJob(
+	db: Database,
+	tenantId: string,
+	jobId: string,
+	update: JobUpdate,
+	runs: AgentRunRow[],
+): Promise<void> {
+	const { agentRuns, jobs } = schema;
+	const jobWrite = db
+		.update(jobs)
+		.set(update)
+		.where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId)));
+	const runWrites = runs.map((run) =>
+		db
+			.insert(agentRuns)
+			.values(run)
+			.onConflictDoUpdate({
+				target: [agentRuns.jobId, agentRuns.taskId],
+				set: {
+					status: run.status,
+					attempts: run.attempts,
+					provider: run.provider,
+					model: run.model,
+					startedAt: run.startedAt,
+					finishedAt: run.finishedAt,
+					inputTokens: run.inputTokens,
+					outputTokens: run.outputTokens,
+					costUsd: run.costUsd,
+					error: run.error,
+				},
+			}),
+	);
+	await db.batch([jobWrite, ...runWrites]);
+}

@@ -1,0 +1,12 @@
+/** R2 object keys. Every key starts with its kind and tenant, so one tenant's objects never mix with another's. */
+export type ReportExtension = "md" | "json" | "html";
+
+/** `reports/{tenant}/{jobId}.{ext}` */
+export function reportKey(tenantId: string, jobId: string, extension: ReportExtension): string {
+	return `reports/${tenantId}/${jobId}.${extension}`;
+}
+
+/** `evidence/{tenant}/{sha256}`: one snapshot per distinct source text. */
+export function evidenceKey(tenantId: string, sha256: string): string {
+	return `evidence/${tenantId}/${sha256}`;
+}

@@ -1,0 +1,410 @@
+/**
+ * Wire types: every body, queue message and event that crosses a boundary, as zod schemas.
+ * The Worker, the coordinator, the queue consumer, the CLI and the tests all import these,
+ * so a shape is defined exactly once.
+ */
+import { z } from "@hono/zod-openapi";
+
+export const ROLES = [
+	"explorer",
+	"depth_analyst",
+	"verifier",
+	"trend_analyst",
+	"domain_expert",
+	"critic",
+	"synthesizer",
+] as const;
+export const RoleSchema = z.enum(ROLES).openapi("Role");
+export type Role = z.infer<typeof RoleSchema>;
+
+export const JOB_STATUSES = [
+	"queued",
+	"planning",
+	"running",
+	"synthesizing",
+	"completed",
+	"failed",
+	"cancelled",
+] as const;
+export const JobStatusSchema = z.enum(JOB_STATUSES).openapi("JobStatus");
+export type JobStatus = z.infer<typeof JobStatusSchema>;
+export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ["completed", "failed", "cancelled"];
+
+/** pending → dispatched → running → completed | failed; skipped when the job ends before the task ran. */
+export const TaskStatusSchema = z
+	.enum(["pending", "dispatched", "running", "completed", "failed", "skipped"])
+	.openapi("TaskStatus");
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+
+export const ComplexitySchema = z.enum(["low", "medium", "high", "very-high"]).openapi("Complexity");
+export type Complexity = z.infer<typeof ComplexitySchema>;
+export const TaskTypeSchema = z.enum(["research", "code", "analysis", "synthesis"]).openapi("TaskType");
+export type TaskType = z.infer<typeof TaskTypeSchema>;
+export const FocusSchema = z.enum(["narrow", "balanced", "broad"]).openapi("Focus");
+export type Focus = z.infer<typeof FocusSchema>;
+export const AntiHallucinationSchema = z.enum(["low", "medium", "high"]).openapi("AntiHallucination");
+export type AntiHallucination = z.infer<typeof AntiHallucinationSchema>;
+export const ReportFormatSchema = z.enum(["markdown", "json", "html"]).openapi("ReportFormat");
+export type ReportFormat = z.infer<typeof ReportFormatSchema>;
+
+/** Limits on what a request may carry; the API enforces them, the CLI and dashboard mirror them. */
+export const LIMITS = {
+	taskChars: 4000,
+	sources: 50,
+	sourceTextChars: 200_000,
+	sourceTitleChars: 300,
+	metadataKeys: 32,
+	metadataValueChars: 500,
+} as const;
+
+export const TextSourceInputSchema = z
+	.object({
+		title: z.string().trim().min(1).max(LIMITS.sourceTitleChars),
+		text: z.string().min(1).max(LIMITS.sourceTextChars),
+	})
+	.strict()
+	.openapi("TextSource");
+export const UrlSourceInputSchema = z
+	.object({
+		url: z.url({ protocol: /^https?$/ }).max(2048),
+		title: z.string().trim().min(1).max(LIMITS.sourceTitleChars).optional(),
+	})
+	.strict()
+	.openapi("UrlSource");
+export const SourceInputSchema = z.union([TextSourceInputSchema, UrlSourceInputSchema]).openapi("SourceInput");
+export type SourceInput = z.infer<typeof SourceInputSchema>;
+
+const MetadataSchema = z
+	.record(z.string().min(1).max(64), z.union([z.string().max(LIMITS.metadataValueChars), z.number(), z.boolean(), z.null()]))
+	.refine((value) => Object.keys(value).length <= LIMITS.metadataKeys, {
+		message: `at most ${LIMITS.metadataKeys} metadata keys`,
+	});
+
+/** Body of `POST /v1/research`. Omitted fields take the defaults listed in `resolveConfig`. */
+export const ResearchRequestSchema = z
+	.object({
+		task: z.string().trim().min(1).max(LIMITS.taskChars).openapi({ example: "How do heat pumps perform in cold climates?" }),
+		depth: z.int().min(1).max(10).optional(),
+		timeMinutes: z.int().min(10).max(480).optional(),
+		swarmSize: z.int().min(3).max(7).optional(),
+		singleAgent: z.boolean().optional(),
+		maxConcurrent: z.int().min(1).max(8).optional(),
+		focus: FocusSchema.optional(),
+		antiHallucination: AntiHallucinationSchema.optional(),
+		citations: z.boolean().optional(),
+		provider: z
+			.string()
+			.regex(/^[a-z][a-z0-9-]{1,31}$/)
+			.optional(),
+		model: z.string().min(1).max(200).optional(),
+		sources: z.array(SourceInputSchema).max(LIMITS.sources).optional(),
+		formats: z.array(ReportFormatSchema).min(1).max(3).optional(),
+		metadata: MetadataSchema.optional(),
+	})
+	.strict()
+	.openapi("ResearchRequest");
+export type ResearchRequest = z.infer<typeof ResearchRequestSchema>;
+export type Metadata = z.infer<typeof MetadataSchema>;
+
+/** The configuration a job actually runs with: the request after defaults and task analysis. */
+export const EffectiveConfigSchema = z
+	.object({
+		depth: z.int().min(1).max(10),
+		timeMinutes: z.int(),
+		swarmSize: z.int().min(1).max(7),
+		singleAgent: z.boolean(),
+		maxConcurrent: z.int().min(1).max(8),
+		focus: FocusSchema,
+		antiHallucination: AntiHallucinationSchema,
+		citations: z.boolean(),
+		provider: z.string(),
+		model: z.string().nullable(),
+		formats: z.array(ReportFormatSchema),
+		complexity: ComplexitySchema,
+		taskType: TaskTypeSchema,
+		mode: z.enum(["direct"]),
+		secondPass: z.boolean(),
+	})
+	.openapi("EffectiveConfig");
+export type EffectiveConfig = z.infer<typeof EffectiveConfigSchema>;
+
+export const PhaseSchema = z.enum(["research", "review", "revisit", "synthesis"]).openapi("Phase");
+export type Phase = z.infer<typeof PhaseSchema>;
+
+/** One node of the job's DAG, as planned. */
+export const PlannedTaskSchema = z.object({
+	id: z.string(),
+	role: RoleSchema,
+	phase: PhaseSchema,
+	dependsOn: z.array(z.string()),
+	/** Fraction of the job's time budget this task may use, in (0, 1]. */
+	timeShare: z.number(),
+});
+export type PlannedTask = z.infer<typeof PlannedTaskSchema>;
+
+export const UsageSchema = z
+	.object({
+		inputTokens: z.int().nonnegative(),
+		outputTokens: z.int().nonnegative(),
+		cacheReadTokens: z.int().nonnegative(),
+		cacheWriteTokens: z.int().nonnegative(),
+		searchCalls: z.int().nonnegative(),
+		costUsd: z.number().nonnegative(),
+	})
+	.openapi("Usage");
+export type Usage = z.infer<typeof UsageSchema>;
+export const ZERO_USAGE: Usage = {
+	inputTokens: 0,
+	outputTokens: 0,
+	cacheReadTokens: 0,
+	cacheWriteTokens: 0,
+	searchCalls: 0,
+	costUsd: 0,
+};
+
+export const ApiErrorBodySchema = z
+	.object({
+		error: z.object({
+			code: z.string(),
+			message: z.string(),
+			details: z.unknown().optional(),
+		}),
+	})
+	.openapi("Error");
+export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
+
+/** A task as the coordinator tracks it: the plan node plus its run state. */
+export const TaskViewSchema = PlannedTaskSchema.extend({
+	status: TaskStatusSchema,
+	attempts: z.int().nonnegative(),
+	progress: z.number().min(0).max(100),
+	dispatchedAt: z.number().nullable(),
+	startedAt: z.number().nullable(),
+	finishedAt: z.number().nullable(),
+	usage: UsageSchema,
+	provider: z.string().nullable(),
+	model: z.string().nullable(),
+	error: z.string().nullable(),
+}).openapi("AgentTask");
+export type TaskView = z.infer<typeof TaskViewSchema>;
+
+/** A source registered with a job. Only `retrieved` sources can back a citation. */
+export const SourceRecordSchema = z
+	.object({
+		id: z.string(),
+		title: z.string(),
+		url: z.string().nullable(),
+		origin: z.enum(["attached", "url", "search"]),
+		status: z.enum(["retrieved", "unreachable"]),
+		sha256: z.string().nullable(),
+		bytes: z.int().nonnegative(),
+		contentType: z.string().nullable(),
+		error: z.string().nullable(),
+		retrievedAt: z.number(),
+	})
+	.openapi("Source");
+export type SourceRecord = z.infer<typeof SourceRecordSchema>;
+
+export const CitationSchema = z
+	.object({
+		sourceId: z.string().max(64),
+		url: z.string().max(2048).nullable(),
+		quote: z.string().max(2000),
+	})
+	.openapi("Citation");
+export type Citation = z.infer<typeof CitationSchema>;
+
+/** What an agent claims, with the passages it says support the claim. */
+export const FindingSchema = z
+	.object({
+		title: z.string().max(300),
+		claim: z.string().max(4000),
+		confidence: z.number().min(0).max(1),
+		citations: z.array(CitationSchema).max(20),
+	})
+	.openapi("Finding");
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const ProviderCallSchema = z.object({
+	provider: z.string(),
+	model: z.string().nullable(),
+	latencyMs: z.number().nonnegative(),
+	ok: z.boolean(),
+});
+export type ProviderCall = z.infer<typeof ProviderCallSchema>;
+
+/** What the queue consumer returns to the coordinator for one task attempt. */
+export const AgentResultSchema = z.object({
+	findings: z.array(FindingSchema).max(100),
+	narrative: z.string().max(20_000),
+	usage: UsageSchema,
+	providerCalls: z.array(ProviderCallSchema),
+	provider: z.string(),
+	model: z.string().nullable(),
+});
+export type AgentResult = z.infer<typeof AgentResultSchema>;
+
+/** The queue message for one agent task attempt. */
+export const AgentTaskMessageSchema = z.object({
+	jobId: z.string(),
+	tenantId: z.string(),
+	taskId: z.string(),
+	attempt: z.int().positive(),
+});
+export type AgentTaskMessage = z.infer<typeof AgentTaskMessageSchema>;
+
+export const UpstreamResultSchema = z.object({
+	taskId: z.string(),
+	role: RoleSchema,
+	findings: z.array(FindingSchema),
+	narrative: z.string(),
+});
+export type UpstreamResult = z.infer<typeof UpstreamResultSchema>;
+
+/** Everything an agent needs to run one task, handed out by the coordinator when the attempt starts. */
+export type AgentContext = {
+	jobId: string;
+	tenantId: string;
+	taskId: string;
+	attempt: number;
+	role: Role;
+	phase: Phase;
+	task: string;
+	config: EffectiveConfig;
+	/** Wall-clock budget for this attempt, in milliseconds. */
+	timeBudgetMs: number;
+	sources: SourceRecord[];
+	upstream: UpstreamResult[];
+};
+
+export const EVENT_TYPES = [
+	"job.accepted",
+	"job.planned",
+	"agent.dispatched",
+	"agent.started",
+	"agent.progress",
+	"agent.completed",
+	"agent.failed",
+	"agent.retrying",
+	"job.synthesizing",
+	"job.completed",
+	"job.failed",
+	"job.cancelled",
+] as const;
+export const EventTypeSchema = z.enum(EVENT_TYPES).openapi("EventType");
+export type EventType = z.infer<typeof EventTypeSchema>;
+export const TERMINAL_EVENT_TYPES: readonly EventType[] = ["job.completed", "job.failed", "job.cancelled"];
+
+/** One entry of a job's ordered event log, as served over SSE (`id:` is `seq`). */
+export const JobEventSchema = z
+	.object({
+		seq: z.int().positive(),
+		type: EventTypeSchema,
+		data: z
+			.object({
+				jobId: z.string(),
+				at: z.number(),
+				agentId: z.string().optional(),
+				role: RoleSchema.optional(),
+				attempt: z.int().optional(),
+			})
+			.catchall(z.json()),
+	})
+	.openapi("JobEvent");
+export type JobEvent = z.infer<typeof JobEventSchema>;
+export type JsonValue = z.infer<ReturnType<typeof z.json>>;
+
+export const PhaseDurationsSchema = z.object({
+	queuedMs: z.number().nullable(),
+	planningMs: z.number().nullable(),
+	runningMs: z.number().nullable(),
+	synthesizingMs: z.number().nullable(),
+});
+
+export const JobMetricsSchema = z
+	.object({
+		durationMs: z.number().nullable(),
+		phases: PhaseDurationsSchema,
+		usage: UsageSchema,
+		usageByProvider: z.record(z.string(), UsageSchema),
+		providerLatencyMs: z.object({
+			count: z.int(),
+			p50: z.number().nullable(),
+			p95: z.number().nullable(),
+			p99: z.number().nullable(),
+		}),
+		agents: z.object({
+			planned: z.int(),
+			completed: z.int(),
+			failed: z.int(),
+			skipped: z.int(),
+		}),
+		errors: z.int(),
+		retries: z.int(),
+		redispatches: z.int(),
+	})
+	.openapi("JobMetrics");
+export type JobMetrics = z.infer<typeof JobMetricsSchema>;
+
+export const JobLinksSchema = z.object({
+	self: z.string(),
+	events: z.string(),
+	report: z.string(),
+	cancel: z.string(),
+});
+
+export const JobErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+/** `GET /v1/research/:id` */
+export const JobViewSchema = z
+	.object({
+		id: z.string(),
+		status: JobStatusSchema,
+		task: z.string(),
+		createdAt: z.number(),
+		updatedAt: z.number(),
+		completedAt: z.number().nullable(),
+		config: EffectiveConfigSchema,
+		plan: z.array(TaskViewSchema),
+		progress: z.number().min(0).max(100),
+		partial: z.boolean(),
+		sources: z.array(SourceRecordSchema),
+		metrics: JobMetricsSchema,
+		error: JobErrorSchema.nullable(),
+		metadata: MetadataSchema.nullable(),
+		links: JobLinksSchema,
+	})
+	.openapi("Job");
+export type JobView = z.infer<typeof JobViewSchema>;
+
+/** `202` answer of `POST /v1/research`. */
+export const JobAcceptedSchema = z
+	.object({ id: z.string(), status: JobStatusSchema, links: JobLinksSchema })
+	.openapi("JobAccepted");
+export type JobAccepted = z.infer<typeof JobAcceptedSchema>;
+
+/** One row of `GET /v1/research`. */
+export const JobSummarySchema = z
+	.object({
+		id: z.string(),
+		status: JobStatusSchema,
+		task: z.string(),
+		progress: z.number(),
+		createdAt: z.number(),
+		updatedAt: z.number(),
+		completedAt: z.number().nullable(),
+		links: JobLinksSchema,
+	})
+	.openapi("JobSummary");
+export type JobSummary = z.infer<typeof JobSummarySchema>;
+
+export const JobListSchema = z
+	.object({ jobs: z.array(JobSummarySchema), nextCursor: z.string().nullable() })
+	.openapi("JobList");
+export type JobList = z.infer<typeof JobListSchema>;
+
+/** Paths of a job's resources, relative to the API origin. */
+export function jobLinks(jobId: string): z.infer<typeof JobLinksSchema> {
+	const self = `/v1/research/${jobId}`;
+	return { self, events: `${self}/events`, report: `${self}/report`, cancel: `${self}/cancel` };
+}

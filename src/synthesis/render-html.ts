@@ -1,0 +1,521 @@
+/**
+ * Renders a report as one self-contained HTML5 page: no external resources, one inline stylesheet,
+ * one inline script (the search box), every section a collapsible `<details open>`.
+ *
+ * Safety: the page is built with hono's `html` template, which escapes every interpolated value;
+ * `raw` is used only for the constant stylesheet and script below. The only links are the report's
+ * sources with an http(s) URL, with `rel="noopener noreferrer nofollow"`; there are no images.
+ * The Content-Security-Policy allows nothing but the exact inline stylesheet and script (by SHA-256
+ * hash). It does not depend on the report, so the API sends the same string as a response header
+ * (`reportContentSecurityPolicy`) and the page repeats it in a `<meta http-equiv>` element.
+ */
+import { html, raw } from "hono/html";
+import type { AntiHallucination } from "../protocol";
+import {
+	CHECK_DESCRIPTIONS,
+	formatCount,
+	formatDuration,
+	formatPercent,
+	formatUsd,
+	REPORT_SECTIONS,
+	type Report,
+	type ReportCitation,
+	type ReportFinding,
+	type ReportSectionId,
+	type ReportSource,
+	safeHttpUrl,
+	type UnsupportedClaim,
+} from "./report-schema";
+
+type Html = ReturnType<typeof html>;
+
+/** The page's only stylesheet; its hash is in the CSP, so any edit changes the policy with it. */
+export const REPORT_STYLE = `
+:root { color-scheme: light dark; --fg: #1f2328; --muted: #59636e; --bg: #ffffff; --panel: #f6f8fa;
+  --line: #d1d9e0; --ok: #1a7f37; --bad: #b42318; --warn: #9a6700; --link: #0550ae; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6edf3; --muted: #9198a1; --bg: #0d1117; --panel: #151b23; --line: #3d444d;
+    --ok: #3fb950; --bad: #f85149; --warn: #d29922; --link: #4493f8; }
+}
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 64rem; padding: 1.5rem; background: var(--bg); color: var(--fg);
+  font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+h1 { font-size: 1.7rem; line-height: 1.25; overflow-wrap: anywhere; }
+h2 { display: inline; font-size: 1.35rem; }
+h3 { font-size: 1.1rem; margin: 1.2rem 0 0.4rem; overflow-wrap: anywhere; }
+h4 { font-size: 1rem; margin: 1rem 0 0.3rem; }
+a { color: var(--link); }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em;
+  overflow-wrap: anywhere; }
+details { border: 1px solid var(--line); border-radius: 8px; margin: 1rem 0; padding: 0.5rem 1rem; }
+summary { cursor: pointer; padding: 0.3rem 0; }
+table { border-collapse: collapse; margin: 0.6rem 0; width: 100%; font-size: 0.92rem; }
+th, td { border: 1px solid var(--line); padding: 0.3rem 0.5rem; text-align: left; vertical-align: top;
+  overflow-wrap: anywhere; }
+th { background: var(--panel); }
+blockquote { border-left: 4px solid var(--line); color: var(--muted); margin: 0.4rem 0; padding: 0 0.8rem;
+  overflow-wrap: anywhere; }
+.meta, .cite, .facts { color: var(--muted); font-size: 0.9rem; }
+.notice { border: 1px solid var(--warn); border-radius: 6px; padding: 0.5rem 0.8rem; }
+.finding { border-top: 1px solid var(--line); }
+.citations { list-style: none; padding-left: 0; }
+.flag-verified, .ok { color: var(--ok); font-weight: 600; }
+.flag-unverified, .bad { color: var(--bad); font-weight: 600; }
+.narrative { white-space: pre-wrap; }
+.search { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
+.search input { flex: 1 1 16rem; font: inherit; padding: 0.35rem 0.5rem; }
+[hidden] { display: none !important; }
+`;
+
+/** The page's only script: filters findings and citations by the search box's text. */
+export const REPORT_SCRIPT = `
+(() => {
+  const box = document.getElementById("report-search");
+  const status = document.getElementById("report-search-status");
+  const items = Array.from(document.querySelectorAll("[data-search]"));
+  box.addEventListener("input", () => {
+    const query = box.value.trim().toLowerCase();
+    let shown = 0;
+    for (const item of items) {
+      const match = query === "" || item.textContent.toLowerCase().includes(query);
+      item.hidden = !match;
+      if (!match) continue;
+      shown += 1;
+      const section = item.closest("details");
+      if (section && query !== "") section.open = true;
+    }
+    status.textContent = query === "" ? "" : shown + " of " + items.length + " findings and citations match";
+  });
+})();
+`;
+
+/**
+ * The Content-Security-Policy for report pages: nothing but the inline stylesheet and script above.
+ * @example await reportContentSecurityPolicy() // "default-src 'none'; style-src 'sha256-…'; …"
+ */
+export async function reportContentSecurityPolicy(): Promise<string> {
+	const [styleHash, scriptHash] = await Promise.all([sha256Base64(REPORT_STYLE), sha256Base64(REPORT_SCRIPT)]);
+	return [
+		"default-src 'none'",
+		`style-src 'sha256-${styleHash}'`,
+		`script-src 'sha256-${scriptHash}'`,
+		"img-src 'none'",
+		"base-uri 'none'",
+		"form-action 'none'",
+	].join("; ");
+}
+
+/** Renders the whole report as an HTML document, sections in `REPORT_SECTIONS` order. */
+export async function renderHtml(report: Report): Promise<string> {
+	const csp = await reportContentSecurityPolicy();
+	const generated = new Date(report.generatedAt).toISOString();
+	const bodies: Record<ReportSectionId, Html> = {
+		"executive-summary": executiveSummary(report),
+		methodology: methodology(report),
+		"detailed-findings": detailedFindings(report),
+		"cross-agent-insights": crossAgentInsights(report),
+		"verification-report": verificationReport(report),
+		"learning-patterns": learningPatterns(report),
+		"performance-metrics": performanceMetrics(report),
+		appendix: appendix(report),
+	};
+	const page = await html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="referrer" content="no-referrer">
+<title>${report.task} — research report</title>
+<style>${raw(REPORT_STYLE)}</style>
+</head>
+<body>
+<header>
+<h1>${report.task}</h1>
+<p class="meta">Job <code>${report.jobId}</code> · generated <time datetime="${generated}">${generated}</time> · report schema v${report.schemaVersion} · ${report.completeness}</p>
+${
+	report.completeness === "partial"
+		? html`<p class="notice" role="note"><strong>Partial report:</strong> the job ended before every agent finished; see the Appendix.</p>`
+		: ""
+}
+<div class="search" role="search">
+<label for="report-search">Search findings and citations</label>
+<input type="search" id="report-search" autocomplete="off" aria-describedby="report-search-status">
+<p id="report-search-status" aria-live="polite"></p>
+</div>
+</header>
+<main>
+${REPORT_SECTIONS.map(
+	(entry) => html`<details open id="${entry.id}">
+<summary><h2>${entry.title}</h2></summary>
+${bodies[entry.id]}
+</details>
+`,
+)}</main>
+<script>${raw(REPORT_SCRIPT)}</script>
+</body>
+</html>
+`;
+	return page.toString();
+}
+
+async function sha256Base64(text: string): Promise<string> {
+	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+	return btoa(String.fromCharCode(...digest));
+}
+
+function executiveSummary(report: Report): Html {
+	const paragraphs = report.executiveSummary.text.split(/\n\s*\n/).filter((text) => text.trim() !== "");
+	const key = report.executiveSummary.keyFindings.flatMap((id) => {
+		const index = report.findings.findIndex((finding) => finding.id === id);
+		const finding = report.findings[index];
+		return finding === undefined ? [] : [html`<li><a href="#finding-${index + 1}">Finding ${index + 1}</a>: ${finding.title}</li>`];
+	});
+	return html`${paragraphs.map((text) => html`<p>${text}</p>`)}
+${key.length > 0 ? html`<h3>Key findings</h3><ul>${key}</ul>` : ""}`;
+}
+
+function methodology(report: Report): Html {
+	const { config, methodology: method } = report;
+	return html`<ul>
+<li><strong>Swarm:</strong> ${method.swarmSize} agents (${method.roles.join(", ")})</li>
+<li><strong>Depth:</strong> ${config.depth} (complexity ${config.complexity}, task type ${config.taskType}, focus ${config.focus})</li>
+<li><strong>Time budget:</strong> ${config.timeMinutes} min; at most ${config.maxConcurrent} agents at once; second pass ${config.secondPass ? "on" : "off"}</li>
+<li><strong>Provider:</strong> ${config.provider}${config.model === null ? "" : ` (model ${config.model})`}</li>
+<li><strong>Sources:</strong> ${method.sources.retrieved} retrieved, ${method.sources.unreachable} unreachable</li>
+<li><strong>Verification:</strong> ${method.verificationRule}</li>
+</ul>
+<h3>Swarm Plan</h3>
+${table(
+	"The swarm's tasks and what each waited for",
+	["Task", "Role", "Phase", "Depends on", "Status", "Attempts"],
+	method.plan.map((task) => [
+		task.id,
+		task.role,
+		task.phase,
+		task.dependsOn.length > 0 ? task.dependsOn.join(", ") : "nothing",
+		task.status,
+		String(task.attempts),
+	]),
+)}`;
+}
+
+function detailedFindings(report: Report): Html {
+	if (report.findings.length === 0) return html`<p>No findings to report.</p>`;
+	const sourceRefs = sourcesById(report);
+	return html`${report.findings.map((finding, index) =>
+		findingArticle(finding, index + 1, report.config.antiHallucination, sourceRefs),
+	)}`;
+}
+
+function findingArticle(
+	finding: ReportFinding,
+	number: number,
+	mode: AntiHallucination,
+	sources: Map<string, ReportSource>,
+): Html {
+	// With low anti-hallucination unsupported findings are only counted, so no per-finding flag.
+	const flag =
+		mode === "low"
+			? ""
+			: finding.flag === "verified"
+				? html` · <span class="flag-verified">Verified</span>`
+				: html` · <span class="flag-unverified">Unverified: no citation was found in a retrieved source</span>`;
+	return html`<article class="finding" id="finding-${number}" data-search>
+<h3>${number}. ${finding.title}</h3>
+<p>${finding.claim} ${finding.citations.map((citation) => html`<span class="cite">[${citation.ref}]</span> `)}</p>
+<p class="facts">Confidence ${finding.confidence.toFixed(2)} · Weight ${finding.weight.toFixed(2)} · Agents ${agentList(finding.supportingAgents)}${flag}</p>
+${
+	finding.citations.length > 0
+		? html`<ul class="citations">${finding.citations.map(
+				(citation) => html`<li>
+<blockquote>${citation.quote === "" ? "(empty quote)" : citation.quote}</blockquote>
+<p class="cite">[${citation.ref}] ${citationStatus(citation, sources)}</p>
+</li>`,
+			)}</ul>`
+		: html`<p class="cite">No citations.</p>`
+}
+</article>
+`;
+}
+
+function citationStatus(citation: ReportCitation, sources: Map<string, ReportSource>): Html {
+	const mark = citation.verified ? html`<span class="ok">✓ verified</span>` : html`<span class="bad">✗ unverified</span>`;
+	return html`${mark}: ${citedSource(citation, sources)}, ${CHECK_DESCRIPTIONS[citation.check]}, match ${citation.matchScore.toFixed(2)}`;
+}
+
+/** The cited source: a link when it is a listed source with an http(s) URL, else plain text. */
+function citedSource(citation: ReportCitation, sources: Map<string, ReportSource>): Html {
+	const source = sources.get(citation.sourceId);
+	if (source !== undefined) return html`${source.ref} ${sourceName(source)}`;
+	return html`source <code>${citation.sourceId}</code>${citation.url === null ? "" : html` cited as <code>${citation.url}</code>`}`;
+}
+
+function sourceName(source: ReportSource): Html {
+	const href = safeHttpUrl(source.url);
+	if (href === null) return html`${source.title}`;
+	return html`<a href="${href}" rel="noopener noreferrer nofollow">${source.title}</a>`;
+}
+
+function crossAgentInsights(report: Report): Html {
+	const { consensus, divergentViews, novelDiscoveries } = report.crossAgentInsights;
+	const numbers = new Map(report.findings.map((finding, index) => [finding.id, index + 1]));
+	const findingItem = (id: string, detail: (finding: ReportFinding) => string): Html[] => {
+		const number = numbers.get(id);
+		const finding = report.findings.find((candidate) => candidate.id === id);
+		if (number === undefined || finding === undefined) return [];
+		return [html`<li><a href="#finding-${number}">Finding ${number}</a>: ${finding.title} — ${detail(finding)}</li>`];
+	};
+	const consensusItems = consensus.flatMap((id) =>
+		findingItem(id, (f) => `${f.supportingAgents.length} agents: ${agentList(f.supportingAgents)}`),
+	);
+	const novelItems = novelDiscoveries.flatMap((id) =>
+		findingItem(id, (f) => `found only by ${agentList(f.supportingAgents)}`),
+	);
+	const side = (name: string, entry: (typeof divergentViews)[number]["sideA"]): Html =>
+		html`<li><strong>${name}</strong> (finding ${numbers.get(entry.findingId) ?? "?"}, ${entry.title}): ${entry.claim} ${entry.citations.map((citation) => html`<span class="cite">[${citation.ref}]</span> `)}</li>`;
+	const views = divergentViews.map(
+		(view) => html`<li><strong>${view.topic.join(" ")}</strong> — ${view.reason === "numeric" ? "different numbers" : "one claim denies the other"}
+<ul>${side("Side A", view.sideA)}${side("Side B", view.sideB)}</ul></li>`,
+	);
+	return html`<h3>Consensus</h3>
+${consensusItems.length > 0 ? html`<ul>${consensusItems}</ul>` : html`<p>No finding was made by two or more agents.</p>`}
+<h3>Divergent Views</h3>
+${views.length > 0 ? html`<ol>${views}</ol>` : html`<p>No contradictions were detected between findings.</p>`}
+<h3>Novel Discoveries</h3>
+${
+	novelItems.length > 0
+		? html`<ul>${novelItems}</ul>`
+		: html`<p>No verified finding came from a single agent citing sources no other agent cited.</p>`
+}`;
+}
+
+function verificationReport(report: Report): Html {
+	const v = report.verification;
+	const q = report.quality;
+	return html`<p>${report.methodology.verificationRule}</p>
+${table(
+	"Citation and claim counts",
+	["Measure", "Value"],
+	[
+		["Citations", formatCount(v.citationsTotal)],
+		["Verified citations", formatCount(v.citationsVerified)],
+		["Exact matches", formatCount(v.exactMatches)],
+		["Fuzzy matches", formatCount(v.fuzzyMatches)],
+		["Quote not found", formatCount(v.quoteNotFound)],
+		["Unknown source", formatCount(v.unknownSource)],
+		["Fabricated URLs", formatCount(v.fabricatedUrls.length)],
+		["Claims", formatCount(v.claimsTotal)],
+		["Supported claims", formatCount(v.claimsSupported)],
+		["Unsupported claims", formatCount(v.claimsUnsupported)],
+		["Grounding score", formatPercent(v.groundingScore)],
+	],
+)}
+<h3>Unsupported Claims</h3>
+${unsupportedList(v.unsupportedClaims, "Every claim is backed by at least one verified citation.")}
+<h3>Quality Score</h3>
+${table(
+	"Quality score components, each from 0 to 1",
+	["Quality component", "Score"],
+	[
+		["Depth", q.depth.toFixed(2)],
+		["Citations", q.citations.toFixed(2)],
+		["Novelty", q.novelty.toFixed(2)],
+		["Completeness", q.completeness.toFixed(2)],
+		["Overall", q.overall.toFixed(2)],
+	],
+)}`;
+}
+
+function unsupportedList(claims: UnsupportedClaim[], whenEmpty: string): Html {
+	if (claims.length === 0) return html`<p>${whenEmpty}</p>`;
+	return html`<ul>${claims.map(
+		(claim) =>
+			html`<li data-search><strong>${claim.title}:</strong> ${claim.claim} — by ${agentList(claim.agents)}; ${claim.why}</li>`,
+	)}</ul>`;
+}
+
+function learningPatterns(report: Report): Html {
+	const { patternsUsed, note } = report.learningPatterns;
+	const used =
+		patternsUsed.length === 0
+			? html`<p>No learned patterns were used for this job.</p>`
+			: table(
+					"Learned patterns applied to this job",
+					["Pattern", "Learned from", "Reward", "What it changed"],
+					patternsUsed.map((pattern) => [
+						pattern.id,
+						pattern.task,
+						pattern.reward.toFixed(2),
+						pattern.changed.length > 0 ? pattern.changed.join("; ") : "nothing",
+					]),
+				);
+	return html`${used}${note.trim() === "" ? "" : html`<p>${note}</p>`}`;
+}
+
+function performanceMetrics(report: Report): Html {
+	const { metrics, agentRuns } = report.performance;
+	const latency = metrics.providerLatencyMs;
+	const providers = Object.entries(metrics.usageByProvider).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+	return html`${table(
+		"Job totals",
+		["Metric", "Value"],
+		[
+			["Total duration", formatDuration(metrics.durationMs)],
+			["Queued", formatDuration(metrics.phases.queuedMs)],
+			["Planning", formatDuration(metrics.phases.planningMs)],
+			["Running agents", formatDuration(metrics.phases.runningMs)],
+			["Synthesizing", formatDuration(metrics.phases.synthesizingMs)],
+			["Input tokens", formatCount(metrics.usage.inputTokens)],
+			["Output tokens", formatCount(metrics.usage.outputTokens)],
+			[
+				"Cache read / write tokens",
+				`${formatCount(metrics.usage.cacheReadTokens)} / ${formatCount(metrics.usage.cacheWriteTokens)}`,
+			],
+			["Search calls", formatCount(metrics.usage.searchCalls)],
+			["Cost", formatUsd(metrics.usage.costUsd)],
+			["Provider calls", formatCount(latency.count)],
+			["Provider latency p50 / p95 / p99", [latency.p50, latency.p95, latency.p99].map(formatDuration).join(" / ")],
+			["Errors", formatCount(metrics.errors)],
+			["Retries", formatCount(metrics.retries)],
+			["Re-dispatches", formatCount(metrics.redispatches)],
+			[
+				"Agents planned / completed / failed / skipped",
+				[metrics.agents.planned, metrics.agents.completed, metrics.agents.failed, metrics.agents.skipped].join(" / "),
+			],
+		],
+	)}
+<h3>By Provider</h3>
+${
+	providers.length === 0
+		? html`<p>No provider was called.</p>`
+		: table(
+				"Usage by provider",
+				["Provider", "Input tokens", "Output tokens", "Search calls", "Cost"],
+				providers.map(([provider, usage]) => [
+					provider,
+					formatCount(usage.inputTokens),
+					formatCount(usage.outputTokens),
+					formatCount(usage.searchCalls),
+					formatUsd(usage.costUsd),
+				]),
+			)
+}
+<h3>By Agent</h3>
+${table(
+	"Usage and timing by agent",
+	["Task", "Role", "Status", "Attempts", "Duration", "Tokens", "Cost", "Provider"],
+	agentRuns.map((run) => [
+		run.taskId,
+		run.role,
+		run.status,
+		String(run.attempts),
+		formatDuration(run.durationMs),
+		formatCount(run.tokens),
+		formatUsd(run.costUsd),
+		[run.provider, run.model].filter((part) => part !== null).join(" ") || "n/a",
+	]),
+)}`;
+}
+
+function appendix(report: Report): Html {
+	const { appendix: extra } = report;
+	const sources = sourcesById(report);
+	const citations = report.findings.flatMap((finding, index) =>
+		finding.citations.map(
+			(citation) => html`<tr data-search>
+<td>${citation.ref}</td><td><a href="#finding-${index + 1}">${index + 1}</a></td><td>${citedSource(citation, sources)}</td>
+<td>${citation.verified ? html`<span class="ok">✓ verified</span>` : html`<span class="bad">✗ unverified</span>`}</td>
+<td>${CHECK_DESCRIPTIONS[citation.check]}</td><td>${citation.matchScore.toFixed(2)}</td>
+</tr>`,
+		),
+	);
+	return html`<h3>Sources</h3>
+${
+	report.sources.length > 0
+		? html`<ul>${report.sources.map(
+				(source) =>
+					html`<li><strong>${source.ref}</strong> ${sourceName(source)}${source.url === null ? " (attached text)" : ""}${
+						source.sha256 === null ? "" : html` · SHA-256 <code>${source.sha256}</code>`
+					}</li>`,
+			)}</ul>`
+		: html`<p>No retrieved source backs a verified citation.</p>`
+}
+<h3>Citations</h3>
+${
+	citations.length > 0
+		? html`<table><caption>Every citation in the findings with its verification result</caption>
+<thead><tr>${["#", "Finding", "Source", "Status", "Check", "Match"].map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+<tbody>${citations}</tbody></table>`
+		: html`<p>No citations.</p>`
+}
+<h3>Agent Breakdown</h3>
+${agentBreakdown(report)}
+<h3>Failures</h3>
+${
+	extra.failures.length > 0
+		? table(
+				"Tasks that failed or were skipped",
+				["Task", "Role", "Error"],
+				extra.failures.map((failure) => [failure.taskId, failure.role, failure.error]),
+			)
+		: html`<p>No agent failed.</p>`
+}
+<h3>Unreachable Sources</h3>
+${
+	report.unreachableSources.length > 0
+		? table(
+				"Sources that could not be fetched",
+				["Title", "URL", "Error"],
+				report.unreachableSources.map((source) => [source.title, source.url ?? "none", source.error ?? "unknown"]),
+			)
+		: html`<p>Every source was retrieved.</p>`
+}
+<h3>Fabricated URLs</h3>
+${
+	extra.fabricatedUrls.length > 0
+		? html`<ul>${extra.fabricatedUrls.map((url) => html`<li><code>${url}</code></li>`)}</ul>`
+		: html`<p>No citation named a URL the job did not retrieve.</p>`
+}
+${
+	report.config.antiHallucination === "high"
+		? html`<h3>Claims Removed From the Findings</h3>
+${unsupportedList(extra.unsupportedClaims, "No claim was removed.")}`
+		: ""
+}`;
+}
+
+function agentBreakdown(report: Report): Html {
+	const runs = report.performance.agentRuns;
+	if (runs.length === 0) return html`<p>No agents ran.</p>`;
+	return html`${runs.map((run) => {
+		const made = report.findings.filter((finding) =>
+			finding.supportingAgents.some((agent) => agent.taskId === run.taskId),
+		).length;
+		const narratives = report.appendix.agentNarratives.filter(
+			(entry) => entry.taskId === run.taskId && entry.narrative.trim() !== "",
+		);
+		return html`<h4>${run.role} (${run.taskId})</h4>
+<p class="facts">Status ${run.status} · ${run.attempts} attempt${run.attempts === 1 ? "" : "s"} · ${made} finding${made === 1 ? "" : "s"} in the report</p>
+${
+	narratives.length > 0
+		? narratives.map((entry) => html`<p class="narrative">${entry.narrative.trim()}</p>`)
+		: html`<p>No narrative.</p>`
+}`;
+	})}`;
+}
+
+/** A table with a caption and column headers; every cell is text and is escaped. */
+function table(caption: string, headers: string[], rows: string[][]): Html {
+	return html`<table><caption>${caption}</caption>
+<thead><tr>${headers.map((header) => html`<th scope="col">${header}</th>`)}</tr></thead>
+<tbody>${rows.map((row) => html`<tr>${row.map((cell) => html`<td>${cell}</td>`)}</tr>`)}</tbody></table>`;
+}
+
+function sourcesById(report: Report): Map<string, ReportSource> {
+	return new Map(report.sources.map((source) => [source.id, source]));
+}
+
+function agentList(agents: { taskId: string; role: string }[]): string {
+	return agents.map((agent) => `${agent.role} (${agent.taskId})`).join(", ");
+}

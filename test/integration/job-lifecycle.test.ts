@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { ReportSchema } from "../../src/synthesis/report-schema";
+import { eventLog, maxInFlight, report, sampleRequest, submit, waitForJob } from "./harness";
+
+describe("a whole research job on the extractive provider", () => {
+	it.each([
+		{ name: "swarm of 3", request: { swarmSize: 3 }, agents: 3 },
+		{ name: "swarm of 5", request: { swarmSize: 5 }, agents: 5 },
+		{ name: "swarm of 7", request: { swarmSize: 7 }, agents: 7 },
+		{ name: "single agent", request: { singleAgent: true }, agents: 1 },
+		{ name: "very high depth with a revisit round", request: { depth: 10 }, agents: 9 },
+	])("$name completes with a cited report in every format", async ({ request, agents }) => {
+		const jobId = await submit(sampleRequest(request));
+		const job = await waitForJob(jobId);
+		expect(job.status).toBe("completed");
+		expect(job.plan).toHaveLength(agents);
+		expect(job.plan.every((task) => task.status === "completed")).toBe(true);
+		expect(job.progress).toBe(100);
+		expect(job.partial).toBe(false);
+		expect(job.metrics.agents).toEqual({ planned: agents, completed: agents, failed: 0, skipped: 0 });
+		expect(job.metrics.durationMs).toBeGreaterThanOrEqual(0);
+		expect(job.metrics.usage.costUsd).toBe(0);
+
+		const json = await report(jobId, "json");
+		expect(json.status).toBe(200);
+		const parsed = ReportSchema.parse(await json.json());
+		expect(parsed.findings.length).toBeGreaterThan(0);
+		expect(parsed.findings.every((finding) => finding.citations.some((citation) => citation.verified))).toBe(true);
+
+		const markdown = await report(jobId, "markdown");
+		expect(markdown.headers.get("content-type")).toContain("text/markdown");
+		expect(await markdown.text()).toContain("```mermaid");
+
+		const html = await report(jobId, "html");
+		expect(html.headers.get("content-type")).toContain("text/html");
+		expect(html.headers.get("content-security-policy")).toContain("default-src 'none'");
+
+		const events = await eventLog(jobId);
+		expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+		expect(events[0]?.type).toBe("job.accepted");
+		expect(events.at(-1)?.type).toBe("job.completed");
+		expect(events.filter((event) => event.type === "job.completed")).toHaveLength(1);
+		expect(maxInFlight(events)).toBeLessThanOrEqual(4);
+	});
+});

@@ -1,0 +1,255 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { checkFindings, matchQuote, normalizeUrl } from "../../../src/evidence/verify";
+import type { Citation, SourceRecord } from "../../../src/protocol";
+import { aggregate } from "../../../src/synthesis/aggregate";
+
+const TRIAL_REPORT =
+	"The municipal trial fitted 120 homes with ground-source heat pumps in 2021. Over two winters, " +
+	"measured electricity use for heating fell by 40% against the gas boilers they replaced, while " +
+	"indoor temperatures stayed within one degree of the thermostat setting on 97% of days.";
+
+const GRID_NOTE =
+	"The regional grid operator reported that evening peak demand grew by 6 percent after the trial " +
+	"began, which it attributed mainly to electric vehicle charging rather than to heating loads.";
+
+const SOURCES: SourceRecord[] = [
+	{
+		id: "trial",
+		title: "Municipal heat pump trial",
+		url: "https://city.example/heat-pump-trial",
+		origin: "url",
+		status: "retrieved",
+		sha256: "a1",
+		bytes: TRIAL_REPORT.length,
+		contentType: "text/html",
+		error: null,
+		retrievedAt: 1,
+	},
+	{
+		id: "grid",
+		title: "Grid operator note",
+		url: null,
+		origin: "attached",
+		status: "retrieved",
+		sha256: "b2",
+		bytes: GRID_NOTE.length,
+		contentType: "text/plain",
+		error: null,
+		retrievedAt: 1,
+	},
+];
+const SNAPSHOTS = new Map([
+	["trial", TRIAL_REPORT],
+	["grid", GRID_NOTE],
+]);
+
+function verifiedCount(citations: Citation[]): number {
+	const [checked] = checkFindings(
+		[
+			{
+				taskId: "explorer",
+				role: "explorer",
+				findings: [{ title: "t", claim: "c", confidence: 0.9, citations }],
+			},
+		],
+		SOURCES,
+		SNAPSHOTS,
+	);
+	return checked?.citations.filter((citation) => citation.verified).length ?? 0;
+}
+
+const againstEverySource = (quote: string): Citation[] =>
+	SOURCES.map((source) => ({ sourceId: source.id, url: null, quote }));
+
+describe("planted fabrications", () => {
+	it("never verifies sentences that are in no source", () => {
+		const invented = [
+			"The trial showed heat pumps paid for themselves within three years of installation.",
+			"Residents rated their comfort as excellent in a survey carried out after the first winter.",
+			"Grid operators expect demand to double by the end of the decade because of data centres.",
+		];
+		for (const quote of invented) expect(verifiedCount(againstEverySource(quote))).toBe(0);
+	});
+
+	it("never verifies a quote stitched from two sources", () => {
+		const stitched =
+			"measured electricity use for heating fell by 40% which it attributed mainly to electric vehicle charging";
+		expect(verifiedCount(againstEverySource(stitched))).toBe(0);
+		// Each half on its own is genuine.
+		expect(
+			verifiedCount([
+				{ sourceId: "trial", url: null, quote: "measured electricity use for heating fell by 40%" },
+			]),
+		).toBe(1);
+		expect(
+			verifiedCount([
+				{ sourceId: "grid", url: null, quote: "which it attributed mainly to electric vehicle charging" },
+			]),
+		).toBe(1);
+	});
+
+	it("never verifies a genuine passage with one figure changed", () => {
+		const passage =
+			"Over two winters, measured electricity use for heating fell by 40% against the gas boilers they " +
+			"replaced, while indoor temperatures stayed within one degree of the thermostat setting";
+		expect(matchQuote(passage, TRIAL_REPORT).check).toBe("exact");
+		for (const changed of [
+			passage.replace("40%", "90%"),
+			passage.replace("40%", "4%"),
+			passage.replace("two winters", "2 winters"),
+		]) {
+			// Every other word still matches, far above the fuzzy threshold, but figures must be exact.
+			expect(matchQuote(changed, TRIAL_REPORT).check).toBe("quote_not_found");
+			expect(verifiedCount(againstEverySource(changed))).toBe(0);
+		}
+	});
+
+	it("never verifies swapped figures", () => {
+		const swapped =
+			"The municipal trial fitted 120 homes with ground-source heat pumps in 2021. Over two winters, " +
+			"measured electricity use for heating fell by 97% against the gas boilers they replaced, while " +
+			"indoor temperatures stayed within one degree of the thermostat setting on 40% of days.";
+		expect(verifiedCount(againstEverySource(swapped))).toBe(0);
+	});
+
+	it("never verifies a citation whose URL the job did not retrieve, and never shows that URL as a source", () => {
+		const genuineQuote = "fitted 120 homes with ground-source heat pumps";
+		const fabricatedUrl = "https://journal.example/heat-pump-study";
+		const checked = checkFindings(
+			[
+				{
+					taskId: "explorer",
+					role: "explorer",
+					findings: [
+						{
+							title: "Trial size",
+							claim: "The trial covered 120 homes.",
+							confidence: 0.9,
+							citations: [{ sourceId: "trial", url: fabricatedUrl, quote: genuineQuote }],
+						},
+						{
+							title: "Savings",
+							claim: "Heating electricity use fell by 40%.",
+							confidence: 0.8,
+							citations: [
+								{ sourceId: "trial", url: null, quote: "electricity use for heating fell by 40%" },
+								{ sourceId: "trial", url: `${fabricatedUrl}#results`, quote: "fell by 40%" },
+							],
+						},
+					],
+				},
+			],
+			SOURCES,
+			SNAPSHOTS,
+		);
+		expect(
+			checked
+				.flatMap((f) => f.citations)
+				.filter((c) => c.url?.startsWith(fabricatedUrl))
+				.map((c) => c.check),
+		).toEqual(["url_not_retrieved", "url_not_retrieved"]);
+
+		const aggregation = aggregate(checked, {
+			antiHallucination: "high",
+			depth: 3,
+			sources: SOURCES,
+			tasksPlanned: 1,
+			tasksCompleted: 1,
+		});
+		const verifiedUrls = aggregation.findings
+			.flatMap((finding) => finding.citations)
+			.filter((citation) => citation.verified)
+			.map((citation) => citation.url);
+		expect(verifiedUrls.some((url) => url?.startsWith(fabricatedUrl))).toBe(false);
+		expect(aggregation.findings.map((finding) => finding.claim)).toEqual([
+			"Heating electricity use fell by 40%.",
+		]);
+		expect(aggregation.unsupported.map((finding) => finding.claim)).toEqual(["The trial covered 120 homes."]);
+		expect(aggregation.verification.fabricatedUrls).toEqual(
+			[`${fabricatedUrl}#results`, fabricatedUrl].sort(),
+		);
+	});
+});
+
+/** Words over disjoint alphabets, so a quote of `foreignWord`s shares no token with a text of `sourceWord`s. */
+const sourceWord = fc.string({ unit: fc.constantFrom(..."abcdefghij"), minLength: 1, maxLength: 8 });
+const foreignWord = fc.string({ unit: fc.constantFrom(..."klmnopqrst"), minLength: 1, maxLength: 8 });
+const separator = fc.constantFrom(" ", "  ", ", ", ". ", "\n", " — ", "; ");
+
+const sourceText = fc
+	.array(fc.tuple(sourceWord, separator), { minLength: 4, maxLength: 300 })
+	.map((pairs) => ({
+		words: pairs.map(([word]) => word),
+		text: pairs.map(([word, sep]) => word + sep).join(""),
+	}));
+
+describe("properties", () => {
+	it("never verifies a quote made of words that no source contains", () => {
+		fc.assert(
+			fc.property(
+				fc.array(sourceText, { minLength: 1, maxLength: 3 }),
+				fc.array(foreignWord, { minLength: 1, maxLength: 40 }),
+				(texts, quoteWords) => {
+					const quote = quoteWords.join(" ");
+					for (const { text } of texts) {
+						const { check } = matchQuote(quote, text);
+						expect(check === "exact" || check === "fuzzy").toBe(false);
+					}
+				},
+			),
+			{ numRuns: 200 },
+		);
+	});
+
+	it("always verifies an exact run of four or more words, whatever its case and spacing", () => {
+		fc.assert(
+			fc.property(
+				sourceText,
+				fc.nat(),
+				fc.integer({ min: 4, max: 60 }),
+				fc.boolean(),
+				({ words, text }, offset, length, shout) => {
+					const start = offset % (words.length - 3);
+					const quote = words.slice(start, start + length).join("  ");
+					expect(matchQuote(shout ? quote.toUpperCase() : quote, text).check).toBe("exact");
+				},
+			),
+			{ numRuns: 200 },
+		);
+	});
+
+	it("never verifies a genuine run of words with one figure replaced by a figure the source lacks", () => {
+		const textWithNumbers = fc.array(fc.oneof(sourceWord, fc.integer({ min: 0, max: 999 }).map(String)), {
+			minLength: 20,
+			maxLength: 200,
+		});
+		fc.assert(
+			fc.property(textWithNumbers, fc.nat(), fc.integer({ min: 10, max: 40 }), (words, offset, length) => {
+				const start = offset % (words.length - 9);
+				const run = words.slice(start, start + length);
+				const numberAt = run.findIndex((word) => /^\d+$/.test(word));
+				fc.pre(numberAt >= 0);
+				const changed = [...run];
+				changed[numberAt] = String(1000 + numberAt);
+				const { check } = matchQuote(changed.join(" "), words.join(" "));
+				expect(check === "exact" || check === "fuzzy").toBe(false);
+			}),
+			{ numRuns: 200 },
+		);
+	});
+
+	it("never verifies a citation whose URL is not one the job retrieved", () => {
+		fc.assert(
+			fc.property(fc.webUrl(), (url) => {
+				fc.pre(normalizeUrl(url) !== normalizeUrl("https://city.example/heat-pump-trial"));
+				expect(
+					verifiedCount([
+						{ sourceId: "trial", url, quote: "fitted 120 homes with ground-source heat pumps" },
+					]),
+				).toBe(0);
+			}),
+			{ numRuns: 200 },
+		);
+	});
+});

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import type { ResearchRequest } from "../../../src/protocol";
+import { EffectiveConfigSchema } from "../../../src/protocol";
+import { DEFAULTS, resolveConfig } from "../../../src/swarm/config";
+
+const PROVIDER = { provider: "extractive" };
+
+describe("resolveConfig", () => {
+	it("fills every omitted field from the defaults", () => {
+		const config = resolveConfig({ task: "How do heat pumps perform in cold climates?" }, PROVIDER);
+		expect(config).toEqual({
+			depth: 5,
+			timeMinutes: 120,
+			swarmSize: 5,
+			singleAgent: false,
+			maxConcurrent: 4,
+			focus: "balanced",
+			antiHallucination: "high",
+			citations: true,
+			provider: "extractive",
+			model: null,
+			formats: ["markdown", "json", "html"],
+			complexity: "medium",
+			taskType: "research",
+			mode: "direct",
+			secondPass: false,
+		});
+		expect(EffectiveConfigSchema.safeParse(config).success).toBe(true);
+	});
+
+	it("exposes the defaults it applies", () => {
+		expect(DEFAULTS).toMatchObject({
+			depth: 5,
+			timeMinutes: 120,
+			maxConcurrent: 4,
+			focus: "balanced",
+			antiHallucination: "high",
+			citations: true,
+			formats: ["markdown", "json", "html"],
+			mode: "direct",
+		});
+	});
+
+	it("keeps every explicit value", () => {
+		const request: ResearchRequest = {
+			task: "Compare heat pump brands",
+			depth: 2,
+			timeMinutes: 30,
+			swarmSize: 6,
+			maxConcurrent: 2,
+			focus: "narrow",
+			antiHallucination: "low",
+			citations: false,
+			provider: "anthropic",
+			model: "some-model",
+			formats: ["json"],
+		};
+		expect(resolveConfig(request, PROVIDER)).toEqual({
+			depth: 2,
+			timeMinutes: 30,
+			swarmSize: 6,
+			singleAgent: false,
+			maxConcurrent: 2,
+			focus: "narrow",
+			antiHallucination: "low",
+			citations: false,
+			provider: "anthropic",
+			model: "some-model",
+			formats: ["json"],
+			complexity: "low",
+			taskType: "analysis",
+			mode: "direct",
+			secondPass: false,
+		});
+	});
+
+	it.each([
+		[1, 3],
+		[3, 3],
+		[4, 5],
+		[6, 5],
+		[7, 7],
+		[8, 7],
+		[9, 7],
+		[10, 7],
+	])("sizes a depth-%i swarm at %i agents", (depth, swarmSize) => {
+		expect(resolveConfig({ task: "t", depth }, PROVIDER).swarmSize).toBe(swarmSize);
+	});
+
+	it("runs a single agent when asked, whatever the swarm size", () => {
+		const config = resolveConfig({ task: "t", depth: 10, swarmSize: 7, singleAgent: true }, PROVIDER);
+		expect(config.swarmSize).toBe(1);
+		expect(config.singleAgent).toBe(true);
+		expect(config.secondPass).toBe(false);
+	});
+
+	it("plans a second pass only for very-high complexity", () => {
+		expect(resolveConfig({ task: "t", depth: 9 }, PROVIDER).secondPass).toBe(true);
+		expect(resolveConfig({ task: "t", depth: 10, swarmSize: 3 }, PROVIDER).secondPass).toBe(true);
+		expect(resolveConfig({ task: "t", depth: 8 }, PROVIDER).secondPass).toBe(false);
+	});
+
+	it("removes repeated formats, keeping first-seen order", () => {
+		const config = resolveConfig({ task: "t", formats: ["html", "markdown", "html"] }, PROVIDER);
+		expect(config.formats).toEqual(["html", "markdown"]);
+	});
+
+	it("does not share the default formats array between configs", () => {
+		const first = resolveConfig({ task: "t" }, PROVIDER);
+		first.formats.pop();
+		expect(resolveConfig({ task: "t" }, PROVIDER).formats).toEqual(["markdown", "json", "html"]);
+	});
+});
