@@ -29,14 +29,21 @@ import {
 	TERMINAL_JOB_STATUSES,
 	type UpstreamResult,
 } from "../src/protocol";
-import { buildReport } from "../src/synthesis/build-report";
-import { aggregate } from "../src/synthesis/aggregate";
-import { renderHtml } from "../src/synthesis/render-html";
-import { renderMarkdown } from "../src/synthesis/render-markdown";
 import { isSettled, jobProgress, nextDispatch } from "../src/swarm/dag";
 import { planSwarm } from "../src/swarm/sizing";
+import { aggregate } from "../src/synthesis/aggregate";
+import { buildReport } from "../src/synthesis/build-report";
+import { renderHtml } from "../src/synthesis/render-html";
+import { renderMarkdown } from "../src/synthesis/render-markdown";
 import { EventStreamHub } from "./event-stream";
-import { ancestorIds, computeMetrics, initialTasks, type JobState, type TaskRuntime, toJobView } from "./job-state";
+import {
+	ancestorIds,
+	computeMetrics,
+	initialTasks,
+	type JobState,
+	type TaskRuntime,
+	toJobView,
+} from "./job-state";
 
 /** How long a dispatched message may wait in the queue before the watchdog sends the task again. */
 export const DISPATCH_LEASE_MS = 60_000;
@@ -164,9 +171,10 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		if (task.status === "dispatched") {
 			task.status = "running";
 			task.startedAt = now;
+			this.record("agent.started", {}, task);
 		}
+		// A redelivery of a running attempt (after a retry, or a duplicate) resumes it without a new event.
 		task.leaseExpiresAt = now + RUN_LEASE_MS;
-		this.record("agent.started", {}, task);
 		this.commit();
 		const ancestors = ancestorIds(state.tasks, task.id);
 		const upstream = state.tasks
@@ -190,6 +198,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			phase: task.phase,
 			task: state.task,
 			config: state.config,
+			timeShare: task.timeShare,
 			timeBudgetMs: Math.max(1_000, Math.min(budget, MAX_ATTEMPT_MS, state.deadline - now)),
 			sources: state.sources,
 			upstream,
@@ -238,7 +247,11 @@ export class SwarmCoordinator extends DurableObject<Env> {
 	}
 
 	/** Records a failed delivery that the queue will retry after `delaySeconds`, holding the lease meanwhile. */
-	async retryTask(message: AgentTaskMessage, error: string, delaySeconds: number): Promise<{ accepted: boolean }> {
+	async retryTask(
+		message: AgentTaskMessage,
+		error: string,
+		delaySeconds: number,
+	): Promise<{ accepted: boolean }> {
 		const found = this.currentAttempt(message);
 		if (!found) return { accepted: false };
 		const { state, task } = found;
@@ -286,7 +299,9 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		if (state.status === "synthesizing") await this.finalize(state);
 		if (this.indexDirty) await this.syncIndex();
 		if (!TERMINAL_JOB_STATUSES.includes(state.status)) {
-			const leases = state.tasks.flatMap((task) => (task.leaseExpiresAt !== null ? [task.leaseExpiresAt] : []));
+			const leases = state.tasks.flatMap((task) =>
+				task.leaseExpiresAt !== null ? [task.leaseExpiresAt] : [],
+			);
 			await this.ctx.storage.setAlarm(Math.min(now + WATCHDOG_MS, state.deadline, ...leases));
 		}
 	}
@@ -300,7 +315,9 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			this.commit();
 		}
 		const sources = await Promise.all(
-			state.pendingSources.map((source, index) => ingestSource(this.env.ARTIFACTS, state.tenantId, source, index)),
+			state.pendingSources.map((source, index) =>
+				ingestSource(this.env.ARTIFACTS, state.tenantId, source, index),
+			),
 		);
 		if (state.status !== "planning") return; // cancelled while sources were fetched
 		const tasks = initialTasks(planSwarm(state.config));
@@ -309,7 +326,13 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		state.status = "running";
 		state.phaseStartedAt.running = Date.now();
 		this.record("job.planned", {
-			plan: tasks.map(({ id, role, phase, dependsOn, timeShare }) => ({ id, role, phase, dependsOn, timeShare })),
+			plan: tasks.map(({ id, role, phase, dependsOn, timeShare }) => ({
+				id,
+				role,
+				phase,
+				dependsOn,
+				timeShare,
+			})),
 			sources: {
 				retrieved: sources.filter((source) => source.status === "retrieved").length,
 				unreachable: sources.filter((source) => source.status === "unreachable").length,
@@ -369,7 +392,11 @@ export class SwarmCoordinator extends DurableObject<Env> {
 				task.leaseExpiresAt <= now;
 			if (!lost) continue;
 			if (task.attempts >= MAX_TASK_ATTEMPTS) {
-				this.failTaskInPlace(state, task, `lease expired on attempt ${task.attempts} of ${MAX_TASK_ATTEMPTS}`);
+				this.failTaskInPlace(
+					state,
+					task,
+					`lease expired on attempt ${task.attempts} of ${MAX_TASK_ATTEMPTS}`,
+				);
 				continue;
 			}
 			this.record("agent.retrying", { reason: "lease_expired" }, task);
@@ -405,11 +432,16 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		this.indexDirty = true;
 	}
 
-	private finish(state: JobState, status: "completed" | "failed" | "cancelled", error: JobState["error"]): void {
+	private finish(
+		state: JobState,
+		status: "completed" | "failed" | "cancelled",
+		error: JobState["error"],
+	): void {
 		state.status = status;
 		state.error = error;
 		state.phaseStartedAt.finished = Date.now();
-		const type = status === "completed" ? "job.completed" : status === "failed" ? "job.failed" : "job.cancelled";
+		const type =
+			status === "completed" ? "job.completed" : status === "failed" ? "job.failed" : "job.cancelled";
 		this.record(type, {
 			status,
 			partial: state.partial,
@@ -453,7 +485,11 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			}),
 		);
 		const checked = checkFindings(
-			results.map(({ task, result }) => ({ taskId: task.id, role: task.role, findings: result?.findings ?? [] })),
+			results.map(({ task, result }) => ({
+				taskId: task.id,
+				role: task.role,
+				findings: result?.findings ?? [],
+			})),
 			state.sources,
 			snapshots,
 		);
@@ -486,7 +522,8 @@ export class SwarmCoordinator extends DurableObject<Env> {
 				.map((task) => ({
 					taskId: task.id,
 					role: task.role,
-					error: task.error ?? (task.status === "skipped" ? "skipped: the job ended before it ran" : "failed"),
+					error:
+						task.error ?? (task.status === "skipped" ? "skipped: the job ended before it ran" : "failed"),
 				})),
 			metrics: computeMetrics(state, completedAt),
 			learning: { patternsUsed: [], note: "No learned patterns were applied to this job." },
@@ -500,9 +537,13 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		await Promise.all(
 			[...formats].map(async (format) => {
 				const extension = EXTENSION[format];
-				await this.env.ARTIFACTS.put(reportKey(state.tenantId, state.jobId, extension), await bodies[format](), {
-					httpMetadata: { contentType: CONTENT_TYPE[extension] },
-				});
+				await this.env.ARTIFACTS.put(
+					reportKey(state.tenantId, state.jobId, extension),
+					await bodies[format](),
+					{
+						httpMetadata: { contentType: CONTENT_TYPE[extension] },
+					},
+				);
 			}),
 		);
 	}
@@ -510,7 +551,9 @@ export class SwarmCoordinator extends DurableObject<Env> {
 	// ─── Storage ──────────────────────────────────────────────────────────────────────────────────
 
 	private record(type: EventType, data: Record<string, JsonValue>, task?: TaskRuntime): void {
-		const agent: Record<string, JsonValue> = task ? { agentId: task.id, role: task.role, attempt: task.attempts } : {};
+		const agent: Record<string, JsonValue> = task
+			? { agentId: task.id, role: task.role, attempt: task.attempts }
+			: {};
 		this.drafts.push({ type, data: { ...agent, ...data } });
 	}
 
@@ -533,7 +576,12 @@ export class SwarmCoordinator extends DurableObject<Env> {
 				JSON.stringify(state),
 			);
 			for (const event of events) {
-				sql.exec("INSERT INTO events (seq, type, data) VALUES (?, ?, ?)", event.seq, event.type, JSON.stringify(event.data));
+				sql.exec(
+					"INSERT INTO events (seq, type, data) VALUES (?, ?, ?)",
+					event.seq,
+					event.type,
+					JSON.stringify(event.data),
+				);
 			}
 		});
 		this.streams.publish(events);

@@ -23,7 +23,9 @@ const { values: options } = parseArgs({
 });
 
 async function sampleSources() {
-	const names = (await readdir("samples")).filter((name) => name.endsWith(".md") && name !== "README.md").sort();
+	const names = (await readdir("samples"))
+		.filter((name) => name.endsWith(".md") && name !== "README.md")
+		.sort();
 	return Promise.all(
 		names.map(async (name) => {
 			const text = await readFile(join("samples", name), "utf8");
@@ -79,7 +81,8 @@ try {
 		headers: { "content-type": "application/json" },
 		body: JSON.stringify(body),
 	});
-	if (submitted.status !== 202) throw new Error(`submit failed: ${submitted.status} ${await submitted.text()}`);
+	if (submitted.status !== 202)
+		throw new Error(`submit failed: ${submitted.status} ${await submitted.text()}`);
 	const { id } = await submitted.json();
 	console.log(`job ${id} accepted`);
 	let finalStatus = "unknown";

@@ -71,11 +71,16 @@ export const UrlSourceInputSchema = z
 	})
 	.strict()
 	.openapi("UrlSource");
-export const SourceInputSchema = z.union([TextSourceInputSchema, UrlSourceInputSchema]).openapi("SourceInput");
+export const SourceInputSchema = z
+	.union([TextSourceInputSchema, UrlSourceInputSchema])
+	.openapi("SourceInput");
 export type SourceInput = z.infer<typeof SourceInputSchema>;
 
 const MetadataSchema = z
-	.record(z.string().min(1).max(64), z.union([z.string().max(LIMITS.metadataValueChars), z.number(), z.boolean(), z.null()]))
+	.record(
+		z.string().min(1).max(64),
+		z.union([z.string().max(LIMITS.metadataValueChars), z.number(), z.boolean(), z.null()]),
+	)
 	.refine((value) => Object.keys(value).length <= LIMITS.metadataKeys, {
 		message: `at most ${LIMITS.metadataKeys} metadata keys`,
 	});
@@ -83,7 +88,12 @@ const MetadataSchema = z
 /** Body of `POST /v1/research`. Omitted fields take the defaults listed in `resolveConfig`. */
 export const ResearchRequestSchema = z
 	.object({
-		task: z.string().trim().min(1).max(LIMITS.taskChars).openapi({ example: "How do heat pumps perform in cold climates?" }),
+		task: z
+			.string()
+			.trim()
+			.min(1)
+			.max(LIMITS.taskChars)
+			.openapi({ example: "How do heat pumps perform in cold climates?" }),
 		depth: z.int().min(1).max(10).optional(),
 		timeMinutes: z.int().min(10).max(480).optional(),
 		swarmSize: z.int().min(3).max(7).optional(),
@@ -271,6 +281,8 @@ export type AgentContext = {
 	phase: Phase;
 	task: string;
 	config: EffectiveConfig;
+	/** The task's share of the job's time budget, in (0, 1]. */
+	timeShare: number;
 	/** Wall-clock budget for this attempt, in milliseconds. */
 	timeBudgetMs: number;
 	sources: SourceRecord[];

@@ -16,7 +16,8 @@ app.doc31("/openapi.json", {
 	info: {
 		title: "research-swarm",
 		version: "0.1.0",
-		description: "Multi-agent research jobs whose every citation is checked against a stored copy of its source.",
+		description:
+			"Multi-agent research jobs whose every citation is checked against a stored copy of its source.",
 	},
 });
 app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));

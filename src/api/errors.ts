@@ -40,7 +40,9 @@ export function handleError(error: Error, c: Context): Response {
 	}
 	if (error instanceof HTTPException && error.status < 500) {
 		const status = error.status as ContentfulStatusCode;
-		const code = error.message.startsWith("Malformed JSON") ? "invalid_json" : (CODE_FOR_STATUS[status] ?? "bad_request");
+		const code = error.message.startsWith("Malformed JSON")
+			? "invalid_json"
+			: (CODE_FOR_STATUS[status] ?? "bad_request");
 		return c.json(errorBody(code, error.message || "bad request"), status);
 	}
 	console.error("unhandled error", c.req.method, c.req.path, error.stack ?? String(error));

@@ -19,8 +19,8 @@ import {
 	ResearchRequestSchema,
 } from "../protocol";
 import { availableProviderNames, resolveProviderName } from "../providers/registry";
-import { reportContentSecurityPolicy } from "../synthesis/render-html";
 import { resolveConfig } from "../swarm/config";
+import { reportContentSecurityPolicy } from "../synthesis/render-html";
 import type { AppEnv } from "./env";
 import { ApiError, errorBody } from "./errors";
 import { validationHook } from "./validation";
@@ -36,7 +36,13 @@ const errorResponses = (...statuses: number[]) =>
 		]),
 	);
 
-const JobIdParams = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+const JobIdParams = z.object({
+	id: z
+		.string()
+		.min(1)
+		.max(64)
+		.openapi({ param: { name: "id", in: "path" } }),
+});
 
 const submitRoute = createRoute({
 	method: "post",
@@ -101,8 +107,18 @@ const eventsRoute = createRoute({
 	summary: "Server-Sent Events of every state change, in order; resumable with Last-Event-ID",
 	request: {
 		params: JobIdParams,
-		headers: z.object({ "last-event-id": z.string().regex(/^\d{1,15}$/).optional() }),
-		query: z.object({ lastEventId: z.string().regex(/^\d{1,15}$/).optional() }),
+		headers: z.object({
+			"last-event-id": z
+				.string()
+				.regex(/^\d{1,15}$/)
+				.optional(),
+		}),
+		query: z.object({
+			lastEventId: z
+				.string()
+				.regex(/^\d{1,15}$/)
+				.optional(),
+		}),
 	},
 	responses: {
 		200: { description: "An SSE stream", content: { "text/event-stream": { schema: z.string() } } },
@@ -183,9 +199,14 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 				now,
 			});
 			if (claim.conflict) {
-				throw new ApiError(409, "idempotency_conflict", "this Idempotency-Key was used with a different body", {
-					jobId: claim.jobId,
-				});
+				throw new ApiError(
+					409,
+					"idempotency_conflict",
+					"this Idempotency-Key was used with a different body",
+					{
+						jobId: claim.jobId,
+					},
+				);
 			}
 			jobId = claim.jobId;
 		}
@@ -274,9 +295,14 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 		);
 		if (!view) throw notFound(id);
 		if (view.status !== "completed") {
-			throw new ApiError(409, "report_not_ready", `the job is ${view.status}; a report exists once it completes`, {
-				status: view.status,
-			});
+			throw new ApiError(
+				409,
+				"report_not_ready",
+				`the job is ${view.status}; a report exists once it completes`,
+				{
+					status: view.status,
+				},
+			);
 		}
 		const object = await c.env.ARTIFACTS.get(reportKey(c.var.tenantId, id, EXTENSION[format]));
 		if (!object) {
@@ -297,7 +323,9 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 		const outcome = await coordinator.cancel(c.var.tenantId);
 		if (!outcome) throw notFound(id);
 		if (!outcome.cancelled) {
-			throw new ApiError(409, "job_finished", `the job already ended as ${outcome.status}`, { status: outcome.status });
+			throw new ApiError(409, "job_finished", `the job already ended as ${outcome.status}`, {
+				status: outcome.status,
+			});
 		}
 		const view = await coordinator.view(c.var.tenantId);
 		if (!view) throw notFound(id);
@@ -312,4 +340,3 @@ function notFound(id: string): ApiError {
 async function requireJob(env: Env, tenantId: string, id: string): Promise<void> {
 	if (!(await findJob(database(env.DB), tenantId, id))) throw notFound(id);
 }
-

@@ -36,7 +36,9 @@ export async function claimIdempotencyKey(
 	const [row] = await db
 		.select()
 		.from(schema.idempotencyKeys)
-		.where(and(eq(schema.idempotencyKeys.tenantId, claim.tenantId), eq(schema.idempotencyKeys.key, claim.key)));
+		.where(
+			and(eq(schema.idempotencyKeys.tenantId, claim.tenantId), eq(schema.idempotencyKeys.key, claim.key)),
+		);
 	if (!row) throw new Error("idempotency key vanished after insert");
 	return { jobId: row.jobId, conflict: row.requestHash !== claim.requestHash };
 }
@@ -81,10 +83,16 @@ export async function listJobs(
 		.limit(options.limit + 1);
 	const page = rows.slice(0, options.limit);
 	const last = page.at(-1);
-	return { rows: page, next: rows.length > options.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+	return {
+		rows: page,
+		next: rows.length > options.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+	};
 }
 
-export type JobUpdate = Pick<NewJobRow, "status" | "progress" | "partial" | "error" | "metrics" | "updatedAt" | "completedAt">;
+export type JobUpdate = Pick<
+	NewJobRow,
+	"status" | "progress" | "partial" | "error" | "metrics" | "updatedAt" | "completedAt"
+>;
 
 /** Mirrors the coordinator's view of a job and its agents into D1 in one batch. */
 export async function syncJob(

@@ -21,7 +21,11 @@ export async function storeSnapshot(
 }
 
 /** The stored text of a snapshot, or null when it is missing. */
-export async function loadSnapshot(bucket: R2Bucket, tenantId: string, sha256: string): Promise<string | null> {
+export async function loadSnapshot(
+	bucket: R2Bucket,
+	tenantId: string,
+	sha256: string,
+): Promise<string | null> {
 	const object = await bucket.get(evidenceKey(tenantId, sha256));
 	return object ? await object.text() : null;
 }

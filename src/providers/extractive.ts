@@ -4,45 +4,51 @@
  * and returns passages as findings. Every claim is an exact substring of a document and cites it, so
  * nothing is said that a source does not say.
  *
- * Relevance of a passage p in document d for query q (both parts normalized by their maximum over
- * the corpus, 0 when nothing matches):
+ * Relevance of a passage p in document d for the task's tokens q (each part divided by its maximum
+ * over the corpus, 0 when nothing matches):
  *   relevance(p) = bm25(p, q) / max bm25 + 0.35 · bm25(d, q) / max bm25(d)
- * The document part lets a passage that states a figure or a date without repeating the topic's words
- * rank when its document is about the topic.
+ * The document part lets a passage that states a figure or a date without repeating the topic's
+ * words rank when its document is about the topic.
  *
- * Role strategies (score = relevance · (1 + boost); candidates below 15% of the best score are dropped,
- * and a passage whose token set has Jaccard similarity ≥ 0.6 with an already chosen one is skipped):
- * - explorer: coverage. Only passages that match the query themselves; sources are visited round-robin,
- *   the source with the best passage first, taking each source's next best passage in turn.
- * - depth_analyst: detail. boost = min(0.6, 0.15 · numbers) + min(0.6, 0.3 · units or percentages)
- *   + 0.3 for a passage of ≥ 15 content words (0.15 for ≥ 10); best first, any number per source.
- * - trend_analyst: time. boost = min(1, 0.5 · years 1900–2099 or dates) + min(0.75, 0.25 · temporal cue
- *   words such as increase, decline, since, trend, growth, forecast); passages with no temporal signal
- *   rank after every passage that has one.
- * - domain_expert: technical depth. Only passages that match the query themselves;
- *   boost = 0.6 for a definitional pattern ("is a", "refers to", "defined as", "consists of", "known as")
- *   + 0.5 · rarity, rarity = mean idf of the passage's tokens / the largest idf a present term can have.
+ * Ranking roles score a passage as √relevance · (1 + boost): the square root compresses topical
+ * match so that the role's own signal can reorder passages of similar relevance. Candidates below
+ * 0.3 × the best score are dropped, and a passage whose token set has Jaccard similarity ≥ 0.6 with
+ * an already chosen one is skipped.
+ * - explorer: coverage. boost = 0; only passages that contain a query term themselves. Sources are
+ *   visited round-robin, the source with the best passage first, each giving its next best passage.
+ * - depth_analyst: detail. boost = min(1, 0.25 · numbers) + min(0.8, 0.4 · units, currencies or
+ *   percentages) + 0.4 for ≥ 15 content words (0.2 for ≥ 10); best first, any number per source.
+ * - trend_analyst: time. boost = min(1, 0.5 · years 1900–2099, month dates or quarters)
+ *   + min(0.75, 0.25 · temporal cues such as increase, decline, since, trend, growth, forecast);
+ *   passages with neither rank after every passage that has one.
+ * - domain_expert: technical depth. Only passages that contain a query term; boost = 1 for a
+ *   definitional pattern ("is a", "refers to", "defined as", "consists of", "known as", "called")
+ *   + rarity, where rarity = mean idf of the passage's tokens / the largest idf a present term can have.
+ * - revisit (phase "revisit", explorer or depth_analyst): the role's strategy without the passages
+ *   cited upstream, each score multiplied by 1 + 0.5 · (normalized bm25 against the critic's claims).
+ * Confidence of a ranked passage = 0.3 + 0.6 · score / best chosen score: being retrieved is weak
+ * evidence, and ranking alone never justifies certainty.
+ *
+ * Review and synthesis roles:
  * - verifier: for each distinct upstream claim, the best passage of every source the claim does not
- *   cite; strength = idf-weighted share of the claim's terms the passage contains. A source corroborates
- *   when strength ≥ 0.35. One finding per corroborated claim (the strongest passage quoted, every
- *   corroborating source cited), confidence = min(0.95, 0.4 + 0.4 · strength + 0.1 · (sources − 1)).
- *   Uncorroborated claims are only named in the narrative.
- * - critic: passages that match the upstream claims' terms and carry a contrast or negation cue
- *   (however, but, although, not, no longer, fails, limited, risk, contrary, despite …), not already
- *   cited upstream; boost = 0.5 · min(cues, 2). The narrative names upstream claims that only one
- *   source supports (cited sources plus corroborating sources, as for the verifier).
- * - synthesizer: upstream findings whose citations are verbatim in a document (others dropped; a claim
- *   that is not itself verbatim is replaced by its first verbatim quote), grouped greedily by claim
- *   Jaccard ≥ 0.6, ranked by mean confidence × distinct agents; confidence = min(0.95, mean
- *   confidence + 0.1 · (agents − 1)). With no usable upstream finding it ranks the sources like the
- *   explorer.
- * - revisit (phase "revisit", explorer or depth_analyst): the role's strategy without passages already
- *   cited upstream, each score multiplied by (1 + 0.5 · normalized bm25 against the critic's claims).
+ *   cite; strength = share of the claim's idf mass (sum of idf over its distinct tokens) found in the
+ *   passage. A source corroborates when strength ≥ 0.35. One finding per corroborated claim quoting the
+ *   strongest passage and citing every corroborating source, confidence =
+ *   min(0.95, 0.4 + 0.4 · strength + 0.1 · (sources − 1)). Uncorroborated claims are only named in
+ *   the narrative.
+ * - critic: passages that contain terms of the upstream claims and a contrast or negation cue
+ *   (however, but, although, not, no longer, fails, limited, risk, contrary, despite, …);
+ *   score = √(normalized bm25 against the claims) · (1 + 0.5 · min(cues, 2)). The narrative names the
+ *   upstream claims that one source alone supports (its cited sources plus corroborating sources).
+ * - synthesizer: upstream findings keep only citations whose quote is verbatim in the cited
+ *   document, and are dropped when none is left; a claim that is not itself verbatim is replaced by
+ *   its first such quote. Findings are grouped greedily (most confident first) by claim Jaccard ≥ 0.6,
+ *   ranked by mean confidence × distinct agents, and each group reports its lead's claim with
+ *   confidence = min(0.95, mean + 0.1 · (agents − 1)). With no usable upstream finding it ranks the
+ *   sources like the explorer.
  *
- * Findings per task: n = clamp(round(2 + depth · timeShare · 6), 2, 12), where timeShare is the task's
- * budget as a fraction of the job's time budget. Confidence of a ranked passage =
- * 0.3 + 0.6 · score / best score: being retrieved at all is weak evidence and ranking alone never
- * justifies certainty.
+ * Findings per task: n = clamp(round(2 + depth · timeShare · 6), 2, 12), where timeShare is the
+ * task's time budget over the job's.
  */
 import type { Citation, Finding, UpstreamResult } from "../protocol";
 import { ZERO_USAGE } from "../protocol";
@@ -103,13 +109,13 @@ type RankingStrategy = {
 	/** Whether the passage itself must contain a query term (not only its document). */
 	requireOwnMatch: boolean;
 	spread: "round-robin" | "best-first";
-	/** Opening sentence of the narrative. */
+	/** Narrative sentence that introduces the quoted passages. */
 	intro: string;
 };
 
 const NUMBER = /\d+(?:[.,]\d+)*/g;
 const UNIT =
-	/%|\bper ?cent\b|[$€£¥]\s?\d|°\s?[CF]\b|\d\s?(?:[kMGT]?W(?:h|p)?|mm|cm|km|m|kg|mg|g|t|lbs?|ms|s|h|[kMG]?Hz|[kMGT]B|mph|km\/h|l|ml|tonnes?|tons?|hours?|days?|weeks?|months?|years?|minutes?|seconds?|x)\b/gi;
+	/%|\bper ?cent\b|[$€£¥]\s?\d|°\s?[CF]\b|\d\s?(?:[kMGT]?W(?:h|p)?|mm|cm|km|m|kg|mg|lbs?|ms|[kMG]?Hz|[kMGT]B|mph|km\/h|l|ml|tonnes?|tons?|hours?|days?|weeks?|months?|years?|minutes?|seconds?|x)\b/gi;
 const YEAR_OR_DATE =
 	/\b(?:19|20)\d{2}s?\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.? \d{1,4}\b|\bQ[1-4]\b/g;
 const TEMPORAL_CUE =
@@ -192,13 +198,6 @@ export function findingCount(depth: number, timeShare: number): number {
 	return Math.min(MAX_FINDINGS, Math.max(MIN_FINDINGS, Math.round(2 + depth * timeShare * 6)));
 }
 
-/** The task's share of the job's time budget, in [0, 1]: its own budget over the job's. */
-function taskTimeShare(input: AgentTaskInput): number {
-	const jobBudgetMs = input.config.timeMinutes * 60_000;
-	if (!(jobBudgetMs > 0)) return 0;
-	return Math.min(1, Math.max(0, input.timeBudgetMs / jobBudgetMs));
-}
-
 /**
  * Splits every document into passages and indexes them, per passage and per document.
  * @example buildCorpus([{ source, text: "Heat pumps move heat from outside air." }]).passages.length // 1
@@ -247,7 +246,7 @@ export function selectFindings(corpus: Corpus, input: AgentTaskInput): Extractiv
 			narrative: "No source text was available for this task, so nothing was extracted.",
 		};
 	}
-	const count = findingCount(input.config.depth, taskTimeShare(input));
+	const count = findingCount(input.config.depth, input.timeShare);
 	switch (input.role) {
 		case "verifier":
 			return verify(corpus, input, count);
@@ -406,7 +405,7 @@ function citationOf(passage: Passage): Citation {
 }
 
 /**
- * A short label: the passage's words that match query terms, the rarest first (at most four, kept
+ * A short label: the passage's words that match query terms, the rarest first (at most TITLE_TERMS, kept
  * in reading order); the passage's rarest words when none match.
  */
 function labelFor(text: string, queryTerms: ReadonlySet<string>, index: Bm25Index): string {

@@ -54,8 +54,9 @@ const WORD = /[\p{L}\p{N}]+(?:[.,]\p{N}+)*/gu;
  * with its offsets; whitespace is trimmed and fragments under 25 characters or without letters are
  * dropped. A period after an abbreviation ("e.g.", "Dr."), initials ("U.S.") or inside a number
  * ("3.5") does not end a sentence, nor does one followed by a lowercase word.
- * @example splitSentences("Heat pumps move heat. They work below -20 °C in tests.")
- * // [{ text: "Heat pumps move heat.", start: 0, end: 21 }, { text: "They work below -20 °C in tests.", start: 22, end: 54 }]
+ * @example splitSentences("Heat pumps move heat from outside air. They work below -20 °C in field tests.")
+ * // [{ text: "Heat pumps move heat from outside air.", start: 0, end: 38 },
+ * //  { text: "They work below -20 °C in field tests.", start: 39, end: 77 }]
  */
 export function splitSentences(text: string): Sentence[] {
 	const sentences: Sentence[] = [];

@@ -270,7 +270,7 @@ function findingsParagraph(keyFindings: ReportFinding[], consensus: number, dive
 	if (keyFindings.length === 0) return "No finding is backed by a verified citation.";
 	const named = keyFindings.map(
 		(finding) =>
-			`${finding.title} (confidence ${finding.confidence.toFixed(2)}, ${plural(finding.supportingAgents.length, "agent")})`,
+			`${oneLine(finding.title)} (confidence ${finding.confidence.toFixed(2)}, ${plural(finding.supportingAgents.length, "agent")})`,
 	);
 	return (
 		`Key findings: ${named.join("; ")}. ` +
@@ -287,13 +287,18 @@ function synthesisParagraph(narratives: AgentNarrative[]): string {
 
 /** Collapses whitespace and shortens to `limit` characters, at a sentence end when one is near, else a word. */
 function excerpt(text: string, limit: number): string {
-	const flat = text.replace(/\s+/g, " ").trim();
+	const flat = oneLine(text);
 	if (flat.length <= limit) return flat;
 	const cut = flat.slice(0, limit);
 	const sentenceEnd = cut.lastIndexOf(". ");
 	if (sentenceEnd >= limit / 2) return cut.slice(0, sentenceEnd + 1);
 	const wordEnd = cut.lastIndexOf(" ");
 	return `${wordEnd > 0 ? cut.slice(0, wordEnd) : cut}…`;
+}
+
+/** Text on one line, so it cannot split the summary's paragraphs. */
+function oneLine(text: string): string {
+	return text.replace(/\s+/g, " ").trim();
 }
 
 function taskList(tasks: TaskView[]): string {

@@ -12,11 +12,15 @@
 import { html, raw } from "hono/html";
 import type { AntiHallucination } from "../protocol";
 import {
+	agentRunTable,
 	CHECK_DESCRIPTIONS,
-	formatCount,
-	formatDuration,
-	formatPercent,
-	formatUsd,
+	describeAgents,
+	failuresTable,
+	learningTable,
+	methodologyFacts,
+	metricsTable,
+	providerTable,
+	qualityTable,
 	REPORT_SECTIONS,
 	type Report,
 	type ReportCitation,
@@ -24,7 +28,10 @@ import {
 	type ReportSectionId,
 	type ReportSource,
 	safeHttpUrl,
+	type TextTable,
 	type UnsupportedClaim,
+	unreachableTable,
+	verificationTable,
 } from "./report-schema";
 
 type Html = ReturnType<typeof html>;
@@ -94,7 +101,10 @@ export const REPORT_SCRIPT = `
  * @example await reportContentSecurityPolicy() // "default-src 'none'; style-src 'sha256-…'; …"
  */
 export async function reportContentSecurityPolicy(): Promise<string> {
-	const [styleHash, scriptHash] = await Promise.all([sha256Base64(REPORT_STYLE), sha256Base64(REPORT_SCRIPT)]);
+	const [styleHash, scriptHash] = await Promise.all([
+		sha256Base64(REPORT_STYLE),
+		sha256Base64(REPORT_SCRIPT),
+	]);
 	return [
 		"default-src 'none'",
 		`style-src 'sha256-${styleHash}'`,
@@ -164,47 +174,35 @@ async function sha256Base64(text: string): Promise<string> {
 	return btoa(String.fromCharCode(...digest));
 }
 
+/** The summary's paragraphs; its text already names the key findings. */
 function executiveSummary(report: Report): Html {
 	const paragraphs = report.executiveSummary.text.split(/\n\s*\n/).filter((text) => text.trim() !== "");
-	const key = report.executiveSummary.keyFindings.flatMap((id) => {
-		const index = report.findings.findIndex((finding) => finding.id === id);
-		const finding = report.findings[index];
-		return finding === undefined ? [] : [html`<li><a href="#finding-${index + 1}">Finding ${index + 1}</a>: ${finding.title}</li>`];
-	});
-	return html`${paragraphs.map((text) => html`<p>${text}</p>`)}
-${key.length > 0 ? html`<h3>Key findings</h3><ul>${key}</ul>` : ""}`;
+	return html`${paragraphs.map((text) => html`<p>${text}</p>`)}`;
 }
 
 function methodology(report: Report): Html {
-	const { config, methodology: method } = report;
-	return html`<ul>
-<li><strong>Swarm:</strong> ${method.swarmSize} agents (${method.roles.join(", ")})</li>
-<li><strong>Depth:</strong> ${config.depth} (complexity ${config.complexity}, task type ${config.taskType}, focus ${config.focus})</li>
-<li><strong>Time budget:</strong> ${config.timeMinutes} min; at most ${config.maxConcurrent} agents at once; second pass ${config.secondPass ? "on" : "off"}</li>
-<li><strong>Provider:</strong> ${config.provider}${config.model === null ? "" : ` (model ${config.model})`}</li>
-<li><strong>Sources:</strong> ${method.sources.retrieved} retrieved, ${method.sources.unreachable} unreachable</li>
-<li><strong>Verification:</strong> ${method.verificationRule}</li>
-</ul>
+	const plan: TextTable = {
+		caption: "The swarm's tasks and what each waited for",
+		headers: ["Task", "Role", "Phase", "Depends on", "Status", "Attempts"],
+		rows: report.methodology.plan.map((task) => [
+			task.id,
+			task.role,
+			task.phase,
+			task.dependsOn.length > 0 ? task.dependsOn.join(", ") : "nothing",
+			task.status,
+			String(task.attempts),
+		]),
+	};
+	return html`<ul>${methodologyFacts(report).map(({ label, text }) => html`<li><strong>${label}:</strong> ${text}</li>`)}</ul>
 <h3>Swarm Plan</h3>
-${table(
-	"The swarm's tasks and what each waited for",
-	["Task", "Role", "Phase", "Depends on", "Status", "Attempts"],
-	method.plan.map((task) => [
-		task.id,
-		task.role,
-		task.phase,
-		task.dependsOn.length > 0 ? task.dependsOn.join(", ") : "nothing",
-		task.status,
-		String(task.attempts),
-	]),
-)}`;
+${table(plan)}`;
 }
 
 function detailedFindings(report: Report): Html {
 	if (report.findings.length === 0) return html`<p>No findings to report.</p>`;
-	const sourceRefs = sourcesById(report);
+	const sources = sourcesById(report);
 	return html`${report.findings.map((finding, index) =>
-		findingArticle(finding, index + 1, report.config.antiHallucination, sourceRefs),
+		findingArticle(finding, index + 1, report.config.antiHallucination, sources),
 	)}`;
 }
 
@@ -221,61 +219,75 @@ function findingArticle(
 			: finding.flag === "verified"
 				? html` · <span class="flag-verified">Verified</span>`
 				: html` · <span class="flag-unverified">Unverified: no citation was found in a retrieved source</span>`;
-	return html`<article class="finding" id="finding-${number}" data-search>
-<h3>${number}. ${finding.title}</h3>
-<p>${finding.claim} ${finding.citations.map((citation) => html`<span class="cite">[${citation.ref}]</span> `)}</p>
-<p class="facts">Confidence ${finding.confidence.toFixed(2)} · Weight ${finding.weight.toFixed(2)} · Agents ${agentList(finding.supportingAgents)}${flag}</p>
-${
-	finding.citations.length > 0
-		? html`<ul class="citations">${finding.citations.map(
-				(citation) => html`<li>
+	const quotes =
+		finding.citations.length === 0
+			? html`<p class="cite">No citations.</p>`
+			: html`<ul class="citations">${finding.citations.map(
+					(citation) => html`<li>
 <blockquote>${citation.quote === "" ? "(empty quote)" : citation.quote}</blockquote>
 <p class="cite">[${citation.ref}] ${citationStatus(citation, sources)}</p>
 </li>`,
-			)}</ul>`
-		: html`<p class="cite">No citations.</p>`
-}
+				)}</ul>`;
+	return html`<article class="finding" data-search>
+<h3>${number}. ${finding.title}</h3>
+<p>${finding.claim}${citationRefs(finding.citations)}</p>
+<p class="facts">Confidence ${finding.confidence.toFixed(2)} · Weight ${finding.weight.toFixed(2)} · Agents ${describeAgents(finding.supportingAgents)}${flag}</p>
+${quotes}
 </article>
 `;
 }
 
-function citationStatus(citation: ReportCitation, sources: Map<string, ReportSource>): Html {
-	const mark = citation.verified ? html`<span class="ok">✓ verified</span>` : html`<span class="bad">✗ unverified</span>`;
-	return html`${mark}: ${citedSource(citation, sources)}, ${CHECK_DESCRIPTIONS[citation.check]}, match ${citation.matchScore.toFixed(2)}`;
+function citationRefs(citations: ReportCitation[]): Html {
+	return html`${citations.map((citation) => html` <span class="cite">[${citation.ref}]</span>`)}`;
 }
 
-/** The cited source: a link when it is a listed source with an http(s) URL, else plain text. */
+function verifiedMark(citation: ReportCitation): Html {
+	return citation.verified
+		? html`<span class="ok">✓ verified</span>`
+		: html`<span class="bad">✗ unverified</span>`;
+}
+
+function citationStatus(citation: ReportCitation, sources: Map<string, ReportSource>): Html {
+	return html`${verifiedMark(citation)}: ${citedSource(citation, sources)}, ${CHECK_DESCRIPTIONS[citation.check]}, match ${citation.matchScore.toFixed(2)}`;
+}
+
+/** The cited source: "S1 Title" (linked when http(s)) when listed, else its id and the URL the agent gave, as text. */
 function citedSource(citation: ReportCitation, sources: Map<string, ReportSource>): Html {
 	const source = sources.get(citation.sourceId);
 	if (source !== undefined) return html`${source.ref} ${sourceName(source)}`;
-	return html`source <code>${citation.sourceId}</code>${citation.url === null ? "" : html` cited as <code>${citation.url}</code>`}`;
+	const citedAs = citation.url === null ? "" : html` cited as <code>${citation.url}</code>`;
+	return html`source <code>${citation.sourceId}</code>${citedAs}`;
 }
 
+/** A source's title, linked only when its URL is http(s). */
 function sourceName(source: ReportSource): Html {
+	const title = source.title === "" ? "untitled" : source.title;
 	const href = safeHttpUrl(source.url);
-	if (href === null) return html`${source.title}`;
-	return html`<a href="${href}" rel="noopener noreferrer nofollow">${source.title}</a>`;
+	if (href === null) return html`${title}`;
+	return html`<a href="${href}" rel="noopener noreferrer nofollow">${title}</a>`;
 }
 
 function crossAgentInsights(report: Report): Html {
 	const { consensus, divergentViews, novelDiscoveries } = report.crossAgentInsights;
 	const numbers = new Map(report.findings.map((finding, index) => [finding.id, index + 1]));
+	const byId = new Map(report.findings.map((finding) => [finding.id, finding]));
 	const findingItem = (id: string, detail: (finding: ReportFinding) => string): Html[] => {
-		const number = numbers.get(id);
-		const finding = report.findings.find((candidate) => candidate.id === id);
-		if (number === undefined || finding === undefined) return [];
-		return [html`<li><a href="#finding-${number}">Finding ${number}</a>: ${finding.title} — ${detail(finding)}</li>`];
+		const finding = byId.get(id);
+		if (finding === undefined) return [];
+		return [html`<li>Finding ${numbers.get(id)}: ${finding.title} — ${detail(finding)}</li>`];
 	};
 	const consensusItems = consensus.flatMap((id) =>
-		findingItem(id, (f) => `${f.supportingAgents.length} agents: ${agentList(f.supportingAgents)}`),
+		findingItem(id, (f) => `${f.supportingAgents.length} agents: ${describeAgents(f.supportingAgents)}`),
 	);
 	const novelItems = novelDiscoveries.flatMap((id) =>
-		findingItem(id, (f) => `found only by ${agentList(f.supportingAgents)}`),
+		findingItem(id, (f) => `found only by ${describeAgents(f.supportingAgents)}`),
 	);
 	const side = (name: string, entry: (typeof divergentViews)[number]["sideA"]): Html =>
-		html`<li><strong>${name}</strong> (finding ${numbers.get(entry.findingId) ?? "?"}, ${entry.title}): ${entry.claim} ${entry.citations.map((citation) => html`<span class="cite">[${citation.ref}]</span> `)}</li>`;
+		html`<li><strong>${name}</strong> (finding ${numbers.get(entry.findingId)}, ${entry.title}): ${entry.claim}${citationRefs(entry.citations)}</li>`;
 	const views = divergentViews.map(
-		(view) => html`<li><strong>${view.topic.join(" ")}</strong> — ${view.reason === "numeric" ? "different numbers" : "one claim denies the other"}
+		(
+			view,
+		) => html`<li><strong>${view.topic.join(" ")}</strong> — ${view.reason === "numeric" ? "different numbers" : "one claim denies the other"}
 <ul>${side("Side A", view.sideA)}${side("Side B", view.sideB)}</ul></li>`,
 	);
 	return html`<h3>Consensus</h3>
@@ -291,198 +303,89 @@ ${
 }
 
 function verificationReport(report: Report): Html {
-	const v = report.verification;
-	const q = report.quality;
 	return html`<p>${report.methodology.verificationRule}</p>
-${table(
-	"Citation and claim counts",
-	["Measure", "Value"],
-	[
-		["Citations", formatCount(v.citationsTotal)],
-		["Verified citations", formatCount(v.citationsVerified)],
-		["Exact matches", formatCount(v.exactMatches)],
-		["Fuzzy matches", formatCount(v.fuzzyMatches)],
-		["Quote not found", formatCount(v.quoteNotFound)],
-		["Unknown source", formatCount(v.unknownSource)],
-		["Fabricated URLs", formatCount(v.fabricatedUrls.length)],
-		["Claims", formatCount(v.claimsTotal)],
-		["Supported claims", formatCount(v.claimsSupported)],
-		["Unsupported claims", formatCount(v.claimsUnsupported)],
-		["Grounding score", formatPercent(v.groundingScore)],
-	],
-)}
+${table(verificationTable(report))}
 <h3>Unsupported Claims</h3>
-${unsupportedList(v.unsupportedClaims, "Every claim is backed by at least one verified citation.")}
+${unsupportedList(report.verification.unsupportedClaims, "Every claim is backed by at least one verified citation.")}
 <h3>Quality Score</h3>
-${table(
-	"Quality score components, each from 0 to 1",
-	["Quality component", "Score"],
-	[
-		["Depth", q.depth.toFixed(2)],
-		["Citations", q.citations.toFixed(2)],
-		["Novelty", q.novelty.toFixed(2)],
-		["Completeness", q.completeness.toFixed(2)],
-		["Overall", q.overall.toFixed(2)],
-	],
-)}`;
+${table(qualityTable(report))}`;
 }
 
 function unsupportedList(claims: UnsupportedClaim[], whenEmpty: string): Html {
 	if (claims.length === 0) return html`<p>${whenEmpty}</p>`;
 	return html`<ul>${claims.map(
 		(claim) =>
-			html`<li data-search><strong>${claim.title}:</strong> ${claim.claim} — by ${agentList(claim.agents)}; ${claim.why}</li>`,
+			html`<li data-search><strong>${claim.title}:</strong> ${claim.claim} — by ${describeAgents(claim.agents)}; ${claim.why}</li>`,
 	)}</ul>`;
 }
 
 function learningPatterns(report: Report): Html {
-	const { patternsUsed, note } = report.learningPatterns;
-	const used =
-		patternsUsed.length === 0
-			? html`<p>No learned patterns were used for this job.</p>`
-			: table(
-					"Learned patterns applied to this job",
-					["Pattern", "Learned from", "Reward", "What it changed"],
-					patternsUsed.map((pattern) => [
-						pattern.id,
-						pattern.task,
-						pattern.reward.toFixed(2),
-						pattern.changed.length > 0 ? pattern.changed.join("; ") : "nothing",
-					]),
-				);
-	return html`${used}${note.trim() === "" ? "" : html`<p>${note}</p>`}`;
+	const patterns = learningTable(report);
+	const note = report.learningPatterns.note.trim();
+	return html`${patterns === null ? html`<p>No learned patterns were used for this job.</p>` : table(patterns)}
+${note === "" ? "" : html`<p>${note}</p>`}`;
 }
 
 function performanceMetrics(report: Report): Html {
-	const { metrics, agentRuns } = report.performance;
-	const latency = metrics.providerLatencyMs;
-	const providers = Object.entries(metrics.usageByProvider).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-	return html`${table(
-		"Job totals",
-		["Metric", "Value"],
-		[
-			["Total duration", formatDuration(metrics.durationMs)],
-			["Queued", formatDuration(metrics.phases.queuedMs)],
-			["Planning", formatDuration(metrics.phases.planningMs)],
-			["Running agents", formatDuration(metrics.phases.runningMs)],
-			["Synthesizing", formatDuration(metrics.phases.synthesizingMs)],
-			["Input tokens", formatCount(metrics.usage.inputTokens)],
-			["Output tokens", formatCount(metrics.usage.outputTokens)],
-			[
-				"Cache read / write tokens",
-				`${formatCount(metrics.usage.cacheReadTokens)} / ${formatCount(metrics.usage.cacheWriteTokens)}`,
-			],
-			["Search calls", formatCount(metrics.usage.searchCalls)],
-			["Cost", formatUsd(metrics.usage.costUsd)],
-			["Provider calls", formatCount(latency.count)],
-			["Provider latency p50 / p95 / p99", [latency.p50, latency.p95, latency.p99].map(formatDuration).join(" / ")],
-			["Errors", formatCount(metrics.errors)],
-			["Retries", formatCount(metrics.retries)],
-			["Re-dispatches", formatCount(metrics.redispatches)],
-			[
-				"Agents planned / completed / failed / skipped",
-				[metrics.agents.planned, metrics.agents.completed, metrics.agents.failed, metrics.agents.skipped].join(" / "),
-			],
-		],
-	)}
+	const providers = providerTable(report);
+	return html`${table(metricsTable(report))}
 <h3>By Provider</h3>
-${
-	providers.length === 0
-		? html`<p>No provider was called.</p>`
-		: table(
-				"Usage by provider",
-				["Provider", "Input tokens", "Output tokens", "Search calls", "Cost"],
-				providers.map(([provider, usage]) => [
-					provider,
-					formatCount(usage.inputTokens),
-					formatCount(usage.outputTokens),
-					formatCount(usage.searchCalls),
-					formatUsd(usage.costUsd),
-				]),
-			)
-}
+${providers === null ? html`<p>No provider was called.</p>` : table(providers)}
 <h3>By Agent</h3>
-${table(
-	"Usage and timing by agent",
-	["Task", "Role", "Status", "Attempts", "Duration", "Tokens", "Cost", "Provider"],
-	agentRuns.map((run) => [
-		run.taskId,
-		run.role,
-		run.status,
-		String(run.attempts),
-		formatDuration(run.durationMs),
-		formatCount(run.tokens),
-		formatUsd(run.costUsd),
-		[run.provider, run.model].filter((part) => part !== null).join(" ") || "n/a",
-	]),
-)}`;
+${table(agentRunTable(report))}`;
 }
 
 function appendix(report: Report): Html {
-	const { appendix: extra } = report;
 	const sources = sourcesById(report);
-	const citations = report.findings.flatMap((finding, index) =>
+	const citationRows = report.findings.flatMap((finding, index) =>
 		finding.citations.map(
-			(citation) => html`<tr data-search>
-<td>${citation.ref}</td><td><a href="#finding-${index + 1}">${index + 1}</a></td><td>${citedSource(citation, sources)}</td>
-<td>${citation.verified ? html`<span class="ok">✓ verified</span>` : html`<span class="bad">✗ unverified</span>`}</td>
-<td>${CHECK_DESCRIPTIONS[citation.check]}</td><td>${citation.matchScore.toFixed(2)}</td>
-</tr>`,
+			(
+				citation,
+			) => html`<tr data-search><td>${citation.ref}</td><td>${index + 1}</td><td>${citedSource(citation, sources)}</td><td>${verifiedMark(citation)}</td><td>${CHECK_DESCRIPTIONS[citation.check]}</td><td>${citation.matchScore.toFixed(2)}</td></tr>
+`,
 		),
 	);
+	const failures = failuresTable(report);
+	const unreachable = unreachableTable(report);
+	const { fabricatedUrls, unsupportedClaims } = report.appendix;
 	return html`<h3>Sources</h3>
 ${
 	report.sources.length > 0
-		? html`<ul>${report.sources.map(
-				(source) =>
-					html`<li><strong>${source.ref}</strong> ${sourceName(source)}${source.url === null ? " (attached text)" : ""}${
-						source.sha256 === null ? "" : html` · SHA-256 <code>${source.sha256}</code>`
-					}</li>`,
-			)}</ul>`
+		? html`<ul>${report.sources.map(sourceItem)}</ul>`
 		: html`<p>No retrieved source backs a verified citation.</p>`
 }
 <h3>Citations</h3>
 ${
-	citations.length > 0
+	citationRows.length > 0
 		? html`<table><caption>Every citation in the findings with its verification result</caption>
-<thead><tr>${["#", "Finding", "Source", "Status", "Check", "Match"].map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
-<tbody>${citations}</tbody></table>`
+${headerRow(["#", "Finding", "Source", "Status", "Check", "Match"])}
+<tbody>${citationRows}</tbody></table>`
 		: html`<p>No citations.</p>`
 }
 <h3>Agent Breakdown</h3>
 ${agentBreakdown(report)}
 <h3>Failures</h3>
-${
-	extra.failures.length > 0
-		? table(
-				"Tasks that failed or were skipped",
-				["Task", "Role", "Error"],
-				extra.failures.map((failure) => [failure.taskId, failure.role, failure.error]),
-			)
-		: html`<p>No agent failed.</p>`
-}
+${failures === null ? html`<p>No agent failed.</p>` : table(failures)}
 <h3>Unreachable Sources</h3>
-${
-	report.unreachableSources.length > 0
-		? table(
-				"Sources that could not be fetched",
-				["Title", "URL", "Error"],
-				report.unreachableSources.map((source) => [source.title, source.url ?? "none", source.error ?? "unknown"]),
-			)
-		: html`<p>Every source was retrieved.</p>`
-}
+${unreachable === null ? html`<p>Every source was retrieved.</p>` : table(unreachable)}
 <h3>Fabricated URLs</h3>
 ${
-	extra.fabricatedUrls.length > 0
-		? html`<ul>${extra.fabricatedUrls.map((url) => html`<li><code>${url}</code></li>`)}</ul>`
+	fabricatedUrls.length > 0
+		? html`<ul>${fabricatedUrls.map((url) => html`<li><code>${url}</code></li>`)}</ul>`
 		: html`<p>No citation named a URL the job did not retrieve.</p>`
 }
 ${
 	report.config.antiHallucination === "high"
 		? html`<h3>Claims Removed From the Findings</h3>
-${unsupportedList(extra.unsupportedClaims, "No claim was removed.")}`
+${unsupportedList(unsupportedClaims, "No claim was removed.")}`
 		: ""
 }`;
+}
+
+function sourceItem(source: ReportSource): Html {
+	const origin = source.url === null ? " (attached text)" : "";
+	const hash = source.sha256 === null ? "" : html` · SHA-256 <code>${source.sha256}</code>`;
+	return html`<li><strong>${source.ref}</strong> ${sourceName(source)}${origin}${hash}</li>`;
 }
 
 function agentBreakdown(report: Report): Html {
@@ -492,30 +395,28 @@ function agentBreakdown(report: Report): Html {
 		const made = report.findings.filter((finding) =>
 			finding.supportingAgents.some((agent) => agent.taskId === run.taskId),
 		).length;
-		const narratives = report.appendix.agentNarratives.filter(
-			(entry) => entry.taskId === run.taskId && entry.narrative.trim() !== "",
-		);
+		const narratives = report.appendix.agentNarratives
+			.filter((entry) => entry.taskId === run.taskId)
+			.map((entry) => entry.narrative.trim())
+			.filter((narrative) => narrative !== "");
 		return html`<h4>${run.role} (${run.taskId})</h4>
 <p class="facts">Status ${run.status} · ${run.attempts} attempt${run.attempts === 1 ? "" : "s"} · ${made} finding${made === 1 ? "" : "s"} in the report</p>
-${
-	narratives.length > 0
-		? narratives.map((entry) => html`<p class="narrative">${entry.narrative.trim()}</p>`)
-		: html`<p>No narrative.</p>`
-}`;
+${narratives.length > 0 ? narratives.map((narrative) => html`<p class="narrative">${narrative}</p>`) : html`<p>No narrative.</p>`}
+`;
 	})}`;
 }
 
 /** A table with a caption and column headers; every cell is text and is escaped. */
-function table(caption: string, headers: string[], rows: string[][]): Html {
-	return html`<table><caption>${caption}</caption>
-<thead><tr>${headers.map((header) => html`<th scope="col">${header}</th>`)}</tr></thead>
-<tbody>${rows.map((row) => html`<tr>${row.map((cell) => html`<td>${cell}</td>`)}</tr>`)}</tbody></table>`;
+function table(text: TextTable): Html {
+	return html`<table><caption>${text.caption}</caption>
+${headerRow(text.headers)}
+<tbody>${text.rows.map((row) => html`<tr>${row.map((cell) => html`<td>${cell}</td>`)}</tr>`)}</tbody></table>`;
+}
+
+function headerRow(headers: string[]): Html {
+	return html`<thead><tr>${headers.map((header) => html`<th scope="col">${header}</th>`)}</tr></thead>`;
 }
 
 function sourcesById(report: Report): Map<string, ReportSource> {
 	return new Map(report.sources.map((source) => [source.id, source]));
-}
-
-function agentList(agents: { taskId: string; role: string }[]): string {
-	return agents.map((agent) => `${agent.role} (${agent.taskId})`).join(", ");
 }

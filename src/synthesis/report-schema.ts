@@ -405,11 +405,17 @@ export function metricsTable(report: Report): TextTable {
 			["Synthesizing", formatDuration(phases.synthesizingMs)],
 			["Input tokens", formatCount(usage.inputTokens)],
 			["Output tokens", formatCount(usage.outputTokens)],
-			["Cache read / write tokens", `${formatCount(usage.cacheReadTokens)} / ${formatCount(usage.cacheWriteTokens)}`],
+			[
+				"Cache read / write tokens",
+				`${formatCount(usage.cacheReadTokens)} / ${formatCount(usage.cacheWriteTokens)}`,
+			],
 			["Search calls", formatCount(usage.searchCalls)],
 			["Cost", formatUsd(usage.costUsd)],
 			["Provider calls", formatCount(latency.count)],
-			["Provider latency p50 / p95 / p99", [latency.p50, latency.p95, latency.p99].map(formatDuration).join(" / ")],
+			[
+				"Provider latency p50 / p95 / p99",
+				[latency.p50, latency.p95, latency.p99].map(formatDuration).join(" / "),
+			],
 			["Errors", formatCount(metrics.errors)],
 			["Retries", formatCount(metrics.retries)],
 			["Re-dispatches", formatCount(metrics.redispatches)],
@@ -475,7 +481,11 @@ export function unreachableTable(report: Report): TextTable | null {
 	return {
 		caption: "Sources that could not be fetched",
 		headers: ["Title", "URL", "Error"],
-		rows: report.unreachableSources.map((source) => [source.title, source.url ?? "none", source.error ?? "unknown"]),
+		rows: report.unreachableSources.map((source) => [
+			source.title,
+			source.url ?? "none",
+			source.error ?? "unknown",
+		]),
 	};
 }
 
@@ -492,8 +502,14 @@ export function methodologyFacts(report: Report): { label: string; text: string 
 			label: "Time budget",
 			text: `${config.timeMinutes} min; at most ${config.maxConcurrent} agents at once; second pass ${config.secondPass ? "on" : "off"}`,
 		},
-		{ label: "Provider", text: config.model === null ? config.provider : `${config.provider} (model ${config.model})` },
-		{ label: "Sources", text: `${method.sources.retrieved} retrieved, ${method.sources.unreachable} unreachable` },
+		{
+			label: "Provider",
+			text: config.model === null ? config.provider : `${config.provider} (model ${config.model})`,
+		},
+		{
+			label: "Sources",
+			text: `${method.sources.retrieved} retrieved, ${method.sources.unreachable} unreachable`,
+		},
 		{ label: "Verification", text: method.verificationRule },
 	];
 }

@@ -1,8 +1,10 @@
 /** Drives the real Worker (API, coordinator, queue consumer) from inside the Workers test runtime. */
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { vi } from "vitest";
 import { coordinatorFor } from "../../src/coordinator";
 import {
+	type AgentResult,
 	type JobEvent,
 	type JobStatus,
 	type JobView,
@@ -10,6 +12,8 @@ import {
 	type ResearchRequest,
 	TERMINAL_JOB_STATUSES,
 } from "../../src/protocol";
+import { extractiveProvider } from "../../src/providers/extractive";
+import type { AgentTaskInput } from "../../src/providers/types";
 import { SAMPLE_SOURCES } from "../fixtures/sources";
 
 export const TENANT = "local";
@@ -20,7 +24,11 @@ export function api(path: string, init?: RequestInit): Promise<Response> {
 }
 
 /** POSTs JSON to the API. */
-export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function postJson(
+	path: string,
+	body: unknown,
+	headers: Record<string, string> = {},
+): Promise<Response> {
 	return api(path, {
 		method: "POST",
 		headers: { "content-type": "application/json", ...headers },
@@ -38,7 +46,10 @@ export function sampleRequest(overrides: Partial<ResearchRequest> = {}): Researc
 }
 
 /** Submits a job and returns its id. */
-export async function submit(request: ResearchRequest, headers: Record<string, string> = {}): Promise<string> {
+export async function submit(
+	request: ResearchRequest,
+	headers: Record<string, string> = {},
+): Promise<string> {
 	const response = await postJson("/v1/research", request, headers);
 	if (response.status !== 202) throw new Error(`submit failed: ${response.status} ${await response.text()}`);
 	const body = (await response.json()) as { id: string };
@@ -69,7 +80,9 @@ export async function waitForJob(
 
 /** The job's whole event log. */
 export function eventLog(jobId: string): Promise<JobEvent[]> {
-	return runInDurableObject(coordinatorFor(env, jobId), (coordinator) => coordinator.eventLog(TENANT, 0, 100_000));
+	return runInDurableObject(coordinatorFor(env, jobId), (coordinator) =>
+		coordinator.eventLog(TENANT, 0, 100_000),
+	);
 }
 
 /**
@@ -92,4 +105,70 @@ export function maxInFlight(events: readonly JobEvent[]): number {
 /** Reads a stored report in one format. */
 export async function report(jobId: string, format: "json" | "markdown" | "html"): Promise<Response> {
 	return api(`/v1/research/${jobId}/report?format=${format}`);
+}
+
+/** A gate that holds matching agent tasks inside the provider until `release()`. */
+export type AgentGate = { release(): void; restore(): void };
+
+/** Makes the extractive provider wait for `release()` before running tasks that match `holds`. */
+export function holdAgents(holds: (input: AgentTaskInput) => boolean = () => true): AgentGate {
+	let release = () => {};
+	const gate = new Promise<void>((resolve) => {
+		release = resolve;
+	});
+	const original = extractiveProvider.runAgentTask.bind(extractiveProvider);
+	const spy = vi.spyOn(extractiveProvider, "runAgentTask").mockImplementation(async (input, hooks) => {
+		if (holds(input)) await gate;
+		return original(input, hooks);
+	});
+	return { release, restore: () => spy.mockRestore() };
+}
+
+/** Replaces what the extractive provider returns for tasks that match `matches`. */
+export function overrideAgents(
+	matches: (input: AgentTaskInput) => boolean,
+	run: (input: AgentTaskInput) => Promise<AgentResult>,
+): { restore(): void } {
+	const original = extractiveProvider.runAgentTask.bind(extractiveProvider);
+	const spy = vi
+		.spyOn(extractiveProvider, "runAgentTask")
+		.mockImplementation((input, hooks) => (matches(input) ? run(input) : original(input, hooks)));
+	return { restore: () => spy.mockRestore() };
+}
+
+/** Waits until the job's event log holds an event that satisfies `predicate`. */
+export async function waitForEvent(
+	jobId: string,
+	predicate: (event: JobEvent) => boolean,
+	timeoutMs = 20_000,
+): Promise<JobEvent> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const found = (await eventLog(jobId)).find(predicate);
+		if (found) return found;
+		if (Date.now() > deadline) throw new Error(`no matching event in job ${jobId}`);
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+}
+
+/** The coordinator stub of a job. */
+export function coordinator(jobId: string) {
+	return coordinatorFor(env, jobId);
+}
+
+/** Parses a whole SSE body into its events. */
+export function parseSse(body: string): { id: number; type: string; data: Record<string, unknown> }[] {
+	return body
+		.split("\n\n")
+		.map((block) => ({
+			id: block.match(/^id: (\d+)$/m)?.[1],
+			type: block.match(/^event: (.+)$/m)?.[1],
+			data: block.match(/^data: (.+)$/m)?.[1],
+		}))
+		.filter((event) => event.id !== undefined && event.type !== undefined && event.data !== undefined)
+		.map((event) => ({
+			id: Number(event.id),
+			type: String(event.type),
+			data: JSON.parse(String(event.data)),
+		}));
 }

@@ -25,7 +25,9 @@ describe("a whole research job on the extractive provider", () => {
 		expect(json.status).toBe(200);
 		const parsed = ReportSchema.parse(await json.json());
 		expect(parsed.findings.length).toBeGreaterThan(0);
-		expect(parsed.findings.every((finding) => finding.citations.some((citation) => citation.verified))).toBe(true);
+		expect(parsed.findings.every((finding) => finding.citations.some((citation) => citation.verified))).toBe(
+			true,
+		);
 
 		const markdown = await report(jobId, "markdown");
 		expect(markdown.headers.get("content-type")).toContain("text/markdown");

@@ -60,7 +60,10 @@ describe("score", () => {
 	});
 
 	it("prefers the shorter passage at equal term frequency", () => {
-		const scores = score(buildIndex([["heat", "pump"], ["heat", "pump", "boiler", "gas", "water"], ["solar"]]), ["pump"]);
+		const scores = score(
+			buildIndex([["heat", "pump"], ["heat", "pump", "boiler", "gas", "water"], ["solar"]]),
+			["pump"],
+		);
 		expect(scores[0]).toBeGreaterThan(scores[1] ?? 0);
 	});
 
@@ -70,19 +73,26 @@ describe("score", () => {
 	});
 
 	it("gives every passage a score that is zero exactly when it shares no query term", () => {
-		const tokenLists = fc.array(fc.array(fc.constantFrom("a", "b", "c", "d", "e"), { maxLength: 8 }), {
-			minLength: 1,
-			maxLength: 12,
-		});
+		const tokenLists = fc.array(
+			fc.array(fc.constantFrom<string>("a", "b", "c", "d", "e"), { maxLength: 8 }),
+			{
+				minLength: 1,
+				maxLength: 12,
+			},
+		);
 		fc.assert(
-			fc.property(tokenLists, fc.array(fc.constantFrom("a", "b", "x"), { maxLength: 4 }), (passages, query) => {
-				const scores = score(buildIndex(passages), query);
-				expect(scores).toHaveLength(passages.length);
-				passages.forEach((tokens, i) => {
-					const shares = query.some((term) => tokens.includes(term));
-					expect((scores[i] ?? 0) > 0).toBe(shares);
-				});
-			}),
+			fc.property(
+				tokenLists,
+				fc.array(fc.constantFrom("a", "b", "x"), { maxLength: 4 }),
+				(passages, query) => {
+					const scores = score(buildIndex(passages), query);
+					expect(scores).toHaveLength(passages.length);
+					passages.forEach((tokens, i) => {
+						const shares = query.some((term) => tokens.includes(term));
+						expect((scores[i] ?? 0) > 0).toBe(shares);
+					});
+				},
+			),
 		);
 	});
 });

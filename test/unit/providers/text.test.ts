@@ -37,10 +37,9 @@ describe("splitSentences", () => {
 	});
 
 	it("ends sentences at question and exclamation marks and closing quotes", () => {
-		expect(texts('Does it work in the cold? "It does," said the engineer in charge! Then the data came.')).toEqual([
-			"Does it work in the cold?",
-			'"It does," said the engineer in charge!',
-		]);
+		expect(
+			texts('Does it work in the cold? "It does," said the engineer in charge! Then the data came.'),
+		).toEqual(["Does it work in the cold?", '"It does," said the engineer in charge!']);
 	});
 
 	it("treats list items, headings and short lines as their own passages", () => {
@@ -65,10 +64,9 @@ describe("splitSentences", () => {
 	});
 
 	it("breaks at blank lines even without punctuation", () => {
-		expect(texts("A paragraph without a final period at all\n\nAnother paragraph that also has none")).toEqual([
-			"A paragraph without a final period at all",
-			"Another paragraph that also has none",
-		]);
+		expect(
+			texts("A paragraph without a final period at all\n\nAnother paragraph that also has none"),
+		).toEqual(["A paragraph without a final period at all", "Another paragraph that also has none"]);
 	});
 
 	it("drops short fragments and fragments without letters", () => {
@@ -107,7 +105,10 @@ describe("splitSentences", () => {
 			"  ",
 			"the cold climate performance of air-source units",
 		);
-		const documents = fc.oneof(fc.string({ maxLength: 300 }), fc.array(pieces, { maxLength: 60 }).map((p) => p.join("")));
+		const documents = fc.oneof(
+			fc.string({ maxLength: 300 }),
+			fc.array(pieces, { maxLength: 60 }).map((p) => p.join("")),
+		);
 		fc.assert(
 			fc.property(documents, (text) => {
 				let previousEnd = 0;
@@ -137,7 +138,14 @@ describe("tokenize", () => {
 	});
 
 	it("keeps numbers whole, including decimals and single digits", () => {
-		expect(tokenize("COP of 3.5 at 7 degrees and 1,200 units")).toEqual(["cop", "3.5", "7", "degre", "1,200", "unit"]);
+		expect(tokenize("COP of 3.5 at 7 degrees and 1,200 units")).toEqual([
+			"cop",
+			"3.5",
+			"7",
+			"degre",
+			"1,200",
+			"unit",
+		]);
 	});
 
 	it("keeps non-Latin words", () => {

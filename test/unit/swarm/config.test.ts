@@ -94,9 +94,11 @@ describe("resolveConfig", () => {
 		expect(config.secondPass).toBe(false);
 	});
 
-	it("plans a second pass only for very-high complexity", () => {
+	it("plans a second pass only for very-high complexity swarms that have a critic", () => {
 		expect(resolveConfig({ task: "t", depth: 9 }, PROVIDER).secondPass).toBe(true);
-		expect(resolveConfig({ task: "t", depth: 10, swarmSize: 3 }, PROVIDER).secondPass).toBe(true);
+		expect(resolveConfig({ task: "t", depth: 10, swarmSize: 7 }, PROVIDER).secondPass).toBe(true);
+		expect(resolveConfig({ task: "t", depth: 10, swarmSize: 3 }, PROVIDER).secondPass).toBe(false);
+		expect(resolveConfig({ task: "t", depth: 10, singleAgent: true }, PROVIDER).secondPass).toBe(false);
 		expect(resolveConfig({ task: "t", depth: 8 }, PROVIDER).secondPass).toBe(false);
 	});
 

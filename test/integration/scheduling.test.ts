@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { eventLog, maxInFlight, sampleRequest, submit, waitForJob } from "./harness";
+
+describe("the coordinator's concurrency cap", () => {
+	it.each([1, 2, 4])("never has more than maxConcurrent=%i agents in flight", async (maxConcurrent) => {
+		const jobId = await submit(sampleRequest({ swarmSize: 7, maxConcurrent }));
+		const job = await waitForJob(jobId);
+		expect(job.status).toBe("completed");
+		expect(job.config.maxConcurrent).toBe(maxConcurrent);
+		const events = await eventLog(jobId);
+		expect(maxInFlight(events)).toBeLessThanOrEqual(maxConcurrent);
+		expect(events.filter((event) => event.type === "agent.dispatched")).toHaveLength(7);
+	});
+
+	it("dispatches a task as soon as its own dependencies are done, without phase barriers", async () => {
+		const jobId = await submit(sampleRequest({ swarmSize: 7, maxConcurrent: 8 }));
+		await waitForJob(jobId);
+		const events = await eventLog(jobId);
+		const dispatchedAt = (agent: string) =>
+			events.findIndex((event) => event.type === "agent.dispatched" && event.data.agentId === agent);
+		const completedAt = (agent: string) =>
+			events.findIndex((event) => event.type === "agent.completed" && event.data.agentId === agent);
+		// Roots start together; each dependent starts only after what it depends on.
+		for (const root of ["explorer", "depth-analyst", "trend-analyst"]) {
+			expect(dispatchedAt(root)).toBeLessThan(completedAt("explorer"));
+		}
+		expect(dispatchedAt("domain-expert")).toBeGreaterThan(completedAt("depth-analyst"));
+		expect(dispatchedAt("verifier")).toBeGreaterThan(
+			Math.max(completedAt("explorer"), completedAt("depth-analyst")),
+		);
+		expect(dispatchedAt("critic")).toBeGreaterThan(completedAt("verifier"));
+		const others = ["explorer", "depth-analyst", "trend-analyst", "verifier", "domain-expert", "critic"];
+		expect(dispatchedAt("synthesizer")).toBeGreaterThan(Math.max(...others.map(completedAt)));
+	});
+});

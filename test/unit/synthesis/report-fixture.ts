@@ -1,0 +1,326 @@
+/**
+ * A realistic `ReportInput` for report tests: a five-agent job on heat pumps in cold climates in
+ * which one agent failed, one source was unreachable, one agent cited a URL the job never
+ * retrieved, two findings contradict each other and one finding has no citation at all.
+ */
+import type {
+	AntiHallucination,
+	EffectiveConfig,
+	SourceRecord,
+	TaskView,
+	Usage,
+} from "../../../src/protocol";
+import type {
+	Aggregation,
+	CheckedCitation,
+	CitationCheck,
+	LearningSection,
+	MergedFinding,
+	ReportInput,
+} from "../../../src/synthesis/types";
+
+export const CREATED_AT = Date.UTC(2026, 10, 2, 9, 0, 0);
+export const COMPLETED_AT = CREATED_AT + 754_000;
+export const FABRICATED_URL = "https://fabricated.example.com/made-up-study";
+
+export type FixtureOptions = {
+	antiHallucination?: AntiHallucination;
+	completeness?: ReportInput["completeness"];
+	/** Include one learned pattern in the Learning Patterns section. */
+	withPattern?: boolean;
+};
+
+/** Builds a fresh input (safe to mutate) for the given anti-hallucination mode. */
+export function makeReportInput(options: FixtureOptions = {}): ReportInput {
+	const antiHallucination = options.antiHallucination ?? "high";
+	const config: EffectiveConfig = {
+		depth: 5,
+		timeMinutes: 120,
+		swarmSize: 5,
+		singleAgent: false,
+		maxConcurrent: 4,
+		focus: "balanced",
+		antiHallucination,
+		citations: true,
+		provider: "extractive",
+		model: null,
+		formats: ["markdown", "json", "html"],
+		complexity: "medium",
+		taskType: "research",
+		mode: "direct",
+		secondPass: false,
+	};
+	return {
+		jobId: "job_01JCOLDHP",
+		tenantId: "tenant_a",
+		task: "How do air-source heat pumps perform in cold climates?",
+		completeness: options.completeness ?? "complete",
+		createdAt: CREATED_AT,
+		completedAt: COMPLETED_AT,
+		config,
+		tasks: makeTasks(),
+		sources: makeSources(),
+		aggregation: makeAggregation(antiHallucination),
+		narratives: [
+			{
+				taskId: "explorer",
+				role: "explorer",
+				narrative: "Read the field study and the COP measurements.\n\nBoth agree on performance at -15 °C.",
+			},
+			{ taskId: "depth-analyst", role: "depth_analyst", narrative: "Compared COP curves across models." },
+			{ taskId: "verifier", role: "verifier", narrative: "" },
+			{
+				taskId: "synthesizer",
+				role: "synthesizer",
+				narrative:
+					"Cold-climate heat pumps remain efficient well below freezing. Defrost cycles cost some output.",
+			},
+		],
+		failures: [
+			{ taskId: "trend-analyst", role: "trend_analyst", error: "provider timed out after 3 attempts" },
+		],
+		metrics: {
+			durationMs: COMPLETED_AT - CREATED_AT,
+			phases: { queuedMs: 1200, planningMs: 800, runningMs: 700_000, synthesizingMs: 52_000 },
+			usage: usage(42_000, 6_100, 0.1234),
+			usageByProvider: { extractive: usage(42_000, 6_100, 0.1234) },
+			providerLatencyMs: { count: 14, p50: 820, p95: 2400, p99: 3100 },
+			agents: { planned: 5, completed: 4, failed: 1, skipped: 0 },
+			errors: 3,
+			retries: 2,
+			redispatches: 1,
+		},
+		learning: options.withPattern
+			? {
+					patternsUsed: [
+						{
+							id: "pat_7",
+							task: "Heat pump efficiency in Nordic homes",
+							reward: 0.82,
+							changed: ["added a trend analyst", "asked for COP figures"],
+						},
+					],
+					note: "One similar job informed the plan.",
+				}
+			: ({ patternsUsed: [], note: "" } satisfies LearningSection),
+	};
+}
+
+function makeTasks(): TaskView[] {
+	const task = (
+		id: string,
+		role: TaskView["role"],
+		phase: TaskView["phase"],
+		dependsOn: string[],
+		status: TaskView["status"],
+		attempts: number,
+		startOffset: number,
+		runMs: number,
+	): TaskView => ({
+		id,
+		role,
+		phase,
+		dependsOn,
+		timeShare: 0.2,
+		status,
+		attempts,
+		progress: status === "completed" ? 100 : 40,
+		dispatchedAt: CREATED_AT + startOffset - 50,
+		startedAt: CREATED_AT + startOffset,
+		finishedAt: CREATED_AT + startOffset + runMs,
+		usage: usage(8_000 + runMs / 100, 1_000, 0.02),
+		provider: "extractive",
+		model: null,
+		error: status === "failed" ? "provider timed out after 3 attempts" : null,
+	});
+	return [
+		task("explorer", "explorer", "research", [], "completed", 1, 2_000, 200_000),
+		task("depth-analyst", "depth_analyst", "research", [], "completed", 1, 2_000, 240_000),
+		task("verifier", "verifier", "review", ["explorer", "depth-analyst"], "completed", 1, 250_000, 150_000),
+		task("trend-analyst", "trend_analyst", "research", [], "failed", 3, 2_000, 300_000),
+		task(
+			"synthesizer",
+			"synthesizer",
+			"synthesis",
+			["explorer", "depth-analyst", "verifier", "trend-analyst"],
+			"completed",
+			1,
+			700_000,
+			50_000,
+		),
+	];
+}
+
+function makeSources(): SourceRecord[] {
+	const source = (
+		id: string,
+		title: string,
+		url: string | null,
+		origin: SourceRecord["origin"],
+		status: SourceRecord["status"],
+	): SourceRecord => ({
+		id,
+		title,
+		url,
+		origin,
+		status,
+		sha256: status === "retrieved" ? id.padEnd(64, "0") : null,
+		bytes: status === "retrieved" ? 18_000 : 0,
+		contentType: status === "retrieved" ? "text/html" : null,
+		error: status === "unreachable" ? "HTTP 403 Forbidden" : null,
+		retrievedAt: CREATED_AT + 1_000,
+	});
+	return [
+		source(
+			"s1",
+			"Cold-climate heat pump field study",
+			"https://energy.example.org/ccashp-field-study",
+			"url",
+			"retrieved",
+		),
+		source(
+			"s2",
+			"COP at low outdoor temperatures",
+			"https://research.example.net/cop-low-temp?unit=c",
+			"search",
+			"retrieved",
+		),
+		source("s3", "Installer survey notes", null, "attached", "retrieved"),
+		source("s4", "Utility program report", "https://blocked.example.com/report", "url", "unreachable"),
+		source("s5", "Manufacturer brochure", "https://brochure.example.com/model-x", "search", "retrieved"),
+	];
+}
+
+/** A checked citation; verified exactly when the check is exact or fuzzy. */
+export function checkedCitation(
+	sourceId: string,
+	url: string | null,
+	quote: string,
+	check: CitationCheck,
+	matchScore: number,
+): CheckedCitation {
+	return { sourceId, url, quote, check, matchScore, verified: check === "exact" || check === "fuzzy" };
+}
+
+/** The merged findings: f1, f2, f4 supported; f3 and f5 unsupported. */
+export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5", MergedFinding> {
+	return {
+		f1: {
+			id: "f1",
+			title: "COP stays above 2 at -15 °C",
+			claim: "Cold-climate models kept a coefficient of performance above 2 at -15 °C.",
+			confidence: 0.85,
+			weight: 1.7,
+			supportingAgents: [
+				{ taskId: "explorer", role: "explorer" },
+				{ taskId: "depth-analyst", role: "depth_analyst" },
+			],
+			citations: [
+				checkedCitation(
+					"s1",
+					"https://energy.example.org/ccashp-field-study",
+					"average COP of 2.1 at -15 °C",
+					"exact",
+					1,
+				),
+				checkedCitation(
+					"s2",
+					"https://research.example.net/cop-low-temp?unit=c",
+					"COP remained above 2",
+					"fuzzy",
+					0.91,
+				),
+			],
+			supported: true,
+		},
+		f4: {
+			id: "f4",
+			title: "COP drops to 1.4 at -15 °C",
+			claim: "Standard models fell to a COP of 1.4 at -15 °C.",
+			confidence: 0.7,
+			weight: 0.7,
+			supportingAgents: [{ taskId: "depth-analyst", role: "depth_analyst" }],
+			citations: [
+				checkedCitation(
+					"s2",
+					"https://research.example.net/cop-low-temp?unit=c",
+					"standard units reached 1.4",
+					"exact",
+					1,
+				),
+			],
+			supported: true,
+		},
+		f2: {
+			id: "f2",
+			title: "Defrost cycles cost about 10% of output",
+			claim: "Installers report defrost cycles consuming about 10% of heating output.",
+			confidence: 0.6,
+			weight: 0.6,
+			supportingAgents: [{ taskId: "verifier", role: "verifier" }],
+			citations: [checkedCitation("s3", null, "defrost takes roughly ten percent", "exact", 1)],
+			supported: true,
+		},
+		f3: {
+			id: "f3",
+			title: "Heat pumps stop working below -5 °C",
+			claim: "Air-source heat pumps stop heating below -5 °C.",
+			confidence: 0.5,
+			weight: 0.5,
+			supportingAgents: [{ taskId: "explorer", role: "explorer" }],
+			citations: [
+				checkedCitation("web-1", FABRICATED_URL, "heat pumps fail below -5 °C", "url_not_retrieved", 0),
+				checkedCitation(
+					"s5",
+					"https://brochure.example.com/model-x",
+					"works in any weather",
+					"quote_not_found",
+					0.32,
+				),
+			],
+			supported: false,
+		},
+		f5: {
+			id: "f5",
+			title: "Ground-source always wins",
+			claim: "Ground-source systems always outperform air-source ones.",
+			confidence: 0.4,
+			weight: 0.4,
+			supportingAgents: [{ taskId: "depth-analyst", role: "depth_analyst" }],
+			citations: [],
+			supported: false,
+		},
+	};
+}
+
+function makeAggregation(mode: AntiHallucination): Aggregation {
+	const { f1, f2, f3, f4, f5 } = makeFindings();
+	return {
+		findings: mode === "high" ? [f1, f4, f2] : [f1, f4, f2, f3, f5],
+		consensus: ["f1"],
+		conflicts: [
+			{ findingA: "f1", findingB: "f4", topic: ["cop", "15"], reason: "numeric" },
+			{ findingA: "f1", findingB: "f3", topic: ["heat", "pumps"], reason: "negation" },
+		],
+		novel: ["f2"],
+		unsupported: [f3, f5],
+		quality: { depth: 0.62, citations: 0.6, novelty: 0.33, completeness: 0.8, overall: 0.6 },
+		verification: {
+			citationsTotal: 6,
+			citationsVerified: 4,
+			exactMatches: 3,
+			fuzzyMatches: 1,
+			quoteNotFound: 1,
+			unknownSource: 0,
+			fabricatedUrls: [FABRICATED_URL],
+			claimsTotal: 5,
+			claimsSupported: 3,
+			claimsUnsupported: 2,
+			groundingScore: 0.6,
+		},
+	};
+}
+
+function usage(inputTokens: number, outputTokens: number, costUsd: number): Usage {
+	return { inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0, searchCalls: 0, costUsd };
+}
