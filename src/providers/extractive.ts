@@ -67,7 +67,6 @@ const REVISIT_CRITIC_WEIGHT = 0.5;
 const MIN_FINDINGS = 2;
 const MAX_FINDINGS = 12;
 const TITLE_MAX_CHARS = 80;
-const TITLE_TERMS = 5;
 const NARRATIVE_QUOTES = 3;
 const NARRATIVE_LISTED_CLAIMS = 10;
 const LISTED_CLAIM_CHARS = 160;
@@ -292,7 +291,7 @@ function rankForRole(
 	const best = Math.max(...chosen.map((candidate) => candidate.score));
 	const queryTerms = new Set(queryTokens);
 	const findings = chosen.map((candidate) => ({
-		title: labelFor(candidate.passage.text, queryTerms, corpus.passageIndex),
+		title: labelFor(candidate.passage.text),
 		claim: candidate.passage.text,
 		confidence: rankedConfidence(candidate.score, best),
 		citations: [citationOf(candidate.passage)],
@@ -404,30 +403,9 @@ function citationOf(passage: Passage): Citation {
 	return { sourceId: passage.document.source.id, url: passage.document.source.url, quote: passage.text };
 }
 
-/**
- * A short label: the passage's words that match query terms, the rarest first (at most TITLE_TERMS, kept
- * in reading order); the passage's rarest words when none match.
- */
-function labelFor(text: string, queryTerms: ReadonlySet<string>, index: Bm25Index): string {
-	const seen = new Set<string>();
-	const words: { word: string; position: number; idf: number; matches: boolean }[] = [];
-	wordsOf(text).forEach((word, position) => {
-		const lower = word.toLowerCase();
-		if (!isContentWord(lower)) return;
-		const term = stem(lower);
-		if (seen.has(term)) return;
-		seen.add(term);
-		words.push({ word, position, idf: inverseDocumentFrequency(index, term), matches: queryTerms.has(term) });
-	});
-	const matching = words.filter((entry) => entry.matches);
-	const pool = matching.length > 0 ? matching : words;
-	const picked = [...pool]
-		.sort((a, b) => b.idf - a.idf || a.position - b.position)
-		.slice(0, TITLE_TERMS)
-		.sort((a, b) => a.position - b.position)
-		.map((entry) => entry.word);
-	const label = picked.join(", ");
-	return truncate(label.charAt(0).toUpperCase() + label.slice(1), TITLE_MAX_CHARS);
+/** A finding's title: the start of its passage, cut at a word boundary. */
+function labelFor(text: string): string {
+	return truncate(text.replace(/\s+/gu, " ").trim(), TITLE_MAX_CHARS);
 }
 
 /** Cuts text to `max` characters at a word boundary, marking the cut with an ellipsis. */
@@ -594,10 +572,7 @@ function critique(corpus: Corpus, input: AgentTaskInput, count: number): Extract
 	const chosen = choose(strongEnough(candidates), count, "best-first");
 	const best = Math.max(0, ...chosen.map((candidate) => candidate.score));
 	const findings = chosen.map((candidate) => ({
-		title: truncate(
-			`Counterpoint: ${labelFor(candidate.passage.text, topicTerms, corpus.passageIndex)}`,
-			TITLE_MAX_CHARS,
-		),
+		title: truncate(`Counterpoint: ${labelFor(candidate.passage.text)}`, TITLE_MAX_CHARS),
 		claim: candidate.passage.text,
 		confidence: rankedConfidence(candidate.score, best),
 		citations: [citationOf(candidate.passage)],

@@ -8,6 +8,8 @@ export type Sentence = { text: string; start: number; end: number };
 
 /** Fragments shorter than this (after trimming) carry too little to quote as a claim. */
 export const MIN_SENTENCE_CHARS = 25;
+/** A Markdown heading line ("## Results"). */
+const HEADING = /^#{1,6}\s/u;
 
 /** Longer runs without a sentence break (tables, run-on lines) are cut at whitespace near this size. */
 export const MAX_SENTENCE_CHARS = 1000;
@@ -204,5 +206,7 @@ function pushPiece(text: string, start: number, end: number, into: Sentence[]): 
 	}
 	const sentence = text.slice(from, to);
 	if (sentence.length < MIN_SENTENCE_CHARS || !HAS_LETTER.test(sentence)) return;
+	// Headings name a topic but state nothing, so they make poor claims.
+	if (HEADING.test(sentence)) return;
 	into.push({ text: sentence, start: from, end: to });
 }

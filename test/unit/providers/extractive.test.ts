@@ -194,9 +194,13 @@ describe("extractFindings for ranking roles", () => {
 		expect(findings[1]?.confidence).toBeGreaterThanOrEqual(0.3);
 	});
 
-	it("titles findings with the passage's words that match the task", () => {
+	it("titles each finding with the start of its passage, cut at a word boundary", () => {
 		const { findings } = extractFindings(taskInput({ role: "explorer" }));
-		expect(findings[0]?.title).toBe("Heat, pumps, performed, cold, climates");
+		for (const finding of findings) {
+			expect(finding.title.length).toBeLessThanOrEqual(80);
+			const stem = finding.title.endsWith("…") ? finding.title.slice(0, -1) : finding.title;
+			expect(finding.claim.startsWith(stem)).toBe(true);
+		}
 	});
 });
 

@@ -42,7 +42,7 @@ describe("splitSentences", () => {
 		).toEqual(["Does it work in the cold?", '"It does," said the engineer in charge!']);
 	});
 
-	it("treats list items, headings and short lines as their own passages", () => {
+	it("treats list items and short lines as their own passages, and drops headings", () => {
 		const text = [
 			"# Cold climate performance notes",
 			"- Air-source units lose capacity below -15 °C",
@@ -50,7 +50,6 @@ describe("splitSentences", () => {
 			"1. Backup heaters are sized for the coldest week",
 		].join("\n");
 		expect(texts(text)).toEqual([
-			"# Cold climate performance notes",
 			"- Air-source units lose capacity below -15 °C",
 			"- Ground-source units keep a stable output all year",
 			"1. Backup heaters are sized for the coldest week",
