@@ -54,7 +54,7 @@ import type { Citation, Finding, UpstreamResult } from "../protocol";
 import { ZERO_USAGE } from "../protocol";
 import type { Bm25Index } from "./bm25";
 import { buildIndex, inverseDocumentFrequency, score } from "./bm25";
-import { isContentWord, splitSentences, stem, tokenize, wordsOf } from "./text";
+import { splitSentences, tokenize } from "./text";
 import type { AgentHooks, AgentTaskInput, Provider, SourceDocument } from "./types";
 
 export const EXTRACTIVE_PROVIDER_NAME = "extractive";
@@ -289,7 +289,6 @@ function rankForRole(
 	if (chosen.length === 0) return nothingRelevant(corpus);
 
 	const best = Math.max(...chosen.map((candidate) => candidate.score));
-	const queryTerms = new Set(queryTokens);
 	const findings = chosen.map((candidate) => ({
 		title: labelFor(candidate.passage.text),
 		claim: candidate.passage.text,
