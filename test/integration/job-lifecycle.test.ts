@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ReportSchema } from "../../src/synthesis/report-schema";
 import { eventLog, maxInFlight, report, sampleRequest, submit, waitForJob } from "./harness";
@@ -43,5 +44,18 @@ describe("a whole research job on the extractive provider", () => {
 		expect(events.at(-1)?.type).toBe("job.completed");
 		expect(events.filter((event) => event.type === "job.completed")).toHaveLength(1);
 		expect(maxInFlight(events)).toBeLessThanOrEqual(4);
+
+		// The coordinator mirrors the job and its agents into D1, tenant-scoped.
+		const row = await env.DB.prepare(
+			"SELECT status, progress, metrics FROM jobs WHERE tenant_id = ? AND id = ?",
+		)
+			.bind("local", jobId)
+			.first<{ status: string; progress: number; metrics: string | null }>();
+		expect(row).toMatchObject({ status: "completed", progress: 100 });
+		expect(JSON.parse(row?.metrics ?? "null")).toMatchObject({ agents: { completed: agents } });
+		const runs = await env.DB.prepare("SELECT status FROM agent_runs WHERE tenant_id = ? AND job_id = ?")
+			.bind("local", jobId)
+			.all<{ status: string }>();
+		expect(runs.results.map((run) => run.status)).toEqual(Array(agents).fill("completed"));
 	});
 });
