@@ -4,6 +4,7 @@
  */
 import type { SourceRequest } from "../src/evidence/ingest";
 import { percentile } from "../src/lib/stats";
+import type { BreakerState } from "../src/providers/breaker";
 import {
 	type EffectiveConfig,
 	type JobMetrics,
@@ -47,6 +48,11 @@ export type JobState = {
 	counters: { retries: number; redispatches: number; errors: number };
 	/** Latency of every provider call, in ms, for the p50/p95/p99 in the metrics. */
 	providerLatencies: number[];
+	budget: { limitUsd: number | null; spentUsd: number; reservedUsd: number; limited: boolean };
+	breakers: Record<string, BreakerState>;
+	fallbacks: JobMetrics["fallbacks"];
+	/** Raw model output of agents that failed on malformed output, for the report's appendix. */
+	rawOutputs: Record<string, string>;
 	finalizeFailures: number;
 };
 
@@ -136,6 +142,8 @@ export function computeMetrics(state: JobState, now: number): JobMetrics {
 		errors: state.counters.errors,
 		retries: state.counters.retries,
 		redispatches: state.counters.redispatches,
+		budget: { limitUsd: state.budget.limitUsd, spentUsd: state.budget.spentUsd, limited: state.budget.limited },
+		fallbacks: state.fallbacks,
 	};
 }
 

@@ -9,9 +9,9 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { type AgentRunRow, database, syncJob } from "../src/db/queries";
-import { ingestSource, type SourceRequest } from "../src/evidence/ingest";
+import { ingestSource, type NewSource, type SourceRequest } from "../src/evidence/ingest";
 import { loadSnapshot } from "../src/evidence/snapshots";
-import { checkFindings } from "../src/evidence/verify";
+import { checkFindings, normalizeUrl } from "../src/evidence/verify";
 import { type ReportExtension, reportKey } from "../src/lib/keys";
 import {
 	type AgentContext,
@@ -26,9 +26,13 @@ import {
 	type JsonValue,
 	type Metadata,
 	type ReportFormat,
+	type SourceRecord,
 	TERMINAL_JOB_STATUSES,
 	type UpstreamResult,
 } from "../src/protocol";
+import { CLOSED_BREAKER, isOpen, recordOutcome } from "../src/providers/breaker";
+import { fallbackProvider, resolveModel } from "../src/providers/router";
+import { configuredProviders, providerSettings } from "../src/providers/settings";
 import { isSettled, jobProgress, nextDispatch } from "../src/swarm/dag";
 import { planSwarm } from "../src/swarm/sizing";
 import { aggregate } from "../src/synthesis/aggregate";
@@ -123,6 +127,10 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			tasks: [],
 			counters: { retries: 0, redispatches: 0, errors: 0 },
 			providerLatencies: [],
+			budget: { limitUsd: input.config.budgetUsd, spentUsd: 0, reservedUsd: 0, limited: false },
+			breakers: {},
+			fallbacks: [],
+			rawOutputs: {},
 			finalizeFailures: 0,
 		};
 		this.record("job.accepted", { task: input.task, config: input.config });
@@ -169,9 +177,12 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		const { state, task } = found;
 		const now = Date.now();
 		if (task.status === "dispatched") {
+			const { provider, model } = this.chooseProvider(state, task, now);
 			task.status = "running";
 			task.startedAt = now;
-			this.record("agent.started", {}, task);
+			task.provider = provider;
+			task.model = model;
+			this.record("agent.started", { provider, model }, task);
 		}
 		// A redelivery of a running attempt (after a retry, or a duplicate) resumes it without a new event.
 		task.leaseExpiresAt = now + RUN_LEASE_MS;
@@ -198,6 +209,8 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			phase: task.phase,
 			task: state.task,
 			config: state.config,
+			provider: task.provider ?? state.config.provider,
+			model: task.model,
 			timeShare: task.timeShare,
 			timeBudgetMs: Math.max(1_000, Math.min(budget, MAX_ATTEMPT_MS, state.deadline - now)),
 			sources: state.sources,
@@ -241,6 +254,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		task.model = parsed.model;
 		task.error = null;
 		state.providerLatencies.push(...parsed.providerCalls.map((call) => call.latencyMs));
+		state.breakers[parsed.provider] = recordOutcome(state.breakers[parsed.provider] ?? CLOSED_BREAKER, "success", Date.now());
 		this.record("agent.completed", { findings: parsed.findings.length, usage: parsed.usage }, task);
 		await this.advanceAndCommit(state);
 		return { accepted: true };
@@ -251,10 +265,14 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		message: AgentTaskMessage,
 		error: string,
 		delaySeconds: number,
+		outage = false,
 	): Promise<{ accepted: boolean }> {
 		const found = this.currentAttempt(message);
 		if (!found) return { accepted: false };
 		const { state, task } = found;
+		if (outage && task.provider) {
+			state.breakers[task.provider] = recordOutcome(state.breakers[task.provider] ?? CLOSED_BREAKER, "outage", Date.now());
+		}
 		task.error = error;
 		task.leaseExpiresAt = Date.now() + delaySeconds * 1000 + DISPATCH_LEASE_MS;
 		state.counters.retries += 1;
@@ -265,14 +283,67 @@ export class SwarmCoordinator extends DurableObject<Env> {
 	}
 
 	/** Marks the attempt failed for good (retries exhausted); the job carries on without the task. */
-	async failTask(message: AgentTaskMessage, error: string): Promise<{ accepted: boolean }> {
+	async failTask(
+		message: AgentTaskMessage,
+		error: string,
+		details: { rawOutput?: string; budgetLimited?: boolean } = {},
+	): Promise<{ accepted: boolean }> {
 		const found = this.currentAttempt(message);
 		if (!found) return { accepted: false };
 		const { state, task } = found;
+		if (details.rawOutput) state.rawOutputs[task.id] = details.rawOutput.slice(0, 20_000);
+		if (details.budgetLimited) state.budget.limited = true;
 		const reason = task.error ? `${error}: ${task.error}` : error;
 		this.failTaskInPlace(state, task, reason);
 		await this.advanceAndCommit(state);
 		return { accepted: true };
+	}
+
+	/**
+	 * Registers pages an attempt retrieved as job sources (deduplicated by URL) and returns every source
+	 * of the job, so the attempt can point its citations at them.
+	 */
+	async registerSources(message: AgentTaskMessage, sources: NewSource[]): Promise<SourceRecord[]> {
+		const found = this.currentAttempt(message);
+		if (!found) return this.state?.sources ?? [];
+		const { state } = found;
+		const byUrl = new Map(state.sources.flatMap((source) => (source.url ? [[normalizeUrl(source.url), source]] : [])));
+		for (const source of sources) {
+			const key = source.url ? normalizeUrl(source.url) : null;
+			const existing = key ? byUrl.get(key) : undefined;
+			if (existing && !(existing.status === "unreachable" && source.status === "retrieved")) continue;
+			const record: SourceRecord = { ...source, id: existing?.id ?? `S${state.sources.length + 1}` };
+			state.sources = existing
+				? state.sources.map((candidate) => (candidate.id === record.id ? record : candidate))
+				: [...state.sources, record];
+			if (key) byUrl.set(key, record);
+		}
+		this.commit();
+		return state.sources;
+	}
+
+	/** Reserves `usd` of the job's budget for one call; refused when the budget cannot cover it. */
+	async reserveBudget(message: AgentTaskMessage, usd: number): Promise<{ granted: boolean }> {
+		const found = this.currentAttempt(message);
+		if (!found) return { granted: false };
+		const { budget } = found.state;
+		if (budget.limitUsd !== null && budget.spentUsd + budget.reservedUsd + usd > budget.limitUsd) {
+			budget.limited = true;
+			this.commit();
+			return { granted: false };
+		}
+		budget.reservedUsd += usd;
+		this.commit();
+		return { granted: true };
+	}
+
+	/** Releases a reservation and books what the call really cost. */
+	async settleBudget(message: AgentTaskMessage, reservedUsd: number, actualUsd: number): Promise<void> {
+		const state = this.owned(message.tenantId);
+		if (!state || state.jobId !== message.jobId) return;
+		state.budget.reservedUsd = Math.max(0, state.budget.reservedUsd - reservedUsd);
+		state.budget.spentUsd += actualUsd;
+		this.commit();
 	}
 
 	// ─── Watchdog ─────────────────────────────────────────────────────────────────────────────────
@@ -512,11 +583,19 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			tasks: toJobView(state, 100, completedAt).plan,
 			sources: state.sources,
 			aggregation,
-			narratives: results.map(({ task, result }) => ({
-				taskId: task.id,
-				role: task.role,
-				narrative: result?.narrative ?? "",
-			})),
+			narratives: [
+				...results.map(({ task, result }) => ({
+					taskId: task.id,
+					role: task.role,
+					narrative: result?.narrative ?? "",
+				})),
+				...state.tasks.flatMap((task) => {
+					const raw = state.rawOutputs[task.id];
+					return raw
+						? [{ taskId: task.id, role: task.role, narrative: `Raw output, kept because it failed the output schema:\n\n${raw}` }]
+						: [];
+				}),
+			],
 			failures: state.tasks
 				.filter((task) => task.status === "failed" || task.status === "skipped")
 				.map((task) => ({
@@ -546,6 +625,23 @@ export class SwarmCoordinator extends DurableObject<Env> {
 				);
 			}),
 		);
+	}
+
+	/** The provider of a starting attempt: the job's own, unless its breaker is open. */
+	private chooseProvider(state: JobState, task: TaskRuntime, now: number): { provider: string; model: string | null } {
+		const settings = providerSettings(this.env);
+		const wanted = state.config.provider;
+		const open = new Set(
+			Object.entries(state.breakers)
+				.filter(([, breaker]) => isOpen(breaker, now))
+				.map(([name]) => name),
+		);
+		const provider = open.has(wanted) ? fallbackProvider(wanted, configuredProviders(settings), open) : wanted;
+		if (provider !== wanted) {
+			state.fallbacks.push({ taskId: task.id, attempt: task.attempts, from: wanted, to: provider, at: now });
+		}
+		const model = resolveModel(provider, task.role, state.config.model, wanted, settings.modelOverrides);
+		return { provider, model };
 	}
 
 	// ─── Storage ──────────────────────────────────────────────────────────────────────────────────

@@ -107,6 +107,10 @@ export const ResearchRequestSchema = z
 			.regex(/^[a-z][a-z0-9-]{1,31}$/)
 			.optional(),
 		model: z.string().min(1).max(200).optional(),
+		/** Prefer the cheapest configured provider when `provider` is `auto`. */
+		costOptimize: z.boolean().optional(),
+		/** Spending cap for the job's model calls, in USD. */
+		budgetUsd: z.number().positive().max(1000).optional(),
 		sources: z.array(SourceInputSchema).max(LIMITS.sources).optional(),
 		formats: z.array(ReportFormatSchema).min(1).max(3).optional(),
 		metadata: MetadataSchema.optional(),
@@ -129,6 +133,8 @@ export const EffectiveConfigSchema = z
 		citations: z.boolean(),
 		provider: z.string(),
 		model: z.string().nullable(),
+		costOptimize: z.boolean(),
+		budgetUsd: z.number().nullable(),
 		formats: z.array(ReportFormatSchema),
 		complexity: ComplexitySchema,
 		taskType: TaskTypeSchema,
@@ -281,6 +287,9 @@ export type AgentContext = {
 	phase: Phase;
 	task: string;
 	config: EffectiveConfig;
+	/** The provider and model this attempt runs on (a fallback when the job's provider is failing). */
+	provider: string;
+	model: string | null;
 	/** The task's share of the job's time budget, in (0, 1]. */
 	timeShare: number;
 	/** Wall-clock budget for this attempt, in milliseconds. */
@@ -354,6 +363,16 @@ export const JobMetricsSchema = z
 		errors: z.int(),
 		retries: z.int(),
 		redispatches: z.int(),
+		budget: z.object({
+			limitUsd: z.number().nullable(),
+			spentUsd: z.number(),
+			/** True when a call was refused because the budget could not cover it. */
+			limited: z.boolean(),
+		}),
+		/** Tasks moved to another provider because theirs was failing (circuit breaker open). */
+		fallbacks: z.array(
+			z.object({ taskId: z.string(), attempt: z.int(), from: z.string(), to: z.string(), at: z.number() }),
+		),
 	})
 	.openapi("JobMetrics");
 export type JobMetrics = z.infer<typeof JobMetricsSchema>;

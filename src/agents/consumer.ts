@@ -5,15 +5,21 @@
 import { coordinatorFor } from "../coordinator";
 import { type AgentTaskMessage, AgentTaskMessageSchema } from "../protocol";
 import { providerFor } from "../providers/registry";
-import { runAgentTask } from "./run-task";
+import { providerSettings } from "../providers/settings";
+import { ProviderError } from "../providers/types";
+import { BudgetExceededError, runAgentTask } from "./run-task";
 
 /** Deliveries per message, matching `max_retries = 3` in wrangler.toml (the first try plus three retries). */
 export const MAX_DELIVERIES = 4;
 export const DEAD_LETTER_QUEUE = "agent-tasks-dlq";
+/** The longest a message waits before its next delivery, in seconds. */
+const MAX_RETRY_DELAY_SECONDS = 60;
 
-/** Seconds before the next delivery of a failed message: 1, 2, 4, … capped at 30. */
-export function retryDelaySeconds(deliveries: number): number {
-	return Math.min(30, 2 ** Math.max(0, deliveries - 1));
+/** Seconds before the next delivery of a failed message: 1, 2, 4, … or the provider's `retry-after`. */
+export function retryDelaySeconds(deliveries: number, retryAfterMs?: number): number {
+	const backoff = 2 ** Math.max(0, deliveries - 1);
+	const requested = retryAfterMs === undefined ? 0 : Math.ceil(retryAfterMs / 1000);
+	return Math.min(MAX_RETRY_DELAY_SECONDS, Math.max(backoff, requested));
 }
 
 /** Handles a batch from either queue; messages are independent, so they run concurrently. */
@@ -40,21 +46,52 @@ async function runOne(message: Message<unknown>, env: Env): Promise<void> {
 			message.ack(); // a stale or duplicate delivery
 			return;
 		}
-		const provider = providerFor(context.config.provider);
-		const result = await runAgentTask(context, provider, env.ARTIFACTS, (progress, note) =>
-			coordinator.heartbeat(body, progress, note),
-		);
+		const settings = providerSettings(env);
+		const result = await runAgentTask(context, {
+			provider: providerFor(context.provider, settings),
+			bucket: env.ARTIFACTS,
+			braveApiKey: settings.braveApiKey,
+			coordinator: {
+				heartbeat: (progress, note) => coordinator.heartbeat(body, progress, note),
+				registerSources: (sources) => coordinator.registerSources(body, sources),
+				reserveBudget: (usd) => coordinator.reserveBudget(body, usd),
+				settleBudget: (reserved, actual) => coordinator.settleBudget(body, reserved, actual),
+			},
+		});
 		await coordinator.completeTask(body, result);
 		message.ack();
 	} catch (error) {
-		const reason = error instanceof Error ? error.message : String(error);
-		const delaySeconds = retryDelaySeconds(message.attempts);
-		if (message.attempts < MAX_DELIVERIES) {
-			await coordinator.retryTask(body, reason, delaySeconds).catch(() => {});
-		}
-		// After the last delivery this retry moves the message to the dead-letter queue.
-		message.retry({ delaySeconds });
+		// If the coordinator cannot be told either, the queue redelivers and the lease protects the task.
+		await handleFailure(message, body, error, env).catch(() => message.retry({ delaySeconds: 5 }));
 	}
+}
+
+/**
+ * A failed attempt: errors another attempt cannot fix (auth, spend limit, bad request, malformed output,
+ * an exhausted budget) fail the task at once; anything else is retried through the queue.
+ */
+async function handleFailure(message: Message<unknown>, body: AgentTaskMessage, error: unknown, env: Env) {
+	const coordinator = coordinatorFor(env, body.jobId);
+	const reason = error instanceof Error ? error.message : String(error);
+	if (error instanceof BudgetExceededError) {
+		await coordinator.failTask(body, `budget-limited: ${reason}`, { budgetLimited: true });
+		message.ack();
+		return;
+	}
+	if (error instanceof ProviderError && !error.retryable) {
+		const rawOutput = error.options.rawOutput;
+		await coordinator.failTask(body, `${error.provider} ${error.kind}: ${reason}`, rawOutput ? { rawOutput } : {});
+		message.ack();
+		return;
+	}
+	const retryAfterMs = error instanceof ProviderError ? error.options.retryAfterMs : undefined;
+	const delaySeconds = retryDelaySeconds(message.attempts, retryAfterMs);
+	if (message.attempts < MAX_DELIVERIES) {
+		const outage = error instanceof ProviderError && error.countsAsOutage;
+		await coordinator.retryTask(body, reason, delaySeconds, outage).catch(() => {});
+	}
+	// After the last delivery this retry moves the message to the dead-letter queue.
+	message.retry({ delaySeconds });
 }
 
 async function failExhausted(message: Message<unknown>, env: Env): Promise<void> {

@@ -1,49 +1,235 @@
-/** Runs one agent task attempt: loads the job's source snapshots, runs the provider, keeps the lease alive. */
-import { loadSnapshot } from "../evidence/snapshots";
-import { type AgentContext, type AgentResult, AgentResultSchema } from "../protocol";
-import type { Provider, SourceDocument } from "../providers/types";
-
-/** How often a running agent renews its lease, independent of the provider's own progress reports. */
-export const HEARTBEAT_MS = 5_000;
-
-export type Heartbeat = (progress: number, note?: string) => Promise<{ active: boolean }>;
-
 /**
- * Runs `context` on `provider` within the attempt's time budget. The attempt is aborted when the budget
- * is spent or when the coordinator says the attempt is no longer current.
+ * The research loop of one agent task attempt: load the job's snapshots, build the prompt, reserve the
+ * worst-case cost, run one provider turn, snapshot every page the provider searched or cited, map its
+ * citations onto job sources, and settle the real cost. The lease is renewed every 5 s throughout.
  */
-export async function runAgentTask(
-	context: AgentContext,
-	provider: Provider,
-	bucket: R2Bucket,
-	heartbeat: Heartbeat,
-): Promise<AgentResult> {
-	const documents: SourceDocument[] = [];
-	for (const source of context.sources) {
-		if (source.status !== "retrieved" || !source.sha256) continue;
-		const text = await loadSnapshot(bucket, context.tenantId, source.sha256);
-		if (text !== null) documents.push({ source, text });
+import { type NewSource, snapshotUrl } from "../evidence/ingest";
+import { loadSnapshot } from "../evidence/snapshots";
+import { normalizeUrl } from "../evidence/verify";
+import {
+	type AgentContext,
+	type AgentResult,
+	AgentResultSchema,
+	type Citation,
+	type Finding,
+	type SourceRecord,
+} from "../protocol";
+import { braveSearch } from "../providers/brave-search";
+import { costOf, toUsage, worstCaseCost } from "../providers/cost";
+import { BRAVE_SEARCH_PRICE, priceOf } from "../providers/prices";
+import type { Provider, ResearchTools, RetrievedRef, SourceDocument, TurnCitation } from "../providers/types";
+import { roleInstructions, taskPrompt } from "./prompts";
+
+/** How often a running agent renews its lease, independent of the provider's own progress. */
+export const HEARTBEAT_MS = 5_000;
+/** Output tokens one turn may produce. */
+export const MAX_OUTPUT_TOKENS = 8_192;
+/** Pages of one turn that are fetched and snapshotted; a provider citing more gets the first ones. */
+export const MAX_PAGES_PER_TURN = 20;
+/** Characters of a fetched page handed back to a model through `fetch_page`. */
+const PAGE_CHARS_FOR_MODEL = 8_000;
+/** Input tokens assumed per web search when reserving budget (search results enter the context). */
+const TOKENS_PER_SEARCH = 10_000;
+
+/** The coordinator calls an attempt makes, bound to its job, task and attempt. */
+export type CoordinatorPort = {
+	heartbeat(progress: number, note?: string): Promise<{ active: boolean }>;
+	registerSources(sources: NewSource[]): Promise<SourceRecord[]>;
+	reserveBudget(usd: number): Promise<{ granted: boolean }>;
+	settleBudget(reservedUsd: number, actualUsd: number): Promise<void>;
+};
+
+export type AgentRunDependencies = {
+	provider: Provider;
+	bucket: R2Bucket;
+	coordinator: CoordinatorPort;
+	braveApiKey: string | null;
+	/** The fetch behind the guarded fetch and the search tool; the runtime's by default. */
+	fetchImpl?: typeof fetch;
+};
+
+/** The job's budget cannot cover this call, so it was not made. */
+export class BudgetExceededError extends Error {
+	constructor(readonly reservedUsd: number) {
+		super(`the job's budget cannot cover this call (worst case $${reservedUsd.toFixed(4)})`);
+		this.name = "BudgetExceededError";
 	}
+}
+
+/** Searches plus page fetches one turn may make: more for deeper jobs and larger time shares (1–10). */
+export function searchUses(depth: number, timeShare: number): number {
+	return Math.min(10, Math.max(1, Math.round(1 + depth * timeShare * 4)));
+}
+
+/** Runs one attempt of `context` and returns its result for the coordinator. */
+export async function runAgentTask(context: AgentContext, deps: AgentRunDependencies): Promise<AgentResult> {
+	const { provider, coordinator } = deps;
+	const documents = await loadDocuments(deps.bucket, context);
 	const controller = new AbortController();
-	const budget = setTimeout(
+	const budgetTimer = setTimeout(
 		() => controller.abort(new Error(`time budget of ${context.timeBudgetMs} ms spent`)),
 		context.timeBudgetMs,
 	);
 	let lastProgress = 0;
 	const beat = async (progress: number, note?: string) => {
 		lastProgress = Math.max(lastProgress, progress);
-		const { active } = await heartbeat(lastProgress, note);
+		const { active } = await coordinator.heartbeat(lastProgress, note);
 		if (!active) controller.abort(new Error("the coordinator no longer expects this attempt"));
 	};
 	const keepAlive = setInterval(() => void beat(lastProgress).catch(() => {}), HEARTBEAT_MS);
 	try {
-		const result = await provider.runAgentTask(
-			{ ...context, documents },
-			{ onProgress: beat, signal: controller.signal },
+		const model = context.model ?? "";
+		const maxUses = searchUses(context.config.depth, context.timeShare);
+		const native = provider.supportsNativeSearch(model);
+		const searchEnabled = context.provider !== "extractive" && (native || deps.braveApiKey !== null);
+		const modelPrice = context.model ? priceOf(context.provider, context.model) : null;
+		// Lent search tools are Brave calls, priced as such rather than at the model's native search fee.
+		const price =
+			modelPrice && searchEnabled && !native ? { ...modelPrice, searchPerCall: BRAVE_SEARCH_PRICE.perCall } : modelPrice;
+		const discovered: NewSource[] = [];
+		const instructions = roleInstructions(context.role);
+		const prompt = taskPrompt(context, documents);
+		await beat(10, `calling ${provider.name}${model ? ` (${model})` : ""}`);
+
+		const reservedUsd = price
+			? worstCaseCost(price, {
+					inputTokens: Math.ceil((instructions.length + prompt.length) / 3) + maxUses * TOKENS_PER_SEARCH,
+					maxOutputTokens: MAX_OUTPUT_TOKENS,
+					maxSearches: maxUses,
+				})
+			: 0;
+		if (reservedUsd > 0 && !(await coordinator.reserveBudget(reservedUsd)).granted) {
+			throw new BudgetExceededError(reservedUsd);
+		}
+		let turn: Awaited<ReturnType<Provider["runTurn"]>>;
+		try {
+			turn = await provider.runTurn({
+				model,
+				role: context.role,
+				instructions,
+				prompt,
+				input: { ...context, documents },
+				search: { enabled: searchEnabled, maxUses },
+				tools: searchEnabled && !native ? researchTools(context, deps, discovered) : null,
+				maxOutputTokens: MAX_OUTPUT_TOKENS,
+				timeoutMs: context.timeBudgetMs,
+				signal: controller.signal,
+			});
+		} catch (error) {
+			if (reservedUsd > 0) await coordinator.settleBudget(reservedUsd, 0);
+			throw error;
+		}
+		const costUsd = price ? costOf(price, turn.usage) : 0;
+		if (reservedUsd > 0) await coordinator.settleBudget(reservedUsd, costUsd);
+		await beat(60, `snapshotting ${turn.retrieved.length} retrieved pages`);
+
+		const pages = await snapshotPages(context, deps, turn.retrieved, discovered);
+		const sources = pages.sources.length > 0 ? await coordinator.registerSources(pages.sources) : context.sources;
+		const findings = turn.output.findings.map(
+			(finding): Finding => ({
+				...finding,
+				citations: finding.citations.map((citation) => toJobCitation(citation, sources, pages.redirects)),
+			}),
 		);
-		return AgentResultSchema.parse(result);
+		return AgentResultSchema.parse({
+			findings,
+			narrative: turn.output.narrative,
+			usage: toUsage(turn.usage, costUsd),
+			providerCalls: turn.callLatenciesMs.map((latencyMs) => ({
+				provider: provider.name,
+				model: turn.model ?? context.model,
+				latencyMs,
+				ok: true,
+			})),
+			provider: provider.name,
+			model: turn.model ?? context.model,
+		});
 	} finally {
-		clearTimeout(budget);
+		clearTimeout(budgetTimer);
 		clearInterval(keepAlive);
 	}
+}
+
+async function loadDocuments(bucket: R2Bucket, context: AgentContext): Promise<SourceDocument[]> {
+	const documents: SourceDocument[] = [];
+	for (const source of context.sources) {
+		if (source.status !== "retrieved" || !source.sha256) continue;
+		const text = await loadSnapshot(bucket, context.tenantId, source.sha256);
+		if (text !== null) documents.push({ source, text });
+	}
+	return documents;
+}
+
+/** Brave search and a snapshotting page fetch, for models without native search. */
+function researchTools(context: AgentContext, deps: AgentRunDependencies, discovered: NewSource[]): ResearchTools {
+	const apiKey = deps.braveApiKey ?? "";
+	return {
+		search: (query) => braveSearch(query, { apiKey, ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}) }),
+		fetchPage: async (url) => {
+			const page = await snapshotUrl(deps.bucket, context.tenantId, url, {
+				title: null,
+				origin: "search",
+				...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
+			});
+			discovered.push(page.source);
+			if (page.text === null || page.source.url === null) return null;
+			return { url: page.source.url, title: page.source.title, text: page.text.slice(0, PAGE_CHARS_FOR_MODEL) };
+		},
+	};
+}
+
+/**
+ * Snapshots the pages a turn searched or cited that the job does not hold yet. `redirects` maps each
+ * requested URL that redirected (search engines cite through redirect links) to where it landed.
+ */
+async function snapshotPages(
+	context: AgentContext,
+	deps: AgentRunDependencies,
+	retrieved: readonly RetrievedRef[],
+	alreadyFetched: readonly NewSource[],
+): Promise<{ sources: NewSource[]; redirects: Map<string, string> }> {
+	const known = new Set(
+		[...context.sources, ...alreadyFetched].flatMap((source) => (source.url ? [normalizeUrl(source.url)] : [])),
+	);
+	const wanted: RetrievedRef[] = [];
+	for (const ref of retrieved) {
+		const key = normalizeUrl(ref.url);
+		if (known.has(key) || wanted.length >= MAX_PAGES_PER_TURN) continue;
+		known.add(key);
+		wanted.push(ref);
+	}
+	const fetched = await Promise.all(
+		wanted.map((ref) =>
+			snapshotUrl(deps.bucket, context.tenantId, ref.url, {
+				title: ref.title,
+				origin: "search",
+				...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
+			}),
+		),
+	);
+	const redirects = new Map<string, string>();
+	wanted.forEach((ref, index) => {
+		const landed = fetched[index]?.source.url;
+		if (landed && normalizeUrl(landed) !== normalizeUrl(ref.url)) redirects.set(normalizeUrl(ref.url), landed);
+	});
+	return { sources: [...alreadyFetched, ...fetched.map((page) => page.source)], redirects };
+}
+
+/**
+ * Points a provider citation at a job source: by URL when the job retrieved that URL, else by source id.
+ * A URL the job never retrieved keeps its URL and no known id, so verification marks it fabricated.
+ */
+function toJobCitation(
+	citation: TurnCitation,
+	sources: readonly SourceRecord[],
+	redirects: ReadonlyMap<string, string>,
+): Citation {
+	if (citation.url) {
+		const url = redirects.get(normalizeUrl(citation.url)) ?? citation.url;
+		const key = normalizeUrl(url);
+		const match = sources.find((source) => source.url !== null && normalizeUrl(source.url) === key);
+		return { sourceId: match?.id ?? "unretrieved", url, quote: citation.quote };
+	}
+	const known = sources.find((source) => source.id === citation.sourceId);
+	return { sourceId: known?.id ?? citation.sourceId ?? "unknown", url: known?.url ?? null, quote: citation.quote };
 }

@@ -2,6 +2,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./env";
 import { errorBody, handleError } from "./errors";
+import { providerRoutes } from "./providers";
 import { researchRoutes } from "./research";
 import { tenant } from "./tenant";
 import { validationHook } from "./validation";
@@ -11,6 +12,7 @@ export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.use("/v1/*", tenant);
 app.route("/", researchRoutes);
+app.route("/", providerRoutes);
 app.doc31("/openapi.json", {
 	openapi: "3.1.0",
 	info: {

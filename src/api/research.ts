@@ -18,7 +18,9 @@ import {
 	ReportFormatSchema,
 	ResearchRequestSchema,
 } from "../protocol";
-import { availableProviderNames, resolveProviderName } from "../providers/registry";
+import { priceOf } from "../providers/prices";
+import { chooseProvider } from "../providers/router";
+import { configuredProviders, providerSettings } from "../providers/settings";
 import { resolveConfig } from "../swarm/config";
 import { reportContentSecurityPolicy } from "../synthesis/render-html";
 import type { AppEnv } from "./env";
@@ -178,14 +180,21 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 	.openapi(submitRoute, async (c) => {
 		const request = c.req.valid("json");
 		const tenantId = c.var.tenantId;
-		const provider = resolveProviderName(request.provider);
-		if (!provider) {
-			throw new ApiError(422, "provider_not_configured", `provider "${request.provider}" is not configured`, {
-				available: availableProviderNames(),
+		const configured = configuredProviders(providerSettings(c.env));
+		const choice = chooseProvider(request.task, request.provider, configured, request.costOptimize ?? false);
+		if ("error" in choice) {
+			throw new ApiError(422, "provider_not_configured", `provider "${choice.requested}" is not configured`, {
+				available: ["auto", ...configured],
 			});
 		}
-		const config = resolveConfig(request, { provider });
-		config.provider = provider;
+		if (request.budgetUsd !== undefined && request.model && !priceOf(choice.provider, request.model)) {
+			throw new ApiError(
+				422,
+				"model_unpriced",
+				`model "${request.model}" has no price in the price table, so a budget cannot be enforced for it`,
+			);
+		}
+		const config = resolveConfig({ ...request, provider: choice.provider }, { provider: choice.provider });
 		const db = database(c.env.DB);
 		const now = Date.now();
 		let jobId = newJobId(now);

@@ -339,7 +339,7 @@ function cleanLine(raw: string): string {
  * U+10FFFF), the names in NAMED_ENTITIES, Greek letter names, and Latin letters with an accent
  * suffix (`eacute` → é). Everything else is left as written.
  */
-function decodeEntities(text: string): string {
+export function decodeEntities(text: string): string {
 	return text.replace(CHARACTER_REFERENCE, (reference, decimal?: string, hex?: string, name?: string) => {
 		if (name !== undefined) return decodeNamedReference(name) ?? reference;
 		return decodeCodePoint(

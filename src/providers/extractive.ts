@@ -51,11 +51,17 @@
  * task's time budget over the job's.
  */
 import type { Citation, Finding, UpstreamResult } from "../protocol";
-import { ZERO_USAGE } from "../protocol";
 import type { Bm25Index } from "./bm25";
 import { buildIndex, inverseDocumentFrequency, score } from "./bm25";
 import { splitSentences, tokenize } from "./text";
-import type { AgentHooks, AgentTaskInput, Provider, SourceDocument } from "./types";
+import {
+	type AgentTaskInput,
+	type AgentTurn,
+	type Provider,
+	type SourceDocument,
+	type TurnResult,
+	ZERO_TOKEN_USAGE,
+} from "./types";
 
 export const EXTRACTIVE_PROVIDER_NAME = "extractive";
 
@@ -693,26 +699,24 @@ function mergeGroup(members: readonly CheckedUpstream[], meanConfidence: number,
 	};
 }
 
-/** The offline provider: ranks passages of the task's documents, quotes them exactly, uses no model. */
+/**
+ * The offline provider: one turn ranks the job's own documents for the role and quotes them. It makes no
+ * API call and searches nothing, so its usage is zero and every citation names a job source.
+ */
 export const extractiveProvider: Provider = {
 	name: EXTRACTIVE_PROVIDER_NAME,
-	async runAgentTask(input: AgentTaskInput, hooks: AgentHooks) {
+	supportsNativeSearch: () => false,
+	async runTurn(turn: AgentTurn): Promise<TurnResult> {
 		const startedAt = performance.now();
-		hooks.signal.throwIfAborted();
-		await hooks.onProgress(10, "indexing source passages");
-		const corpus = buildCorpus(input.documents);
-		hooks.signal.throwIfAborted();
-		await hooks.onProgress(50, `ranking ${corpus.passages.length} passages`);
-		const { findings, narrative } = selectFindings(corpus, input);
-		hooks.signal.throwIfAborted();
-		await hooks.onProgress(90, `selected ${findings.length} findings`);
-		const latencyMs = performance.now() - startedAt;
+		turn.signal.throwIfAborted();
+		const output = extractFindings(turn.input);
+		turn.signal.throwIfAborted();
 		return {
-			findings,
-			narrative,
-			usage: { ...ZERO_USAGE },
-			providerCalls: [{ provider: EXTRACTIVE_PROVIDER_NAME, model: null, latencyMs, ok: true }],
-			provider: EXTRACTIVE_PROVIDER_NAME,
+			output,
+			retrieved: [],
+			usage: { ...ZERO_TOKEN_USAGE },
+			callLatenciesMs: [performance.now() - startedAt],
+			rawOutput: "",
 			model: null,
 		};
 	},

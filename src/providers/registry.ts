@@ -1,27 +1,33 @@
-/**
- * Which providers this deployment can run, and the one a job gets. Only the offline extractive provider
- * exists today; model providers register here when their keys are configured.
- */
+/** Builds the provider a task runs on from the deployment's provider settings. */
+import { createAnthropicProvider } from "./anthropic";
 import { extractiveProvider } from "./extractive";
+import { createGeminiProvider } from "./gemini";
+import { createOpenAIProvider } from "./openai";
+import { createOpenRouterProvider } from "./openrouter";
+import { EXTRACTIVE, isModelProvider, type ModelProviderName, type ProviderSettings } from "./settings";
 import type { Provider } from "./types";
 
-const PROVIDERS: Record<string, Provider> = { extractive: extractiveProvider };
+const FACTORIES: Record<
+	ModelProviderName,
+	(options: { apiKey: string; baseURL?: string; fetch?: typeof fetch }) => Provider
+> = {
+	anthropic: createAnthropicProvider,
+	openai: createOpenAIProvider,
+	gemini: createGeminiProvider,
+	openrouter: createOpenRouterProvider,
+};
 
-/** Names a request may pass as `provider`: every configured provider plus `auto`. */
-export function availableProviderNames(): string[] {
-	return ["auto", ...Object.keys(PROVIDERS)];
-}
-
-/** Resolves a requested provider name (`auto` when omitted) to a configured provider name, or null. */
-export function resolveProviderName(requested: string | undefined): string | null {
-	const name = requested ?? "auto";
-	if (name === "auto") return "extractive";
-	return name in PROVIDERS ? name : null;
-}
-
-/** The provider that runs a job's agent tasks. */
-export function providerFor(name: string): Provider {
-	const provider = PROVIDERS[name];
-	if (!provider) throw new Error(`provider "${name}" is not configured`);
-	return provider;
+/**
+ * The provider named `name`, with its key and base URL from `settings`. Throws when it is not configured;
+ * the API refuses such jobs with a 422 before they are accepted.
+ */
+export function providerFor(name: string, settings: ProviderSettings, fetchImpl?: typeof fetch): Provider {
+	if (name === EXTRACTIVE) return extractiveProvider;
+	const credentials = isModelProvider(name) ? settings.credentials[name] : null;
+	if (!isModelProvider(name) || !credentials) throw new Error(`provider "${name}" is not configured`);
+	return FACTORIES[name]({
+		apiKey: credentials.apiKey,
+		...(credentials.baseURL ? { baseURL: credentials.baseURL } : {}),
+		...(fetchImpl ? { fetch: fetchImpl } : {}),
+	});
 }

@@ -1,8 +1,16 @@
 /**
- * The contract between the agent research loop and whatever produces findings: the offline
- * extractive ranker today, model providers with their own search tools when keys are configured.
+ * The one contract between the agent research loop (`src/agents/`) and whatever produces findings:
+ * the offline extractive ranker, or a model provider with its own web search.
+ *
+ * A provider runs one structured agent turn: it gets the role's instructions, the task prompt (with
+ * source text delimited as data) and, for models without native search, read-only research tools; it
+ * returns findings whose citations name a URL or a source id plus a quote, every URL it searched,
+ * fetched or cited, and the token usage of every API call it made. It never computes cost, never
+ * fetches pages itself (the research loop does, through the guarded fetch) and classifies every
+ * failure as a `ProviderError`.
  */
-import type { AgentContext, AgentResult, SourceRecord } from "../protocol";
+import { z } from "zod";
+import type { AgentContext, Role, SourceRecord } from "../protocol";
 
 /** A retrieved source with the text of its stored snapshot. */
 export type SourceDocument = { source: SourceRecord; text: string };
@@ -10,15 +18,139 @@ export type SourceDocument = { source: SourceRecord; text: string };
 /** One agent task attempt, with the snapshot texts of the job's retrieved sources. */
 export type AgentTaskInput = AgentContext & { documents: SourceDocument[] };
 
-export type AgentHooks = {
-	/** Reports progress in [0, 100]; each call also renews the task's lease with the coordinator. */
-	onProgress(progress: number, note?: string): Promise<void>;
-	/** Aborted when the attempt's time budget is spent. */
+/** A citation as a provider returns it: a job source id (attached sources) or a URL, and the quote. */
+export const TurnCitationSchema = z.object({
+	sourceId: z.string().max(64).nullable(),
+	url: z.string().max(2048).nullable(),
+	quote: z.string().max(2000),
+});
+export type TurnCitation = z.infer<typeof TurnCitationSchema>;
+
+export const TurnFindingSchema = z.object({
+	title: z.string().max(300),
+	claim: z.string().max(4000),
+	confidence: z.number().min(0).max(1),
+	citations: z.array(TurnCitationSchema).max(20),
+});
+export type TurnFinding = z.infer<typeof TurnFindingSchema>;
+
+/**
+ * The structured output every model is asked for (JSON schema / forced tool input / response schema).
+ * Adapters validate the model's output against it.
+ */
+export const AgentOutputSchema = z.object({
+	findings: z.array(TurnFindingSchema).max(30),
+	narrative: z.string().max(20_000),
+});
+export type AgentOutput = z.infer<typeof AgentOutputSchema>;
+
+/** A web page the provider searched, fetched or cited. The research loop snapshots every one. */
+export type RetrievedRef = { url: string; title: string | null };
+
+/** Tokens and tool calls of the API calls in one turn, straight from the responses. */
+export type TokenUsage = {
+	/** Uncached input tokens: excludes cache reads and cache writes, which are counted below. */
+	inputTokens: number;
+	outputTokens: number;
+	cacheReadTokens: number;
+	cacheWriteTokens: number;
+	/** Web searches the provider ran (server-side or through our search tool). */
+	searchCalls: number;
+	/** Page fetches the provider ran server-side (e.g. Anthropic web_fetch). */
+	fetchCalls: number;
+};
+
+export const ZERO_TOKEN_USAGE: TokenUsage = {
+	inputTokens: 0,
+	outputTokens: 0,
+	cacheReadTokens: 0,
+	cacheWriteTokens: 0,
+	searchCalls: 0,
+	fetchCalls: 0,
+};
+
+/** Read-only tools the research loop lends to models without native web search. */
+export type ResearchTools = {
+	/** A web search (Brave Search API); at most `AgentTurn.search.maxUses` calls per turn. */
+	search(query: string): Promise<{ url: string; title: string; snippet: string }[]>;
+	/** Fetches a page through the guarded fetch and snapshots it; null when it cannot be retrieved. */
+	fetchPage(url: string): Promise<{ url: string; title: string | null; text: string } | null>;
+};
+
+export type AgentTurn = {
+	/** The model id to call (ignored by the extractive provider). */
+	model: string;
+	role: Role;
+	/** The role's standing instructions: identical for every task of this role, so providers may cache it. */
+	instructions: string;
+	/** The task, upstream findings and attached source text, with source text delimited as untrusted data. */
+	prompt: string;
+	/** The structured task, for providers that work on it directly (extractive). */
+	input: AgentTaskInput;
+	search: {
+		/** Whether the provider may search the web (native tool, or `tools` when it has none). */
+		enabled: boolean;
+		/** Upper bound on searches plus page fetches in this turn. */
+		maxUses: number;
+	};
+	/** Present when the provider has no native search and web research is enabled. */
+	tools: ResearchTools | null;
+	maxOutputTokens: number;
+	/** Wall-clock budget for the whole turn, including the SDK's own retries. */
+	timeoutMs: number;
 	signal: AbortSignal;
 };
 
+export type TurnResult = {
+	output: AgentOutput;
+	retrieved: RetrievedRef[];
+	usage: TokenUsage;
+	/** Latency of each API call, in ms, for the p50/p95/p99 metrics. */
+	callLatenciesMs: number[];
+	/** The model's final raw text, kept for the report's appendix. */
+	rawOutput: string;
+	/** The model that actually answered (as the API reports it). */
+	model: string | null;
+};
+
+/** How a provider call failed, which decides whether it is retried and whether the breaker counts it. */
+export type ProviderErrorKind =
+	| "rate_limited" // 429: retry after `retryAfterMs`
+	| "overloaded" // 529 / 503: retry with backoff; counts toward the circuit breaker
+	| "server" // other 5xx: retry; counts toward the breaker
+	| "timeout" // no answer in time: retry; counts toward the breaker
+	| "network" // connection failed: retry; counts toward the breaker
+	| "auth" // 401 / 403: never retried
+	| "spend_limit" // billing or quota exhausted: never retried
+	| "invalid_request" // 400 / 404 / 422: never retried
+	| "malformed_output"; // output failed the schema after the repair attempt: never retried
+
+export class ProviderError extends Error {
+	constructor(
+		readonly provider: string,
+		readonly kind: ProviderErrorKind,
+		message: string,
+		readonly options: { status?: number; retryAfterMs?: number; rawOutput?: string } = {},
+	) {
+		super(message);
+		this.name = "ProviderError";
+	}
+
+	/** Whether another attempt may succeed. */
+	get retryable(): boolean {
+		return !["auth", "spend_limit", "invalid_request", "malformed_output"].includes(this.kind);
+	}
+
+	/** Whether the failure says the provider itself is unhealthy (for the circuit breaker). */
+	get countsAsOutage(): boolean {
+		return ["overloaded", "server", "timeout", "network"].includes(this.kind);
+	}
+}
+
 export interface Provider {
 	readonly name: string;
-	/** Runs one agent task and returns its findings; every quote must come from `input.documents`. */
-	runAgentTask(input: AgentTaskInput, hooks: AgentHooks): Promise<AgentResult>;
+	/** Whether `model` searches the web itself; when it does not, the loop lends it `ResearchTools`. */
+	supportsNativeSearch(model: string): boolean;
+	/** Runs one structured agent turn. Failures are thrown as `ProviderError`. */
+	runTurn(turn: AgentTurn): Promise<TurnResult>;
 }

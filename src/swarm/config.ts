@@ -54,6 +54,8 @@ export function resolveConfig(request: ResearchRequest, defaults: { provider: st
 		citations: request.citations ?? DEFAULTS.citations,
 		provider: request.provider ?? defaults.provider,
 		model: request.model ?? null,
+		costOptimize: request.costOptimize ?? false,
+		budgetUsd: request.budgetUsd ?? null,
 		formats: [...new Set(request.formats ?? DEFAULTS.formats)],
 		complexity: analysis.complexity,
 		taskType: analysis.taskType,

@@ -77,7 +77,7 @@ export function buildReport(input: ReportInput): Report {
 		config: input.config,
 		executiveSummary: {
 			text: [
-				agentsParagraph(input.tasks, input.completeness),
+				agentsParagraph(input.tasks, input.completeness, input.metrics),
 				groundingParagraph(verification, mode, unsupportedClaims.length),
 				findingsParagraph(keyFindings, consensus.length, divergentViews.length),
 				synthesisParagraph(input.narratives),
@@ -220,10 +220,24 @@ function verificationRule(mode: AntiHallucination): string {
 	);
 }
 
-function agentsParagraph(tasks: TaskView[], completeness: ReportInput["completeness"]): string {
+function agentsParagraph(
+	tasks: TaskView[],
+	completeness: ReportInput["completeness"],
+	metrics: ReportInput["metrics"],
+): string {
 	const sentences: string[] = [];
 	if (completeness === "partial") {
 		sentences.push("This report is partial: the job ended before every agent finished.");
+	}
+	if (metrics.budget.limited) {
+		sentences.push(
+			`The job was budget-limited: calls that could have exceeded its $${metrics.budget.limitUsd ?? 0} budget were not made.`,
+		);
+	}
+	for (const fallback of metrics.fallbacks) {
+		sentences.push(
+			`${fallback.taskId} ran on ${fallback.to} instead of ${fallback.from}, which was failing at the time.`,
+		);
 	}
 	const completed = tasks.filter((task) => task.status === "completed").length;
 	if (tasks.length === 0) sentences.push("No agent ran.");

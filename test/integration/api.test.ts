@@ -267,6 +267,22 @@ describe("validation errors are 4xx JSON, never 500", () => {
 });
 
 describe("service endpoints", () => {
+	it("lists providers: only extractive is ready without keys", async () => {
+		const body = await (await api("/v1/providers")).json<{
+			providers: { name: string; ready: boolean; models: unknown[] }[];
+			webSearchTool: { brave: boolean };
+		}>();
+		expect(body.providers.map((provider) => [provider.name, provider.ready])).toEqual([
+			["anthropic", false],
+			["openai", false],
+			["gemini", false],
+			["openrouter", false],
+			["extractive", true],
+		]);
+		expect(body.providers.find((provider) => provider.name === "anthropic")?.models.length).toBeGreaterThan(0);
+		expect(body.webSearchTool.brave).toBe(false);
+	});
+
 	it("serves /healthz and an OpenAPI 3.1 document describing the API", async () => {
 		expect(await (await api("/healthz")).json()).toEqual({ ok: true });
 		const document = await (await api("/openapi.json")).json<{
@@ -275,6 +291,7 @@ describe("service endpoints", () => {
 		}>();
 		expect(document.openapi).toBe("3.1.0");
 		expect(Object.keys(document.paths).sort()).toEqual([
+			"/v1/providers",
 			"/v1/research",
 			"/v1/research/{id}",
 			"/v1/research/{id}/cancel",

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { AgentResult } from "../../src/protocol";
+import type { AgentOutput } from "../../src/providers/types";
 import { ReportSchema } from "../../src/synthesis/report-schema";
 import { overrideAgents, report, sampleRequest, submit, waitForJob } from "./harness";
 
@@ -14,7 +14,7 @@ const REAL_QUOTE =
 let restore = () => {};
 afterEach(() => restore());
 
-function plantedResult(): AgentResult {
+function plantedOutput(): AgentOutput {
 	const finding = (title: string, claim: string, sourceId: string, url: string | null) => ({
 		title,
 		claim,
@@ -30,17 +30,6 @@ function plantedResult(): AgentResult {
 			finding("Genuine", REAL_QUOTE, "S2", null),
 		],
 		narrative: "Planted findings.",
-		usage: {
-			inputTokens: 0,
-			outputTokens: 0,
-			cacheReadTokens: 0,
-			cacheWriteTokens: 0,
-			searchCalls: 0,
-			costUsd: 0,
-		},
-		providerCalls: [],
-		provider: "extractive",
-		model: null,
 	};
 }
 
@@ -50,7 +39,7 @@ describe("planted fabrications", () => {
 		async (antiHallucination) => {
 			restore = overrideAgents(
 				(input) => input.role === "explorer",
-				async () => plantedResult(),
+				async () => plantedOutput(),
 			).restore;
 			const jobId = await submit(sampleRequest({ swarmSize: 3, antiHallucination }));
 			const job = await waitForJob(jobId);

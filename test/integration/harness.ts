@@ -4,7 +4,6 @@ import { env, exports } from "cloudflare:workers";
 import { vi } from "vitest";
 import { coordinatorFor } from "../../src/coordinator";
 import {
-	type AgentResult,
 	type JobEvent,
 	type JobStatus,
 	type JobView,
@@ -13,7 +12,7 @@ import {
 	TERMINAL_JOB_STATUSES,
 } from "../../src/protocol";
 import { extractiveProvider } from "../../src/providers/extractive";
-import type { AgentTaskInput } from "../../src/providers/types";
+import { type AgentOutput, type AgentTaskInput, ZERO_TOKEN_USAGE } from "../../src/providers/types";
 import { SAMPLE_SOURCES } from "../fixtures/sources";
 
 export const TENANT = "local";
@@ -116,10 +115,10 @@ export function holdAgents(holds: (input: AgentTaskInput) => boolean = () => tru
 	const gate = new Promise<void>((resolve) => {
 		release = resolve;
 	});
-	const original = extractiveProvider.runAgentTask.bind(extractiveProvider);
-	const spy = vi.spyOn(extractiveProvider, "runAgentTask").mockImplementation(async (input, hooks) => {
-		if (holds(input)) await gate;
-		return original(input, hooks);
+	const original = extractiveProvider.runTurn.bind(extractiveProvider);
+	const spy = vi.spyOn(extractiveProvider, "runTurn").mockImplementation(async (turn) => {
+		if (holds(turn.input)) await gate;
+		return original(turn);
 	});
 	return { release, restore: () => spy.mockRestore() };
 }
@@ -127,12 +126,20 @@ export function holdAgents(holds: (input: AgentTaskInput) => boolean = () => tru
 /** Replaces what the extractive provider returns for tasks that match `matches`. */
 export function overrideAgents(
 	matches: (input: AgentTaskInput) => boolean,
-	run: (input: AgentTaskInput) => Promise<AgentResult>,
+	run: (input: AgentTaskInput) => Promise<AgentOutput>,
 ): { restore(): void } {
-	const original = extractiveProvider.runAgentTask.bind(extractiveProvider);
-	const spy = vi
-		.spyOn(extractiveProvider, "runAgentTask")
-		.mockImplementation((input, hooks) => (matches(input) ? run(input) : original(input, hooks)));
+	const original = extractiveProvider.runTurn.bind(extractiveProvider);
+	const spy = vi.spyOn(extractiveProvider, "runTurn").mockImplementation(async (turn) => {
+		if (!matches(turn.input)) return original(turn);
+		return {
+			output: await run(turn.input),
+			retrieved: [],
+			usage: { ...ZERO_TOKEN_USAGE },
+			callLatenciesMs: [0],
+			rawOutput: "",
+			model: null,
+		};
+	});
 	return { restore: () => spy.mockRestore() };
 }
 

@@ -1,10 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { EffectiveConfig, Finding, Role, UpstreamResult } from "../../../src/protocol";
-import { AgentResultSchema, ROLES } from "../../../src/protocol";
+import { ROLES } from "../../../src/protocol";
 import { extractFindings, extractiveProvider, findingCount } from "../../../src/providers/extractive";
 import { tokenize } from "../../../src/providers/text";
-import type { AgentHooks, AgentTaskInput, SourceDocument } from "../../../src/providers/types";
+import {
+	AgentOutputSchema,
+	type AgentTaskInput,
+	type AgentTurn,
+	type SourceDocument,
+	ZERO_TOKEN_USAGE,
+} from "../../../src/providers/types";
 
 const CONFIG: EffectiveConfig = {
 	depth: 5,
@@ -17,6 +23,8 @@ const CONFIG: EffectiveConfig = {
 	citations: true,
 	provider: "extractive",
 	model: null,
+	costOptimize: false,
+	budgetUsd: null,
 	formats: ["markdown"],
 	complexity: "high",
 	taskType: "research",
@@ -73,6 +81,8 @@ function taskInput(overrides: Partial<AgentTaskInput> = {}): AgentTaskInput {
 		phase: "research",
 		task: TASK,
 		config: CONFIG,
+		provider: "extractive",
+		model: null,
 		timeShare: 0.25,
 		timeBudgetMs: 0.25 * 60 * 60_000,
 		sources: (overrides.documents ?? DOCUMENTS).map((document) => document.source),
@@ -440,63 +450,41 @@ describe("extractFindings invariants", () => {
 	});
 });
 
-describe("extractiveProvider.runAgentTask", () => {
-	function hooks(signal = new AbortController().signal): AgentHooks & { steps: number[] } {
-		const steps: number[] = [];
+describe("extractiveProvider.runTurn", () => {
+	function turn(signal = new AbortController().signal): AgentTurn {
+		const input = taskInput({ role: "explorer" });
 		return {
-			steps,
+			model: "",
+			role: "explorer",
+			instructions: "",
+			prompt: "",
+			input,
+			search: { enabled: false, maxUses: 0 },
+			tools: null,
+			maxOutputTokens: 0,
+			timeoutMs: 1_000,
 			signal,
-			onProgress: async (progress: number) => {
-				steps.push(progress);
-			},
 		};
 	}
 
-	it("returns a valid agent result with zero usage and one measured provider call", async () => {
-		const progress = hooks();
-		const input = taskInput({ role: "explorer" });
-		const result = await extractiveProvider.runAgentTask(input, progress);
-		expect(AgentResultSchema.parse(result)).toEqual(result);
+	it("returns the extracted findings with zero usage, nothing retrieved and one measured call", async () => {
+		const request = turn();
+		const result = await extractiveProvider.runTurn(request);
 		expect(extractiveProvider.name).toBe("extractive");
-		expect(result.provider).toBe("extractive");
+		expect(extractiveProvider.supportsNativeSearch("any")).toBe(false);
+		expect(AgentOutputSchema.parse(result.output)).toEqual(result.output);
+		expect(result.output).toEqual(extractFindings(request.input));
+		expect(result.retrieved).toEqual([]);
+		expect(result.usage).toEqual(ZERO_TOKEN_USAGE);
 		expect(result.model).toBeNull();
-		expect(result.usage).toEqual({
-			inputTokens: 0,
-			outputTokens: 0,
-			cacheReadTokens: 0,
-			cacheWriteTokens: 0,
-			searchCalls: 0,
-			costUsd: 0,
-		});
-		expect(result.providerCalls).toHaveLength(1);
-		expect(result.providerCalls[0]).toMatchObject({ provider: "extractive", model: null, ok: true });
-		expect(result.providerCalls[0]?.latencyMs).toBeGreaterThanOrEqual(0);
-		expect(progress.steps).toEqual([10, 50, 90]);
-		expect(result.findings).toEqual(extractFindings(input).findings);
+		expect(result.callLatenciesMs).toHaveLength(1);
+		expect(result.callLatenciesMs[0]).toBeGreaterThanOrEqual(0);
 	});
 
-	it("rejects without reporting progress when the signal is already aborted", async () => {
+	it("rejects when the signal is already aborted", async () => {
 		const controller = new AbortController();
 		controller.abort(new Error("time budget spent"));
-		const progress = hooks(controller.signal);
-		await expect(extractiveProvider.runAgentTask(taskInput(), progress)).rejects.toThrow("time budget spent");
-		expect(progress.steps).toEqual([]);
-	});
-
-	it("stops when the signal is aborted while it runs", async () => {
-		const controller = new AbortController();
-		const steps: number[] = [];
-		const abortingHooks: AgentHooks = {
-			signal: controller.signal,
-			onProgress: async (progress) => {
-				steps.push(progress);
-				if (progress === 50) controller.abort(new Error("aborted mid-run"));
-			},
-		};
-		await expect(extractiveProvider.runAgentTask(taskInput(), abortingHooks)).rejects.toThrow(
-			"aborted mid-run",
-		);
-		expect(steps).toEqual([10, 50]);
+		await expect(extractiveProvider.runTurn(turn(controller.signal))).rejects.toThrow("time budget spent");
 	});
 });
 

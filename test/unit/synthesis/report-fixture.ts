@@ -44,6 +44,8 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 		citations: true,
 		provider: "extractive",
 		model: null,
+		costOptimize: false,
+		budgetUsd: null,
 		formats: ["markdown", "json", "html"],
 		complexity: "medium",
 		taskType: "research",
@@ -89,6 +91,8 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 			errors: 3,
 			retries: 2,
 			redispatches: 1,
+			budget: { limitUsd: null, spentUsd: 0.1234, limited: false },
+			fallbacks: [],
 		},
 		learning: options.withPattern
 			? {

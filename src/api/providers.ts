@@ -1,0 +1,68 @@
+/** `GET /v1/providers`: which providers this deployment can run, their models and prices. Never a secret. */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { DEFAULT_MODELS, MODEL_PRICES, PRICE_TABLE_AS_OF } from "../providers/prices";
+import { EXTRACTIVE, MODEL_PROVIDERS, providerSettings } from "../providers/settings";
+import type { AppEnv } from "./env";
+import { validationHook } from "./validation";
+
+const ProviderInfoSchema = z
+	.object({
+		name: z.string(),
+		ready: z.boolean().openapi({ description: "Whether jobs can run on it: a key is configured (always for extractive)." }),
+		baseUrlOverridden: z.boolean(),
+		nativeSearch: z.boolean(),
+		defaultModel: z.string().nullable(),
+		models: z.array(
+			z.object({
+				id: z.string(),
+				inputPerMTok: z.number(),
+				outputPerMTok: z.number(),
+				source: z.string(),
+			}),
+		),
+	})
+	.openapi("ProviderInfo");
+
+const ProvidersSchema = z
+	.object({
+		providers: z.array(ProviderInfoSchema),
+		webSearchTool: z.object({ brave: z.boolean() }),
+		priceTableAsOf: z.string(),
+	})
+	.openapi("Providers");
+
+const listRoute = createRoute({
+	method: "get",
+	path: "/v1/providers",
+	summary: "Configured providers, their models and readiness",
+	responses: { 200: { description: "Providers", content: { "application/json": { schema: ProvidersSchema } } } },
+});
+
+export const providerRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(listRoute, (c) => {
+	const settings = providerSettings(c.env);
+	const modelProviders = MODEL_PROVIDERS.map((name): z.infer<typeof ProviderInfoSchema> => ({
+		name,
+		ready: settings.credentials[name] !== null,
+		baseUrlOverridden: settings.credentials[name]?.baseURL != null,
+		// Every model provider searches natively except OpenRouter models without a web plugin.
+		nativeSearch: name !== "openrouter",
+		defaultModel: settings.modelOverrides[name]?.default ?? DEFAULT_MODELS[name].default,
+		models: MODEL_PRICES.filter((price) => price.provider === name).map((price) => ({
+			id: price.model,
+			inputPerMTok: price.inputPerMTok,
+			outputPerMTok: price.outputPerMTok,
+			source: price.source,
+		})),
+	}));
+	return c.json(
+		{
+			providers: [
+				...modelProviders,
+				{ name: EXTRACTIVE, ready: true, baseUrlOverridden: false, nativeSearch: false, defaultModel: null, models: [] },
+			],
+			webSearchTool: { brave: settings.braveApiKey !== null },
+			priceTableAsOf: PRICE_TABLE_AS_OF,
+		},
+		200,
+	);
+});

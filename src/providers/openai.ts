@@ -1,0 +1,244 @@
+/**
+ * The OpenAI adapter: a turn is one Responses API call (`client.responses.create`) with the hosted
+ * `web_search` tool when the turn may search (at most `search.maxUses` tool calls, with the search
+ * sources included in the response) and the agent output enforced as a strict JSON schema through
+ * `text.format`. Output that fails validation gets one repair call, without tools.
+ *
+ * From the response:
+ * - text: the output_text parts of the last `message` item (a refusal's text when it refused);
+ * - `retrieved`: the sources of every `web_search_call` search action, the pages its `open_page` /
+ *   `find_in_page` actions read, and every `url_citation` (with its title);
+ * - citations: `url_citation` annotations mapped onto findings as described in `openai-shared`. They
+ *   mark spans of the JSON text, which OpenAI gives no quote for, so no quote is ever taken from them;
+ * - usage: input_tokens − cached − cache writes, output_tokens, `input_tokens_details.cached_tokens` as
+ *   cache reads, `cache_write_tokens` as cache writes; searchCalls = `tool_usage.web_search.num_requests`
+ *   (the billable searches) when reported, else the number of search actions; fetchCalls = the number of
+ *   `open_page` actions.
+ *
+ * A 429 whose error code or type is `insufficient_quota` is a spend limit and is never retried.
+ */
+import type OpenAI from "openai";
+import type {
+	Response,
+	ResponseCreateParamsNonStreaming,
+	ResponseFunctionWebSearch,
+	ResponseInputItem,
+	ResponseOutputMessage,
+} from "openai/resources/responses/responses";
+import {
+	AGENT_OUTPUT_FORMAT_NAME,
+	AGENT_OUTPUT_JSON_SCHEMA,
+	applyUrlCitations,
+	createOpenAIClient,
+	disjointUsage,
+	type ErrorContext,
+	type OpenAICompatibleOptions,
+	repairInstruction,
+	TurnSession,
+	type UrlAnnotation,
+	validateWithOneRepair,
+} from "./openai-shared";
+import {
+	type AgentTurn,
+	type Provider,
+	ProviderError,
+	type ProviderErrorKind,
+	type RetrievedRef,
+	type TokenUsage,
+	type TurnResult,
+} from "./types";
+
+export const OPENAI_PROVIDER_NAME = "openai";
+export const OPENAI_BASE_URL = "https://api.openai.com/v1";
+
+/**
+ * Current general models, newest first: the head of `ChatModel` in node_modules/openai/resources/shared.d.ts
+ * line 75 (openai 7.57), none of them named in the deprecation notice above it (which lists gpt-5.4-nano,
+ * gpt-5.3 and older). Dated snapshots and -pro/-codex/-cyber variants are left out.
+ */
+export const OPENAI_MODELS = [
+	"gpt-6-astra",
+	"gpt-6.1-sol",
+	"gpt-6.1-terra",
+	"gpt-6-sol",
+	"gpt-6-luna",
+	"gpt-5.6-sol",
+	"gpt-5.6-terra",
+	"gpt-5.6-luna",
+] as const;
+
+/** OpenAI's spend limit: the `insufficient_quota` error (sent with status 429). */
+export function isOpenAISpendLimit(_status: number, code: string | null, type: string | null): boolean {
+	return code === "insufficient_quota" || type === "insufficient_quota";
+}
+
+/** What one Responses API call produced, in the adapter's terms. */
+export type OpenAIReply = {
+	text: string;
+	annotations: UrlAnnotation[];
+	pages: RetrievedRef[];
+	usage: TokenUsage;
+	model: string;
+};
+
+type Repair = { previous: string; error: string };
+
+/** The Responses API request of a turn, or of its repair (no tools, the rejected reply and the error appended). */
+export function responsesRequest(
+	turn: AgentTurn,
+	repair: Repair | null = null,
+): ResponseCreateParamsNonStreaming {
+	const input: ResponseInputItem[] = [{ role: "user", content: turn.prompt }];
+	if (repair) {
+		input.push(
+			{ role: "assistant", content: repair.previous },
+			{ role: "user", content: repairInstruction(repair.error) },
+		);
+	}
+	const search = repair === null && turn.search.enabled && turn.search.maxUses > 0;
+	return {
+		model: turn.model,
+		instructions: turn.instructions,
+		input,
+		max_output_tokens: turn.maxOutputTokens,
+		store: false,
+		// The instructions are the same for every task of a role, so a per-role key keeps the cache warm.
+		prompt_cache_key: `research-swarm-${turn.role}`,
+		text: {
+			format: {
+				type: "json_schema",
+				name: AGENT_OUTPUT_FORMAT_NAME,
+				schema: AGENT_OUTPUT_JSON_SCHEMA,
+				strict: true,
+			},
+		},
+		...(search
+			? {
+					tools: [{ type: "web_search" }],
+					tool_choice: "auto",
+					max_tool_calls: turn.search.maxUses,
+					include: ["web_search_call.action.sources"],
+				}
+			: {}),
+	};
+}
+
+function actionPages(action: ResponseFunctionWebSearch["action"] | undefined): RetrievedRef[] {
+	if (action?.type === "search")
+		return (action.sources ?? []).map((source) => ({ url: source.url, title: null }));
+	if (action?.type === "open_page" && action.url) return [{ url: action.url, title: null }];
+	if (action?.type === "find_in_page") return [{ url: action.url, title: null }];
+	return [];
+}
+
+function messageText(message: ResponseOutputMessage | undefined): {
+	text: string;
+	annotations: UrlAnnotation[];
+} {
+	let text = "";
+	const annotations: UrlAnnotation[] = [];
+	for (const part of message?.content ?? []) {
+		if (part.type === "refusal") {
+			text += part.refusal;
+			continue;
+		}
+		for (const annotation of part.annotations) {
+			if (annotation.type !== "url_citation") continue;
+			annotations.push({
+				url: annotation.url,
+				title: annotation.title || null,
+				start: text.length + annotation.start_index,
+				end: text.length + annotation.end_index,
+			});
+		}
+		text += part.text;
+	}
+	return { text, annotations };
+}
+
+/** Reads the text, citations, pages, usage and model of a Responses API response. */
+export function readResponse(response: Response): OpenAIReply {
+	const searches = response.output.filter((item) => item.type === "web_search_call");
+	const messages = response.output.filter((item) => item.type === "message");
+	const { text, annotations } = messageText(messages.at(-1));
+	const pages = [
+		...searches.flatMap((item) => actionPages(item.action)),
+		...annotations.map(({ url, title }) => ({ url, title })),
+	];
+	const searchActions = searches.filter((item) => item.action?.type === "search").length;
+	const usage = disjointUsage({
+		prompt: response.usage?.input_tokens ?? 0,
+		output: response.usage?.output_tokens ?? 0,
+		cached: response.usage?.input_tokens_details?.cached_tokens ?? 0,
+		written: response.usage?.input_tokens_details?.cache_write_tokens ?? 0,
+		searchCalls: response.tool_usage?.web_search?.num_requests ?? searchActions,
+		fetchCalls: searches.filter((item) => item.action?.type === "open_page").length,
+	});
+	return { text, annotations, pages, usage, model: response.model };
+}
+
+const FAILED_RESPONSE_KINDS: Partial<Record<string, ProviderErrorKind>> = {
+	server_error: "server",
+	rate_limit_exceeded: "rate_limited",
+	vector_store_timeout: "timeout",
+};
+
+/** The error of a response that came back with status `failed`, or null for any other response. */
+export function failedResponseError(response: Response): ProviderError | null {
+	if (response.status !== "failed" || !response.error) return null;
+	const kind = FAILED_RESPONSE_KINDS[response.error.code] ?? "invalid_request";
+	return new ProviderError(
+		OPENAI_PROVIDER_NAME,
+		kind,
+		`response failed (${response.error.code}): ${response.error.message}`,
+	);
+}
+
+async function runOpenAITurn(client: OpenAI, errors: ErrorContext, turn: AgentTurn): Promise<TurnResult> {
+	const session = new TurnSession(errors, turn);
+	const call = async (request: ResponseCreateParamsNonStreaming): Promise<OpenAIReply> => {
+		const response = await session.run((options) => client.responses.create(request, options));
+		const failure = failedResponseError(response);
+		if (failure) throw failure;
+		const reply = readResponse(response);
+		session.record(reply.usage);
+		for (const page of reply.pages) session.retrieved.add(page.url, page.title);
+		return reply;
+	};
+	const first = await call(responsesRequest(turn));
+	const { reply, output } = await validateWithOneRepair(
+		first,
+		(previous, error) => call(responsesRequest(turn, { previous: previous.text, error })),
+		OPENAI_PROVIDER_NAME,
+	);
+	return {
+		output: applyUrlCitations(output, reply.text, reply.annotations),
+		retrieved: session.retrieved.list(),
+		usage: session.usage,
+		callLatenciesMs: session.latenciesMs,
+		rawOutput: reply.text,
+		model: reply.model,
+	};
+}
+
+/**
+ * The OpenAI provider. `baseURL` defaults to the OpenAI API (set it for Cloudflare AI Gateway or a proxy);
+ * `fetch` replaces the runtime's fetch.
+ */
+export function createOpenAIProvider(options: OpenAICompatibleOptions): Provider {
+	const client = createOpenAIClient({
+		...options,
+		baseURL: options.baseURL ?? OPENAI_BASE_URL,
+		isSpendLimit: isOpenAISpendLimit,
+	});
+	const errors: ErrorContext = {
+		provider: OPENAI_PROVIDER_NAME,
+		apiKey: options.apiKey,
+		isSpendLimit: isOpenAISpendLimit,
+	};
+	return {
+		name: OPENAI_PROVIDER_NAME,
+		supportsNativeSearch: () => true,
+		runTurn: (turn) => runOpenAITurn(client, errors, turn),
+	};
+}

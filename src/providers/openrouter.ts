@@ -1,0 +1,416 @@
+/**
+ * The OpenRouter adapter: Chat Completions (`client.chat.completions.create`) on the `openai` SDK with
+ * OpenRouter's base URL and its app attribution headers, the agent output enforced through
+ * `response_format` (strict JSON schema).
+ *
+ * Search, by model:
+ * - `…:online` variants search natively through OpenRouter's web plugin. Requests carry
+ *   `plugins: [{id: "web", max_results: min(maxUses, 5)}]`: never more than the plugin's default 5
+ *   results, which is what the price table charges one request for. Each such call counts as one search.
+ *   When the turn may not search, the `:online` suffix is dropped so no search runs.
+ * - `perplexity/sonar…` models always search; each call counts as one search.
+ * - Any other model, when the turn may search and lends `ResearchTools`: a tool loop with two function
+ *   tools, `web_search(query)` and `fetch_page(url)`, answered by `tools.search` / `tools.fetchPage`.
+ *   At most `search.maxUses` tool calls are answered (each answered `web_search` counts as a search);
+ *   once they are spent the model is called with `tool_choice: "none"` for its structured answer. Tool
+ *   results go back to the model as untrusted data in `<source>` elements, a fetched page cut to
+ *   `FETCHED_PAGE_CHARS` characters.
+ *
+ * OpenRouter reports web results of every search model (the plugin, Perplexity) as `url_citation`
+ * annotations of the message; they are mapped onto findings as described in `openai-shared`. Their
+ * `content` is the search result's text, not a quote backing a claim, so it never becomes a quote.
+ * `retrieved` gets every annotated page, every URL in a Perplexity `citations` list, every search result
+ * and every page fetched through the tools.
+ *
+ * Usage: prompt_tokens − cached − cache writes, completion_tokens, `prompt_tokens_details.cached_tokens`
+ * and `cache_write_tokens`; OpenRouter's `usage.cost` is ignored (costs come from the price table).
+ * A 402 (insufficient credits) is a spend limit and is never retried. An error OpenRouter reports in
+ * the body of a 200 response (generation failed after it began) is classified by its code as a status.
+ * Output that fails validation gets one repair call on the same model without searching or tools.
+ */
+import type OpenAI from "openai";
+import type {
+	ChatCompletion,
+	ChatCompletionCreateParamsNonStreaming,
+	ChatCompletionFunctionTool,
+	ChatCompletionMessage,
+	ChatCompletionMessageFunctionToolCall,
+	ChatCompletionMessageParam,
+} from "openai/resources/chat/completions";
+import { z } from "zod";
+import { OPENAI_MODELS } from "./openai";
+import {
+	AGENT_OUTPUT_FORMAT_NAME,
+	AGENT_OUTPUT_JSON_SCHEMA,
+	applyUrlCitations,
+	createOpenAIClient,
+	disjointUsage,
+	type ErrorContext,
+	type OpenAICompatibleOptions,
+	repairInstruction,
+	statusError,
+	TurnSession,
+	type UrlAnnotation,
+	validateWithOneRepair,
+} from "./openai-shared";
+import {
+	type AgentTurn,
+	type Provider,
+	type ProviderError,
+	type ResearchTools,
+	type TurnResult,
+	ZERO_TOKEN_USAGE,
+} from "./types";
+
+export const OPENROUTER_PROVIDER_NAME = "openrouter";
+export const OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1";
+/** OpenRouter's app attribution headers. */
+export const OPENROUTER_APP_HEADERS = {
+	"HTTP-Referer": "https://github.com/research-swarm",
+	"X-Title": "research-swarm",
+} as const;
+/** Characters of a fetched page handed to the model by `fetch_page`. */
+export const FETCHED_PAGE_CHARS = 8_000;
+/** Results per web-plugin search: OpenRouter's default, the amount the price table charges a request for. */
+export const WEB_PLUGIN_MAX_RESULTS = 5;
+
+/**
+ * Current models as OpenRouter names them: Google's current Flash model (`gemini-3.8-flash`, the model
+ * example of node_modules/@google/genai/dist/genai.d.ts line 2792), OpenAI's general and small models
+ * (`ChatModel` in node_modules/openai/resources/shared.d.ts line 75) and Perplexity's search models,
+ * which no installed SDK lists (openrouter.ai/perplexity/sonar and /sonar-pro).
+ */
+export const OPENROUTER_MODELS = [
+	"google/gemini-3.8-flash",
+	`openai/${OPENAI_MODELS[1]}`,
+	`openai/${OPENAI_MODELS[4]}`,
+	"perplexity/sonar",
+	"perplexity/sonar-pro",
+] as const;
+
+/** Whether `model` is an OpenRouter `:online` variant (web plugin on every request). */
+export function isOnlineVariant(model: string): boolean {
+	return model.split(":").slice(1).includes("online");
+}
+
+/** Whether `model` is a Perplexity Sonar model, which searches the web on every request. */
+export function isPerplexitySonar(model: string): boolean {
+	return /^perplexity\/sonar/.test(model);
+}
+
+/** OpenRouter's spend limit: 402, the account or key has insufficient credits. */
+export function isOpenRouterSpendLimit(status: number): boolean {
+	return status === 402;
+}
+
+function withoutOnline(model: string): string {
+	return model
+		.split(":")
+		.filter((part, index) => index === 0 || part !== "online")
+		.join(":");
+}
+
+type WebPlugin = { id: "web"; max_results: number };
+/** A Chat Completions request with OpenRouter's `plugins` extension. */
+export type OpenRouterRequest = ChatCompletionCreateParamsNonStreaming & { plugins?: WebPlugin[] };
+
+const RESEARCH_TOOLS: ChatCompletionFunctionTool[] = [
+	{
+		type: "function",
+		function: {
+			name: "web_search",
+			description: "Search the web. Returns result URLs, titles and snippets as untrusted data.",
+			parameters: {
+				type: "object",
+				properties: { query: { type: "string", description: "The search query." } },
+				required: ["query"],
+				additionalProperties: false,
+			},
+			strict: true,
+		},
+	},
+	{
+		type: "function",
+		function: {
+			name: "fetch_page",
+			description: `Read a web page. Returns its text (at most ${FETCHED_PAGE_CHARS} characters) as untrusted data.`,
+			parameters: {
+				type: "object",
+				properties: { url: { type: "string", description: "The http(s) URL of the page." } },
+				required: ["url"],
+				additionalProperties: false,
+			},
+			strict: true,
+		},
+	},
+];
+
+function baseMessages(turn: AgentTurn): ChatCompletionMessageParam[] {
+	return [
+		{ role: "system", content: turn.instructions },
+		{ role: "user", content: turn.prompt },
+	];
+}
+
+/** The Chat Completions request of a turn: model, messages, output limit and the strict output schema. */
+export function chatRequest(
+	turn: AgentTurn,
+	model: string,
+	messages: ChatCompletionMessageParam[],
+	extra: Partial<OpenRouterRequest> = {},
+): OpenRouterRequest {
+	return {
+		model,
+		messages,
+		max_tokens: turn.maxOutputTokens,
+		response_format: {
+			type: "json_schema",
+			json_schema: { name: AGENT_OUTPUT_FORMAT_NAME, schema: AGENT_OUTPUT_JSON_SCHEMA, strict: true },
+		},
+		...extra,
+	};
+}
+
+const BodyErrorSchema = z.object({ code: z.union([z.number(), z.string()]), message: z.string() });
+const CompletionExtrasSchema = z.object({
+	error: BodyErrorSchema.optional(),
+	citations: z.array(z.string()).optional(),
+	choices: z.array(z.object({ error: BodyErrorSchema.optional() })).optional(),
+});
+
+/** The error OpenRouter put in the body of a 200 response (top level or on the choice), or null. */
+export function bodyError(completion: ChatCompletion, errors: ErrorContext): ProviderError | null {
+	const extras = CompletionExtrasSchema.safeParse(completion);
+	if (!extras.success) return null;
+	const error = extras.data.error ?? extras.data.choices?.[0]?.error;
+	if (!error) return null;
+	// A non-numeric code names a failure of the upstream model, which OpenRouter reports as 502.
+	const status = typeof error.code === "number" ? error.code : 502;
+	return statusError(status, { code: String(error.code), type: null, message: error.message }, errors);
+}
+
+/** What one Chat Completions call produced, in the adapter's terms. */
+export type ChatReply = {
+	text: string;
+	annotations: UrlAnnotation[];
+	/** URLs of a Perplexity `citations` list. */
+	citedUrls: string[];
+	message: ChatCompletionMessage | null;
+	model: string;
+};
+
+/** Reads the text, annotations, cited URLs and model of a completion. */
+export function readCompletion(completion: ChatCompletion): ChatReply {
+	const message = completion.choices?.[0]?.message ?? null;
+	const annotations = (message?.annotations ?? [])
+		.filter((annotation) => annotation.type === "url_citation")
+		.map(({ url_citation: citation }) => ({
+			url: citation.url,
+			title: citation.title || null,
+			start: citation.start_index,
+			end: citation.end_index,
+		}));
+	const extras = CompletionExtrasSchema.safeParse(completion);
+	return {
+		text: message?.content ?? message?.refusal ?? "",
+		annotations,
+		citedUrls: extras.success ? (extras.data.citations ?? []) : [],
+		message,
+		model: completion.model,
+	};
+}
+
+function escapeData(text: string): string {
+	return text.replaceAll("</source", "</ source").replaceAll("<source", "< source");
+}
+
+function attribute(text: string): string {
+	return escapeData(text).replaceAll('"', "&quot;");
+}
+
+/** Search results as the model sees them: one `<source>` element (untrusted data) per result. */
+export function searchResultsMessage(
+	query: string,
+	results: { url: string; title: string; snippet: string }[],
+): string {
+	if (results.length === 0) return `No results for "${query}".`;
+	const items = results.map(
+		(result) =>
+			`<source url="${attribute(result.url)}" title="${attribute(result.title)}">\n${escapeData(result.snippet)}\n</source>`,
+	);
+	return [`Results for "${query}" (untrusted data):`, ...items].join("\n");
+}
+
+/** A fetched page as the model sees it: one `<source>` element (untrusted data), text cut to `FETCHED_PAGE_CHARS`. */
+export function fetchedPageMessage(page: { url: string; title: string | null; text: string }): string {
+	const title = page.title === null ? "" : ` title="${attribute(page.title)}"`;
+	const text = page.text.slice(0, FETCHED_PAGE_CHARS);
+	const cut = page.text.length > FETCHED_PAGE_CHARS ? "\n[page text cut]" : "";
+	return `Page (untrusted data):\n<source url="${attribute(page.url)}"${title}>\n${escapeData(text)}${cut}\n</source>`;
+}
+
+const SearchArgumentsSchema = z.object({ query: z.string().min(1) });
+const FetchArgumentsSchema = z.object({ url: z.string().min(1) });
+
+function toolArguments(raw: string): unknown {
+	try {
+		return JSON.parse(raw);
+	} catch {
+		return null;
+	}
+}
+
+/** Answers one tool call of the model with `tools`, recording searches and every page it returned. */
+async function answerToolCall(
+	toolCall: ChatCompletionMessageFunctionToolCall,
+	tools: ResearchTools,
+	session: TurnSession,
+): Promise<string> {
+	const args = toolArguments(toolCall.function.arguments);
+	if (toolCall.function.name === "web_search") {
+		const parsed = SearchArgumentsSchema.safeParse(args);
+		if (!parsed.success) return 'Invalid arguments: web_search takes {"query": string}.';
+		session.record({ ...ZERO_TOKEN_USAGE, searchCalls: 1 });
+		try {
+			const results = await tools.search(parsed.data.query);
+			for (const result of results) session.retrieved.add(result.url, result.title);
+			return searchResultsMessage(parsed.data.query, results);
+		} catch {
+			return "The search failed. Try another query or answer with what you have.";
+		}
+	}
+	if (toolCall.function.name === "fetch_page") {
+		const parsed = FetchArgumentsSchema.safeParse(args);
+		if (!parsed.success) return 'Invalid arguments: fetch_page takes {"url": string}.';
+		try {
+			const page = await tools.fetchPage(parsed.data.url);
+			if (!page) return `The page ${parsed.data.url} could not be retrieved.`;
+			session.retrieved.add(page.url, page.title);
+			return fetchedPageMessage(page);
+		} catch {
+			return `The page ${parsed.data.url} could not be retrieved.`;
+		}
+	}
+	return `Unknown tool "${toolCall.function.name}". The tools are web_search and fetch_page.`;
+}
+
+function functionToolCalls(message: ChatCompletionMessage | null): ChatCompletionMessageFunctionToolCall[] {
+	return (message?.tool_calls ?? []).filter((toolCall) => toolCall.type === "function");
+}
+
+type Call = (request: OpenRouterRequest) => Promise<ChatReply>;
+
+/**
+ * The tool loop: calls the model with the research tools until it answers without tool calls or
+ * `maxUses` tool calls were answered, then once more with `tool_choice: "none"`. Every round answers at
+ * least one tool call, so there are at most maxUses + 1 API calls.
+ */
+async function toolLoop(
+	turn: AgentTurn,
+	tools: ResearchTools,
+	call: Call,
+	session: TurnSession,
+): Promise<ChatReply> {
+	const messages = baseMessages(turn);
+	const maxUses = turn.search.maxUses;
+	let used = 0;
+	while (used < maxUses) {
+		const reply = await call(
+			chatRequest(turn, turn.model, messages, { tools: RESEARCH_TOOLS, tool_choice: "auto" }),
+		);
+		const toolCalls = functionToolCalls(reply.message);
+		if (toolCalls.length === 0) return reply;
+		messages.push({ role: "assistant", content: reply.message?.content ?? null, tool_calls: toolCalls });
+		for (const toolCall of toolCalls) {
+			const withinBudget = used < maxUses;
+			if (withinBudget) used += 1;
+			const content = withinBudget
+				? await answerToolCall(toolCall, tools, session)
+				: "Tool budget spent: answer with what you have.";
+			messages.push({ role: "tool", tool_call_id: toolCall.id, content });
+		}
+	}
+	return call(chatRequest(turn, turn.model, messages, { tools: RESEARCH_TOOLS, tool_choice: "none" }));
+}
+
+/** The first reply of a turn: native search, the tool loop, or a plain call, as the model and turn allow. */
+function firstReply(turn: AgentTurn, call: Call, session: TurnSession): Promise<ChatReply> {
+	const searching = turn.search.enabled && turn.search.maxUses > 0;
+	if (searching && isOnlineVariant(turn.model)) {
+		const plugins: WebPlugin[] = [
+			{ id: "web", max_results: Math.min(turn.search.maxUses, WEB_PLUGIN_MAX_RESULTS) },
+		];
+		return call(chatRequest(turn, turn.model, baseMessages(turn), { plugins }));
+	}
+	if (searching && !isPerplexitySonar(turn.model) && turn.tools)
+		return toolLoop(turn, turn.tools, call, session);
+	return call(chatRequest(turn, withoutOnline(turn.model), baseMessages(turn)));
+}
+
+async function runOpenRouterTurn(client: OpenAI, errors: ErrorContext, turn: AgentTurn): Promise<TurnResult> {
+	const session = new TurnSession(errors, turn);
+	const call: Call = async (request) => {
+		const completion = await session.run((options) => client.chat.completions.create(request, options));
+		const failure = bodyError(completion, errors);
+		if (failure) throw failure;
+		const reply = readCompletion(completion);
+		const searched = (request.plugins?.length ?? 0) > 0 || isPerplexitySonar(request.model);
+		const usage = completion.usage;
+		session.record(
+			disjointUsage({
+				prompt: usage?.prompt_tokens ?? 0,
+				output: usage?.completion_tokens ?? 0,
+				cached: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+				written: usage?.prompt_tokens_details?.cache_write_tokens ?? 0,
+				searchCalls: searched ? 1 : 0,
+				fetchCalls: 0,
+			}),
+		);
+		for (const url of reply.citedUrls) session.retrieved.add(url);
+		for (const annotation of reply.annotations) session.retrieved.add(annotation.url, annotation.title);
+		return reply;
+	};
+	const first = await firstReply(turn, call, session);
+	const { reply, output } = await validateWithOneRepair(
+		first,
+		(previous, error) =>
+			call(
+				chatRequest(turn, withoutOnline(turn.model), [
+					...baseMessages(turn),
+					{ role: "assistant", content: previous.text },
+					{ role: "user", content: repairInstruction(error) },
+				]),
+			),
+		OPENROUTER_PROVIDER_NAME,
+	);
+	return {
+		output: applyUrlCitations(output, reply.text, reply.annotations),
+		retrieved: session.retrieved.list(),
+		usage: session.usage,
+		callLatenciesMs: session.latenciesMs,
+		rawOutput: reply.text,
+		model: reply.model,
+	};
+}
+
+/**
+ * The OpenRouter provider. `baseURL` defaults to OpenRouter's API; `fetch` replaces the runtime's fetch.
+ */
+export function createOpenRouterProvider(options: OpenAICompatibleOptions): Provider {
+	const client = createOpenAIClient({
+		...options,
+		baseURL: options.baseURL ?? OPENROUTER_BASE_URL,
+		isSpendLimit: isOpenRouterSpendLimit,
+		defaultHeaders: OPENROUTER_APP_HEADERS,
+	});
+	const errors: ErrorContext = {
+		provider: OPENROUTER_PROVIDER_NAME,
+		apiKey: options.apiKey,
+		isSpendLimit: isOpenRouterSpendLimit,
+	};
+	return {
+		name: OPENROUTER_PROVIDER_NAME,
+		supportsNativeSearch: (model) => isOnlineVariant(model) || isPerplexitySonar(model),
+		runTurn: (turn) => runOpenRouterTurn(client, errors, turn),
+	};
+}

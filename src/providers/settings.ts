@@ -1,0 +1,88 @@
+/**
+ * Provider configuration of a deployment, read from Worker secrets and vars and validated with zod.
+ * Keys are secrets (`wrangler secret put ANTHROPIC_API_KEY`); base URLs and model overrides are vars.
+ */
+import { z } from "zod";
+import { ROLES } from "../protocol";
+
+export const MODEL_PROVIDERS = ["anthropic", "openai", "gemini", "openrouter"] as const;
+export type ModelProviderName = (typeof MODEL_PROVIDERS)[number];
+export const EXTRACTIVE = "extractive";
+
+/** Whether `name` is one of the model providers (not `extractive`). */
+export function isModelProvider(name: string): name is ModelProviderName {
+	return (MODEL_PROVIDERS as readonly string[]).includes(name);
+}
+
+const optionalText = z.preprocess((value) => (value === "" ? undefined : value), z.string().min(1).optional());
+const optionalUrl = z.preprocess(
+	(value) => (value === "" ? undefined : value),
+	z.url({ protocol: /^https?$/ }).optional(),
+);
+const ModelsByRoleSchema = z.partialRecord(z.enum([...ROLES, "default"]), z.string().min(1));
+
+/**
+ * `MODEL_OVERRIDES` var: per-provider default models, optionally per role, e.g.
+ * `{"anthropic": {"default": "claude-…", "critic": "claude-…"}}`.
+ */
+const ModelOverridesSchema = z.partialRecord(z.enum(MODEL_PROVIDERS), ModelsByRoleSchema);
+export type ModelOverrides = z.infer<typeof ModelOverridesSchema>;
+
+const ProviderEnvSchema = z.object({
+	ANTHROPIC_API_KEY: optionalText,
+	OPENAI_API_KEY: optionalText,
+	OPENROUTER_API_KEY: optionalText,
+	GEMINI_API_KEY: optionalText,
+	BRAVE_API_KEY: optionalText,
+	ANTHROPIC_BASE_URL: optionalUrl,
+	OPENAI_BASE_URL: optionalUrl,
+	OPENROUTER_BASE_URL: optionalUrl,
+	GEMINI_BASE_URL: optionalUrl,
+	MODEL_OVERRIDES: z
+		.preprocess((value) => (value === "" ? undefined : value), z.string().optional())
+		.transform((text, context) => {
+			if (text === undefined) return {};
+			try {
+				return ModelOverridesSchema.parse(JSON.parse(text));
+			} catch {
+				context.addIssue({ code: "custom", message: "MODEL_OVERRIDES must be JSON: {provider: {role: model}}" });
+				return z.NEVER;
+			}
+		}),
+});
+
+export type ProviderCredentials = { apiKey: string; baseURL: string | null };
+
+export type ProviderSettings = {
+	/** Credentials of each model provider that has a key; null when it has none. */
+	credentials: Record<ModelProviderName, ProviderCredentials | null>;
+	braveApiKey: string | null;
+	modelOverrides: ModelOverrides;
+};
+
+/** Reads the provider secrets and vars of `env`. Throws a clear error (naming the variable) when one is malformed. */
+export function providerSettings(env: Env): ProviderSettings {
+	const parsed = ProviderEnvSchema.safeParse(env);
+	if (!parsed.success) {
+		const names = parsed.error.issues.map((issue) => issue.path.join(".")).join(", ");
+		throw new Error(`invalid provider configuration: ${names}`);
+	}
+	const vars = parsed.data;
+	const credentials = (apiKey: string | undefined, baseURL: string | undefined) =>
+		apiKey ? { apiKey, baseURL: baseURL ?? null } : null;
+	return {
+		credentials: {
+			anthropic: credentials(vars.ANTHROPIC_API_KEY, vars.ANTHROPIC_BASE_URL),
+			openai: credentials(vars.OPENAI_API_KEY, vars.OPENAI_BASE_URL),
+			gemini: credentials(vars.GEMINI_API_KEY, vars.GEMINI_BASE_URL),
+			openrouter: credentials(vars.OPENROUTER_API_KEY, vars.OPENROUTER_BASE_URL),
+		},
+		braveApiKey: vars.BRAVE_API_KEY ?? null,
+		modelOverrides: vars.MODEL_OVERRIDES,
+	};
+}
+
+/** Providers a job may use in this deployment, in preference order; `extractive` is always last. */
+export function configuredProviders(settings: ProviderSettings): string[] {
+	return [...MODEL_PROVIDERS.filter((name) => settings.credentials[name] !== null), EXTRACTIVE];
+}

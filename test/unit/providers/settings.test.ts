@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { configuredProviders, providerSettings } from "../../../src/providers/settings";
+
+const base = { ENVIRONMENT: "development" } as unknown as Env;
+
+describe("providerSettings", () => {
+	it("reads keys, base URLs and model overrides, treating empty values as unset", () => {
+		const settings = providerSettings({
+			...base,
+			ANTHROPIC_API_KEY: "sk-ant-1",
+			ANTHROPIC_BASE_URL: "https://gateway.ai.cloudflare.com/v1/acc/gw/anthropic",
+			OPENAI_API_KEY: "",
+			BRAVE_API_KEY: "brave-1",
+			MODEL_OVERRIDES: '{"anthropic": {"critic": "claude-small"}}',
+		} as unknown as Env);
+		expect(settings.credentials.anthropic).toEqual({
+			apiKey: "sk-ant-1",
+			baseURL: "https://gateway.ai.cloudflare.com/v1/acc/gw/anthropic",
+		});
+		expect(settings.credentials.openai).toBeNull();
+		expect(settings.braveApiKey).toBe("brave-1");
+		expect(settings.modelOverrides).toEqual({ anthropic: { critic: "claude-small" } });
+		expect(configuredProviders(settings)).toEqual(["anthropic", "extractive"]);
+	});
+
+	it("is extractive only with no keys", () => {
+		expect(configuredProviders(providerSettings(base))).toEqual(["extractive"]);
+	});
+
+	it("names a malformed variable without echoing its value", () => {
+		const secret = "not-a-url-but-a-secret";
+		expect(() => providerSettings({ ...base, OPENAI_BASE_URL: secret } as unknown as Env)).toThrow(
+			/OPENAI_BASE_URL/,
+		);
+		try {
+			providerSettings({ ...base, OPENAI_BASE_URL: secret, MODEL_OVERRIDES: "{" } as unknown as Env);
+		} catch (error) {
+			expect(String(error)).not.toContain(secret);
+			expect(String(error)).toContain("MODEL_OVERRIDES");
+		}
+	});
+});
