@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { PROVIDER_SECRETS } from "./test/providers/secrets";
 
 export default defineConfig({
 	test: {
@@ -26,6 +27,25 @@ export default defineConfig({
 					include: ["test/integration/**/*.test.ts"],
 					setupFiles: ["./test/integration/apply-migrations.ts"],
 					testTimeout: 60_000,
+					hookTimeout: 60_000,
+				},
+			},
+			{
+				// The same Worker with every provider configured; tests replay recorded provider responses.
+				plugins: [
+					cloudflareTest(async () => ({
+						main: "./src/index.ts",
+						wrangler: { configPath: "./wrangler.toml" },
+						miniflare: {
+							bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations"), ...PROVIDER_SECRETS },
+						},
+					})),
+				],
+				test: {
+					name: "providers",
+					include: ["test/providers/**/*.test.ts"],
+					setupFiles: ["./test/integration/apply-migrations.ts"],
+					testTimeout: 90_000,
 					hookTimeout: 60_000,
 				},
 			},

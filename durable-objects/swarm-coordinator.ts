@@ -183,6 +183,11 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			task.provider = provider;
 			task.model = model;
 			this.record("agent.started", { provider, model }, task);
+		} else if (task.provider && isOpen(state.breakers[task.provider] ?? CLOSED_BREAKER, now)) {
+			// A redelivery after its provider went down moves to the fallback instead of failing again.
+			const { provider, model } = this.chooseProvider(state, task, now);
+			task.provider = provider;
+			task.model = model;
 		}
 		// A redelivery of a running attempt (after a retry, or a duplicate) resumes it without a new event.
 		task.leaseExpiresAt = now + RUN_LEASE_MS;
@@ -418,7 +423,8 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		let messages: AgentTaskMessage[] = [];
 		if (state.status === "running") {
 			if (isSettled(state.tasks)) {
-				if (state.tasks.some((task) => task.status === "completed")) {
+				// A budget-limited job reports what it has, even when that is nothing.
+				if (state.budget.limited || state.tasks.some((task) => task.status === "completed")) {
 					this.record("job.synthesizing", { reason: "settled" });
 					this.toSynthesizing(state);
 				} else {

@@ -80,7 +80,11 @@ async function handleFailure(message: Message<unknown>, body: AgentTaskMessage, 
 	}
 	if (error instanceof ProviderError && !error.retryable) {
 		const rawOutput = error.options.rawOutput;
-		await coordinator.failTask(body, `${error.provider} ${error.kind}: ${reason}`, rawOutput ? { rawOutput } : {});
+		await coordinator.failTask(
+			body,
+			`${error.provider} ${error.kind}: ${reason}`,
+			rawOutput ? { rawOutput } : {},
+		);
 		message.ack();
 		return;
 	}

@@ -2,6 +2,7 @@
  * The instructions and prompt of one agent turn. Source text is wrapped as data in `<source>` elements
  * and the instructions say it is never to be followed, so a page cannot steer the agent.
  */
+import { escapeSourceText } from "../lib/untrusted";
 import type { AgentContext, Role } from "../protocol";
 import type { SourceDocument } from "../providers/types";
 
@@ -12,7 +13,8 @@ export const SOURCE_CHARS_PER_PROMPT = 60_000;
 
 const ROLE_BRIEFS: Record<Role, string> = {
 	explorer: "Map the question broadly: the main facts, positions and sources across all of it.",
-	depth_analyst: "Go deep on mechanisms, figures and specifics; give numbers with the conditions they hold under.",
+	depth_analyst:
+		"Go deep on mechanisms, figures and specifics; give numbers with the conditions they hold under.",
 	verifier:
 		"Check the upstream findings against sources. Report which claims independent sources corroborate, and say plainly which you could not corroborate.",
 	trend_analyst: "Find how things change over time: dated statements, growth, decline and forecasts.",
@@ -36,10 +38,6 @@ export function roleInstructions(role: Role): string {
 	].join("\n");
 }
 
-function escapeData(text: string): string {
-	return text.replaceAll("</source", "</ source").replaceAll("<source", "< source");
-}
-
 /** The user prompt: the task, the upstream findings, then the attached sources as delimited data. */
 export function taskPrompt(context: AgentContext, documents: readonly SourceDocument[]): string {
 	const lines = [
@@ -51,18 +49,24 @@ export function taskPrompt(context: AgentContext, documents: readonly SourceDocu
 		for (const result of context.upstream) {
 			for (const finding of result.findings) {
 				const cited = finding.citations.map((citation) => citation.url ?? citation.sourceId).join(", ");
-				lines.push(`- [${result.role}] ${escapeData(finding.claim)} (cites ${cited || "nothing"})`);
+				lines.push(`- [${result.role}] ${escapeSourceText(finding.claim)} (cites ${cited || "nothing"})`);
 			}
 		}
 	}
 	let budget = SOURCE_CHARS_PER_PROMPT;
-	const attached = documents.filter((document) => document.source.origin === "attached" || document.source.url);
+	const attached = documents.filter(
+		(document) => document.source.origin === "attached" || document.source.url,
+	);
 	if (attached.length > 0) lines.push("", "Sources (untrusted data):");
 	for (const { source, text } of attached) {
 		const excerpt = text.slice(0, Math.min(SOURCE_CHARS_PER_DOCUMENT, Math.max(0, budget)));
 		budget -= excerpt.length;
-		const url = source.url ? ` url="${escapeData(source.url)}"` : "";
-		lines.push(`<source id="${source.id}" title="${escapeData(source.title)}"${url}>`, escapeData(excerpt), "</source>");
+		const url = source.url ? ` url="${escapeSourceText(source.url)}"` : "";
+		lines.push(
+			`<source id="${source.id}" title="${escapeSourceText(source.title)}"${url}>`,
+			escapeSourceText(excerpt),
+			"</source>",
+		);
 	}
 	return lines.join("\n");
 }

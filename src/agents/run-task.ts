@@ -85,7 +85,9 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 		const modelPrice = context.model ? priceOf(context.provider, context.model) : null;
 		// Lent search tools are Brave calls, priced as such rather than at the model's native search fee.
 		const price =
-			modelPrice && searchEnabled && !native ? { ...modelPrice, searchPerCall: BRAVE_SEARCH_PRICE.perCall } : modelPrice;
+			modelPrice && searchEnabled && !native
+				? { ...modelPrice, searchPerCall: BRAVE_SEARCH_PRICE.perCall }
+				: modelPrice;
 		const discovered: NewSource[] = [];
 		const instructions = roleInstructions(context.role);
 		const prompt = taskPrompt(context, documents);
@@ -124,7 +126,8 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 		await beat(60, `snapshotting ${turn.retrieved.length} retrieved pages`);
 
 		const pages = await snapshotPages(context, deps, turn.retrieved, discovered);
-		const sources = pages.sources.length > 0 ? await coordinator.registerSources(pages.sources) : context.sources;
+		const sources =
+			pages.sources.length > 0 ? await coordinator.registerSources(pages.sources) : context.sources;
 		const findings = turn.output.findings.map(
 			(finding): Finding => ({
 				...finding,
@@ -161,10 +164,15 @@ async function loadDocuments(bucket: R2Bucket, context: AgentContext): Promise<S
 }
 
 /** Brave search and a snapshotting page fetch, for models without native search. */
-function researchTools(context: AgentContext, deps: AgentRunDependencies, discovered: NewSource[]): ResearchTools {
+function researchTools(
+	context: AgentContext,
+	deps: AgentRunDependencies,
+	discovered: NewSource[],
+): ResearchTools {
 	const apiKey = deps.braveApiKey ?? "";
 	return {
-		search: (query) => braveSearch(query, { apiKey, ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}) }),
+		search: (query) =>
+			braveSearch(query, { apiKey, ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}) }),
 		fetchPage: async (url) => {
 			const page = await snapshotUrl(deps.bucket, context.tenantId, url, {
 				title: null,
@@ -173,7 +181,11 @@ function researchTools(context: AgentContext, deps: AgentRunDependencies, discov
 			});
 			discovered.push(page.source);
 			if (page.text === null || page.source.url === null) return null;
-			return { url: page.source.url, title: page.source.title, text: page.text.slice(0, PAGE_CHARS_FOR_MODEL) };
+			return {
+				url: page.source.url,
+				title: page.source.title,
+				text: page.text.slice(0, PAGE_CHARS_FOR_MODEL),
+			};
 		},
 	};
 }
@@ -189,7 +201,9 @@ async function snapshotPages(
 	alreadyFetched: readonly NewSource[],
 ): Promise<{ sources: NewSource[]; redirects: Map<string, string> }> {
 	const known = new Set(
-		[...context.sources, ...alreadyFetched].flatMap((source) => (source.url ? [normalizeUrl(source.url)] : [])),
+		[...context.sources, ...alreadyFetched].flatMap((source) =>
+			source.url ? [normalizeUrl(source.url)] : [],
+		),
 	);
 	const wanted: RetrievedRef[] = [];
 	for (const ref of retrieved) {
@@ -210,7 +224,8 @@ async function snapshotPages(
 	const redirects = new Map<string, string>();
 	wanted.forEach((ref, index) => {
 		const landed = fetched[index]?.source.url;
-		if (landed && normalizeUrl(landed) !== normalizeUrl(ref.url)) redirects.set(normalizeUrl(ref.url), landed);
+		if (landed && normalizeUrl(landed) !== normalizeUrl(ref.url))
+			redirects.set(normalizeUrl(ref.url), landed);
 	});
 	return { sources: [...alreadyFetched, ...fetched.map((page) => page.source)], redirects };
 }
@@ -231,5 +246,9 @@ function toJobCitation(
 		return { sourceId: match?.id ?? "unretrieved", url, quote: citation.quote };
 	}
 	const known = sources.find((source) => source.id === citation.sourceId);
-	return { sourceId: known?.id ?? citation.sourceId ?? "unknown", url: known?.url ?? null, quote: citation.quote };
+	return {
+		sourceId: known?.id ?? citation.sourceId ?? "unknown",
+		url: known?.url ?? null,
+		quote: citation.quote,
+	};
 }

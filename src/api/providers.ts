@@ -1,14 +1,23 @@
 /** `GET /v1/providers`: which providers this deployment can run, their models and prices. Never a secret. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { isOnlineVariant, isPerplexitySonar } from "../providers/openrouter";
 import { DEFAULT_MODELS, MODEL_PRICES, PRICE_TABLE_AS_OF } from "../providers/prices";
-import { EXTRACTIVE, MODEL_PROVIDERS, providerSettings } from "../providers/settings";
+import {
+	EXTRACTIVE,
+	MODEL_PROVIDERS,
+	type ModelProviderName,
+	type ProviderSettings,
+	providerSettings,
+} from "../providers/settings";
 import type { AppEnv } from "./env";
 import { validationHook } from "./validation";
 
 const ProviderInfoSchema = z
 	.object({
 		name: z.string(),
-		ready: z.boolean().openapi({ description: "Whether jobs can run on it: a key is configured (always for extractive)." }),
+		ready: z
+			.boolean()
+			.openapi({ description: "Whether jobs can run on it: a key is configured (always for extractive)." }),
 		baseUrlOverridden: z.boolean(),
 		nativeSearch: z.boolean(),
 		defaultModel: z.string().nullable(),
@@ -31,38 +40,60 @@ const ProvidersSchema = z
 	})
 	.openapi("Providers");
 
+function defaultModel(settings: ProviderSettings, name: ModelProviderName): string {
+	return settings.modelOverrides[name]?.default ?? DEFAULT_MODELS[name].default;
+}
+
+/** OpenRouter models search the web themselves only as `:online` variants or Perplexity Sonar. */
+function hasNativeSearchOnOpenRouter(model: string): boolean {
+	return isOnlineVariant(model) || isPerplexitySonar(model);
+}
+
 const listRoute = createRoute({
 	method: "get",
 	path: "/v1/providers",
 	summary: "Configured providers, their models and readiness",
-	responses: { 200: { description: "Providers", content: { "application/json": { schema: ProvidersSchema } } } },
+	responses: {
+		200: { description: "Providers", content: { "application/json": { schema: ProvidersSchema } } },
+	},
 });
 
-export const providerRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(listRoute, (c) => {
-	const settings = providerSettings(c.env);
-	const modelProviders = MODEL_PROVIDERS.map((name): z.infer<typeof ProviderInfoSchema> => ({
-		name,
-		ready: settings.credentials[name] !== null,
-		baseUrlOverridden: settings.credentials[name]?.baseURL != null,
-		// Every model provider searches natively except OpenRouter models without a web plugin.
-		nativeSearch: name !== "openrouter",
-		defaultModel: settings.modelOverrides[name]?.default ?? DEFAULT_MODELS[name].default,
-		models: MODEL_PRICES.filter((price) => price.provider === name).map((price) => ({
-			id: price.model,
-			inputPerMTok: price.inputPerMTok,
-			outputPerMTok: price.outputPerMTok,
-			source: price.source,
-		})),
-	}));
-	return c.json(
-		{
-			providers: [
-				...modelProviders,
-				{ name: EXTRACTIVE, ready: true, baseUrlOverridden: false, nativeSearch: false, defaultModel: null, models: [] },
-			],
-			webSearchTool: { brave: settings.braveApiKey !== null },
-			priceTableAsOf: PRICE_TABLE_AS_OF,
-		},
-		200,
-	);
-});
+export const providerRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
+	listRoute,
+	(c) => {
+		const settings = providerSettings(c.env);
+		const modelProviders = MODEL_PROVIDERS.map(
+			(name): z.infer<typeof ProviderInfoSchema> => ({
+				name,
+				ready: settings.credentials[name] !== null,
+				baseUrlOverridden: settings.credentials[name]?.baseURL != null,
+				nativeSearch: name !== "openrouter" || hasNativeSearchOnOpenRouter(defaultModel(settings, name)),
+				defaultModel: defaultModel(settings, name),
+				models: MODEL_PRICES.filter((price) => price.provider === name).map((price) => ({
+					id: price.model,
+					inputPerMTok: price.inputPerMTok,
+					outputPerMTok: price.outputPerMTok,
+					source: price.source,
+				})),
+			}),
+		);
+		return c.json(
+			{
+				providers: [
+					...modelProviders,
+					{
+						name: EXTRACTIVE,
+						ready: true,
+						baseUrlOverridden: false,
+						nativeSearch: false,
+						defaultModel: null,
+						models: [],
+					},
+				],
+				webSearchTool: { brave: settings.braveApiKey !== null },
+				priceTableAsOf: PRICE_TABLE_AS_OF,
+			},
+			200,
+		);
+	},
+);

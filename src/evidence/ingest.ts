@@ -70,7 +70,10 @@ export async function ingestSource(
 ): Promise<SourceRecord> {
 	const id = `S${index + 1}`;
 	if (request.kind === "url") {
-		const { source } = await snapshotUrl(bucket, tenantId, request.url, { title: request.title, origin: "url" });
+		const { source } = await snapshotUrl(bucket, tenantId, request.url, {
+			title: request.title,
+			origin: "url",
+		});
 		return { id, ...source };
 	}
 	return {

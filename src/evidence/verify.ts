@@ -212,7 +212,8 @@ function alignWindow(
 
 /**
  * Canonical form of a URL for comparing citations with retrieved sources: lower-case scheme and
- * host (as the URL parser does), fragment dropped, trailing slashes of the path dropped.
+ * host (as the URL parser does), fragment and `utm_*` tracking parameters dropped, trailing slashes of
+ * the path dropped.
  * `normalizeUrl("HTTPS://Example.com/a/#intro")` → `"https://example.com/a"`.
  */
 export function normalizeUrl(url: string): string {
@@ -225,6 +226,10 @@ export function normalizeUrl(url: string): string {
 	}
 	parsed.hash = "";
 	if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return parsed.href;
+	// Search engines tag the links they cite (`?utm_source=openai`); the page is the same without the tag.
+	for (const name of [...parsed.searchParams.keys()]) {
+		if (name.toLowerCase().startsWith("utm_")) parsed.searchParams.delete(name);
+	}
 	return `${parsed.origin}${parsed.pathname.replace(/\/+$/, "")}${parsed.search}`;
 }
 

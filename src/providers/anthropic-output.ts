@@ -22,6 +22,10 @@
  *
  * A finding recorded without any citation gets up to 3 native citations (one per URL, best first)
  * whose cited text plus supported sentence contain at least half of the claim's content tokens.
+ *
+ * `retrieved` holds only URLs the API returned (search results, fetched pages, native citations). A
+ * URL the model wrote into its findings on its own is not added, so verification still treats it as
+ * never retrieved.
  */
 import type {
 	ContentBlock,
@@ -288,8 +292,8 @@ function coverage(query: string, native: NativeCitation): number {
 }
 
 /**
- * Adds one response's usage to a running total: uncached input, output, cache reads and writes, and
- * the server-side web searches and fetches.
+ * Adds one response's usage to a running total: input (Anthropic's `input_tokens`, which excludes
+ * cache reads and writes), output, cache reads and writes, and the server-side searches and fetches.
  */
 export function addUsage(total: TokenUsage, usage: Usage): TokenUsage {
 	return {

@@ -96,13 +96,13 @@ export const ANTHROPIC_MODELS = [
 	"claude-fable-5-2",
 ] as const;
 
-export const PROVIDER_NAME = "anthropic";
+const PROVIDER_NAME = "anthropic";
 /** SDK retries per API call; (MAX_RETRIES + 1) attempts share the call's time. */
-export const MAX_RETRIES = 2;
+const MAX_RETRIES = 2;
 /** `pause_turn` continuations of the research call. */
-export const MAX_PAUSE_CONTINUATIONS = 2;
+const MAX_PAUSE_CONTINUATIONS = 2;
 /** Largest max_tokens sent without streaming: the SDK expects 60 min × max_tokens / 128,000 ≤ 10 min. */
-export const NON_STREAMING_MAX_TOKENS = 21_333;
+const NON_STREAMING_MAX_TOKENS = 21_333;
 /** Cap on the tokens of one fetched page in the model's context. */
 export const FETCH_MAX_CONTENT_TOKENS = 20_000;
 const WEB_SEARCH_TOOL = "web_search_20250305";
@@ -299,7 +299,11 @@ class TurnCalls {
 		this.model = message.model;
 		if (message.stop_reason === "refusal") {
 			const category = message.stop_details?.category ?? "unspecified";
-			throw new ProviderError(PROVIDER_NAME, "invalid_request", `${message.model} refused the request (${category})`);
+			throw new ProviderError(
+				PROVIDER_NAME,
+				"invalid_request",
+				`${message.model} refused the request (${category})`,
+			);
 		}
 		return message;
 	}

@@ -489,7 +489,7 @@ export class TurnSession {
 	private readonly deadline: number;
 
 	constructor(
-		readonly errors: ErrorContext,
+		private readonly errors: ErrorContext,
 		private readonly turn: Pick<AgentTurn, "timeoutMs" | "signal">,
 	) {
 		this.deadline = performance.now() + turn.timeoutMs;

@@ -26,8 +26,9 @@
  * and `cache_write_tokens`; OpenRouter's `usage.cost` is ignored (costs come from the price table).
  * A 402 (insufficient credits) is a spend limit and is never retried. An error OpenRouter reports in
  * the body of a 200 response (generation failed after it began) is classified by its code as a status.
- * Output that fails validation gets one repair call on the same model without searching or tools.
+ * Output that fails validation gets one repair call without plugin or tools (a Sonar model still searches).
  */
+
 import type OpenAI from "openai";
 import type {
 	ChatCompletion,
@@ -38,7 +39,7 @@ import type {
 	ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
 import { z } from "zod";
-import { OPENAI_MODELS } from "./openai";
+import { escapeSourceText } from "../lib/untrusted";
 import {
 	AGENT_OUTPUT_FORMAT_NAME,
 	AGENT_OUTPUT_JSON_SCHEMA,
@@ -82,8 +83,8 @@ export const WEB_PLUGIN_MAX_RESULTS = 5;
  */
 export const OPENROUTER_MODELS = [
 	"google/gemini-3.8-flash",
-	`openai/${OPENAI_MODELS[1]}`,
-	`openai/${OPENAI_MODELS[4]}`,
+	"openai/gpt-6.1-sol",
+	"openai/gpt-6-luna",
 	"perplexity/sonar",
 	"perplexity/sonar-pro",
 ] as const;
@@ -171,18 +172,20 @@ export function chatRequest(
 	};
 }
 
-const BodyErrorSchema = z.object({ code: z.union([z.number(), z.string()]), message: z.string() });
-const CompletionExtrasSchema = z.object({
-	error: BodyErrorSchema.optional(),
-	citations: z.array(z.string()).optional(),
-	choices: z.array(z.object({ error: BodyErrorSchema.optional() })).optional(),
+const ErrorCarrierSchema = z.object({
+	error: z.object({
+		code: z.union([z.number(), z.string()]),
+		message: z.string().catch("the generation failed"),
+	}),
 });
+const CitationsSchema = z.object({ citations: z.array(z.unknown()) });
 
 /** The error OpenRouter put in the body of a 200 response (top level or on the choice), or null. */
 export function bodyError(completion: ChatCompletion, errors: ErrorContext): ProviderError | null {
-	const extras = CompletionExtrasSchema.safeParse(completion);
-	if (!extras.success) return null;
-	const error = extras.data.error ?? extras.data.choices?.[0]?.error;
+	const carriers: unknown[] = [completion, completion.choices?.[0]];
+	const error = carriers
+		.map((carrier) => ErrorCarrierSchema.safeParse(carrier))
+		.find((parsed) => parsed.success)?.data?.error;
 	if (!error) return null;
 	// A non-numeric code names a failure of the upstream model, which OpenRouter reports as 502.
 	const status = typeof error.code === "number" ? error.code : 502;
@@ -210,22 +213,20 @@ export function readCompletion(completion: ChatCompletion): ChatReply {
 			start: citation.start_index,
 			end: citation.end_index,
 		}));
-	const extras = CompletionExtrasSchema.safeParse(completion);
+	const listed = CitationsSchema.safeParse(completion);
 	return {
 		text: message?.content ?? message?.refusal ?? "",
 		annotations,
-		citedUrls: extras.success ? (extras.data.citations ?? []) : [],
+		citedUrls: listed.success
+			? listed.data.citations.filter((url): url is string => typeof url === "string")
+			: [],
 		message,
 		model: completion.model,
 	};
 }
 
-function escapeData(text: string): string {
-	return text.replaceAll("</source", "</ source").replaceAll("<source", "< source");
-}
-
 function attribute(text: string): string {
-	return escapeData(text).replaceAll('"', "&quot;");
+	return escapeSourceText(text).replaceAll('"', "&quot;");
 }
 
 /** Search results as the model sees them: one `<source>` element (untrusted data) per result. */
@@ -236,7 +237,7 @@ export function searchResultsMessage(
 	if (results.length === 0) return `No results for "${query}".`;
 	const items = results.map(
 		(result) =>
-			`<source url="${attribute(result.url)}" title="${attribute(result.title)}">\n${escapeData(result.snippet)}\n</source>`,
+			`<source url="${attribute(result.url)}" title="${attribute(result.title)}">\n${escapeSourceText(result.snippet)}\n</source>`,
 	);
 	return [`Results for "${query}" (untrusted data):`, ...items].join("\n");
 }
@@ -246,7 +247,7 @@ export function fetchedPageMessage(page: { url: string; title: string | null; te
 	const title = page.title === null ? "" : ` title="${attribute(page.title)}"`;
 	const text = page.text.slice(0, FETCHED_PAGE_CHARS);
 	const cut = page.text.length > FETCHED_PAGE_CHARS ? "\n[page text cut]" : "";
-	return `Page (untrusted data):\n<source url="${attribute(page.url)}"${title}>\n${escapeData(text)}${cut}\n</source>`;
+	return `Page (untrusted data):\n<source url="${attribute(page.url)}"${title}>\n${escapeSourceText(text)}${cut}\n</source>`;
 }
 
 const SearchArgumentsSchema = z.object({ query: z.string().min(1) });

@@ -6,7 +6,8 @@ import { DEFAULT_MODELS } from "./prices";
 import { EXTRACTIVE, isModelProvider, type ModelOverrides } from "./settings";
 
 const RECENT = /\b(latest|recent|recently|today|current|currently|news|this (?:week|month|year)|20\d\d)\b/i;
-const TECHNICAL = /\b(technical|code|coding|programming|software|api|implementation|library|framework|algorithm)\b/i;
+const TECHNICAL =
+	/\b(technical|code|coding|programming|software|api|implementation|library|framework|algorithm)\b/i;
 
 export type ProviderChoice = { provider: string } | { error: "not_configured"; requested: string };
 
@@ -37,7 +38,11 @@ export function chooseProvider(
  * The provider to use instead of `failing`: the next configured provider whose breaker is closed,
  * falling back to the offline extractive provider, which cannot be down.
  */
-export function fallbackProvider(failing: string, configured: readonly string[], open: ReadonlySet<string>): string {
+export function fallbackProvider(
+	failing: string,
+	configured: readonly string[],
+	open: ReadonlySet<string>,
+): string {
 	return configured.find((name) => name !== failing && !open.has(name)) ?? EXTRACTIVE;
 }
 

@@ -14,7 +14,10 @@ export function isModelProvider(name: string): name is ModelProviderName {
 	return (MODEL_PROVIDERS as readonly string[]).includes(name);
 }
 
-const optionalText = z.preprocess((value) => (value === "" ? undefined : value), z.string().min(1).optional());
+const optionalText = z.preprocess(
+	(value) => (value === "" ? undefined : value),
+	z.string().min(1).optional(),
+);
 const optionalUrl = z.preprocess(
 	(value) => (value === "" ? undefined : value),
 	z.url({ protocol: /^https?$/ }).optional(),
@@ -45,7 +48,10 @@ const ProviderEnvSchema = z.object({
 			try {
 				return ModelOverridesSchema.parse(JSON.parse(text));
 			} catch {
-				context.addIssue({ code: "custom", message: "MODEL_OVERRIDES must be JSON: {provider: {role: model}}" });
+				context.addIssue({
+					code: "custom",
+					message: "MODEL_OVERRIDES must be JSON: {provider: {role: model}}",
+				});
 				return z.NEVER;
 			}
 		}),

@@ -350,3 +350,10 @@ describe("summarizeVerification", () => {
 		expect(summarizeVerification([])).toMatchObject({ claimsTotal: 0, groundingScore: 0, citationsTotal: 0 });
 	});
 });
+
+describe("normalizeUrl tracking parameters", () => {
+	it("drops utm_* parameters and keeps the others", () => {
+		expect(normalizeUrl("https://www.iea.org/report?utm_source=openai")).toBe("https://www.iea.org/report");
+		expect(normalizeUrl("https://a.test/p?id=3&utm_medium=x")).toBe("https://a.test/p?id=3");
+	});
+});

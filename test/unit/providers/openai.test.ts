@@ -79,7 +79,9 @@ describe("createOpenAIProvider: a normal turn", () => {
 			max_output_tokens: 8192,
 			store: false,
 			prompt_cache_key: "research-swarm-explorer",
-			text: { format: { type: "json_schema", name: "agent_output", strict: true, schema: AGENT_OUTPUT_JSON_SCHEMA } },
+			text: {
+				format: { type: "json_schema", name: "agent_output", strict: true, schema: AGENT_OUTPUT_JSON_SCHEMA },
+			},
 		});
 		expect(request?.body).not.toHaveProperty("tools");
 	});
@@ -93,7 +95,8 @@ describe("createOpenAIProvider: a normal turn", () => {
 			{
 				sourceId: "S1",
 				url: null,
-				quote: "air-source heat pumps reached a seasonal COP of 2.8 at an average outdoor temperature of -7 °C",
+				quote:
+					"air-source heat pumps reached a seasonal COP of 2.8 at an average outdoor temperature of -7 °C",
 			},
 		]);
 		expect(result.rawOutput).toBe(outputText("response-plain"));
@@ -204,7 +207,10 @@ describe("createOpenAIProvider: web search", () => {
 
 describe("createOpenAIProvider: structured output repair", () => {
 	it("sends the rejected reply and the validation error back once, without tools, and uses the repair", async () => {
-		const { provider, requests } = openai(recording("response-schema-mismatch"), recording("response-repaired"));
+		const { provider, requests } = openai(
+			recording("response-schema-mismatch"),
+			recording("response-repaired"),
+		);
 		const result = await provider.runTurn(agentTurn(MODEL));
 
 		expect(requests).toHaveLength(2);
@@ -226,13 +232,19 @@ describe("createOpenAIProvider: structured output repair", () => {
 	});
 
 	it("fails with malformed_output and the last raw text when the repair fails too", async () => {
-		const { provider, requests } = openai(recording("response-truncated"), recording("response-schema-mismatch"));
+		const { provider, requests } = openai(
+			recording("response-truncated"),
+			recording("response-schema-mismatch"),
+		);
 		const error = await failure(provider.runTurn(agentTurn(MODEL)));
 		expect(error.kind).toBe("malformed_output");
 		expect(error.retryable).toBe(false);
 		expect(error.options.rawOutput).toBe(outputText("response-schema-mismatch"));
 		expect(requests).toHaveLength(2);
-		expect(requests[1]?.body.input).toContainEqual({ role: "user", content: expect.stringContaining("not valid JSON") });
+		expect(requests[1]?.body.input).toContainEqual({
+			role: "user",
+			content: expect.stringContaining("not valid JSON"),
+		});
 	});
 });
 
@@ -307,7 +319,10 @@ describe("createOpenAIProvider: failures", () => {
 	});
 
 	it("never retries an exhausted quota (429 insufficient_quota)", async () => {
-		const { provider, requests } = openai(recording("error-429-insufficient-quota"), recording("response-plain"));
+		const { provider, requests } = openai(
+			recording("error-429-insufficient-quota"),
+			recording("response-plain"),
+		);
 		const error = await failure(provider.runTurn(agentTurn(MODEL)));
 		expect(error).toMatchObject({ kind: "spend_limit", options: { status: 429 } });
 		expect(error.retryable).toBe(false);
@@ -344,10 +359,19 @@ describe("createOpenAIProvider: failures", () => {
 				},
 			},
 		};
-		for (const responder of [recording("error-401-invalid-key"), recording("error-429-insufficient-quota"), echoing]) {
+		for (const responder of [
+			recording("error-401-invalid-key"),
+			recording("error-429-insufficient-quota"),
+			echoing,
+		]) {
 			const { provider } = openai(responder);
 			const error = await failure(provider.runTurn(agentTurn(MODEL)));
-			for (const view of [error.message, String(error), JSON.stringify(error), inspect(error, { depth: 5 })]) {
+			for (const view of [
+				error.message,
+				String(error),
+				JSON.stringify(error),
+				inspect(error, { depth: 5 }),
+			]) {
 				expect(view).not.toContain(API_KEY);
 				expect(view).not.toContain("T3stOnlyK3y");
 			}
@@ -379,8 +403,13 @@ describe("strictJsonSchema and AGENT_OUTPUT_JSON_SCHEMA", () => {
 			expect(node.additionalProperties).toBe(false);
 			expect(node.required).toEqual(Object.keys(node.properties as object));
 		}
-		const citation = nodes(AGENT_OUTPUT_JSON_SCHEMA).find((node) => node.properties && "sourceId" in (node.properties as object));
-		expect((citation?.properties as Record<string, Node>).url).toEqual({ type: ["string", "null"], maxLength: 2048 });
+		const citation = nodes(AGENT_OUTPUT_JSON_SCHEMA).find(
+			(node) => node.properties && "sourceId" in (node.properties as object),
+		);
+		expect((citation?.properties as Record<string, Node> | undefined)?.url).toEqual({
+			type: ["string", "null"],
+			maxLength: 2048,
+		});
 	});
 
 	it("keeps a union that is not a plain nullable type as anyOf", () => {
@@ -393,7 +422,10 @@ describe("parseAgentOutput", () => {
 	it("accepts a fenced JSON object and rejects prose", () => {
 		const json = outputText("response-plain");
 		expect(parseAgentOutput(`\`\`\`json\n${json}\n\`\`\``).ok).toBe(true);
-		expect(parseAgentOutput(`Here you go: ${json}`)).toMatchObject({ ok: false, error: expect.stringContaining("JSON") });
+		expect(parseAgentOutput(`Here you go: ${json}`)).toMatchObject({
+			ok: false,
+			error: expect.stringContaining("JSON"),
+		});
 	});
 });
 
@@ -476,9 +508,9 @@ describe("applyUrlCitations", () => {
 	it("leaves the output unchanged when an annotation falls outside the findings", () => {
 		const output: AgentOutput = { findings: [], narrative: "See the report." };
 		const text = JSON.stringify(output);
-		expect(applyUrlCitations(output, text, [{ url: "https://a.example/", title: null, start: 14, end: 20 }])).toEqual(
-			output,
-		);
+		expect(
+			applyUrlCitations(output, text, [{ url: "https://a.example/", title: null, start: 14, end: 20 }]),
+		).toEqual(output);
 	});
 });
 

@@ -1,0 +1,83 @@
+/**
+ * Replays provider APIs and web pages for the Worker under test: every outbound `fetch` of the isolate
+ * (SDK calls, the guarded fetch) is answered from recorded fixtures; anything unrouted fails like a
+ * network error.
+ */
+import { vi } from "vitest";
+
+/** A recorded HTTP exchange as stored under test/fixtures/providers/. */
+export type Fixture = { status: number; headers?: Record<string, string>; body: unknown };
+
+export type Route = (request: Request, body: unknown) => Response | null;
+
+/** The fixture as a Response. */
+export function reply(fixture: Fixture): Response {
+	const body = typeof fixture.body === "string" ? fixture.body : JSON.stringify(fixture.body);
+	return new Response(body, {
+		status: fixture.status,
+		headers: fixture.headers ?? { "content-type": "application/json" },
+	});
+}
+
+/** Routes GETs of `pages` (matched on origin and path, ignoring the query) to small HTML pages. */
+export function pages(texts: Record<string, string>): Route {
+	const byPath = new Map(
+		Object.entries(texts).map(([url, text]) => {
+			const parsed = new URL(url);
+			return [`${parsed.origin}${parsed.pathname}`, text] as const;
+		}),
+	);
+	return (request) => {
+		const parsed = new URL(request.url);
+		const text = byPath.get(`${parsed.origin}${parsed.pathname}`);
+		if (request.method !== "GET" || text === undefined) return null;
+		const paragraphs = text
+			.split("\n")
+			.map((line) => `<p>${line}</p>`)
+			.join("");
+		return new Response(
+			`<!doctype html><html><head><title>${parsed.hostname}</title></head><body>${paragraphs}</body></html>`,
+			{
+				headers: { "content-type": "text/html; charset=utf-8" },
+			},
+		);
+	};
+}
+
+/** Answers redirect links (as search engines cite them) with a 302 to the page they stand for. */
+export function redirects(targets: Record<string, string>): Route {
+	return (request) => {
+		const target = targets[request.url];
+		return target ? new Response(null, { status: 302, headers: { location: target } }) : null;
+	};
+}
+
+export type FakeInternet = { requests: string[]; restore(): void };
+
+/** Installs `routes` as the isolate's internet until `restore()`. */
+export function installFakeInternet(...routes: Route[]): FakeInternet {
+	const requests: string[] = [];
+	const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+		const request = new Request(input, init);
+		requests.push(`${request.method} ${request.url}`);
+		const text = request.method === "GET" ? "" : await request.clone().text();
+		let body: unknown = null;
+		try {
+			body = text ? JSON.parse(text) : null;
+		} catch {
+			body = text;
+		}
+		for (const route of routes) {
+			const response = route(request, body);
+			if (response) return response;
+		}
+		throw new TypeError(`fetch failed: no route to ${request.url}`);
+	});
+	return { requests, restore: () => spy.mockRestore() };
+}
+
+/** Whether `request` goes to `host` + `path`. */
+export function isCall(request: Request, host: string, path: RegExp): boolean {
+	const url = new URL(request.url);
+	return url.hostname === host && path.test(url.pathname);
+}

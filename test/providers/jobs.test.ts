@@ -1,0 +1,292 @@
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { evidenceKey } from "../../src/lib/keys";
+import { type ModelPrice, priceOf } from "../../src/providers/prices";
+import { ReportSchema } from "../../src/synthesis/report-schema";
+import anthropicOverloaded from "../fixtures/providers/anthropic/error-529-overloaded.json";
+import anthropicRecord from "../fixtures/providers/anthropic/record-findings.json";
+import anthropicResearch from "../fixtures/providers/anthropic/research-web.json";
+import geminiGrounded from "../fixtures/providers/gemini/grounded-structured.json";
+import openaiWebSearch from "../fixtures/providers/openai/response-web-search.json";
+import openrouterOnline from "../fixtures/providers/openrouter/completion-online.json";
+import { api, eventLog, getJob, report, submit, TENANT, waitForJob } from "../integration/harness";
+import {
+	type FakeInternet,
+	type Fixture,
+	installFakeInternet,
+	isCall,
+	pages,
+	type Route,
+	redirects,
+	reply,
+} from "./fake-internet";
+import { PROVIDER_SECRETS } from "./secrets";
+
+const NORWEGIAN_TRIAL =
+	"The Norwegian trial followed 60 homes for two winters. Their heat pumps reached a seasonal COP of 2.8 at an average outdoor temperature of -7 °C, with backup heat needed on fewer than ten days.";
+
+/** Pages the recorded provider responses cite, holding the passages they quote. */
+const WEB = pages({
+	"https://www.nrel.gov/docs/fy25osti/cold-climate-heat-pump-field-validation.pdf":
+		"Field Validation of Cold-Climate Heat Pumps.\nMeasured coefficients of performance stayed above 2.0 at outdoor temperatures of -15 °C at all monitored sites.\nCold-climate air-source heat pumps kept delivering heat at outdoor temperatures of -25 °C in field trials.",
+	"https://www.energy.gov/eere/buildings/cold-climate-air-source-heat-pumps":
+		"Cold-climate air-source heat pumps are designed to deliver heat efficiently at outdoor temperatures below freezing.\nIn a field study of 40 homes in Minnesota and Wisconsin, the systems met the full heating load on 95% of winter hours without backup resistance heat.\nDefrost cycles reduced seasonal efficiency by about 8%.\nThe coefficient of performance dropped from about 3 at 8 °C to about 1.5 at -20 °C.",
+	"https://www.iea.org/reports/the-future-of-heat-pumps":
+		"Heat pumps are already widely used in cold climates such as Norway and Finland, where they heat a large share of homes.",
+	"https://www.iea.org/energy-system/buildings/heat-pumps":
+		"After two years of double-digit growth, global sales of heat pumps fell by around 3% in 2023.",
+	"https://www.nrel.gov/docs/fy24osti/87642.pdf":
+		"Monitored cold-climate units maintained a coefficient of performance above 2 at outdoor temperatures of -15 °C.",
+	"https://neep.org/heating-electrification/ccashp-specification-product-list":
+		"The ccASHP Specification requires a coefficient of performance (COP) of at least 1.75 at 5°F for listed products.",
+});
+
+const GEMINI_REDIRECTS = redirects(
+	Object.fromEntries(
+		geminiGrounded.body.candidates[0]?.groundingMetadata.groundingChunks.map((chunk) => [
+			chunk.web.uri,
+			{
+				"nrel.gov": "https://www.nrel.gov/docs/fy25osti/cold-climate-heat-pump-field-validation.pdf",
+				"iea.org": "https://www.iea.org/reports/the-future-of-heat-pumps",
+				"energy.gov": "https://www.energy.gov/eere/buildings/cold-climate-air-source-heat-pumps",
+			}[chunk.web.title] ?? "https://unknown.invalid/",
+		]) ?? [],
+	),
+);
+
+/** Anthropic: a research call with web tools, then the call that records the findings. */
+const anthropicApi: Route = (request, body) => {
+	if (!isCall(request, "api.anthropic.com", /\/v1\/messages$/)) return null;
+	const messages = (body as { messages: unknown[] }).messages;
+	return reply((messages.length === 1 ? anthropicResearch : anthropicRecord) as Fixture);
+};
+const openaiApi: Route = (request) =>
+	isCall(request, "api.openai.com", /\/v1\/responses$/) ? reply(openaiWebSearch as Fixture) : null;
+const geminiApi: Route = (request) =>
+	isCall(request, "generativelanguage.googleapis.com", /:generateContent$/)
+		? reply(geminiGrounded as Fixture)
+		: null;
+const openrouterApi: Route = (request) =>
+	isCall(request, "openrouter.ai", /\/api\/v1\/chat\/completions$/)
+		? reply(openrouterOnline as Fixture)
+		: null;
+
+/** Cost of one agent task, from the fixture's usage fields and the price row, computed by hand. */
+type CostOfTask = (price: ModelPrice) => number;
+const perMTok = (tokens: number, rate: number) => (tokens * rate) / 1_000_000;
+
+const CASES: {
+	provider: string;
+	model: string;
+	api: Route;
+	costOfTask: CostOfTask;
+}[] = [
+	{
+		provider: "anthropic",
+		model: "claude-sonnet-5-5",
+		api: anthropicApi,
+		costOfTask: (price) =>
+			[anthropicResearch.body.usage, anthropicRecord.body.usage].reduce(
+				(sum, usage) =>
+					sum +
+					perMTok(usage.input_tokens, price.inputPerMTok) +
+					perMTok(usage.cache_creation_input_tokens, price.cacheWritePerMTok) +
+					perMTok(usage.cache_read_input_tokens, price.cacheReadPerMTok) +
+					perMTok(usage.output_tokens, price.outputPerMTok) +
+					usage.server_tool_use.web_search_requests * price.searchPerCall +
+					usage.server_tool_use.web_fetch_requests * price.fetchPerCall,
+				0,
+			),
+	},
+	{
+		provider: "openai",
+		model: "gpt-6.1-sol",
+		api: openaiApi,
+		costOfTask: (price) => {
+			const { usage } = openaiWebSearch.body;
+			const cached = usage.input_tokens_details.cached_tokens;
+			const written = usage.input_tokens_details.cache_write_tokens;
+			const searches = openaiWebSearch.body.output.filter(
+				(item) => item.type === "web_search_call" && item.action?.type === "search",
+			).length;
+			return (
+				perMTok(usage.input_tokens - cached - written, price.inputPerMTok) +
+				perMTok(cached, price.cacheReadPerMTok) +
+				perMTok(written, price.cacheWritePerMTok) +
+				perMTok(usage.output_tokens, price.outputPerMTok) +
+				searches * price.searchPerCall
+			);
+		},
+	},
+	{
+		provider: "gemini",
+		model: "gemini-3.8-flash",
+		api: (request, body) => geminiApi(request, body) ?? GEMINI_REDIRECTS(request, body),
+		costOfTask: (price) => {
+			const usage = geminiGrounded.body.usageMetadata;
+			const queries = geminiGrounded.body.candidates[0]?.groundingMetadata.webSearchQueries.length ?? 0;
+			return (
+				perMTok(
+					usage.promptTokenCount - usage.cachedContentTokenCount + usage.toolUsePromptTokenCount,
+					price.inputPerMTok,
+				) +
+				perMTok(usage.cachedContentTokenCount, price.cacheReadPerMTok) +
+				perMTok(usage.candidatesTokenCount + usage.thoughtsTokenCount, price.outputPerMTok) +
+				queries * price.searchPerCall
+			);
+		},
+	},
+	{
+		provider: "openrouter",
+		model: "google/gemini-3.8-flash:online",
+		api: openrouterApi,
+		costOfTask: (price) => {
+			const { usage } = openrouterOnline.body;
+			return (
+				perMTok(usage.prompt_tokens - usage.prompt_tokens_details.cached_tokens, price.inputPerMTok) +
+				perMTok(usage.completion_tokens, price.outputPerMTok) +
+				price.searchPerCall
+			);
+		},
+	},
+];
+
+let internet: FakeInternet | null = null;
+afterEach(() => {
+	internet?.restore();
+	internet = null;
+	vi.restoreAllMocks();
+});
+
+/** Lower case, letters and digits only: enough to find an exact quote despite punctuation and spacing. */
+function normalized(text: string): string {
+	return text
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}]+/gu, " ")
+		.trim();
+}
+
+describe.each(CASES)(
+	"a research job on $provider (recorded responses)",
+	({ provider, model, api: providerApi, costOfTask }) => {
+		it("completes with verified citations whose quotes are in the snapshots, and prices the fixtures' usage", async () => {
+			internet = installFakeInternet(providerApi, WEB);
+			const jobId = await submit({
+				task: "How well do air-source heat pumps work in cold climates?",
+				provider,
+				model,
+				swarmSize: 3,
+				sources: [{ title: "Norwegian trial", text: NORWEGIAN_TRIAL }],
+			});
+			const job = await waitForJob(jobId);
+			expect(job.status).toBe("completed");
+			expect(job.plan.every((task) => task.status === "completed" && task.provider === provider)).toBe(true);
+
+			const body = ReportSchema.parse(await (await report(jobId, "json")).json());
+			const verified = body.findings.flatMap((finding) =>
+				finding.citations.filter((citation) => citation.verified),
+			);
+			expect(verified.length).toBeGreaterThan(0);
+			for (const citation of verified) {
+				const source = job.sources.find((candidate) => candidate.id === citation.sourceId);
+				expect(source?.status).toBe("retrieved");
+				const snapshot = await env.ARTIFACTS.get(evidenceKey(TENANT, source?.sha256 ?? ""));
+				expect(normalized((await snapshot?.text()) ?? "")).toContain(normalized(citation.quote));
+			}
+			expect(job.sources.some((source) => source.origin === "search" && source.status === "retrieved")).toBe(
+				true,
+			);
+
+			const price = priceOf(provider, model);
+			expect(price).not.toBeNull();
+			const expected = 3 * costOfTask(price as ModelPrice);
+			expect(job.metrics.usage.costUsd).toBeCloseTo(expected, 9);
+			expect(job.metrics.usageByProvider[provider]?.costUsd).toBeCloseTo(expected, 9);
+			expect(job.metrics.usage.inputTokens).toBeGreaterThan(0);
+			expect(body.performance.metrics.usage.costUsd).toBeCloseTo(expected, 9);
+			expect(job.metrics.providerLatencyMs.count).toBeGreaterThanOrEqual(3);
+		});
+	},
+);
+
+describe("resilience and budgets", () => {
+	it("falls back to another configured provider when one is down, and the report says so", async () => {
+		const overloaded: Route = (request) =>
+			isCall(request, "api.anthropic.com", /\/v1\/messages$/) ? reply(anthropicOverloaded as Fixture) : null;
+		internet = installFakeInternet(overloaded, openaiApi, WEB);
+		const jobId = await submit({ task: "Heat pumps in cold climates", provider: "anthropic", swarmSize: 3 });
+		const job = await waitForJob(jobId, undefined, 80_000);
+		expect(job.status).toBe("completed");
+		expect(job.metrics.fallbacks.length).toBeGreaterThan(0);
+		expect(
+			job.metrics.fallbacks.every((fallback) => fallback.from === "anthropic" && fallback.to === "openai"),
+		).toBe(true);
+		expect(
+			job.plan.filter((task) => task.status === "completed").every((task) => task.provider === "openai"),
+		).toBe(true);
+		const markdown = await (await report(jobId, "markdown")).text();
+		expect(markdown).toContain("instead of anthropic");
+	}, 90_000);
+
+	it("does not make a call the budget cannot cover, and reports the job as budget-limited", async () => {
+		internet = installFakeInternet(anthropicApi, WEB);
+		const jobId = await submit({
+			task: "Heat pumps in cold climates",
+			provider: "anthropic",
+			model: "claude-sonnet-5-5",
+			swarmSize: 3,
+			budgetUsd: 0.0001,
+		});
+		const job = await waitForJob(jobId);
+		expect(job.status).toBe("completed");
+		expect(job.metrics.budget).toMatchObject({ limitUsd: 0.0001, spentUsd: 0, limited: true });
+		expect(internet.requests.filter((request) => request.includes("api.anthropic.com"))).toEqual([]);
+		const body = ReportSchema.parse(await (await report(jobId, "json")).json());
+		expect(body.executiveSummary.text).toContain("budget-limited");
+	});
+
+	it("refuses an explicit model without a price when a budget is set", async () => {
+		const response = await api("/v1/research", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ task: "t", provider: "anthropic", model: "claude-unknown-1", budgetUsd: 1 }),
+		});
+		expect(response.status).toBe(422);
+	});
+});
+
+describe("secrets", () => {
+	it("never appear in responses, events, reports or logs", async () => {
+		const logged: string[] = [];
+		for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+			vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+				logged.push(args.map(String).join(" "));
+			});
+		}
+		const failing: Route = (request) =>
+			isCall(request, "api.anthropic.com", /\/v1\/messages$/) ? reply(anthropicOverloaded as Fixture) : null;
+		internet = installFakeInternet(failing, openaiApi, geminiApi, WEB);
+		const jobs = [
+			await submit({ task: "Heat pumps in cold climates", provider: "gemini", swarmSize: 3 }),
+			await submit({ task: "Heat pumps in cold climates", provider: "anthropic", swarmSize: 3 }),
+		];
+		const seen: string[] = [];
+		for (const jobId of jobs) {
+			await waitForJob(jobId, undefined, 80_000);
+			seen.push(JSON.stringify(await getJob(jobId)), JSON.stringify(await eventLog(jobId)));
+			for (const format of ["json", "markdown", "html"] as const)
+				seen.push(await (await report(jobId, format)).text());
+			seen.push(await (await api(`/v1/research/${jobId}/events`)).text());
+		}
+		seen.push(
+			await (await api("/v1/providers")).text(),
+			await (await api("/openapi.json")).text(),
+			...logged,
+		);
+		const everything = seen.join("\n");
+		for (const secret of Object.values(PROVIDER_SECRETS)) {
+			expect(everything).not.toContain(secret);
+			expect(everything).not.toContain(secret.slice(-12));
+		}
+	}, 90_000);
+});
