@@ -7,6 +7,15 @@ export default defineConfig({
 		projects: [
 			{
 				test: {
+					name: "e2e",
+					include: ["test/e2e/**/*.test.ts"],
+					environment: "node",
+					testTimeout: 90_000,
+					hookTimeout: 120_000,
+				},
+			},
+			{
+				test: {
 					name: "unit",
 					include: ["test/unit/**/*.test.ts"],
 					environment: "node",

@@ -4,7 +4,6 @@
  */
 import type { SourceRequest } from "../src/evidence/ingest";
 import { percentile } from "../src/lib/stats";
-import type { BreakerState } from "../src/providers/breaker";
 import {
 	type EffectiveConfig,
 	type JobMetrics,
@@ -18,6 +17,7 @@ import {
 	type Usage,
 	ZERO_USAGE,
 } from "../src/protocol";
+import type { BreakerState } from "../src/providers/breaker";
 
 export type TaskRuntime = TaskView & {
 	/** When the current attempt is presumed lost unless a heartbeat or result arrives first. */
@@ -142,7 +142,11 @@ export function computeMetrics(state: JobState, now: number): JobMetrics {
 		errors: state.counters.errors,
 		retries: state.counters.retries,
 		redispatches: state.counters.redispatches,
-		budget: { limitUsd: state.budget.limitUsd, spentUsd: state.budget.spentUsd, limited: state.budget.limited },
+		budget: {
+			limitUsd: state.budget.limitUsd,
+			spentUsd: state.budget.spentUsd,
+			limited: state.budget.limited,
+		},
 		fallbacks: state.fallbacks,
 	};
 }

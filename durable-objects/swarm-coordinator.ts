@@ -259,7 +259,11 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		task.model = parsed.model;
 		task.error = null;
 		state.providerLatencies.push(...parsed.providerCalls.map((call) => call.latencyMs));
-		state.breakers[parsed.provider] = recordOutcome(state.breakers[parsed.provider] ?? CLOSED_BREAKER, "success", Date.now());
+		state.breakers[parsed.provider] = recordOutcome(
+			state.breakers[parsed.provider] ?? CLOSED_BREAKER,
+			"success",
+			Date.now(),
+		);
 		this.record("agent.completed", { findings: parsed.findings.length, usage: parsed.usage }, task);
 		await this.advanceAndCommit(state);
 		return { accepted: true };
@@ -276,7 +280,11 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		if (!found) return { accepted: false };
 		const { state, task } = found;
 		if (outage && task.provider) {
-			state.breakers[task.provider] = recordOutcome(state.breakers[task.provider] ?? CLOSED_BREAKER, "outage", Date.now());
+			state.breakers[task.provider] = recordOutcome(
+				state.breakers[task.provider] ?? CLOSED_BREAKER,
+				"outage",
+				Date.now(),
+			);
 		}
 		task.error = error;
 		task.leaseExpiresAt = Date.now() + delaySeconds * 1000 + DISPATCH_LEASE_MS;
@@ -312,7 +320,9 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		const found = this.currentAttempt(message);
 		if (!found) return this.state?.sources ?? [];
 		const { state } = found;
-		const byUrl = new Map(state.sources.flatMap((source) => (source.url ? [[normalizeUrl(source.url), source]] : [])));
+		const byUrl = new Map(
+			state.sources.flatMap((source) => (source.url ? [[normalizeUrl(source.url), source]] : [])),
+		);
 		for (const source of sources) {
 			const key = source.url ? normalizeUrl(source.url) : null;
 			const existing = key ? byUrl.get(key) : undefined;
@@ -598,7 +608,13 @@ export class SwarmCoordinator extends DurableObject<Env> {
 				...state.tasks.flatMap((task) => {
 					const raw = state.rawOutputs[task.id];
 					return raw
-						? [{ taskId: task.id, role: task.role, narrative: `Raw output, kept because it failed the output schema:\n\n${raw}` }]
+						? [
+								{
+									taskId: task.id,
+									role: task.role,
+									narrative: `Raw output, kept because it failed the output schema:\n\n${raw}`,
+								},
+							]
 						: [];
 				}),
 			],
@@ -634,7 +650,11 @@ export class SwarmCoordinator extends DurableObject<Env> {
 	}
 
 	/** The provider of a starting attempt: the job's own, unless its breaker is open. */
-	private chooseProvider(state: JobState, task: TaskRuntime, now: number): { provider: string; model: string | null } {
+	private chooseProvider(
+		state: JobState,
+		task: TaskRuntime,
+		now: number,
+	): { provider: string; model: string | null } {
 		const settings = providerSettings(this.env);
 		const wanted = state.config.provider;
 		const open = new Set(
@@ -642,7 +662,9 @@ export class SwarmCoordinator extends DurableObject<Env> {
 				.filter(([, breaker]) => isOpen(breaker, now))
 				.map(([name]) => name),
 		);
-		const provider = open.has(wanted) ? fallbackProvider(wanted, configuredProviders(settings), open) : wanted;
+		const provider = open.has(wanted)
+			? fallbackProvider(wanted, configuredProviders(settings), open)
+			: wanted;
 		if (provider !== wanted) {
 			state.fallbacks.push({ taskId: task.id, attempt: task.attempts, from: wanted, to: provider, at: now });
 		}

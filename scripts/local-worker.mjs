@@ -7,9 +7,13 @@ import { createServer } from "node:net";
 
 const WRANGLER = ["exec", "--", "wrangler"];
 
-/** Applies migrations/ to the local D1 database. */
-export function applyLocalMigrations() {
-	const result = spawnSync("npm", [...WRANGLER, "d1", "migrations", "apply", "DB", "--local"], {
+/**
+ * Applies migrations/ to the local D1 database (in `persistTo` when given, else .wrangler/state).
+ * @param {string} [persistTo]
+ */
+export function applyLocalMigrations(persistTo) {
+	const persist = persistTo ? ["--persist-to", persistTo] : [];
+	const result = spawnSync("npm", [...WRANGLER, "d1", "migrations", "apply", "DB", "--local", ...persist], {
 		stdio: ["ignore", "ignore", "inherit"],
 		env: { ...process.env, CI: "1" },
 	});
@@ -28,9 +32,19 @@ export function freePort() {
 	});
 }
 
-/** Starts `wrangler dev` on `port` and resolves once /healthz answers; `stop()` ends it. */
-export async function startLocalWorker(port, { quiet = true } = {}) {
-	const child = spawn("npm", [...WRANGLER, "dev", "--port", String(port), "--ip", "127.0.0.1"], {
+/**
+ * Starts `wrangler dev` on `port` and resolves once /healthz answers; `stop()` ends it. `vars` are passed
+ * as `--var NAME:VALUE` (secrets and base URLs for local runs); `persistTo` keeps its state apart.
+ * @param {number} port
+ * @param {{ quiet?: boolean; vars?: Record<string, string>; persistTo?: string }} [options]
+ * @returns {Promise<{ url: string; stop(): void }>}
+ */
+export async function startLocalWorker(port, { quiet = true, vars = {}, persistTo } = {}) {
+	const extra = [
+		...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+		...(persistTo ? ["--persist-to", persistTo] : []),
+	];
+	const child = spawn("npm", [...WRANGLER, "dev", "--port", String(port), "--ip", "127.0.0.1", ...extra], {
 		stdio: ["ignore", quiet ? "ignore" : "inherit", quiet ? "pipe" : "inherit"],
 		env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
 		detached: true,

@@ -279,7 +279,9 @@ describe("service endpoints", () => {
 			["openrouter", false],
 			["extractive", true],
 		]);
-		expect(body.providers.find((provider) => provider.name === "anthropic")?.models.length).toBeGreaterThan(0);
+		expect(body.providers.find((provider) => provider.name === "anthropic")?.models.length).toBeGreaterThan(
+			0,
+		);
 		expect(body.webSearchTool.brave).toBe(false);
 	});
 

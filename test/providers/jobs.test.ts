@@ -9,6 +9,7 @@ import anthropicResearch from "../fixtures/providers/anthropic/research-web.json
 import geminiGrounded from "../fixtures/providers/gemini/grounded-structured.json";
 import openaiWebSearch from "../fixtures/providers/openai/response-web-search.json";
 import openrouterOnline from "../fixtures/providers/openrouter/completion-online.json";
+import { recordedResponseFor } from "../fixtures/providers/replay.mjs";
 import { api, eventLog, getJob, report, submit, TENANT, waitForJob } from "../integration/harness";
 import {
 	type FakeInternet,
@@ -54,37 +55,34 @@ const GEMINI_REDIRECTS = redirects(
 	),
 );
 
-/** Anthropic: a research call with web tools, then the call that records the findings. */
-const anthropicApi: Route = (request, body) => {
-	if (!isCall(request, "api.anthropic.com", /\/v1\/messages$/)) return null;
-	const messages = (body as { messages: unknown[] }).messages;
-	return reply((messages.length === 1 ? anthropicResearch : anthropicRecord) as Fixture);
+const RECORDINGS = import.meta.glob<Fixture>("../fixtures/providers/*/*.json", {
+	eager: true,
+	import: "default",
+});
+const PROVIDER_HOSTS = new Set([
+	"api.anthropic.com",
+	"api.openai.com",
+	"generativelanguage.googleapis.com",
+	"openrouter.ai",
+]);
+
+/** The four providers' APIs, answered with the same recordings the local mock server replays. */
+const providerApis: Route = (request, body) => {
+	const url = new URL(request.url);
+	if (!PROVIDER_HOSTS.has(url.hostname)) return null;
+	const name = recordedResponseFor(url.pathname, body);
+	const recording = name ? RECORDINGS[`../fixtures/providers/${name}.json`] : undefined;
+	return recording ? reply(recording) : null;
 };
-const openaiApi: Route = (request) =>
-	isCall(request, "api.openai.com", /\/v1\/responses$/) ? reply(openaiWebSearch as Fixture) : null;
-const geminiApi: Route = (request) =>
-	isCall(request, "generativelanguage.googleapis.com", /:generateContent$/)
-		? reply(geminiGrounded as Fixture)
-		: null;
-const openrouterApi: Route = (request) =>
-	isCall(request, "openrouter.ai", /\/api\/v1\/chat\/completions$/)
-		? reply(openrouterOnline as Fixture)
-		: null;
 
 /** Cost of one agent task, from the fixture's usage fields and the price row, computed by hand. */
 type CostOfTask = (price: ModelPrice) => number;
 const perMTok = (tokens: number, rate: number) => (tokens * rate) / 1_000_000;
 
-const CASES: {
-	provider: string;
-	model: string;
-	api: Route;
-	costOfTask: CostOfTask;
-}[] = [
+const CASES: { provider: string; model: string; costOfTask: CostOfTask }[] = [
 	{
 		provider: "anthropic",
 		model: "claude-sonnet-5-5",
-		api: anthropicApi,
 		costOfTask: (price) =>
 			[anthropicResearch.body.usage, anthropicRecord.body.usage].reduce(
 				(sum, usage) =>
@@ -101,7 +99,6 @@ const CASES: {
 	{
 		provider: "openai",
 		model: "gpt-6.1-sol",
-		api: openaiApi,
 		costOfTask: (price) => {
 			const { usage } = openaiWebSearch.body;
 			const cached = usage.input_tokens_details.cached_tokens;
@@ -121,7 +118,6 @@ const CASES: {
 	{
 		provider: "gemini",
 		model: "gemini-3.8-flash",
-		api: (request, body) => geminiApi(request, body) ?? GEMINI_REDIRECTS(request, body),
 		costOfTask: (price) => {
 			const usage = geminiGrounded.body.usageMetadata;
 			const queries = geminiGrounded.body.candidates[0]?.groundingMetadata.webSearchQueries.length ?? 0;
@@ -139,7 +135,6 @@ const CASES: {
 	{
 		provider: "openrouter",
 		model: "google/gemini-3.8-flash:online",
-		api: openrouterApi,
 		costOfTask: (price) => {
 			const { usage } = openrouterOnline.body;
 			return (
@@ -168,9 +163,9 @@ function normalized(text: string): string {
 
 describe.each(CASES)(
 	"a research job on $provider (recorded responses)",
-	({ provider, model, api: providerApi, costOfTask }) => {
+	({ provider, model, costOfTask }) => {
 		it("completes with verified citations whose quotes are in the snapshots, and prices the fixtures' usage", async () => {
-			internet = installFakeInternet(providerApi, WEB);
+			internet = installFakeInternet(providerApis, GEMINI_REDIRECTS, WEB);
 			const jobId = await submit({
 				task: "How well do air-source heat pumps work in cold climates?",
 				provider,
@@ -213,7 +208,7 @@ describe("resilience and budgets", () => {
 	it("falls back to another configured provider when one is down, and the report says so", async () => {
 		const overloaded: Route = (request) =>
 			isCall(request, "api.anthropic.com", /\/v1\/messages$/) ? reply(anthropicOverloaded as Fixture) : null;
-		internet = installFakeInternet(overloaded, openaiApi, WEB);
+		internet = installFakeInternet(overloaded, providerApis, WEB);
 		const jobId = await submit({ task: "Heat pumps in cold climates", provider: "anthropic", swarmSize: 3 });
 		const job = await waitForJob(jobId, undefined, 80_000);
 		expect(job.status).toBe("completed");
@@ -229,7 +224,7 @@ describe("resilience and budgets", () => {
 	}, 90_000);
 
 	it("does not make a call the budget cannot cover, and reports the job as budget-limited", async () => {
-		internet = installFakeInternet(anthropicApi, WEB);
+		internet = installFakeInternet(providerApis, WEB);
 		const jobId = await submit({
 			task: "Heat pumps in cold climates",
 			provider: "anthropic",
@@ -265,7 +260,7 @@ describe("secrets", () => {
 		}
 		const failing: Route = (request) =>
 			isCall(request, "api.anthropic.com", /\/v1\/messages$/) ? reply(anthropicOverloaded as Fixture) : null;
-		internet = installFakeInternet(failing, openaiApi, geminiApi, WEB);
+		internet = installFakeInternet(failing, providerApis, GEMINI_REDIRECTS, WEB);
 		const jobs = [
 			await submit({ task: "Heat pumps in cold climates", provider: "gemini", swarmSize: 3 }),
 			await submit({ task: "Heat pumps in cold climates", provider: "anthropic", swarmSize: 3 }),
