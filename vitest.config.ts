@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { PROVIDER_SECRETS } from "./test/providers/secrets";
+import { PROVIDER_SECRETS } from "./test/providers/secrets.ts";
 
 export default defineConfig({
 	test: {

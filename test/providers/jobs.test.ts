@@ -5,6 +5,7 @@ import { type ModelPrice, priceOf } from "../../src/providers/prices";
 import { ReportSchema } from "../../src/synthesis/report-schema";
 import anthropicOverloaded from "../fixtures/providers/anthropic/error-529-overloaded.json";
 import anthropicRecord from "../fixtures/providers/anthropic/record-findings.json";
+import anthropicInvalid from "../fixtures/providers/anthropic/record-invalid.json";
 import anthropicResearch from "../fixtures/providers/anthropic/research-web.json";
 import geminiGrounded from "../fixtures/providers/gemini/grounded-structured.json";
 import openaiWebSearch from "../fixtures/providers/openai/response-web-search.json";
@@ -247,6 +248,34 @@ describe("resilience and budgets", () => {
 			body: JSON.stringify({ task: "t", provider: "anthropic", model: "claude-unknown-1", budgetUsd: 1 }),
 		});
 		expect(response.status).toBe(422);
+	});
+});
+
+describe("structured output failures", () => {
+	it("fail the agent cleanly after one repair, keep its raw output for the appendix, and never retry", async () => {
+		const invalidForExplorer: Route = (request, body) => {
+			if (!isCall(request, "api.anthropic.com", /\/v1\/messages$/)) return null;
+			const { messages, system } = body as { messages: unknown[]; system: unknown };
+			if (messages.length === 1 || !JSON.stringify(system).includes("You are the explorer")) return null;
+			return reply(anthropicInvalid as Fixture);
+		};
+		internet = installFakeInternet(invalidForExplorer, providerApis, WEB);
+		const jobId = await submit({ task: "Heat pumps in cold climates", provider: "anthropic", swarmSize: 3 });
+		const job = await waitForJob(jobId);
+		expect(job.status).toBe("completed");
+		const explorer = job.plan.find((task) => task.id === "explorer");
+		expect(explorer?.status).toBe("failed");
+		expect(explorer?.error).toContain("malformed_output");
+		expect(explorer?.attempts).toBe(1);
+		const events = await eventLog(jobId);
+		expect(
+			events.filter((event) => event.type === "agent.retrying" && event.data.agentId === "explorer"),
+		).toEqual([]);
+		const body = ReportSchema.parse(await (await report(jobId, "json")).json());
+		const raw = body.appendix.agentNarratives.find((entry) => entry.taskId === "explorer");
+		expect(raw?.narrative).toContain("failed the output schema");
+		expect(raw?.narrative).toContain("seasonal COP of 2.8");
+		expect(body.appendix.failures.map((failure) => failure.taskId)).toEqual(["explorer"]);
 	});
 });
 

@@ -19,6 +19,8 @@ describe("resolveConfig", () => {
 			citations: true,
 			provider: "extractive",
 			model: null,
+			costOptimize: false,
+			budgetUsd: null,
 			formats: ["markdown", "json", "html"],
 			complexity: "medium",
 			taskType: "research",
@@ -53,6 +55,8 @@ describe("resolveConfig", () => {
 			citations: false,
 			provider: "anthropic",
 			model: "some-model",
+			costOptimize: true,
+			budgetUsd: 2.5,
 			formats: ["json"],
 		};
 		expect(resolveConfig(request, PROVIDER)).toEqual({
@@ -66,6 +70,8 @@ describe("resolveConfig", () => {
 			citations: false,
 			provider: "anthropic",
 			model: "some-model",
+			costOptimize: true,
+			budgetUsd: 2.5,
 			formats: ["json"],
 			complexity: "low",
 			taskType: "analysis",
