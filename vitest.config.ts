@@ -27,7 +27,7 @@ export default defineConfig({
 						main: "./src/index.ts",
 						wrangler: { configPath: "./wrangler.toml" },
 						miniflare: {
-							bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+							bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations"), DEV_MODE: "true" },
 						},
 					})),
 				],
@@ -46,7 +46,11 @@ export default defineConfig({
 						main: "./src/index.ts",
 						wrangler: { configPath: "./wrangler.toml" },
 						miniflare: {
-							bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations"), ...PROVIDER_SECRETS },
+							bindings: {
+								TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+								DEV_MODE: "true",
+								...PROVIDER_SECRETS,
+							},
 						},
 					})),
 				],

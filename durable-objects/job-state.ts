@@ -54,6 +54,8 @@ export type JobState = {
 	/** Raw model output of agents that failed on malformed output, for the report's appendix. */
 	rawOutputs: Record<string, string>;
 	finalizeFailures: number;
+	/** False once the job ended until its tenant quota slot is given back; absent while it runs. */
+	quotaReleased?: boolean;
 };
 
 /** Fresh run state for each planned task. */

@@ -8,6 +8,7 @@
  * queue sends, R2, D1, fetches — happens only after the commit.
  */
 import { DurableObject } from "cloudflare:workers";
+import { quotaFor } from "../src/coordinator";
 import { type AgentRunRow, database, syncJob } from "../src/db/queries";
 import { ingestSource, type NewSource, type SourceRequest } from "../src/evidence/ingest";
 import { loadSnapshot } from "../src/evidence/snapshots";
@@ -384,6 +385,9 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		}
 		if (state.status === "synthesizing") await this.finalize(state);
 		if (this.indexDirty) await this.syncIndex();
+		if (TERMINAL_JOB_STATUSES.includes(state.status) && this.indexDirty) {
+			await this.ctx.storage.setAlarm(now + WATCHDOG_MS); // retry the D1 mirror and the quota release
+		}
 		if (!TERMINAL_JOB_STATUSES.includes(state.status)) {
 			const leases = state.tasks.flatMap((task) =>
 				task.leaseExpiresAt !== null ? [task.leaseExpiresAt] : [],
@@ -524,6 +528,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		status: "completed" | "failed" | "cancelled",
 		error: JobState["error"],
 	): void {
+		state.quotaReleased = false;
 		state.status = status;
 		state.error = error;
 		state.phaseStartedAt.finished = Date.now();
@@ -773,6 +778,16 @@ export class SwarmCoordinator extends DurableObject<Env> {
 				// The coordinator stays authoritative; the next alarm retries the mirror.
 				this.indexDirty = true;
 				console.error("D1 sync failed", state.jobId, String(error));
+			}
+			if (terminal && state.quotaReleased === false) {
+				try {
+					await quotaFor(this.env, state.tenantId).release(state.jobId);
+					state.quotaReleased = true;
+					this.commit();
+				} catch (error) {
+					this.indexDirty = true;
+					console.error("quota release failed", state.jobId, String(error));
+				}
 			}
 		});
 		return this.indexSync;

@@ -6,6 +6,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 
 const WRANGLER = ["exec", "--", "wrangler"];
+/** Local development runs in dev mode: tenant `local` without an API key, admin token `local-admin`. */
+export const DEV_VARS = { DEV_MODE: "true" };
 
 /**
  * Applies migrations/ to the local D1 database (in `persistTo` when given, else .wrangler/state).
@@ -41,7 +43,7 @@ export function freePort() {
  */
 export async function startLocalWorker(port, { quiet = true, vars = {}, persistTo } = {}) {
 	const extra = [
-		...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+		...Object.entries({ ...DEV_VARS, ...vars }).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
 		...(persistTo ? ["--persist-to", persistTo] : []),
 	];
 	const child = spawn("npm", [...WRANGLER, "dev", "--port", String(port), "--ip", "127.0.0.1", ...extra], {

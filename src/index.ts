@@ -3,6 +3,7 @@ import { consumeAgentTasks } from "./agents/consumer";
 import { app } from "./api/app";
 
 export { SwarmCoordinator } from "../durable-objects/swarm-coordinator";
+export { TenantQuota } from "../durable-objects/tenant-quota";
 
 export default {
 	fetch: app.fetch,

@@ -51,6 +51,8 @@ export type ReportFormat = z.infer<typeof ReportFormatSchema>;
 export const LIMITS = {
 	taskChars: 4000,
 	sources: 50,
+	/** URL sources are fetched by the service, so fewer of them are allowed. */
+	urlSources: 20,
 	sourceTextChars: 200_000,
 	sourceTitleChars: 300,
 	metadataKeys: 32,
@@ -111,7 +113,13 @@ export const ResearchRequestSchema = z
 		costOptimize: z.boolean().optional(),
 		/** Spending cap for the job's model calls, in USD. */
 		budgetUsd: z.number().positive().max(1000).optional(),
-		sources: z.array(SourceInputSchema).max(LIMITS.sources).optional(),
+		sources: z
+			.array(SourceInputSchema)
+			.max(LIMITS.sources)
+			.refine((sources) => sources.filter((source) => "url" in source).length <= LIMITS.urlSources, {
+				message: `at most ${LIMITS.urlSources} URL sources`,
+			})
+			.optional(),
 		formats: z.array(ReportFormatSchema).min(1).max(3).optional(),
 		metadata: MetadataSchema.optional(),
 	})

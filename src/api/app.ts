@@ -1,18 +1,29 @@
-/** The HTTP API: routes, tenant resolution, errors and the OpenAPI document. */
+/** The HTTP API: routes, authentication, rate limits, errors and the OpenAPI document. */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { except } from "hono/combine";
+import { authenticate, refuseDevModeInProduction } from "./auth";
 import type { AppEnv } from "./env";
 import { errorBody, handleError } from "./errors";
+import { keyRoutes } from "./keys";
 import { providerRoutes } from "./providers";
+import { rateLimit } from "./rate-limit";
 import { researchRoutes } from "./research";
-import { tenant } from "./tenant";
 import { validationHook } from "./validation";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+app.use("*", refuseDevModeInProduction);
 app.get("/healthz", (c) => c.json({ ok: true }));
-app.use("/v1/*", tenant);
+// Admin routes carry their own check (the admin token); every other /v1 route needs an API key.
+app.use("/v1/*", except("/v1/admin/*", authenticate, rateLimit));
 app.route("/", researchRoutes);
 app.route("/", providerRoutes);
+app.route("/", keyRoutes);
+app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+	type: "http",
+	scheme: "bearer",
+	description: "An API key, `rs_live_…` or `rs_test_…`; admin routes take the admin token instead.",
+});
 app.doc31("/openapi.json", {
 	openapi: "3.1.0",
 	info: {
@@ -21,6 +32,7 @@ app.doc31("/openapi.json", {
 		description:
 			"Multi-agent research jobs whose every citation is checked against a stored copy of its source.",
 	},
+	security: [{ apiKey: [] }],
 });
 app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
 app.onError(handleError);

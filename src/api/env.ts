@@ -1,2 +1,10 @@
 /** The Hono environment every route shares: Worker bindings plus per-request variables. */
-export type AppEnv = { Bindings: Env; Variables: { tenantId: string } };
+export type AppEnv = {
+	Bindings: Env;
+	Variables: {
+		/** The tenant the request acts for. */
+		tenantId: string;
+		/** The API key that authenticated it; null for local dev mode. */
+		apiKeyId: string | null;
+	};
+};

@@ -11,6 +11,8 @@ export class ApiError extends Error {
 		readonly code: string,
 		message: string,
 		readonly details?: unknown,
+		/** Extra response headers, e.g. `Retry-After` on a 429. */
+		readonly headers: Record<string, string> = {},
 	) {
 		super(message);
 	}
@@ -36,7 +38,7 @@ const CODE_FOR_STATUS: Record<number, string> = {
 /** `app.onError`: known errors keep their status; anything else is logged and answered as a 500. */
 export function handleError(error: Error, c: Context): Response {
 	if (error instanceof ApiError) {
-		return c.json(errorBody(error.code, error.message, error.details), error.status);
+		return c.json(errorBody(error.code, error.message, error.details), error.status, error.headers);
 	}
 	if (error instanceof HTTPException && error.status < 500) {
 		const status = error.status as ContentfulStatusCode;

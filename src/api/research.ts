@@ -1,8 +1,17 @@
 /** `/v1/research`: submit a job, read it, follow its events, fetch its report, cancel it. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { coordinatorFor } from "../coordinator";
-import { claimIdempotencyKey, database, findJob, insertJob, type JobCursor, listJobs } from "../db/queries";
+import { accessSettings } from "../auth/settings";
+import { coordinatorFor, quotaFor } from "../coordinator";
+import {
+	claimIdempotencyKey,
+	database,
+	findJob,
+	findTenant,
+	insertJob,
+	type JobCursor,
+	listJobs,
+} from "../db/queries";
 import type { SourceRequest } from "../evidence/ingest";
 import { storeSnapshot } from "../evidence/snapshots";
 import { canonicalJson, sha256Hex } from "../lib/hash";
@@ -71,7 +80,7 @@ const submitRoute = createRoute({
 	},
 	responses: {
 		202: { description: "Accepted", content: { "application/json": { schema: JobAcceptedSchema } } },
-		...errorResponses(400, 409, 413, 415, 422),
+		...errorResponses(400, 401, 409, 413, 415, 422, 429),
 	},
 });
 
@@ -218,6 +227,22 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 				);
 			}
 			jobId = claim.jobId;
+		}
+		const tenantRow = await findTenant(db, tenantId);
+		const defaults = accessSettings(c.env).limits;
+		const admission = await quotaFor(c.env, tenantId).admit(jobId, {
+			maxConcurrentJobs: tenantRow?.maxConcurrentJobs ?? defaults.maxConcurrentJobs,
+			maxDailyJobs: tenantRow?.maxDailyJobs ?? defaults.maxDailyJobs,
+		});
+		if (!admission.admitted) {
+			const what = admission.reason === "concurrent" ? "jobs running at once" : "jobs per day";
+			throw new ApiError(
+				429,
+				"quota_exceeded",
+				`this tenant may have ${admission.limit} ${what}`,
+				{ reason: admission.reason, limit: admission.limit, retryAfterSeconds: admission.retryAfterSeconds },
+				{ "retry-after": String(admission.retryAfterSeconds) },
+			);
 		}
 		const sources = await Promise.all(
 			(request.sources ?? []).map(async (source): Promise<SourceRequest> => {

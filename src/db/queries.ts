@@ -1,5 +1,5 @@
 /** Typed D1 queries. Each takes the tenant id and never reads or writes another tenant's rows. */
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import * as schema from "./schema";
 
@@ -128,4 +128,76 @@ export async function syncJob(
 			}),
 	);
 	await db.batch([jobWrite, ...runWrites]);
+}
+
+export type TenantRow = typeof schema.tenants.$inferSelect;
+export type ApiKeyRow = typeof schema.apiKeys.$inferSelect;
+
+/** Creates a tenant and its first API key in one batch. */
+export async function createTenantWithKey(
+	db: Database,
+	tenant: typeof schema.tenants.$inferInsert,
+	key: typeof schema.apiKeys.$inferInsert,
+): Promise<void> {
+	await db.batch([db.insert(schema.tenants).values(tenant), db.insert(schema.apiKeys).values(key)]);
+}
+
+/** The tenant, or null. */
+export async function findTenant(db: Database, tenantId: string): Promise<TenantRow | null> {
+	const [row] = await db.select().from(schema.tenants).where(eq(schema.tenants.id, tenantId));
+	return row ?? null;
+}
+
+/** Adds an API key to a tenant. */
+export async function insertApiKey(db: Database, key: typeof schema.apiKeys.$inferInsert): Promise<void> {
+	await db.insert(schema.apiKeys).values(key);
+}
+
+/** The unrevoked key with this hash, or null. */
+export async function findActiveKeyByHash(db: Database, hash: string): Promise<ApiKeyRow | null> {
+	const [row] = await db
+		.select()
+		.from(schema.apiKeys)
+		.where(and(eq(schema.apiKeys.hash, hash), isNull(schema.apiKeys.revokedAt)));
+	return row ?? null;
+}
+
+/** A tenant's keys, newest first (metadata only; hashes are never returned by the API). */
+export async function listApiKeys(db: Database, tenantId: string): Promise<ApiKeyRow[]> {
+	return db
+		.select()
+		.from(schema.apiKeys)
+		.where(eq(schema.apiKeys.tenantId, tenantId))
+		.orderBy(desc(schema.apiKeys.createdAt), desc(schema.apiKeys.id));
+}
+
+/** Revokes one of the tenant's keys; false when the tenant has no such key. */
+export async function revokeApiKey(
+	db: Database,
+	tenantId: string,
+	keyId: string,
+	now: number,
+): Promise<boolean> {
+	const updated = await db
+		.update(schema.apiKeys)
+		.set({ revokedAt: now })
+		.where(
+			and(
+				eq(schema.apiKeys.tenantId, tenantId),
+				eq(schema.apiKeys.id, keyId),
+				isNull(schema.apiKeys.revokedAt),
+			),
+		)
+		.returning({ id: schema.apiKeys.id });
+	if (updated.length > 0) return true;
+	const [existing] = await db
+		.select({ id: schema.apiKeys.id })
+		.from(schema.apiKeys)
+		.where(and(eq(schema.apiKeys.tenantId, tenantId), eq(schema.apiKeys.id, keyId)));
+	return existing !== undefined;
+}
+
+/** Records when a key was last used. */
+export async function touchApiKey(db: Database, keyId: string, now: number): Promise<void> {
+	await db.update(schema.apiKeys).set({ lastUsedAt: now }).where(eq(schema.apiKeys.id, keyId));
 }

@@ -3,13 +3,34 @@
  * The coordinator Durable Object owns a job's live state; these rows are the durable index
  * that listing, idempotency and later analytics read.
  */
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const tenants = sqliteTable("tenants", {
 	id: text("id").primaryKey(),
 	name: text("name").notNull(),
+	/** Jobs this tenant may have running at once; null takes the deployment default. */
+	maxConcurrentJobs: integer("max_concurrent_jobs"),
+	/** Jobs this tenant may submit per UTC day; null takes the deployment default. */
+	maxDailyJobs: integer("max_daily_jobs"),
 	createdAt: integer("created_at").notNull(),
 });
+
+/** API keys, stored only as SHA-256 hashes. The key itself is shown once, when it is created. */
+export const apiKeys = sqliteTable(
+	"api_keys",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		name: text("name").notNull(),
+		/** `rs_live_` or `rs_test_` plus the first characters of the secret, to recognise a key in lists. */
+		prefix: text("prefix").notNull(),
+		hash: text("hash").notNull(),
+		createdAt: integer("created_at").notNull(),
+		lastUsedAt: integer("last_used_at"),
+		revokedAt: integer("revoked_at"),
+	},
+	(table) => [uniqueIndex("api_keys_hash").on(table.hash), index("api_keys_tenant").on(table.tenantId)],
+);
 
 export const jobs = sqliteTable(
 	"jobs",

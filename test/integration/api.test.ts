@@ -293,6 +293,9 @@ describe("service endpoints", () => {
 		}>();
 		expect(document.openapi).toBe("3.1.0");
 		expect(Object.keys(document.paths).sort()).toEqual([
+			"/v1/admin/tenants",
+			"/v1/keys",
+			"/v1/keys/{id}",
 			"/v1/providers",
 			"/v1/research",
 			"/v1/research/{id}",

@@ -56,8 +56,8 @@ export async function submit(
 }
 
 /** GET /v1/research/:id, parsed. */
-export async function getJob(jobId: string): Promise<JobView> {
-	const response = await api(`/v1/research/${jobId}`);
+export async function getJob(jobId: string, headers: Record<string, string> = {}): Promise<JobView> {
+	const response = await api(`/v1/research/${jobId}`, { headers });
 	if (response.status !== 200) throw new Error(`get failed: ${response.status} ${await response.text()}`);
 	return JobViewSchema.parse(await response.json());
 }
@@ -67,10 +67,11 @@ export async function waitForJob(
 	jobId: string,
 	statuses: readonly JobStatus[] = TERMINAL_JOB_STATUSES,
 	timeoutMs = 45_000,
+	headers: Record<string, string> = {},
 ): Promise<JobView> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const view = await getJob(jobId);
+		const view = await getJob(jobId, headers);
 		if (statuses.includes(view.status)) return view;
 		if (Date.now() > deadline) throw new Error(`job ${jobId} stuck in ${view.status}`);
 		await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,0 +1,188 @@
+/** `/v1/admin/tenants` (admin token) and `/v1/keys` (a tenant's own keys). A key's secret is shown once. */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { generateApiKey, randomId } from "../auth/keys";
+import { createTenantWithKey, database, insertApiKey, listApiKeys, revokeApiKey } from "../db/queries";
+import { ApiErrorBodySchema } from "../protocol";
+import { requireAdmin } from "./auth";
+import type { AppEnv } from "./env";
+import { ApiError } from "./errors";
+import { validationHook } from "./validation";
+
+const errors = (...statuses: number[]) =>
+	Object.fromEntries(
+		statuses.map((status) => [
+			status,
+			{ description: "Error", content: { "application/json": { schema: ApiErrorBodySchema } } },
+		]),
+	);
+
+const KeyEnvironmentSchema = z.enum(["live", "test"]).default("live");
+
+const ApiKeyMetadataSchema = z
+	.object({
+		id: z.string(),
+		name: z.string(),
+		prefix: z.string(),
+		createdAt: z.number(),
+		lastUsedAt: z.number().nullable(),
+		revokedAt: z.number().nullable(),
+	})
+	.openapi("ApiKey");
+
+const CreatedKeySchema = ApiKeyMetadataSchema.extend({
+	key: z.string().openapi({ description: "The secret. It is shown only in this response." }),
+}).openapi("CreatedApiKey");
+
+const createTenantRoute = createRoute({
+	method: "post",
+	path: "/v1/admin/tenants",
+	summary: "Create a tenant and its first API key (admin token)",
+	middleware: [requireAdmin] as const,
+	request: {
+		body: {
+			required: true,
+			content: {
+				"application/json": {
+					schema: z
+						.object({
+							name: z.string().trim().min(1).max(200),
+							maxConcurrentJobs: z.int().min(1).max(1000).optional(),
+							maxDailyJobs: z.int().min(1).max(1_000_000).optional(),
+							keyEnvironment: KeyEnvironmentSchema,
+						})
+						.strict(),
+				},
+			},
+		},
+	},
+	responses: {
+		201: {
+			description: "The tenant and its first key",
+			content: {
+				"application/json": {
+					schema: z.object({
+						tenant: z.object({ id: z.string(), name: z.string() }),
+						apiKey: CreatedKeySchema,
+					}),
+				},
+			},
+		},
+		...errors(400, 401),
+	},
+});
+
+const createKeyRoute = createRoute({
+	method: "post",
+	path: "/v1/keys",
+	summary: "Create another API key for your tenant",
+	request: {
+		body: {
+			required: true,
+			content: {
+				"application/json": {
+					schema: z
+						.object({ name: z.string().trim().min(1).max(200), environment: KeyEnvironmentSchema })
+						.strict(),
+				},
+			},
+		},
+	},
+	responses: {
+		201: { description: "The new key", content: { "application/json": { schema: CreatedKeySchema } } },
+		...errors(400, 401, 429),
+	},
+});
+
+const listKeysRoute = createRoute({
+	method: "get",
+	path: "/v1/keys",
+	summary: "Your tenant's API keys (metadata only)",
+	responses: {
+		200: {
+			description: "Keys",
+			content: { "application/json": { schema: z.object({ keys: z.array(ApiKeyMetadataSchema) }) } },
+		},
+		...errors(401, 429),
+	},
+});
+
+const revokeKeyRoute = createRoute({
+	method: "delete",
+	path: "/v1/keys/{id}",
+	summary: "Revoke an API key",
+	request: { params: z.object({ id: z.string().min(1).max(64) }) },
+	responses: { 204: { description: "Revoked" }, ...errors(401, 404, 429) },
+});
+
+function metadata(row: {
+	id: string;
+	name: string;
+	prefix: string;
+	createdAt: number;
+	lastUsedAt: number | null;
+	revokedAt: number | null;
+}) {
+	return {
+		id: row.id,
+		name: row.name,
+		prefix: row.prefix,
+		createdAt: row.createdAt,
+		lastUsedAt: row.lastUsedAt,
+		revokedAt: row.revokedAt,
+	};
+}
+
+export const keyRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+	.openapi(createTenantRoute, async (c) => {
+		const body = c.req.valid("json");
+		const now = Date.now();
+		const tenant = {
+			id: randomId("tn"),
+			name: body.name,
+			maxConcurrentJobs: body.maxConcurrentJobs ?? null,
+			maxDailyJobs: body.maxDailyJobs ?? null,
+			createdAt: now,
+		};
+		const generated = await generateApiKey(body.keyEnvironment);
+		const key = {
+			...metadata({ ...generated, name: "first key", createdAt: now, lastUsedAt: null, revokedAt: null }),
+		};
+		await createTenantWithKey(database(c.env.DB), tenant, {
+			id: generated.id,
+			tenantId: tenant.id,
+			name: key.name,
+			prefix: generated.prefix,
+			hash: generated.hash,
+			createdAt: now,
+		});
+		return c.json(
+			{ tenant: { id: tenant.id, name: tenant.name }, apiKey: { ...key, key: generated.key } },
+			201,
+		);
+	})
+	.openapi(createKeyRoute, async (c) => {
+		const { name, environment } = c.req.valid("json");
+		const now = Date.now();
+		const generated = await generateApiKey(environment);
+		await insertApiKey(database(c.env.DB), {
+			id: generated.id,
+			tenantId: c.var.tenantId,
+			name,
+			prefix: generated.prefix,
+			hash: generated.hash,
+			createdAt: now,
+		});
+		const created = metadata({ ...generated, name, createdAt: now, lastUsedAt: null, revokedAt: null });
+		return c.json({ ...created, key: generated.key }, 201);
+	})
+	.openapi(listKeysRoute, async (c) => {
+		const rows = await listApiKeys(database(c.env.DB), c.var.tenantId);
+		return c.json({ keys: rows.map(metadata) }, 200);
+	})
+	.openapi(revokeKeyRoute, async (c) => {
+		const { id } = c.req.valid("param");
+		if (!(await revokeApiKey(database(c.env.DB), c.var.tenantId, id, Date.now()))) {
+			throw new ApiError(404, "not_found", `no key ${id}`);
+		}
+		return c.body(null, 204);
+	});

@@ -1,0 +1,197 @@
+/**
+ * Embedders turn texts into vectors for the pattern index. Every embedder returns unit-length
+ * (L2-normalized) vectors of exactly `dimensions` numbers, so cosine similarity is a dot product
+ * and vectors from one embedder are comparable however they were produced.
+ *
+ * The default is the hashing embedder: deterministic, offline, no model. Features of a text, after
+ * NFKC normalization and lower-casing, splitting into letter/number runs and dropping English
+ * stop words (all words are kept when every word is a stop word):
+ *
+ * | feature                                           | weight                          |
+ * |---------------------------------------------------|---------------------------------|
+ * | each word (unigram)                               | 1                               |
+ * | each pair of adjacent words (bigram)              | 0.5                             |
+ * | character 3-, 4- and 5-grams of `<word>`          | 1 per word, split evenly among its n-grams |
+ *
+ * Each feature is hashed with 32-bit FNV-1a (over UTF-16 code units) followed by the murmur3
+ * finalizer; the mixed hash modulo `dimensions` picks the slot, and a second mix (hash xor
+ * `SIGN_SEED`) picks the sign, so colliding features cancel out on average instead of piling up.
+ * Weights add up per slot and the vector is L2-normalized; a text with no words is the zero vector.
+ * Character n-grams make inflections ("pump"/"pumps") and compounds land near each other; the
+ * `<`/`>` boundary marks keep prefixes and suffixes distinct from word middles.
+ */
+import { l2Normalize } from "./vector-math";
+
+export interface Embedder {
+	/** Identifies the embedding space; stored beside every vector. */
+	readonly model: string;
+	readonly dimensions: number;
+	/** One unit-length vector per text, in the order of `texts`. */
+	embed(texts: string[]): Promise<number[][]>;
+}
+
+/** Thrown when an embedding service fails or answers with something other than the vectors asked for. */
+export class EmbeddingError extends Error {
+	override readonly name = "EmbeddingError";
+	constructor(
+		message: string,
+		/** The HTTP status of the failed request, when there was one. */
+		readonly status: number | null = null,
+	) {
+		super(message);
+	}
+}
+
+/**
+ * The EmbeddingError for a failed request to `service`: the error's message with `secret` (the API
+ * key) blanked out, since error bodies can echo request details, and its HTTP `status` if it has one.
+ */
+export function embeddingFailure(service: string, error: unknown, secret: string): EmbeddingError {
+	const detail = error instanceof Error ? error.message : String(error);
+	const redacted = secret === "" ? detail : detail.split(secret).join("[redacted]");
+	const status =
+		typeof error === "object" && error !== null && "status" in error && typeof error.status === "number"
+			? error.status
+			: null;
+	return new EmbeddingError(`${service} embeddings request failed: ${redacted}`, status);
+}
+
+export const HASHING_EMBEDDER_MODEL = "hashing-ngrams-v1";
+export const HASHING_EMBEDDER_DIMENSIONS = 384;
+
+const WORD_WEIGHT = 1;
+const BIGRAM_WEIGHT = 0.5;
+const CHAR_GRAMS_WEIGHT_PER_WORD = 1;
+const CHAR_GRAM_SIZES = [3, 4, 5] as const;
+const SIGN_SEED = 0x5bd1e995;
+
+const STOP_WORDS: ReadonlySet<string> = new Set(
+	(
+		"a an and are as at be been but by can could do does did for from has have how i if in into is it its " +
+		"of on or our should so than that the their them then there these they this to was we were what when " +
+		"where which while who why will with would you your"
+	).split(" "),
+);
+
+/**
+ * The deterministic offline embedder described above.
+ * @example await createHashingEmbedder().embed(["heat pumps in cold climates"]) // [[…384 numbers, length 1]]
+ */
+export function createHashingEmbedder(options: { dimensions?: number } = {}): Embedder {
+	const dimensions = options.dimensions ?? HASHING_EMBEDDER_DIMENSIONS;
+	assertDimensions(dimensions);
+	return {
+		model: HASHING_EMBEDDER_MODEL,
+		dimensions,
+		embed: async (texts) => texts.map((text) => hashingVector(text, dimensions)),
+	};
+}
+
+/** The weighted features of a text, keyed by a kind prefix so a word never collides with an n-gram of the same spelling. */
+export function textFeatures(text: string): Map<string, number> {
+	const words =
+		text
+			.normalize("NFKC")
+			.toLowerCase()
+			.match(/[\p{L}\p{N}]+/gu) ?? [];
+	const content = words.filter((word) => !STOP_WORDS.has(word));
+	const kept = content.length > 0 ? content : words;
+	const features = new Map<string, number>();
+	const add = (feature: string, weight: number) =>
+		features.set(feature, (features.get(feature) ?? 0) + weight);
+	kept.forEach((word, index) => {
+		add(`w:${word}`, WORD_WEIGHT);
+		const next = kept[index + 1];
+		if (next !== undefined) add(`b:${word} ${next}`, BIGRAM_WEIGHT);
+		const grams = charGrams(`<${word}>`);
+		for (const gram of grams) add(`c:${gram}`, CHAR_GRAMS_WEIGHT_PER_WORD / grams.length);
+	});
+	return features;
+}
+
+/**
+ * Calls `embedBatch` on consecutive slices of at most `batchSize` texts and joins the results, for
+ * services that cap the number of inputs per request.
+ */
+export async function embedInBatches(
+	texts: string[],
+	batchSize: number,
+	embedBatch: (batch: string[]) => Promise<number[][]>,
+): Promise<number[][]> {
+	const vectors: number[][] = [];
+	for (let start = 0; start < texts.length; start += batchSize) {
+		vectors.push(...(await embedBatch(texts.slice(start, start + batchSize))));
+	}
+	return vectors;
+}
+
+/**
+ * Checks a service's answer — one vector per text, each of `dimensions` finite numbers — and returns
+ * the vectors L2-normalized; throws an EmbeddingError naming `service` otherwise.
+ */
+export function checkedVectors(
+	service: string,
+	vectors: ReadonlyArray<readonly number[] | undefined>,
+	expectedCount: number,
+	dimensions: number,
+): number[][] {
+	if (vectors.length !== expectedCount) {
+		throw new EmbeddingError(`${service} returned ${vectors.length} embeddings for ${expectedCount} texts`);
+	}
+	return vectors.map((vector, index) => {
+		if (!vector || vector.length !== dimensions || !vector.every(Number.isFinite)) {
+			throw new EmbeddingError(
+				`${service} returned embedding ${index} with ${vector?.length ?? 0} values, expected ${dimensions} finite numbers`,
+			);
+		}
+		return l2Normalize(vector);
+	});
+}
+
+/** Throws a RangeError unless `dimensions` is a positive integer. */
+export function assertDimensions(dimensions: number): void {
+	if (!Number.isInteger(dimensions) || dimensions < 1) {
+		throw new RangeError(`embedding dimensions must be a positive integer, got ${dimensions}`);
+	}
+}
+
+function hashingVector(text: string, dimensions: number): number[] {
+	const vector = new Array<number>(dimensions).fill(0);
+	for (const [feature, weight] of textFeatures(text)) {
+		const hash = fnv1a32(feature);
+		const slot = fmix32(hash) % dimensions;
+		const sign = fmix32(hash ^ SIGN_SEED) & 1 ? 1 : -1;
+		vector[slot] = (vector[slot] ?? 0) + sign * weight;
+	}
+	return l2Normalize(vector);
+}
+
+function charGrams(padded: string): string[] {
+	const grams: string[] = [];
+	for (const size of CHAR_GRAM_SIZES) {
+		for (let start = 0; start + size <= padded.length; start++) grams.push(padded.slice(start, start + size));
+	}
+	// A one-letter word ("<x>") is shorter than every n-gram size; it is its own gram.
+	return grams.length > 0 ? grams : [padded];
+}
+
+/** 32-bit FNV-1a over UTF-16 code units, unsigned. */
+function fnv1a32(text: string): number {
+	let hash = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) {
+		hash ^= text.charCodeAt(i);
+		hash = Math.imul(hash, 0x01000193);
+	}
+	return hash >>> 0;
+}
+
+/** The murmur3 32-bit finalizer: spreads every input bit over the whole output, unsigned. */
+function fmix32(value: number): number {
+	let hash = value;
+	hash ^= hash >>> 16;
+	hash = Math.imul(hash, 0x85ebca6b);
+	hash ^= hash >>> 13;
+	hash = Math.imul(hash, 0xc2b2ae35);
+	hash ^= hash >>> 16;
+	return hash >>> 0;
+}

@@ -1,0 +1,69 @@
+/**
+ * OpenAI embeddings (`text-embedding-3-small`, one of the three ids of `EmbeddingModel` in
+ * node_modules/openai/resources/embeddings.d.ts, openai 7.57) through the SDK's
+ * `client.embeddings.create`. Floats are asked for explicitly (`encoding_format: "float"`): without
+ * it the SDK requests base64 and decodes it itself. `dimensions` shortens the native 1536-number
+ * vector on the server, which text-embedding-3 models support.
+ */
+import OpenAI from "openai";
+import {
+	assertDimensions,
+	checkedVectors,
+	type Embedder,
+	embeddingFailure,
+	embedInBatches,
+} from "./embedder";
+
+export const OPENAI_EMBEDDING_MODEL = "text-embedding-3-small";
+/** The native length of a text-embedding-3-small vector. */
+export const OPENAI_EMBEDDING_DIMENSIONS = 1536;
+/** Most inputs one embeddings request may carry (the SDK's documented limit). */
+const MAX_INPUTS_PER_REQUEST = 2048;
+
+export type OpenAIEmbedderOptions = {
+	apiKey: string;
+	dimensions?: number;
+	baseURL?: string;
+	/** Replaces the global fetch, e.g. to replay recorded responses in tests. */
+	fetch?: typeof fetch;
+	/** Per-request timeout; the SDK retries 429 and 5xx answers twice within it. */
+	timeoutMs?: number;
+};
+
+/** An Embedder backed by OpenAI's embeddings API. */
+export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
+	const dimensions = options.dimensions ?? OPENAI_EMBEDDING_DIMENSIONS;
+	assertDimensions(dimensions);
+	const client = new OpenAI({
+		apiKey: options.apiKey,
+		baseURL: options.baseURL ?? "https://api.openai.com/v1",
+		// Explicit nulls keep the SDK from reading organization/project ids from the environment.
+		organization: null,
+		project: null,
+		webhookSecret: null,
+		maxRetries: 2,
+		timeout: options.timeoutMs ?? 30_000,
+		logLevel: "off",
+		fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+	});
+	const embedBatch = async (texts: string[]): Promise<number[][]> => {
+		let response: OpenAI.Embeddings.CreateEmbeddingResponse;
+		try {
+			response = await client.embeddings.create({
+				model: OPENAI_EMBEDDING_MODEL,
+				input: texts,
+				dimensions,
+				encoding_format: "float",
+			});
+		} catch (error) {
+			throw embeddingFailure("OpenAI", error, options.apiKey);
+		}
+		const byIndex = [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+		return checkedVectors("OpenAI", byIndex, texts.length, dimensions);
+	};
+	return {
+		model: OPENAI_EMBEDDING_MODEL,
+		dimensions,
+		embed: (texts) => embedInBatches(texts, MAX_INPUTS_PER_REQUEST, embedBatch),
+	};
+}

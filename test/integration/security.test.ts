@@ -1,0 +1,214 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { app } from "../../src/api/app";
+import { quotaFor } from "../../src/coordinator";
+import { ApiErrorBodySchema } from "../../src/protocol";
+import { api, holdAgents, postJson, sampleRequest, waitForJob } from "./harness";
+
+type Tenant = { id: string; key: string; keyId: string };
+
+/** Creates a tenant through the admin route (dev mode accepts the `local-admin` token). */
+async function createTenant(
+	options: { maxConcurrentJobs?: number; maxDailyJobs?: number } = {},
+): Promise<Tenant> {
+	const response = await postJson(
+		"/v1/admin/tenants",
+		{ name: `tenant ${crypto.randomUUID()}`, ...options },
+		{ authorization: "Bearer local-admin" },
+	);
+	expect(response.status).toBe(201);
+	const body = await response.json<{ tenant: { id: string }; apiKey: { id: string; key: string } }>();
+	return { id: body.tenant.id, key: body.apiKey.key, keyId: body.apiKey.id };
+}
+
+function bearer(tenant: Tenant): Record<string, string> {
+	return { authorization: `Bearer ${tenant.key}` };
+}
+
+function as(tenant: Tenant, init: RequestInit = {}): RequestInit {
+	return {
+		...init,
+		headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${tenant.key}` },
+	};
+}
+
+async function submitAs(tenant: Tenant, body: unknown): Promise<Response> {
+	return api(
+		"/v1/research",
+		as(tenant, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify(body),
+		}),
+	);
+}
+
+describe("API keys", () => {
+	it("are prefixed, shown once, stored only as a hash, and revocable", async () => {
+		const tenant = await createTenant();
+		expect(tenant.key).toMatch(/^rs_live_[A-Za-z0-9_-]{43}$/);
+		const stored = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?")
+			.bind(tenant.keyId)
+			.first<Record<string, unknown>>();
+		expect(JSON.stringify(stored)).not.toContain(tenant.key);
+		expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
+
+		const created = await api(
+			"/v1/keys",
+			as(tenant, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ name: "ci", environment: "test" }),
+			}),
+		);
+		expect(created.status).toBe(201);
+		const second = await created.json<{ id: string; key: string; prefix: string }>();
+		expect(second.key).toMatch(/^rs_test_/);
+		expect(second.prefix).toBe(second.key.slice(0, 12));
+
+		const listed = await (await api("/v1/keys", as(tenant))).text();
+		expect(listed).not.toContain(tenant.key);
+		expect(listed).not.toContain(second.key);
+		expect(
+			JSON.parse(listed)
+				.keys.map((key: { id: string }) => key.id)
+				.sort(),
+		).toEqual([tenant.keyId, second.id].sort());
+
+		expect((await api(`/v1/keys/${second.id}`, as(tenant, { method: "DELETE" }))).status).toBe(204);
+		const revoked = await api("/v1/research", { headers: { authorization: `Bearer ${second.key}` } });
+		expect(revoked.status).toBe(401);
+		expect((await api("/v1/research", as(tenant))).status).toBe(200);
+	});
+
+	it("refuses missing, malformed, unknown keys and a wrong admin token with 401 JSON", async () => {
+		const production = { ...env, DEV_MODE: "false" };
+		for (const authorization of [undefined, "Bearer nope", "Basic abc", `Bearer rs_live_${"A".repeat(43)}`]) {
+			const response = await app.request(
+				"/v1/research",
+				{ headers: authorization ? { authorization } : {} },
+				production,
+			);
+			expect(response.status).toBe(401);
+			expect(ApiErrorBodySchema.parse(await response.json()).error.code).toBe("unauthorized");
+		}
+		const admin = await app.request(
+			"/v1/admin/tenants",
+			{
+				method: "POST",
+				headers: { authorization: "Bearer local-admin", "content-type": "application/json" },
+				body: "{}",
+			},
+			production,
+		);
+		expect(admin.status).toBe(401);
+	});
+
+	it("never lets dev mode serve a production deployment", async () => {
+		const response = await app.request(
+			"/v1/research",
+			{},
+			{ ...env, ENVIRONMENT: "production", DEV_MODE: "true" },
+		);
+		expect(response.status).toBe(503);
+		expect(ApiErrorBodySchema.parse(await response.json()).error.code).toBe("misconfigured");
+	});
+});
+
+describe("tenant isolation", () => {
+	it("hides every job, event stream, report, cancel and key of one tenant from another (404, never 403)", async () => {
+		const owner = await createTenant();
+		const other = await createTenant();
+		const submitted = await submitAs(owner, sampleRequest({ swarmSize: 3 }));
+		expect(submitted.status).toBe(202);
+		const { id } = await submitted.json<{ id: string }>();
+		await waitForJob(id, undefined, undefined, bearer(owner));
+
+		for (const [path, method] of [
+			[`/v1/research/${id}`, "GET"],
+			[`/v1/research/${id}/events`, "GET"],
+			[`/v1/research/${id}/report?format=json`, "GET"],
+			[`/v1/research/${id}/report?format=html`, "GET"],
+			[`/v1/research/${id}/cancel`, "POST"],
+			[`/v1/keys/${owner.keyId}`, "DELETE"],
+		] as const) {
+			const response = await api(path, as(other, { method }));
+			expect(response.status, `${method} ${path}`).toBe(404);
+		}
+		const listed = await (await api("/v1/research?limit=100", as(other))).json<{ jobs: { id: string }[] }>();
+		expect(listed.jobs.map((job) => job.id)).not.toContain(id);
+		const keys = await (await api("/v1/keys", as(other))).json<{ keys: { id: string }[] }>();
+		expect(keys.keys.map((key) => key.id)).toEqual([other.keyId]);
+		// Dev mode's tenant `local` is just another tenant.
+		expect((await api(`/v1/research/${id}`)).status).toBe(404);
+
+		expect((await api(`/v1/research/${id}`, as(owner))).status).toBe(200);
+		const objects = await env.ARTIFACTS.list({ prefix: `reports/${owner.id}/${id}.` });
+		expect(objects.objects).toHaveLength(3);
+		expect((await env.ARTIFACTS.list({ prefix: `reports/${other.id}/` })).objects).toHaveLength(0);
+		const evidence = await env.ARTIFACTS.list({ prefix: `evidence/${owner.id}/` });
+		expect(evidence.objects.length).toBeGreaterThan(0);
+	});
+});
+
+describe("limits", () => {
+	it("admits exactly the concurrent quota under concurrent submissions, with 429 and Retry-After", async () => {
+		const gate = holdAgents();
+		try {
+			const tenant = await createTenant({ maxConcurrentJobs: 3, maxDailyJobs: 5 });
+			const responses = await Promise.all(
+				Array.from({ length: 8 }, () => submitAs(tenant, sampleRequest({ swarmSize: 3 }))),
+			);
+			const statuses = responses.map((response) => response.status).sort();
+			expect(statuses).toEqual([202, 202, 202, 429, 429, 429, 429, 429]);
+			for (const response of responses.filter((candidate) => candidate.status === 429)) {
+				expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+				expect(ApiErrorBodySchema.parse(await response.json()).error.code).toBe("quota_exceeded");
+			}
+			expect(await quotaFor(env, tenant.id).activeJobs()).toHaveLength(3);
+			gate.release();
+			const accepted = await Promise.all(
+				responses
+					.filter((response) => response.status === 202)
+					.map((response) => response.json<{ id: string }>()),
+			);
+			for (const { id } of accepted) await waitForJob(id, undefined, undefined, bearer(tenant));
+			// Slots come back when jobs end; the daily quota (5) still counts the three.
+			await expect.poll(() => quotaFor(env, tenant.id).activeJobs(), { timeout: 10_000 }).toEqual([]);
+			const more = await Promise.all(
+				Array.from({ length: 3 }, () => submitAs(tenant, sampleRequest({ swarmSize: 3 }))),
+			);
+			const moreStatuses = more.map((response) => response.status).sort();
+			expect(moreStatuses).toEqual([202, 202, 429]);
+			const daily = more.find((response) => response.status === 429);
+			expect((await daily?.json<{ error: { details: { reason: string } } }>())?.error.details.reason).toBe(
+				"daily",
+			);
+		} finally {
+			gate.release();
+			gate.restore();
+		}
+	});
+
+	it("limits requests per API key with 429 and Retry-After", async () => {
+		const tenant = await createTenant();
+		const statuses: number[] = [];
+		let limited: Response | null = null;
+		for (let index = 0; index < 130 && limited === null; index++) {
+			const response = await api("/v1/keys", as(tenant));
+			statuses.push(response.status);
+			if (response.status === 429) limited = response;
+		}
+		expect(limited).not.toBeNull();
+		const retryAfter = Number(limited?.headers.get("retry-after"));
+		expect(retryAfter).toBeGreaterThanOrEqual(1);
+		expect(retryAfter).toBeLessThanOrEqual(60);
+		expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(120);
+	});
+
+	it("caps the number of URL sources", async () => {
+		const sources = Array.from({ length: 21 }, (_, index) => ({ url: `https://example.com/${index}` }));
+		const response = await postJson("/v1/research", { task: "t", sources });
+		expect(response.status).toBe(400);
+	});
+});
