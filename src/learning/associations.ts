@@ -15,6 +15,7 @@
  * twice adds nothing.
  */
 import type { Role, TaskType } from "../protocol";
+import { compareText } from "./order";
 import { dot, l2Normalize } from "./vector-math";
 
 export const SIMILAR_THRESHOLD = 0.7;
@@ -94,8 +95,4 @@ function compareAssociations(a: Association, b: Association): number {
 		compareText(a.sourceId, b.sourceId) ||
 		compareText(a.targetId, b.targetId)
 	);
-}
-
-function compareText(a: string, b: string): number {
-	return a < b ? -1 : a > b ? 1 : 0;
 }

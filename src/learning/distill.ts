@@ -21,6 +21,7 @@
  * The leader's id identifies a distillation, so a repeated run updates rather than adds.
  */
 import type { TaskType } from "../protocol";
+import { compareText } from "./order";
 import { dot, l2Normalize } from "./vector-math";
 
 export const CLUSTER_SIMILARITY = 0.8;
@@ -78,7 +79,7 @@ export function distillPatterns(
  * Pattern ids must be unique.
  */
 export function clusterPatterns(patterns: readonly DistillInput[]): DistillInput[][] {
-	const ordered = [...patterns].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	const ordered = [...patterns].sort((a, b) => compareText(a.id, b.id));
 	const clusters: { leaderUnit: number[]; members: DistillInput[] }[] = [];
 	for (const [index, pattern] of ordered.entries()) {
 		if (ordered[index - 1]?.id === pattern.id) throw new RangeError(`pattern id "${pattern.id}" appears twice`);
@@ -133,6 +134,6 @@ function keyInsights(members: readonly DistillInput[]): KeyInsight[] {
 	}
 	return [...counts]
 		.map(([text, count]) => ({ text, count }))
-		.sort((a, b) => b.count - a.count || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
+		.sort((a, b) => b.count - a.count || compareText(a.text, b.text))
 		.slice(0, MAX_KEY_INSIGHTS);
 }

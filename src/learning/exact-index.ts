@@ -12,6 +12,7 @@ import {
 	type PatternMatch,
 	type PatternVector,
 } from "./pattern-index";
+import { compareText } from "./order";
 import { dot, norm } from "./vector-math";
 
 export type Candidate = { id: string; values: readonly number[] };
@@ -20,8 +21,7 @@ export type Scored<C extends Candidate> = { id: string; score: number; candidate
 
 /** Orders matches best first: higher score, then smaller id (code-unit order). */
 export function compareMatches(a: { id: string; score: number }, b: { id: string; score: number }): number {
-	if (a.score !== b.score) return b.score - a.score;
-	return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+	return b.score - a.score || compareText(a.id, b.id);
 }
 
 /**

@@ -123,8 +123,8 @@ export function isGoapError(result: GoapPlan | GoapError): result is GoapError {
  * Search. States are the sets of facts that matter (goal facts and preconditions); a successor
  * applies one action whose preconditions hold and which adds at least one such fact. Open states are
  * ordered by f = g + h, then by more steps taken (deeper first), then by generation order, and
- * actions are tried in the order given, so equal inputs always give the same plan and, among equally
- * cheap orders, the one closest to the given action order. A state is final when it is
+ * actions are tried in the order given, so equal inputs always give the same plan, and among equally
+ * cheap plans the search leans towards the given action order. A state is final when it is
  * taken from the open list, which with a consistent heuristic makes the first goal state optimal.
  *
  * Heuristic h(s) = max(hMax(s), hSole(s)); both parts are admissible and consistent, hence so is
