@@ -3,6 +3,8 @@
  * The Durable Object mutates this state; everything here only derives views from it.
  */
 import type { SourceRequest } from "../src/evidence/ingest";
+import type { ExplicitChoices } from "../src/learning/apply";
+import type { Trajectory } from "../src/learning/reward";
 import { percentile } from "../src/lib/stats";
 import {
 	type EffectiveConfig,
@@ -56,6 +58,16 @@ export type JobState = {
 	finalizeFailures: number;
 	/** False once the job ended until its tenant quota slot is given back; absent while it runs. */
 	quotaReleased?: boolean;
+	explicit: ExplicitChoices;
+	/** What learned patterns did to this job (shown in the report's Learning Patterns section). */
+	learning: {
+		patternsUsed: { id: string; task: string; reward: number; score: number; changed: string[] }[];
+		lessons: string[];
+		note: string;
+	};
+	/** Whether the finished job was recorded as a pattern; the alarm retries until it is. */
+	learned: boolean;
+	trajectory?: Trajectory;
 };
 
 /** Fresh run state for each planned task. */

@@ -9,10 +9,14 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { quotaFor } from "../src/coordinator";
+import { recordPatternUses } from "../src/db/learning-queries";
 import { type AgentRunRow, database, syncJob } from "../src/db/queries";
 import { ingestSource, type NewSource, type SourceRequest } from "../src/evidence/ingest";
 import { loadSnapshot } from "../src/evidence/snapshots";
 import { checkFindings, normalizeUrl } from "../src/evidence/verify";
+import { applyPatterns, type ExplicitChoices } from "../src/learning/apply";
+import type { Trajectory } from "../src/learning/reward";
+import { recallPatterns, recordPattern } from "../src/learning/service";
 import { type ReportExtension, reportKey } from "../src/lib/keys";
 import {
 	type AgentContext,
@@ -40,6 +44,7 @@ import { aggregate } from "../src/synthesis/aggregate";
 import { buildReport } from "../src/synthesis/build-report";
 import { renderHtml } from "../src/synthesis/render-html";
 import { renderMarkdown } from "../src/synthesis/render-markdown";
+import type { Aggregation } from "../src/synthesis/types";
 import { EventStreamHub } from "./event-stream";
 import {
 	ancestorIds,
@@ -71,6 +76,8 @@ export type StartJobInput = {
 	metadata: Metadata | null;
 	sources: SourceRequest[];
 	createdAt: number;
+	/** Settings the request fixed itself; learned patterns never override them. */
+	explicit: ExplicitChoices;
 };
 
 export type CancelOutcome = { cancelled: boolean; status: JobStatus };
@@ -132,6 +139,9 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			breakers: {},
 			fallbacks: [],
 			rawOutputs: {},
+			explicit: input.explicit,
+			learning: { patternsUsed: [], lessons: [], note: "No learned patterns were applied to this job." },
+			learned: false,
 			finalizeFailures: 0,
 		};
 		this.record("job.accepted", { task: input.task, config: input.config });
@@ -221,6 +231,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			timeBudgetMs: Math.max(1_000, Math.min(budget, MAX_ATTEMPT_MS, state.deadline - now)),
 			sources: state.sources,
 			upstream,
+			lessons: state.learning.lessons,
 		};
 	}
 
@@ -384,6 +395,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			}
 		}
 		if (state.status === "synthesizing") await this.finalize(state);
+		if (state.status === "completed" && !state.learned) await this.learnFrom(state, null);
 		if (this.indexDirty) await this.syncIndex();
 		if (TERMINAL_JOB_STATUSES.includes(state.status) && this.indexDirty) {
 			await this.ctx.storage.setAlarm(now + WATCHDOG_MS); // retry the D1 mirror and the quota release
@@ -410,6 +422,8 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			),
 		);
 		if (state.status !== "planning") return; // cancelled while sources were fetched
+		await this.applyLearning(state);
+		if (state.status !== "planning") return;
 		const tasks = initialTasks(planSwarm(state.config));
 		state.sources = sources;
 		state.tasks = tasks;
@@ -546,10 +560,11 @@ export class SwarmCoordinator extends DurableObject<Env> {
 	/** Builds and stores the report, then completes the job. Safe to re-run after an eviction. */
 	private finalize(state: JobState): Promise<void> {
 		this.finalizing ??= this.buildAndStoreReport(state)
-			.then(() => {
+			.then(async (aggregation) => {
 				if (state.status !== "synthesizing") return; // cancelled while the report was built
 				this.finish(state, "completed", null);
 				this.commit();
+				await this.learnFrom(state, aggregation);
 			})
 			.catch((error: unknown) => {
 				state.finalizeFailures += 1;
@@ -565,7 +580,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		return this.finalizing;
 	}
 
-	private async buildAndStoreReport(state: JobState): Promise<void> {
+	private async buildAndStoreReport(state: JobState): Promise<Aggregation> {
 		const completed = state.tasks.filter((task) => task.status === "completed");
 		const results = completed.map((task) => ({ task, result: this.readResult(task.id, task.attempts) }));
 		const snapshots = new Map<string, string>();
@@ -632,7 +647,15 @@ export class SwarmCoordinator extends DurableObject<Env> {
 						task.error ?? (task.status === "skipped" ? "skipped: the job ended before it ran" : "failed"),
 				})),
 			metrics: computeMetrics(state, completedAt),
-			learning: { patternsUsed: [], note: "No learned patterns were applied to this job." },
+			learning: {
+				patternsUsed: state.learning.patternsUsed.map(({ id, task, reward, changed }) => ({
+					id,
+					task,
+					reward,
+					changed,
+				})),
+				note: state.learning.note,
+			},
 		});
 		const formats = new Set<ReportFormat>(["json", ...state.config.formats]);
 		const bodies: Record<ReportFormat, () => Promise<string>> = {
@@ -652,6 +675,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 				);
 			}),
 		);
+		return aggregation;
 	}
 
 	/** The provider of a starting attempt: the job's own, unless its breaker is open. */
@@ -675,6 +699,88 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		}
 		const model = resolveModel(provider, task.role, state.config.model, wanted, settings.modelOverrides);
 		return { provider, model };
+	}
+
+	/** Recalls the tenant's similar successful patterns and lets them adjust the plan and the prompts. */
+	private async applyLearning(state: JobState): Promise<void> {
+		try {
+			const patterns = await recallPatterns(this.env, state.tenantId, state.task);
+			if (patterns.length === 0) {
+				state.learning.note = "No similar successful pattern was found for this task.";
+				return;
+			}
+			const configured = configuredProviders(providerSettings(this.env));
+			const applied = applyPatterns(state.config, patterns, state.explicit, configured);
+			state.config = applied.config;
+			state.learning = {
+				patternsUsed: applied.patternsUsed,
+				lessons: applied.lessons,
+				note: `${applied.patternsUsed.length} similar successful job${applied.patternsUsed.length === 1 ? "" : "s"} informed this one.`,
+			};
+			await recordPatternUses(
+				database(this.env.DB),
+				state.tenantId,
+				state.jobId,
+				applied.patternsUsed.map((used) => ({
+					patternId: used.id,
+					score: used.score,
+					changes: used.changed,
+				})),
+				Date.now(),
+			);
+		} catch (error) {
+			// Learning improves a job; it never stops one.
+			state.learning.note = "Learned patterns could not be consulted for this job.";
+			console.error("pattern recall failed", state.jobId, String(error));
+		}
+	}
+
+	/** Records the completed job as a pattern for later jobs. Retried by the alarm until it succeeds. */
+	private async learnFrom(state: JobState, aggregation: Aggregation | null): Promise<void> {
+		if (state.learned || state.status !== "completed") return;
+		if (aggregation) state.trajectory = this.trajectoryOf(state, aggregation);
+		const trajectory = state.trajectory;
+		if (!trajectory) return;
+		try {
+			await recordPattern(this.env, {
+				jobId: state.jobId,
+				tenantId: state.tenantId,
+				taskType: state.config.taskType,
+				trajectory,
+				now: Date.now(),
+			});
+			state.learned = true;
+		} catch (error) {
+			console.error("pattern record failed", state.jobId, String(error));
+			this.indexDirty = true;
+		}
+		this.commit();
+	}
+
+	private trajectoryOf(state: JobState, aggregation: Aggregation): Trajectory {
+		const ran = state.tasks.find((task) => task.status === "completed");
+		const metrics = computeMetrics(state, Date.now());
+		return {
+			task: state.task,
+			config: state.config,
+			agents: state.tasks.map(({ id, role, status, timeShare, startedAt, finishedAt }) => ({
+				id,
+				role,
+				status,
+				timeShare,
+				startedAt,
+				finishedAt,
+			})),
+			provider: ran?.provider ?? state.config.provider,
+			model: ran?.model ?? state.config.model,
+			durationMs: metrics.durationMs ?? 0,
+			usage: metrics.usage,
+			verification: aggregation.verification,
+			quality: aggregation.quality,
+			sourcesRetrieved: state.sources.filter((source) => source.status === "retrieved").length,
+			supportedFindings: aggregation.findings.filter((finding) => finding.supported).length,
+			budgetLimited: state.budget.limited,
+		};
 	}
 
 	// ─── Storage ──────────────────────────────────────────────────────────────────────────────────

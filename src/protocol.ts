@@ -304,6 +304,8 @@ export type AgentContext = {
 	timeBudgetMs: number;
 	sources: SourceRecord[];
 	upstream: UpstreamResult[];
+	/** Lessons from the tenant's similar successful jobs, for the agent's prompt. */
+	lessons: string[];
 };
 
 export const EVENT_TYPES = [

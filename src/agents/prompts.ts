@@ -44,6 +44,10 @@ export function taskPrompt(context: AgentContext, documents: readonly SourceDocu
 		`Research task: ${context.task}`,
 		`Depth ${context.config.depth} of 10, focus ${context.config.focus}, phase ${context.phase}.`,
 	];
+	if (context.lessons.length > 0) {
+		lines.push("", "Lessons from similar earlier jobs of this tenant:");
+		for (const lesson of context.lessons) lines.push(`- ${lesson}`);
+	}
 	if (context.upstream.length > 0) {
 		lines.push("", "Findings of other agents (check them against sources before relying on them):");
 		for (const result of context.upstream) {

@@ -271,6 +271,10 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 			metadata,
 			sources,
 			createdAt: now,
+			explicit: {
+				swarmSize: request.swarmSize !== undefined || request.singleAgent === true,
+				provider: request.provider !== undefined && request.provider !== "auto",
+			},
 		});
 		const links = jobLinks(jobId);
 		return c.json({ id: jobId, status, links }, 202, { Location: links.self });

@@ -95,3 +95,114 @@ export const idempotencyKeys = sqliteTable(
 	},
 	(table) => [primaryKey({ columns: [table.tenantId, table.key] })],
 );
+
+/** One learned pattern per finished job: what it did, how well, and what to do better. */
+export const reasoningbankPatterns = sqliteTable(
+	"reasoningbank_patterns",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		jobId: text("job_id").notNull(),
+		task: text("task").notNull(),
+		taskType: text("task_type").notNull(),
+		reward: real("reward").notNull(),
+		success: integer("success", { mode: "boolean" }).notNull(),
+		/** RewardBreakdown JSON: quality, speed, citations, depth. */
+		rewardBreakdown: text("reward_breakdown").notNull(),
+		critique: text("critique").notNull(),
+		/** JSON array of strings. */
+		improvements: text("improvements").notNull(),
+		/** JSON: provider, model, swarmSize, depth, roles, maxConcurrent. */
+		strategy: text("strategy").notNull(),
+		usageCount: integer("usage_count").notNull().default(0),
+		createdAt: integer("created_at").notNull(),
+	},
+	(table) => [
+		uniqueIndex("patterns_tenant_job").on(table.tenantId, table.jobId),
+		index("patterns_tenant_created").on(table.tenantId, table.createdAt),
+	],
+);
+
+/** The full trajectory behind each pattern. */
+export const learningEpisodes = sqliteTable(
+	"learning_episodes",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		jobId: text("job_id").notNull(),
+		patternId: text("pattern_id").notNull(),
+		trajectory: text("trajectory").notNull(),
+		createdAt: integer("created_at").notNull(),
+	},
+	(table) => [uniqueIndex("episodes_tenant_job").on(table.tenantId, table.jobId)],
+);
+
+/** Pattern embeddings for the local exact-cosine index (Vectorize holds them in production). */
+export const patternVectors = sqliteTable(
+	"pattern_vectors",
+	{
+		patternId: text("pattern_id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		taskType: text("task_type").notNull(),
+		success: integer("success", { mode: "boolean" }).notNull(),
+		reward: real("reward").notNull(),
+		model: text("model").notNull(),
+		dimensions: integer("dimensions").notNull(),
+		/** JSON array of numbers. */
+		vector: text("vector").notNull(),
+	},
+	(table) => [index("pattern_vectors_tenant").on(table.tenantId, table.taskType, table.success)],
+);
+
+/** Which job used which patterns, and what they changed. */
+export const patternUses = sqliteTable(
+	"pattern_uses",
+	{
+		tenantId: text("tenant_id").notNull(),
+		jobId: text("job_id").notNull(),
+		patternId: text("pattern_id").notNull(),
+		score: real("score").notNull(),
+		/** JSON array of strings. */
+		changes: text("changes").notNull(),
+		createdAt: integer("created_at").notNull(),
+	},
+	(table) => [
+		primaryKey({ columns: [table.jobId, table.patternId] }),
+		index("pattern_uses_tenant").on(table.tenantId),
+	],
+);
+
+/** Clusters of patterns distilled by `POST /v1/learn`. */
+export const memoryDistillations = sqliteTable(
+	"memory_distillations",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		/** JSON array of strings, most frequent first. */
+		keyInsights: text("key_insights").notNull(),
+		successRate: real("success_rate").notNull(),
+		confidence: real("confidence").notNull(),
+		usageCount: integer("usage_count").notNull(),
+		/** JSON array of pattern ids. */
+		patternIds: text("pattern_ids").notNull(),
+		createdAt: integer("created_at").notNull(),
+	},
+	(table) => [index("distillations_tenant").on(table.tenantId)],
+);
+
+/** Links between patterns: similar, complementary, sequential. */
+export const patternAssociations = sqliteTable(
+	"pattern_associations",
+	{
+		tenantId: text("tenant_id").notNull(),
+		fromId: text("from_id").notNull(),
+		toId: text("to_id").notNull(),
+		kind: text("kind").notNull(),
+		score: real("score").notNull(),
+		createdAt: integer("created_at").notNull(),
+	},
+	(table) => [
+		primaryKey({ columns: [table.fromId, table.toId, table.kind] }),
+		index("associations_tenant").on(table.tenantId),
+	],
+);

@@ -82,14 +82,16 @@ export function clusterPatterns(patterns: readonly DistillInput[]): DistillInput
 	const ordered = [...patterns].sort((a, b) => compareText(a.id, b.id));
 	const clusters: { leaderUnit: number[]; members: DistillInput[] }[] = [];
 	for (const [index, pattern] of ordered.entries()) {
-		if (ordered[index - 1]?.id === pattern.id) throw new RangeError(`pattern id "${pattern.id}" appears twice`);
+		if (ordered[index - 1]?.id === pattern.id)
+			throw new RangeError(`pattern id "${pattern.id}" appears twice`);
 		const unit = l2Normalize(pattern.embedding);
 		let best: { cluster: (typeof clusters)[number]; similarity: number } | null = null;
 		for (const cluster of clusters) {
 			const leader = cluster.members[0] as DistillInput;
 			if (leader.tenantId !== pattern.tenantId || leader.taskType !== pattern.taskType) continue;
 			const similarity = dot(cluster.leaderUnit, unit);
-			if (similarity >= CLUSTER_SIMILARITY && (!best || similarity > best.similarity)) best = { cluster, similarity };
+			if (similarity >= CLUSTER_SIMILARITY && (!best || similarity > best.similarity))
+				best = { cluster, similarity };
 		}
 		if (best) best.cluster.members.push(pattern);
 		else clusters.push({ leaderUnit: unit, members: [pattern] });
@@ -130,7 +132,8 @@ function summarize(members: DistillInput[]): Distillation {
 function keyInsights(members: readonly DistillInput[]): KeyInsight[] {
 	const counts = new Map<string, number>();
 	for (const member of members) {
-		for (const improvement of new Set(member.improvements)) counts.set(improvement, (counts.get(improvement) ?? 0) + 1);
+		for (const improvement of new Set(member.improvements))
+			counts.set(improvement, (counts.get(improvement) ?? 0) + 1);
 	}
 	return [...counts]
 		.map(([text, count]) => ({ text, count }))

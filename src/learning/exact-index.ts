@@ -3,6 +3,8 @@
  * brute-force sort returns. The in-memory `PatternIndex` here and the D1-backed local index both
  * search with it; the D1 adapter only differs in where the candidates come from.
  */
+
+import { compareText } from "./order";
 import {
 	assertQueryFits,
 	assertVectorFits,
@@ -12,7 +14,6 @@ import {
 	type PatternMatch,
 	type PatternVector,
 } from "./pattern-index";
-import { compareText } from "./order";
 import { dot, norm } from "./vector-math";
 
 export type Candidate = { id: string; values: readonly number[] };

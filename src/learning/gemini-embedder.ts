@@ -14,7 +14,13 @@
  * normalizes them.
  */
 import { GoogleGenAI } from "@google/genai";
-import { assertDimensions, checkedVectors, type Embedder, embeddingFailure, embedInBatches } from "./embedder";
+import {
+	assertDimensions,
+	checkedVectors,
+	type Embedder,
+	embeddingFailure,
+	embedInBatches,
+} from "./embedder";
 
 export const GEMINI_EMBEDDING_MODEL = "gemini-embedding-2";
 export const GEMINI_EMBEDDING_DIMENSIONS = 768;

@@ -26,8 +26,10 @@ export type OpenAIEmbedderOptions = {
 	baseURL?: string;
 	/** Replaces the global fetch, e.g. to replay recorded responses in tests. */
 	fetch?: typeof fetch;
-	/** Per-request timeout; the SDK retries 429 and 5xx answers twice within it. */
+	/** Per-attempt timeout. */
 	timeoutMs?: number;
+	/** Retries of 408, 409, 429 and 5xx answers and connection errors, with the SDK's backoff; 2 by default. */
+	maxRetries?: number;
 };
 
 /** An Embedder backed by OpenAI's embeddings API. */
@@ -41,7 +43,7 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
 		organization: null,
 		project: null,
 		webhookSecret: null,
-		maxRetries: 2,
+		maxRetries: options.maxRetries ?? 2,
 		timeout: options.timeoutMs ?? 30_000,
 		logLevel: "off",
 		fetch: options.fetch ?? ((input, init) => fetch(input, init)),

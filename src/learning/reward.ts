@@ -129,7 +129,8 @@ export function critiqueFor(trajectory: Trajectory): Critique {
 	if (verification.claimsUnsupported > 0) {
 		findings.push({
 			critique: `${verification.claimsUnsupported} of ${count(verification.claimsTotal, "claim")} had no verified citation.`,
-			improvement: "Back every claim with an exact quote from a retrieved source; leave out claims no source supports.",
+			improvement:
+				"Back every claim with an exact quote from a retrieved source; leave out claims no source supports.",
 		});
 	}
 	if (verification.fabricatedUrls.length > 0) {

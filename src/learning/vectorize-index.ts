@@ -44,7 +44,9 @@ export async function openVectorizeIndex(binding: VectorizeIndex, space: IndexSp
 		);
 	}
 	if (described.metric !== null && described.metric !== "cosine") {
-		throw new Error(`the Vectorize index uses the ${described.metric} metric; the pattern index needs cosine`);
+		throw new Error(
+			`the Vectorize index uses the ${described.metric} metric; the pattern index needs cosine`,
+		);
 	}
 	return createVectorizeIndex(binding, space);
 }
@@ -70,7 +72,9 @@ export function createVectorizeIndex(binding: VectorizeIndex, space: IndexSpace)
 			for (const vector of vectors) assertVectorFits(space, vector);
 			for (let start = 0; start < vectors.length; start += MAX_UPSERT_BATCH) {
 				const batch = vectors.slice(start, start + MAX_UPSERT_BATCH);
-				await binding.upsert(batch.map(({ id, values, metadata }) => ({ id, values, metadata: { ...metadata } })));
+				await binding.upsert(
+					batch.map(({ id, values, metadata }) => ({ id, values, metadata: { ...metadata } })),
+				);
 			}
 		},
 		async query(vector, { topK, tenantId, filter = {} }) {

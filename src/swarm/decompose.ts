@@ -93,8 +93,8 @@ export function estimateAgents(decomposition: Decomposition, options: { swarmSiz
 	return subSwarmAgents + 1;
 }
 
-/** How a fallback part is researched and judged. */
-type PartKind = "research" | "comparison" | "background" | "analysis" | "outlook";
+/** How a fallback part is researched and judged; a "follow-up" builds on the parts before it. */
+type PartKind = "research" | "follow-up" | "comparison" | "background" | "analysis" | "outlook";
 
 /** One piece of a goal before it becomes a sub-goal. */
 type Part = {
@@ -111,6 +111,14 @@ const RESEARCH_VERBS =
 	"research|investigate|examine|explain|describe|analy[sz]e|evaluate|assess|compare|contrast|review|" +
 	"summari[sz]e|identify|find|estimate|determine|study|explore|map|list|outline|survey|give|provide|" +
 	"write|document|discuss|look into|check";
+/** Verbs that turn a part into a follow-up: they work on what the parts before it found. */
+const JOINING_VERBS =
+	"recommend|conclude|summari[sz]e|synthesi[sz]e|prioriti[sz]e|rank|compare|contrast|decide|choose";
+/** Verbs that open a clause of their own, besides the research and joining verbs. */
+const OTHER_CLAUSE_VERBS =
+	"propose|suggest|predict|forecast|calculate|quantify|measure|design|plan|benchmark|collect|gather|compile|draft";
+const SEQUENCE_WORDS = "then|next|finally|afterwards|lastly";
+
 /** A leading verb, optionally with "me", an article and "a (brief) overview of"-style wrappers. */
 const TOPIC_LEAD = new RegExp(
 	`^(?:please\\s+)?(?:${RESEARCH_VERBS})\\b\\s*(?:(?:me|us)\\s+)?(?:(?:a|an|the)\\s+)?` +
@@ -120,40 +128,43 @@ const TOPIC_LEAD = new RegExp(
 );
 const LEADING_VERB = new RegExp(`^(?:please\\s+)?(?:${RESEARCH_VERBS})\\b`, "i");
 const LEADING_COMPARE = /^(?:please\s+)?(?:compare|contrast)\b/i;
-/** Words that open a part which can take the verb of the first part ("… and why …"). */
-const VERBLESS_START = /^(?:how|why|what|when|where|which|who|whether|the|a|an|its|their|his|her|our|any)\b/i;
-/** A part that starts with one of these, or uses one of the joining verbs, builds on the parts before it. */
-const FOLLOW_UP_START =
-	/^(?:then|next|finally|afterwards|lastly|based on|building on|given|using (?:the|these|those|this|that)|from (?:the|these|those|this|that))\b/i;
-const JOINING_VERBS =
-	/\b(?:recommend\w*|conclud\w*|summari[sz]\w*|synthesi[sz]\w*|prioriti[sz]\w*|rank|ranks|ranking|compare|compares|comparing|comparison|contrast\w*|decid\w*|choos\w*)\b/i;
-const SEQUENCE_WORD = /^(?:then|next|finally|afterwards|lastly)\b[\s,]*/i;
+const FOLLOW_UP_START = new RegExp(
+	`^(?:(?:${SEQUENCE_WORDS}|based on|building on|given)\\b|(?:using|from) (?:the|these|those|this|that)\\b|` +
+		`(?:please\\s+)?(?:${JOINING_VERBS})\\b)`,
+	"i",
+);
+/** Words that open a clause without a verb; such a clause takes the verb of the first clause. */
+const VERBLESS_START = /^(?:how|why|what|when|where|which|who|whether|the|a|an|its|their|our|any)\b/i;
+const CLAUSE_START = new RegExp(
+	`^(?:please\\s+)?(?:${RESEARCH_VERBS}|${JOINING_VERBS}|${OTHER_CLAUSE_VERBS}|${SEQUENCE_WORDS})\\b`,
+	"i",
+);
+const SEQUENCE_LEAD = new RegExp(`^(?:${SEQUENCE_WORDS})\\b[\\s,]*`, "i");
 
 const COMPARISON_MARKER = /\s+(?:vs\.?|versus|compared (?:to|with)|as opposed to)\s+/i;
 const LIST_MARKER_LINE = /^\s*(?:[-*•]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+(.*)$/;
 const INLINE_NUMBER = /(?:^|\s)\(?(\d{1,2})[.)]\s+/g;
-const CLAUSE_SEPARATOR = /,\s+(?:and\s+)?|\s+and\s+/i;
+/** ", ", ", and " or " and ", captured so that pieces can be joined back. */
+const CLAUSE_SEPARATOR = /(,\s+(?:and\s+)?|\s+and\s+)/i;
 const ASPECT_WORD = "(?!(?:of|for|in|on|across|and|or)\\b)[\\p{L}\\p{N}][\\p{L}\\p{N}'’-]*";
 const ASPECT = `${ASPECT_WORD}(?:\\s+${ASPECT_WORD}){0,2}`;
 const ASPECT_SEPARATOR = /,\s*(?:and\s+)?|\s+(?:and|&)\s+/i;
 const ASPECT_PHRASE = new RegExp(
-	`^(${ASPECT}(?:(?:,\\s*(?:and\\s+)?|\\s+(?:and|&)\\s+)${ASPECT})+)\\s+(of|for|in|across|on)\\s+(.+)$`,
+	`^((?:${ASPECT},\\s*)*${ASPECT},?\\s+(?:and|&)\\s+${ASPECT})\\s+(of|for|in|across|on)\\s+(.+)$`,
 	"iu",
 );
 const ARTICLE_LEAD = /^(?:the|a|an)\s+/i;
 
-/**
- * Complexity cues: a part that asks for depth goes one depth step up, one that asks for a light
- * touch goes one step down.
- */
+/** A part that asks for depth goes one depth step up, one that asks for a light touch one step down. */
 const DEEP_CUES =
 	/\b(?:in-depth|in depth|detailed|comprehensive|thorough|exhaustive|systematic|rigorous|root causes?|trade-?offs?|quantif\w*|mechanisms?|long-term)\b/i;
 const LIGHT_CUES = /\b(?:overview|brief|briefly|basic|basics|summary|list|define|definition|quick|simple)\b/i;
-const SHORT_PART_WORDS = 3;
-const LONG_PART_WORDS = 15;
+/** A topic this long bundles several questions: one depth step up. */
+const LONG_TOPIC_WORDS = 15;
 /** Depth steps by part kind: background and outlook are lighter than the main analysis. */
 const KIND_DEPTH_OFFSET: Record<PartKind, number> = {
 	research: 0,
+	"follow-up": 0,
 	comparison: 0,
 	background: -1,
 	analysis: 0,
@@ -170,25 +181,30 @@ const CRITERIA: Record<PartKind, ReadonlyArray<(topic: string) => string>> = {
 		(topic) => `Cites at least two sources on ${topic}`,
 		(topic) => `Notes open questions or conflicting evidence on ${topic}`,
 	],
+	"follow-up": [
+		(topic) => `Addresses "${topic}" using the findings of the sub-goals it depends on`,
+		() => "Backs each conclusion with a cited source",
+		() => "States the assumptions and limits of its conclusions",
+	],
 	comparison: [
 		(topic) => `States where ${topic} differ and where they agree`,
 		() => "Backs each difference with a cited source",
 		() => "Says which option fits which situation, and why",
 	],
 	background: [
-		(topic) => `Identifies the key terms, actors and context of ${topic}`,
-		(topic) => `Cites at least two sources on ${topic}`,
-		(topic) => `Traces how ${topic} reached its current state`,
+		(topic) => `Identifies the key terms, actors and context behind "${topic}"`,
+		(topic) => `Cites at least two sources on the background of "${topic}"`,
+		() => "Traces how the subject reached its current state",
 	],
 	analysis: [
-		(topic) => `Answers the goal with evidence on ${topic}`,
-		(topic) => `Cites at least two sources on ${topic}`,
-		(topic) => `Weighs conflicting evidence on ${topic}`,
+		(topic) => `Answers "${topic}" directly, with evidence`,
+		() => "Cites at least two sources for its answer",
+		() => "Weighs conflicting evidence before concluding",
 	],
 	outlook: [
-		(topic) => `Identifies trends and open questions on ${topic}`,
-		(topic) => `Cites at least two sources on ${topic}`,
-		(topic) => `Separates established facts from forecasts on ${topic}`,
+		(topic) => `Identifies trends and open questions on "${topic}"`,
+		() => "Cites at least two sources for the trends it names",
+		() => "Separates established facts from forecasts",
 	],
 };
 
@@ -199,24 +215,27 @@ const CRITERIA: Record<PartKind, ReadonlyArray<(topic: string) => string>> = {
  * 2. a comparison: sides joined by "vs", "versus", "compared to/with", "as opposed to" → one sub-goal
  *    per side plus a comparison sub-goal that depends on all sides;
  * 3. semicolon-separated clauses;
- * 4. aspects: "cost, performance and reliability of X" → one sub-goal per aspect ("cost of X", …);
- *    led by "compare"/"contrast", the aspects are researched and then compared;
+ * 4. aspects: "[verb] [the] cost, performance and reliability of X" (the list ends in "and") → one sub-goal per aspect
+ *    ("[verb] [the] cost of X", …); led by "compare"/"contrast", the aspects are the sides of a comparison;
  * 5. "Compare X with/and Y" → as in rule 2;
- * 6. clauses joined by ", " or " and ", each at least two words (one after a "subject:" preamble).
- * A part that starts with a sequencing word (then, next, finally, based on, …) or uses a joining verb
- * (recommend, conclude, summarize, compare, rank, decide, …) depends on every part before it; other
- * parts are independent. With fewer than two parts the split is generic: background → analysis
- * (→ outlook when depth ≥ 7 and maxSubgoals ≥ 3), each step depending on all steps before it.
- * More parts than `maxSubgoals` merge into the last sub-goal (a final comparison stays separate).
+ * 6. clauses joined by ", " or " and ": a new clause starts only at a verb, a "how/why/the …" opener
+ *    or "then …" ("salt and pepper" stays whole); after a "subject:" preamble every piece is a part.
+ *    A clause without a verb ("… and why …") takes the first clause's verb.
+ * A part (other than the first) that starts with a sequencing word (then, next, finally, based on, …)
+ * or a joining verb (recommend, conclude, summarize, compare, rank, decide, …) is a follow-up and
+ * depends on every part before it; other parts are independent. With fewer than two parts the split is
+ * generic: background → analysis (→ outlook when the goal's complexity is high or very-high and
+ * maxSubgoals ≥ 3), each step depending on all steps before it. Parts beyond `maxSubgoals` merge into
+ * the last sub-goal (a final part that depends on all others, like a comparison, stays separate).
  *
  * Complexity per sub-goal: `depth`, +1 when its description has a deep cue (detailed, thorough,
  * trade-offs, quantify, …), −1 for a light cue (overview, brief, list, define, …), +1 when its topic
- * (the subject phrase, without the leading verb) has 15+ words, −1 for 3 words or fewer, −1 for the
- * generic background and outlook steps; clamped to 1–10, then banded by `complexityForDepth`. Success criteria: two for low and medium sub-goals, three for high and
- * very-high, phrased from the part ("Identifies …", "Cites at least two sources on …").
+ * (the subject, without the leading verb) has 15+ words, −1 for the generic background and outlook
+ * steps; clamped to 1–10, then banded by `complexityForDepth`. Success criteria: the first two of
+ * the part kind's templates for low and medium sub-goals, all three for high and very-high.
  * Throws a RangeError for a blank goal, maxSubgoals outside 2–10 or depth outside 1–10.
- * @example fallbackDecomposition("Heat pumps vs gas furnaces", { maxSubgoals: 5, depth: 5 }).subgoals.map((s) => s.id)
- * // ["g1", "g2", "g3"] — heat pumps, gas furnaces, the comparison (depends on g1 and g2)
+ * @example fallbackDecomposition("Heat pumps vs gas furnaces", { maxSubgoals: 5, depth: 5 }).subgoals.map((s) => s.dependsOn)
+ * // [[], [], ["g1", "g2"]] — heat pumps, gas furnaces, then their comparison
  */
 export function fallbackDecomposition(
 	goal: string,
@@ -251,17 +270,16 @@ function splitGoal(goal: string): Part[] {
 
 /** Bulleted or numbered lines, else an inline "1. … 2. …" sequence numbered from 1. */
 function listParts(goal: string): Part[] {
-	const lines = goal.split(/\r?\n/).map((line) => line.trim());
 	const preambleLines: string[] = [];
 	const items: string[] = [];
-	for (const line of lines) {
+	for (const line of goal.split(/\r?\n/).map((raw) => raw.trim())) {
 		const item = LIST_MARKER_LINE.exec(line)?.[1];
 		if (item !== undefined) items.push(item);
 		else if (items.length === 0) preambleLines.push(line);
 		// A line without a marker continues the item above it.
 		else if (line.length > 0) items[items.length - 1] = `${items[items.length - 1]} ${line}`;
 	}
-	if (items.length >= MIN_SUBGOALS) return partsFromItems(preambleLines.join(" "), items);
+	if (items.length >= MIN_SUBGOALS) return partsFromClauses(items, preambleLines.join(" "));
 
 	const flat = goal.replace(/\s+/g, " ");
 	const markers: { start: number; end: number }[] = [];
@@ -272,68 +290,20 @@ function listParts(goal: string): Part[] {
 	}
 	if (markers.length < MIN_SUBGOALS) return [];
 	const inlineItems = markers.map((marker, index) => flat.slice(marker.end, markers[index + 1]?.start));
-	return partsFromItems(flat.slice(0, markers[0]?.start), inlineItems);
-}
-
-function partsFromItems(preamble: string, items: readonly string[]): Part[] {
-	const context = cleanPhrase(preamble).replace(/:$/, "").trim();
-	return items
-		.map(cleanPhrase)
-		.filter((item) => item.length > 0)
-		.map((item, index) => {
-			const buildsOnEarlier = index > 0 && isFollowUp(item);
-			const body = stripSequenceWord(item);
-			return {
-				kind: "research",
-				description: context ? `${context}: ${body}` : body,
-				topic: topicOf(body),
-				buildsOnEarlier,
-			};
-		});
+	return partsFromClauses(inlineItems, flat.slice(0, markers[0]?.start));
 }
 
 /** "X vs Y (vs Z)": one part per side, then the comparison. */
 function comparisonParts(goal: string): Part[] {
 	const sides = goal
 		.split(COMPARISON_MARKER)
-		.map((side, index) => (index === 0 ? topicOf(side) : side))
-		.map(cleanPhrase)
+		.map((side, index) => cleanPhrase(index === 0 ? topicOf(side) : side))
 		.filter((side) => side.length > 0);
-	return sides.length >= MIN_SUBGOALS ? sidesWithComparison(sides, goal) : [];
-}
-
-/** "Compare X with Y", "Compare X and Y": as a comparison. */
-function leadingCompareParts(goal: string): Part[] {
-	if (!LEADING_COMPARE.test(goal)) return [];
-	const rest = topicOf(goal);
-	const paired = rest.split(/\s+(?:with|to|against)\s+/i);
-	const sides = (paired.length === 2 ? paired : rest.split(CLAUSE_SEPARATOR))
-		.map(cleanPhrase)
-		.filter((side) => side.length > 0);
-	return sides.length >= MIN_SUBGOALS ? sidesWithComparison(sides, goal) : [];
-}
-
-function sidesWithComparison(sides: readonly string[], goal: string): Part[] {
-	const research: Part[] = sides.map((side) => ({
-		kind: "research",
-		description: `Research ${side}, one side of: ${goal}`,
-		topic: side,
-		buildsOnEarlier: false,
-	}));
-	const compared = joinList(sides);
-	return [
-		...research,
-		{
-			kind: "comparison",
-			description: `Compare ${compared} using the findings on each: ${goal}`,
-			topic: compared,
-			buildsOnEarlier: true,
-		},
-	];
+	return sides.length >= MIN_SUBGOALS ? sidesWithComparison(sides, joinList(sides), goal) : [];
 }
 
 function semicolonParts(goal: string): Part[] {
-	return clausesToParts(goal.split(/\s*;\s*/), 1);
+	return partsFromClauses(goal.split(/\s*;\s*/), "");
 }
 
 /** "[verb] [the] cost, performance and reliability of X" → "[verb] [the] cost of X", … */
@@ -344,43 +314,98 @@ function aspectParts(goal: string): Part[] {
 	const match = ASPECT_PHRASE.exec(afterVerb.slice(article.length));
 	if (!match) return [];
 	const [, list = "", preposition = "", subject = ""] = match;
-	const aspects = list.split(ASPECT_SEPARATOR).map(cleanPhrase);
-	const comparing = LEADING_COMPARE.test(verb);
-	const lead = comparing ? "Research " : verb ? `${verb} ` : "";
-	const parts: Part[] = aspects.map((aspect) => {
-		const topic = `${aspect} ${preposition} ${subject}`;
-		return { kind: "research", description: `${lead}${article}${topic}`, topic, buildsOnEarlier: false };
-	});
-	if (!comparing) return parts;
-	const topic = `${joinList(aspects)} ${preposition} ${subject}`;
-	return [...parts, { kind: "comparison", description: goal, topic, buildsOnEarlier: true }];
+	const aspects = list.split(ASPECT_SEPARATOR).map((aspect) => cleanPhrase(aspect).replace(ARTICLE_LEAD, ""));
+	const topics = aspects.map((aspect) => `${aspect} ${preposition} ${subject}`);
+	if (LEADING_COMPARE.test(verb)) {
+		return sidesWithComparison(topics, `${joinList(aspects)} ${preposition} ${subject}`, goal);
+	}
+	const lead = verb ? `${verb} ${article}` : article;
+	return topics.map((topic) => ({
+		kind: "research",
+		description: upperFirst(`${lead}${topic}`),
+		topic,
+		buildsOnEarlier: false,
+	}));
+}
+
+/** "Compare X with Y", "Compare X and Y": as a comparison. */
+function leadingCompareParts(goal: string): Part[] {
+	if (!LEADING_COMPARE.test(goal)) return [];
+	const rest = topicOf(goal);
+	const paired = rest.split(/\s+(?:with|to|against)\s+/i);
+	const sides = (paired.length === 2 ? paired : rest.split(ASPECT_SEPARATOR))
+		.map(cleanPhrase)
+		.filter((side) => side.length > 0);
+	return sides.length >= MIN_SUBGOALS ? sidesWithComparison(sides, joinList(sides), goal) : [];
 }
 
 /** Clauses joined by ", " or " and "; a "subject:" preamble prefixes each clause. */
 function clauseParts(goal: string): Part[] {
 	const colon = goal.indexOf(": ");
-	const preamble = colon > 0 ? goal.slice(0, colon) : "";
-	const body = colon > 0 ? goal.slice(colon + 2) : goal;
-	const parts = clausesToParts(body.split(CLAUSE_SEPARATOR), preamble ? 1 : 2);
-	return preamble
-		? parts.map((part) => ({ ...part, description: `${preamble}: ${part.description}` }))
-		: parts;
+	if (colon > 0) {
+		const pieces = goal.slice(colon + 2).split(CLAUSE_SEPARATOR);
+		return partsFromClauses(
+			pieces.filter((_, index) => index % 2 === 0),
+			goal.slice(0, colon),
+		);
+	}
+	return partsFromClauses(joinNonClauses(goal.split(CLAUSE_SEPARATOR)), "");
 }
 
 /**
- * Clauses as parts, or none when a clause is shorter than `minWords` (then the separators were not
- * between clauses, as in "salt and pepper"). A clause such as "why …" takes the first clause's verb.
+ * Pieces and their separators (as `split` with a capturing separator returns them) back into
+ * clauses: a piece that does not open a clause is joined to the clause before it.
  */
-function clausesToParts(rawClauses: readonly string[], minWords: number): Part[] {
+function joinNonClauses(piecesAndSeparators: readonly string[]): string[] {
+	const clauses = [piecesAndSeparators[0] ?? ""];
+	for (let index = 1; index < piecesAndSeparators.length; index += 2) {
+		const separator = piecesAndSeparators[index] ?? "";
+		const piece = piecesAndSeparators[index + 1] ?? "";
+		if (CLAUSE_START.test(piece) || VERBLESS_START.test(piece) || FOLLOW_UP_START.test(piece)) {
+			clauses.push(piece);
+		} else {
+			clauses[clauses.length - 1] += `${separator}${piece}`;
+		}
+	}
+	return clauses;
+}
+
+/**
+ * Clauses or list items as parts. `context` (text before a list, a "subject:" preamble) prefixes
+ * every description; a clause without a verb ("why …") takes the first clause's verb.
+ */
+function partsFromClauses(rawClauses: readonly string[], context: string): Part[] {
 	const clauses = rawClauses.map(cleanPhrase).filter((clause) => clause.length > 0);
-	if (clauses.length < MIN_SUBGOALS || clauses.some((clause) => wordCount(clause) < minWords)) return [];
+	const prefix = cleanPhrase(context);
 	const verb = LEADING_VERB.exec(clauses[0] ?? "")?.[0];
 	return clauses.map((clause, index) => {
-		const buildsOnEarlier = index > 0 && isFollowUp(clause);
-		const bare = stripSequenceWord(clause);
-		const description = verb && index > 0 && VERBLESS_START.test(bare) ? `${verb} ${bare}` : bare;
-		return { kind: "research", description, topic: topicOf(description), buildsOnEarlier };
+		const buildsOnEarlier = index > 0 && FOLLOW_UP_START.test(clause);
+		const bare = clause.replace(SEQUENCE_LEAD, "") || clause;
+		const withVerb = verb && index > 0 && VERBLESS_START.test(bare) ? `${verb} ${bare}` : bare;
+		return {
+			kind: buildsOnEarlier ? "follow-up" : "research",
+			description: prefix ? `${prefix}: ${withVerb}` : upperFirst(withVerb),
+			topic: buildsOnEarlier ? withVerb : topicOf(withVerb),
+			buildsOnEarlier,
+		};
 	});
+}
+
+/** One research part per side, then a comparison of `compared` (the sides in words) that depends on them all. */
+function sidesWithComparison(sides: readonly string[], compared: string, goal: string): Part[] {
+	const research: Part[] = sides.map((side) => ({
+		kind: "research",
+		description: `Research ${side} as one side of the comparison: ${goal}`,
+		topic: side,
+		buildsOnEarlier: false,
+	}));
+	const comparison: Part = {
+		kind: "comparison",
+		description: `Compare ${compared} side by side, using the findings on each, to answer: ${goal}`,
+		topic: compared,
+		buildsOnEarlier: true,
+	};
+	return [...research, comparison];
 }
 
 /** Background → analysis (→ outlook): the split for a goal without explicit parts. */
@@ -445,21 +470,11 @@ function toSubgoals(parts: readonly Part[], depth: number): Subgoal[] {
 }
 
 function complexityForPart(part: Part, depth: number): Complexity {
-	const words = wordCount(part.topic);
 	let adjusted = depth + KIND_DEPTH_OFFSET[part.kind];
 	if (DEEP_CUES.test(part.description)) adjusted += 1;
 	if (LIGHT_CUES.test(part.description)) adjusted -= 1;
-	if (words >= LONG_PART_WORDS) adjusted += 1;
-	if (words <= SHORT_PART_WORDS) adjusted -= 1;
+	if (wordCount(part.topic) >= LONG_TOPIC_WORDS) adjusted += 1;
 	return complexityForDepth(Math.min(10, Math.max(1, adjusted)));
-}
-
-function isFollowUp(part: string): boolean {
-	return FOLLOW_UP_START.test(part) || JOINING_VERBS.test(part);
-}
-
-function stripSequenceWord(part: string): string {
-	return part.replace(SEQUENCE_WORD, "") || part;
 }
 
 /** The subject of a part: without a leading research verb and "an overview of"-style wrappers. */
@@ -471,9 +486,13 @@ function topicOf(part: string): string {
 function cleanPhrase(phrase: string): string {
 	return phrase
 		.trim()
-		.replace(/^(?:and\s+)/i, "")
+		.replace(/^and\s+/i, "")
 		.replace(/(?:[\s,;:.?!]+|\s+and)$/i, "")
 		.trim();
+}
+
+function upperFirst(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function wordCount(text: string): number {

@@ -332,7 +332,9 @@ type SearchNode = { state: bigint; g: number; h: number; steps: number; order: n
 type SearchResult = { kind: "found"; actionIndexes: number[] } | { kind: "limit"; expanded: number };
 
 function searchCheapest(problem: EncodedProblem, maxExpanded: number): SearchResult {
-	const open = new MinHeap<SearchNode>((a, b) => a.g + a.h - (b.g + b.h) || b.steps - a.steps || a.order - b.order);
+	const open = new MinHeap<SearchNode>(
+		(a, b) => a.g + a.h - (b.g + b.h) || b.steps - a.steps || a.order - b.order,
+	);
 	const bestCost = new Map<bigint, number>([[problem.start, 0]]);
 	const cameFrom = new Map<bigint, { previous: bigint; action: number }>();
 	const closed = new Set<bigint>();

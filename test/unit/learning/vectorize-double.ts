@@ -45,7 +45,10 @@ export class VectorizeDouble implements VectorizeIndex {
 		return this.store(vectors);
 	}
 
-	async query(vector: VectorFloatArray | number[], options: VectorizeQueryOptions = {}): Promise<VectorizeMatches> {
+	async query(
+		vector: VectorFloatArray | number[],
+		options: VectorizeQueryOptions = {},
+	): Promise<VectorizeMatches> {
 		const query = Array.from(vector);
 		this.queries.push({ vector: query, options: structuredClone(options) });
 		const topK = options.topK ?? 5;

@@ -82,6 +82,7 @@ const INPUT: AgentTaskInput = {
 	timeBudgetMs: 60_000,
 	sources: [],
 	upstream: [],
+	lessons: [],
 	documents: [],
 };
 

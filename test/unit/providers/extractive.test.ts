@@ -87,6 +87,7 @@ function taskInput(overrides: Partial<AgentTaskInput> = {}): AgentTaskInput {
 		timeBudgetMs: 0.25 * 60 * 60_000,
 		sources: (overrides.documents ?? DOCUMENTS).map((document) => document.source),
 		upstream: [],
+		lessons: [],
 		documents: DOCUMENTS,
 		...overrides,
 	};

@@ -140,6 +140,7 @@ function turnFor(overrides: Partial<AgentTurn> = {}): AgentTurn {
 			timeBudgetMs: 60_000,
 			sources: [],
 			upstream: [],
+			lessons: [],
 			documents: [],
 		},
 		search: { enabled: true, maxUses: 5 },

@@ -1,0 +1,95 @@
+/**
+ * How recalled patterns change a new job, before it is planned. Pure: the patterns and the job's
+ * configuration in, the adjusted configuration, the lessons for the agents and a record of every
+ * change out — so the report can say exactly what learning did.
+ */
+import type { EffectiveConfig } from "../protocol";
+import { rolesForSize } from "../swarm/sizing";
+
+/** What a pattern remembers about how its job ran. */
+export type PatternStrategy = {
+	provider: string;
+	model: string | null;
+	swarmSize: number;
+	depth: number;
+};
+
+export type RecalledPattern = {
+	id: string;
+	task: string;
+	reward: number;
+	/** Cosine similarity of its task to the new task. */
+	score: number;
+	strategy: PatternStrategy;
+	critique: string;
+	improvements: string[];
+};
+
+/** Which settings the request fixed itself; learning never overrides those. */
+export type ExplicitChoices = { swarmSize: boolean; provider: boolean };
+
+export type AppliedLearning = {
+	config: EffectiveConfig;
+	/** Lessons handed to every agent's prompt, from the patterns' improvements. */
+	lessons: string[];
+	patternsUsed: { id: string; task: string; reward: number; score: number; changed: string[] }[];
+};
+
+/** Lessons passed to the agents at most. */
+export const MAX_LESSONS = 5;
+
+/**
+ * Applies `patterns` (successful, similar, best first) to `config`. The best pattern's swarm size and
+ * provider are adopted when the request left them open (the provider only if it is configured here);
+ * every pattern's improvements become lessons for the agents.
+ * @example applyPatterns(config, [pattern], { swarmSize: false, provider: false }, ["extractive"])
+ */
+export function applyPatterns(
+	config: EffectiveConfig,
+	patterns: readonly RecalledPattern[],
+	explicit: ExplicitChoices,
+	configuredProviders: readonly string[],
+): AppliedLearning {
+	const next: EffectiveConfig = { ...config };
+	const changes = new Map<string, string[]>(patterns.map((pattern) => [pattern.id, []]));
+	const note = (id: string, change: string) => changes.get(id)?.push(change);
+	const [best] = patterns;
+	if (best && !explicit.swarmSize && !config.singleAgent && best.strategy.swarmSize !== config.swarmSize) {
+		note(best.id, `swarm size ${config.swarmSize} → ${best.strategy.swarmSize}, as in this successful job`);
+		next.swarmSize = best.strategy.swarmSize;
+		next.secondPass = config.complexity === "very-high" && rolesForSize(next.swarmSize).includes("critic");
+	}
+	if (
+		best &&
+		!explicit.provider &&
+		best.strategy.provider !== config.provider &&
+		configuredProviders.includes(best.strategy.provider)
+	) {
+		note(
+			best.id,
+			`provider ${config.provider} → ${best.strategy.provider}, which worked for this kind of task`,
+		);
+		next.provider = best.strategy.provider;
+		next.model = null;
+	}
+	const lessons: string[] = [];
+	for (const pattern of patterns) {
+		const added = pattern.improvements
+			.filter((lesson) => !lessons.includes(lesson))
+			.slice(0, MAX_LESSONS - lessons.length);
+		lessons.push(...added);
+		if (added.length > 0)
+			note(pattern.id, `${added.length} lesson${added.length === 1 ? "" : "s"} added to the agents' prompts`);
+	}
+	return {
+		config: next,
+		lessons,
+		patternsUsed: patterns.map((pattern) => ({
+			id: pattern.id,
+			task: pattern.task,
+			reward: pattern.reward,
+			score: pattern.score,
+			changed: changes.get(pattern.id) ?? [],
+		})),
+	};
+}

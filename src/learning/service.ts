@@ -1,0 +1,133 @@
+/**
+ * Learning at the job's edges: recall similar successful patterns before planning, and record the
+ * finished job as a pattern afterwards. The embedder and index are the offline hashing embedder and the
+ * D1 index locally, Vectorize in production (when the `PATTERN_INDEX` binding exists).
+ */
+import { findPatterns, insertPattern } from "../db/learning-queries";
+import { database } from "../db/queries";
+import type { TaskType } from "../protocol";
+import type { PatternStrategy, RecalledPattern } from "./apply";
+import { createD1Index } from "./d1-index";
+import { createHashingEmbedder, type Embedder } from "./embedder";
+import type { PatternIndex } from "./pattern-index";
+import { critiqueFor, type Trajectory, trajectoryReward } from "./reward";
+import { createVectorizeIndex } from "./vectorize-index";
+
+/** Patterns recalled per job at most. */
+export const RECALL_TOP_K = 3;
+/**
+ * Minimum cosine similarity for a pattern to be recalled. With the hashing embedder, rewordings of
+ * the same question score about 0.6–0.8, loosely related questions 0.3–0.4, unrelated ones below 0.1.
+ */
+export const RECALL_THRESHOLD = 0.5;
+
+type Learning = { embedder: Embedder; index: PatternIndex };
+
+/** The embedder and pattern index of this deployment. */
+export function learningFor(env: Env): Learning {
+	const embedder = createHashingEmbedder();
+	const space = { dimensions: embedder.dimensions, model: embedder.model };
+	const index = env.PATTERN_INDEX
+		? createVectorizeIndex(env.PATTERN_INDEX, space)
+		: createD1Index(database(env.DB), space);
+	return { embedder, index };
+}
+
+/** The tenant's successful patterns most similar to `task`, best first, above the threshold. */
+export async function recallPatterns(env: Env, tenantId: string, task: string): Promise<RecalledPattern[]> {
+	const { embedder, index } = learningFor(env);
+	const [vector] = await embedder.embed([task]);
+	if (!vector) return [];
+	const matches = (
+		await index.query(vector, { topK: RECALL_TOP_K, tenantId, filter: { success: true } })
+	).filter((match) => match.score >= RECALL_THRESHOLD);
+	const rows = new Map(
+		(
+			await findPatterns(
+				database(env.DB),
+				tenantId,
+				matches.map((match) => match.id),
+			)
+		).map((row) => [row.id, row]),
+	);
+	return matches.flatMap((match) => {
+		const row = rows.get(match.id);
+		if (!row) return [];
+		return [
+			{
+				id: row.id,
+				task: row.task,
+				reward: row.reward,
+				score: match.score,
+				strategy: JSON.parse(row.strategy) as PatternStrategy,
+				critique: row.critique,
+				improvements: JSON.parse(row.improvements) as string[],
+			},
+		];
+	});
+}
+
+/** The id of the pattern a job leaves behind. */
+export function patternIdFor(jobId: string): string {
+	return `pat_${jobId.replace(/^job_/, "")}`;
+}
+
+/** Scores a finished job and stores its pattern, episode and vector. Idempotent per job. */
+export async function recordPattern(
+	env: Env,
+	job: { jobId: string; tenantId: string; taskType: TaskType; trajectory: Trajectory; now: number },
+): Promise<{ patternId: string; reward: number; success: boolean }> {
+	const breakdown = trajectoryReward(job.trajectory);
+	const { critique, improvements } = critiqueFor(job.trajectory);
+	const patternId = patternIdFor(job.jobId);
+	const strategy: PatternStrategy = {
+		provider: job.trajectory.provider,
+		model: job.trajectory.model,
+		swarmSize: job.trajectory.config.swarmSize,
+		depth: job.trajectory.config.depth,
+	};
+	await insertPattern(
+		database(env.DB),
+		{
+			id: patternId,
+			tenantId: job.tenantId,
+			jobId: job.jobId,
+			task: job.trajectory.task,
+			taskType: job.taskType,
+			reward: breakdown.reward,
+			success: breakdown.success,
+			rewardBreakdown: JSON.stringify(breakdown),
+			critique,
+			improvements: JSON.stringify(improvements),
+			strategy: JSON.stringify(strategy),
+			createdAt: job.now,
+		},
+		{
+			id: `ep_${job.jobId.replace(/^job_/, "")}`,
+			tenantId: job.tenantId,
+			jobId: job.jobId,
+			patternId,
+			trajectory: JSON.stringify(job.trajectory),
+			createdAt: job.now,
+		},
+	);
+	const { embedder, index } = learningFor(env);
+	const [values] = await embedder.embed([job.trajectory.task]);
+	if (values) {
+		await index.upsert([
+			{
+				id: patternId,
+				values,
+				metadata: {
+					tenantId: job.tenantId,
+					taskType: job.taskType,
+					model: embedder.model,
+					dimensions: embedder.dimensions,
+					reward: breakdown.reward,
+					success: breakdown.success,
+				},
+			},
+		]);
+	}
+	return { patternId, reward: breakdown.reward, success: breakdown.success };
+}

@@ -1,0 +1,67 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { patternIdFor } from "../../src/learning/service";
+import { ReportSchema } from "../../src/synthesis/report-schema";
+import { report, sampleRequest, submit, waitForJob } from "./harness";
+
+async function patternOf(jobId: string) {
+	const deadline = Date.now() + 20_000;
+	for (;;) {
+		const row = await env.DB.prepare(
+			"SELECT * FROM reasoningbank_patterns WHERE tenant_id = 'local' AND job_id = ?",
+		)
+			.bind(jobId)
+			.first<{ id: string; reward: number; success: number; usage_count: number; strategy: string }>();
+		if (row) return row;
+		if (Date.now() > deadline) throw new Error(`no pattern for ${jobId}`);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+}
+
+describe("learning changes the next run", () => {
+	it("records a pattern per job, and a similar later job adopts it visibly; a dissimilar one does not", async () => {
+		const first = await submit(
+			sampleRequest({ task: "How do air-source heat pumps perform in cold climates?", swarmSize: 7 }),
+		);
+		expect((await waitForJob(first)).status).toBe("completed");
+		const pattern = await patternOf(first);
+		expect(pattern.id).toBe(patternIdFor(first));
+		expect(pattern.reward).toBeGreaterThan(0.7);
+		expect(pattern.success).toBe(1);
+		expect(JSON.parse(pattern.strategy)).toMatchObject({ provider: "extractive", swarmSize: 7 });
+
+		const second = await submit(
+			sampleRequest({ task: "How well do air-source heat pumps work in cold climates?" }),
+		);
+		const job = await waitForJob(second);
+		expect(job.config.swarmSize).toBe(7);
+		expect(job.plan).toHaveLength(7);
+		const body = ReportSchema.parse(await (await report(second, "json")).json());
+		const used = body.learningPatterns.patternsUsed;
+		expect(used.map((entry) => entry.id)).toEqual([pattern.id]);
+		expect(used[0]?.changed).toContain("swarm size 5 → 7, as in this successful job");
+		expect(used[0]?.reward).toBeCloseTo(pattern.reward, 9);
+		expect(await (await report(second, "markdown")).text()).toContain(pattern.id.replaceAll("_", "\\_"));
+		expect((await patternOf(first)).usage_count).toBe(1);
+
+		const unrelated = await submit(sampleRequest({ task: "What is the history of the Roman aqueducts?" }));
+		const unrelatedJob = await waitForJob(unrelated);
+		expect(unrelatedJob.config.swarmSize).toBe(5);
+		const unrelatedReport = ReportSchema.parse(await (await report(unrelated, "json")).json());
+		expect(unrelatedReport.learningPatterns.patternsUsed).toEqual([]);
+		expect(unrelatedReport.learningPatterns.note).toContain("No similar successful pattern");
+	});
+
+	it("keeps an explicit swarm size even when a pattern suggests another", async () => {
+		const first = await submit(
+			sampleRequest({ task: "Heat pump defrost cycles and efficiency losses", swarmSize: 7 }),
+		);
+		await waitForJob(first);
+		await patternOf(first);
+		const second = await submit(
+			sampleRequest({ task: "Heat pump defrost cycles and their efficiency losses", swarmSize: 3 }),
+		);
+		const job = await waitForJob(second);
+		expect(job.config.swarmSize).toBe(3);
+	});
+});
