@@ -20,6 +20,7 @@ import {
 	ZERO_USAGE,
 } from "../src/protocol";
 import type { BreakerState } from "../src/providers/breaker";
+import type { GoalInput } from "../src/synthesis/types";
 
 export type TaskRuntime = TaskView & {
 	/** When the current attempt is presumed lost unless a heartbeat or result arrives first. */
@@ -65,6 +66,8 @@ export type JobState = {
 		lessons: string[];
 		note: string;
 	};
+	/** Goal mode: the sub-goals, their tasks and the GOAP plan; null in direct mode. */
+	goal: GoalInput | null;
 	/** Whether the finished job was recorded as a pattern; the alarm retries until it is. */
 	learned: boolean;
 	trajectory?: Trajectory;
@@ -182,6 +185,22 @@ export function toJobView(state: JobState, progress: number, now: number): JobVi
 		metrics: computeMetrics(state, now),
 		error: state.error,
 		metadata: state.metadata,
+		goal: state.goal ? goalView(state, state.goal) : null,
 		links: jobLinks(state.jobId),
+	};
+}
+
+/** The sub-goal tree of a goal-mode job, each sub-goal with the status of its sub-swarm. */
+function goalView(state: JobState, goal: GoalInput): NonNullable<JobView["goal"]> {
+	return {
+		goal: goal.goal,
+		levels: goal.levels,
+		explanation: goal.explanation,
+		subgoals: goal.subgoals.map((subgoal) => {
+			const tasks = state.tasks.filter((task) => task.subgoalId === subgoal.id);
+			const ended = tasks.every((task) => ["completed", "failed", "skipped"].includes(task.status));
+			const started = tasks.some((task) => task.status !== "pending");
+			return { ...subgoal, status: ended ? "completed" : started ? "running" : "pending" };
+		}),
 	};
 }

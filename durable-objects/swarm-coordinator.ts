@@ -30,6 +30,7 @@ import {
 	type JobView,
 	type JsonValue,
 	type Metadata,
+	type PlannedTask,
 	type ReportFormat,
 	type SourceRecord,
 	TERMINAL_JOB_STATUSES,
@@ -39,6 +40,9 @@ import { CLOSED_BREAKER, isOpen, recordOutcome } from "../src/providers/breaker"
 import { fallbackProvider, resolveModel } from "../src/providers/router";
 import { configuredProviders, providerSettings } from "../src/providers/settings";
 import { isSettled, jobProgress, nextDispatch } from "../src/swarm/dag";
+import { fallbackDecomposition } from "../src/swarm/decompose";
+import { planGoalSwarm } from "../src/swarm/goal-swarm";
+import { actionsForDecomposition, explainPlan, isGoapError, planGoap, REPORT_FACT } from "../src/swarm/goap";
 import { planSwarm } from "../src/swarm/sizing";
 import { aggregate } from "../src/synthesis/aggregate";
 import { buildReport } from "../src/synthesis/build-report";
@@ -142,6 +146,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			explicit: input.explicit,
 			learning: { patternsUsed: [], lessons: [], note: "No learned patterns were applied to this job." },
 			learned: false,
+			goal: null,
 			finalizeFailures: 0,
 		};
 		this.record("job.accepted", { task: input.task, config: input.config });
@@ -223,7 +228,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			attempt: task.attempts,
 			role: task.role,
 			phase: task.phase,
-			task: state.task,
+			task: subgoalTask(state, task),
 			config: state.config,
 			provider: task.provider ?? state.config.provider,
 			model: task.model,
@@ -424,7 +429,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		if (state.status !== "planning") return; // cancelled while sources were fetched
 		await this.applyLearning(state);
 		if (state.status !== "planning") return;
-		const tasks = initialTasks(planSwarm(state.config));
+		const tasks = initialTasks(this.planTasks(state));
 		state.sources = sources;
 		state.tasks = tasks;
 		state.status = "running";
@@ -444,6 +449,42 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		});
 		this.indexDirty = true;
 		await this.advanceAndCommit(state);
+	}
+
+	/**
+	 * The job's DAG. Direct mode: one swarm. Goal mode: the task is decomposed into sub-goals, the GOAP
+	 * planner orders them (its levels and explanation are kept for the report), and each gets a sub-swarm.
+	 */
+	private planTasks(state: JobState): PlannedTask[] {
+		if (state.config.mode !== "goal") return planSwarm(state.config);
+		const decomposition = fallbackDecomposition(state.task, {
+			maxSubgoals: state.config.maxSubgoals,
+			depth: state.config.depth,
+		});
+		const plan = planGoap({
+			start: [],
+			goal: [REPORT_FACT],
+			actions: actionsForDecomposition(decomposition),
+		});
+		if (isGoapError(plan)) throw new Error(`goal plan failed: ${plan.message}`);
+		const tasks = planGoalSwarm(decomposition, {
+			swarmSize: state.explicit.swarmSize ? state.config.swarmSize : null,
+		});
+		const subgoalOf = new Map(
+			plan.steps.flatMap((step) => (step.subgoalId ? [[step.name, step.subgoalId]] : [])),
+		);
+		state.goal = {
+			goal: state.task,
+			subgoals: decomposition.subgoals.map((subgoal) => ({
+				...subgoal,
+				taskIds: tasks.filter((task) => task.subgoalId === subgoal.id).map((task) => task.id),
+			})),
+			levels: plan.levels
+				.map((level) => level.flatMap((name) => subgoalOf.get(name) ?? []))
+				.filter((level) => level.length > 0),
+			explanation: explainPlan(plan).split("\n"),
+		};
+		return tasks;
 	}
 
 	/** Dispatches what is ready, or moves to synthesis when every task has ended; then commits and sends. */
@@ -647,6 +688,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 						task.error ?? (task.status === "skipped" ? "skipped: the job ended before it ran" : "failed"),
 				})),
 			metrics: computeMetrics(state, completedAt),
+			...(state.goal ? { goal: state.goal } : {}),
 			learning: {
 				patternsUsed: state.learning.patternsUsed.map(({ id, task, reward, changed }) => ({
 					id,
@@ -787,7 +829,12 @@ export class SwarmCoordinator extends DurableObject<Env> {
 
 	private record(type: EventType, data: Record<string, JsonValue>, task?: TaskRuntime): void {
 		const agent: Record<string, JsonValue> = task
-			? { agentId: task.id, role: task.role, attempt: task.attempts }
+			? {
+					agentId: task.id,
+					role: task.role,
+					attempt: task.attempts,
+					...(task.subgoalId ? { subgoalId: task.subgoalId } : {}),
+				}
 			: {};
 		this.drafts.push({ type, data: { ...agent, ...data } });
 	}
@@ -919,4 +966,10 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		if (!task) throw new Error(`unknown task ${taskId}`);
 		return task;
 	}
+}
+
+/** What an agent researches: its sub-goal in goal mode (with the overall goal for context), else the task. */
+function subgoalTask(state: JobState, task: TaskRuntime): string {
+	const subgoal = state.goal?.subgoals.find((candidate) => candidate.id === task.subgoalId);
+	return subgoal ? `${subgoal.description} (part of: ${state.task})` : state.task;
 }

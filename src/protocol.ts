@@ -109,6 +109,9 @@ export const ResearchRequestSchema = z
 			.regex(/^[a-z][a-z0-9-]{1,31}$/)
 			.optional(),
 		model: z.string().min(1).max(200).optional(),
+		/** `direct` (default), `goal` (split into sub-goals) or `auto` (goal mode for very-high complexity). */
+		mode: z.enum(["direct", "goal", "auto"]).optional(),
+		maxSubgoals: z.int().min(2).max(10).optional(),
 		/** Prefer the cheapest configured provider when `provider` is `auto`. */
 		costOptimize: z.boolean().optional(),
 		/** Spending cap for the job's model calls, in USD. */
@@ -146,7 +149,9 @@ export const EffectiveConfigSchema = z
 		formats: z.array(ReportFormatSchema),
 		complexity: ComplexitySchema,
 		taskType: TaskTypeSchema,
-		mode: z.enum(["direct"]),
+		/** `goal`: the task is split into sub-goals, each researched by its own sub-swarm, joined by one master report. */
+		mode: z.enum(["direct", "goal"]),
+		maxSubgoals: z.int().min(2).max(10),
 		secondPass: z.boolean(),
 	})
 	.openapi("EffectiveConfig");
@@ -163,6 +168,8 @@ export const PlannedTaskSchema = z.object({
 	dependsOn: z.array(z.string()),
 	/** Fraction of the job's time budget this task may use, in (0, 1]. */
 	timeShare: z.number(),
+	/** In goal mode, the sub-goal whose sub-swarm this task belongs to; null for the master synthesis and in direct mode. */
+	subgoalId: z.string().nullable().optional(),
 });
 export type PlannedTask = z.infer<typeof PlannedTaskSchema>;
 
@@ -413,6 +420,25 @@ export const JobViewSchema = z
 		metrics: JobMetricsSchema,
 		error: JobErrorSchema.nullable(),
 		metadata: MetadataSchema.nullable(),
+		/** Goal mode: the sub-goal tree, the planner's parallel levels and its explanation. */
+		goal: z
+			.object({
+				goal: z.string(),
+				levels: z.array(z.array(z.string())),
+				explanation: z.array(z.string()),
+				subgoals: z.array(
+					z.object({
+						id: z.string(),
+						description: z.string(),
+						complexity: ComplexitySchema,
+						dependsOn: z.array(z.string()),
+						successCriteria: z.array(z.string()),
+						taskIds: z.array(z.string()),
+						status: z.enum(["pending", "running", "completed"]),
+					}),
+				),
+			})
+			.nullable(),
 		links: JobLinksSchema,
 	})
 	.openapi("Job");

@@ -3,7 +3,6 @@
  * brute-force sort returns. The in-memory `PatternIndex` here and the D1-backed local index both
  * search with it; the D1 adapter only differs in where the candidates come from.
  */
-
 import { compareText } from "./order";
 import {
 	assertQueryFits,
@@ -14,7 +13,7 @@ import {
 	type PatternMatch,
 	type PatternVector,
 } from "./pattern-index";
-import { dot, norm } from "./vector-math";
+import { cosineSimilarity } from "./vector-math";
 
 export type Candidate = { id: string; values: readonly number[] };
 /** A candidate with its cosine similarity to the query. */
@@ -36,7 +35,6 @@ export function topK<C extends Candidate>(
 	k: number,
 ): Scored<C>[] {
 	if (k <= 0) return [];
-	const queryNorm = norm(query);
 	// The best k so far, kept sorted; k is small, so insertion beats sorting every score.
 	const best: Scored<C>[] = [];
 	for (const candidate of candidates) {
@@ -45,9 +43,7 @@ export function topK<C extends Candidate>(
 				`candidate "${candidate.id}" has ${candidate.values.length} values, the query ${query.length}`,
 			);
 		}
-		const lengths = queryNorm * norm(candidate.values);
-		const raw = lengths === 0 ? 0 : dot(query, candidate.values) / lengths;
-		const scored = { id: candidate.id, score: Math.max(-1, Math.min(1, raw)), candidate };
+		const scored = { id: candidate.id, score: cosineSimilarity(query, candidate.values), candidate };
 		const last = best[best.length - 1];
 		if (best.length === k && last && compareMatches(scored, last) >= 0) continue;
 		let position = best.length;

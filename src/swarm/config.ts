@@ -16,6 +16,7 @@ export const DEFAULTS = {
 	citations: true,
 	formats: ["markdown", "json", "html"],
 	mode: "direct",
+	maxSubgoals: 6,
 	/** Swarm size chosen from complexity when the request gives neither `swarmSize` nor `singleAgent`. */
 	swarmSizeByComplexity: { low: 3, medium: 5, high: 7, "very-high": 7 },
 } as const satisfies {
@@ -27,6 +28,7 @@ export const DEFAULTS = {
 	citations: boolean;
 	formats: readonly EffectiveConfig["formats"][number][];
 	mode: EffectiveConfig["mode"];
+	maxSubgoals: number;
 	swarmSizeByComplexity: Record<Complexity, number>;
 };
 
@@ -59,7 +61,11 @@ export function resolveConfig(request: ResearchRequest, defaults: { provider: st
 		formats: [...new Set(request.formats ?? DEFAULTS.formats)],
 		complexity: analysis.complexity,
 		taskType: analysis.taskType,
-		mode: DEFAULTS.mode,
+		mode:
+			request.mode === "goal" || (request.mode === "auto" && analysis.complexity === "very-high")
+				? "goal"
+				: DEFAULTS.mode,
+		maxSubgoals: request.maxSubgoals ?? DEFAULTS.maxSubgoals,
 		// The revisit round acts on the critic's feedback, so only swarms with a critic get one.
 		secondPass: analysis.complexity === "very-high" && rolesForSize(swarmSize).includes("critic"),
 	};

@@ -10,11 +10,13 @@ import { DEFAULTS } from "./config";
 import { assertValidDag, InvalidDagError } from "./dag";
 import { rolesForSize } from "./sizing";
 
+/** Fewest and most sub-goals a decomposition may have. */
 export const MIN_SUBGOALS = 2;
 export const MAX_SUBGOALS = 10;
 const MAX_CRITERIA = 5;
 const MAX_CRITERION_CHARS = 300;
 
+/** One sub-goal: an id such as "g1", what to research, how hard it is, what it waits for, and how to judge it. */
 export const SubgoalSchema = z.object({
 	id: z
 		.string()
@@ -26,6 +28,7 @@ export const SubgoalSchema = z.object({
 });
 export type Subgoal = z.infer<typeof SubgoalSchema>;
 
+/** The structured output a provider is asked for when it decomposes a goal. */
 export const DecompositionSchema = z.object({
 	subgoals: z.array(SubgoalSchema).min(MIN_SUBGOALS).max(MAX_SUBGOALS),
 });
@@ -215,8 +218,9 @@ const CRITERIA: Record<PartKind, ReadonlyArray<(topic: string) => string>> = {
  * 2. a comparison: sides joined by "vs", "versus", "compared to/with", "as opposed to" → one sub-goal
  *    per side plus a comparison sub-goal that depends on all sides;
  * 3. semicolon-separated clauses;
- * 4. aspects: "[verb] [the] cost, performance and reliability of X" (the list ends in "and") → one sub-goal per aspect
- *    ("[verb] [the] cost of X", …); led by "compare"/"contrast", the aspects are the sides of a comparison;
+ * 4. aspects: "[verb] [the] cost, performance and reliability of X" (a list ending in "and") → one
+ *    sub-goal per aspect ("[verb] [the] cost of X", …); led by "compare"/"contrast", the aspects are
+ *    the sides of a comparison;
  * 5. "Compare X with/and Y" → as in rule 2;
  * 6. clauses joined by ", " or " and ": a new clause starts only at a verb, a "how/why/the …" opener
  *    or "then …" ("salt and pepper" stays whole); after a "subject:" preamble every piece is a part.

@@ -109,6 +109,27 @@ export type LearningSection = {
 	note: string;
 };
 
+/** A sub-goal of a goal-mode job, with the tasks of its sub-swarm. */
+export type GoalSubgoal = {
+	id: string;
+	description: string;
+	complexity: "low" | "medium" | "high" | "very-high";
+	dependsOn: string[];
+	successCriteria: string[];
+	/** Ids of the agent tasks that researched this sub-goal. */
+	taskIds: string[];
+};
+
+/** The goal-mode part of a job: its sub-goals and the GOAP plan that ordered them. */
+export type GoalInput = {
+	goal: string;
+	subgoals: GoalSubgoal[];
+	/** Sub-goal ids that can run at once, level by level. */
+	levels: string[][];
+	/** The planner's explanation, one line per step. */
+	explanation: string[];
+};
+
 /** Everything the report is built from. */
 export type ReportInput = {
 	jobId: string;
@@ -126,4 +147,6 @@ export type ReportInput = {
 	failures: TaskFailure[];
 	metrics: JobMetrics;
 	learning: LearningSection;
+	/** Present for goal-mode jobs: the report then is a master report across sub-goals. */
+	goal?: GoalInput;
 };

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Candidate, compareMatches, topK } from "../../../src/learning/exact-index";
-import { cosineSimilarity, l2Normalize } from "../../../src/learning/vector-math";
+import { cosineSimilarity, l2Normalize, norm } from "../../../src/learning/vector-math";
 
 /** The reference: score every candidate, sort all of them, take the first k. */
 function bruteForce(query: number[], candidates: Candidate[], k: number): { id: string; score: number }[] {
@@ -86,5 +86,10 @@ describe("vector math", () => {
 		expect(cosineSimilarity([1, 0], [1, 1])).toBeCloseTo(Math.SQRT1_2, 12);
 		expect(cosineSimilarity([1, 0], [-2, 0])).toBe(-1);
 		expect(l2Normalize([0, 0])).toEqual([0, 0]);
+		// Squares of these underflow (or overflow) in doubles; the results must not.
+		expect(cosineSimilarity([1e-170, 0], [1e-170, 1e-170])).toBeCloseTo(Math.SQRT1_2, 12);
+		expect(cosineSimilarity([1e200, 0], [1e200, 1e200])).toBeCloseTo(Math.SQRT1_2, 12);
+		expect(l2Normalize([-5e-324, 5e-324])).toEqual([-Math.SQRT1_2, Math.SQRT1_2]);
+		expect(norm([3e-200, 4e-200])).toBeCloseTo(5e-200, 212);
 	});
 });

@@ -152,9 +152,8 @@ describe("Gemini embedder", () => {
 
 		expect(vectors).toHaveLength(150);
 		expect(requests.map((request) => (request.body.requests as unknown[]).length)).toEqual([100, 50]);
-		expect(
-			(requests[1]?.body.requests as { content: { parts: { text: string }[] } }[])[0]?.content.parts[0]?.text,
-		).toBe("pattern 100");
+		const secondBatch = requests[1]?.body.requests as { content: { parts: { text: string }[] } }[];
+		expect(secondBatch[0]?.content.parts[0]?.text).toBe("pattern 100");
 	});
 
 	it("refuses an answer with fewer embeddings than texts", async () => {

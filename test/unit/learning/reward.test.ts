@@ -32,6 +32,7 @@ const CONFIG: EffectiveConfig = {
 	complexity: "medium",
 	taskType: "research",
 	mode: "direct",
+	maxSubgoals: 6,
 	secondPass: false,
 };
 

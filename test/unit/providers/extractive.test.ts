@@ -29,6 +29,7 @@ const CONFIG: EffectiveConfig = {
 	complexity: "high",
 	taskType: "research",
 	mode: "direct",
+	maxSubgoals: 6,
 	secondPass: false,
 };
 

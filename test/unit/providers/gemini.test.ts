@@ -116,6 +116,7 @@ const CONFIG: EffectiveConfig = {
 	complexity: "medium",
 	taskType: "research",
 	mode: "direct",
+	maxSubgoals: 6,
 	secondPass: false,
 };
 

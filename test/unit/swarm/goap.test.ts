@@ -189,7 +189,8 @@ describe("planGoap", () => {
 				const result = planGoap({ start, goal, actions });
 				if (expected === null) {
 					const error = expectError(result);
-					expect(error.error).toBe("unsatisfiable");
+					if (error.error !== "unsatisfiable")
+						throw new Error(`expected unsatisfiable, got ${error.message}`);
 					const reachable = reachableFacts(start, actions);
 					expect(error.missingFacts.length).toBeGreaterThan(0);
 					for (const fact of error.missingFacts) expect(reachable.has(fact)).toBe(false);

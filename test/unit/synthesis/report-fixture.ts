@@ -50,6 +50,7 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 		complexity: "medium",
 		taskType: "research",
 		mode: "direct",
+		maxSubgoals: 6,
 		secondPass: false,
 	};
 	return {

@@ -1,0 +1,143 @@
+/** `POST /v1/goals/plan`: decompose a goal, order its sub-goals and estimate agents and cost, without running anything. */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { ApiErrorBodySchema, ComplexitySchema, LIMITS, type Role } from "../protocol";
+import { DEFAULT_MODELS, priceOf } from "../providers/prices";
+import { chooseProvider, resolveModel } from "../providers/router";
+import { configuredProviders, isModelProvider, type ProviderSettings, providerSettings } from "../providers/settings";
+import { DEFAULTS } from "../swarm/config";
+import { MAX_SUBGOALS, MIN_SUBGOALS } from "../swarm/decompose";
+import { decomposeGoal, estimateGoalCostUsd, planGoal } from "../swarm/goal-plan";
+import { isGoapError } from "../swarm/goap";
+import type { AppEnv } from "./env";
+import { ApiError } from "./errors";
+import { validationHook } from "./validation";
+
+/** A goal of 4,000 characters as JSON, with room for the other fields and escapes. */
+const MAX_BODY_BYTES = 64 * 1024;
+const DEFAULT_MAX_SUBGOALS = 6;
+
+export const GoalPlanRequestSchema = z
+	.object({
+		goal: z
+			.string()
+			.trim()
+			.min(1)
+			.max(LIMITS.taskChars)
+			.openapi({ example: "Heat pumps vs gas furnaces for a cold-climate home" }),
+		maxSubgoals: z.int().min(MIN_SUBGOALS).max(MAX_SUBGOALS).default(DEFAULT_MAX_SUBGOALS),
+		depth: z.int().min(1).max(10).default(DEFAULTS.depth),
+		swarmSize: z.int().min(3).max(7).optional(),
+		provider: z
+			.string()
+			.regex(/^[a-z][a-z0-9-]{1,31}$/)
+			.optional(),
+	})
+	.strict()
+	.openapi("GoalPlanRequest");
+
+export const GoalPlanResponseSchema = z
+	.object({
+		goal: z.string(),
+		subgoals: z.array(
+			z.object({
+				id: z.string(),
+				description: z.string(),
+				complexity: ComplexitySchema,
+				dependsOn: z.array(z.string()),
+				successCriteria: z.array(z.string()),
+			}),
+		),
+		plan: z.array(
+			z.object({
+				step: z.int(),
+				action: z.string(),
+				subgoalId: z.string().nullable(),
+				why: z.string(),
+				satisfies: z.array(z.string()),
+			}),
+		),
+		levels: z
+			.array(z.array(z.string()))
+			.openapi({ description: "Sub-goal ids per parallel level; the master synthesis follows the last." }),
+		explanation: z.array(z.string()),
+		estimatedAgents: z.int(),
+		estimatedCostUsd: z.number().nullable().openapi({
+			description:
+				"Upper bound of the model calls' cost: every planned agent task at its role's model with a full token and search allowance. Null for the extractive provider or an unpriced model.",
+		}),
+		provider: z.string(),
+		model: z.string().nullable(),
+	})
+	.openapi("GoalPlan");
+
+const planRoute = createRoute({
+	method: "post",
+	path: "/v1/goals/plan",
+	summary: "Plan a goal: sub-goals, their order and parallel levels, agents and cost; nothing runs",
+	middleware: [
+		bodyLimit({
+			maxSize: MAX_BODY_BYTES,
+			onError: () => {
+				throw new ApiError(413, "payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+			},
+		}),
+	] as const,
+	request: { body: { required: true, content: { "application/json": { schema: GoalPlanRequestSchema } } } },
+	responses: {
+		200: { description: "The plan", content: { "application/json": { schema: GoalPlanResponseSchema } } },
+		...Object.fromEntries(
+			[400, 401, 413, 415, 422, 429].map((status) => [
+				status,
+				{ description: "Error", content: { "application/json": { schema: ApiErrorBodySchema } } },
+			]),
+		),
+	},
+});
+
+/** The model a provider runs by default in this deployment; null for the extractive provider. */
+function defaultModel(provider: string, settings: ProviderSettings): string | null {
+	if (!isModelProvider(provider)) return null;
+	return settings.modelOverrides[provider]?.default ?? DEFAULT_MODELS[provider].default;
+}
+
+export const goalRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(planRoute, async (c) => {
+	const request = c.req.valid("json");
+	const settings = providerSettings(c.env);
+	const configured = configuredProviders(settings);
+	const choice = chooseProvider(request.goal, request.provider, configured, false);
+	if ("error" in choice) {
+		throw new ApiError(422, "provider_not_configured", `provider "${choice.requested}" is not configured`, {
+			available: ["auto", ...configured],
+		});
+	}
+	const { provider } = choice;
+	const sizing = request.swarmSize === undefined ? {} : { swarmSize: request.swarmSize };
+	const { decomposition } = await decomposeGoal(request.goal, {
+		maxSubgoals: request.maxSubgoals,
+		depth: request.depth,
+		...sizing,
+	});
+	const planned = planGoal(decomposition, sizing);
+	if (isGoapError(planned)) {
+		const details =
+			planned.error === "unsatisfiable"
+				? { missingFacts: planned.missingFacts }
+				: { expandedNodes: planned.expandedNodes };
+		throw new ApiError(422, `goal_${planned.error.replace("-", "_")}`, planned.message, details);
+	}
+	const priceForRole = (role: Role) => {
+		const model = resolveModel(provider, role, null, provider, settings.modelOverrides);
+		return model === null ? null : priceOf(provider, model);
+	};
+	return c.json(
+		{
+			goal: request.goal,
+			...planned,
+			estimatedCostUsd: estimateGoalCostUsd(decomposition, sizing, priceForRole),
+			provider,
+			model: defaultModel(provider, settings),
+		},
+		200,
+	);
+});
