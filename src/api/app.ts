@@ -5,6 +5,7 @@ import { authenticate, refuseDevModeInProduction } from "./auth";
 import type { AppEnv } from "./env";
 import { errorBody, handleError } from "./errors";
 import { keyRoutes } from "./keys";
+import { learningRoutes } from "./learning";
 import { providerRoutes } from "./providers";
 import { rateLimit } from "./rate-limit";
 import { researchRoutes } from "./research";
@@ -19,6 +20,7 @@ app.use("/v1/*", except("/v1/admin/*", authenticate, rateLimit));
 app.route("/", researchRoutes);
 app.route("/", providerRoutes);
 app.route("/", keyRoutes);
+app.route("/", learningRoutes);
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
 	type: "http",
 	scheme: "bearer",

@@ -4,11 +4,16 @@ import { bodyLimit } from "hono/body-limit";
 import { ApiErrorBodySchema, ComplexitySchema, LIMITS, type Role } from "../protocol";
 import { DEFAULT_MODELS, priceOf } from "../providers/prices";
 import { chooseProvider, resolveModel } from "../providers/router";
-import { configuredProviders, isModelProvider, type ProviderSettings, providerSettings } from "../providers/settings";
+import {
+	configuredProviders,
+	isModelProvider,
+	type ProviderSettings,
+	providerSettings,
+} from "../providers/settings";
 import { DEFAULTS } from "../swarm/config";
 import { MAX_SUBGOALS, MIN_SUBGOALS } from "../swarm/decompose";
 import { decomposeGoal, estimateGoalCostUsd, planGoal } from "../swarm/goal-plan";
-import { isGoapError } from "../swarm/goap";
+import type { GoapError } from "../swarm/goap";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { validationHook } from "./validation";
@@ -101,43 +106,47 @@ function defaultModel(provider: string, settings: ProviderSettings): string | nu
 	return settings.modelOverrides[provider]?.default ?? DEFAULT_MODELS[provider].default;
 }
 
-export const goalRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(planRoute, async (c) => {
-	const request = c.req.valid("json");
-	const settings = providerSettings(c.env);
-	const configured = configuredProviders(settings);
-	const choice = chooseProvider(request.goal, request.provider, configured, false);
-	if ("error" in choice) {
-		throw new ApiError(422, "provider_not_configured", `provider "${choice.requested}" is not configured`, {
-			available: ["auto", ...configured],
+/** 422 for a goal the planner cannot order, with the facts that can never hold or the search size reached. */
+function planningError(error: GoapError): ApiError {
+	return error.error === "unsatisfiable"
+		? new ApiError(422, "goal_unsatisfiable", error.message, { missingFacts: error.missingFacts })
+		: new ApiError(422, "goal_search_limit", error.message, { expandedNodes: error.expandedNodes });
+}
+
+export const goalRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
+	planRoute,
+	async (c) => {
+		const request = c.req.valid("json");
+		const settings = providerSettings(c.env);
+		const configured = configuredProviders(settings);
+		const choice = chooseProvider(request.goal, request.provider, configured, false);
+		if ("error" in choice) {
+			throw new ApiError(422, "provider_not_configured", `provider "${choice.requested}" is not configured`, {
+				available: ["auto", ...configured],
+			});
+		}
+		const { provider } = choice;
+		const sizing = { swarmSize: request.swarmSize };
+		const { decomposition } = await decomposeGoal(request.goal, {
+			maxSubgoals: request.maxSubgoals,
+			depth: request.depth,
+			...sizing,
 		});
-	}
-	const { provider } = choice;
-	const sizing = request.swarmSize === undefined ? {} : { swarmSize: request.swarmSize };
-	const { decomposition } = await decomposeGoal(request.goal, {
-		maxSubgoals: request.maxSubgoals,
-		depth: request.depth,
-		...sizing,
-	});
-	const planned = planGoal(decomposition, sizing);
-	if (isGoapError(planned)) {
-		const details =
-			planned.error === "unsatisfiable"
-				? { missingFacts: planned.missingFacts }
-				: { expandedNodes: planned.expandedNodes };
-		throw new ApiError(422, `goal_${planned.error.replace("-", "_")}`, planned.message, details);
-	}
-	const priceForRole = (role: Role) => {
-		const model = resolveModel(provider, role, null, provider, settings.modelOverrides);
-		return model === null ? null : priceOf(provider, model);
-	};
-	return c.json(
-		{
-			goal: request.goal,
-			...planned,
-			estimatedCostUsd: estimateGoalCostUsd(decomposition, sizing, priceForRole),
-			provider,
-			model: defaultModel(provider, settings),
-		},
-		200,
-	);
-});
+		const planned = planGoal(decomposition, sizing);
+		if ("error" in planned) throw planningError(planned);
+		const priceForRole = (role: Role) => {
+			const model = resolveModel(provider, role, null, provider, settings.modelOverrides);
+			return model === null ? null : priceOf(provider, model);
+		};
+		return c.json(
+			{
+				goal: request.goal,
+				...planned,
+				estimatedCostUsd: estimateGoalCostUsd(decomposition, sizing, priceForRole),
+				provider,
+				model: defaultModel(provider, settings),
+			},
+			200,
+		);
+	},
+);

@@ -1,5 +1,5 @@
 /** Tenant-scoped D1 queries of the learning tables. */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Database } from "./queries";
 import * as schema from "./schema";
 
@@ -64,4 +64,128 @@ export async function recordPatternUses(
 				),
 			),
 		);
+}
+
+/** The tenant's patterns, newest first. */
+export async function listPatterns(
+	db: Database,
+	tenantId: string,
+	options: { limit: number; taskType?: string },
+): Promise<PatternRow[]> {
+	const { reasoningbankPatterns: patterns } = schema;
+	const filters = [eq(patterns.tenantId, tenantId)];
+	if (options.taskType) filters.push(eq(patterns.taskType, options.taskType));
+	return db
+		.select()
+		.from(patterns)
+		.where(and(...filters))
+		.orderBy(desc(patterns.createdAt), desc(patterns.id))
+		.limit(options.limit);
+}
+
+/** Every pattern of the tenant, oldest first (for distillation). */
+export async function allPatterns(db: Database, tenantId: string): Promise<PatternRow[]> {
+	return db
+		.select()
+		.from(schema.reasoningbankPatterns)
+		.where(eq(schema.reasoningbankPatterns.tenantId, tenantId))
+		.orderBy(schema.reasoningbankPatterns.createdAt, schema.reasoningbankPatterns.id);
+}
+
+/** Inserts distillations that do not exist yet; returns how many were new. */
+export async function insertDistillations(
+	db: Database,
+	rows: (typeof schema.memoryDistillations.$inferInsert)[],
+): Promise<number> {
+	let created = 0;
+	for (const row of rows) {
+		const inserted = await db
+			.insert(schema.memoryDistillations)
+			.values(row)
+			.onConflictDoNothing()
+			.returning({ id: schema.memoryDistillations.id });
+		created += inserted.length;
+	}
+	return created;
+}
+
+/** Inserts associations that do not exist yet; returns how many were new. */
+export async function insertAssociations(
+	db: Database,
+	rows: (typeof schema.patternAssociations.$inferInsert)[],
+): Promise<number> {
+	let created = 0;
+	for (const row of rows) {
+		const inserted = await db
+			.insert(schema.patternAssociations)
+			.values(row)
+			.onConflictDoNothing()
+			.returning({ kind: schema.patternAssociations.kind });
+		created += inserted.length;
+	}
+	return created;
+}
+
+/** Counts of the tenant's distillations and associations. */
+export async function learningCounts(
+	db: Database,
+	tenantId: string,
+): Promise<{ distillations: number; associations: number }> {
+	const [distillations] = await db
+		.select({ n: count() })
+		.from(schema.memoryDistillations)
+		.where(eq(schema.memoryDistillations.tenantId, tenantId));
+	const [associations] = await db
+		.select({ n: count() })
+		.from(schema.patternAssociations)
+		.where(eq(schema.patternAssociations.tenantId, tenantId));
+	return { distillations: distillations?.n ?? 0, associations: associations?.n ?? 0 };
+}
+
+/** The associations that touch a pattern, in either direction. */
+export async function associationsOf(db: Database, tenantId: string, patternId: string) {
+	const { patternAssociations: table } = schema;
+	return db
+		.select()
+		.from(table)
+		.where(and(eq(table.tenantId, tenantId), or(eq(table.fromId, patternId), eq(table.toId, patternId))));
+}
+
+/** Job counts by status, and summed metrics JSON of finished jobs, for `/v1/stats`. */
+export async function jobStatusCounts(
+	db: Database,
+	tenantId: string,
+): Promise<{ status: string; n: number }[]> {
+	return db
+		.select({ status: schema.jobs.status, n: count() })
+		.from(schema.jobs)
+		.where(eq(schema.jobs.tenantId, tenantId))
+		.groupBy(schema.jobs.status);
+}
+
+/** Metrics JSON of the tenant's finished jobs. */
+export async function finishedJobMetrics(db: Database, tenantId: string): Promise<string[]> {
+	const rows = await db
+		.select({ metrics: schema.jobs.metrics })
+		.from(schema.jobs)
+		.where(and(eq(schema.jobs.tenantId, tenantId), isNotNull(schema.jobs.metrics)));
+	return rows.flatMap((row) => (row.metrics ? [row.metrics] : []));
+}
+
+/** Times the tenant's patterns were used by later jobs. */
+export async function patternUseCount(db: Database, tenantId: string): Promise<number> {
+	const [row] = await db
+		.select({ n: count() })
+		.from(schema.patternUses)
+		.where(eq(schema.patternUses.tenantId, tenantId));
+	return row?.n ?? 0;
+}
+
+/** The tenant's distillations, oldest first. */
+export async function listDistillations(db: Database, tenantId: string) {
+	return db
+		.select()
+		.from(schema.memoryDistillations)
+		.where(eq(schema.memoryDistillations.tenantId, tenantId))
+		.orderBy(schema.memoryDistillations.createdAt, schema.memoryDistillations.id);
 }

@@ -3,15 +3,21 @@
  * finished job as a pattern afterwards. The embedder and index are the offline hashing embedder and the
  * D1 index locally, Vectorize in production (when the `PATTERN_INDEX` binding exists).
  */
+
+import { z } from "zod";
 import { findPatterns, insertPattern } from "../db/learning-queries";
 import { database } from "../db/queries";
 import type { TaskType } from "../protocol";
+import { providerSettings } from "../providers/settings";
 import type { PatternStrategy, RecalledPattern } from "./apply";
 import { createD1Index } from "./d1-index";
-import { createHashingEmbedder, type Embedder } from "./embedder";
+import { createHashingEmbedder, type Embedder, HASHING_EMBEDDER_MODEL } from "./embedder";
+import { createGeminiEmbedder } from "./gemini-embedder";
+import { createOpenAIEmbedder } from "./openai-embedder";
 import type { PatternIndex } from "./pattern-index";
 import { critiqueFor, type Trajectory, trajectoryReward } from "./reward";
 import { createVectorizeIndex } from "./vectorize-index";
+import { createWorkersAiEmbedder, type WorkersAiBinding } from "./workers-ai-embedder";
 
 /** Patterns recalled per job at most. */
 export const RECALL_TOP_K = 3;
@@ -20,12 +26,49 @@ export const RECALL_TOP_K = 3;
  * the same question score about 0.6–0.8, loosely related questions 0.3–0.4, unrelated ones below 0.1.
  */
 export const RECALL_THRESHOLD = 0.5;
+/** Hashing-embedder threshold above; model embeddings cluster higher, so they need more to count as similar. */
+const MODEL_RECALL_THRESHOLD = 0.75;
 
 type Learning = { embedder: Embedder; index: PatternIndex };
 
+const EmbedderEnvSchema = z.object({
+	/** Which embedder fills the pattern index; the index's dimensions must match it. */
+	EMBEDDER: z.preprocess(
+		(value) => (value === "" ? undefined : value),
+		z.enum(["hashing", "openai", "gemini", "workers-ai"]).default("hashing"),
+	),
+	AI: z
+		.custom<WorkersAiBinding>((value) => typeof value === "object" && value !== null && "run" in value)
+		.optional(),
+});
+
+/**
+ * The deployment's embedder: the offline hashing embedder unless `EMBEDDER` names another (OpenAI and
+ * Gemini use the provider keys; Workers AI needs the production-only `AI` binding).
+ */
+export function embedderFor(env: Env): Embedder {
+	const { EMBEDDER: choice, AI: ai } = EmbedderEnvSchema.parse(env);
+	const { credentials } = providerSettings(env);
+	if (choice === "openai" && credentials.openai) {
+		return createOpenAIEmbedder({
+			apiKey: credentials.openai.apiKey,
+			...(credentials.openai.baseURL ? { baseURL: credentials.openai.baseURL } : {}),
+		});
+	}
+	if (choice === "gemini" && credentials.gemini) {
+		return createGeminiEmbedder({
+			apiKey: credentials.gemini.apiKey,
+			...(credentials.gemini.baseURL ? { baseURL: credentials.gemini.baseURL } : {}),
+		});
+	}
+	if (choice === "workers-ai" && ai) return createWorkersAiEmbedder(ai);
+	if (choice !== "hashing") throw new Error(`EMBEDDER=${choice} is set but its key or binding is missing`);
+	return createHashingEmbedder();
+}
+
 /** The embedder and pattern index of this deployment. */
 export function learningFor(env: Env): Learning {
-	const embedder = createHashingEmbedder();
+	const embedder = embedderFor(env);
 	const space = { dimensions: embedder.dimensions, model: embedder.model };
 	const index = env.PATTERN_INDEX
 		? createVectorizeIndex(env.PATTERN_INDEX, space)

@@ -31,8 +31,10 @@ export function norm(vector: readonly number[]): number {
  * @example cosineSimilarity([1, 0], [1, 1]) // 0.7071…
  */
 export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
-	const lengths = norm(a) * norm(b);
-	if (lengths === 0) return 0;
+	const normA = norm(a);
+	const normB = norm(b);
+	if (normA === 0 || normB === 0) return 0;
+	const lengths = normA * normB;
 	const raw =
 		lengths >= SMALLEST_SAFE_SQUARES && lengths < Number.POSITIVE_INFINITY
 			? dot(a, b) / lengths

@@ -14,7 +14,14 @@ import {
 	type Subgoal,
 	validateDecomposition,
 } from "./decompose";
-import { actionsForDecomposition, explainPlan, type GoapError, isGoapError, planGoap, REPORT_FACT } from "./goap";
+import {
+	actionsForDecomposition,
+	explainPlan,
+	type GoapError,
+	isGoapError,
+	planGoap,
+	REPORT_FACT,
+} from "./goap";
 import { planSwarm, rolesForSize } from "./sizing";
 
 /** What a goal is planned with: at most `maxSubgoals` sub-goals (2–10), a depth (1–10), an optional sub-swarm size (3–7). */
@@ -112,8 +119,15 @@ export async function decomposeGoal(
  * @example planGoal({ subgoals: [g1, g2 (dependsOn g1)] }, {})
  * // { levels: [["g1"], ["g2"]], plan: [research:g1, research:g2, synthesize], estimatedAgents: 11, ... }
  */
-export function planGoal(decomposition: Decomposition, options: { swarmSize?: number }): GoalPlan | GoapError {
-	const result = planGoap({ start: [], goal: [REPORT_FACT], actions: actionsForDecomposition(decomposition) });
+export function planGoal(
+	decomposition: Decomposition,
+	options: { swarmSize?: number },
+): GoalPlan | GoapError {
+	const result = planGoap({
+		start: [],
+		goal: [REPORT_FACT],
+		actions: actionsForDecomposition(decomposition),
+	});
 	if (isGoapError(result)) return result;
 
 	const subgoalOfAction = new Map(result.steps.map((step) => [step.name, step.subgoalId ?? null]));
@@ -157,7 +171,10 @@ export type GoalAgentTask = { subgoalId: string | null; role: Role };
  * the two revisit tasks, as `resolveConfig` decides for a job), then the master synthesis.
  * @example goalAgentTasks({ subgoals: [low g1] }, {}) // explorer, depth_analyst, synthesizer of g1, then the master synthesizer
  */
-export function goalAgentTasks(decomposition: Decomposition, options: { swarmSize?: number }): GoalAgentTask[] {
+export function goalAgentTasks(
+	decomposition: Decomposition,
+	options: { swarmSize?: number },
+): GoalAgentTask[] {
 	const subSwarmTasks = decomposition.subgoals.flatMap((subgoal) => {
 		const swarmSize = options.swarmSize ?? DEFAULTS.swarmSizeByComplexity[subgoal.complexity];
 		const secondPass = subgoal.complexity === "very-high" && rolesForSize(swarmSize).includes("critic");

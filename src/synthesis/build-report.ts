@@ -10,14 +10,22 @@
  *
  * Only retrieved sources that back a verified citation of a body finding are listed as sources, so a
  * URL the job never fetched can never become a source or a link.
+ *
+ * A goal-mode job (`input.goal`) gets a master report: `goal` holds the plan, every sub-goal with its
+ * success-criteria verdicts and findings, and the insights across sub-goals (`goal-report.ts`), and
+ * the executive summary opens with the goal and how many sub-goals met all their criteria. In direct
+ * mode `goal` is null and nothing else changes.
  */
 import type { AntiHallucination, TaskView } from "../protocol";
+import { buildGoalSection, goalSummaryParagraph } from "./goal-report";
 import {
 	type AgentRun,
 	CHECK_DESCRIPTIONS,
 	type DivergentView,
 	formatPercent,
+	oneLine,
 	type PlanNode,
+	plural,
 	REPORT_SCHEMA_VERSION,
 	type Report,
 	type ReportFinding,
@@ -30,6 +38,7 @@ import type {
 	Aggregation,
 	CheckedCitation,
 	CitationCheck,
+	GoalInput,
 	MergedFinding,
 	ReportInput,
 	VerificationSummary,
@@ -67,6 +76,7 @@ export function buildReport(input: ReportInput): Report {
 	const unsupportedClaims = input.aggregation.unsupported.map(toUnsupportedClaim);
 	const keyFindings = findings.filter((f) => f.flag === "verified").slice(0, KEY_FINDING_LIMIT);
 	const verification = input.aggregation.verification;
+	const goal = input.goal === undefined ? null : buildGoalSection(input.goal, input.aggregation, findings);
 
 	const report: Report = {
 		schemaVersion: REPORT_SCHEMA_VERSION,
@@ -77,15 +87,17 @@ export function buildReport(input: ReportInput): Report {
 		config: input.config,
 		executiveSummary: {
 			text: [
+				goal === null ? "" : goalSummaryParagraph(goal),
 				agentsParagraph(input.tasks, input.completeness, input.metrics),
 				groundingParagraph(verification, mode, unsupportedClaims.length),
 				findingsParagraph(keyFindings, consensus.length, divergentViews.length),
-				synthesisParagraph(input.narratives),
+				synthesisParagraph(input.narratives, input.goal),
 			]
 				.filter((paragraph) => paragraph !== "")
 				.join("\n\n"),
 			keyFindings: keyFindings.map((finding) => finding.id),
 		},
+		goal,
 		methodology: {
 			swarmSize: input.config.swarmSize,
 			roles: [...new Set(input.tasks.map((task) => task.role))],
@@ -292,9 +304,16 @@ function findingsParagraph(keyFindings: ReportFinding[], consensus: number, dive
 	);
 }
 
-/** The first synthesizer narrative, shortened, labelled as the agent's own words. */
-function synthesisParagraph(narratives: AgentNarrative[]): string {
-	const synthesis = narratives.find((entry) => entry.role === "synthesizer" && entry.narrative.trim() !== "");
+/**
+ * The synthesizer's narrative, shortened, labelled as the agent's own words. In goal mode the master
+ * synthesizer (a synthesizer of no sub-swarm) speaks for the whole job, so it comes first.
+ */
+function synthesisParagraph(narratives: AgentNarrative[], goal: GoalInput | undefined): string {
+	const subSwarmTasks = new Set(goal?.subgoals.flatMap((subgoal) => subgoal.taskIds));
+	const syntheses = narratives.filter(
+		(entry) => entry.role === "synthesizer" && entry.narrative.trim() !== "",
+	);
+	const synthesis = syntheses.find((entry) => !subSwarmTasks.has(entry.taskId)) ?? syntheses[0];
 	if (synthesis === undefined) return "";
 	return `The synthesizer's own summary (its statements are not verified on their own): ${excerpt(synthesis.narrative, SUMMARY_NARRATIVE_CHARS)}`;
 }
@@ -310,15 +329,6 @@ function excerpt(text: string, limit: number): string {
 	return `${wordEnd > 0 ? cut.slice(0, wordEnd) : cut}…`;
 }
 
-/** Text on one line, so it cannot split the summary's paragraphs. */
-function oneLine(text: string): string {
-	return text.replace(/\s+/g, " ").trim();
-}
-
 function taskList(tasks: TaskView[]): string {
 	return tasks.map((task) => `${task.role} (${task.id})`).join(", ");
-}
-
-function plural(n: number, noun: string): string {
-	return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

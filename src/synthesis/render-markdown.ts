@@ -5,7 +5,8 @@
  * model output, so it goes through `markdownText`: whitespace is collapsed to one line, the characters
  * that could open structure (`\ ` * _ [ ] < > # | ~ & $`, and a leading list, setext or thematic-break
  * marker) are backslash-escaped, and anything GFM would autolink (scheme://…, www.…, e-mail
- * addresses) becomes a code span. The only links are the report's sources with an http(s) URL.
+ * addresses) becomes a code span. The only links are the report's sources with an http(s) URL and,
+ * in a goal-mode report, links from the sub-goal sections to the findings' headings.
  */
 import type { AntiHallucination } from "../protocol";
 import {
@@ -13,17 +14,19 @@ import {
 	CHECK_DESCRIPTIONS,
 	describeAgents,
 	failuresTable,
+	type GoalSection,
+	type GoalSectionId,
 	learningTable,
 	methodologyFacts,
 	metricsTable,
 	providerTable,
 	qualityTable,
-	REPORT_SECTIONS,
 	type Report,
 	type ReportCitation,
 	type ReportFinding,
 	type ReportSectionId,
 	type ReportSource,
+	reportSections,
 	safeHttpUrl,
 	type TextTable,
 	type UnsupportedClaim,
@@ -36,23 +39,31 @@ const AUTOLINKABLE =
 	/(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>]*[^\s<>.,;:!?'")\]]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gi;
 const INLINE_SIGNIFICANT = /[\\`*_[\]<>#|~&$]/g;
 
-/** Lookups the sections share: finding numbers by id, listed sources by id. */
+/** Longest sub-goal description a node of the goal plan diagram shows. */
+const PLAN_LABEL_CHARS = 60;
+
+/** Lookups the sections share: findings, finding numbers and heading anchors by id, listed sources by id. */
 type Lookups = {
+	findings: Map<string, ReportFinding>;
 	findingNumbers: Map<string, number>;
+	findingAnchors: Map<string, string>;
 	sources: Map<string, ReportSource>;
 };
 
 /**
- * Renders the whole report as one GFM document, sections in `REPORT_SECTIONS` order.
+ * Renders the whole report as one GFM document, sections in `reportSections` order.
  * @example renderMarkdown(buildReport(input)).startsWith("# ") // true
  */
 export function renderMarkdown(report: Report): string {
 	const lookups: Lookups = {
+		findings: new Map(report.findings.map((finding) => [finding.id, finding])),
 		findingNumbers: new Map(report.findings.map((finding, index) => [finding.id, index + 1])),
+		findingAnchors: findingAnchors(report),
 		sources: new Map(report.sources.map((source) => [source.id, source])),
 	};
 	const bodies: Record<ReportSectionId, string[]> = {
 		"executive-summary": executiveSummary(report),
+		...goalSections(report.goal, lookups),
 		methodology: methodology(report),
 		"detailed-findings": detailedFindings(report, lookups),
 		"cross-agent-insights": crossAgentInsights(report, lookups),
@@ -64,7 +75,7 @@ export function renderMarkdown(report: Report): string {
 	const blocks = [
 		`# ${markdownText(report.task)}`,
 		headerBlock(report),
-		...REPORT_SECTIONS.flatMap((entry) => [`## ${entry.title}`, ...bodies[entry.id]]),
+		...reportSections(report).flatMap((entry) => [`## ${entry.title}`, ...bodies[entry.id]]),
 	];
 	return `${blocks.join("\n\n")}\n`;
 }
@@ -104,12 +115,184 @@ function headerBlock(report: Report): string {
 		: meta;
 }
 
-/** The summary's paragraphs; its text already names the key findings. */
+/** The summary's paragraphs (its text already names the key findings), then the goal's summary. */
 function executiveSummary(report: Report): string[] {
-	return report.executiveSummary.text
+	const paragraphs = markdownParagraphs(report.executiveSummary.text);
+	if (report.goal === null) return paragraphs;
+	return [...paragraphs, "### Across Sub-goals", ...markdownParagraphs(report.goal.executiveSummary)];
+}
+
+function markdownParagraphs(text: string): string[] {
+	return text
 		.split(/\n\s*\n/)
 		.map(markdownText)
 		.filter((paragraph) => paragraph !== "");
+}
+
+/**
+ * The anchor GitHub gives each finding's heading ("### 3. Title" → "3-title"). The title is the only
+ * heading before the findings that can have the same anchor as one of them (every other one starts
+ * with a word, a finding's with its number), so it is the one heading counted before them.
+ */
+function findingAnchors(report: Report): Map<string, string> {
+	const anchors = headingAnchors([
+		markdownText(report.task),
+		...report.findings.map((finding, index) => `${index + 1}. ${markdownText(finding.title)}`),
+	]);
+	return new Map(report.findings.map((finding, index) => [finding.id, anchors[index + 1] ?? ""]));
+}
+
+/**
+ * GitHub's heading anchors for headings in document order: lower case; everything but letters,
+ * marks, numbers, "_", "-" and spaces dropped (so Markdown escapes and code-span backticks vanish as
+ * they do from the rendered text); spaces to hyphens; a repeat gets "-1", "-2", … like GitHub's.
+ * @example headingAnchors(["A b", "A b", "# x!"]) // ["a-b", "a-b-1", "-x"]
+ */
+export function headingAnchors(headings: string[]): string[] {
+	const repeats = new Map<string, number>();
+	const taken = new Set<string>();
+	return headings.map((heading) => {
+		const base = heading
+			.toLowerCase()
+			.replace(/[^\p{L}\p{M}\p{N}_\- ]/gu, "")
+			.replaceAll(" ", "-");
+		let anchor = base;
+		while (taken.has(anchor)) {
+			const count = (repeats.get(base) ?? 0) + 1;
+			repeats.set(base, count);
+			anchor = `${base}-${count}`;
+		}
+		taken.add(anchor);
+		return anchor;
+	});
+}
+
+/** The goal-mode sections; empty in a direct-mode report, which does not show them. */
+function goalSections(goal: GoalSection | null, lookups: Lookups): Record<GoalSectionId, string[]> {
+	if (goal === null) return { "goal-plan": [], "sub-goals": [], "cross-subgoal-insights": [] };
+	return {
+		"goal-plan": goalPlan(goal),
+		"sub-goals": goal.subgoals.flatMap((subgoal) => subgoalBlocks(subgoal, lookups)),
+		"cross-subgoal-insights": crossSubgoalInsights(goal, lookups),
+	};
+}
+
+/** The sub-goal DAG as a Mermaid flowchart (node `gN` is sub-goal N), the levels and the planner's reasons. */
+function goalPlan(goal: GoalSection): string[] {
+	const nodeIds = new Map(goal.subgoals.map((subgoal, index) => [subgoal.id, `g${index + 1}`]));
+	const lines = ["```mermaid", "flowchart TD"];
+	goal.subgoals.forEach((subgoal, index) => {
+		const label = [
+			subgoal.id.replace(/[^A-Za-z0-9_.-]/g, "_"),
+			mermaidLabelText(subgoal.description),
+			subgoal.complexity,
+			`${subgoal.criteriaMet}/${subgoal.criteria.length} criteria met`,
+		].filter((part) => part !== "");
+		lines.push(`  g${index + 1}["${label.join(" · ")}"]`);
+	});
+	goal.subgoals.forEach((subgoal, index) => {
+		for (const dependency of subgoal.dependsOn) {
+			const from = nodeIds.get(dependency);
+			if (from !== undefined) lines.push(`  ${from} --> g${index + 1}`);
+		}
+	});
+	lines.push("  classDef met fill:#dafbe1,stroke:#1a7f37", "  classDef unmet fill:#fde2e2,stroke:#b42318");
+	goal.subgoals.forEach((subgoal, index) => {
+		lines.push(`  class g${index + 1} ${subgoal.criteriaMet === subgoal.criteria.length ? "met" : "unmet"}`);
+	});
+	lines.push("```");
+	const levels = goal.plan.levels.map(
+		(level, index) =>
+			`- **Level ${index + 1}**${level.length > 1 ? " (at once)" : ""}: ${markdownText(level.join(", "))}`,
+	);
+	const explanation = goal.plan.explanation.map((line, index) => `${index + 1}. ${markdownText(line)}`);
+	return [
+		`Goal: ${markdownText(goal.goal)}`,
+		lines.join("\n"),
+		levels.length > 0 ? levels.join("\n") : "The plan has no levels.",
+		"### Planner's Explanation",
+		explanation.length > 0 ? explanation.join("\n") : "The planner gave no explanation.",
+	];
+}
+
+/**
+ * Free text reduced to what a quoted Mermaid label shows as-is: letters, numbers, spaces and
+ * `, . : ' ( ) -`, at most `PLAN_LABEL_CHARS` characters.
+ */
+function mermaidLabelText(text: string): string {
+	const plain = text
+		.replace(/[^\p{L}\p{N} ,.:'()-]/gu, " ")
+		.replace(/\s+/g, " ")
+		.trim();
+	const chars = Array.from(plain);
+	return chars.length <= PLAN_LABEL_CHARS ? plain : `${chars.slice(0, PLAN_LABEL_CHARS).join("").trimEnd()}…`;
+}
+
+function subgoalBlocks(subgoal: GoalSection["subgoals"][number], lookups: Lookups): string[] {
+	const facts = [
+		`**Complexity** ${subgoal.complexity}`,
+		`**Depends on** ${subgoal.dependsOn.length > 0 ? markdownText(subgoal.dependsOn.join(", ")) : "nothing"}`,
+		`**Agents** ${subgoal.taskIds.length > 0 ? markdownText(subgoal.taskIds.join(", ")) : "none"}`,
+		`**Criteria met** ${subgoal.criteriaMet} of ${subgoal.criteria.length}`,
+	];
+	const criteria = subgoal.criteria.map(
+		(verdict) =>
+			`- ${verdict.met ? "✓ **Met:**" : "✗ **Not met:**"} ${markdownText(verdict.criterion)} — ${markdownText(verdict.why)}`,
+	);
+	const findings = subgoal.findingIds.flatMap((id) => {
+		const finding = lookups.findings.get(id);
+		if (finding === undefined) return [];
+		const flag = finding.flag === "verified" ? "" : " (unverified)";
+		return [`- ${findingLink(id, lookups)} ${markdownText(finding.title)}${flag}`];
+	});
+	return [
+		`### Sub-goal ${markdownText(subgoal.id)}: ${markdownText(subgoal.description)}`,
+		facts.join(" · "),
+		"**Success criteria**",
+		criteria.length > 0 ? criteria.join("\n") : "No success criteria were set.",
+		"**Findings**",
+		findings.length > 0 ? findings.join("\n") : "No finding in the report came from this sub-goal.",
+	];
+}
+
+/** "[F3](#2-title)": a finding's id linked to its heading in Detailed Findings. */
+function findingLink(id: string, lookups: Lookups): string {
+	return `[${markdownText(id)}](#${lookups.findingAnchors.get(id) ?? ""})`;
+}
+
+function crossSubgoalInsights(goal: GoalSection, lookups: Lookups): string[] {
+	const { sharedFindings, conflicts } = goal.crossSubgoalInsights;
+	const shared = sharedFindings.flatMap((entry) => {
+		const finding = lookups.findings.get(entry.findingId);
+		if (finding === undefined) return [];
+		return [
+			`- ${findingLink(entry.findingId, lookups)} ${markdownText(finding.title)} — made in ${markdownText(entry.subgoalIds.join(", "))}`,
+		];
+	});
+	const side = (name: string, entry: (typeof conflicts)[number]["sideA"]): string => {
+		const finding = lookups.findings.get(entry.findingId);
+		const claim = finding === undefined ? "" : `: ${markdownText(finding.claim)}${citationRefs(finding.citations)}`;
+		return `   - **${name}** (${findingLink(entry.findingId, lookups)}, ${markdownText(entry.subgoalIds.join(", "))})${claim}`;
+	};
+	const conflictBlocks = conflicts.map((conflict, index) =>
+		[
+			`${index + 1}. **${markdownText(conflict.topic.join(" "))}** — ${conflictReason(conflict.reason)}`,
+			side("Side A", conflict.sideA),
+			side("Side B", conflict.sideB),
+		].join("\n"),
+	);
+	return [
+		"### Shared Findings",
+		shared.length > 0 ? shared.join("\n") : "No verified finding was made in more than one sub-goal.",
+		"### Conflicts Between Sub-goals",
+		conflictBlocks.length > 0
+			? conflictBlocks.join("\n")
+			: "No verified findings of different sub-goals contradict each other.",
+	];
+}
+
+function conflictReason(reason: "negation" | "numeric"): string {
+	return reason === "numeric" ? "different numbers" : "one claim denies the other";
 }
 
 function methodology(report: Report): string[] {
@@ -206,9 +389,8 @@ function sourceName(source: ReportSource): string {
 
 function crossAgentInsights(report: Report, lookups: Lookups): string[] {
 	const { consensus, divergentViews, novelDiscoveries } = report.crossAgentInsights;
-	const byId = new Map(report.findings.map((finding) => [finding.id, finding]));
 	const findingLine = (id: string, detail: (finding: ReportFinding) => string): string[] => {
-		const finding = byId.get(id);
+		const finding = lookups.findings.get(id);
 		if (finding === undefined) return [];
 		return [
 			`- Finding ${lookups.findingNumbers.get(id)}: ${markdownText(finding.title)} — ${markdownText(detail(finding))}`,
@@ -221,7 +403,7 @@ function crossAgentInsights(report: Report, lookups: Lookups): string[] {
 		findingLine(id, (f) => `found only by ${describeAgents(f.supportingAgents)}`),
 	);
 	const divergentBlocks = divergentViews.map((view, index) => {
-		const reason = view.reason === "numeric" ? "different numbers" : "one claim denies the other";
+		const reason = conflictReason(view.reason);
 		const side = (name: string, entry: typeof view.sideA): string =>
 			`   - **${name}** (finding ${lookups.findingNumbers.get(entry.findingId)}, ${markdownText(entry.title)}): ` +
 			`${markdownText(entry.claim)}${citationRefs(entry.citations)}`;

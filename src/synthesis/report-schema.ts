@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import {
+	ComplexitySchema,
 	EffectiveConfigSchema,
 	JobMetricsSchema,
 	PhaseSchema,
@@ -176,6 +177,79 @@ export const LearningSectionSchema = z.object({
 	note: z.string().describe("Free-form note from the learning step."),
 });
 
+export const CriterionVerdictSchema = z.object({
+	criterion: z.string().describe("The success criterion, as the decomposition stated it."),
+	met: z.boolean().describe("Whether the sub-goal's verified findings meet the criterion."),
+	why: z.string().describe("The verdict in plain words, naming the topic and the findings it rests on."),
+	evidence: z
+		.array(z.string())
+		.describe("Ids of the verified findings of the sub-goal on the criterion's topic."),
+});
+export type CriterionVerdict = z.infer<typeof CriterionVerdictSchema>;
+
+export const SubgoalSectionSchema = z.object({
+	id: z.string().describe("Sub-goal id, e.g. g1; its tasks are prefixed with it (g1/explorer)."),
+	description: z.string().describe("What the sub-goal researches."),
+	complexity: ComplexitySchema.describe("Complexity the sub-swarm was sized from."),
+	dependsOn: z.array(z.string()).describe("Ids of the sub-goals whose findings this one built on."),
+	taskIds: z.array(z.string()).describe("Tasks of the sub-goal's sub-swarm."),
+	criteria: z.array(CriterionVerdictSchema).describe("Each success criterion with its verdict."),
+	criteriaMet: count.describe("How many of the criteria are met."),
+	findingIds: z
+		.array(z.string())
+		.describe("Ids of the body findings its agents made (alone or with others), in body order."),
+});
+export type SubgoalSection = z.infer<typeof SubgoalSectionSchema>;
+
+export const SharedFindingSchema = z.object({
+	findingId: z.string().describe("Id of a verified finding that agents of several sub-goals made."),
+	subgoalIds: z.array(z.string()).describe("The sub-goals whose agents made it, in plan order."),
+});
+export type SharedFinding = z.infer<typeof SharedFindingSchema>;
+
+export const SubgoalConflictSideSchema = z.object({
+	findingId: z.string().describe("Id of the finding on this side."),
+	subgoalIds: z.array(z.string()).describe("Sub-goals whose agents made it, in plan order."),
+});
+
+export const SubgoalConflictSchema = z.object({
+	topic: z.array(z.string()).describe("Words both claims share, which put them on the same subject."),
+	reason: z
+		.enum(["negation", "numeric"])
+		.describe("`negation`: one claim denies the other; `numeric`: they give different numbers."),
+	sideA: SubgoalConflictSideSchema,
+	sideB: SubgoalConflictSideSchema,
+});
+export type SubgoalConflict = z.infer<typeof SubgoalConflictSchema>;
+
+export const CrossSubgoalInsightsSchema = z.object({
+	sharedFindings: z.array(SharedFindingSchema).describe("Verified findings made in two or more sub-goals."),
+	conflicts: z
+		.array(SubgoalConflictSchema)
+		.describe("Contradicting verified findings whose sides come from different sub-goals."),
+});
+export type CrossSubgoalInsights = z.infer<typeof CrossSubgoalInsightsSchema>;
+
+export const GoalSectionSchema = z.object({
+	goal: z.string().describe("The goal as submitted."),
+	executiveSummary: z
+		.string()
+		.describe("Plain-text summary across sub-goals; paragraphs separated by blank lines."),
+	plan: z
+		.object({
+			levels: z
+				.array(z.array(z.string()))
+				.describe("Sub-goal ids level by level; the sub-goals of one level could run at once."),
+			explanation: z.array(z.string()).describe("The planner's explanation, one line per step."),
+		})
+		.describe("The GOAP plan that ordered the sub-goals."),
+	subgoals: z.array(SubgoalSectionSchema).describe("One entry per sub-goal, in plan order."),
+	crossSubgoalInsights: CrossSubgoalInsightsSchema.describe(
+		"Findings shared between sub-goals and contradictions between them.",
+	),
+});
+export type GoalSection = z.infer<typeof GoalSectionSchema>;
+
 export const ReportSchema = z.object({
 	schemaVersion: z.literal(REPORT_SCHEMA_VERSION).describe("Version of this schema."),
 	jobId: z.string().describe("Job the report belongs to."),
@@ -191,6 +265,9 @@ export const ReportSchema = z.object({
 			keyFindings: z.array(z.string()).describe("Ids of the heaviest verified findings, heaviest first."),
 		})
 		.describe("What a reader needs first."),
+	goal: GoalSectionSchema.nullable().describe(
+		"The master-report part of a goal-mode job (sub-goals, plan, criteria verdicts); null in direct mode.",
+	),
 	methodology: z
 		.object({
 			swarmSize: count.describe("Number of agents the job was sized for."),
@@ -260,7 +337,26 @@ export const REPORT_SECTIONS = [
 	{ id: "performance-metrics", title: "Performance Metrics" },
 	{ id: "appendix", title: "Appendix" },
 ] as const;
-export type ReportSectionId = (typeof REPORT_SECTIONS)[number]["id"];
+
+/** Sections only a goal-mode report has; they follow the Executive Summary. */
+export const GOAL_SECTIONS = [
+	{ id: "goal-plan", title: "Goal Plan" },
+	{ id: "sub-goals", title: "Sub-goals" },
+	{ id: "cross-subgoal-insights", title: "Cross-Sub-goal Insights" },
+] as const;
+export type GoalSectionId = (typeof GOAL_SECTIONS)[number]["id"];
+export type ReportSectionId = (typeof REPORT_SECTIONS)[number]["id"] | GoalSectionId;
+
+/**
+ * The top-level sections of this report in display order: `REPORT_SECTIONS`, with `GOAL_SECTIONS`
+ * after the Executive Summary when the report is a goal-mode master report.
+ * @example reportSections(directReport).length // 8
+ */
+export function reportSections(report: Report): { id: ReportSectionId; title: string }[] {
+	if (report.goal === null) return [...REPORT_SECTIONS];
+	const [summary, ...rest] = REPORT_SECTIONS;
+	return [summary, ...GOAL_SECTIONS, ...rest];
+}
 
 /** A citation check in words, as the report states it. */
 export const CHECK_DESCRIPTIONS: Record<CitationCheck, string> = {
@@ -330,6 +426,22 @@ export function safeHttpUrl(url: string | null): string | null {
  */
 export function describeAgents(agents: { taskId: string; role: string }[]): string {
 	return agents.map((agent) => `${agent.role} (${agent.taskId})`).join(", ");
+}
+
+/**
+ * A count with its noun, plural unless the count is one.
+ * @example plural(2, "claim") // "2 claims"
+ */
+export function plural(n: number, noun: string): string {
+	return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * Text on one line, whitespace collapsed, so it cannot split a paragraph.
+ * @example oneLine(" a\n\n b ") // "a b"
+ */
+export function oneLine(text: string): string {
+	return text.replace(/\s+/g, " ").trim();
 }
 
 /** A table as plain text; each renderer escapes the cells for its own format. */

@@ -137,6 +137,17 @@ describe("tenant isolation", () => {
 		}
 		const listed = await (await api("/v1/research?limit=100", as(other))).json<{ jobs: { id: string }[] }>();
 		expect(listed.jobs.map((job) => job.id)).not.toContain(id);
+		const ownerPatterns = await (await api("/v1/patterns?k=20", as(owner))).json<{
+			patterns: { id: string }[];
+		}>();
+		expect(ownerPatterns.patterns.length).toBeGreaterThan(0);
+		const otherPatterns = await (
+			await api(`/v1/patterns?k=20&q=${encodeURIComponent(sampleRequest().task)}`, as(other))
+		).json<{ patterns: unknown[] }>();
+		expect(otherPatterns.patterns).toEqual([]);
+		for (const pattern of ownerPatterns.patterns) {
+			expect((await api(`/v1/patterns/${pattern.id}`, as(other))).status).toBe(404);
+		}
 		const keys = await (await api("/v1/keys", as(other))).json<{ keys: { id: string }[] }>();
 		expect(keys.keys.map((key) => key.id)).toEqual([other.keyId]);
 		// Dev mode's tenant `local` is just another tenant.

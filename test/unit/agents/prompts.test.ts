@@ -68,6 +68,7 @@ function context(upstream: UpstreamResult[] = []): AgentContext {
 		timeBudgetMs: 60_000,
 		sources: [],
 		upstream,
+		lessons: [],
 	};
 }
 
