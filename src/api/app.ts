@@ -4,6 +4,7 @@ import { except } from "hono/combine";
 import { authenticate, refuseDevModeInProduction } from "./auth";
 import type { AppEnv } from "./env";
 import { errorBody, handleError } from "./errors";
+import { goalRoutes } from "./goals";
 import { keyRoutes } from "./keys";
 import { learningRoutes } from "./learning";
 import { providerRoutes } from "./providers";
@@ -20,6 +21,7 @@ app.use("/v1/*", except("/v1/admin/*", authenticate, rateLimit));
 app.route("/", researchRoutes);
 app.route("/", providerRoutes);
 app.route("/", keyRoutes);
+app.route("/", goalRoutes);
 app.route("/", learningRoutes);
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
 	type: "http",

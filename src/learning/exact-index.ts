@@ -13,7 +13,7 @@ import {
 	type PatternMatch,
 	type PatternVector,
 } from "./pattern-index";
-import { cosineSimilarity } from "./vector-math";
+import { cosineGivenNorm, norm } from "./vector-math";
 
 export type Candidate = { id: string; values: readonly number[] };
 /** A candidate with its cosine similarity to the query. */
@@ -35,6 +35,7 @@ export function topK<C extends Candidate>(
 	k: number,
 ): Scored<C>[] {
 	if (k <= 0) return [];
+	const queryNorm = norm(query);
 	// The best k so far, kept sorted; k is small, so insertion beats sorting every score.
 	const best: Scored<C>[] = [];
 	for (const candidate of candidates) {
@@ -43,7 +44,7 @@ export function topK<C extends Candidate>(
 				`candidate "${candidate.id}" has ${candidate.values.length} values, the query ${query.length}`,
 			);
 		}
-		const scored = { id: candidate.id, score: cosineSimilarity(query, candidate.values), candidate };
+		const scored = { id: candidate.id, score: cosineGivenNorm(query, queryNorm, candidate.values), candidate };
 		const last = best[best.length - 1];
 		if (best.length === k && last && compareMatches(scored, last) >= 0) continue;
 		let position = best.length;

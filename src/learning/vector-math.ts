@@ -12,7 +12,7 @@ const SMALLEST_SAFE_SQUARES = 1e-200;
 /** Dot product of two vectors of the same length. */
 export function dot(a: readonly number[], b: readonly number[]): number {
 	let sum = 0;
-	for (let i = 0; i < a.length; i++) sum += (a[i] ?? 0) * (b[i] ?? 0);
+	for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
 	return sum;
 }
 
@@ -31,7 +31,14 @@ export function norm(vector: readonly number[]): number {
  * @example cosineSimilarity([1, 0], [1, 1]) // 0.7071…
  */
 export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
-	const normA = norm(a);
+	return cosineGivenNorm(a, norm(a), b);
+}
+
+/**
+ * `cosineSimilarity(a, b)` when `normA` = `norm(a)` is already known, as when one query is scored
+ * against many vectors.
+ */
+export function cosineGivenNorm(a: readonly number[], normA: number, b: readonly number[]): number {
 	const normB = norm(b);
 	if (normA === 0 || normB === 0) return 0;
 	const lengths = normA * normB;

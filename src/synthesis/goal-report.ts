@@ -259,9 +259,7 @@ export function buildGoalSection(
 			taskIds: subgoal.taskIds,
 			criteria,
 			criteriaMet: criteria.filter((verdict) => verdict.met).length,
-			findingIds: bodyFindings
-				.filter((finding) => belongsTo(finding, subgoal))
-				.map((finding) => finding.id),
+			findingIds: bodyFindings.filter((finding) => belongsTo(finding, subgoal)).map((finding) => finding.id),
 		};
 	});
 	const insights = crossSubgoalInsights(goal, aggregation);
@@ -316,7 +314,9 @@ function closest(scored: { finding: MergedFinding; shared: number }[], topicSize
 		(top, entry) => (entry.shared > (top?.shared ?? 0) ? entry : top),
 		null,
 	);
-	return best === null ? "" : ` (closest: ${best.finding.id}, ${best.shared} of ${plural(topicSize, "word")})`;
+	return best === null
+		? ""
+		: ` (closest: ${best.finding.id}, ${best.shared} of ${plural(topicSize, "word")})`;
 }
 
 function planParagraph(levels: string[][], subgoalCount: number): string {
@@ -330,10 +330,7 @@ function planParagraph(levels: string[][], subgoalCount: number): string {
 function subgoalParagraph(subgoal: SubgoalSection, verifiedIds: Set<string>): string {
 	const total = subgoal.criteria.length;
 	const verified = subgoal.findingIds.filter((id) => verifiedIds.has(id)).length;
-	const status =
-		subgoal.criteriaMet === total
-			? `all ${total === 1 ? "1 success criterion" : `${total} success criteria`} met`
-			: `${subgoal.criteriaMet} of ${total} success criteria met`;
+	const status = `${subgoal.criteriaMet} of ${total} success ${total === 1 ? "criterion" : "criteria"} met`;
 	const unmet = subgoal.criteria
 		.filter((verdict) => !verdict.met)
 		.map((verdict) => `"${oneLine(verdict.criterion)}" (${verdict.why.replace(/^not met: /, "")})`);

@@ -4,7 +4,8 @@
  *
  * Safety: the page is built with hono's `html` template, which escapes every interpolated value;
  * `raw` is used only for the constant stylesheet and script below. The only links are the report's
- * sources with an http(s) URL, with `rel="noopener noreferrer nofollow"`; there are no images.
+ * sources with an http(s) URL, with `rel="noopener noreferrer nofollow"`, and, in a goal-mode report,
+ * in-page links from the sub-goal sections to the findings (`#finding-N`); there are no images.
  * The Content-Security-Policy allows nothing but the exact inline stylesheet and script (by SHA-256
  * hash). It does not depend on the report, so the API sends the same string as a response header
  * (`reportContentSecurityPolicy`) and the page repeats it in a `<meta http-equiv>` element.
@@ -16,17 +17,19 @@ import {
 	CHECK_DESCRIPTIONS,
 	describeAgents,
 	failuresTable,
+	type GoalSection,
+	type GoalSectionId,
 	learningTable,
 	methodologyFacts,
 	metricsTable,
 	providerTable,
 	qualityTable,
-	REPORT_SECTIONS,
 	type Report,
 	type ReportCitation,
 	type ReportFinding,
 	type ReportSectionId,
 	type ReportSource,
+	reportSections,
 	safeHttpUrl,
 	type TextTable,
 	type UnsupportedClaim,
@@ -115,12 +118,13 @@ export async function reportContentSecurityPolicy(): Promise<string> {
 	].join("; ");
 }
 
-/** Renders the whole report as an HTML document, sections in `REPORT_SECTIONS` order. */
+/** Renders the whole report as an HTML document, sections in `reportSections` order. */
 export async function renderHtml(report: Report): Promise<string> {
 	const csp = await reportContentSecurityPolicy();
 	const generated = new Date(report.generatedAt).toISOString();
 	const bodies: Record<ReportSectionId, Html> = {
 		"executive-summary": executiveSummary(report),
+		...goalSections(report),
 		methodology: methodology(report),
 		"detailed-findings": detailedFindings(report),
 		"cross-agent-insights": crossAgentInsights(report),
@@ -155,7 +159,7 @@ ${
 </div>
 </header>
 <main>
-${REPORT_SECTIONS.map(
+${reportSections(report).map(
 	(entry) => html`<details open id="${entry.id}">
 <summary><h2>${entry.title}</h2></summary>
 ${bodies[entry.id]}
@@ -174,10 +178,125 @@ async function sha256Base64(text: string): Promise<string> {
 	return btoa(String.fromCharCode(...digest));
 }
 
-/** The summary's paragraphs; its text already names the key findings. */
+/** The summary's paragraphs (its text already names the key findings), then the goal's summary. */
 function executiveSummary(report: Report): Html {
-	const paragraphs = report.executiveSummary.text.split(/\n\s*\n/).filter((text) => text.trim() !== "");
-	return html`${paragraphs.map((text) => html`<p>${text}</p>`)}`;
+	const summary = paragraphs(report.executiveSummary.text);
+	if (report.goal === null) return summary;
+	return html`${summary}
+<h3>Across Sub-goals</h3>
+${paragraphs(report.goal.executiveSummary)}`;
+}
+
+function paragraphs(text: string): Html {
+	const blocks = text.split(/\n\s*\n/).filter((block) => block.trim() !== "");
+	return html`${blocks.map((block) => html`<p>${block}</p>`)}`;
+}
+
+/** The goal-mode sections; empty in a direct-mode report, which does not show them. */
+function goalSections(report: Report): Record<GoalSectionId, Html> {
+	const { goal } = report;
+	if (goal === null) return { "goal-plan": html``, "sub-goals": html``, "cross-subgoal-insights": html`` };
+	const findings = findingsById(report);
+	return {
+		"goal-plan": goalPlan(goal),
+		"sub-goals": html`${goal.subgoals.map((subgoal) => subgoalSection(subgoal, findings))}`,
+		"cross-subgoal-insights": crossSubgoalInsights(goal, findings),
+	};
+}
+
+/** The sub-goal DAG as a table (level, dependencies, verdict count), then the planner's reasons. */
+function goalPlan(goal: GoalSection): Html {
+	const levelOf = new Map(
+		goal.plan.levels.flatMap((level, index) => level.map((id) => [id, String(index + 1)] as const)),
+	);
+	const plan: TextTable = {
+		caption: "Sub-goals in plan order, with the level they ran at and what each waited for",
+		headers: ["Level", "Sub-goal", "Description", "Complexity", "Depends on", "Criteria met"],
+		rows: goal.subgoals.map((subgoal) => [
+			levelOf.get(subgoal.id) ?? "n/a",
+			subgoal.id,
+			subgoal.description,
+			subgoal.complexity,
+			subgoal.dependsOn.length > 0 ? subgoal.dependsOn.join(", ") : "nothing",
+			`${subgoal.criteriaMet} of ${subgoal.criteria.length}`,
+		]),
+	};
+	const explanation = goal.plan.explanation;
+	return html`<p><strong>Goal:</strong> ${goal.goal}</p>
+${table(plan)}
+<h3>Planner's Explanation</h3>
+${
+	explanation.length > 0
+		? html`<ol>${explanation.map((line) => html`<li>${line}</li>`)}</ol>`
+		: html`<p>The planner gave no explanation.</p>`
+}`;
+}
+
+function subgoalSection(
+	subgoal: GoalSection["subgoals"][number],
+	findings: Map<string, IndexedFinding>,
+): Html {
+	const criteria = subgoal.criteria.map(
+		(verdict) =>
+			html`<li>${verdict.met ? html`<span class="ok">✓ met</span>` : html`<span class="bad">✗ not met</span>`}: ${verdict.criterion} — ${verdict.why}</li>`,
+	);
+	const listed = subgoal.findingIds.flatMap((id) => {
+		const entry = findings.get(id);
+		if (entry === undefined) return [];
+		const flag = entry.finding.flag === "verified" ? "" : " (unverified)";
+		return [html`<li>${findingLink(entry)} ${entry.finding.title}${flag}</li>`];
+	});
+	return html`<h3>Sub-goal ${subgoal.id}: ${subgoal.description}</h3>
+<p class="facts">Complexity ${subgoal.complexity} · Depends on ${subgoal.dependsOn.length > 0 ? subgoal.dependsOn.join(", ") : "nothing"} · Agents ${subgoal.taskIds.length > 0 ? subgoal.taskIds.join(", ") : "none"} · Criteria met ${subgoal.criteriaMet} of ${subgoal.criteria.length}</p>
+<h4>Success criteria</h4>
+${criteria.length > 0 ? html`<ul>${criteria}</ul>` : html`<p>No success criteria were set.</p>`}
+<h4>Findings</h4>
+${listed.length > 0 ? html`<ul>${listed}</ul>` : html`<p>No finding in the report came from this sub-goal.</p>`}
+`;
+}
+
+function crossSubgoalInsights(goal: GoalSection, findings: Map<string, IndexedFinding>): Html {
+	const { sharedFindings, conflicts } = goal.crossSubgoalInsights;
+	const shared = sharedFindings.flatMap((entry) => {
+		const found = findings.get(entry.findingId);
+		if (found === undefined) return [];
+		return [
+			html`<li>${findingLink(found)} ${found.finding.title} — made in ${entry.subgoalIds.join(", ")}</li>`,
+		];
+	});
+	const side = (name: string, entry: (typeof conflicts)[number]["sideA"]): Html => {
+		const found = findings.get(entry.findingId);
+		if (found === undefined) return html`<li><strong>${name}</strong> (${entry.subgoalIds.join(", ")})</li>`;
+		return html`<li><strong>${name}</strong> (${findingLink(found)}, ${entry.subgoalIds.join(", ")}): ${found.finding.claim}${citationRefs(found.finding.citations)}</li>`;
+	};
+	const items = conflicts.map(
+		(conflict) => html`<li><strong>${conflict.topic.join(" ")}</strong> — ${conflictReason(conflict.reason)}
+<ul>${side("Side A", conflict.sideA)}${side("Side B", conflict.sideB)}</ul></li>`,
+	);
+	return html`<h3>Shared Findings</h3>
+${shared.length > 0 ? html`<ul>${shared}</ul>` : html`<p>No verified finding was made in more than one sub-goal.</p>`}
+<h3>Conflicts Between Sub-goals</h3>
+${items.length > 0 ? html`<ol>${items}</ol>` : html`<p>No verified findings of different sub-goals contradict each other.</p>`}`;
+}
+
+/** A body finding with its position (1-based), which names its anchor `finding-N`. */
+type IndexedFinding = { finding: ReportFinding; number: number };
+
+function findingsById(report: Report): Map<string, IndexedFinding> {
+	return new Map(report.findings.map((finding, index) => [finding.id, { finding, number: index + 1 }]));
+}
+
+/** The finding's id, linked to its article in Detailed Findings. */
+function findingLink(entry: IndexedFinding): Html {
+	return html`<a href="#${findingAnchor(entry.number)}">${entry.finding.id}</a>`;
+}
+
+function findingAnchor(number: number): string {
+	return `finding-${number}`;
+}
+
+function conflictReason(reason: "negation" | "numeric"): string {
+	return reason === "numeric" ? "different numbers" : "one claim denies the other";
 }
 
 function methodology(report: Report): Html {
@@ -201,8 +320,10 @@ ${table(plan)}`;
 function detailedFindings(report: Report): Html {
 	if (report.findings.length === 0) return html`<p>No findings to report.</p>`;
 	const sources = sourcesById(report);
+	// Only a goal-mode report links to findings, so only there do the articles carry an anchor.
+	const anchored = report.goal !== null;
 	return html`${report.findings.map((finding, index) =>
-		findingArticle(finding, index + 1, report.config.antiHallucination, sources),
+		findingArticle(finding, index + 1, report.config.antiHallucination, sources, anchored),
 	)}`;
 }
 
@@ -211,6 +332,7 @@ function findingArticle(
 	number: number,
 	mode: AntiHallucination,
 	sources: Map<string, ReportSource>,
+	anchored: boolean,
 ): Html {
 	// With low anti-hallucination unsupported findings are only counted, so no per-finding flag.
 	const flag =
@@ -228,7 +350,8 @@ function findingArticle(
 <p class="cite">[${citation.ref}] ${citationStatus(citation, sources)}</p>
 </li>`,
 				)}</ul>`;
-	return html`<article class="finding" data-search>
+	const anchor = anchored ? html` id="${findingAnchor(number)}"` : "";
+	return html`<article class="finding" data-search${anchor}>
 <h3>${number}. ${finding.title}</h3>
 <p>${finding.claim}${citationRefs(finding.citations)}</p>
 <p class="facts">Confidence ${finding.confidence.toFixed(2)} · Weight ${finding.weight.toFixed(2)} · Agents ${describeAgents(finding.supportingAgents)}${flag}</p>
@@ -285,9 +408,7 @@ function crossAgentInsights(report: Report): Html {
 	const side = (name: string, entry: (typeof divergentViews)[number]["sideA"]): Html =>
 		html`<li><strong>${name}</strong> (finding ${numbers.get(entry.findingId)}, ${entry.title}): ${entry.claim}${citationRefs(entry.citations)}</li>`;
 	const views = divergentViews.map(
-		(
-			view,
-		) => html`<li><strong>${view.topic.join(" ")}</strong> — ${view.reason === "numeric" ? "different numbers" : "one claim denies the other"}
+		(view) => html`<li><strong>${view.topic.join(" ")}</strong> — ${conflictReason(view.reason)}
 <ul>${side("Side A", view.sideA)}${side("Side B", view.sideB)}</ul></li>`,
 	);
 	return html`<h3>Consensus</h3>

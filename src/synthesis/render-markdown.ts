@@ -271,7 +271,8 @@ function crossSubgoalInsights(goal: GoalSection, lookups: Lookups): string[] {
 	});
 	const side = (name: string, entry: (typeof conflicts)[number]["sideA"]): string => {
 		const finding = lookups.findings.get(entry.findingId);
-		const claim = finding === undefined ? "" : `: ${markdownText(finding.claim)}${citationRefs(finding.citations)}`;
+		const claim =
+			finding === undefined ? "" : `: ${markdownText(finding.claim)}${citationRefs(finding.citations)}`;
 		return `   - **${name}** (${findingLink(entry.findingId, lookups)}, ${markdownText(entry.subgoalIds.join(", "))})${claim}`;
 	};
 	const conflictBlocks = conflicts.map((conflict, index) =>

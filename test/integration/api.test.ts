@@ -294,14 +294,19 @@ describe("service endpoints", () => {
 		expect(document.openapi).toBe("3.1.0");
 		expect(Object.keys(document.paths).sort()).toEqual([
 			"/v1/admin/tenants",
+			"/v1/goals/plan",
 			"/v1/keys",
 			"/v1/keys/{id}",
+			"/v1/learn",
+			"/v1/patterns",
+			"/v1/patterns/{id}",
 			"/v1/providers",
 			"/v1/research",
 			"/v1/research/{id}",
 			"/v1/research/{id}/cancel",
 			"/v1/research/{id}/events",
 			"/v1/research/{id}/report",
+			"/v1/stats",
 		]);
 	});
 });

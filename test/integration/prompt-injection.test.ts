@@ -188,7 +188,7 @@ async function htmlInventory(html: string): Promise<HtmlInventory> {
 		element(element) {
 			const tag = element.tagName.toLowerCase();
 			inventory.elements.set(tag, (inventory.elements.get(tag) ?? 0) + 1);
-			for (const [name, value] of element.attributes) {
+			for (const [name = "", value = ""] of element.attributes) {
 				const attribute = name.toLowerCase();
 				if (attribute.startsWith("on")) inventory.handlers.push(`${tag} ${attribute}`);
 				if (URL_ATTRIBUTES.has(attribute)) {

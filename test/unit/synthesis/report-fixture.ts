@@ -2,6 +2,10 @@
  * A realistic `ReportInput` for report tests: a five-agent job on heat pumps in cold climates in
  * which one agent failed, one source was unreachable, one agent cited a URL the job never
  * retrieved, two findings contradict each other and one finding has no citation at all.
+ *
+ * With `goal: true` the same job is a goal-mode job: three sub-goals (g1 and g2 independent, g3
+ * building on both), task ids prefixed by their sub-goal, and a master synthesizer. f1 is made in g1
+ * and g3 (shared), f4 from g3 contradicts it, f2 comes from g2 alone.
  */
 import type {
 	AntiHallucination,
@@ -14,6 +18,7 @@ import type {
 	Aggregation,
 	CheckedCitation,
 	CitationCheck,
+	GoalInput,
 	LearningSection,
 	MergedFinding,
 	ReportInput,
@@ -28,6 +33,8 @@ export type FixtureOptions = {
 	completeness?: ReportInput["completeness"];
 	/** Include one learned pattern in the Learning Patterns section. */
 	withPattern?: boolean;
+	/** Make it a goal-mode job with three sub-goals (see the module comment). */
+	goal?: boolean;
 };
 
 /** Builds a fresh input (safe to mutate) for the given anti-hallucination mode. */
@@ -53,7 +60,7 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 		maxSubgoals: 6,
 		secondPass: false,
 	};
-	return {
+	const input: ReportInput = {
 		jobId: "job_01JCOLDHP",
 		tenantId: "tenant_a",
 		task: "How do air-source heat pumps perform in cold climates?",
@@ -108,6 +115,103 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 					note: "One similar job informed the plan.",
 				}
 			: ({ patternsUsed: [], note: "" } satisfies LearningSection),
+	};
+	return options.goal ? toGoalMode(input) : input;
+}
+
+/** Task ids of the direct job → task ids of the goal-mode job. */
+export const GOAL_TASK_IDS: Record<string, string> = {
+	explorer: "g1/explorer",
+	"depth-analyst": "g3/depth-analyst",
+	verifier: "g2/verifier",
+	"trend-analyst": "g2/trend-analyst",
+	synthesizer: "synthesizer",
+};
+
+/** The goal of the goal-mode fixture: three sub-goals, g3 waiting for g1 and g2. */
+export function makeGoal(): GoalInput {
+	return {
+		goal: "Cold-climate heat pumps: low-temperature efficiency, defrost losses, and how standard models compare",
+		subgoals: [
+			{
+				id: "g1",
+				description: "Efficiency of cold-climate heat pumps at low temperatures",
+				complexity: "medium",
+				dependsOn: [],
+				successCriteria: [
+					"Identifies the key facts and evidence on the coefficient of performance",
+					"Cites at least two sources on the coefficient of performance",
+				],
+				taskIds: ["g1/explorer", "g1/depth-analyst", "g1/synthesizer"],
+			},
+			{
+				id: "g2",
+				description: "Defrost losses in cold weather",
+				complexity: "low",
+				dependsOn: [],
+				successCriteria: ["Explains defrost cycles", "Cites at least 2 sources on defrost cycles"],
+				taskIds: ["g2/verifier", "g2/trend-analyst"],
+			},
+			{
+				id: "g3",
+				description: "How standard models compare with cold-climate models",
+				complexity: "high",
+				dependsOn: ["g1", "g2"],
+				successCriteria: [
+					"States where standard models and cold-climate models differ",
+					"Identifies the installation cost",
+				],
+				taskIds: ["g3/depth-analyst"],
+			},
+		],
+		levels: [["g1", "g2"], ["g3"]],
+		explanation: [
+			"research g1: no preconditions; makes researched(g1), which g3 needs",
+			"research g2: no preconditions; makes researched(g2), which g3 needs",
+			"research g3: needs researched(g1) and researched(g2)",
+			"synthesize: needs researched(g1), researched(g2) and researched(g3)",
+		],
+	};
+}
+
+/**
+ * The direct job as a goal-mode job: tasks renamed per `GOAL_TASK_IDS`, plus a g1 depth analyst that
+ * made no finding and a g1 synthesizer whose narrative comes before the master synthesizer's.
+ */
+function toGoalMode(input: ReportInput): ReportInput {
+	const rename = (taskId: string): string => GOAL_TASK_IDS[taskId] ?? taskId;
+	const renameAgents = (finding: MergedFinding): MergedFinding => ({
+		...finding,
+		supportingAgents: finding.supportingAgents.map((agent) => ({ ...agent, taskId: rename(agent.taskId) })),
+	});
+	const [explorer] = input.tasks;
+	if (explorer === undefined) throw new Error("fixture has tasks");
+	const tasks = input.tasks.map((task) => ({
+		...task,
+		id: rename(task.id),
+		dependsOn: task.dependsOn.map(rename),
+	}));
+	tasks.splice(
+		1,
+		0,
+		{ ...explorer, id: "g1/depth-analyst", role: "depth_analyst" },
+		{ ...explorer, id: "g1/synthesizer", role: "synthesizer", phase: "synthesis", dependsOn: ["g1/explorer"] },
+	);
+	return {
+		...input,
+		config: { ...input.config, mode: "goal" },
+		tasks,
+		aggregation: {
+			...input.aggregation,
+			findings: input.aggregation.findings.map(renameAgents),
+			unsupported: input.aggregation.unsupported.map(renameAgents),
+		},
+		narratives: [
+			{ taskId: "g1/synthesizer", role: "synthesizer", narrative: "Summary of g1 only." },
+			...input.narratives.map((entry) => ({ ...entry, taskId: rename(entry.taskId) })),
+		],
+		failures: input.failures.map((failure) => ({ ...failure, taskId: rename(failure.taskId) })),
+		goal: makeGoal(),
 	};
 }
 
