@@ -44,7 +44,11 @@ export function topK<C extends Candidate>(
 				`candidate "${candidate.id}" has ${candidate.values.length} values, the query ${query.length}`,
 			);
 		}
-		const scored = { id: candidate.id, score: cosineGivenNorm(query, queryNorm, candidate.values), candidate };
+		const scored = {
+			id: candidate.id,
+			score: cosineGivenNorm(query, queryNorm, candidate.values),
+			candidate,
+		};
 		const last = best[best.length - 1];
 		if (best.length === k && last && compareMatches(scored, last) >= 0) continue;
 		let position = best.length;

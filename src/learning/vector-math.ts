@@ -9,8 +9,10 @@
 
 const SMALLEST_SAFE_SQUARES = 1e-200;
 
-/** Dot product of two vectors of the same length. */
+/** Dot product of two vectors; a RangeError when their lengths differ. */
 export function dot(a: readonly number[], b: readonly number[]): number {
+	if (a.length !== b.length)
+		throw new RangeError(`vectors of ${a.length} and ${b.length} values cannot be compared`);
 	let sum = 0;
 	for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
 	return sum;
