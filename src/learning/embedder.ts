@@ -7,11 +7,11 @@
  * NFKC normalization and lower-casing, splitting into letter/number runs and dropping English
  * stop words (all words are kept when every word is a stop word):
  *
- * | feature                                           | weight                          |
- * |---------------------------------------------------|---------------------------------|
- * | each word (unigram)                               | 1                               |
- * | each pair of adjacent words (bigram)              | 0.5                             |
- * | character 3-, 4- and 5-grams of `<word>`          | 1 per word, split evenly among its n-grams |
+ * | feature                                  | weight                                     |
+ * |------------------------------------------|--------------------------------------------|
+ * | each word (unigram)                      | 1                                          |
+ * | each pair of adjacent words (bigram)     | 0.5                                        |
+ * | character 3-, 4- and 5-grams of `<word>` | 1 per word, split evenly among its n-grams |
  *
  * Each feature is hashed with 32-bit FNV-1a (over UTF-16 code units) followed by the murmur3
  * finalizer; the mixed hash modulo `dimensions` picks the slot, and a second mix (hash xor

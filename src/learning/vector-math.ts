@@ -4,7 +4,7 @@
  *
  * Squares of numbers below about 1e-154 underflow and above about 1e154 overflow, so a sum of
  * squares outside [1e-200, ∞) is recomputed on the vector scaled by its largest component; in the
- * usual range the plain formula is exact enough and twice as fast.
+ * usual range the plain formula is exact enough and needs no extra pass.
  */
 
 const SMALLEST_SAFE_SQUARES = 1e-200;

@@ -187,21 +187,20 @@ export function criterionVerdicts(subgoal: GoalSubgoal, findings: MergedFinding[
 					: `not met: no verified finding of the sub-goal covers at least half of ${about}${closest(scored, topicWords.length)}`;
 			return { criterion, met: false, why, evidence };
 		}
-		const findingsPart =
-			about === null
-				? `${plural(covering.length, "verified finding")} of the sub-goal (${evidence.join(", ")})`
-				: `${plural(covering.length, "verified finding")} on ${about} (${evidence.join(", ")})`;
+		const counted = `${plural(covering.length, "verified finding")}`;
+		const ids = `(${evidence.join(", ")})`;
 		if (needed === null) {
 			const verb = covering.length === 1 ? "covers" : "cover";
 			const why =
 				about === null
-					? `met: the sub-goal has ${findingsPart}`
-					: `met: ${plural(covering.length, "verified finding")} ${verb} ${about} (${evidence.join(", ")})`;
+					? `met: the sub-goal has ${counted} ${ids}`
+					: `met: ${counted} ${verb} ${about} ${ids}`;
 			return { criterion, met: true, why, evidence };
 		}
 		const sources = verifiedSourceIds(covering);
 		const met = sources.length >= needed;
-		const why = `${met ? "met" : "not met"}: ${plural(sources.length, "distinct verified source")} across ${findingsPart}; ${needed} needed`;
+		const scope = about === null ? "of the sub-goal" : `on ${about}`;
+		const why = `${met ? "met" : "not met"}: ${plural(sources.length, "distinct verified source")} across ${counted} ${scope} ${ids}; ${needed} needed`;
 		return { criterion, met, why, evidence };
 	});
 }

@@ -126,7 +126,7 @@ describe.skipIf(missing !== null)(
 			reportUrl = `${worker.url}/v1/research/${id}/report?format=html`;
 
 			browser = await launchChromium();
-			const context = await browser.newContext();
+			const context = await browser.newContext({ viewport: { width: 1280, height: 1600 } });
 			// Only the report itself may load; anything a payload asks for is refused and recorded.
 			await context.route("**/*", (route) =>
 				route.request().url() === reportUrl ? route.continue() : route.abort(),
@@ -198,7 +198,7 @@ describe.skipIf(missing !== null)(
 			expect(shown.length).toBeGreaterThanOrEqual(5);
 
 			await mkdir("test-artifacts", { recursive: true });
-			await page.screenshot({ path: SCREENSHOT, fullPage: true });
+			await page.screenshot({ path: SCREENSHOT });
 		});
 
 		it("keeps the page's own search working under the policy", async () => {

@@ -86,6 +86,7 @@ describe("vector math", () => {
 		expect(cosineSimilarity([1, 0], [1, 1])).toBeCloseTo(Math.SQRT1_2, 12);
 		expect(cosineSimilarity([1, 0], [-2, 0])).toBe(-1);
 		expect(l2Normalize([0, 0])).toEqual([0, 0]);
+		expect(() => cosineSimilarity([1, 0], [1, 0, 0])).toThrow(/2 and 3 values/);
 		// Squares of these underflow (or overflow) in doubles; the results must not.
 		expect(cosineSimilarity([1e-170, 0], [1e-170, 1e-170])).toBeCloseTo(Math.SQRT1_2, 12);
 		expect(cosineSimilarity([1e200, 0], [1e200, 1e200])).toBeCloseTo(Math.SQRT1_2, 12);

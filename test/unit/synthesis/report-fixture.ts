@@ -195,7 +195,13 @@ function toGoalMode(input: ReportInput): ReportInput {
 		1,
 		0,
 		{ ...explorer, id: "g1/depth-analyst", role: "depth_analyst" },
-		{ ...explorer, id: "g1/synthesizer", role: "synthesizer", phase: "synthesis", dependsOn: ["g1/explorer"] },
+		{
+			...explorer,
+			id: "g1/synthesizer",
+			role: "synthesizer",
+			phase: "synthesis",
+			dependsOn: ["g1/explorer"],
+		},
 	);
 	return {
 		...input,

@@ -1,0 +1,573 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { buildReport } from "../../../src/synthesis/build-report";
+import {
+	CRITERION_COVERAGE,
+	criterionTopic,
+	criterionVerdicts,
+	crossSubgoalInsights,
+	requiredSourceCount,
+	stemToken,
+	subgoalsOfFinding,
+} from "../../../src/synthesis/goal-report";
+import { renderHtml } from "../../../src/synthesis/render-html";
+import { headingAnchors, markdownText, renderMarkdown } from "../../../src/synthesis/render-markdown";
+import {
+	GOAL_SECTIONS,
+	REPORT_SECTIONS,
+	type Report,
+	ReportSchema,
+	reportSections,
+} from "../../../src/synthesis/report-schema";
+import type { GoalSubgoal, MergedFinding, ReportInput } from "../../../src/synthesis/types";
+import { checkedCitation, makeFindings, makeGoal, makeReportInput } from "./report-fixture";
+
+const HOSTILE = [
+	"<script>alert(1)</script>",
+	'"><img src=x onerror=alert(1)>',
+	"[click](javascript:alert(1))",
+	"# Injected heading",
+	"| a | b |",
+	'"] --> x["y',
+	"```mermaid",
+	"www.evil.example",
+].join(" \n ");
+
+/** A sub-goal for verdict tests; its sub-swarm is the tasks `{id}/explorer` and `{id}/critic`. */
+function subgoal(id: string, successCriteria: string[]): GoalSubgoal {
+	return {
+		id,
+		description: `Sub-goal ${id}`,
+		complexity: "medium",
+		dependsOn: [],
+		successCriteria,
+		taskIds: [`${id}/explorer`, `${id}/critic`],
+	};
+}
+
+/** A merged finding by the given tasks, with one verified citation per source id (none when unsupported). */
+function finding(
+	id: string,
+	claim: string,
+	taskIds: string[],
+	sourceIds: string[],
+	supported = true,
+): MergedFinding {
+	return {
+		id,
+		title: claim,
+		claim,
+		confidence: 0.8,
+		weight: 0.8 * taskIds.length,
+		supportingAgents: taskIds.map((taskId) => ({ taskId, role: "explorer" })),
+		citations: sourceIds.map((sourceId) =>
+			checkedCitation(sourceId, null, `quote from ${sourceId}`, supported ? "exact" : "quote_not_found", 1),
+		),
+		supported,
+	};
+}
+
+function goalInput(options: { antiHallucination?: "high" | "medium" | "low" } = {}): ReportInput {
+	return makeReportInput({ antiHallucination: options.antiHallucination ?? "medium", goal: true });
+}
+
+/** Markdown with code spans, mermaid blocks, escapes and well-formed links removed; `links` are the destinations. */
+function markdownLeftovers(markdown: string): { rest: string; links: string[] } {
+	const links: string[] = [];
+	const rest = markdown
+		.replace(/```mermaid\n[\s\S]*?\n```/g, "")
+		.replace(/\\./g, "")
+		.replace(/`[^`\n]*`/g, "")
+		.replace(/\[[^\]\n]*\]\((<[^>\n]*>|#[\p{L}\p{M}\p{N}_-]*)\)/gu, (_, destination: string) => {
+			links.push(destination.startsWith("<") ? destination.slice(1, -1) : destination);
+			return "";
+		});
+	return { rest, links };
+}
+
+function headingLines(markdown: string): string[] {
+	return markdown
+		.replace(/```mermaid\n[\s\S]*?\n```/g, "")
+		.split("\n")
+		.filter((line) => /^#{1,6}\s/.test(line));
+}
+
+describe("criterion topics and source counts", () => {
+	it("keeps a criterion's content words, without template, stop and number words", () => {
+		expect(criterionTopic("Cites at least two sources on defrost cycles")).toEqual(["defrost", "cycles"]);
+		expect(criterionTopic("Identifies the key facts and evidence on installation cost")).toEqual([
+			"installation",
+			"cost",
+		]);
+		expect(criterionTopic("Explains how 3 heat pumps differ")).toEqual(["heat", "pumps"]);
+		expect(criterionTopic("Backs each conclusion with a cited source")).toEqual([]);
+	});
+
+	it("reads N from 'Cites at least N sources', in digits or words, and nothing else", () => {
+		expect(requiredSourceCount("Cites at least two sources on heat pumps")).toBe(2);
+		expect(requiredSourceCount("cite at least 3 independent sources for its answer")).toBe(3);
+		expect(requiredSourceCount("Cites at least one source")).toBe(1);
+		expect(requiredSourceCount("Identifies at least two trends")).toBeNull();
+		expect(requiredSourceCount("Backs each conclusion with a cited source")).toBeNull();
+	});
+
+	it("reduces plurals to a crude singular", () => {
+		expect(["cycles", "studies", "glass", "analysis", "gas", "costs"].map(stemToken)).toEqual([
+			"cycle",
+			"study",
+			"glass",
+			"analysis",
+			"gas",
+			"cost",
+		]);
+	});
+});
+
+describe("criterionVerdicts", () => {
+	it("judges the fixture's sub-goals from their own verified findings", () => {
+		const input = goalInput();
+		const goal = input.goal ?? makeGoal();
+		const findings = input.aggregation.findings;
+		const [g1, g2, g3] = goal.subgoals.map((entry) => criterionVerdicts(entry, findings));
+		expect(g1).toEqual([
+			{
+				criterion: "Identifies the key facts and evidence on the coefficient of performance",
+				met: true,
+				why: "met: 1 verified finding covers 'coefficient performance' (f1)",
+				evidence: ["f1"],
+			},
+			{
+				criterion: "Cites at least two sources on the coefficient of performance",
+				met: true,
+				why: "met: 2 distinct verified sources across 1 verified finding on 'coefficient performance' (f1); 2 needed",
+				evidence: ["f1"],
+			},
+		]);
+		expect(g2?.map((verdict) => [verdict.met, verdict.why])).toEqual([
+			[true, "met: 1 verified finding covers 'defrost cycles' (f2)"],
+			[
+				false,
+				"not met: 1 distinct verified source across 1 verified finding on 'defrost cycles' (f2); 2 needed",
+			],
+		]);
+		// f4 shares 2 of the 4 topic words (standard, models): exactly the 50% threshold.
+		expect(g3?.[0]).toMatchObject({ met: true, evidence: ["f1", "f4"] });
+		expect(g3?.[1]).toEqual({
+			criterion: "Identifies the installation cost",
+			met: false,
+			why: "not met: no verified finding of the sub-goal covers at least half of 'installation cost'",
+			evidence: [],
+		});
+	});
+
+	it("counts only verified findings of the sub-goal itself", () => {
+		const target = subgoal("g1", ["Identifies the installation cost of heat pumps"]);
+		const findings = [
+			finding("F1", "Installation cost of heat pumps is high", ["g2/explorer"], ["s1"]),
+			finding("F2", "Installation cost of heat pumps is high", ["g1/explorer"], ["s1"], false),
+			finding("F3", "Installation cost of heat pumps is high", ["synthesizer"], ["s1"]),
+		];
+		expect(criterionVerdicts(target, findings)).toEqual([
+			{
+				criterion: "Identifies the installation cost of heat pumps",
+				met: false,
+				why: "not met: the sub-goal has no verified findings",
+				evidence: [],
+			},
+		]);
+		const own = finding("F4", "Heat pump installation costs vary", ["g1/critic"], ["s2"]);
+		expect(criterionVerdicts(target, [...findings, own])[0]).toMatchObject({ met: true, evidence: ["F4"] });
+	});
+
+	it(`needs at least ${CRITERION_COVERAGE * 100}% of the topic words and names the closest finding otherwise`, () => {
+		const target = subgoal("g1", ["Identifies grid carbon intensity and tariffs"]);
+		const oneOfFour = finding("F1", "Grid upgrades are slow", ["g1/explorer"], ["s1"]);
+		expect(criterionVerdicts(target, [oneOfFour])[0]?.why).toBe(
+			"not met: no verified finding of the sub-goal covers at least half of 'grid carbon intensity tariffs' (closest: F1, 1 of 4 words)",
+		);
+		const twoOfFour = finding("F2", "Tariffs follow the grid", ["g1/explorer"], ["s1"]);
+		expect(criterionVerdicts(target, [oneOfFour, twoOfFour])[0]).toMatchObject({
+			met: true,
+			evidence: ["F2"],
+		});
+	});
+
+	it("needs N distinct verified sources over the findings on the topic for 'Cites at least N sources'", () => {
+		const target = subgoal("g1", ["Cites at least three sources on defrost cycles"]);
+		const onTopic = [
+			finding("F1", "Defrost cycles cut output", ["g1/explorer"], ["s1", "s2"]),
+			finding("F2", "Each defrost cycle lasts minutes", ["g1/critic"], ["s2"]),
+		];
+		const offTopic = finding("F3", "Heat pumps cost more upfront", ["g1/explorer"], ["s3", "s4"]);
+		const unsupported = finding("F4", "Defrost cycles are rare", ["g1/explorer"], ["s5"], false);
+		expect(criterionVerdicts(target, [...onTopic, offTopic, unsupported])[0]).toEqual({
+			criterion: "Cites at least three sources on defrost cycles",
+			met: false,
+			why: "not met: 2 distinct verified sources across 2 verified findings on 'defrost cycles' (F1, F2); 3 needed",
+			evidence: ["F1", "F2"],
+		});
+		const third = finding("F5", "Defrost cycles use stored heat", ["g1/critic"], ["s6"]);
+		expect(criterionVerdicts(target, [...onTopic, third])[0]).toMatchObject({
+			met: true,
+			why: "met: 3 distinct verified sources across 3 verified findings on 'defrost cycles' (F1, F2, F5); 3 needed",
+		});
+	});
+
+	it("judges a criterion with no topic words on the sub-goal as a whole", () => {
+		const target = subgoal("g1", ["Backs each conclusion with a cited source", "Cites at least two sources"]);
+		const verdicts = criterionVerdicts(target, [
+			finding("F1", "Anything at all", ["g1/explorer"], ["s1"]),
+			finding("F2", "Something else", ["g1/critic"], ["s1"]),
+		]);
+		expect(verdicts.map((verdict) => [verdict.met, verdict.why])).toEqual([
+			[true, "met: the sub-goal has 2 verified findings (F1, F2)"],
+			[
+				false,
+				"not met: 1 distinct verified source across 2 verified findings of the sub-goal (F1, F2); 2 needed",
+			],
+		]);
+	});
+
+	it("is met whenever a verified finding of the sub-goal states the topic, and adding findings never unmeets it", () => {
+		const word = fc.constantFrom(
+			"defrost",
+			"tariff",
+			"grid",
+			"carbon",
+			"noise",
+			"refrigerant",
+			"compressor",
+			"subsidy",
+			"ducts",
+			"insulation",
+		);
+		fc.assert(
+			fc.property(
+				fc.uniqueArray(word, { minLength: 1, maxLength: 4 }),
+				fc.array(fc.tuple(fc.array(word, { maxLength: 5 }), fc.boolean(), fc.boolean())),
+				(topic, others) => {
+					const target = subgoal("g1", [`Identifies the key facts on ${topic.join(" ")}`]);
+					const noise = others.map(([words, own, supported], index) =>
+						finding(
+							`N${index}`,
+							`Note ${words.join(" ")}`,
+							[own ? "g1/explorer" : "g2/explorer"],
+							["s1"],
+							supported,
+						),
+					);
+					const before = criterionVerdicts(target, noise)[0];
+					const stating = finding("T", `It is about ${topic.join(" and ")}`, ["g1/critic"], ["s2"]);
+					const after = criterionVerdicts(target, [...noise, stating])[0];
+					expect(after?.met).toBe(true);
+					expect(after?.evidence).toContain("T");
+					if (before?.met) expect(after?.evidence).toEqual(expect.arrayContaining(before.evidence));
+					const ownVerified = noise
+						.filter((entry) => entry.supported && entry.supportingAgents[0]?.taskId === "g1/explorer")
+						.map((entry) => entry.id);
+					expect(ownVerified).toEqual(expect.arrayContaining(before?.evidence ?? []));
+				},
+			),
+			{ numRuns: 200 },
+		);
+	});
+});
+
+describe("crossSubgoalInsights", () => {
+	it("finds the fixture's shared finding and its conflict between sub-goals", () => {
+		const input = goalInput();
+		const insights = crossSubgoalInsights(input.goal ?? makeGoal(), input.aggregation);
+		expect(insights.sharedFindings).toEqual([{ findingId: "f1", subgoalIds: ["g1", "g3"] }]);
+		// f1 vs f3 is left out: f3 has no verified citation.
+		expect(insights.conflicts).toEqual([
+			{
+				topic: ["cop", "15"],
+				reason: "numeric",
+				sideA: { findingId: "f1", subgoalIds: ["g1", "g3"] },
+				sideB: { findingId: "f4", subgoalIds: ["g3"] },
+			},
+		]);
+	});
+
+	it("leaves out conflicts inside one sub-goal and findings of the master synthesizer alone", () => {
+		const goal = { ...makeGoal(), subgoals: [subgoal("g1", ["x"]), subgoal("g2", ["y"])] };
+		const findings = [
+			finding("F1", "Costs rose 10 percent", ["g1/explorer"], ["s1"]),
+			finding("F2", "Costs rose 20 percent", ["g1/critic"], ["s2"]),
+			finding("F3", "Costs rose 30 percent", ["g2/explorer", "synthesizer"], ["s3"]),
+			finding("F4", "Costs fell", ["synthesizer"], ["s4"]),
+			finding("F5", "Costs rose 10 percent again", ["g1/explorer", "g2/critic"], ["s5"]),
+			finding("F6", "Costs rose 10 percent twice", ["g1/explorer", "g2/critic"], ["s6"], false),
+		];
+		const conflict = (a: string, b: string) => ({
+			findingA: a,
+			findingB: b,
+			topic: ["costs"],
+			reason: "numeric" as const,
+		});
+		const aggregation = {
+			...makeReportInput().aggregation,
+			findings,
+			conflicts: [conflict("F1", "F2"), conflict("F1", "F3"), conflict("F3", "F4"), conflict("F2", "F6")],
+		};
+		const insights = crossSubgoalInsights(goal, aggregation);
+		expect(insights.sharedFindings).toEqual([{ findingId: "F5", subgoalIds: ["g1", "g2"] }]);
+		expect(insights.conflicts.map((entry) => [entry.sideA.findingId, entry.sideB.findingId])).toEqual([
+			["F1", "F3"],
+		]);
+		expect(subgoalsOfFinding(finding("F7", "Costs fell", ["synthesizer"], ["s4"]), goal.subgoals)).toEqual(
+			[],
+		);
+		expect(
+			subgoalsOfFinding(finding("F8", "Costs fell", ["g2/critic", "g1/x"], ["s4"]), goal.subgoals),
+		).toEqual(["g2"]);
+	});
+});
+
+describe("buildReport in goal mode", () => {
+	const report = buildReport(goalInput());
+
+	it("passes the schema and survives a JSON round trip", () => {
+		expect(ReportSchema.safeParse(report).success).toBe(true);
+		expect(ReportSchema.parse(JSON.parse(JSON.stringify(report)))).toEqual(report);
+		for (const mode of ["high", "low"] as const) {
+			expect(ReportSchema.safeParse(buildReport(goalInput({ antiHallucination: mode }))).success).toBe(true);
+		}
+	});
+
+	it("fills the goal section: plan, sub-goals with verdicts and findings, insights", () => {
+		const goal = report.goal;
+		expect(goal?.goal).toBe(makeGoal().goal);
+		expect(goal?.plan).toEqual({ levels: makeGoal().levels, explanation: makeGoal().explanation });
+		expect(
+			goal?.subgoals.map((entry) => [entry.id, entry.criteriaMet, entry.criteria.length, entry.findingIds]),
+		).toEqual([
+			["g1", 2, 2, ["f1", "f3"]],
+			["g2", 1, 2, ["f2"]],
+			["g3", 1, 2, ["f1", "f4", "f5"]],
+		]);
+		expect(goal?.subgoals[2]).toMatchObject({ complexity: "high", dependsOn: ["g1", "g2"] });
+		expect(goal?.crossSubgoalInsights.sharedFindings).toEqual([
+			{ findingId: "f1", subgoalIds: ["g1", "g3"] },
+		]);
+		expect(goal?.crossSubgoalInsights.conflicts).toHaveLength(1);
+	});
+
+	it("lists only verified findings of each sub-goal with anti-hallucination high", () => {
+		const high = buildReport(goalInput({ antiHallucination: "high" }));
+		expect(high.goal?.subgoals.map((entry) => entry.findingIds)).toEqual([["f1"], ["f2"], ["f1", "f4"]]);
+	});
+
+	it("opens the executive summary with the goal and how many sub-goals met all their criteria", () => {
+		const [first] = report.executiveSummary.text.split("\n\n");
+		expect(first).toBe(`Goal: ${makeGoal().goal}. 1 of 3 sub-goals met all their success criteria (g1).`);
+		// The master synthesizer speaks for the job, not the first sub-swarm's synthesizer.
+		expect(report.executiveSummary.text).toContain("Cold-climate heat pumps remain efficient");
+		expect(report.executiveSummary.text).not.toContain("Summary of g1 only.");
+		const across = report.goal?.executiveSummary ?? "";
+		expect(across).toContain("planned in 2 levels (level 1: g1, g2 at once; level 2: g3)");
+		expect(across).toContain(
+			'g3 (How standard models compare with cold-climate models): 1 of 2 success criteria met; not met: "Identifies the installation cost"',
+		);
+		expect(across).toContain("Findings shared across sub-goals: f1 (g1, g3).");
+		expect(across).toContain("Conflicts between sub-goals: f1 (g1, g3) vs f4 (g3) on cop 15.");
+	});
+
+	it("leaves a direct-mode report as it was, with goal null", async () => {
+		const input = makeReportInput({ antiHallucination: "medium" });
+		const direct = buildReport(input);
+		expect(direct.goal).toBeNull();
+		expect(Object.keys(direct)).toEqual(Object.keys(report));
+		expect(reportSections(direct)).toEqual([...REPORT_SECTIONS]);
+		expect(direct.executiveSummary.text).not.toContain("Goal:");
+		const markdown = renderMarkdown(direct);
+		const page = await renderHtml(direct);
+		for (const title of ["Across Sub-goals", ...GOAL_SECTIONS.map((entry) => entry.title)]) {
+			expect(markdown).not.toContain(title);
+			expect(page).not.toContain(title);
+		}
+		expect(markdown).not.toContain("](#");
+		expect(page).not.toContain('href="#');
+		expect(page).not.toContain('id="finding-');
+	});
+});
+
+describe("rendering a goal-mode report", () => {
+	const report = buildReport(goalInput());
+	const markdown = renderMarkdown(report);
+
+	it("puts the goal sections after the Executive Summary, in both formats", async () => {
+		const sections = reportSections(report).map((entry) => entry.title);
+		expect(sections).toEqual([
+			"Executive Summary",
+			"Goal Plan",
+			"Sub-goals",
+			"Cross-Sub-goal Insights",
+			...REPORT_SECTIONS.slice(1).map((entry) => entry.title),
+		]);
+		expect(headingLines(markdown).filter((line) => line.startsWith("## "))).toEqual(
+			sections.map((title) => `## ${title}`),
+		);
+		const page = await renderHtml(report);
+		expect([...page.matchAll(/<details open id="([^"]+)">/g)].map((match) => match[1])).toEqual(
+			reportSections(report).map((entry) => entry.id),
+		);
+	});
+
+	it("draws the sub-goal DAG as mermaid and lists the levels and the planner's explanation", () => {
+		const block = [...markdown.matchAll(/```mermaid\n([\s\S]*?)```/g)][0]?.[1] ?? "";
+		expect(block).toContain(
+			'  g1["g1 · Efficiency of cold-climate heat pumps at low temperatures · medium · 2/2 criteria met"]',
+		);
+		expect(block.match(/^ {2}g\d+\[/gm)).toHaveLength(3);
+		expect([...block.matchAll(/^ {2}(g\d) --> (g\d)$/gm)].map((match) => `${match[1]}>${match[2]}`)).toEqual([
+			"g1>g3",
+			"g2>g3",
+		]);
+		expect(block).toMatch(/^ {2}class g1 met$/m);
+		expect(block).toMatch(/^ {2}class g2 unmet$/m);
+		expect(markdown).toContain("- **Level 1** (at once): g1, g2\n- **Level 2**: g3");
+		expect(markdown).toContain(
+			"### Planner's Explanation\n\n1. research g1: no preconditions; makes researched(g1), which g3 needs",
+		);
+	});
+
+	it("has a Markdown section per sub-goal with every criterion's verdict and links to its findings", () => {
+		for (const entry of report.goal?.subgoals ?? []) {
+			const start = markdown.indexOf(`### Sub-goal ${entry.id}: ${markdownText(entry.description)}\n`);
+			expect(start).toBeGreaterThan(0);
+			const section = markdown.slice(start, markdown.indexOf("\n### ", start + 1));
+			for (const verdict of entry.criteria) {
+				const mark = verdict.met ? "✓ **Met:**" : "✗ **Not met:**";
+				expect(section).toContain(
+					`- ${mark} ${markdownText(verdict.criterion)} — ${markdownText(verdict.why)}`,
+				);
+			}
+			for (const id of entry.findingIds) expect(section).toMatch(new RegExp(`- \\[${id}\\]\\(#[\\w-]+\\) `));
+		}
+		expect(markdown).toContain("- [f1](#1-cop-stays-above-2-at--15-c) COP stays above 2 at -15 °C\n");
+		expect(markdown).toContain(
+			"- [f3](#4-heat-pumps-stop-working-below--5-c) Heat pumps stop working below -5 °C (unverified)",
+		);
+	});
+
+	it("links every finding to the GitHub anchor of its heading", () => {
+		const { links } = markdownLeftovers(markdown);
+		const anchors = new Set(headingAnchors(headingLines(markdown).map((line) => line.replace(/^#+ /, ""))));
+		const inPage = links.filter((link) => link.startsWith("#"));
+		expect(inPage.length).toBeGreaterThan(5);
+		for (const link of inPage) expect(anchors.has(link.slice(1)), link).toBe(true);
+	});
+
+	it("shows shared findings and conflicts between sub-goals with both sides", () => {
+		expect(markdown).toContain(
+			"### Shared Findings\n\n- [f1](#1-cop-stays-above-2-at--15-c) COP stays above 2 at -15 °C — made in g1, g3",
+		);
+		expect(markdown).toContain(
+			"1. **cop 15** — different numbers\n   - **Side A** ([f1](#1-cop-stays-above-2-at--15-c), g1, g3): Cold-climate models",
+		);
+		expect(markdown).toContain(
+			"   - **Side B** ([f4](#2-cop-drops-to-14-at--15-c), g3): Standard models fell to a COP of 1.4 at -15 °C. \\[C3\\]",
+		);
+	});
+
+	it("has an HTML section per sub-goal with verdicts and in-page links to finding articles", async () => {
+		const page = await renderHtml(report);
+		for (const entry of report.goal?.subgoals ?? []) {
+			const start = page.indexOf(`<h3>Sub-goal ${entry.id}: ${entry.description}</h3>`);
+			expect(start).toBeGreaterThan(0);
+			const section = page.slice(start, page.indexOf("<h3>", start + 1));
+			expect(section.match(/<span class="ok">✓ met<\/span>/g) ?? []).toHaveLength(entry.criteriaMet);
+			expect(section.match(/<span class="bad">✗ not met<\/span>/g) ?? []).toHaveLength(
+				entry.criteria.length - entry.criteriaMet,
+			);
+			for (const id of entry.findingIds)
+				expect(section).toMatch(new RegExp(`<a href="#finding-\\d+">${id}</a>`));
+		}
+		expect(page).toContain(
+			"<td>1</td><td>g1</td><td>Efficiency of cold-climate heat pumps at low temperatures</td>",
+		);
+		expect(page).toContain("<td>2</td><td>g3</td>");
+		const ids = new Set([...page.matchAll(/ id="(finding-\d+)"/g)].map((match) => match[1]));
+		expect(ids.size).toBe(report.findings.length);
+		for (const [, target] of page.matchAll(/href="#([^"]*)"/g)) expect(ids.has(target)).toBe(true);
+		expect(page).toContain(
+			'<article class="finding" data-search id="finding-2">\n<h3>2. COP drops to 1.4 at -15 °C</h3>',
+		);
+	});
+
+	it("keeps the anchor of a finding whose heading repeats the title", () => {
+		expect(headingAnchors(["A b", "A b", "# x!", "a-b-1"])).toEqual(["a-b", "a-b-1", "-x", "a-b-1-1"]);
+		const input = goalInput();
+		input.task = "1. COP stays above 2 at -15 °C";
+		expect(renderMarkdown(buildReport(input))).toContain("[f1](#1-cop-stays-above-2-at--15-c-1)");
+	});
+});
+
+describe("hostile goal text", () => {
+	function hostileGoal(): ReportInput {
+		const input = goalInput();
+		const goal = input.goal ?? makeGoal();
+		input.goal = {
+			...goal,
+			goal: HOSTILE,
+			explanation: goal.explanation.map((line) => `${line} ${HOSTILE}`),
+			subgoals: goal.subgoals.map((entry) => ({
+				...entry,
+				description: `${entry.description} ${HOSTILE}`,
+				successCriteria: entry.successCriteria.map((criterion) => `${criterion} ${HOSTILE}`),
+			})),
+		};
+		return input;
+	}
+
+	it("cannot add Markdown structure: headings, links, HTML or mermaid nodes", () => {
+		const benign = renderMarkdown(buildReport(goalInput()));
+		const markdown = renderMarkdown(buildReport(hostileGoal()));
+		expect(headingLines(markdown)).toHaveLength(headingLines(benign).length);
+		const { rest, links } = markdownLeftovers(markdown);
+		expect(rest).not.toMatch(/[<[\]]/);
+		const benignLinks = markdownLeftovers(benign).links;
+		expect(links.filter((link) => !link.startsWith("#"))).toEqual(
+			benignLinks.filter((link) => !link.startsWith("#")),
+		);
+		const block = [...markdown.matchAll(/```mermaid\n([\s\S]*?)\n```/g)][0]?.[1] ?? "";
+		for (const line of block.split("\n").slice(1)) {
+			expect(line).toMatch(
+				/^ {2}(g\d+\["[^"<>[\]`#]*"\]|g\d+ --> g\d+|classDef \w+ [\w:#,]+|class g\d+ \w+)$/,
+			);
+		}
+		expect(markdown.match(/```/g)).toHaveLength(4);
+	});
+
+	it("is escaped in HTML, which keeps to its own tags, attributes and the unchanged CSP", async () => {
+		const page = await renderHtml(buildReport(hostileGoal()));
+		const benign = await renderHtml(buildReport(goalInput()));
+		expect(page.match(/<script/gi)).toHaveLength(1);
+		expect(page.match(/<style/gi)).toHaveLength(1);
+		expect(page).not.toMatch(/<img|<svg|href="\s*javascript/i);
+		expect(page).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+		// Every tag with its attribute names: escaped text has no "<", so these are the page's own.
+		const markup = (text: string) =>
+			new Set(
+				[...text.replace(/<script>[\s\S]*?<\/script>/, "").matchAll(/<([a-z][a-z0-9]*)([^>]*)>/g)].map(
+					(match) =>
+						`${match[1]}${[...(match[2] ?? "").matchAll(/\s([\w-]+)(?==|\s|$)/g)].map((a) => ` ${a[1]}`).join("")}`,
+				),
+			);
+		expect(markup(page)).toEqual(markup(benign));
+		const hrefs = (text: string) => [...text.matchAll(/href="([^"]*)"/g)].map((match) => match[1]);
+		expect(hrefs(page)).toEqual(hrefs(benign));
+		const csp = (text: string) => /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(text)?.[1];
+		expect(csp(page)).toBe(csp(await renderHtml(buildReport(makeReportInput()))));
+	});
+});
+
+describe("a report read back from JSON", () => {
+	it("renders the same goal sections as the report it was serialized from", async () => {
+		const report = buildReport(goalInput());
+		const restored: Report = ReportSchema.parse(JSON.parse(JSON.stringify(report)));
+		expect(renderMarkdown(restored)).toBe(renderMarkdown(report));
+		expect(await renderHtml(restored)).toBe(await renderHtml(report));
+	});
+});
