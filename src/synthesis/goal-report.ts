@@ -187,7 +187,7 @@ export function criterionVerdicts(subgoal: GoalSubgoal, findings: MergedFinding[
 					: `not met: no verified finding of the sub-goal covers at least half of ${about}${closest(scored, topicWords.length)}`;
 			return { criterion, met: false, why, evidence };
 		}
-		const counted = `${plural(covering.length, "verified finding")}`;
+		const counted = plural(covering.length, "verified finding");
 		const ids = `(${evidence.join(", ")})`;
 		if (needed === null) {
 			const verb = covering.length === 1 ? "covers" : "cover";

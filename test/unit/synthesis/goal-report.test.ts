@@ -20,7 +20,7 @@ import {
 	reportSections,
 } from "../../../src/synthesis/report-schema";
 import type { GoalSubgoal, MergedFinding, ReportInput } from "../../../src/synthesis/types";
-import { checkedCitation, makeFindings, makeGoal, makeReportInput } from "./report-fixture";
+import { checkedCitation, makeGoal, makeReportInput } from "./report-fixture";
 
 const HOSTILE = [
 	"<script>alert(1)</script>",
