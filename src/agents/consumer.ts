@@ -4,8 +4,9 @@
  */
 import { coordinatorFor } from "../coordinator";
 import { type AgentTaskMessage, AgentTaskMessageSchema } from "../protocol";
+import { extractiveProviderFor } from "../providers/extractive";
 import { providerFor } from "../providers/registry";
-import { providerSettings } from "../providers/settings";
+import { EXTRACTIVE, providerSettings } from "../providers/settings";
 import { ProviderError } from "../providers/types";
 import { BudgetExceededError, runAgentTask } from "./run-task";
 
@@ -48,7 +49,11 @@ async function runOne(message: Message<unknown>, env: Env): Promise<void> {
 		}
 		const settings = providerSettings(env);
 		const result = await runAgentTask(context, {
-			provider: providerFor(context.provider, settings),
+			// The offline provider may carry a dev-only simulated latency, which only `env` can tell.
+			provider:
+				context.provider === EXTRACTIVE
+					? extractiveProviderFor(env)
+					: providerFor(context.provider, settings),
 			bucket: env.ARTIFACTS,
 			braveApiKey: settings.braveApiKey,
 			coordinator: {

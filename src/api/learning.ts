@@ -5,6 +5,7 @@ import {
 	associationsOf,
 	findPatterns,
 	finishedJobMetrics,
+	followUps,
 	insertAssociations,
 	insertDistillations,
 	jobStatusCounts,
@@ -245,12 +246,17 @@ export const learningRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 				createdAt: now,
 			})),
 		);
+		const follows = await followUps(
+			db,
+			tenantId,
+			withEmbeddings.map(({ row }) => row.jobId),
+		);
 		const associations = computeAssociations(
 			withEmbeddings.map(({ row, embedding, strategy }) => ({
 				id: row.id,
 				tenantId,
 				jobId: row.jobId,
-				followsJobId: null,
+				followsJobId: follows.get(row.jobId) ?? null,
 				taskType: TaskTypeSchema.parse(row.taskType),
 				success: row.success,
 				approach: {

@@ -189,3 +189,24 @@ export async function listDistillations(db: Database, tenantId: string) {
 		.where(eq(schema.memoryDistillations.tenantId, tenantId))
 		.orderBy(schema.memoryDistillations.createdAt, schema.memoryDistillations.id);
 }
+
+/** The job a job follows up on, from its `metadata.followsJobId`, for the jobs among `jobIds`. */
+export async function followUps(
+	db: Database,
+	tenantId: string,
+	jobIds: string[],
+): Promise<Map<string, string>> {
+	if (jobIds.length === 0) return new Map();
+	const rows = await db
+		.select({ id: schema.jobs.id, metadata: schema.jobs.metadata })
+		.from(schema.jobs)
+		.where(and(eq(schema.jobs.tenantId, tenantId), inArray(schema.jobs.id, jobIds)));
+	const links = new Map<string, string>();
+	for (const row of rows) {
+		const follows = row.metadata
+			? (JSON.parse(row.metadata) as Record<string, unknown>).followsJobId
+			: undefined;
+		if (typeof follows === "string") links.set(row.id, follows);
+	}
+	return links;
+}

@@ -33,6 +33,11 @@ const MODEL_RECALL_THRESHOLD = 0.75;
 
 type Learning = { embedder: Embedder; index: PatternIndex };
 
+/** The similarity a pattern needs to be recalled with this embedder. */
+export function recallThreshold(embedder: Embedder): number {
+	return embedder.model === HASHING_EMBEDDER_MODEL ? RECALL_THRESHOLD : MODEL_RECALL_THRESHOLD;
+}
+
 const EmbedderEnvSchema = z.object({
 	/** Which embedder fills the pattern index; the index's dimensions must match it. */
 	EMBEDDER: z.preprocess(
@@ -85,7 +90,7 @@ export async function recallPatterns(env: Env, tenantId: string, task: string): 
 	if (!vector) return [];
 	const matches = (
 		await index.query(vector, { topK: RECALL_TOP_K, tenantId, filter: { success: true } })
-	).filter((match) => match.score >= RECALL_THRESHOLD);
+	).filter((match) => match.score >= recallThreshold(embedder));
 	const rows = new Map(
 		(
 			await findPatterns(

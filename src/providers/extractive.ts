@@ -49,7 +49,14 @@
  *
  * Findings per task: n = clamp(round(2 + depth · timeShare · 6), 2, 12), where timeShare is the
  * task's time budget over the job's.
+ *
+ * Simulated model time (benchmarks only): with `EXTRACTIVE_SIMULATED_LATENCY_MS` = L in dev mode, each
+ * turn first waits round(L · timeShare · swarmSize) ms. A task with the mean share of its swarm (1/size)
+ * waits exactly L, and the shares keep the roles' relative weights; a swarm of 5 at L = 300 waits 375 ms
+ * for the explorer and 225 ms for the verifier. Outside dev mode, or in production, the setting is ignored.
  */
+import { z } from "zod";
+import { accessSettings } from "../auth/settings";
 import type { Citation, Finding, UpstreamResult } from "../protocol";
 import type { Bm25Index } from "./bm25";
 import { buildIndex, inverseDocumentFrequency, score } from "./bm25";
@@ -699,25 +706,91 @@ function mergeGroup(members: readonly CheckedUpstream[], meanConfidence: number,
 	};
 }
 
+/** The longest simulated wait per turn a deployment may set. */
+export const MAX_SIMULATED_LATENCY_MS = 60_000;
+
+const SimulationEnvSchema = z.object({
+	EXTRACTIVE_SIMULATED_LATENCY_MS: z.preprocess(
+		(value) => (value === "" ? undefined : value),
+		z.coerce.number().int().min(0).max(MAX_SIMULATED_LATENCY_MS).optional(),
+	),
+});
+
 /**
- * The offline provider: one turn ranks the job's own documents for the role and quotes them. It makes no
- * API call and searches nothing, so its usage is zero and every citation names a job source.
+ * The simulated latency L of the deployment, in ms: `EXTRACTIVE_SIMULATED_LATENCY_MS` when dev mode is on
+ * outside production, else 0 (the variable is not even read). Throws naming the variable when it is not
+ * an integer from 0 to 60 000.
+ * @example simulatedLatencySetting({ ENVIRONMENT: "development", DEV_MODE: "true", EXTRACTIVE_SIMULATED_LATENCY_MS: "300" }) // 300
  */
-export const extractiveProvider: Provider = {
-	name: EXTRACTIVE_PROVIDER_NAME,
-	supportsNativeSearch: () => false,
-	async runTurn(turn: AgentTurn): Promise<TurnResult> {
-		const startedAt = performance.now();
-		turn.signal.throwIfAborted();
-		const output = extractFindings(turn.input);
-		turn.signal.throwIfAborted();
-		return {
-			output,
-			retrieved: [],
-			usage: { ...ZERO_TOKEN_USAGE },
-			callLatenciesMs: [performance.now() - startedAt],
-			rawOutput: "",
-			model: null,
+export function simulatedLatencySetting(env: Env): number {
+	const access = accessSettings(env);
+	if (!access.devMode || access.production) return 0;
+	const parsed = SimulationEnvSchema.safeParse(env);
+	if (!parsed.success) {
+		throw new Error("invalid EXTRACTIVE_SIMULATED_LATENCY_MS: an integer number of ms from 0 to 60000");
+	}
+	return parsed.data.EXTRACTIVE_SIMULATED_LATENCY_MS ?? 0;
+}
+
+/**
+ * The simulated wait of one turn: round(latencyMs · timeShare · swarmSize).
+ * @example simulatedTurnMs(300, 0.25, 5) // 375
+ */
+export function simulatedTurnMs(latencyMs: number, timeShare: number, swarmSize: number): number {
+	return Math.round(latencyMs * timeShare * swarmSize);
+}
+
+function wait(ms: number, signal: AbortSignal): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(signal.reason);
 		};
-	},
-};
+		const timer = setTimeout(() => {
+			signal.removeEventListener("abort", onAbort);
+			resolve();
+		}, ms);
+		signal.addEventListener("abort", onAbort, { once: true });
+	});
+}
+
+/**
+ * The offline provider, waiting `simulatedLatencyMs` (scaled by `simulatedTurnMs`) before each turn to
+ * stand in for model time. One turn ranks the job's own documents for the role and quotes them; it makes
+ * no API call and searches nothing, so its usage is zero and every citation names a job source.
+ */
+export function createExtractiveProvider(options: { simulatedLatencyMs: number }): Provider {
+	return {
+		name: EXTRACTIVE_PROVIDER_NAME,
+		supportsNativeSearch: () => false,
+		async runTurn(turn: AgentTurn): Promise<TurnResult> {
+			const startedAt = performance.now();
+			turn.signal.throwIfAborted();
+			const { timeShare, config } = turn.input;
+			const waitMs = simulatedTurnMs(options.simulatedLatencyMs, timeShare, config.swarmSize);
+			if (waitMs > 0) await wait(waitMs, turn.signal);
+			const output = extractFindings(turn.input);
+			turn.signal.throwIfAborted();
+			return {
+				output,
+				retrieved: [],
+				usage: { ...ZERO_TOKEN_USAGE },
+				callLatenciesMs: [performance.now() - startedAt],
+				rawOutput: "",
+				model: null,
+			};
+		},
+	};
+}
+
+/** The offline provider without simulated latency: the instance jobs use unless a benchmark asks for one. */
+export const extractiveProvider: Provider = createExtractiveProvider({ simulatedLatencyMs: 0 });
+
+/**
+ * The offline provider this deployment runs: with the simulated latency of `simulatedLatencySetting`,
+ * or the shared `extractiveProvider` when there is none.
+ */
+export function extractiveProviderFor(env: Env): Provider {
+	const simulatedLatencyMs = simulatedLatencySetting(env);
+	return simulatedLatencyMs > 0 ? createExtractiveProvider({ simulatedLatencyMs }) : extractiveProvider;
+}

@@ -11,9 +11,15 @@ describe("learning API", () => {
 			"Air-source heat pumps in cold climates: how do they perform?",
 			"What limits the market growth of heat pumps in Europe?",
 		];
+		const jobIds: string[] = [];
 		for (const task of tasks) {
-			const jobId = await submit(sampleRequest({ task, swarmSize: 3 }));
+			// Each job after the first is a follow-up of the one before (`metadata.followsJobId`).
+			const previous = jobIds.at(-1);
+			const jobId = await submit(
+				sampleRequest({ task, swarmSize: 3, ...(previous ? { metadata: { followsJobId: previous } } : {}) }),
+			);
 			await waitForJob(jobId);
+			jobIds.push(jobId);
 		}
 		const search = await (
 			await api(`/v1/patterns?q=${encodeURIComponent("heat pumps in cold climates")}&k=3`)
@@ -44,6 +50,14 @@ describe("learning API", () => {
 		}>();
 		expect(detail.id).toBe(top?.id);
 		expect(detail.associations.some((association) => association.kind === "similar")).toBe(true);
+		const links = await Promise.all(
+			search.patterns.map(
+				async (pattern) =>
+					(await (await api(`/v1/patterns/${pattern.id}`)).json<{ associations: { kind: string }[] }>())
+						.associations,
+			),
+		);
+		expect(links.flat().some((association) => association.kind === "sequential")).toBe(true);
 		expect((await api("/v1/patterns/pat_missing")).status).toBe(404);
 
 		const stats = await (await api("/v1/stats")).json<{
