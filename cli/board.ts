@@ -50,7 +50,8 @@ const JOB_STATUS_AFTER: Partial<Record<JobEvent["type"], JobStatus>> = {
 	"job.cancelled": "cancelled",
 };
 
-const PlanSchema = z.array(PlannedTaskSchema);
+/** The `plan` of a `job.planned` event. */
+export const PlanSchema = z.array(PlannedTaskSchema);
 
 /** Every token a usage record counts. */
 export function usageTokens(usage: Usage): number {

@@ -1,7 +1,7 @@
 /** Text the CLI prints: progress bars, agent lines, event log lines, job summaries and lists. Pure. */
 import { type JobEvent, JobErrorSchema, type JobList, type JobView, type JsonValue } from "../src/protocol.ts";
 import type { GoalPlan } from "./answers.ts";
-import { type AgentRow, type Board, PlanSchema } from "./board.ts";
+import { type AgentRow, type Board, boardFromJob, PlanSchema } from "./board.ts";
 
 export const BAR_WIDTH = 20;
 /** Task text in one-line listings is cut to this many characters. */
@@ -179,19 +179,9 @@ export function renderJobView(job: JobView, now: number): string[] {
 			`anti-hallucination ${config.antiHallucination}`,
 			`formats ${config.formats.join(",")}`,
 		].join(" · "),
-		...renderBoard({ ...boardFromView(job) }, now).slice(1),
+		...renderBoard(boardFromJob(job), now).slice(1),
 		...job.sources.map((source) => `  source ${source.status.padEnd(11)} ${source.title}${source.url ? ` <${source.url}>` : ""}`),
 	];
-}
-
-function boardFromView(job: JobView): Board {
-	return {
-		jobId: job.id,
-		status: job.status,
-		acceptedAt: job.createdAt,
-		finishedAt: job.completedAt,
-		agents: [],
-	};
 }
 
 /** One line per job (id, status, progress, creation time, task), then how to get the next page. */

@@ -60,6 +60,8 @@ export type JobState = {
 	/** False once the job ended until its tenant quota slot is given back; absent while it runs. */
 	quotaReleased?: boolean;
 	explicit: ExplicitChoices;
+	/** Where the job's terminal event is posted, besides the tenant's webhook endpoints. */
+	callbackUrl: string | null;
 	/** What learned patterns did to this job (shown in the report's Learning Patterns section). */
 	learning: {
 		patternsUsed: { id: string; task: string; reward: number; score: number; changed: string[] }[];

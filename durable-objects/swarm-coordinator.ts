@@ -29,6 +29,8 @@ import {
 	type JobStatus,
 	type JobView,
 	type JsonValue,
+	jobLinks,
+	type OutboundJobEvent,
 	type Metadata,
 	type PlannedTask,
 	type ReportFormat,
@@ -82,6 +84,7 @@ export type StartJobInput = {
 	createdAt: number;
 	/** Settings the request fixed itself; learned patterns never override them. */
 	explicit: ExplicitChoices;
+	callbackUrl: string | null;
 };
 
 export type CancelOutcome = { cancelled: boolean; status: JobStatus };
@@ -110,7 +113,8 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		sql.exec(`CREATE TABLE IF NOT EXISTS job_state (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
 			CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, data TEXT NOT NULL);
 			CREATE TABLE IF NOT EXISTS results (task_id TEXT NOT NULL, attempt INTEGER NOT NULL, json TEXT NOT NULL,
-				PRIMARY KEY (task_id, attempt));`);
+				PRIMARY KEY (task_id, attempt));
+			CREATE TABLE IF NOT EXISTS outbox (event_id TEXT PRIMARY KEY, body TEXT NOT NULL, sent INTEGER NOT NULL DEFAULT 0);`);
 		const row = sql.exec<{ json: string }>("SELECT json FROM job_state WHERE id = 1").toArray()[0];
 		this.state = row ? (JSON.parse(row.json) as JobState) : null;
 		this.lastSeq = sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM events").one().seq ?? 0;
@@ -144,6 +148,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			fallbacks: [],
 			rawOutputs: {},
 			explicit: input.explicit,
+			callbackUrl: input.callbackUrl,
 			learning: { patternsUsed: [], lessons: [], note: "No learned patterns were applied to this job." },
 			learned: false,
 			goal: null,
@@ -180,6 +185,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		this.skipUnfinishedTasks(state);
 		this.finish(state, "cancelled", null);
 		this.commit();
+		await this.flushOutbox();
 		await this.syncIndex();
 		return { cancelled: true, status: state.status };
 	}
@@ -400,6 +406,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			}
 		}
 		if (state.status === "synthesizing") await this.finalize(state);
+		await this.flushOutbox();
 		if (state.status === "completed" && !state.learned) await this.learnFrom(state, null);
 		if (this.indexDirty) await this.syncIndex();
 		if (TERMINAL_JOB_STATUSES.includes(state.status) && this.indexDirty) {
@@ -513,6 +520,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			}
 		}
 		if (state.status === "synthesizing") await this.ctx.storage.setAlarm(Date.now());
+		await this.flushOutbox();
 		if (this.indexDirty) await this.syncIndex();
 	}
 
@@ -589,6 +597,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		state.phaseStartedAt.finished = Date.now();
 		const type =
 			status === "completed" ? "job.completed" : status === "failed" ? "job.failed" : "job.cancelled";
+		this.addToOutbox(state, type);
 		this.record(type, {
 			status,
 			partial: state.partial,
@@ -605,6 +614,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 				if (state.status !== "synthesizing") return; // cancelled while the report was built
 				this.finish(state, "completed", null);
 				this.commit();
+				await this.flushOutbox();
 				await this.learnFrom(state, aggregation);
 			})
 			.catch((error: unknown) => {
@@ -823,6 +833,51 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			supportedFindings: aggregation.findings.filter((finding) => finding.supported).length,
 			budgetLimited: state.budget.limited,
 		};
+	}
+
+	/**
+	 * Records the job's terminal event for webhooks in the same synchronous step as the terminal state,
+	 * so a crash between them cannot lose it. The event id is fixed per job and type.
+	 */
+	private addToOutbox(state: JobState, type: OutboundJobEvent["type"]): void {
+		const event: OutboundJobEvent = {
+			kind: "job-event",
+			tenantId: state.tenantId,
+			jobId: state.jobId,
+			eventId: `evt_${state.jobId.replace(/^job_/, "")}_${type.slice(4)}`,
+			type,
+			occurredAt: Date.now(),
+			callbackUrl: state.callbackUrl,
+			payload: {
+				jobId: state.jobId,
+				status: state.status,
+				task: state.task,
+				partial: state.partial,
+				error: state.error,
+				links: jobLinks(state.jobId),
+			},
+		};
+		this.ctx.storage.sql.exec(
+			"INSERT OR IGNORE INTO outbox (event_id, body) VALUES (?, ?)",
+			event.eventId,
+			JSON.stringify(event),
+		);
+		this.indexDirty = true;
+	}
+
+	/** Sends unsent outbox events to the webhook queue; the alarm retries whatever fails. */
+	private async flushOutbox(): Promise<void> {
+		const sql = this.ctx.storage.sql;
+		const pending = sql.exec<{ event_id: string; body: string }>("SELECT event_id, body FROM outbox WHERE sent = 0").toArray();
+		for (const row of pending) {
+			try {
+				await this.env.WEBHOOKS.send(JSON.parse(row.body), { contentType: "json" });
+				sql.exec("UPDATE outbox SET sent = 1 WHERE event_id = ?", row.event_id);
+			} catch (error) {
+				this.indexDirty = true;
+				console.error("webhook outbox send failed", row.event_id, String(error));
+			}
+		}
 	}
 
 	// ─── Storage ──────────────────────────────────────────────────────────────────────────────────

@@ -124,6 +124,8 @@ export const ResearchRequestSchema = z
 			})
 			.optional(),
 		formats: z.array(ReportFormatSchema).min(1).max(3).optional(),
+		/** Receives the job's `job.completed` / `job.failed` / `job.cancelled` as a signed Standard Webhook. */
+		callbackUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
 		metadata: MetadataSchema.optional(),
 	})
 	.strict()
@@ -475,3 +477,17 @@ export function jobLinks(jobId: string): z.infer<typeof JobLinksSchema> {
 	const self = `/v1/research/${jobId}`;
 	return { self, events: `${self}/events`, report: `${self}/report`, cancel: `${self}/cancel` };
 }
+
+/** A job's terminal event on its way to webhooks (the `webhook-deliveries` queue). */
+export const OutboundJobEventSchema = z.object({
+	kind: z.literal("job-event"),
+	tenantId: z.string(),
+	jobId: z.string(),
+	/** Stable across retries and redeliveries: the Standard Webhooks `webhook-id`. */
+	eventId: z.string(),
+	type: z.enum(["job.completed", "job.failed", "job.cancelled"]),
+	occurredAt: z.number(),
+	callbackUrl: z.string().nullable(),
+	payload: z.record(z.string(), z.json()),
+});
+export type OutboundJobEvent = z.infer<typeof OutboundJobEventSchema>;

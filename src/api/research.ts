@@ -271,6 +271,7 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 			metadata,
 			sources,
 			createdAt: now,
+			callbackUrl: request.callbackUrl ?? null,
 			explicit: {
 				swarmSize: request.swarmSize !== undefined || request.singleAgent === true,
 				provider: request.provider !== undefined && request.provider !== "auto",

@@ -58,7 +58,10 @@ import {
 	type Provider,
 	ProviderError,
 	type ProviderErrorKind,
+	parseJsonText,
 	type RetrievedRef,
+	type StructuredRequest,
+	type StructuredResult,
 	type TokenUsage,
 	type TurnResult,
 	ZERO_TOKEN_USAGE,
@@ -150,6 +153,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
 		name: GEMINI_PROVIDER_NAME,
 		supportsNativeSearch: () => true,
 		runTurn: (turn) => runTurn(client, redact, turn),
+		runStructured: (request) => runStructured(client, redact, request),
 	};
 }
 
@@ -309,13 +313,9 @@ export function retryDelayMs(error: ProviderError, attempt: number, remainingMs:
 
 /** Parses a reply as `AgentOutput`: JSON, then the schema; the problem says what failed. */
 export function parseAgentOutput(raw: string): ParsedAgentOutput {
-	let value: unknown;
-	try {
-		value = JSON.parse(raw);
-	} catch (error) {
-		return { ok: false, problem: `not valid JSON (${describe(error)})` };
-	}
-	const result = AgentOutputSchema.safeParse(value);
+	const json = parseJsonText(raw);
+	if (!json.ok) return { ok: false, problem: json.error };
+	const result = AgentOutputSchema.safeParse(json.value);
 	return result.success
 		? { ok: true, output: result.data }
 		: { ok: false, problem: z.prettifyError(result.error) };
@@ -324,14 +324,45 @@ export function parseAgentOutput(raw: string): ParsedAgentOutput {
 /** What one turn has spent so far. */
 type TurnLog = { usage: TokenUsage; latenciesMs: number[]; model: string | null };
 
+/** The time budget and cancellation of a turn or a structured call. */
+type CallLimits = Pick<AgentTurn, "timeoutMs" | "signal">;
+
+function requireModel(model: string): void {
+	if (model.trim() === "") {
+		throw new ProviderError(GEMINI_PROVIDER_NAME, "invalid_request", "no Gemini model was given");
+	}
+}
+
+/** One call with the request's schema as `responseJsonSchema` and no tools; its text parsed as JSON. */
+async function runStructured(
+	client: GoogleGenAI,
+	redact: (text: string) => string,
+	request: StructuredRequest,
+): Promise<StructuredResult> {
+	requireModel(request.model);
+	const log: TurnLog = { usage: ZERO_TOKEN_USAGE, latenciesMs: [], model: null };
+	const response = await sendWithRetries(client, redact, request, performance.now() + request.timeoutMs, log, {
+		model: request.model,
+		contents: [{ role: "user", parts: [{ text: request.prompt }] }],
+		config: jsonConfig(request, geminiResponseSchema(request.jsonSchema), false),
+	});
+	const rawOutput = replyText(response);
+	const json = parseJsonText(rawOutput);
+	return {
+		value: json.ok ? json.value : undefined,
+		usage: log.usage,
+		callLatenciesMs: log.latenciesMs,
+		rawOutput,
+		model: log.model,
+	};
+}
+
 async function runTurn(
 	client: GoogleGenAI,
 	redact: (text: string) => string,
 	turn: AgentTurn,
 ): Promise<TurnResult> {
-	if (turn.model.trim() === "") {
-		throw new ProviderError(GEMINI_PROVIDER_NAME, "invalid_request", "no Gemini model was given");
-	}
+	requireModel(turn.model);
 	const deadline = performance.now() + turn.timeoutMs;
 	const log: TurnLog = { usage: ZERO_TOKEN_USAGE, latenciesMs: [], model: null };
 	const send = (contents: Content[], config: GenerateContentConfig) =>
@@ -364,7 +395,10 @@ async function runTurn(
 		];
 	}
 
-	const first = await send(conversation, structuredConfig(turn, turn.search.enabled && !researchFirst));
+	const first = await send(
+		conversation,
+		jsonConfig(turn, AGENT_OUTPUT_RESPONSE_SCHEMA, turn.search.enabled && !researchFirst),
+	);
 	if (!researchFirst) grounding = first.candidates?.[0]?.groundingMetadata;
 	let rawOutput = replyText(first);
 	let parsed = parseAgentOutput(rawOutput);
@@ -376,7 +410,7 @@ async function runTurn(
 				...(firstReply ? [firstReply] : []),
 				{ role: "user", parts: [{ text: repairRequest(parsed.problem) }] },
 			],
-			structuredConfig(turn, false),
+			jsonConfig(turn, AGENT_OUTPUT_RESPONSE_SCHEMA, false),
 		);
 		rawOutput = replyText(repair);
 		parsed = parseAgentOutput(rawOutput);
@@ -405,7 +439,7 @@ async function runTurn(
 async function sendWithRetries(
 	client: GoogleGenAI,
 	redact: (text: string) => string,
-	turn: AgentTurn,
+	turn: CallLimits,
 	deadline: number,
 	log: TurnLog,
 	request: GenerateContentParameters,
@@ -470,12 +504,17 @@ function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
 	};
 }
 
-function structuredConfig(turn: AgentTurn, withSearch: boolean): GenerateContentConfig {
+/** A call answering with JSON of `responseJsonSchema`, with Google Search when `withSearch`. */
+function jsonConfig(
+	call: Pick<AgentTurn, "instructions" | "maxOutputTokens">,
+	responseJsonSchema: unknown,
+	withSearch: boolean,
+): GenerateContentConfig {
 	return {
-		systemInstruction: turn.instructions,
-		maxOutputTokens: turn.maxOutputTokens,
+		systemInstruction: call.instructions,
+		maxOutputTokens: call.maxOutputTokens,
 		responseMimeType: "application/json",
-		responseJsonSchema: AGENT_OUTPUT_RESPONSE_SCHEMA,
+		responseJsonSchema,
 		...(withSearch ? { tools: [GOOGLE_SEARCH_TOOL] } : {}),
 	};
 }

@@ -32,6 +32,7 @@ import {
 	AgentOutputSchema,
 	type AgentTurn,
 	ProviderError,
+	parseJsonText,
 	type ProviderErrorKind,
 	type RetrievedRef,
 	type TokenUsage,
@@ -109,18 +110,11 @@ export const AGENT_OUTPUT_JSON_SCHEMA: JsonSchema = strictJsonSchema(z.toJSONSch
 /** The model's text checked against `AgentOutputSchema`, or why it does not match. */
 export type ParsedOutput = { ok: true; output: AgentOutput } | { ok: false; error: string };
 
-// Models without enforced schemas sometimes wrap the object in a Markdown code fence.
-const CODE_FENCE = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?\s*```\s*$/;
-
 /** Parses and validates the model's raw text as the agent output (a lone ```json fence is tolerated). */
 export function parseAgentOutput(raw: string): ParsedOutput {
-	let data: unknown;
-	try {
-		data = JSON.parse(CODE_FENCE.exec(raw)?.[1] ?? raw);
-	} catch (error) {
-		return { ok: false, error: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
-	}
-	const result = AgentOutputSchema.safeParse(data);
+	const json = parseJsonText(raw);
+	if (!json.ok) return json;
+	const result = AgentOutputSchema.safeParse(json.value);
 	if (result.success) return { ok: true, output: result.data };
 	return { ok: false, error: z.prettifyError(result.error).slice(0, MAX_REPAIR_ERROR_CHARS) };
 }

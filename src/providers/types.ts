@@ -113,6 +113,56 @@ export type TurnResult = {
 	model: string | null;
 };
 
+/**
+ * One structured-output call with no tools: the model answers `prompt` (under the system prompt
+ * `instructions`) with a JSON value of `jsonSchema`, enforced the provider's own way (forced tool input,
+ * strict JSON schema, response schema). Nothing is searched, and nothing is repaired: the caller
+ * validates `StructuredResult.value` and, when it is wrong, asks again with a new prompt.
+ */
+export type StructuredRequest = {
+	model: string;
+	instructions: string;
+	prompt: string;
+	/** Name of the schema in the request (letters, digits, `_` and `-`, at most 64 characters). */
+	schemaName: string;
+	/** A JSON Schema of an object; each adapter drops the keywords its API does not take. */
+	jsonSchema: Record<string, unknown>;
+	maxOutputTokens: number;
+	/** Wall-clock budget for the call, including the SDK's own retries. */
+	timeoutMs: number;
+	signal: AbortSignal;
+};
+
+export type StructuredResult = {
+	/** The model's answer parsed as JSON; undefined when it is not JSON (`rawOutput` shows what came). */
+	value: unknown;
+	usage: TokenUsage;
+	/** Latency of each API call, in ms. */
+	callLatenciesMs: number[];
+	/** The model's raw answer: the JSON text, or the tool input serialized. */
+	rawOutput: string;
+	/** The model that actually answered (as the API reports it). */
+	model: string | null;
+};
+
+/** A model's text read as JSON: the value, or why it is not JSON. */
+export type JsonText = { ok: true; value: unknown } | { ok: false; error: string };
+
+// Models without enforced schemas sometimes wrap the object in a Markdown code fence.
+const CODE_FENCE = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?\s*```\s*$/;
+
+/**
+ * Parses a model's answer as JSON; a lone ```json fence around it is tolerated.
+ * @example parseJsonText('```json\n{"a":1}\n```') // { ok: true, value: { a: 1 } }
+ */
+export function parseJsonText(raw: string): JsonText {
+	try {
+		return { ok: true, value: JSON.parse(CODE_FENCE.exec(raw)?.[1] ?? raw) };
+	} catch (error) {
+		return { ok: false, error: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+	}
+}
+
 /** How a provider call failed, which decides whether it is retried and whether the breaker counts it. */
 export type ProviderErrorKind =
 	| "rate_limited" // 429: retry after `retryAfterMs`
@@ -153,4 +203,6 @@ export interface Provider {
 	supportsNativeSearch(model: string): boolean;
 	/** Runs one structured agent turn. Failures are thrown as `ProviderError`. */
 	runTurn(turn: AgentTurn): Promise<TurnResult>;
+	/** Asks the model once for a JSON value of a schema. Failures are thrown as `ProviderError`, as `runTurn`'s are. */
+	runStructured(request: StructuredRequest): Promise<StructuredResult>;
 }

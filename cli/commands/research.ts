@@ -1,0 +1,131 @@
+/** `research` and `goal-research`: submit a job, follow it live, write its reports, exit by its outcome. */
+import { createInterface } from "node:readline";
+import { JobAcceptedSchema, type JobView, JobViewSchema } from "../../src/protocol.ts";
+import { type ApiClient, ApiRequestError } from "../api-client.ts";
+import { applyEvent, boardFromJob, emptyBoard } from "../board.ts";
+import { type CliContext, type ServerFlags, writeLines } from "../context.ts";
+import { CliError, EXIT, type ExitCode } from "../errors.ts";
+import { followJobEvents } from "../job-events.ts";
+import { createProgressDisplay } from "../progress-display.ts";
+import { renderJobSummary } from "../render.ts";
+import { writeReports } from "../reports.ts";
+import { type ResearchFlags, researchRequestFrom, validateResearchRequest } from "../research-request.ts";
+import { withServer } from "../server.ts";
+import { readSources } from "../sources.ts";
+
+export type ResearchOptions = ResearchFlags & {
+	source: string[];
+	out?: string;
+	/** False with `--no-wait`. */
+	wait: boolean;
+	json?: boolean;
+	verbose?: boolean;
+};
+
+/** How long the cancel request sent after Ctrl-C may take. */
+const CANCEL_TIMEOUT_MS = 10_000;
+
+/** Asks on the terminal whether to cancel the job; Ctrl-C or end of input at the prompt mean no. */
+function askToCancel(jobId: string): Promise<boolean> {
+	const prompt = createInterface({ input: process.stdin, output: process.stdout });
+	return new Promise((resolve) => {
+		prompt.on("SIGINT", () => prompt.close());
+		prompt.on("close", () => resolve(false));
+		prompt.question(`\nCancel job ${jobId} on the server? [y/N] `, (answer) => {
+			resolve(/^y(es)?$/i.test(answer.trim()));
+			prompt.close();
+		});
+	});
+}
+
+/** After Ctrl-C: cancel the job (asking first when a person is at the terminal), or say how to find it again. */
+async function settleInterruptedJob(client: ApiClient, jobId: string, local: boolean, context: CliContext) {
+	const interactive = context.stdinIsTTY && Boolean(context.stdout.isTTY);
+	const cancel = interactive ? await askToCancel(jobId) : true;
+	if (!cancel) {
+		const pause = local ? " The local Worker stops now, so the job pauses until it runs again." : "";
+		writeLines(context.stderr, [`job ${jobId} was left running.${pause} See it with: research-swarm view ${jobId}`]);
+		return;
+	}
+	try {
+		await client.send(`/v1/research/${encodeURIComponent(jobId)}/cancel`, {
+			method: "POST",
+			signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS),
+		});
+		writeLines(context.stderr, [`cancelled job ${jobId}`]);
+	} catch (error) {
+		const reason = error instanceof ApiRequestError || error instanceof CliError ? error.message : String(error);
+		writeLines(context.stderr, [`could not cancel job ${jobId}: ${reason}`]);
+	}
+}
+
+/** Follows the job to its end with a progress display (none with `--json`) and returns the final job view. */
+async function followToEnd(
+	client: ApiClient,
+	jobId: string,
+	local: boolean,
+	options: ResearchOptions,
+	context: CliContext,
+): Promise<JobView> {
+	let board = emptyBoard(jobId);
+	const display = options.json ? null : createProgressDisplay(context.stdout, options.verbose ?? false);
+	try {
+		await followJobEvents({
+			client,
+			jobId,
+			signal: context.interrupts.signal,
+			onEvent: (event) => {
+				board = applyEvent(board, event);
+				display?.update(board, event);
+			},
+		});
+	} catch (error) {
+		display?.stop();
+		if (error instanceof CliError && error.exitCode === EXIT.interrupted) {
+			await settleInterruptedJob(client, jobId, local, context);
+		}
+		throw error;
+	}
+	const job = await client.json(`/v1/research/${encodeURIComponent(jobId)}`, JobViewSchema);
+	display?.finish(boardFromJob(job));
+	return job;
+}
+
+/**
+ * Runs the `research` command: validates the request before anything is sent, submits it, and unless
+ * `--no-wait` follows the job, writes the reports to `--out` and exits 0 when it completed, 1 otherwise.
+ */
+export async function runResearch(
+	task: string,
+	options: ResearchOptions,
+	server: ServerFlags,
+	context: CliContext,
+): Promise<ExitCode> {
+	const sources = await readSources(options.source);
+	const request = validateResearchRequest(researchRequestFrom(task, options, sources));
+	if (!options.wait && !server.url) {
+		throw new CliError("--no-wait needs a running server (--url): a local Worker stops with the command", EXIT.usage);
+	}
+	return withServer(server, context, async ({ client, local }) => {
+		const accepted = await client.json("/v1/research", JobAcceptedSchema, { method: "POST", body: request });
+		if (!options.wait) {
+			const lines = [`accepted job ${accepted.id} (${accepted.status})`, `follow it: research-swarm view ${accepted.id}`];
+			writeLines(context.stdout, options.json ? [JSON.stringify(accepted, null, 2)] : lines);
+			return EXIT.completed;
+		}
+		const job = await followToEnd(client, accepted.id, local, options, context);
+		const written =
+			options.out && job.status === "completed"
+				? await writeReports(client, job.id, options.format ?? job.config.formats, options.out)
+				: [];
+		if (options.json) {
+			writeLines(context.stdout, [JSON.stringify(job, null, 2)]);
+		} else {
+			writeLines(context.stdout, [...renderJobSummary(job), ...written.map((path) => `wrote ${path}`)]);
+			if (job.status === "completed" && written.length === 0) {
+				writeLines(context.stdout, [`read the report: research-swarm report ${job.id} --out <dir>`]);
+			}
+		}
+		return job.status === "completed" ? EXIT.completed : EXIT.failed;
+	});
+}

@@ -1,0 +1,121 @@
+/** From the `research` command's flags to a validated `POST /v1/research` body, and report format names. */
+import { InvalidArgumentError } from "commander";
+import {
+	type ReportFormat,
+	type ResearchRequest,
+	ResearchRequestSchema,
+	type SourceInput,
+} from "../src/protocol.ts";
+import { CliError, EXIT } from "./errors.ts";
+
+/** The `research` flags as commander parses them; the request schema checks the values. */
+export type ResearchFlags = {
+	depth?: number;
+	time?: number;
+	focus?: string;
+	antiHallucination?: string;
+	/** False only with `--no-citations`. */
+	citations?: boolean;
+	singleAgent?: boolean;
+	swarmSize?: number;
+	maxConcurrent?: number;
+	provider?: string;
+	model?: string;
+	mode?: string;
+	maxSubgoals?: number;
+	budget?: number;
+	format?: ReportFormat[];
+};
+
+/** A request body before validation: every field of the request, of any type. */
+export type RequestCandidate = { [Field in keyof ResearchRequest]?: unknown };
+
+/** Report format names on the command line, and the file extension each is written with. */
+export const FORMAT_NAMES: Record<string, ReportFormat> = { md: "markdown", markdown: "markdown", json: "json", html: "html" };
+export const FILE_EXTENSION: Record<ReportFormat, string> = { markdown: "md", json: "json", html: "html" };
+
+/** The flag (or argument) each request field comes from, so validation issues name what the user typed. */
+const FLAG_FOR_FIELD: Record<keyof ResearchRequest, string> = {
+	task: "<task>",
+	depth: "--depth",
+	timeMinutes: "--time",
+	swarmSize: "--swarm-size",
+	singleAgent: "--single-agent",
+	maxConcurrent: "--max-concurrent",
+	focus: "--focus",
+	antiHallucination: "--anti-hallucination",
+	citations: "--no-citations",
+	provider: "--provider",
+	model: "--model",
+	mode: "--mode",
+	maxSubgoals: "--max-subgoals",
+	costOptimize: "--provider",
+	budgetUsd: "--budget",
+	sources: "--source",
+	formats: "--format",
+	metadata: "metadata",
+};
+
+/**
+ * Parses a comma-separated list of report formats (commander argument parser).
+ * @example parseFormats("md,html") // ["markdown", "html"]
+ */
+export function parseFormats(value: string): ReportFormat[] {
+	const names = value
+		.split(",")
+		.map((name) => name.trim().toLowerCase())
+		.filter(Boolean);
+	const unknown = names.filter((name) => !(name in FORMAT_NAMES));
+	if (names.length === 0 || unknown.length > 0) {
+		throw new InvalidArgumentError(`expected a comma-separated list of md, json, html; got "${value}"`);
+	}
+	return [...new Set(names.map((name) => FORMAT_NAMES[name] as ReportFormat))];
+}
+
+/** Parses a whole number (commander argument parser); ranges are the request schema's business. */
+export function parseWholeNumber(value: string): number {
+	if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError("expected a whole number");
+	return Number(value);
+}
+
+/** Parses a decimal number (commander argument parser). */
+export function parseDecimal(value: string): number {
+	const number = Number(value);
+	if (value.trim() === "" || !Number.isFinite(number)) throw new InvalidArgumentError("expected a number");
+	return number;
+}
+
+/** The request body the flags ask for; flags not given are left out so the service's defaults apply. */
+export function researchRequestFrom(task: string, flags: ResearchFlags, sources: SourceInput[]): RequestCandidate {
+	const candidate: RequestCandidate = {
+		task,
+		depth: flags.depth,
+		timeMinutes: flags.time,
+		focus: flags.focus,
+		antiHallucination: flags.antiHallucination,
+		citations: flags.citations === false ? false : undefined,
+		singleAgent: flags.singleAgent ? true : undefined,
+		swarmSize: flags.swarmSize,
+		maxConcurrent: flags.maxConcurrent,
+		provider: flags.provider,
+		model: flags.model,
+		mode: flags.mode,
+		maxSubgoals: flags.maxSubgoals,
+		budgetUsd: flags.budget,
+		formats: flags.format,
+		sources: sources.length > 0 ? sources : undefined,
+	};
+	return Object.fromEntries(Object.entries(candidate).filter(([, value]) => value !== undefined));
+}
+
+/** Validates a request body with the API's own schema; a bad one is a usage error listing each issue by flag. */
+export function validateResearchRequest(candidate: RequestCandidate): ResearchRequest {
+	const parsed = ResearchRequestSchema.safeParse(candidate);
+	if (parsed.success) return parsed.data;
+	const issues = parsed.error.issues.map((issue) => {
+		const [field, ...rest] = issue.path.map(String);
+		const flag = FLAG_FOR_FIELD[field as keyof ResearchRequest] ?? field ?? "request";
+		return `  ${flag}${rest.length > 0 ? ` [${rest.join(".")}]` : ""}: ${issue.message}`;
+	});
+	throw new CliError(`invalid research request:\n${issues.join("\n")}`, EXIT.usage);
+}
