@@ -63,7 +63,9 @@ async function errorFromResponse(response: Response): Promise<ApiRequestError> {
 		return new ApiRequestError(response.status, "http_error", message, exitCode);
 	}
 	const { code, message, details } = parsed.data.error;
-	const detailText = details === undefined ? "" : `\n${JSON.stringify(details, null, 2)}`;
+	// Details of a refused request say what to change (the invalid fields, the providers available).
+	const detailText =
+		details === undefined || exitCode !== EXIT.usage ? "" : `\n${JSON.stringify(details, null, 2)}`;
 	return new ApiRequestError(response.status, code, `${message} (${code})${detailText}`, exitCode);
 }
 

@@ -1,9 +1,16 @@
 /** Text the CLI prints: progress bars, agent lines, event log lines, job summaries and lists. Pure. */
-import { type JobEvent, JobErrorSchema, type JobList, type JobView, type JsonValue } from "../src/protocol.ts";
+import {
+	JobErrorSchema,
+	type JobEvent,
+	type JobList,
+	type JobView,
+	type JsonValue,
+} from "../src/protocol.ts";
 import type { GoalPlan } from "./answers.ts";
 import { type AgentRow, type Board, boardFromJob, PlanSchema } from "./board.ts";
 
-export const BAR_WIDTH = 20;
+/** Characters between the brackets of a progress bar; keeps an agent line within 80 columns. */
+export const BAR_WIDTH = 16;
 /** Task text in one-line listings is cut to this many characters. */
 const TASK_PREVIEW_CHARS = 60;
 
@@ -54,12 +61,14 @@ export function agentLabel(agent: { id: string; role: string }): string {
 /** Job progress on the board: the mean of its agents, where an agent that ended counts as done. */
 export function boardProgress(board: Board): number {
 	if (board.agents.length === 0) return board.finishedAt === null ? 0 : 100;
-	const done = (agent: AgentRow) => (agent.finishedAt !== null || agent.status === "skipped" ? 100 : agent.progress);
+	const done = (agent: AgentRow) =>
+		agent.finishedAt !== null || agent.status === "skipped" ? 100 : agent.progress;
 	return board.agents.reduce((sum, agent) => sum + done(agent), 0) / board.agents.length;
 }
 
 function agentLine(agent: AgentRow, labelWidth: number, now: number): string {
-	const elapsed = agent.startedAt === null ? "-" : formatDuration((agent.finishedAt ?? now) - agent.startedAt);
+	const elapsed =
+		agent.startedAt === null ? "-" : formatDuration((agent.finishedAt ?? now) - agent.startedAt);
 	return [
 		`  ${agentLabel(agent).padEnd(labelWidth)}`,
 		agent.status.padEnd(10),
@@ -79,7 +88,8 @@ export function renderBoard(board: Board, now: number): string[] {
 	const tokens = board.agents.reduce((sum, agent) => sum + agent.tokens, 0);
 	const cost = board.agents.reduce((sum, agent) => sum + agent.costUsd, 0);
 	const progress = boardProgress(board);
-	const elapsed = board.acceptedAt === null ? "-" : formatDuration((board.finishedAt ?? now) - board.acceptedAt);
+	const elapsed =
+		board.acceptedAt === null ? "-" : formatDuration((board.finishedAt ?? now) - board.acceptedAt);
 	const header = [
 		`job ${board.jobId}`,
 		board.status.padEnd(12),
@@ -144,7 +154,10 @@ export function describeEvent(event: JobEvent, acceptedAt: number | null, verbos
 	const agent = agentId !== undefined && role !== undefined ? agentLabel({ id: agentId, role }) : "";
 	const parts = [since, event.type.padEnd(17), agent, eventDetails(event)];
 	if (verbose) parts.push(JSON.stringify({ seq: event.seq, ...(agentId ? { agentId } : {}), ...rest }));
-	return parts.filter((part) => part !== "").join(" ");
+	return parts
+		.filter((part) => part !== "")
+		.join(" ")
+		.trimEnd();
 }
 
 /** The closing lines of a finished job: outcome, duration, agents, tokens, cost, and the error if any. */
@@ -180,7 +193,10 @@ export function renderJobView(job: JobView, now: number): string[] {
 			`formats ${config.formats.join(",")}`,
 		].join(" · "),
 		...renderBoard(boardFromJob(job), now).slice(1),
-		...job.sources.map((source) => `  source ${source.status.padEnd(11)} ${source.title}${source.url ? ` <${source.url}>` : ""}`),
+		...job.sources.map(
+			(source) =>
+				`  source ${source.status.padEnd(11)} ${source.title}${source.url ? ` <${source.url}>` : ""}`,
+		),
 	];
 }
 
@@ -188,7 +204,8 @@ export function renderJobView(job: JobView, now: number): string[] {
 export function renderJobList(list: JobList): string[] {
 	if (list.jobs.length === 0) return ["no jobs"];
 	const lines = list.jobs.map((job) => {
-		const task = job.task.length > TASK_PREVIEW_CHARS ? `${job.task.slice(0, TASK_PREVIEW_CHARS - 1)}…` : job.task;
+		const task =
+			job.task.length > TASK_PREVIEW_CHARS ? `${job.task.slice(0, TASK_PREVIEW_CHARS - 1)}…` : job.task;
 		return [
 			job.id,
 			job.status.padEnd(12),

@@ -25,17 +25,23 @@ export type ResearchFlags = {
 	maxSubgoals?: number;
 	budget?: number;
 	format?: ReportFormat[];
+	callbackUrl?: string;
 };
 
 /** A request body before validation: every field of the request, of any type. */
 export type RequestCandidate = { [Field in keyof ResearchRequest]?: unknown };
 
 /** Report format names on the command line, and the file extension each is written with. */
-export const FORMAT_NAMES: Record<string, ReportFormat> = { md: "markdown", markdown: "markdown", json: "json", html: "html" };
+export const FORMAT_NAMES: Record<string, ReportFormat> = {
+	md: "markdown",
+	markdown: "markdown",
+	json: "json",
+	html: "html",
+};
 export const FILE_EXTENSION: Record<ReportFormat, string> = { markdown: "md", json: "json", html: "html" };
 
 /** The flag (or argument) each request field comes from, so validation issues name what the user typed. */
-const FLAG_FOR_FIELD: Record<keyof ResearchRequest, string> = {
+const FLAG_FOR_FIELD: Partial<Record<keyof ResearchRequest, string>> = {
 	task: "<task>",
 	depth: "--depth",
 	timeMinutes: "--time",
@@ -53,7 +59,7 @@ const FLAG_FOR_FIELD: Record<keyof ResearchRequest, string> = {
 	budgetUsd: "--budget",
 	sources: "--source",
 	formats: "--format",
-	metadata: "metadata",
+	callbackUrl: "--callback-url",
 };
 
 /**
@@ -86,7 +92,11 @@ export function parseDecimal(value: string): number {
 }
 
 /** The request body the flags ask for; flags not given are left out so the service's defaults apply. */
-export function researchRequestFrom(task: string, flags: ResearchFlags, sources: SourceInput[]): RequestCandidate {
+export function researchRequestFrom(
+	task: string,
+	flags: ResearchFlags,
+	sources: SourceInput[],
+): RequestCandidate {
 	const candidate: RequestCandidate = {
 		task,
 		depth: flags.depth,
@@ -103,6 +113,7 @@ export function researchRequestFrom(task: string, flags: ResearchFlags, sources:
 		maxSubgoals: flags.maxSubgoals,
 		budgetUsd: flags.budget,
 		formats: flags.format,
+		callbackUrl: flags.callbackUrl,
 		sources: sources.length > 0 ? sources : undefined,
 	};
 	return Object.fromEntries(Object.entries(candidate).filter(([, value]) => value !== undefined));

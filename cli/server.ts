@@ -69,7 +69,11 @@ export async function withServer<T>(
 ): Promise<T> {
 	const apiKey = flags.apiKey || null;
 	if (flags.url) {
-		const client = new ApiClient({ baseUrl: checkedServerUrl(flags.url), apiKey, signal: context.interrupts.signal });
+		const client = new ApiClient({
+			baseUrl: checkedServerUrl(flags.url),
+			apiKey,
+			signal: context.interrupts.signal,
+		});
 		return command({ client, local: false });
 	}
 	const worker = await startWorker(flags, context);

@@ -31,7 +31,13 @@ async function filesUnder(folder: string): Promise<string[]> {
 	return entries
 		.filter((entry) => entry.isFile() && hasSourceExtension(entry.name))
 		.map((entry) => join(entry.parentPath, entry.name))
-		.filter((path) => !path.slice(folder.length).split(/[\\/]/).some((part) => part.startsWith(".")))
+		.filter(
+			(path) =>
+				!path
+					.slice(folder.length)
+					.split(/[\\/]/)
+					.some((part) => part.startsWith(".")),
+		)
 		.sort();
 }
 
@@ -50,7 +56,10 @@ async function sourcesFor(spec: string): Promise<SourceInput[]> {
 	if (!info) throw new CliError(`--source ${spec}: no such file or folder`, EXIT.usage);
 	if (info.isFile()) {
 		if (!hasSourceExtension(spec)) {
-			throw new CliError(`--source ${spec}: only ${SOURCE_EXTENSIONS.join(" and ")} files can be attached`, EXIT.usage);
+			throw new CliError(
+				`--source ${spec}: only ${SOURCE_EXTENSIONS.join(" and ")} files can be attached`,
+				EXIT.usage,
+			);
 		}
 		return [await textSource(spec)];
 	}
@@ -59,7 +68,10 @@ async function sourcesFor(spec: string): Promise<SourceInput[]> {
 	// Empty files carry nothing to cite; a folder may well hold a placeholder or two.
 	const nonEmpty = sources.filter((source) => "text" in source && source.text.trim() !== "");
 	if (nonEmpty.length === 0) {
-		throw new CliError(`--source ${spec}: the folder holds no non-empty ${SOURCE_EXTENSIONS.join(" or ")} files`, EXIT.usage);
+		throw new CliError(
+			`--source ${spec}: the folder holds no non-empty ${SOURCE_EXTENSIONS.join(" or ")} files`,
+			EXIT.usage,
+		);
 	}
 	return nonEmpty;
 }

@@ -11,6 +11,7 @@ export class SseParser {
 	retryMs: number | null = null;
 	lastEventId: string | null = null;
 	private pending = "";
+	private afterCarriageReturn = false;
 	private eventType = "";
 	private dataLines: string[] = [];
 
@@ -19,17 +20,22 @@ export class SseParser {
 	 * @example new SseParser().push("id: 1\nevent: ping\ndata: {}\n\n") // [{ id: "1", event: "ping", data: "{}" }]
 	 */
 	push(chunk: string): SseMessage[] {
-		const text = this.pending + chunk;
+		let text = chunk;
+		// A CR that ended the previous chunk may be the first half of a CRLF: drop the LF half.
+		if (this.afterCarriageReturn && text !== "") {
+			if (text.startsWith("\n")) text = text.slice(1);
+			this.afterCarriageReturn = false;
+		}
+		text = this.pending + text;
 		const messages: SseMessage[] = [];
 		let start = 0;
 		for (let index = 0; index < text.length; index++) {
 			const char = text[index];
 			if (char !== "\n" && char !== "\r") continue;
-			// A CR at the very end may be the first half of a CRLF split across chunks: wait for more.
-			if (char === "\r" && index === text.length - 1) break;
 			const message = this.line(text.slice(start, index));
 			if (message) messages.push(message);
-			if (char === "\r" && text[index + 1] === "\n") index++;
+			if (char === "\r" && index === text.length - 1) this.afterCarriageReturn = true;
+			else if (char === "\r" && text[index + 1] === "\n") index++;
 			start = index + 1;
 		}
 		this.pending = text.slice(start);

@@ -8,6 +8,7 @@
  * queue sends, R2, D1, fetches — happens only after the commit.
  */
 import { DurableObject } from "cloudflare:workers";
+import { decompositionCostBounds, providerDecomposeStrategy } from "../src/agents/decompose-with-provider";
 import { quotaFor } from "../src/coordinator";
 import { recordPatternUses } from "../src/db/learning-queries";
 import { type AgentRunRow, database, syncJob } from "../src/db/queries";
@@ -30,8 +31,8 @@ import {
 	type JobView,
 	type JsonValue,
 	jobLinks,
-	type OutboundJobEvent,
 	type Metadata,
+	type OutboundJobEvent,
 	type PlannedTask,
 	type ReportFormat,
 	type SourceRecord,
@@ -39,10 +40,14 @@ import {
 	type UpstreamResult,
 } from "../src/protocol";
 import { CLOSED_BREAKER, isOpen, recordOutcome } from "../src/providers/breaker";
+import { costOf, worstCaseCost } from "../src/providers/cost";
+import { priceOf } from "../src/providers/prices";
+import { providerFor } from "../src/providers/registry";
 import { fallbackProvider, resolveModel } from "../src/providers/router";
 import { configuredProviders, providerSettings } from "../src/providers/settings";
 import { isSettled, jobProgress, nextDispatch } from "../src/swarm/dag";
-import { fallbackDecomposition } from "../src/swarm/decompose";
+import type { Decomposition } from "../src/swarm/decompose";
+import { type DecomposeStrategy, decomposeGoal } from "../src/swarm/goal-plan";
 import { planGoalSwarm } from "../src/swarm/goal-swarm";
 import { actionsForDecomposition, explainPlan, isGoapError, planGoap, REPORT_FACT } from "../src/swarm/goap";
 import { planSwarm } from "../src/swarm/sizing";
@@ -436,7 +441,9 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		if (state.status !== "planning") return; // cancelled while sources were fetched
 		await this.applyLearning(state);
 		if (state.status !== "planning") return;
-		const tasks = initialTasks(this.planTasks(state));
+		const decomposition = await this.decompose(state);
+		if (state.status !== "planning") return;
+		const tasks = initialTasks(this.planTasks(state, decomposition));
 		state.sources = sources;
 		state.tasks = tasks;
 		state.status = "running";
@@ -459,15 +466,48 @@ export class SwarmCoordinator extends DurableObject<Env> {
 	}
 
 	/**
-	 * The job's DAG. Direct mode: one swarm. Goal mode: the task is decomposed into sub-goals, the GOAP
-	 * planner orders them (its levels and explanation are kept for the report), and each gets a sub-swarm.
+	 * Goal mode's sub-goals (null in direct mode): split by the job's provider with its explorer model
+	 * when `modelDecomposer` offers it, else, or when the model's answers fail, by the deterministic split.
 	 */
-	private planTasks(state: JobState): PlannedTask[] {
-		if (state.config.mode !== "goal") return planSwarm(state.config);
-		const decomposition = fallbackDecomposition(state.task, {
-			maxSubgoals: state.config.maxSubgoals,
-			depth: state.config.depth,
+	private async decompose(state: JobState): Promise<Decomposition | null> {
+		const { config } = state;
+		if (config.mode !== "goal") return null;
+		const options = { maxSubgoals: config.maxSubgoals, depth: config.depth };
+		return (await decomposeGoal(state.task, options, this.modelDecomposer(state))).decomposition;
+	}
+
+	/**
+	 * The job's model as a decomposition strategy, each call's cost booked to the budget and its latencies
+	 * to the metrics. None for the extractive provider, a provider that is not configured, or a budget that
+	 * cannot cover the worst case of a call and its repair (or cannot price the model).
+	 */
+	private modelDecomposer(state: JobState): DecomposeStrategy | undefined {
+		const { provider, model: jobModel } = state.config;
+		const settings = providerSettings(this.env);
+		const model = resolveModel(provider, "explorer", jobModel, provider, settings.modelOverrides);
+		if (model === null || !configuredProviders(settings).includes(provider)) return undefined;
+		const price = priceOf(provider, model);
+		const { budget } = state;
+		if (budget.limitUsd !== null) {
+			const worstCase = price ? 2 * worstCaseCost(price, decompositionCostBounds(state.task)) : Infinity;
+			if (budget.spentUsd + budget.reservedUsd + worstCase > budget.limitUsd) return undefined;
+		}
+		return providerDecomposeStrategy({
+			provider: providerFor(provider, settings),
+			model,
+			onCall: (result) => {
+				if (price) budget.spentUsd += costOf(price, result.usage);
+				state.providerLatencies.push(...result.callLatenciesMs);
+			},
 		});
+	}
+
+	/**
+	 * The job's DAG. Direct mode: one swarm. Goal mode: the GOAP planner orders the sub-goals of
+	 * `decomposition` (its levels and explanation are kept for the report), and each gets a sub-swarm.
+	 */
+	private planTasks(state: JobState, decomposition: Decomposition | null): PlannedTask[] {
+		if (decomposition === null) return planSwarm(state.config);
 		const plan = planGoap({
 			start: [],
 			goal: [REPORT_FACT],
@@ -868,7 +908,9 @@ export class SwarmCoordinator extends DurableObject<Env> {
 	/** Sends unsent outbox events to the webhook queue; the alarm retries whatever fails. */
 	private async flushOutbox(): Promise<void> {
 		const sql = this.ctx.storage.sql;
-		const pending = sql.exec<{ event_id: string; body: string }>("SELECT event_id, body FROM outbox WHERE sent = 0").toArray();
+		const pending = sql
+			.exec<{ event_id: string; body: string }>("SELECT event_id, body FROM outbox WHERE sent = 0")
+			.toArray();
 		for (const row of pending) {
 			try {
 				await this.env.WEBHOOKS.send(JSON.parse(row.body), { contentType: "json" });

@@ -1,11 +1,13 @@
 /** Worker entry: the HTTP API, the agent task queue consumers, and the coordinator class. */
 import { consumeAgentTasks } from "./agents/consumer";
 import { app } from "./api/app";
+import { consumeWebhookDeliveries, WEBHOOK_QUEUE } from "./webhooks/consumer";
 
 export { SwarmCoordinator } from "../durable-objects/swarm-coordinator";
 export { TenantQuota } from "../durable-objects/tenant-quota";
 
 export default {
 	fetch: app.fetch,
-	queue: consumeAgentTasks,
+	queue: (batch, env) =>
+		batch.queue === WEBHOOK_QUEUE ? consumeWebhookDeliveries(batch, env) : consumeAgentTasks(batch, env),
 } satisfies ExportedHandler<Env>;

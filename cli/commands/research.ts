@@ -14,7 +14,7 @@ import { withServer } from "../server.ts";
 import { readSources } from "../sources.ts";
 
 export type ResearchOptions = ResearchFlags & {
-	source: string[];
+	source?: string[];
 	out?: string;
 	/** False with `--no-wait`. */
 	wait: boolean;
@@ -44,7 +44,9 @@ async function settleInterruptedJob(client: ApiClient, jobId: string, local: boo
 	const cancel = interactive ? await askToCancel(jobId) : true;
 	if (!cancel) {
 		const pause = local ? " The local Worker stops now, so the job pauses until it runs again." : "";
-		writeLines(context.stderr, [`job ${jobId} was left running.${pause} See it with: research-swarm view ${jobId}`]);
+		writeLines(context.stderr, [
+			`job ${jobId} was left running.${pause} See it with: research-swarm view ${jobId}`,
+		]);
 		return;
 	}
 	try {
@@ -54,7 +56,8 @@ async function settleInterruptedJob(client: ApiClient, jobId: string, local: boo
 		});
 		writeLines(context.stderr, [`cancelled job ${jobId}`]);
 	} catch (error) {
-		const reason = error instanceof ApiRequestError || error instanceof CliError ? error.message : String(error);
+		const reason =
+			error instanceof ApiRequestError || error instanceof CliError ? error.message : String(error);
 		writeLines(context.stderr, [`could not cancel job ${jobId}: ${reason}`]);
 	}
 }
@@ -101,15 +104,21 @@ export async function runResearch(
 	server: ServerFlags,
 	context: CliContext,
 ): Promise<ExitCode> {
-	const sources = await readSources(options.source);
+	const sources = await readSources(options.source ?? []);
 	const request = validateResearchRequest(researchRequestFrom(task, options, sources));
 	if (!options.wait && !server.url) {
-		throw new CliError("--no-wait needs a running server (--url): a local Worker stops with the command", EXIT.usage);
+		throw new CliError(
+			"--no-wait needs a running server (--url): a local Worker stops with the command",
+			EXIT.usage,
+		);
 	}
 	return withServer(server, context, async ({ client, local }) => {
 		const accepted = await client.json("/v1/research", JobAcceptedSchema, { method: "POST", body: request });
 		if (!options.wait) {
-			const lines = [`accepted job ${accepted.id} (${accepted.status})`, `follow it: research-swarm view ${accepted.id}`];
+			const lines = [
+				`accepted job ${accepted.id} (${accepted.status})`,
+				`follow it: research-swarm view ${accepted.id}`,
+			];
 			writeLines(context.stdout, options.json ? [JSON.stringify(accepted, null, 2)] : lines);
 			return EXIT.completed;
 		}

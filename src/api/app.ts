@@ -7,22 +7,26 @@ import { errorBody, handleError } from "./errors";
 import { goalRoutes } from "./goals";
 import { keyRoutes } from "./keys";
 import { learningRoutes } from "./learning";
+import { mcpRoutes } from "./mcp";
 import { providerRoutes } from "./providers";
 import { rateLimit } from "./rate-limit";
 import { researchRoutes } from "./research";
 import { validationHook } from "./validation";
+import { webhookRoutes } from "./webhooks";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 app.use("*", refuseDevModeInProduction);
 app.get("/healthz", (c) => c.json({ ok: true }));
 // Admin routes carry their own check (the admin token); every other /v1 route needs an API key.
-app.use("/v1/*", except("/v1/admin/*", authenticate, rateLimit));
+app.use("/v1/*", except(["/v1/admin/*", "/v1/hooks/*"], authenticate, rateLimit));
 app.route("/", researchRoutes);
 app.route("/", providerRoutes);
 app.route("/", keyRoutes);
 app.route("/", goalRoutes);
 app.route("/", learningRoutes);
+app.route("/", webhookRoutes);
+app.route("/", mcpRoutes(app));
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
 	type: "http",
 	scheme: "bearer",

@@ -1,8 +1,13 @@
-/** `POST /v1/goals/plan`: decompose a goal, order its sub-goals and estimate agents and cost, without running anything. */
+/**
+ * `POST /v1/goals/plan`: decompose a goal (by the provider's explorer model with one repair, else the
+ * deterministic split), order its sub-goals and estimate agents and cost, without running any agent.
+ */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { providerDecomposeStrategy } from "../agents/decompose-with-provider";
 import { ApiErrorBodySchema, ComplexitySchema, LIMITS, type Role } from "../protocol";
 import { DEFAULT_MODELS, priceOf } from "../providers/prices";
+import { providerFor } from "../providers/registry";
 import { chooseProvider, resolveModel } from "../providers/router";
 import {
 	configuredProviders,
@@ -12,7 +17,7 @@ import {
 } from "../providers/settings";
 import { DEFAULTS } from "../swarm/config";
 import { MAX_SUBGOALS, MIN_SUBGOALS } from "../swarm/decompose";
-import { decomposeGoal, estimateGoalCostUsd, planGoal } from "../swarm/goal-plan";
+import { type DecompositionOrigin, decomposeGoal, estimateGoalCostUsd, planGoal } from "../swarm/goal-plan";
 import type { GoapError } from "../swarm/goap";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
@@ -37,6 +42,10 @@ export const GoalPlanRequestSchema = z
 			.string()
 			.regex(/^[a-z][a-z0-9-]{1,31}$/)
 			.optional(),
+		model: z.string().min(1).max(200).optional().openapi({
+			description:
+				"The model that decomposes the goal and that the plan is priced for; the provider's default unless given.",
+		}),
 	})
 	.strict()
 	.openapi("GoalPlanRequest");
@@ -73,6 +82,15 @@ export const GoalPlanResponseSchema = z
 		}),
 		provider: z.string(),
 		model: z.string().nullable(),
+		decomposition: z
+			.object({
+				origin: z.enum(["model", "repaired", "fallback"]),
+				problems: z.array(z.string()),
+			})
+			.openapi({
+				description:
+					"Where the sub-goals came from: the model's first answer, its one repair, or the deterministic split (extractive provider, or a model answer that failed twice or a failed call, listed in `problems`).",
+			}),
 	})
 	.openapi("GoalPlan");
 
@@ -100,11 +118,22 @@ const planRoute = createRoute({
 	},
 });
 
-/** The model a provider runs by default in this deployment; null for the extractive provider. */
-function defaultModel(provider: string, settings: ProviderSettings): string | null {
+/** The model a job of the plan runs: the requested one, else the deployment's default; null for the extractive provider. */
+function jobDefaultModel(
+	provider: string,
+	requested: string | null,
+	settings: ProviderSettings,
+): string | null {
 	if (!isModelProvider(provider)) return null;
-	return settings.modelOverrides[provider]?.default ?? DEFAULT_MODELS[provider].default;
+	return requested ?? settings.modelOverrides[provider]?.default ?? DEFAULT_MODELS[provider].default;
 }
+
+/** The wire name of a decomposition's origin: the strategy is the provider's model here. */
+const ORIGIN: Record<DecompositionOrigin, "model" | "repaired" | "fallback"> = {
+	strategy: "model",
+	repaired: "repaired",
+	fallback: "fallback",
+};
 
 /** 422 for a goal the planner cannot order, with the facts that can never hold or the search size reached. */
 function planningError(error: GoapError): ApiError {
@@ -127,15 +156,25 @@ export const goalRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
 		}
 		const { provider } = choice;
 		const sizing = { swarmSize: request.swarmSize };
-		const { decomposition } = await decomposeGoal(request.goal, {
-			maxSubgoals: request.maxSubgoals,
-			depth: request.depth,
-			...sizing,
-		});
+		const jobModel = request.model ?? null;
+		// The explorer's model decomposes: the sub-goals are the first map of the research.
+		const decomposer = resolveModel(provider, "explorer", jobModel, provider, settings.modelOverrides);
+		const outcome = await decomposeGoal(
+			request.goal,
+			{ maxSubgoals: request.maxSubgoals, depth: request.depth, ...sizing },
+			decomposer === null
+				? undefined
+				: providerDecomposeStrategy({
+						provider: providerFor(provider, settings),
+						model: decomposer,
+						signal: c.req.raw.signal,
+					}),
+		);
+		const { decomposition } = outcome;
 		const planned = planGoal(decomposition, sizing);
 		if ("error" in planned) throw planningError(planned);
 		const priceForRole = (role: Role) => {
-			const model = resolveModel(provider, role, null, provider, settings.modelOverrides);
+			const model = resolveModel(provider, role, jobModel, provider, settings.modelOverrides);
 			return model === null ? null : priceOf(provider, model);
 		};
 		return c.json(
@@ -144,7 +183,8 @@ export const goalRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
 				...planned,
 				estimatedCostUsd: estimateGoalCostUsd(decomposition, sizing, priceForRole),
 				provider,
-				model: defaultModel(provider, settings),
+				model: jobDefaultModel(provider, jobModel, settings),
+				decomposition: { origin: ORIGIN[outcome.origin], problems: outcome.problems },
 			},
 			200,
 		);

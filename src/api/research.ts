@@ -1,21 +1,8 @@
 /** `/v1/research`: submit a job, read it, follow its events, fetch its report, cancel it. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { accessSettings } from "../auth/settings";
-import { coordinatorFor, quotaFor } from "../coordinator";
-import {
-	claimIdempotencyKey,
-	database,
-	findJob,
-	findTenant,
-	insertJob,
-	type JobCursor,
-	listJobs,
-} from "../db/queries";
-import type { SourceRequest } from "../evidence/ingest";
-import { storeSnapshot } from "../evidence/snapshots";
-import { canonicalJson, sha256Hex } from "../lib/hash";
-import { newJobId } from "../lib/ids";
+import { coordinatorFor } from "../coordinator";
+import { database, findJob, type JobCursor, listJobs } from "../db/queries";
 import { type ReportExtension, reportKey } from "../lib/keys";
 import {
 	ApiErrorBodySchema,
@@ -27,19 +14,14 @@ import {
 	ReportFormatSchema,
 	ResearchRequestSchema,
 } from "../protocol";
-import { priceOf } from "../providers/prices";
-import { chooseProvider } from "../providers/router";
-import { configuredProviders, providerSettings } from "../providers/settings";
-import { resolveConfig } from "../swarm/config";
 import { reportContentSecurityPolicy } from "../synthesis/render-html";
 import type { AppEnv } from "./env";
 import { ApiError, errorBody } from "./errors";
+import { MAX_BODY_BYTES, submitJob } from "./submit-job";
 import { validationHook } from "./validation";
 
-/** 50 sources of up to 200 000 characters each, plus the rest of the body. */
-const MAX_BODY_BYTES = 12 * 1024 * 1024;
-
-const errorResponses = (...statuses: number[]) =>
+/** OpenAPI responses for the listed error statuses, all with the JSON error body. */
+export const errorResponses = (...statuses: number[]) =>
 	Object.fromEntries(
 		statuses.map((status) => [
 			status,
@@ -172,11 +154,13 @@ const EXTENSION: Record<z.infer<typeof ReportFormatSchema>, ReportExtension> = {
 	html: "html",
 };
 
-function encodeCursor(cursor: JobCursor): string {
+/** An opaque page cursor for a (createdAt, id) position. */
+export function encodeCursor(cursor: JobCursor): string {
 	return btoa(JSON.stringify([cursor.createdAt, cursor.id])).replaceAll("=", "");
 }
 
-function decodeCursor(text: string): JobCursor {
+/** The position of a cursor made by `encodeCursor`; a 400 for anything else. */
+export function decodeCursor(text: string): JobCursor {
 	try {
 		const [createdAt, id] = z.tuple([z.number(), z.string()]).parse(JSON.parse(atob(text)));
 		return { createdAt, id };
@@ -187,98 +171,9 @@ function decodeCursor(text: string): JobCursor {
 
 export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 	.openapi(submitRoute, async (c) => {
-		const request = c.req.valid("json");
-		const tenantId = c.var.tenantId;
-		const configured = configuredProviders(providerSettings(c.env));
-		const choice = chooseProvider(request.task, request.provider, configured, request.costOptimize ?? false);
-		if ("error" in choice) {
-			throw new ApiError(422, "provider_not_configured", `provider "${choice.requested}" is not configured`, {
-				available: ["auto", ...configured],
-			});
-		}
-		if (request.budgetUsd !== undefined && request.model && !priceOf(choice.provider, request.model)) {
-			throw new ApiError(
-				422,
-				"model_unpriced",
-				`model "${request.model}" has no price in the price table, so a budget cannot be enforced for it`,
-			);
-		}
-		const config = resolveConfig({ ...request, provider: choice.provider }, { provider: choice.provider });
-		const db = database(c.env.DB);
-		const now = Date.now();
-		let jobId = newJobId(now);
 		const idempotencyKey = c.req.valid("header")["idempotency-key"];
-		if (idempotencyKey) {
-			const claim = await claimIdempotencyKey(db, {
-				tenantId,
-				key: idempotencyKey,
-				requestHash: await sha256Hex(canonicalJson(request)),
-				jobId,
-				now,
-			});
-			if (claim.conflict) {
-				throw new ApiError(
-					409,
-					"idempotency_conflict",
-					"this Idempotency-Key was used with a different body",
-					{
-						jobId: claim.jobId,
-					},
-				);
-			}
-			jobId = claim.jobId;
-		}
-		const tenantRow = await findTenant(db, tenantId);
-		const defaults = accessSettings(c.env).limits;
-		const admission = await quotaFor(c.env, tenantId).admit(jobId, {
-			maxConcurrentJobs: tenantRow?.maxConcurrentJobs ?? defaults.maxConcurrentJobs,
-			maxDailyJobs: tenantRow?.maxDailyJobs ?? defaults.maxDailyJobs,
-		});
-		if (!admission.admitted) {
-			const what = admission.reason === "concurrent" ? "jobs running at once" : "jobs per day";
-			throw new ApiError(
-				429,
-				"quota_exceeded",
-				`this tenant may have ${admission.limit} ${what}`,
-				{ reason: admission.reason, limit: admission.limit, retryAfterSeconds: admission.retryAfterSeconds },
-				{ "retry-after": String(admission.retryAfterSeconds) },
-			);
-		}
-		const sources = await Promise.all(
-			(request.sources ?? []).map(async (source): Promise<SourceRequest> => {
-				if ("url" in source) return { kind: "url", url: source.url, title: source.title ?? null };
-				const snapshot = await storeSnapshot(c.env.ARTIFACTS, tenantId, source.text);
-				return { kind: "text", title: source.title, ...snapshot };
-			}),
-		);
-		const metadata = request.metadata ?? null;
-		await insertJob(db, {
-			id: jobId,
-			tenantId,
-			status: "queued",
-			task: request.task,
-			config: JSON.stringify(config),
-			metadata: metadata ? JSON.stringify(metadata) : null,
-			createdAt: now,
-			updatedAt: now,
-		});
-		// The coordinator has persisted the job when this returns, so a 202 never names a lost job.
-		const { status } = await coordinatorFor(c.env, jobId).start({
-			jobId,
-			tenantId,
-			task: request.task,
-			config,
-			metadata,
-			sources,
-			createdAt: now,
-			callbackUrl: request.callbackUrl ?? null,
-			explicit: {
-				swarmSize: request.swarmSize !== undefined || request.singleAgent === true,
-				provider: request.provider !== undefined && request.provider !== "auto",
-			},
-		});
-		const links = jobLinks(jobId);
-		return c.json({ id: jobId, status, links }, 202, { Location: links.self });
+		const accepted = await submitJob(c.env, c.var.tenantId, c.req.valid("json"), idempotencyKey);
+		return c.json(accepted, 202, { Location: accepted.links.self });
 	})
 	.openapi(listRoute, async (c) => {
 		const { status, limit, cursor } = c.req.valid("query");

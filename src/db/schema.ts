@@ -206,3 +206,119 @@ export const patternAssociations = sqliteTable(
 		index("associations_tenant").on(table.tenantId),
 	],
 );
+
+/**
+ * Each tenant's `whsec_…` secret: it verifies inbound Standard Webhooks and signs outbound deliveries.
+ * It is kept (not hashed) because signing needs it. After a rotation the previous secret stays valid until
+ * `previous_expires_at`, so receivers can switch without missing a delivery.
+ */
+export const webhookSigningSecrets = sqliteTable("webhook_signing_secrets", {
+	tenantId: text("tenant_id").primaryKey(),
+	secret: text("secret").notNull(),
+	createdAt: integer("created_at").notNull(),
+	previousSecret: text("previous_secret"),
+	previousExpiresAt: integer("previous_expires_at"),
+});
+
+/** A tenant's GitHub integration: webhook secret, trigger label, and an optional token for comments. */
+export const githubIntegrations = sqliteTable("github_integrations", {
+	tenantId: text("tenant_id").primaryKey(),
+	secret: text("secret").notNull(),
+	label: text("label").notNull(),
+	/** Posts the result back on the issue when set. */
+	token: text("token"),
+	createdAt: integer("created_at").notNull(),
+	updatedAt: integer("updated_at").notNull(),
+});
+
+/** Tenant-level receivers of job events. */
+export const webhookEndpoints = sqliteTable(
+	"webhook_endpoints",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		url: text("url").notNull(),
+		/** JSON array of subscribed event types, e.g. `["job.completed","agent.*"]`. */
+		events: text("events").notNull(),
+		description: text("description"),
+		createdAt: integer("created_at").notNull(),
+		/** Set when the endpoint answered 410 Gone; nothing more is sent to it. */
+		disabledAt: integer("disabled_at"),
+		disabledReason: text("disabled_reason"),
+	},
+	(table) => [index("webhook_endpoints_tenant").on(table.tenantId, table.createdAt)],
+);
+
+/**
+ * One logical delivery of one event to one destination (a job's callback URL, an endpoint, or a GitHub
+ * issue). The id is derived from event and destination, so a repeated event creates nothing new.
+ */
+export const webhookDeliveries = sqliteTable(
+	"webhook_deliveries",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		/** The Standard Webhooks `webhook-id`, the same on every attempt. */
+		eventId: text("event_id").notNull(),
+		eventType: text("event_type").notNull(),
+		jobId: text("job_id").notNull(),
+		/** `callback`, `github`, or the endpoint id. */
+		destination: text("destination").notNull(),
+		/** `standard` (signed Standard Webhook) or `github_comment`. */
+		kind: text("kind").notNull(),
+		endpointId: text("endpoint_id"),
+		url: text("url").notNull(),
+		/** The exact request body sent on every attempt. */
+		payload: text("payload").notNull(),
+		/** pending → succeeded | failed */
+		status: text("status").notNull(),
+		attempts: integer("attempts").notNull().default(0),
+		nextAttemptAt: integer("next_attempt_at"),
+		lastStatusCode: integer("last_status_code"),
+		lastError: text("last_error"),
+		createdAt: integer("created_at").notNull(),
+		updatedAt: integer("updated_at").notNull(),
+	},
+	(table) => [
+		uniqueIndex("webhook_deliveries_event_destination").on(table.tenantId, table.eventId, table.destination),
+		index("webhook_deliveries_tenant_created").on(table.tenantId, table.createdAt, table.id),
+		index("webhook_deliveries_tenant_endpoint").on(table.tenantId, table.endpointId, table.createdAt),
+	],
+);
+
+/** Every attempt of a delivery: when, the answer's status code, and how long it took. */
+export const webhookAttempts = sqliteTable(
+	"webhook_attempts",
+	{
+		deliveryId: text("delivery_id").notNull(),
+		attempt: integer("attempt").notNull(),
+		tenantId: text("tenant_id").notNull(),
+		startedAt: integer("started_at").notNull(),
+		latencyMs: integer("latency_ms").notNull(),
+		statusCode: integer("status_code"),
+		/** `succeeded` or `failed`. */
+		outcome: text("outcome").notNull(),
+		error: text("error"),
+		manual: integer("manual", { mode: "boolean" }).notNull().default(false),
+	},
+	(table) => [
+		primaryKey({ columns: [table.deliveryId, table.attempt] }),
+		index("webhook_attempts_tenant").on(table.tenantId),
+	],
+);
+
+/** Inbound webhooks that started a job, by the sender's message id: a redelivery returns the same job. */
+export const inboundWebhooks = sqliteTable(
+	"inbound_webhooks",
+	{
+		tenantId: text("tenant_id").notNull(),
+		/** `standard` or `github`. */
+		source: text("source").notNull(),
+		/** `webhook-id` or `X-GitHub-Delivery`. */
+		messageId: text("message_id").notNull(),
+		eventType: text("event_type").notNull(),
+		jobId: text("job_id").notNull(),
+		receivedAt: integer("received_at").notNull(),
+	},
+	(table) => [primaryKey({ columns: [table.tenantId, table.source, table.messageId] })],
+);

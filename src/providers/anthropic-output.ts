@@ -162,13 +162,16 @@ function isWebUrl(url: string): boolean {
 }
 
 /**
- * Finds the model's hand-in in a response: the input of its last record_findings call, or else its
- * text (parsed as JSON when it is a JSON object, possibly in a ```json fence).
+ * Finds the model's hand-in in a response: the input of its last call of `toolName` (record_findings
+ * unless told), or else its text (parsed as JSON when it is a JSON object, possibly in a ```json fence).
  * @example findRecordedOutput([{ type: "text", text: "{\"findings\":[],\"narrative\":\"\"}", citations: null }])
  * // { kind: "text", input: { findings: [], narrative: "" }, raw: "{\"findings\":[],\"narrative\":\"\"}" }
  */
-export function findRecordedOutput(content: readonly ContentBlock[]): RecordedOutput {
-	const call = content.findLast((block) => block.type === "tool_use" && block.name === RECORD_TOOL_NAME);
+export function findRecordedOutput(
+	content: readonly ContentBlock[],
+	toolName: string = RECORD_TOOL_NAME,
+): RecordedOutput {
+	const call = content.findLast((block) => block.type === "tool_use" && block.name === toolName);
 	if (call?.type === "tool_use") {
 		return { kind: "tool", toolUseId: call.id, input: call.input, raw: JSON.stringify(call.input) };
 	}

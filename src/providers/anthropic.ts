@@ -12,7 +12,8 @@
  *    tool's error result (or as a user message after a text answer); a second failure is
  *    `malformed_output`.
  * record_findings takes the JSON schema of `AgentOutputSchema` (zod's `z.toJSONSchema`) as its
- * input_schema. The record and repair calls force it (`tool_choice: {type: "tool"}`) on models that
+ * input_schema. `runStructured` is one such hand-in call with a single tool, named by the request's
+ * schema and taking its schema as input_schema, chosen the same way as record_findings below. The record and repair calls force it (`tool_choice: {type: "tool"}`) on models that
  * accept a forced tool choice: Claude 4.6 and earlier, where thinking is off unless requested. From
  * Claude Sonnet 5 on, adaptive thinking is on by default and only `auto` / `none` may go with it, and
  * Claude Sonnet 5.5, Opus 5.5 and Fable 5.1 reject a forced choice outright (HTTP 400), so these
@@ -59,6 +60,7 @@ import type {
 	MessageCreateParamsNonStreaming,
 	MessageParam,
 	TextBlockParam,
+	Tool,
 	ToolChoice,
 	ToolUnion,
 } from "@anthropic-ai/sdk/resources/messages";
@@ -78,6 +80,8 @@ import {
 	type Provider,
 	ProviderError,
 	type ProviderErrorKind,
+	type StructuredRequest,
+	type StructuredResult,
 	type TokenUsage,
 	type TurnResult,
 	ZERO_TOKEN_USAGE,
@@ -127,9 +131,14 @@ const RECORD_TOOL_DESCRIPTION =
 	"id (url null); copy each quote word for word from the cited source.";
 const RECORD_REQUEST = `Research is over: do not search or fetch anything more. Call ${RECORD_TOOL_NAME} now with your findings and narrative.`;
 
-const { $schema: _jsonSchemaDialect, ...RECORD_INPUT_SCHEMA } = z.toJSONSchema(AgentOutputSchema);
+const RECORD_INPUT_SCHEMA = toolInputSchema(z.toJSONSchema(AgentOutputSchema));
+const ANSWER_TOOL_DESCRIPTION =
+	"Hand in your answer: call this tool exactly once, with input that matches its schema.";
 
 export type AnthropicProviderOptions = { apiKey: string; baseURL?: string; fetch?: typeof fetch };
+
+/** The time budget and cancellation of a turn or a structured call. */
+type CallLimits = Pick<AgentTurn, "timeoutMs" | "signal">;
 
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 type ErrorFacts = { status: number | undefined; type: string | null; code: string | null; message: string };
@@ -148,6 +157,13 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
 				return await runTurn(options, turn);
 			} catch (error) {
 				throw toProviderError(error, turn, options.apiKey);
+			}
+		},
+		runStructured: async (request) => {
+			try {
+				return await runStructured(options, request);
+			} catch (error) {
+				throw toProviderError(error, request, options.apiKey);
 			}
 		},
 	};
@@ -171,16 +187,65 @@ export function splitSearchBudget(maxUses: number): { searches: number; fetches:
 	return { searches: total - fetches, fetches };
 }
 
-async function runTurn(options: AnthropicProviderOptions, turn: AgentTurn): Promise<TurnResult> {
-	const deadline = performance.now() + turn.timeoutMs;
-	const timeLeft = () => deadline - performance.now();
-	const client = new Anthropic({
+/** A clock of the milliseconds left of `timeoutMs` from now. */
+function timeLeftWithin(timeoutMs: number): () => number {
+	const deadline = performance.now() + timeoutMs;
+	return () => deadline - performance.now();
+}
+
+/** The SDK client of one turn or structured call, its fetch wrapped with the retry vetoes. */
+function clientFor(options: AnthropicProviderOptions, timeLeft: () => number): Anthropic {
+	return new Anthropic({
 		apiKey: options.apiKey,
 		baseURL: options.baseURL ?? DEFAULT_BASE_URL,
 		fetch: withRetryVetoes(options.fetch ?? fetch, timeLeft),
 		maxRetries: MAX_RETRIES,
 	});
-	const calls = new TurnCalls(client, turn, timeLeft);
+}
+
+/**
+ * One call offering a single tool named `schemaName` whose input_schema is the request's schema, chosen
+ * as the record call chooses record_findings (forced where the model allows it, else `auto` with the
+ * prompt saying which tool to call). The value is the tool's input, or the text's JSON object when the
+ * model answered in text.
+ */
+async function runStructured(
+	options: AnthropicProviderOptions,
+	request: StructuredRequest,
+): Promise<StructuredResult> {
+	const timeLeft = timeLeftWithin(request.timeoutMs);
+	const calls = new MessageCalls(
+		clientFor(options, timeLeft),
+		{
+			...request,
+			system: systemBlocks(request.instructions),
+			tools: [
+				{
+					name: request.schemaName,
+					description: ANSWER_TOOL_DESCRIPTION,
+					input_schema: toolInputSchema(request.jsonSchema),
+				},
+			],
+		},
+		timeLeft,
+	);
+	const choice = handInChoice(request.model, request.schemaName);
+	const prompt =
+		choice.type === "tool" ? request.prompt : `${request.prompt}\n\nAnswer by calling ${request.schemaName}.`;
+	const response = await calls.send([{ role: "user", content: prompt }], choice);
+	const answer = findRecordedOutput(response.content, request.schemaName);
+	return {
+		value: answer.input,
+		usage: calls.usage,
+		callLatenciesMs: calls.latenciesMs,
+		rawOutput: answer.raw,
+		model: calls.model,
+	};
+}
+
+async function runTurn(options: AnthropicProviderOptions, turn: AgentTurn): Promise<TurnResult> {
+	const timeLeft = timeLeftWithin(turn.timeoutMs);
+	const calls = new TurnCalls(clientFor(options, timeLeft), turn, timeLeft);
 	const prompt: MessageParam = { role: "user", content: turn.prompt };
 	const conversation: MessageParam[] = [prompt];
 	const transcript: ContentBlock[] = [];
@@ -224,30 +289,97 @@ async function runTurn(options: AnthropicProviderOptions, turn: AgentTurn): Prom
 	};
 }
 
-/** The API calls of one turn, with their summed usage and latencies. */
-class TurnCalls {
+/** The system prompt as one cached block; none when the instructions are blank. */
+function systemBlocks(instructions: string): TextBlockParam[] | null {
+	return instructions.trim() === ""
+		? null
+		: [{ type: "text", text: instructions, cache_control: { type: "ephemeral" } }];
+}
+
+/** The tool choice of a hand-in call: the tool forced where the model accepts it, else `auto`. */
+function handInChoice(model: string, toolName: string): ToolChoice {
+	return acceptsForcedToolChoice(model) ? { type: "tool", name: toolName } : { type: "auto" };
+}
+
+/** A JSON schema as a tool's input_schema: no `$schema` dialect, and an object at the top. */
+function toolInputSchema(schema: Record<string, unknown>): Tool.InputSchema {
+	const { $schema: _dialect, ...rest } = schema;
+	return { ...rest, type: "object" };
+}
+
+/** What every Messages API call of a turn or a structured call sends besides its messages and tool choice. */
+type CallSettings = CallLimits & {
+	model: string;
+	maxOutputTokens: number;
+	system: TextBlockParam[] | null;
+	tools: ToolUnion[];
+};
+
+/** Messages API calls sharing one prefix (system prompt and tools), with their summed usage and latencies. */
+class MessageCalls {
 	usage: TokenUsage = ZERO_TOKEN_USAGE;
 	latenciesMs: number[] = [];
 	model: string | null = null;
-	readonly budget: { searches: number; fetches: number };
-	private readonly system: TextBlockParam[] | null;
-	private readonly tools: ToolUnion[];
-	private readonly recordChoice: ToolChoice;
 
 	constructor(
 		private readonly client: Anthropic,
-		private readonly turn: AgentTurn,
+		private readonly settings: CallSettings,
 		private readonly timeLeft: () => number,
+	) {}
+
+	/** One call within the time left: streamed when its max_tokens needs it; a refusal is an invalid request. */
+	async send(messages: MessageParam[], toolChoice: ToolChoice): Promise<Message> {
+		const { settings } = this;
+		const left = this.timeLeft();
+		if (left <= 0)
+			throw new ProviderError(PROVIDER_NAME, "timeout", `no answer within ${settings.timeoutMs} ms`);
+		const params: MessageCreateParamsNonStreaming = {
+			model: settings.model,
+			max_tokens: settings.maxOutputTokens,
+			...(settings.system ? { system: settings.system } : {}),
+			tools: settings.tools,
+			tool_choice: toolChoice,
+			messages,
+		};
+		const requestOptions = {
+			timeout: Math.max(1, Math.floor(left / (MAX_RETRIES + 1))),
+			maxRetries: MAX_RETRIES,
+			signal: AbortSignal.any([settings.signal, AbortSignal.timeout(Math.ceil(left))]),
+		};
+		const started = performance.now();
+		const message =
+			params.max_tokens > NON_STREAMING_MAX_TOKENS
+				? await this.client.messages.stream(params, requestOptions).finalMessage()
+				: await this.client.messages.create(params, requestOptions);
+		this.latenciesMs.push(performance.now() - started);
+		this.usage = addUsage(this.usage, message.usage);
+		this.model = message.model;
+		if (message.stop_reason === "refusal") {
+			const category = message.stop_details?.category ?? "unspecified";
+			throw new ProviderError(
+				PROVIDER_NAME,
+				"invalid_request",
+				`${message.model} refused the request (${category})`,
+			);
+		}
+		return message;
+	}
+}
+
+/** The API calls of one turn: research with its continuations, then the hand-in. */
+class TurnCalls extends MessageCalls {
+	readonly budget: { searches: number; fetches: number };
+	private readonly recordChoice: ToolChoice;
+
+	constructor(
+		client: Anthropic,
+		private readonly turn: AgentTurn,
+		timeLeft: () => number,
 	) {
-		this.budget = turn.search.enabled ? splitSearchBudget(turn.search.maxUses) : { searches: 0, fetches: 0 };
-		this.tools = toolsFor(this.budget);
-		this.system =
-			turn.instructions.trim() === ""
-				? null
-				: [{ type: "text", text: turn.instructions, cache_control: { type: "ephemeral" } }];
-		this.recordChoice = acceptsForcedToolChoice(turn.model)
-			? { type: "tool", name: RECORD_TOOL_NAME }
-			: { type: "auto" };
+		const budget = turn.search.enabled ? splitSearchBudget(turn.search.maxUses) : { searches: 0, fetches: 0 };
+		super(client, { ...turn, system: systemBlocks(turn.instructions), tools: toolsFor(budget) }, timeLeft);
+		this.budget = budget;
+		this.recordChoice = handInChoice(turn.model, RECORD_TOOL_NAME);
 	}
 
 	/** Runs the research call and its pause_turn continuations; returns all their assistant content. */
@@ -271,42 +403,6 @@ class TurnCalls {
 		if (response.content.length > 0) conversation.push({ role: "assistant", content: response.content });
 		return findRecordedOutput(response.content);
 	}
-
-	private async send(messages: MessageParam[], toolChoice: ToolChoice): Promise<Message> {
-		const left = this.timeLeft();
-		if (left <= 0)
-			throw new ProviderError(PROVIDER_NAME, "timeout", `no answer within ${this.turn.timeoutMs} ms`);
-		const params: MessageCreateParamsNonStreaming = {
-			model: this.turn.model,
-			max_tokens: this.turn.maxOutputTokens,
-			...(this.system ? { system: this.system } : {}),
-			tools: this.tools,
-			tool_choice: toolChoice,
-			messages,
-		};
-		const requestOptions = {
-			timeout: Math.max(1, Math.floor(left / (MAX_RETRIES + 1))),
-			maxRetries: MAX_RETRIES,
-			signal: AbortSignal.any([this.turn.signal, AbortSignal.timeout(Math.ceil(left))]),
-		};
-		const started = performance.now();
-		const message =
-			params.max_tokens > NON_STREAMING_MAX_TOKENS
-				? await this.client.messages.stream(params, requestOptions).finalMessage()
-				: await this.client.messages.create(params, requestOptions);
-		this.latenciesMs.push(performance.now() - started);
-		this.usage = addUsage(this.usage, message.usage);
-		this.model = message.model;
-		if (message.stop_reason === "refusal") {
-			const category = message.stop_details?.category ?? "unspecified";
-			throw new ProviderError(
-				PROVIDER_NAME,
-				"invalid_request",
-				`${message.model} refused the request (${category})`,
-			);
-		}
-		return message;
-	}
 }
 
 function toolsFor(budget: { searches: number; fetches: number }): ToolUnion[] {
@@ -325,7 +421,7 @@ function toolsFor(budget: { searches: number; fetches: number }): ToolUnion[] {
 	tools.push({
 		name: RECORD_TOOL_NAME,
 		description: RECORD_TOOL_DESCRIPTION,
-		input_schema: { ...RECORD_INPUT_SCHEMA, type: "object" },
+		input_schema: RECORD_INPUT_SCHEMA,
 	});
 	return tools;
 }
@@ -411,8 +507,8 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
 	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** Classifies any failure of a turn; the message names status, error type and request id, never credentials. */
-function toProviderError(error: unknown, turn: AgentTurn, apiKey: string): ProviderError {
+/** Classifies any failure of a call; the message names status, error type and request id, never credentials. */
+function toProviderError(error: unknown, turn: CallLimits, apiKey: string): ProviderError {
 	if (error instanceof ProviderError) return error;
 	const fail = (
 		kind: ProviderErrorKind,

@@ -65,7 +65,9 @@ import {
 	type AgentTaskInput,
 	type AgentTurn,
 	type Provider,
+	ProviderError,
 	type SourceDocument,
+	type StructuredResult,
 	type TurnResult,
 	ZERO_TOKEN_USAGE,
 } from "./types";
@@ -779,6 +781,13 @@ export function createExtractiveProvider(options: { simulatedLatencyMs: number }
 				rawOutput: "",
 				model: null,
 			};
+		},
+		async runStructured(): Promise<StructuredResult> {
+			throw new ProviderError(
+				EXTRACTIVE_PROVIDER_NAME,
+				"invalid_request",
+				"the extractive provider has no model to write structured output; use a deterministic fallback",
+			);
 		},
 	};
 }

@@ -14,6 +14,8 @@
  *   answer as the model's previous turn and the search results' URLs.
  * Output that fails `AgentOutputSchema` gets exactly one repair call (no tools), then
  * `malformed_output`. The grounding metadata then backs or adds findings (`gemini-grounding.ts`).
+ * `runStructured` is one call with the caller's schema (filtered by `geminiResponseSchema`) as
+ * `responseJsonSchema` and no tools, with the same retries; its text is parsed, not validated.
  *
  * Retries are the adapter's own (`GEMINI_RETRY`); the SDK makes a single attempt per call
  * (`httpOptions.retryOptions` unset). The SDK's retry (p-retry with fixed exponential backoff over
@@ -341,11 +343,18 @@ async function runStructured(
 ): Promise<StructuredResult> {
 	requireModel(request.model);
 	const log: TurnLog = { usage: ZERO_TOKEN_USAGE, latenciesMs: [], model: null };
-	const response = await sendWithRetries(client, redact, request, performance.now() + request.timeoutMs, log, {
-		model: request.model,
-		contents: [{ role: "user", parts: [{ text: request.prompt }] }],
-		config: jsonConfig(request, geminiResponseSchema(request.jsonSchema), false),
-	});
+	const response = await sendWithRetries(
+		client,
+		redact,
+		request,
+		performance.now() + request.timeoutMs,
+		log,
+		{
+			model: request.model,
+			contents: [{ role: "user", parts: [{ text: request.prompt }] }],
+			config: jsonConfig(request, geminiResponseSchema(request.jsonSchema), false),
+		},
+	);
 	const rawOutput = replyText(response);
 	const json = parseJsonText(rawOutput);
 	return {

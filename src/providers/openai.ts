@@ -2,7 +2,8 @@
  * The OpenAI adapter: a turn is one Responses API call (`client.responses.create`) with the hosted
  * `web_search` tool when the turn may search (at most `search.maxUses` tool calls, with the search
  * sources included in the response) and the agent output enforced as a strict JSON schema through
- * `text.format`. Output that fails validation gets one repair call, without tools.
+ * `text.format`. Output that fails validation gets one repair call, without tools. `runStructured` is
+ * the same kind of call with the caller's schema and no tools, its text parsed but not validated.
  *
  * From the response:
  * - text: the output_text parts of the last `message` item (a refusal's text when it refused);
@@ -32,8 +33,10 @@ import {
 	createOpenAIClient,
 	disjointUsage,
 	type ErrorContext,
+	type JsonSchema,
 	type OpenAICompatibleOptions,
 	repairInstruction,
+	strictJsonSchema,
 	TurnSession,
 	type UrlAnnotation,
 	validateWithOneRepair,
@@ -43,7 +46,10 @@ import {
 	type Provider,
 	ProviderError,
 	type ProviderErrorKind,
+	parseJsonText,
 	type RetrievedRef,
+	type StructuredRequest,
+	type StructuredResult,
 	type TokenUsage,
 	type TurnResult,
 } from "./types";
@@ -83,6 +89,25 @@ export type OpenAIReply = {
 
 type Repair = { previous: string; error: string };
 
+/**
+ * A Responses API request whose answer is JSON of `schema` (strict `text.format`), unstored, without
+ * tools.
+ */
+export function jsonResponsesRequest(
+	call: Pick<StructuredRequest, "model" | "instructions" | "maxOutputTokens" | "schemaName">,
+	input: ResponseInputItem[],
+	schema: JsonSchema,
+): ResponseCreateParamsNonStreaming {
+	return {
+		model: call.model,
+		instructions: call.instructions,
+		input,
+		max_output_tokens: call.maxOutputTokens,
+		store: false,
+		text: { format: { type: "json_schema", name: call.schemaName, schema, strict: true } },
+	};
+}
+
 /** The Responses API request of a turn, or of its repair (no tools, the rejected reply and the error appended). */
 export function responsesRequest(
 	turn: AgentTurn,
@@ -97,21 +122,13 @@ export function responsesRequest(
 	}
 	const search = repair === null && turn.search.enabled && turn.search.maxUses > 0;
 	return {
-		model: turn.model,
-		instructions: turn.instructions,
-		input,
-		max_output_tokens: turn.maxOutputTokens,
-		store: false,
+		...jsonResponsesRequest(
+			{ ...turn, schemaName: AGENT_OUTPUT_FORMAT_NAME },
+			input,
+			AGENT_OUTPUT_JSON_SCHEMA,
+		),
 		// The instructions are the same for every task of a role, so a per-role key keeps the cache warm.
 		prompt_cache_key: `research-swarm-${turn.role}`,
-		text: {
-			format: {
-				type: "json_schema",
-				name: AGENT_OUTPUT_FORMAT_NAME,
-				schema: AGENT_OUTPUT_JSON_SCHEMA,
-				strict: true,
-			},
-		},
 		...(search
 			? {
 					tools: [{ type: "web_search" }],
@@ -194,17 +211,24 @@ export function failedResponseError(response: Response): ProviderError | null {
 	);
 }
 
+/** One Responses API call of `session`: a failed response is thrown, usage and pages are recorded. */
+async function sendResponse(
+	client: OpenAI,
+	session: TurnSession,
+	request: ResponseCreateParamsNonStreaming,
+): Promise<OpenAIReply> {
+	const response = await session.run((options) => client.responses.create(request, options));
+	const failure = failedResponseError(response);
+	if (failure) throw failure;
+	const reply = readResponse(response);
+	session.record(reply.usage);
+	for (const page of reply.pages) session.retrieved.add(page.url, page.title);
+	return reply;
+}
+
 async function runOpenAITurn(client: OpenAI, errors: ErrorContext, turn: AgentTurn): Promise<TurnResult> {
 	const session = new TurnSession(errors, turn);
-	const call = async (request: ResponseCreateParamsNonStreaming): Promise<OpenAIReply> => {
-		const response = await session.run((options) => client.responses.create(request, options));
-		const failure = failedResponseError(response);
-		if (failure) throw failure;
-		const reply = readResponse(response);
-		session.record(reply.usage);
-		for (const page of reply.pages) session.retrieved.add(page.url, page.title);
-		return reply;
-	};
+	const call = (request: ResponseCreateParamsNonStreaming) => sendResponse(client, session, request);
 	const first = await call(responsesRequest(turn));
 	const { reply, output } = await validateWithOneRepair(
 		first,
@@ -214,6 +238,32 @@ async function runOpenAITurn(client: OpenAI, errors: ErrorContext, turn: AgentTu
 	return {
 		output: applyUrlCitations(output, reply.text, reply.annotations),
 		retrieved: session.retrieved.list(),
+		usage: session.usage,
+		callLatenciesMs: session.latenciesMs,
+		rawOutput: reply.text,
+		model: reply.model,
+	};
+}
+
+/** One strict-schema call (the request's schema made strict by `strictJsonSchema`); the text parsed as JSON. */
+async function runOpenAIStructured(
+	client: OpenAI,
+	errors: ErrorContext,
+	request: StructuredRequest,
+): Promise<StructuredResult> {
+	const session = new TurnSession(errors, request);
+	const reply = await sendResponse(
+		client,
+		session,
+		jsonResponsesRequest(
+			request,
+			[{ role: "user", content: request.prompt }],
+			strictJsonSchema(request.jsonSchema),
+		),
+	);
+	const json = parseJsonText(reply.text);
+	return {
+		value: json.ok ? json.value : undefined,
 		usage: session.usage,
 		callLatenciesMs: session.latenciesMs,
 		rawOutput: reply.text,
@@ -240,5 +290,6 @@ export function createOpenAIProvider(options: OpenAICompatibleOptions): Provider
 		name: OPENAI_PROVIDER_NAME,
 		supportsNativeSearch: () => true,
 		runTurn: (turn) => runOpenAITurn(client, errors, turn),
+		runStructured: (request) => runOpenAIStructured(client, errors, request),
 	};
 }

@@ -27,6 +27,7 @@
  * A 402 (insufficient credits) is a spend limit and is never retried. An error OpenRouter reports in
  * the body of a 200 response (generation failed after it began) is classified by its code as a status.
  * Output that fails validation gets one repair call without plugin or tools (a Sonar model still searches).
+ * `runStructured` is one such call with the caller's schema, its text parsed but not validated.
  */
 
 import type OpenAI from "openai";
@@ -47,9 +48,11 @@ import {
 	createOpenAIClient,
 	disjointUsage,
 	type ErrorContext,
+	type JsonSchema,
 	type OpenAICompatibleOptions,
 	repairInstruction,
 	statusError,
+	strictJsonSchema,
 	TurnSession,
 	type UrlAnnotation,
 	validateWithOneRepair,
@@ -58,7 +61,10 @@ import {
 	type AgentTurn,
 	type Provider,
 	type ProviderError,
+	parseJsonText,
 	type ResearchTools,
+	type StructuredRequest,
+	type StructuredResult,
 	type TurnResult,
 	ZERO_TOKEN_USAGE,
 } from "./types";
@@ -146,11 +152,28 @@ const RESEARCH_TOOLS: ChatCompletionFunctionTool[] = [
 	},
 ];
 
-function baseMessages(turn: AgentTurn): ChatCompletionMessageParam[] {
+function baseMessages(call: Pick<AgentTurn, "instructions" | "prompt">): ChatCompletionMessageParam[] {
 	return [
-		{ role: "system", content: turn.instructions },
-		{ role: "user", content: turn.prompt },
+		{ role: "system", content: call.instructions },
+		{ role: "user", content: call.prompt },
 	];
+}
+
+/** A Chat Completions request whose answer is JSON of `format.schema` (strict `response_format`). */
+export function jsonChatRequest(
+	model: string,
+	messages: ChatCompletionMessageParam[],
+	maxOutputTokens: number,
+	format: { name: string; schema: JsonSchema },
+	extra: Partial<OpenRouterRequest> = {},
+): OpenRouterRequest {
+	return {
+		model,
+		messages,
+		max_tokens: maxOutputTokens,
+		response_format: { type: "json_schema", json_schema: { ...format, strict: true } },
+		...extra,
+	};
 }
 
 /** The Chat Completions request of a turn: model, messages, output limit and the strict output schema. */
@@ -160,16 +183,13 @@ export function chatRequest(
 	messages: ChatCompletionMessageParam[],
 	extra: Partial<OpenRouterRequest> = {},
 ): OpenRouterRequest {
-	return {
+	return jsonChatRequest(
 		model,
 		messages,
-		max_tokens: turn.maxOutputTokens,
-		response_format: {
-			type: "json_schema",
-			json_schema: { name: AGENT_OUTPUT_FORMAT_NAME, schema: AGENT_OUTPUT_JSON_SCHEMA, strict: true },
-		},
-		...extra,
-	};
+		turn.maxOutputTokens,
+		{ name: AGENT_OUTPUT_FORMAT_NAME, schema: AGENT_OUTPUT_JSON_SCHEMA },
+		extra,
+	);
 }
 
 const ErrorCarrierSchema = z.object({
@@ -348,9 +368,12 @@ function firstReply(turn: AgentTurn, call: Call, session: TurnSession): Promise<
 	return call(chatRequest(turn, withoutOnline(turn.model), baseMessages(turn)));
 }
 
-async function runOpenRouterTurn(client: OpenAI, errors: ErrorContext, turn: AgentTurn): Promise<TurnResult> {
-	const session = new TurnSession(errors, turn);
-	const call: Call = async (request) => {
+/**
+ * The calls of `session`: an error in a 200 body is thrown; usage (a search when the web plugin ran or a
+ * Sonar model answered) and every cited or annotated page are recorded.
+ */
+function completionCalls(client: OpenAI, errors: ErrorContext, session: TurnSession): Call {
+	return async (request) => {
 		const completion = await session.run((options) => client.chat.completions.create(request, options));
 		const failure = bodyError(completion, errors);
 		if (failure) throw failure;
@@ -371,6 +394,11 @@ async function runOpenRouterTurn(client: OpenAI, errors: ErrorContext, turn: Age
 		for (const annotation of reply.annotations) session.retrieved.add(annotation.url, annotation.title);
 		return reply;
 	};
+}
+
+async function runOpenRouterTurn(client: OpenAI, errors: ErrorContext, turn: AgentTurn): Promise<TurnResult> {
+	const session = new TurnSession(errors, turn);
+	const call = completionCalls(client, errors, session);
 	const first = await firstReply(turn, call, session);
 	const { reply, output } = await validateWithOneRepair(
 		first,
@@ -387,6 +415,33 @@ async function runOpenRouterTurn(client: OpenAI, errors: ErrorContext, turn: Age
 	return {
 		output: applyUrlCitations(output, reply.text, reply.annotations),
 		retrieved: session.retrieved.list(),
+		usage: session.usage,
+		callLatenciesMs: session.latenciesMs,
+		rawOutput: reply.text,
+		model: reply.model,
+	};
+}
+
+/**
+ * One strict-schema call without plugin or tools (an `:online` suffix is dropped so no search runs); the
+ * text parsed as JSON.
+ */
+async function runOpenRouterStructured(
+	client: OpenAI,
+	errors: ErrorContext,
+	request: StructuredRequest,
+): Promise<StructuredResult> {
+	const session = new TurnSession(errors, request);
+	const call = completionCalls(client, errors, session);
+	const reply = await call(
+		jsonChatRequest(withoutOnline(request.model), baseMessages(request), request.maxOutputTokens, {
+			name: request.schemaName,
+			schema: strictJsonSchema(request.jsonSchema),
+		}),
+	);
+	const json = parseJsonText(reply.text);
+	return {
+		value: json.ok ? json.value : undefined,
 		usage: session.usage,
 		callLatenciesMs: session.latenciesMs,
 		rawOutput: reply.text,
@@ -413,5 +468,6 @@ export function createOpenRouterProvider(options: OpenAICompatibleOptions): Prov
 		name: OPENROUTER_PROVIDER_NAME,
 		supportsNativeSearch: (model) => isOnlineVariant(model) || isPerplexitySonar(model),
 		runTurn: (turn) => runOpenRouterTurn(client, errors, turn),
+		runStructured: (request) => runOpenRouterStructured(client, errors, request),
 	};
 }

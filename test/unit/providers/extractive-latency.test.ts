@@ -103,12 +103,13 @@ describe("simulatedLatencySetting", () => {
 	});
 
 	it("is ignored without dev mode and in production, even when malformed", () => {
-		for (const vars of [
+		const ignored: Record<string, string>[] = [
 			{ ENVIRONMENT: "development", EXTRACTIVE_SIMULATED_LATENCY_MS: "300" },
 			{ ENVIRONMENT: "development", DEV_MODE: "false", EXTRACTIVE_SIMULATED_LATENCY_MS: "300" },
 			{ ENVIRONMENT: "production", DEV_MODE: "true", EXTRACTIVE_SIMULATED_LATENCY_MS: "300" },
 			{ ENVIRONMENT: "production", EXTRACTIVE_SIMULATED_LATENCY_MS: "not a number" },
-		]) {
+		];
+		for (const vars of ignored) {
 			expect(simulatedLatencySetting(env(vars))).toBe(0);
 		}
 	});

@@ -25,6 +25,7 @@ describe("resolveConfig", () => {
 			complexity: "medium",
 			taskType: "research",
 			mode: "direct",
+			maxSubgoals: 6,
 			secondPass: false,
 		});
 		expect(EffectiveConfigSchema.safeParse(config).success).toBe(true);
@@ -40,6 +41,7 @@ describe("resolveConfig", () => {
 			citations: true,
 			formats: ["markdown", "json", "html"],
 			mode: "direct",
+			maxSubgoals: 6,
 		});
 	});
 
@@ -76,6 +78,7 @@ describe("resolveConfig", () => {
 			complexity: "low",
 			taskType: "analysis",
 			mode: "direct",
+			maxSubgoals: 6,
 			secondPass: false,
 		});
 	});

@@ -1,0 +1,164 @@
+/**
+ * `npm run bench`: measures the service against a real local Worker and writes docs/benchmarks.md.
+ *
+ * Sections, in order: bundle size and startup; orchestration overhead at zero latency; schedule
+ * efficiency at a fixed latency; many concurrent jobs; the pattern index. The Worker is restarted with
+ * the simulated latency each section needs, on one state directory. Run counts are chosen so the whole
+ * run stays under 10 minutes on a 2-core machine; progress is printed as it goes.
+ */
+import "./lib/ts-modules.mjs";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { renderReport } from "./lib/report.mjs";
+import { freshState, startWorker } from "./lib/worker.mjs";
+import { measureOverhead } from "./sections/overhead.mjs";
+import { measureExactIndexInProcess, measurePatternSearch, seedPatterns } from "./sections/pattern-index.mjs";
+import { measureScale } from "./sections/scale.mjs";
+import { measureSchedule } from "./sections/schedule.mjs";
+import { measureSize } from "./sections/size.mjs";
+
+const OVERHEAD = { sizes: [3, 5, 7], runs: 5, warmup: 3 };
+const SCHEDULE = { latencyMs: 300, sizes: [3, 5, 7], caps: [1, 2, 4], runs: 5 };
+const SCALE = { latencyMs: 200, levels: [10, 50, 200], runs: 5, swarmSize: 5, maxConcurrent: 2 };
+const STARTUP_RUNS = 5;
+const INDEX = {
+	sizes: [1_000, 10_000],
+	inProcessQueries: 200,
+	parsedQueries: 20,
+	workerQueries: { empty: 30, small: 30, large: 10 },
+};
+/** Vectorize pricing as documented (Workers Paid), for the note in the report. */
+const VECTORIZE = {
+	pricePerMillionDimensions: 0.04,
+	includedDimensionsPerMonth: 50_000_000,
+	source: "https://developers.cloudflare.com/vectorize/platform/pricing/",
+};
+const OUTPUT = new URL("../docs/benchmarks.md", import.meta.url);
+
+const startedAt = performance.now();
+/** The 1-minute load average when the run began: the machine may be busy with more than this benchmark. */
+const loadAtStart = loadavg()[0] ?? 0;
+/** @param {string} line */
+const log = (line) =>
+	console.log(`[${((performance.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+
+/** @param {string} name */
+function packageVersion(name) {
+	const file = new URL(`../node_modules/${name}/package.json`, import.meta.url);
+	return /** @type {{ version: string }} */ (JSON.parse(readFileSync(file, "utf8"))).version;
+}
+
+function machineNotes() {
+	const cores = cpus();
+	return {
+		cpu: cores[0]?.model.trim() ?? "unknown CPU",
+		cores: cores.length,
+		memoryGiB: totalmem() / 1024 ** 3,
+		os: `${platform()} ${release()}`,
+		node: process.versions.node,
+		wrangler: packageVersion("wrangler"),
+		workerd: packageVersion("workerd"),
+		load: { start: loadAtStart, end: loadavg()[0] ?? 0 },
+	};
+}
+
+/**
+ * Runs `measure` against a Worker started with `latencyMs`, stopping the Worker whatever happens.
+ * @template T
+ * @param {string} state
+ * @param {number} latencyMs
+ * @param {(url: string) => Promise<T>} measure
+ * @returns {Promise<T>}
+ */
+async function withWorker(state, latencyMs, measure) {
+	log(`starting the Worker (simulated latency ${latencyMs} ms)`);
+	const worker = await startWorker(state, latencyMs);
+	try {
+		return await measure(worker.url);
+	} finally {
+		await worker.stop();
+	}
+}
+
+async function main() {
+	const { simulatedTurnMs } = await import("../src/providers/extractive.ts");
+	const { criticalPathShare } = await import("../src/swarm/dag.ts");
+	const { topK } = await import("../src/learning/exact-index.ts");
+	const { createHashingEmbedder } = await import("../src/learning/embedder.ts");
+	const embedder = createHashingEmbedder();
+	const embed = (/** @type {string[]} */ texts) => embedder.embed(texts);
+
+	const workDir = await mkdtemp(join(tmpdir(), "research-swarm-bench-work-"));
+	log("applying the D1 migrations to a fresh local state");
+	const state = await freshState();
+	try {
+		const size = await measureSize({ workDir, startupRuns: STARTUP_RUNS, log });
+		const overhead = await withWorker(state, 0, (url) => measureOverhead(url, { ...OVERHEAD, log }));
+		const schedule = await withWorker(state, SCHEDULE.latencyMs, (url) =>
+			measureSchedule(url, { ...SCHEDULE, simulatedTurnMs, criticalPathShare, log }),
+		);
+		const scale = await withWorker(state, SCALE.latencyMs, (url) => measureScale(url, { ...SCALE, log }));
+
+		log("pattern index: in process");
+		const indexInProcess = await measureExactIndexInProcess({
+			sizes: INDEX.sizes,
+			queries: INDEX.inProcessQueries,
+			parsedQueries: INDEX.parsedQueries,
+			embed,
+			topK,
+		});
+		const [small, large] = INDEX.sizes;
+		log("pattern index: seeding the local D1 database");
+		await seedPatterns({
+			state,
+			model: embedder.model,
+			embed,
+			groups: [
+				{ taskType: "code", count: /** @type {number} */ (small) },
+				{ taskType: "analysis", count: /** @type {number} */ (large) },
+			],
+		});
+		const indexSearch = await withWorker(state, 0, (url) =>
+			measurePatternSearch(url, {
+				groups: [
+					{ label: "0 patterns (route baseline)", taskType: "synthesis", queries: INDEX.workerQueries.empty },
+					{ label: `${small} patterns`, taskType: "code", queries: INDEX.workerQueries.small },
+					{ label: `${large} patterns`, taskType: "analysis", queries: INDEX.workerQueries.large },
+				],
+			}),
+		);
+		log("pattern index: done");
+
+		const report = renderReport({
+			command: "npm run bench",
+			date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+			durationS: (performance.now() - startedAt) / 1000,
+			machine: machineNotes(),
+			config: {
+				overheadRuns: OVERHEAD.runs,
+				scheduleRuns: SCHEDULE.runs,
+				scheduleLatencyMs: SCHEDULE.latencyMs,
+				scaleRuns: SCALE.runs,
+				scaleLatencyMs: SCALE.latencyMs,
+				scaleSwarm: SCALE.swarmSize,
+				scaleCap: SCALE.maxConcurrent,
+			},
+			overhead,
+			schedule,
+			scale,
+			size,
+			indexInProcess,
+			indexSearch,
+			vectorize: { ...VECTORIZE, dimensions: embedder.dimensions },
+		});
+		await writeFile(OUTPUT, report);
+		log(`wrote ${OUTPUT.pathname}`);
+	} finally {
+		await rm(state, { recursive: true, force: true });
+		await rm(workDir, { recursive: true, force: true });
+	}
+}
+
+await main();

@@ -1,0 +1,108 @@
+/**
+ * Many concurrent jobs at a fixed simulated latency: every job is submitted at once and followed over its
+ * event stream. Per run: completion rate, jobs per minute and agent tasks per second over the run's wall
+ * time (first submit → last terminal event received), p50/p95 job latency (submit → job.completed
+ * received), and from each job's replayed events: the cap held, nothing lost (every accepted job reached
+ * a terminal event), nothing duplicated (exactly one job.completed per job, one agent.completed per task).
+ */
+import { runJob } from "../lib/client.mjs";
+import { replayJob } from "../lib/events.mjs";
+import { percentile, summarize } from "../lib/stats.mjs";
+import { researchRequest } from "../lib/workload.mjs";
+
+const JOB_TIMEOUT_MS = 300_000;
+
+/**
+ * @param {string} url
+ * @param {{ levels: number[]; runs: number; swarmSize: number; maxConcurrent: number; log(line: string): void }} options
+ */
+export async function measureScale(url, { levels, runs, swarmSize, maxConcurrent, log }) {
+	const results = [];
+	for (const jobs of levels) {
+		const perRun = [];
+		for (let run = 0; run < runs; run++) {
+			const outcome = await oneRun(url, jobs, researchRequest({ swarmSize, maxConcurrent }), maxConcurrent);
+			perRun.push(outcome);
+			log(
+				`scale: ${jobs} jobs, run ${run + 1}/${runs}: ${outcome.completed}/${jobs} completed in ${Math.round(outcome.wallMs)} ms`,
+			);
+		}
+		results.push({
+			jobs,
+			runs: perRun.length,
+			completionRate: summarize(perRun.map((outcome) => outcome.completed / jobs)),
+			jobsPerMinute: summarize(perRun.map((outcome) => (outcome.completed / outcome.wallMs) * 60_000)),
+			tasksPerSecond: summarize(perRun.map((outcome) => (outcome.agentTasks / outcome.wallMs) * 1000)),
+			latencyP50: summarize(perRun.map((outcome) => outcome.latencyP50)),
+			latencyP95: summarize(perRun.map((outcome) => outcome.latencyP95)),
+			capViolations: perRun.reduce((sum, outcome) => sum + outcome.capViolations, 0),
+			lost: perRun.reduce((sum, outcome) => sum + outcome.lost, 0),
+			duplicated: perRun.reduce((sum, outcome) => sum + outcome.duplicated, 0),
+			rejected: perRun.reduce((sum, outcome) => sum + outcome.rejected, 0),
+			failed: perRun.reduce((sum, outcome) => sum + outcome.failed, 0),
+			redispatches: perRun.reduce((sum, outcome) => sum + outcome.redispatches, 0),
+			reconnects: perRun.reduce((sum, outcome) => sum + outcome.reconnects, 0),
+			errors: [...new Set(perRun.flatMap((outcome) => outcome.errors))].slice(0, 5),
+		});
+	}
+	return results;
+}
+
+/**
+ * @param {string} url
+ * @param {number} jobs
+ * @param {Record<string, unknown>} body
+ * @param {number} cap
+ */
+async function oneRun(url, jobs, body, cap) {
+	const startedAt = performance.now();
+	const runs = await Promise.all(Array.from({ length: jobs }, () => runJob(url, body, JOB_TIMEOUT_MS)));
+	const endedAt = Math.max(startedAt, ...runs.map((run) => run.terminalReceivedAt ?? startedAt));
+	const latencies = [];
+	let completed = 0;
+	let agentTasks = 0;
+	let capViolations = 0;
+	let lost = 0;
+	let duplicated = 0;
+	let rejected = 0;
+	let failed = 0;
+	let redispatches = 0;
+	let reconnects = 0;
+	const errors = [];
+	for (const run of runs) {
+		reconnects += run.reconnects;
+		if (run.error) errors.push(run.error);
+		if (run.id === null) {
+			rejected += 1;
+			continue;
+		}
+		const replay = replayJob(run.events);
+		const terminals = replay.terminal.completed + replay.terminal.failed + replay.terminal.cancelled;
+		if (terminals === 0) lost += 1;
+		const taskCompletedTwice = [...replay.tasks.values()].some((task) => task.completions > 1);
+		if (terminals > 1 || taskCompletedTwice) duplicated += 1;
+		if (replay.maxInFlight > cap) capViolations += 1;
+		if (replay.terminal.failed > 0 || replay.terminal.cancelled > 0) failed += 1;
+		for (const task of replay.tasks.values()) redispatches += Math.max(0, task.dispatches - 1);
+		if (replay.terminal.completed === 1 && terminals === 1 && run.terminalReceivedAt !== null) {
+			completed += 1;
+			latencies.push(run.terminalReceivedAt - run.submittedAt);
+			agentTasks += [...replay.tasks.values()].filter((task) => task.completions > 0).length;
+		}
+	}
+	return {
+		wallMs: endedAt - startedAt,
+		completed,
+		agentTasks,
+		latencyP50: percentile(latencies, 50) ?? Number.NaN,
+		latencyP95: percentile(latencies, 95) ?? Number.NaN,
+		capViolations,
+		lost,
+		duplicated,
+		rejected,
+		failed,
+		redispatches,
+		reconnects,
+		errors,
+	};
+}

@@ -1,0 +1,120 @@
+/**
+ * Accepting a research job: provider choice, idempotency, quota admission, attached sources, the job row
+ * and the coordinator. `POST /v1/research` and the inbound webhooks both submit through here.
+ */
+import { accessSettings } from "../auth/settings";
+import { coordinatorFor, quotaFor } from "../coordinator";
+import { claimIdempotencyKey, database, findTenant, insertJob } from "../db/queries";
+import type { SourceRequest } from "../evidence/ingest";
+import { storeSnapshot } from "../evidence/snapshots";
+import { canonicalJson, sha256Hex } from "../lib/hash";
+import { newJobId } from "../lib/ids";
+import { type JobAccepted, jobLinks, type ResearchRequest } from "../protocol";
+import { priceOf } from "../providers/prices";
+import { chooseProvider } from "../providers/router";
+import { configuredProviders, providerSettings } from "../providers/settings";
+import { resolveConfig } from "../swarm/config";
+import { ApiError } from "./errors";
+
+/** 50 sources of up to 200 000 characters each, plus the rest of the body. */
+export const MAX_BODY_BYTES = 12 * 1024 * 1024;
+
+/**
+ * Submits a validated research request for `tenantId` and returns the accepted job. The same
+ * `idempotencyKey` with the same request returns the first job and starts nothing new; with a different
+ * request it is a 409. Throws `ApiError` (409, 422, 429) for requests that cannot be accepted.
+ *
+ * @example
+ * const accepted = await submitJob(env, "tn_1", { task: "Heat pumps in cold climates" }, "hook:standard:msg_1");
+ * // → { id: "job_…", status: "queued", links: { self: "/v1/research/job_…", … } }
+ */
+export async function submitJob(
+	env: Env,
+	tenantId: string,
+	request: ResearchRequest,
+	idempotencyKey?: string,
+): Promise<JobAccepted> {
+	const configured = configuredProviders(providerSettings(env));
+	const choice = chooseProvider(request.task, request.provider, configured, request.costOptimize ?? false);
+	if ("error" in choice) {
+		throw new ApiError(422, "provider_not_configured", `provider "${choice.requested}" is not configured`, {
+			available: ["auto", ...configured],
+		});
+	}
+	if (request.budgetUsd !== undefined && request.model && !priceOf(choice.provider, request.model)) {
+		throw new ApiError(
+			422,
+			"model_unpriced",
+			`model "${request.model}" has no price in the price table, so a budget cannot be enforced for it`,
+		);
+	}
+	const config = resolveConfig({ ...request, provider: choice.provider }, { provider: choice.provider });
+	const db = database(env.DB);
+	const now = Date.now();
+	let jobId = newJobId(now);
+	if (idempotencyKey) {
+		const claim = await claimIdempotencyKey(db, {
+			tenantId,
+			key: idempotencyKey,
+			requestHash: await sha256Hex(canonicalJson(request)),
+			jobId,
+			now,
+		});
+		if (claim.conflict) {
+			throw new ApiError(409, "idempotency_conflict", "this Idempotency-Key was used with a different body", {
+				jobId: claim.jobId,
+			});
+		}
+		jobId = claim.jobId;
+	}
+	const tenantRow = await findTenant(db, tenantId);
+	const defaults = accessSettings(env).limits;
+	const admission = await quotaFor(env, tenantId).admit(jobId, {
+		maxConcurrentJobs: tenantRow?.maxConcurrentJobs ?? defaults.maxConcurrentJobs,
+		maxDailyJobs: tenantRow?.maxDailyJobs ?? defaults.maxDailyJobs,
+	});
+	if (!admission.admitted) {
+		const what = admission.reason === "concurrent" ? "jobs running at once" : "jobs per day";
+		throw new ApiError(
+			429,
+			"quota_exceeded",
+			`this tenant may have ${admission.limit} ${what}`,
+			{ reason: admission.reason, limit: admission.limit, retryAfterSeconds: admission.retryAfterSeconds },
+			{ "retry-after": String(admission.retryAfterSeconds) },
+		);
+	}
+	const sources = await Promise.all(
+		(request.sources ?? []).map(async (source): Promise<SourceRequest> => {
+			if ("url" in source) return { kind: "url", url: source.url, title: source.title ?? null };
+			const snapshot = await storeSnapshot(env.ARTIFACTS, tenantId, source.text);
+			return { kind: "text", title: source.title, ...snapshot };
+		}),
+	);
+	const metadata = request.metadata ?? null;
+	await insertJob(db, {
+		id: jobId,
+		tenantId,
+		status: "queued",
+		task: request.task,
+		config: JSON.stringify(config),
+		metadata: metadata ? JSON.stringify(metadata) : null,
+		createdAt: now,
+		updatedAt: now,
+	});
+	// The coordinator has persisted the job when this returns, so a 202 never names a lost job.
+	const { status } = await coordinatorFor(env, jobId).start({
+		jobId,
+		tenantId,
+		task: request.task,
+		config,
+		metadata,
+		sources,
+		createdAt: now,
+		callbackUrl: request.callbackUrl ?? null,
+		explicit: {
+			swarmSize: request.swarmSize !== undefined || request.singleAgent === true,
+			provider: request.provider !== undefined && request.provider !== "auto",
+		},
+	});
+	return { id: jobId, status, links: jobLinks(jobId) };
+}

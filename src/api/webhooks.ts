@@ -1,0 +1,719 @@
+/**
+ * Webhooks over the API.
+ *
+ * - Inbound, authenticated by signature instead of an API key: `POST /v1/hooks/standard/{tenantId}`
+ *   (Standard Webhooks, event `research.requested`) and `POST /v1/hooks/github/{tenantId}` (GitHub issues
+ *   and `/research` comments). A redelivered message (same id) answers with the job it started before.
+ * - Settings, with an API key: the tenant's `whsec_` signing secret and its GitHub integration (secrets are
+ *   shown once), endpoints that receive job events, and the delivery log with manual redelivery.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { randomId } from "../auth/keys";
+import { database, findJob } from "../db/queries";
+import {
+	type AttemptRow,
+	attemptsOf,
+	type DeliveryRow,
+	deleteEndpoint,
+	deleteGithubIntegration,
+	type EndpointRow,
+	findDelivery,
+	findEndpoint,
+	findGithubIntegration,
+	findInboundJob,
+	findSigningSecret,
+	type GithubIntegrationRow,
+	type InboundSource,
+	insertEndpoint,
+	listDeliveries,
+	listEndpoints,
+	recordInbound,
+	reopenDelivery,
+	rotateSigningSecret,
+	saveGithubIntegration,
+} from "../db/webhook-queries";
+import { checkUrl } from "../evidence/address-rules";
+import {
+	type JobAccepted,
+	JobAcceptedSchema,
+	JobStatusSchema,
+	jobLinks,
+	ResearchRequestSchema,
+} from "../protocol";
+import { DEFAULT_SUBSCRIPTION, SUBSCRIBABLE_EVENTS } from "../webhooks/events";
+import { githubJobMetadata, githubTrigger } from "../webhooks/github-events";
+import { verifyGithubSignature } from "../webhooks/github-signature";
+import type { DeliveryAttemptMessage } from "../webhooks/messages";
+import {
+	generateGithubSecret,
+	generateSigningSecret,
+	SIGNING_SECRET_GRACE_MS,
+	secretsInForce,
+} from "../webhooks/secrets";
+import { type StandardRefusal, verifyStandardWebhook } from "../webhooks/standard-signature";
+import type { AppEnv } from "./env";
+import { ApiError } from "./errors";
+import { decodeCursor, encodeCursor, errorResponses } from "./research";
+import { MAX_BODY_BYTES, submitJob } from "./submit-job";
+import { validationHook } from "./validation";
+
+/** Endpoints a tenant may register. */
+export const MAX_ENDPOINTS = 20;
+/** The label that starts research on a GitHub issue unless the tenant picks another. */
+export const DEFAULT_GITHUB_LABEL = "research";
+/** Longest sender message id accepted (`webhook-id`, `X-GitHub-Delivery`). */
+const MAX_MESSAGE_ID_CHARS = 200;
+
+// ─── Schemas ───────────────────────────────────────────────────────────────────────────────────────
+
+const TenantParams = z.object({
+	tenantId: z
+		.string()
+		.min(1)
+		.max(64)
+		.openapi({ param: { name: "tenantId", in: "path" } }),
+});
+const IdParams = z.object({
+	id: z
+		.string()
+		.min(1)
+		.max(64)
+		.openapi({ param: { name: "id", in: "path" } }),
+});
+
+const SettingsSchema = z
+	.object({
+		signingSecret: z.object({
+			configured: z.boolean(),
+			createdAt: z.number().nullable(),
+			previousSecretValidUntil: z.number().nullable(),
+		}),
+		github: z
+			.object({
+				label: z.string(),
+				tokenConfigured: z.boolean(),
+				createdAt: z.number(),
+				updatedAt: z.number(),
+			})
+			.nullable(),
+		inboundUrls: z.object({ standard: z.string(), github: z.string() }),
+	})
+	.openapi("WebhookSettings");
+
+const RotatedSecretSchema = z
+	.object({
+		secret: z.string().openapi({ description: "The `whsec_` secret. It is shown only in this response." }),
+		createdAt: z.number(),
+		previousSecretValidUntil: z.number().nullable().openapi({
+			description: "Until then the replaced secret still verifies inbound messages and signs deliveries too.",
+		}),
+	})
+	.openapi("RotatedSigningSecret");
+
+const GithubUpdateSchema = z
+	.object({
+		label: z
+			.string()
+			.trim()
+			.min(1)
+			.max(50)
+			.optional()
+			.openapi({ description: `Default "${DEFAULT_GITHUB_LABEL}".` }),
+		token: z.string().trim().min(1).max(255).nullable().optional().openapi({
+			description: "A token allowed to comment on issues; null removes it. Never returned.",
+		}),
+		rotateSecret: z.boolean().optional(),
+	})
+	.strict();
+
+const GithubSavedSchema = z
+	.object({
+		label: z.string(),
+		tokenConfigured: z.boolean(),
+		createdAt: z.number(),
+		updatedAt: z.number(),
+		webhookUrl: z.string(),
+		secret: z.string().optional().openapi({
+			description: "The webhook secret to enter in GitHub; present only when it was just created.",
+		}),
+	})
+	.openapi("GithubIntegration");
+
+const EndpointSchema = z
+	.object({
+		id: z.string(),
+		url: z.string(),
+		events: z.array(z.string()),
+		description: z.string().nullable(),
+		createdAt: z.number(),
+		disabledAt: z.number().nullable(),
+		disabledReason: z.string().nullable(),
+	})
+	.openapi("WebhookEndpoint");
+
+const SubscriptionSchema = z
+	.array(z.enum(SUBSCRIBABLE_EVENTS))
+	.min(1)
+	.max(SUBSCRIBABLE_EVENTS.length)
+	.openapi({
+		description: "Default: the three job events. `agent.*` is accepted; no agent events are sent yet.",
+	});
+
+const CreateEndpointSchema = z
+	.object({
+		url: z.url({ protocol: /^https?$/ }).max(2048),
+		events: SubscriptionSchema.optional(),
+		description: z.string().trim().max(200).optional(),
+	})
+	.strict();
+
+const DeliveryStatusSchema = z.enum(["pending", "succeeded", "failed"]);
+
+const DeliverySchema = z
+	.object({
+		id: z.string(),
+		eventId: z.string().openapi({ description: "The `webhook-id` every attempt carries." }),
+		eventType: z.string(),
+		jobId: z.string(),
+		destination: z.enum(["callback", "endpoint", "github"]),
+		endpointId: z.string().nullable(),
+		url: z.string(),
+		status: DeliveryStatusSchema,
+		attemptCount: z.int(),
+		nextAttemptAt: z.number().nullable(),
+		lastStatusCode: z.int().nullable(),
+		lastError: z.string().nullable(),
+		createdAt: z.number(),
+		updatedAt: z.number(),
+		attempts: z.array(
+			z.object({
+				attempt: z.int(),
+				startedAt: z.number(),
+				statusCode: z.int().nullable(),
+				latencyMs: z.number(),
+				outcome: z.enum(["succeeded", "failed"]),
+				error: z.string().nullable(),
+				manual: z.boolean(),
+			}),
+		),
+	})
+	.openapi("WebhookDelivery");
+
+const NotStartedSchema = z.object({ started: z.literal(false), reason: z.string() }).openapi("HookIgnored");
+
+// ─── Routes ────────────────────────────────────────────────────────────────────────────────────────
+
+const hookBodyLimit = bodyLimit({
+	maxSize: MAX_BODY_BYTES,
+	onError: () => {
+		throw new ApiError(413, "payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+	},
+});
+
+const standardHookRoute = createRoute({
+	method: "post",
+	path: "/v1/hooks/standard/{tenantId}",
+	summary: "Start research from a Standard Webhook (event `research.requested`)",
+	description:
+		"Signed with the tenant's `whsec_` secret (`webhook-id`, `webhook-timestamp` within 5 minutes, " +
+		'`webhook-signature`). The body is `{type: "research.requested", timestamp, data}` where `data` is a ' +
+		"research request. The same `webhook-id` again answers with the same job.",
+	security: [],
+	middleware: [hookBodyLimit] as const,
+	request: { params: TenantParams },
+	responses: {
+		202: { description: "Accepted", content: { "application/json": { schema: JobAcceptedSchema } } },
+		...errorResponses(400, 401, 409, 413, 422, 429),
+	},
+});
+
+const githubHookRoute = createRoute({
+	method: "post",
+	path: "/v1/hooks/github/{tenantId}",
+	summary: "Start research from a GitHub issue or a `/research` comment",
+	description:
+		"Signed with the tenant's GitHub webhook secret (`X-Hub-Signature-256`). An `issues` event adding the " +
+		"configured label, or a new `issue_comment` starting with `/research`, starts a job; other events are " +
+		"acknowledged and ignored. The same `X-GitHub-Delivery` again answers with the same job.",
+	security: [],
+	middleware: [hookBodyLimit] as const,
+	request: { params: TenantParams },
+	responses: {
+		200: {
+			description: "Not a research trigger",
+			content: { "application/json": { schema: NotStartedSchema } },
+		},
+		202: { description: "Accepted", content: { "application/json": { schema: JobAcceptedSchema } } },
+		...errorResponses(400, 401, 409, 413, 422, 429),
+	},
+});
+
+const settingsRoute = createRoute({
+	method: "get",
+	path: "/v1/webhooks/settings",
+	summary: "Webhook settings (never the secrets)",
+	responses: {
+		200: { description: "Settings", content: { "application/json": { schema: SettingsSchema } } },
+		...errorResponses(401, 429),
+	},
+});
+
+const rotateSecretRoute = createRoute({
+	method: "post",
+	path: "/v1/webhooks/signing-secret",
+	summary: "Create or rotate the signing secret (inbound Standard Webhooks and outbound deliveries)",
+	responses: {
+		201: { description: "The new secret", content: { "application/json": { schema: RotatedSecretSchema } } },
+		...errorResponses(401, 429),
+	},
+});
+
+const saveGithubRoute = createRoute({
+	method: "put",
+	path: "/v1/webhooks/github",
+	summary: "Configure the GitHub integration: trigger label, optional token, webhook secret",
+	request: { body: { required: true, content: { "application/json": { schema: GithubUpdateSchema } } } },
+	responses: {
+		200: { description: "Saved", content: { "application/json": { schema: GithubSavedSchema } } },
+		...errorResponses(400, 401, 429),
+	},
+});
+
+const deleteGithubRoute = createRoute({
+	method: "delete",
+	path: "/v1/webhooks/github",
+	summary: "Remove the GitHub integration",
+	responses: { 204: { description: "Removed" }, ...errorResponses(401, 404, 429) },
+});
+
+const createEndpointRoute = createRoute({
+	method: "post",
+	path: "/v1/webhooks/endpoints",
+	summary: "Register an endpoint for job events",
+	request: { body: { required: true, content: { "application/json": { schema: CreateEndpointSchema } } } },
+	responses: {
+		201: { description: "The endpoint", content: { "application/json": { schema: EndpointSchema } } },
+		...errorResponses(400, 401, 422, 429),
+	},
+});
+
+const listEndpointsRoute = createRoute({
+	method: "get",
+	path: "/v1/webhooks/endpoints",
+	summary: "Your endpoints",
+	responses: {
+		200: {
+			description: "Endpoints",
+			content: { "application/json": { schema: z.object({ endpoints: z.array(EndpointSchema) }) } },
+		},
+		...errorResponses(401, 429),
+	},
+});
+
+const deleteEndpointRoute = createRoute({
+	method: "delete",
+	path: "/v1/webhooks/endpoints/{id}",
+	summary: "Delete an endpoint; its pending deliveries stop",
+	request: { params: IdParams },
+	responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404, 429) },
+});
+
+const listDeliveriesRoute = createRoute({
+	method: "get",
+	path: "/v1/webhooks/deliveries",
+	summary: "The delivery log, newest first, with every attempt",
+	request: {
+		query: z.object({
+			endpointId: z.string().max(64).optional(),
+			jobId: z.string().max(64).optional(),
+			status: DeliveryStatusSchema.optional(),
+			limit: z.coerce.number().int().min(1).max(100).default(20),
+			cursor: z.string().max(200).optional(),
+		}),
+	},
+	responses: {
+		200: {
+			description: "A page of deliveries",
+			content: {
+				"application/json": {
+					schema: z.object({ deliveries: z.array(DeliverySchema), nextCursor: z.string().nullable() }),
+				},
+			},
+		},
+		...errorResponses(400, 401, 429),
+	},
+});
+
+const getDeliveryRoute = createRoute({
+	method: "get",
+	path: "/v1/webhooks/deliveries/{id}",
+	summary: "One delivery with every attempt",
+	request: { params: IdParams },
+	responses: {
+		200: { description: "The delivery", content: { "application/json": { schema: DeliverySchema } } },
+		...errorResponses(401, 404, 429),
+	},
+});
+
+const redeliverRoute = createRoute({
+	method: "post",
+	path: "/v1/webhooks/deliveries/{id}/redeliver",
+	summary: "Send a finished delivery once more, now, with the same `webhook-id`",
+	request: { params: IdParams },
+	responses: {
+		202: { description: "Queued", content: { "application/json": { schema: DeliverySchema } } },
+		...errorResponses(401, 404, 409, 429),
+	},
+});
+
+// ─── Helpers ───────────────────────────────────────────────────────────────────────────────────────
+
+const REFUSALS: Record<StandardRefusal, string> = {
+	missing_headers: "webhook-id, webhook-timestamp and webhook-signature are required",
+	malformed_timestamp: "webhook-timestamp must be Unix seconds",
+	expired: "webhook-timestamp is more than 5 minutes old",
+	future: "webhook-timestamp is more than 5 minutes in the future",
+	bad_signature: "no webhook-signature matches this body",
+};
+
+const ResearchRequestedSchema = z.object({
+	type: z.literal("research.requested"),
+	timestamp: z.string().optional(),
+	data: ResearchRequestSchema,
+});
+
+function unauthorized(message: string): ApiError {
+	return new ApiError(401, "invalid_signature", message);
+}
+
+/** The body as text exactly as received (a BOM kept), or null when it is not UTF-8. */
+function utf8(bytes: Uint8Array): string | null {
+	try {
+		return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+	} catch {
+		return null;
+	}
+}
+
+function parseJson(text: string | null): unknown {
+	try {
+		return JSON.parse(text ?? "");
+	} catch {
+		throw new ApiError(400, "invalid_json", "the body is not JSON");
+	}
+}
+
+function invalidBody(error: z.ZodError, prefix: string): ApiError {
+	const issues = error.issues.map((issue) => ({
+		path: [prefix, ...issue.path.map(String)].join("."),
+		message: issue.message,
+	}));
+	return new ApiError(400, "invalid_request", "invalid json", { issues });
+}
+
+/** The job an inbound message already started, as the 202 body; null when it started none. */
+async function earlierJob(
+	env: Env,
+	tenantId: string,
+	source: InboundSource,
+	messageId: string,
+): Promise<JobAccepted | null> {
+	const db = database(env.DB);
+	const jobId = await findInboundJob(db, tenantId, source, messageId);
+	if (jobId === null) return null;
+	const job = await findJob(db, tenantId, jobId);
+	return { id: jobId, status: JobStatusSchema.parse(job?.status ?? "queued"), links: jobLinks(jobId) };
+}
+
+function endpointView(row: EndpointRow): z.infer<typeof EndpointSchema> {
+	return {
+		id: row.id,
+		url: row.url,
+		events: z.array(z.string()).parse(JSON.parse(row.events)),
+		description: row.description,
+		createdAt: row.createdAt,
+		disabledAt: row.disabledAt,
+		disabledReason: row.disabledReason,
+	};
+}
+
+function deliveryView(row: DeliveryRow, attempts: AttemptRow[]): z.infer<typeof DeliverySchema> {
+	return {
+		id: row.id,
+		eventId: row.eventId,
+		eventType: row.eventType,
+		jobId: row.jobId,
+		destination:
+			row.destination === "callback" || row.destination === "github" ? row.destination : "endpoint",
+		endpointId: row.endpointId,
+		url: row.url,
+		status: DeliveryStatusSchema.parse(row.status),
+		attemptCount: row.attempts,
+		nextAttemptAt: row.nextAttemptAt,
+		lastStatusCode: row.lastStatusCode,
+		lastError: row.lastError,
+		createdAt: row.createdAt,
+		updatedAt: row.updatedAt,
+		attempts: attempts.map((attempt) => ({
+			attempt: attempt.attempt,
+			startedAt: attempt.startedAt,
+			statusCode: attempt.statusCode,
+			latencyMs: attempt.latencyMs,
+			outcome: attempt.outcome === "succeeded" ? "succeeded" : "failed",
+			error: attempt.error,
+			manual: attempt.manual,
+		})),
+	};
+}
+
+function githubView(row: GithubIntegrationRow) {
+	return {
+		label: row.label,
+		tokenConfigured: row.token !== null,
+		createdAt: row.createdAt,
+		updatedAt: row.updatedAt,
+	};
+}
+
+function inboundUrl(requestUrl: string, kind: InboundSource, tenantId: string): string {
+	return `${new URL(requestUrl).origin}/v1/hooks/${kind}/${tenantId}`;
+}
+
+/** GitHub sends JSON, or `payload=<json>` when the hook is set to form encoding. */
+function githubPayload(contentType: string | undefined, text: string | null): unknown {
+	if ((contentType ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+		return parseJson(new URLSearchParams(text ?? "").get("payload"));
+	}
+	return parseJson(text);
+}
+
+// ─── Handlers ──────────────────────────────────────────────────────────────────────────────────────
+
+export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+	.openapi(standardHookRoute, async (c) => {
+		const { tenantId } = c.req.valid("param");
+		const db = database(c.env.DB);
+		const body = utf8(new Uint8Array(await c.req.arrayBuffer()));
+		const now = Date.now();
+		const secrets = secretsInForce(await findSigningSecret(db, tenantId), now);
+		const verification =
+			body === null
+				? { ok: false as const, reason: "bad_signature" as const }
+				: verifyStandardWebhook(secrets, body, (name) => c.req.header(name), now);
+		if (!verification.ok) throw unauthorized(REFUSALS[verification.reason]);
+		const messageId = verification.messageId;
+		if (messageId.length > MAX_MESSAGE_ID_CHARS) {
+			throw new ApiError(
+				400,
+				"invalid_request",
+				`webhook-id is longer than ${MAX_MESSAGE_ID_CHARS} characters`,
+			);
+		}
+		const earlier = await earlierJob(c.env, tenantId, "standard", messageId);
+		if (earlier) return c.json(earlier, 202, { Location: earlier.links.self });
+		const payload = parseJson(body);
+		const type = z.object({ type: z.string() }).safeParse(payload);
+		if (type.success && type.data.type !== "research.requested") {
+			throw new ApiError(400, "unsupported_event", `event type "${type.data.type}" does not start research`);
+		}
+		const event = ResearchRequestedSchema.safeParse(payload);
+		if (!event.success) throw invalidBody(event.error, "body");
+		const accepted = await submitJob(c.env, tenantId, event.data.data, `webhook:standard:${messageId}`);
+		await recordInbound(db, {
+			tenantId,
+			source: "standard",
+			messageId,
+			eventType: event.data.type,
+			jobId: accepted.id,
+			receivedAt: now,
+		});
+		return c.json(accepted, 202, { Location: accepted.links.self });
+	})
+	.openapi(githubHookRoute, async (c) => {
+		const { tenantId } = c.req.valid("param");
+		const db = database(c.env.DB);
+		const bytes = new Uint8Array(await c.req.arrayBuffer());
+		const integration = await findGithubIntegration(db, tenantId);
+		const signature = c.req.header("x-hub-signature-256");
+		if (!integration || !(await verifyGithubSignature(integration.secret, bytes, signature))) {
+			throw unauthorized("X-Hub-Signature-256 does not match this body");
+		}
+		const delivery = c.req.header("x-github-delivery") ?? "";
+		const eventName = c.req.header("x-github-event") ?? "";
+		if (delivery === "" || eventName === "" || delivery.length > MAX_MESSAGE_ID_CHARS) {
+			throw new ApiError(400, "invalid_request", "X-GitHub-Event and X-GitHub-Delivery are required");
+		}
+		const earlier = await earlierJob(c.env, tenantId, "github", delivery);
+		if (earlier) return c.json(earlier, 202, { Location: earlier.links.self });
+		const trigger = githubTrigger(
+			eventName,
+			githubPayload(c.req.header("content-type"), utf8(bytes)),
+			integration.label,
+		);
+		if (!trigger.start) return c.json({ started: false as const, reason: trigger.reason }, 200);
+		const origin = {
+			repository: trigger.repository,
+			issue: trigger.issue,
+			apiOrigin: new URL(c.req.url).origin,
+		};
+		const request = ResearchRequestSchema.safeParse({
+			task: trigger.task,
+			metadata: githubJobMetadata(origin, delivery),
+		});
+		if (!request.success) throw invalidBody(request.error, "issue");
+		const accepted = await submitJob(c.env, tenantId, request.data, `webhook:github:${delivery}`);
+		await recordInbound(db, {
+			tenantId,
+			source: "github",
+			messageId: delivery,
+			eventType: eventName,
+			jobId: accepted.id,
+			receivedAt: Date.now(),
+		});
+		return c.json(accepted, 202, { Location: accepted.links.self });
+	})
+	.openapi(settingsRoute, async (c) => {
+		const db = database(c.env.DB);
+		const tenantId = c.var.tenantId;
+		const [secret, github] = await Promise.all([
+			findSigningSecret(db, tenantId),
+			findGithubIntegration(db, tenantId),
+		]);
+		const inForce = secretsInForce(secret, Date.now());
+		return c.json(
+			{
+				signingSecret: {
+					configured: secret !== null,
+					createdAt: secret?.createdAt ?? null,
+					previousSecretValidUntil: inForce.length > 1 ? (secret?.previousExpiresAt ?? null) : null,
+				},
+				github: github ? githubView(github) : null,
+				inboundUrls: {
+					standard: inboundUrl(c.req.url, "standard", tenantId),
+					github: inboundUrl(c.req.url, "github", tenantId),
+				},
+			},
+			200,
+		);
+	})
+	.openapi(rotateSecretRoute, async (c) => {
+		const now = Date.now();
+		const row = await rotateSigningSecret(
+			database(c.env.DB),
+			c.var.tenantId,
+			generateSigningSecret(),
+			now,
+			now + SIGNING_SECRET_GRACE_MS,
+		);
+		const previousSecretValidUntil = row.previousSecret === null ? null : row.previousExpiresAt;
+		return c.json({ secret: row.secret, createdAt: row.createdAt, previousSecretValidUntil }, 201);
+	})
+	.openapi(saveGithubRoute, async (c) => {
+		const update = c.req.valid("json");
+		const db = database(c.env.DB);
+		const tenantId = c.var.tenantId;
+		const existing = await findGithubIntegration(db, tenantId);
+		const secret = existing && !update.rotateSecret ? existing.secret : generateGithubSecret();
+		const now = Date.now();
+		const row: GithubIntegrationRow = {
+			tenantId,
+			secret,
+			label: update.label ?? existing?.label ?? DEFAULT_GITHUB_LABEL,
+			token: update.token === undefined ? (existing?.token ?? null) : update.token,
+			createdAt: existing?.createdAt ?? now,
+			updatedAt: now,
+		};
+		await saveGithubIntegration(db, row);
+		const webhookUrl = inboundUrl(c.req.url, "github", tenantId);
+		return c.json(
+			{ ...githubView(row), webhookUrl, ...(secret === existing?.secret ? {} : { secret }) },
+			200,
+		);
+	})
+	.openapi(deleteGithubRoute, async (c) => {
+		if (!(await deleteGithubIntegration(database(c.env.DB), c.var.tenantId))) {
+			throw new ApiError(404, "not_found", "no GitHub integration is configured");
+		}
+		return c.body(null, 204);
+	})
+	.openapi(createEndpointRoute, async (c) => {
+		const body = c.req.valid("json");
+		const check = checkUrl(body.url);
+		if (!check.ok)
+			throw new ApiError(400, "url_not_allowed", `the URL cannot receive webhooks: ${check.detail}`);
+		const db = database(c.env.DB);
+		if ((await listEndpoints(db, c.var.tenantId)).length >= MAX_ENDPOINTS) {
+			throw new ApiError(422, "endpoint_limit", `a tenant may have at most ${MAX_ENDPOINTS} endpoints`);
+		}
+		const row: EndpointRow = {
+			id: randomId("ep"),
+			tenantId: c.var.tenantId,
+			url: check.url.href,
+			events: JSON.stringify([...new Set(body.events ?? DEFAULT_SUBSCRIPTION)]),
+			description: body.description ?? null,
+			createdAt: Date.now(),
+			disabledAt: null,
+			disabledReason: null,
+		};
+		await insertEndpoint(db, row);
+		return c.json(endpointView(row), 201);
+	})
+	.openapi(listEndpointsRoute, async (c) => {
+		const rows = await listEndpoints(database(c.env.DB), c.var.tenantId);
+		return c.json({ endpoints: rows.map(endpointView) }, 200);
+	})
+	.openapi(deleteEndpointRoute, async (c) => {
+		const { id } = c.req.valid("param");
+		if (!(await deleteEndpoint(database(c.env.DB), c.var.tenantId, id))) {
+			throw new ApiError(404, "not_found", `no endpoint ${id}`);
+		}
+		return c.body(null, 204);
+	})
+	.openapi(listDeliveriesRoute, async (c) => {
+		const { endpointId, jobId, status, limit, cursor } = c.req.valid("query");
+		const page = await listDeliveries(
+			database(c.env.DB),
+			c.var.tenantId,
+			{ ...(endpointId ? { endpointId } : {}), ...(jobId ? { jobId } : {}), ...(status ? { status } : {}) },
+			{ limit, ...(cursor ? { cursor: decodeCursor(cursor) } : {}) },
+		);
+		return c.json(
+			{
+				deliveries: page.rows.map((row) => deliveryView(row.delivery, row.attempts)),
+				nextCursor: page.next ? encodeCursor(page.next) : null,
+			},
+			200,
+		);
+	})
+	.openapi(getDeliveryRoute, async (c) => {
+		const { id } = c.req.valid("param");
+		const db = database(c.env.DB);
+		const delivery = await findDelivery(db, c.var.tenantId, id);
+		if (!delivery) throw new ApiError(404, "not_found", `no delivery ${id}`);
+		return c.json(deliveryView(delivery, await attemptsOf(db, c.var.tenantId, [id])), 200);
+	})
+	.openapi(redeliverRoute, async (c) => {
+		const { id } = c.req.valid("param");
+		const db = database(c.env.DB);
+		const tenantId = c.var.tenantId;
+		const delivery = await findDelivery(db, tenantId, id);
+		if (!delivery) throw new ApiError(404, "not_found", `no delivery ${id}`);
+		if (delivery.endpointId) {
+			const endpoint = await findEndpoint(db, tenantId, delivery.endpointId);
+			if (!endpoint || endpoint.disabledAt !== null) {
+				throw new ApiError(409, "endpoint_unavailable", "the endpoint was deleted or disabled");
+			}
+		}
+		const reopened = await reopenDelivery(db, tenantId, id, Date.now());
+		if (!reopened) throw new ApiError(409, "delivery_in_progress", "the delivery is still being attempted");
+		const message: DeliveryAttemptMessage = {
+			kind: "delivery-attempt",
+			tenantId,
+			deliveryId: id,
+			attempt: reopened.attempts + 1,
+			manual: true,
+		};
+		await c.env.WEBHOOKS.send(message, { contentType: "json" });
+		return c.json(deliveryView(reopened, await attemptsOf(db, tenantId, [id])), 202);
+	});

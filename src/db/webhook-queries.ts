@@ -1,0 +1,368 @@
+/** Typed D1 queries of webhooks: secrets, the GitHub integration, endpoints, deliveries and inbound ids. Tenant-scoped. */
+import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import type { Database } from "./queries";
+import {
+	githubIntegrations,
+	inboundWebhooks,
+	webhookAttempts,
+	webhookDeliveries,
+	webhookEndpoints,
+	webhookSigningSecrets,
+} from "./schema";
+
+export type SigningSecretRow = typeof webhookSigningSecrets.$inferSelect;
+export type GithubIntegrationRow = typeof githubIntegrations.$inferSelect;
+export type EndpointRow = typeof webhookEndpoints.$inferSelect;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type NewDeliveryRow = typeof webhookDeliveries.$inferInsert;
+export type AttemptRow = typeof webhookAttempts.$inferSelect;
+
+// ─── Signing secret ────────────────────────────────────────────────────────────────────────────────
+
+/** The tenant's signing secret row, or null when it never created one. */
+export async function findSigningSecret(db: Database, tenantId: string): Promise<SigningSecretRow | null> {
+	const [row] = await db
+		.select()
+		.from(webhookSigningSecrets)
+		.where(eq(webhookSigningSecrets.tenantId, tenantId));
+	return row ?? null;
+}
+
+/** Stores `secret` as the tenant's first signing secret unless it has one; returns the row in force. */
+export async function ensureSigningSecret(
+	db: Database,
+	tenantId: string,
+	secret: string,
+	now: number,
+): Promise<SigningSecretRow> {
+	await db.insert(webhookSigningSecrets).values({ tenantId, secret, createdAt: now }).onConflictDoNothing();
+	const row = await findSigningSecret(db, tenantId);
+	if (!row) throw new Error("signing secret vanished after insert");
+	return row;
+}
+
+/** Makes `secret` the tenant's signing secret; the one it replaces stays valid until `previousExpiresAt`. */
+export async function rotateSigningSecret(
+	db: Database,
+	tenantId: string,
+	secret: string,
+	now: number,
+	previousExpiresAt: number,
+): Promise<SigningSecretRow> {
+	const [row] = await db
+		.insert(webhookSigningSecrets)
+		.values({ tenantId, secret, createdAt: now })
+		.onConflictDoUpdate({
+			target: webhookSigningSecrets.tenantId,
+			// SQLite evaluates every SET expression against the row before the update.
+			set: {
+				previousSecret: sql`${webhookSigningSecrets.secret}`,
+				previousExpiresAt,
+				secret,
+				createdAt: now,
+			},
+		})
+		.returning();
+	if (!row) throw new Error("signing secret rotation wrote nothing");
+	return row;
+}
+
+// ─── GitHub ────────────────────────────────────────────────────────────────────────────────────────
+
+/** The tenant's GitHub integration, or null. */
+export async function findGithubIntegration(
+	db: Database,
+	tenantId: string,
+): Promise<GithubIntegrationRow | null> {
+	const [row] = await db.select().from(githubIntegrations).where(eq(githubIntegrations.tenantId, tenantId));
+	return row ?? null;
+}
+
+/** Creates or replaces the tenant's GitHub integration. */
+export async function saveGithubIntegration(db: Database, row: GithubIntegrationRow): Promise<void> {
+	await db
+		.insert(githubIntegrations)
+		.values(row)
+		.onConflictDoUpdate({
+			target: githubIntegrations.tenantId,
+			set: { secret: row.secret, label: row.label, token: row.token, updatedAt: row.updatedAt },
+		});
+}
+
+/** Removes the tenant's GitHub integration; false when there was none. */
+export async function deleteGithubIntegration(db: Database, tenantId: string): Promise<boolean> {
+	const deleted = await db
+		.delete(githubIntegrations)
+		.where(eq(githubIntegrations.tenantId, tenantId))
+		.returning({ tenantId: githubIntegrations.tenantId });
+	return deleted.length > 0;
+}
+
+// ─── Endpoints ─────────────────────────────────────────────────────────────────────────────────────
+
+/** Adds an endpoint. */
+export async function insertEndpoint(db: Database, row: EndpointRow): Promise<void> {
+	await db.insert(webhookEndpoints).values(row);
+}
+
+/** The tenant's endpoints, oldest first. */
+export async function listEndpoints(db: Database, tenantId: string): Promise<EndpointRow[]> {
+	return db
+		.select()
+		.from(webhookEndpoints)
+		.where(eq(webhookEndpoints.tenantId, tenantId))
+		.orderBy(webhookEndpoints.createdAt, webhookEndpoints.id);
+}
+
+/** One endpoint, or null. */
+export async function findEndpoint(db: Database, tenantId: string, id: string): Promise<EndpointRow | null> {
+	const [row] = await db
+		.select()
+		.from(webhookEndpoints)
+		.where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.id, id)));
+	return row ?? null;
+}
+
+/** Deletes an endpoint; false when the tenant has no such endpoint. */
+export async function deleteEndpoint(db: Database, tenantId: string, id: string): Promise<boolean> {
+	const deleted = await db
+		.delete(webhookEndpoints)
+		.where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.id, id)))
+		.returning({ id: webhookEndpoints.id });
+	return deleted.length > 0;
+}
+
+/** Stops all deliveries to an endpoint, keeping the first reason it was disabled for. */
+export async function disableEndpoint(
+	db: Database,
+	tenantId: string,
+	id: string,
+	reason: string,
+	now: number,
+): Promise<void> {
+	await db
+		.update(webhookEndpoints)
+		.set({ disabledAt: now, disabledReason: reason })
+		.where(
+			and(
+				eq(webhookEndpoints.tenantId, tenantId),
+				eq(webhookEndpoints.id, id),
+				sql`${webhookEndpoints.disabledAt} IS NULL`,
+			),
+		);
+}
+
+// ─── Deliveries ────────────────────────────────────────────────────────────────────────────────────
+
+/** Creates the deliveries that do not exist yet; existing ones (a repeated event) are left as they are. */
+export async function insertDeliveries(db: Database, rows: NewDeliveryRow[]): Promise<void> {
+	const [first, ...rest] = rows.map((row) => db.insert(webhookDeliveries).values(row).onConflictDoNothing());
+	if (first) await db.batch([first, ...rest]);
+}
+
+/** The event's deliveries that are still waiting for their first attempt. */
+export async function deliveriesAwaitingFirstAttempt(
+	db: Database,
+	tenantId: string,
+	eventId: string,
+): Promise<DeliveryRow[]> {
+	return db
+		.select()
+		.from(webhookDeliveries)
+		.where(
+			and(
+				eq(webhookDeliveries.tenantId, tenantId),
+				eq(webhookDeliveries.eventId, eventId),
+				eq(webhookDeliveries.status, "pending"),
+				eq(webhookDeliveries.attempts, 0),
+			),
+		);
+}
+
+/** One delivery, or null. */
+export async function findDelivery(db: Database, tenantId: string, id: string): Promise<DeliveryRow | null> {
+	const [row] = await db
+		.select()
+		.from(webhookDeliveries)
+		.where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.id, id)));
+	return row ?? null;
+}
+
+/**
+ * Claims attempt `attempt` of a pending delivery for this consumer: the attempt counter moves to it and
+ * `updatedAt` becomes the claim's mark. False when another consumer claimed it first.
+ */
+export async function claimAttempt(
+	db: Database,
+	tenantId: string,
+	deliveryId: string,
+	attempt: number,
+	claimedAt: number,
+): Promise<boolean> {
+	const claimed = await db
+		.update(webhookDeliveries)
+		.set({ attempts: attempt, nextAttemptAt: null, updatedAt: claimedAt })
+		.where(
+			and(
+				eq(webhookDeliveries.tenantId, tenantId),
+				eq(webhookDeliveries.id, deliveryId),
+				eq(webhookDeliveries.status, "pending"),
+				eq(webhookDeliveries.attempts, attempt - 1),
+			),
+		)
+		.returning({ id: webhookDeliveries.id });
+	return claimed.length > 0;
+}
+
+/** The outcome of one claimed attempt, as recorded. */
+export type AttemptRecord = {
+	attempt: Omit<AttemptRow, "tenantId" | "deliveryId">;
+	/** The `updatedAt` the claim set; only its holder may record the attempt. */
+	claimedAt: number;
+	status: "pending" | "succeeded" | "failed";
+	nextAttemptAt: number | null;
+	now: number;
+};
+
+/** Records a claimed attempt and the delivery's new state in one batch; false when the claim was not held. */
+export async function recordAttempt(
+	db: Database,
+	tenantId: string,
+	deliveryId: string,
+	record: AttemptRecord,
+): Promise<boolean> {
+	const { attempt } = record;
+	const [, updated] = await db.batch([
+		db
+			.insert(webhookAttempts)
+			.values({ ...attempt, tenantId, deliveryId })
+			.onConflictDoNothing(),
+		db
+			.update(webhookDeliveries)
+			.set({
+				status: record.status,
+				nextAttemptAt: record.nextAttemptAt,
+				lastStatusCode: attempt.statusCode,
+				lastError: attempt.error,
+				updatedAt: record.now,
+			})
+			.where(
+				and(
+					eq(webhookDeliveries.tenantId, tenantId),
+					eq(webhookDeliveries.id, deliveryId),
+					eq(webhookDeliveries.status, "pending"),
+					eq(webhookDeliveries.attempts, attempt.attempt),
+					eq(webhookDeliveries.updatedAt, record.claimedAt),
+				),
+			)
+			.returning({ id: webhookDeliveries.id }),
+	]);
+	return updated.length > 0;
+}
+
+/** Puts a finished delivery back to pending for one manual attempt; null when it is missing or still pending. */
+export async function reopenDelivery(
+	db: Database,
+	tenantId: string,
+	id: string,
+	now: number,
+): Promise<DeliveryRow | null> {
+	const [row] = await db
+		.update(webhookDeliveries)
+		.set({ status: "pending", nextAttemptAt: null, updatedAt: now })
+		.where(
+			and(
+				eq(webhookDeliveries.tenantId, tenantId),
+				eq(webhookDeliveries.id, id),
+				inArray(webhookDeliveries.status, ["succeeded", "failed"]),
+			),
+		)
+		.returning();
+	return row ?? null;
+}
+
+export type DeliveryCursor = { createdAt: number; id: string };
+export type DeliveryFilter = { endpointId?: string; jobId?: string; status?: string };
+
+/** One page of the tenant's deliveries, newest first, with every attempt of each (oldest attempt first). */
+export async function listDeliveries(
+	db: Database,
+	tenantId: string,
+	filter: DeliveryFilter,
+	page: { limit: number; cursor?: DeliveryCursor },
+): Promise<{ rows: { delivery: DeliveryRow; attempts: AttemptRow[] }[]; next: DeliveryCursor | null }> {
+	const filters = [eq(webhookDeliveries.tenantId, tenantId)];
+	if (filter.endpointId) filters.push(eq(webhookDeliveries.endpointId, filter.endpointId));
+	if (filter.jobId) filters.push(eq(webhookDeliveries.jobId, filter.jobId));
+	if (filter.status) filters.push(eq(webhookDeliveries.status, filter.status));
+	if (page.cursor) {
+		const after = or(
+			lt(webhookDeliveries.createdAt, page.cursor.createdAt),
+			and(eq(webhookDeliveries.createdAt, page.cursor.createdAt), lt(webhookDeliveries.id, page.cursor.id)),
+		);
+		if (after) filters.push(after);
+	}
+	const rows = await db
+		.select()
+		.from(webhookDeliveries)
+		.where(and(...filters))
+		.orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+		.limit(page.limit + 1);
+	const deliveries = rows.slice(0, page.limit);
+	const attempts = await attemptsOf(
+		db,
+		tenantId,
+		deliveries.map((delivery) => delivery.id),
+	);
+	const last = deliveries.at(-1);
+	return {
+		rows: deliveries.map((delivery) => ({
+			delivery,
+			attempts: attempts.filter((attempt) => attempt.deliveryId === delivery.id),
+		})),
+		next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+	};
+}
+
+/** Every attempt of the given deliveries, oldest first. */
+export async function attemptsOf(
+	db: Database,
+	tenantId: string,
+	deliveryIds: string[],
+): Promise<AttemptRow[]> {
+	if (deliveryIds.length === 0) return [];
+	return db
+		.select()
+		.from(webhookAttempts)
+		.where(and(eq(webhookAttempts.tenantId, tenantId), inArray(webhookAttempts.deliveryId, deliveryIds)))
+		.orderBy(webhookAttempts.deliveryId, webhookAttempts.attempt);
+}
+
+// ─── Inbound ───────────────────────────────────────────────────────────────────────────────────────
+
+export type InboundSource = "standard" | "github";
+
+/** The job an inbound message already started, or null. */
+export async function findInboundJob(
+	db: Database,
+	tenantId: string,
+	source: InboundSource,
+	messageId: string,
+): Promise<string | null> {
+	const [row] = await db
+		.select({ jobId: inboundWebhooks.jobId })
+		.from(inboundWebhooks)
+		.where(
+			and(
+				eq(inboundWebhooks.tenantId, tenantId),
+				eq(inboundWebhooks.source, source),
+				eq(inboundWebhooks.messageId, messageId),
+			),
+		);
+	return row?.jobId ?? null;
+}
+
+/** Remembers which job an inbound message started. */
+export async function recordInbound(db: Database, row: typeof inboundWebhooks.$inferInsert): Promise<void> {
+	await db.insert(inboundWebhooks).values(row).onConflictDoNothing();
+}

@@ -1,0 +1,375 @@
+/**
+ * The MCP server: research-swarm's tools and report resources for MCP clients. Every tool is a request to
+ * the HTTP API made in-process as the caller, so validation, tenancy, quotas and errors are the API's own.
+ */
+import { z } from "@hono/zod-openapi";
+import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import {
+	type CallToolResult,
+	ErrorCode,
+	McpError,
+	type ServerNotification,
+	type ServerRequest,
+} from "@modelcontextprotocol/sdk/types.js";
+import { GoalPlanRequestSchema } from "../api/goals";
+import { database, listJobs } from "../db/queries";
+import { DEFAULT_MIN_PATTERNS } from "../learning/distill";
+import { MAX_TOP_K } from "../learning/pattern-index";
+import type { ReportExtension } from "../lib/keys";
+import {
+	EffectiveConfigSchema,
+	JobAcceptedSchema,
+	type JobEvent,
+	JobListSchema,
+	JobStatusSchema,
+	JobViewSchema,
+	LIMITS,
+	type ReportFormat,
+	ReportFormatSchema,
+	ResearchRequestSchema,
+	TaskTypeSchema,
+} from "../protocol";
+import { ApiCallError, type CallApi, jobPath, postJsonInit, requestApi } from "./api-client";
+import { followJobEvents } from "./follow-job";
+import { advance, describeEvent, NO_PROGRESS, percentOf } from "./job-progress";
+
+/** What the server needs for one request: the API as the caller, and the caller's tenant for listing reports. */
+export type McpServerContext = { callApi: CallApi; db: D1Database; tenantId: string };
+
+/** The server's name and version as MCP clients see them. */
+export const SERVER_INFO = { name: "research-swarm", version: "0.1.0" } as const;
+
+/** How many of the newest completed jobs `resources/list` shows reports of. */
+export const LISTED_REPORT_JOBS = 100;
+
+const REPORT_URI_TEMPLATE = "research-swarm://reports/{jobId}.{format}";
+
+const REPORT_FILES: Record<ReportFormat, { extension: ReportExtension; mimeType: string }> = {
+	markdown: { extension: "md", mimeType: "text/markdown" },
+	json: { extension: "json", mimeType: "application/json" },
+	html: { extension: "html", mimeType: "text/html" },
+};
+
+const INSTRUCTIONS = [
+	"research-swarm runs multi-agent research jobs whose every citation is checked against a stored copy of its source.",
+	"Start a job with research_swarm_create_job (attach sources as text or URLs); pass wait: true and a progressToken to follow it to the end with progress notifications.",
+	"Read finished reports with research_swarm_get_report or as resources research-swarm://reports/{jobId}.{md|json|html}.",
+].join(" ");
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+const JobIdInput = {
+	jobId: JobViewSchema.shape.id.min(1).describe("The job id, as returned by research_swarm_create_job"),
+};
+
+const CreateJobInput = ResearchRequestSchema.extend({
+	wait: z
+		.boolean()
+		.default(false)
+		.describe(
+			"Follow the job until it ends and return the final job; with a progressToken, progress notifications report it as it runs",
+		),
+});
+
+const ListJobsInput = {
+	status: JobStatusSchema.optional(),
+	limit: z.int().min(1).max(100).optional().describe("Jobs per page (default 20)"),
+	cursor: JobListSchema.shape.nextCursor.unwrap().optional().describe("The nextCursor of the previous page"),
+};
+
+const ReportInput = {
+	...JobIdInput,
+	format: ReportFormatSchema.default("markdown").describe("markdown (default), json or html"),
+};
+
+const SearchPatternsInput = {
+	q: z
+		.string()
+		.trim()
+		.min(1)
+		.max(LIMITS.taskChars)
+		.optional()
+		.describe("Text to find similar patterns to; without it, the newest patterns"),
+	k: z.int().min(1).max(MAX_TOP_K).optional().describe("How many patterns (default 5)"),
+	taskType: TaskTypeSchema.optional(),
+};
+
+const LearnInput = {
+	minPatterns: z
+		.int()
+		.min(1)
+		.max(1000)
+		.optional()
+		.describe(`Fewest similar patterns that make a distillation (default ${DEFAULT_MIN_PATTERNS})`),
+};
+
+/** A JSON value as tool output: pretty text for any client, and structured content when it is an object. */
+function jsonResult(body: unknown): CallToolResult {
+	const structured = typeof body === "object" && body !== null && !Array.isArray(body);
+	return {
+		content: [{ type: "text", text: JSON.stringify(body, null, 2) }],
+		...(structured ? { structuredContent: body as Record<string, unknown> } : {}),
+	};
+}
+
+/** Runs a tool; an API error answer becomes a tool error carrying the API's error JSON. */
+async function asTool(run: () => Promise<CallToolResult>): Promise<CallToolResult> {
+	try {
+		return await run();
+	} catch (error) {
+		if (error instanceof ApiCallError) return { ...jsonResult(error.body), isError: true };
+		throw error;
+	}
+}
+
+/** A query string of the defined values, e.g. `?status=completed&limit=5`; empty when none is defined. */
+function queryOf(values: Record<string, string | number | undefined>): string {
+	const query = new URLSearchParams();
+	for (const [name, value] of Object.entries(values)) {
+		if (value !== undefined) query.set(name, String(value));
+	}
+	const text = query.toString();
+	return text === "" ? "" : `?${text}`;
+}
+
+/** The URI of a job's report in one format, e.g. `research-swarm://reports/job_1.md`. */
+export function reportUri(jobId: string, format: ReportFormat): string {
+	return `research-swarm://reports/${jobId}.${REPORT_FILES[format].extension}`;
+}
+
+/** The report format a resource URI's extension names, or null for another extension. */
+function formatOfExtension(extension: string): ReportFormat | null {
+	const found = ReportFormatSchema.options.find((format) => REPORT_FILES[format].extension === extension);
+	return found ?? null;
+}
+
+/** A stored report as text, with its MIME type. */
+async function readReport(
+	callApi: CallApi,
+	jobId: string,
+	format: ReportFormat,
+): Promise<{ text: string; mimeType: string; json: unknown }> {
+	const answer = await requestApi(callApi, `${jobPath(jobId, "report")}${queryOf({ format })}`);
+	const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body, null, 2);
+	return { text, mimeType: REPORT_FILES[format].mimeType, json: format === "json" ? answer.body : null };
+}
+
+/** Reports the job's progress to the client as `notifications/progress`, only ever rising, when it asked for progress. */
+function progressReporter(extra: Extra) {
+	const progressToken = extra._meta?.progressToken;
+	let state = NO_PROGRESS;
+	let lastSent = -1;
+	return async (event: JobEvent): Promise<void> => {
+		state = advance(state, event);
+		const progress = percentOf(state);
+		if (progressToken === undefined || progress <= lastSent) return;
+		lastSent = progress;
+		await extra.sendNotification({
+			method: "notifications/progress",
+			params: { progressToken, progress, total: 100, message: describeEvent(event) },
+		});
+	};
+}
+
+/** The report files a stored job row has: its configured formats, plus JSON, which every job stores. */
+function reportFormatsOf(configJson: string): ReportFormat[] {
+	const parsed = EffectiveConfigSchema.pick({ formats: true }).safeParse(JSON.parse(configJson));
+	return [...new Set<ReportFormat>(["json", ...(parsed.success ? parsed.data.formats : [])])];
+}
+
+function registerJobTools(server: McpServer, callApi: CallApi): void {
+	server.registerTool(
+		"research_swarm_create_job",
+		{
+			title: "Start a research job",
+			description:
+				"Submits a research task to a swarm of agents. Every option of POST /v1/research is accepted. Returns the accepted job, or with wait: true the finished job.",
+			inputSchema: CreateJobInput,
+			annotations: {
+				readOnlyHint: false,
+				destructiveHint: false,
+				idempotentHint: false,
+				openWorldHint: true,
+			},
+		},
+		(args, extra) =>
+			asTool(async () => {
+				const { wait, ...request } = args;
+				const answer = await requestApi(callApi, "/v1/research", postJsonInit(request, extra.signal));
+				if (!wait) return jsonResult(answer.body);
+				const { id } = JobAcceptedSchema.parse(answer.body);
+				await followJobEvents(callApi, id, { onEvent: progressReporter(extra), signal: extra.signal });
+				return jsonResult((await requestApi(callApi, jobPath(id))).body);
+			}),
+	);
+	server.registerTool(
+		"research_swarm_get_job",
+		{
+			title: "Get a job",
+			description: "A job's status, configuration, plan, progress, sources and metrics.",
+			inputSchema: JobIdInput,
+			annotations: { readOnlyHint: true, openWorldHint: false },
+		},
+		({ jobId }) => asTool(async () => jsonResult((await requestApi(callApi, jobPath(jobId))).body)),
+	);
+	server.registerTool(
+		"research_swarm_list_jobs",
+		{
+			title: "List jobs",
+			description: "The tenant's jobs, newest first, one page at a time.",
+			inputSchema: ListJobsInput,
+			annotations: { readOnlyHint: true, openWorldHint: false },
+		},
+		(args) =>
+			asTool(async () => jsonResult((await requestApi(callApi, `/v1/research${queryOf(args)}`)).body)),
+	);
+	server.registerTool(
+		"research_swarm_get_report",
+		{
+			title: "Get a job's report",
+			description:
+				"The report of a completed job as Markdown (default), JSON or self-contained HTML. Also available as resources.",
+			inputSchema: ReportInput,
+			annotations: { readOnlyHint: true, openWorldHint: false },
+		},
+		({ jobId, format }) =>
+			asTool(async () => {
+				const report = await readReport(callApi, jobId, format);
+				if (format === "json") return jsonResult(report.json);
+				return { content: [{ type: "text", text: report.text }] };
+			}),
+	);
+	server.registerTool(
+		"research_swarm_cancel_job",
+		{
+			title: "Cancel a job",
+			description: "Cancels a job that has not finished and returns it; a finished job is an error.",
+			inputSchema: JobIdInput,
+			annotations: {
+				readOnlyHint: false,
+				destructiveHint: true,
+				idempotentHint: false,
+				openWorldHint: false,
+			},
+		},
+		({ jobId }) =>
+			asTool(async () =>
+				jsonResult((await requestApi(callApi, jobPath(jobId, "cancel"), { method: "POST" })).body),
+			),
+	);
+}
+
+function registerLearningTools(server: McpServer, callApi: CallApi): void {
+	server.registerTool(
+		"research_swarm_search_patterns",
+		{
+			title: "Search learned patterns",
+			description: "Patterns learned from the tenant's past jobs, by similarity to q, or newest first.",
+			inputSchema: SearchPatternsInput,
+			annotations: { readOnlyHint: true, openWorldHint: false },
+		},
+		(args) =>
+			asTool(async () => jsonResult((await requestApi(callApi, `/v1/patterns${queryOf(args)}`)).body)),
+	);
+	server.registerTool(
+		"research_swarm_learn",
+		{
+			title: "Distill learned patterns",
+			description:
+				"Distills the tenant's patterns into clusters and links associations. Running it again adds nothing new.",
+			inputSchema: LearnInput,
+			annotations: {
+				readOnlyHint: false,
+				destructiveHint: false,
+				idempotentHint: true,
+				openWorldHint: false,
+			},
+		},
+		(args) =>
+			asTool(async () => jsonResult((await requestApi(callApi, "/v1/learn", postJsonInit(args))).body)),
+	);
+	server.registerTool(
+		"research_swarm_stats",
+		{
+			title: "Statistics",
+			description: "The tenant's jobs by status, rewards over time, pattern reuse, tokens and cost.",
+			annotations: { readOnlyHint: true, openWorldHint: false },
+		},
+		() => asTool(async () => jsonResult((await requestApi(callApi, "/v1/stats")).body)),
+	);
+	server.registerTool(
+		"research_swarm_goal_plan",
+		{
+			title: "Plan a goal",
+			description:
+				"Splits a goal into sub-goals, orders them (GOAP) into parallel levels and estimates agents and cost. Nothing runs.",
+			inputSchema: GoalPlanRequestSchema,
+			annotations: { readOnlyHint: true, openWorldHint: false },
+		},
+		(args) =>
+			asTool(async () => jsonResult((await requestApi(callApi, "/v1/goals/plan", postJsonInit(args))).body)),
+	);
+}
+
+function registerReportResources(server: McpServer, context: McpServerContext): void {
+	const template = new ResourceTemplate(REPORT_URI_TEMPLATE, {
+		list: async () => {
+			const { rows } = await listJobs(database(context.db), context.tenantId, {
+				status: "completed",
+				limit: LISTED_REPORT_JOBS,
+			});
+			return {
+				resources: rows.flatMap((row) =>
+					reportFormatsOf(row.config).map((format) => ({
+						uri: reportUri(row.id, format),
+						name: `${row.id}.${REPORT_FILES[format].extension}`,
+						title: `${row.task.slice(0, 120)} (${format})`,
+						mimeType: REPORT_FILES[format].mimeType,
+					})),
+				),
+			};
+		},
+	});
+	server.registerResource(
+		"research-report",
+		template,
+		{
+			title: "Research reports",
+			description: "The report of a completed job: md (Markdown), json or html (self-contained).",
+		},
+		async (uri, variables) => {
+			const { jobId, format: extension } = variables;
+			const format = typeof extension === "string" ? formatOfExtension(extension) : null;
+			if (typeof jobId !== "string" || format === null) {
+				throw new McpError(
+					ErrorCode.InvalidParams,
+					`no report at ${uri.href}; use {jobId}.md, .json or .html`,
+				);
+			}
+			try {
+				const report = await readReport(context.callApi, jobId, format);
+				return { contents: [{ uri: uri.href, mimeType: report.mimeType, text: report.text }] };
+			} catch (error) {
+				if (!(error instanceof ApiCallError)) throw error;
+				throw new McpError(
+					ErrorCode.InvalidParams,
+					`no report at ${uri.href}: ${JSON.stringify(error.body)}`,
+					error.body,
+				);
+			}
+		},
+	);
+}
+
+/**
+ * A new MCP server for one request: the nine research_swarm_* tools and the report resources, acting
+ * for the caller whose credentials `callApi` carries.
+ */
+export function createMcpServer(context: McpServerContext): McpServer {
+	const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
+	registerJobTools(server, context.callApi);
+	registerLearningTools(server, context.callApi);
+	registerReportResources(server, context);
+	return server;
+}
