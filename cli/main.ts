@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --experimental-strip-types --disable-warning=ExperimentalWarning
 /** Entry point of the `research-swarm` command. */
 import { Interrupts } from "./interrupts.ts";
 import { runCli } from "./run.ts";

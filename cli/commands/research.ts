@@ -1,7 +1,7 @@
 /** `research` and `goal-research`: submit a job, follow it live, write its reports, exit by its outcome. */
 import { createInterface } from "node:readline";
 import { JobAcceptedSchema, type JobView, JobViewSchema } from "../../src/protocol.ts";
-import { type ApiClient, ApiRequestError } from "../api-client.ts";
+import type { ApiClient } from "../api-client.ts";
 import { applyEvent, boardFromJob, emptyBoard } from "../board.ts";
 import { type CliContext, type ServerFlags, writeLines } from "../context.ts";
 import { CliError, EXIT, type ExitCode } from "../errors.ts";
@@ -56,8 +56,7 @@ async function settleInterruptedJob(client: ApiClient, jobId: string, local: boo
 		});
 		writeLines(context.stderr, [`cancelled job ${jobId}`]);
 	} catch (error) {
-		const reason =
-			error instanceof ApiRequestError || error instanceof CliError ? error.message : String(error);
+		const reason = error instanceof Error ? error.message : String(error);
 		writeLines(context.stderr, [`could not cancel job ${jobId}: ${reason}`]);
 	}
 }

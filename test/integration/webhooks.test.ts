@@ -1,7 +1,17 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
-import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import {
+	afterAll,
+	afterEach,
+	beforeAll,
+	beforeEach,
+	describe,
+	expect,
+	it,
+	type MockInstance,
+	vi,
+} from "vitest";
 import type { OutboundJobEvent } from "../../src/protocol";
 import { consumeWebhookDeliveries, WEBHOOK_QUEUE } from "../../src/webhooks/consumer";
 import { deliveryId } from "../../src/webhooks/events";
@@ -94,32 +104,51 @@ async function jobCount(tenantId: string): Promise<number> {
 	return row?.n ?? 0;
 }
 
-// ─── A receiver on the (intercepted) internet ─────────────────────────────────────────────────────
+// ─── The (intercepted) internet ───────────────────────────────────────────────────────────────────
 
 type Received = { url: string; method: string; headers: Headers; body: string };
 
-/** Answers requests to the hosts in `script` with the listed responses, one per request; the last repeats. */
-function receiver(script: Record<string, (() => Response)[]>): { received: Received[]; restore(): void } {
-	const received: Received[] = [];
-	const served = new Map<string, number>();
-	const spy: MockInstance = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+/**
+ * Every outbound fetch of the isolate during this file: hosts a test registered answer from their script
+ * (one answer per request, the last one repeating); anything else fails like an unreachable network, so
+ * nothing leaves the machine (jobs of earlier tests may still be delivering in the background).
+ */
+const internet = {
+	received: [] as Received[],
+	scripts: new Map<string, { answers: (() => Response)[]; served: number }>(),
+	/** Requests that reached `host`. */
+	at(host: string): Received[] {
+		return this.received.filter((request) => new URL(request.url).host === host);
+	},
+};
+let fetchSpy: MockInstance | null = null;
+
+beforeAll(() => {
+	fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
 		const request = new Request(input, init);
-		const url = new URL(request.url);
-		const answers = script[url.host];
-		if (!answers) throw new TypeError(`fetch failed: no route to ${request.url}`);
-		received.push({
+		const script = internet.scripts.get(new URL(request.url).host);
+		if (!script) throw new TypeError(`fetch failed: no route to ${request.url}`);
+		internet.received.push({
 			url: request.url,
 			method: request.method,
 			headers: request.headers,
 			body: await request.text(),
 		});
-		const index = served.get(url.host) ?? 0;
-		served.set(url.host, index + 1);
-		const answer = answers[Math.min(index, answers.length - 1)];
+		const answer = script.answers[Math.min(script.served, script.answers.length - 1)];
+		script.served += 1;
 		if (!answer) throw new TypeError("empty script");
 		return answer();
 	});
-	return { received, restore: () => spy.mockRestore() };
+});
+afterAll(() => fetchSpy?.mockRestore());
+beforeEach(() => {
+	internet.received.length = 0;
+	internet.scripts.clear();
+});
+
+/** Makes `host` reachable, answering with `answers` in order. */
+function serve(host: string, ...answers: (() => Response)[]): void {
+	internet.scripts.set(host, { answers, served: 0 });
 }
 
 const ok = () => new Response("ok", { status: 200, headers: { "content-type": "text/plain" } });
@@ -132,12 +161,6 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
 	for (const cleanup of cleanups.splice(0)) cleanup();
 });
-
-function intercept(script: Record<string, (() => Response)[]>) {
-	const fake = receiver(script);
-	cleanups.push(fake.restore);
-	return fake;
-}
 
 // ─── Driving the consumer directly, with the queue captured ───────────────────────────────────────
 
@@ -269,8 +292,8 @@ describe("inbound Standard Webhooks", () => {
 		const cases: [string, string, Record<string, string>][] = [
 			["forged", body, signed(attacker, "msg_forged", body)],
 			["tampered", body.replace("Refrigerants", "Refrigerant"), signed(secret, "msg_tampered", body)],
-			["expired", body, signed(secret, "msg_expired", body, now - 301)],
-			["future-dated", body, signed(secret, "msg_future", body, now + 301)],
+			["expired", body, signed(secret, "msg_expired", body, now - 360)],
+			["future-dated", body, signed(secret, "msg_future", body, now + 360)],
 			["unsigned", body, { "webhook-id": "msg_unsigned", "webhook-timestamp": String(now) }],
 			[
 				"re-stamped",
@@ -444,11 +467,11 @@ describe("inbound GitHub webhooks", () => {
 	});
 
 	it("researches the text of a /research comment and posts the result back on the issue", async () => {
-		const github = intercept({ "api.github.com": [() => Response.json({ id: 1 }, { status: 201 })] });
+		serve("api.github.com", () => Response.json({ id: 1 }, { status: 201 }));
 		const comment = {
 			action: "created",
 			comment: { body: "/research cold-climate heat pump efficiency", user: { type: "User" } },
-			issue: ISSUE,
+			issue: { ...ISSUE, number: 8 },
 			repository: REPOSITORY,
 		};
 		const response = await githubHook(tenant.id, secret, "issue_comment", "delivery-comment", comment);
@@ -461,22 +484,29 @@ describe("inbound GitHub webhooks", () => {
 			rows.some((row) => row.status !== "pending"),
 		);
 		expect(delivery).toMatchObject({ destination: "github", status: "succeeded", lastStatusCode: 201 });
-		const posts = github.received.filter((request) => request.method === "POST");
+		const posts = internet
+			.at("api.github.com")
+			.filter((request) => request.url.endsWith("/issues/8/comments"));
 		expect(posts).toHaveLength(1);
 		const [post] = posts;
-		expect(post?.url).toBe("https://api.github.com/repos/octo/heat-pumps/issues/7/comments");
+		expect(post?.url).toBe("https://api.github.com/repos/octo/heat-pumps/issues/8/comments");
 		expect(post?.headers.get("authorization")).toBe("Bearer ghp_exampletoken");
 		const text = (JSON.parse(post?.body ?? "{}") as { body: string }).body;
-		if (job.status === "completed") {
-			const report = await (await api(`/v1/research/${id}/report`, as(tenant))).json<{
-				executiveSummary: { text: string };
-			}>();
-			const firstLine = report.executiveSummary.text.split("\n")[0] ?? "";
-			expect(text).toContain(`> ${firstLine.replaceAll("@", "@\u2060")}`);
-			expect(text).toContain(`https://research-swarm.test/v1/research/${id}/report?format=html`);
-		} else {
-			expect(text).toContain(`Research ${job.status}`);
-		}
+		// Without sources or a search key the offline provider still completes and summarizes what it found.
+		expect(job.status).toBe("completed");
+		const report = await (await api(`/v1/research/${id}/report`, as(tenant))).json<{
+			executiveSummary: { text: string };
+		}>();
+		const summary = report.executiveSummary.text.trim();
+		expect(summary).not.toBe("");
+		expect(text).toContain(
+			summary
+				.split("\n")
+				.map((line) => `> ${line}`)
+				.join("\n"),
+		);
+		expect(text).toContain(`https://research-swarm.test/v1/research/${id}/report?format=html`);
+		expect(text).toContain(`**Research completed** (job \`${id}\`)`);
 	});
 });
 
@@ -561,15 +591,15 @@ describe("outbound deliveries", () => {
 			url: "https://receiver.example/hooks",
 			events: ["job.completed"],
 		});
-		const internet = intercept({
-			"receiver.example": [
-				status(500),
-				status(503, { "retry-after": "3600" }),
-				status(302, { location: "https://elsewhere.example/" }),
-				ok,
-			],
-			"callback.example": [ok],
-		});
+		serve(
+			"receiver.example",
+			status(500),
+			status(503, { "retry-after": "3600" }),
+			status(302, { location: "https://elsewhere.example/" }),
+			ok,
+		);
+		serve("elsewhere.example", ok);
+		serve("callback.example", ok);
 		const event = jobEvent(tenant.id, { callbackUrl: "https://callback.example/done" });
 		const sent: Sent[] = [];
 		const testEnv = capturingEnv(sent);
@@ -593,7 +623,7 @@ describe("outbound deliveries", () => {
 			(request) => request.url === "https://receiver.example/hooks",
 		);
 		expect(toEndpoint).toHaveLength(4);
-		expect(internet.received.some((request) => request.url.includes("elsewhere.example"))).toBe(false);
+		expect(internet.at("elsewhere.example")).toEqual([]);
 		for (const request of internet.received) {
 			expect(request.headers.get("webhook-id")).toBe(event.eventId);
 			expect(verifies(secret, request)).toBe(true);
@@ -634,16 +664,23 @@ describe("outbound deliveries", () => {
 
 	it("gives up after the eighth attempt, having waited the whole schedule", async () => {
 		const tenant = await createTenant();
-		intercept({ "down.example": [status(500)] });
+		serve("down.example", status(500));
 		const event = jobEvent(tenant.id, { callbackUrl: "https://down.example/hook" });
 		const sent: Sent[] = [];
 		const testEnv = capturingEnv(sent);
 		await consume(testEnv, [event]);
-		const processed = await drain(testEnv, sent);
 		const id = await deliveryId(tenant.id, event.eventId, "callback");
-		expect(processed.map((message) => message.delaySeconds)).toEqual(
+		const first = sent.shift();
+		await consume(testEnv, [first?.body]);
+		// Pending with a retry scheduled: a manual redelivery would race the schedule.
+		const busy = await api(`/v1/webhooks/deliveries/${id}/redeliver`, as(tenant, { method: "POST" }));
+		expect(busy.status).toBe(409);
+		expect((await busy.json<{ error: { code: string } }>()).error.code).toBe("delivery_in_progress");
+		const processed = [first, ...(await drain(testEnv, sent))];
+		expect(processed.map((message) => message?.delaySeconds)).toEqual(
 			[1, 2, 3, 4, 5, 6, 7, 8].map((attempt) => scheduledDelaySeconds(id, attempt)),
 		);
+		expect(internet.at("down.example")).toHaveLength(8);
 		const [logged] = await deliveries(tenant, `?jobId=${event.jobId}`);
 		expect(logged).toMatchObject({
 			status: "failed",
@@ -653,15 +690,75 @@ describe("outbound deliveries", () => {
 		});
 	});
 
+	it("makes one request per attempt however often its message arrives", async () => {
+		const tenant = await createTenant();
+		serve("dup.example", status(500), ok);
+		const event = jobEvent(tenant.id, { callbackUrl: "https://dup.example/hook" });
+		const id = await deliveryId(tenant.id, event.eventId, "callback");
+		const sent: Sent[] = [];
+		const testEnv = capturingEnv(sent);
+		await consume(testEnv, [event, event]);
+		const firstAttempts = sent.splice(0);
+		expect(firstAttempts.map((message) => message.body)).toEqual([
+			{ kind: "delivery-attempt", tenantId: tenant.id, deliveryId: id, attempt: 1, manual: false },
+			{ kind: "delivery-attempt", tenantId: tenant.id, deliveryId: id, attempt: 1, manual: false },
+		]);
+		await consume(
+			testEnv,
+			firstAttempts.map((message) => message.body),
+		);
+		expect(internet.at("dup.example")).toHaveLength(1);
+		expect(sent.map((message) => message.delaySeconds)).toEqual([scheduledDelaySeconds(id, 2)]);
+		// A late copy of attempt 1 sends attempt 2 again, in case its first send was lost.
+		await consume(testEnv, [firstAttempts[0]?.body]);
+		expect(sent).toHaveLength(2);
+		expect(sent[1]?.delaySeconds).toBeLessThanOrEqual(scheduledDelaySeconds(id, 2) ?? 0);
+		await drain(testEnv, sent);
+		expect(internet.at("dup.example")).toHaveLength(2);
+		const [logged] = await deliveries(tenant, `?jobId=${event.jobId}`);
+		expect(logged).toMatchObject({ status: "succeeded", attemptCount: 2 });
+	});
+
+	it("records an attempt whose consumer died as interrupted, and carries on with the schedule", async () => {
+		const tenant = await createTenant();
+		serve("later.example", ok);
+		const event = jobEvent(tenant.id, { callbackUrl: "https://later.example/hook" });
+		const id = await deliveryId(tenant.id, event.eventId, "callback");
+		const sent: Sent[] = [];
+		const testEnv = capturingEnv(sent);
+		await consume(testEnv, [event]);
+		const [attempt] = sent.splice(0);
+		// Attempt 1 was claimed three minutes ago by a consumer that never came back.
+		await env.DB.prepare(
+			"UPDATE webhook_deliveries SET attempts = 1, next_attempt_at = NULL, updated_at = ? WHERE id = ?",
+		)
+			.bind(Date.now() - 3 * 60_000, id)
+			.run();
+		await consume(testEnv, [attempt?.body]);
+		expect(internet.at("later.example")).toEqual([]);
+		expect(sent.map((message) => [message.body, message.delaySeconds])).toEqual([
+			[
+				{ kind: "delivery-attempt", tenantId: tenant.id, deliveryId: id, attempt: 2, manual: false },
+				scheduledDelaySeconds(id, 2),
+			],
+		]);
+		await drain(testEnv, sent);
+		const [logged] = await deliveries(tenant, `?jobId=${event.jobId}`);
+		expect(logged?.attempts.map((row) => [row.attempt, row.outcome, row.statusCode])).toEqual([
+			[1, "failed", null],
+			[2, "succeeded", 200],
+		]);
+	});
+
 	it("disables an endpoint that answers 410 Gone, and sends it nothing more", async () => {
 		const tenant = await createTenant();
 		const endpoint = await createEndpoint(tenant, { url: "https://gone.example/hook" });
-		const internet = intercept({ "gone.example": [status(410)] });
+		serve("gone.example", status(410));
 		const sent: Sent[] = [];
 		const testEnv = capturingEnv(sent);
 		await consume(testEnv, [jobEvent(tenant.id)]);
 		await drain(testEnv, sent);
-		expect(internet.received).toHaveLength(1);
+		expect(internet.at("gone.example")).toHaveLength(1);
 		const [listed] = (
 			await (
 				await api("/v1/webhooks/endpoints", as(tenant))
@@ -679,7 +776,6 @@ describe("outbound deliveries", () => {
 
 	it("never calls a private address, and does not retry it", async () => {
 		const tenant = await createTenant();
-		const internet = intercept({});
 		const event = jobEvent(tenant.id, { callbackUrl: "http://127.0.0.1:8787/hook" });
 		const sent: Sent[] = [];
 		const testEnv = capturingEnv(sent);
@@ -693,7 +789,7 @@ describe("outbound deliveries", () => {
 	it("redelivers a finished delivery on request with the same webhook-id, once", async () => {
 		const tenant = await createTenant();
 		const secret = await rotateSecret(tenant);
-		const internet = intercept({ "again.example": [ok] });
+		serve("again.example", ok);
 		const event = jobEvent(tenant.id, { callbackUrl: "https://again.example/hook" });
 		const sent: Sent[] = [];
 		const testEnv = capturingEnv(sent);
@@ -708,28 +804,16 @@ describe("outbound deliveries", () => {
 		);
 		expect(redeliver.status).toBe(202);
 		expect((await redeliver.json<DeliveryView>()).status).toBe("pending");
-		const busy = await api(
-			`/v1/webhooks/deliveries/${delivered?.id}/redeliver`,
-			as(tenant, { method: "POST" }),
-		);
-		expect([202, 409]).toContain(busy.status);
 		const [again] = await waitForDeliveries(
 			tenant,
 			`?jobId=${event.jobId}`,
 			(rows) => rows[0]?.status === "succeeded",
 		);
-		expect(again?.attempts.map((attempt) => [attempt.attempt, attempt.manual])).toEqual(
-			busy.status === 202
-				? [
-						[1, false],
-						[2, true],
-						[3, true],
-					]
-				: [
-						[1, false],
-						[2, true],
-					],
-		);
+		expect(again?.attempts.map((attempt) => [attempt.attempt, attempt.statusCode, attempt.manual])).toEqual([
+			[1, 200, false],
+			[2, 200, true],
+		]);
+		expect(internet.at("again.example")).toHaveLength(2);
 		expect(new Set(internet.received.map((request) => request.headers.get("webhook-id")))).toEqual(
 			new Set([event.eventId]),
 		);
@@ -749,7 +833,7 @@ describe("crash safety", () => {
 	it("delivers a job's terminal event exactly once when the coordinator crashes before the queue took it", async () => {
 		const tenant = await createTenant();
 		const secret = await rotateSecret(tenant);
-		const internet = intercept({ "client.example": [ok] });
+		serve("client.example", ok);
 		// The queue is down while the job finishes: the outbox keeps the event.
 		const send = vi.spyOn(env.WEBHOOKS, "send").mockRejectedValue(new Error("queue unavailable"));
 		cleanups.push(() => send.mockRestore());
@@ -788,10 +872,6 @@ describe("crash safety", () => {
 			await runDurableObjectAlarm(stub);
 		}
 		expect((await outbox())[0]?.sent).toBe(1);
-		// And a third copy straight to the consumer, as a late duplicate from the queue.
-		const sent: Sent[] = [];
-		await consume(capturingEnv(sent), [event]);
-
 		const [delivery, ...others] = await waitForDeliveries(
 			tenant,
 			`?jobId=${id}`,
@@ -799,7 +879,11 @@ describe("crash safety", () => {
 		);
 		expect(others).toEqual([]);
 		expect(delivery).toMatchObject({ eventId: event.eventId, destination: "callback", attemptCount: 1 });
+		// And a late duplicate straight to the consumer: nothing new is created or sent.
+		const sent: Sent[] = [];
+		await consume(capturingEnv(sent), [event]);
 		expect(sent).toEqual([]);
+		expect(await deliveries(tenant, `?jobId=${id}`)).toEqual([delivery]);
 		expect(internet.received).toHaveLength(1);
 		const [request] = internet.received;
 		expect(request?.headers.get("webhook-id")).toBe(event.eventId);
