@@ -1,9 +1,9 @@
 /** Following a job's live event stream (`GET /v1/research/:id/events`), resuming with Last-Event-ID after a drop. */
 import { setTimeout as sleep } from "node:timers/promises";
+import { type SseMessage, SseParser } from "../src/lib/sse.ts";
 import { type JobEvent, JobEventSchema, TERMINAL_EVENT_TYPES } from "../src/protocol.ts";
 import type { ApiClient } from "./api-client.ts";
 import { CliError, EXIT, interrupted } from "./errors.ts";
-import { type SseMessage, SseParser } from "./sse.ts";
 
 /** Connection attempts in a row that may fail (or bring nothing new) before the server counts as unreachable. */
 export const RECONNECT_ATTEMPTS = 10;

@@ -125,7 +125,10 @@ export const ResearchRequestSchema = z
 			.optional(),
 		formats: z.array(ReportFormatSchema).min(1).max(3).optional(),
 		/** Receives the job's `job.completed` / `job.failed` / `job.cancelled` as a signed Standard Webhook. */
-		callbackUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+		callbackUrl: z
+			.url({ protocol: /^https?$/ })
+			.max(2048)
+			.optional(),
 		metadata: MetadataSchema.optional(),
 	})
 	.strict()

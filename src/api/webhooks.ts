@@ -1,16 +1,11 @@
 /**
- * Webhooks over the API.
- *
- * - Inbound, authenticated by signature instead of an API key: `POST /v1/hooks/standard/{tenantId}`
- *   (Standard Webhooks, event `research.requested`) and `POST /v1/hooks/github/{tenantId}` (GitHub issues
- *   and `/research` comments). A redelivered message (same id) answers with the job it started before.
- * - Settings, with an API key: the tenant's `whsec_` signing secret and its GitHub integration (secrets are
- *   shown once), endpoints that receive job events, and the delivery log with manual redelivery.
+ * Webhook settings over the API (API key): the tenant's `whsec_` signing secret and its GitHub
+ * integration (secrets are shown once), endpoints that receive job events, and the delivery log with
+ * manual redelivery. `webhookRoutes` also carries the inbound hooks of `./hooks`.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { randomId } from "../auth/keys";
-import { database, findJob } from "../db/queries";
+import { database } from "../db/queries";
 import {
 	type AttemptRow,
 	attemptsOf,
@@ -21,29 +16,18 @@ import {
 	findDelivery,
 	findEndpoint,
 	findGithubIntegration,
-	findInboundJob,
 	findSigningSecret,
 	type GithubIntegrationRow,
 	type InboundSource,
 	insertEndpoint,
 	listDeliveries,
 	listEndpoints,
-	recordInbound,
 	reopenDelivery,
 	rotateSigningSecret,
 	saveGithubIntegration,
 } from "../db/webhook-queries";
 import { checkUrl } from "../evidence/address-rules";
-import {
-	type JobAccepted,
-	JobAcceptedSchema,
-	JobStatusSchema,
-	jobLinks,
-	ResearchRequestSchema,
-} from "../protocol";
 import { DEFAULT_SUBSCRIPTION, SUBSCRIBABLE_EVENTS } from "../webhooks/events";
-import { githubJobMetadata, githubTrigger } from "../webhooks/github-events";
-import { verifyGithubSignature } from "../webhooks/github-signature";
 import type { DeliveryAttemptMessage } from "../webhooks/messages";
 import {
 	generateGithubSecret,
@@ -51,29 +35,18 @@ import {
 	SIGNING_SECRET_GRACE_MS,
 	secretsInForce,
 } from "../webhooks/secrets";
-import { type StandardRefusal, verifyStandardWebhook } from "../webhooks/standard-signature";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
+import { hookRoutes } from "./hooks";
 import { decodeCursor, encodeCursor, errorResponses } from "./research";
-import { MAX_BODY_BYTES, submitJob } from "./submit-job";
 import { validationHook } from "./validation";
 
 /** Endpoints a tenant may register. */
 export const MAX_ENDPOINTS = 20;
 /** The label that starts research on a GitHub issue unless the tenant picks another. */
 export const DEFAULT_GITHUB_LABEL = "research";
-/** Longest sender message id accepted (`webhook-id`, `X-GitHub-Delivery`). */
-const MAX_MESSAGE_ID_CHARS = 200;
-
 // ─── Schemas ───────────────────────────────────────────────────────────────────────────────────────
 
-const TenantParams = z.object({
-	tenantId: z
-		.string()
-		.min(1)
-		.max(64)
-		.openapi({ param: { name: "tenantId", in: "path" } }),
-});
 const IdParams = z.object({
 	id: z
 		.string()
@@ -200,54 +173,7 @@ const DeliverySchema = z
 	})
 	.openapi("WebhookDelivery");
 
-const NotStartedSchema = z.object({ started: z.literal(false), reason: z.string() }).openapi("HookIgnored");
-
 // ─── Routes ────────────────────────────────────────────────────────────────────────────────────────
-
-const hookBodyLimit = bodyLimit({
-	maxSize: MAX_BODY_BYTES,
-	onError: () => {
-		throw new ApiError(413, "payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-	},
-});
-
-const standardHookRoute = createRoute({
-	method: "post",
-	path: "/v1/hooks/standard/{tenantId}",
-	summary: "Start research from a Standard Webhook (event `research.requested`)",
-	description:
-		"Signed with the tenant's `whsec_` secret (`webhook-id`, `webhook-timestamp` within 5 minutes, " +
-		'`webhook-signature`). The body is `{type: "research.requested", timestamp, data}` where `data` is a ' +
-		"research request. The same `webhook-id` again answers with the same job.",
-	security: [],
-	middleware: [hookBodyLimit] as const,
-	request: { params: TenantParams },
-	responses: {
-		202: { description: "Accepted", content: { "application/json": { schema: JobAcceptedSchema } } },
-		...errorResponses(400, 401, 409, 413, 422, 429),
-	},
-});
-
-const githubHookRoute = createRoute({
-	method: "post",
-	path: "/v1/hooks/github/{tenantId}",
-	summary: "Start research from a GitHub issue or a `/research` comment",
-	description:
-		"Signed with the tenant's GitHub webhook secret (`X-Hub-Signature-256`). An `issues` event adding the " +
-		"configured label, or a new `issue_comment` starting with `/research`, starts a job; other events are " +
-		"acknowledged and ignored. The same `X-GitHub-Delivery` again answers with the same job.",
-	security: [],
-	middleware: [hookBodyLimit] as const,
-	request: { params: TenantParams },
-	responses: {
-		200: {
-			description: "Not a research trigger",
-			content: { "application/json": { schema: NotStartedSchema } },
-		},
-		202: { description: "Accepted", content: { "application/json": { schema: JobAcceptedSchema } } },
-		...errorResponses(400, 401, 409, 413, 422, 429),
-	},
-});
 
 const settingsRoute = createRoute({
 	method: "get",
@@ -369,63 +295,6 @@ const redeliverRoute = createRoute({
 
 // ─── Helpers ───────────────────────────────────────────────────────────────────────────────────────
 
-const REFUSALS: Record<StandardRefusal, string> = {
-	missing_headers: "webhook-id, webhook-timestamp and webhook-signature are required",
-	malformed_timestamp: "webhook-timestamp must be Unix seconds",
-	expired: "webhook-timestamp is more than 5 minutes old",
-	future: "webhook-timestamp is more than 5 minutes in the future",
-	bad_signature: "no webhook-signature matches this body",
-};
-
-const ResearchRequestedSchema = z.object({
-	type: z.literal("research.requested"),
-	timestamp: z.string().optional(),
-	data: ResearchRequestSchema,
-});
-
-function unauthorized(message: string): ApiError {
-	return new ApiError(401, "invalid_signature", message);
-}
-
-/** The body as text exactly as received (a BOM kept), or null when it is not UTF-8. */
-function utf8(bytes: Uint8Array): string | null {
-	try {
-		return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-	} catch {
-		return null;
-	}
-}
-
-function parseJson(text: string | null): unknown {
-	try {
-		return JSON.parse(text ?? "");
-	} catch {
-		throw new ApiError(400, "invalid_json", "the body is not JSON");
-	}
-}
-
-function invalidBody(error: z.ZodError, prefix: string): ApiError {
-	const issues = error.issues.map((issue) => ({
-		path: [prefix, ...issue.path.map(String)].join("."),
-		message: issue.message,
-	}));
-	return new ApiError(400, "invalid_request", "invalid json", { issues });
-}
-
-/** The job an inbound message already started, as the 202 body; null when it started none. */
-async function earlierJob(
-	env: Env,
-	tenantId: string,
-	source: InboundSource,
-	messageId: string,
-): Promise<JobAccepted | null> {
-	const db = database(env.DB);
-	const jobId = await findInboundJob(db, tenantId, source, messageId);
-	if (jobId === null) return null;
-	const job = await findJob(db, tenantId, jobId);
-	return { id: jobId, status: JobStatusSchema.parse(job?.status ?? "queued"), links: jobLinks(jobId) };
-}
-
 function endpointView(row: EndpointRow): z.infer<typeof EndpointSchema> {
 	return {
 		id: row.id,
@@ -480,99 +349,10 @@ function inboundUrl(requestUrl: string, kind: InboundSource, tenantId: string): 
 	return `${new URL(requestUrl).origin}/v1/hooks/${kind}/${tenantId}`;
 }
 
-/** GitHub sends JSON, or `payload=<json>` when the hook is set to form encoding. */
-function githubPayload(contentType: string | undefined, text: string | null): unknown {
-	if ((contentType ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-		return parseJson(new URLSearchParams(text ?? "").get("payload"));
-	}
-	return parseJson(text);
-}
-
 // ─── Handlers ──────────────────────────────────────────────────────────────────────────────────────
 
 export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-	.openapi(standardHookRoute, async (c) => {
-		const { tenantId } = c.req.valid("param");
-		const db = database(c.env.DB);
-		const body = utf8(new Uint8Array(await c.req.arrayBuffer()));
-		const now = Date.now();
-		const secrets = secretsInForce(await findSigningSecret(db, tenantId), now);
-		const verification =
-			body === null
-				? { ok: false as const, reason: "bad_signature" as const }
-				: verifyStandardWebhook(secrets, body, (name) => c.req.header(name), now);
-		if (!verification.ok) throw unauthorized(REFUSALS[verification.reason]);
-		const messageId = verification.messageId;
-		if (messageId.length > MAX_MESSAGE_ID_CHARS) {
-			throw new ApiError(
-				400,
-				"invalid_request",
-				`webhook-id is longer than ${MAX_MESSAGE_ID_CHARS} characters`,
-			);
-		}
-		const earlier = await earlierJob(c.env, tenantId, "standard", messageId);
-		if (earlier) return c.json(earlier, 202, { Location: earlier.links.self });
-		const payload = parseJson(body);
-		const type = z.object({ type: z.string() }).safeParse(payload);
-		if (type.success && type.data.type !== "research.requested") {
-			throw new ApiError(400, "unsupported_event", `event type "${type.data.type}" does not start research`);
-		}
-		const event = ResearchRequestedSchema.safeParse(payload);
-		if (!event.success) throw invalidBody(event.error, "body");
-		const accepted = await submitJob(c.env, tenantId, event.data.data, `webhook:standard:${messageId}`);
-		await recordInbound(db, {
-			tenantId,
-			source: "standard",
-			messageId,
-			eventType: event.data.type,
-			jobId: accepted.id,
-			receivedAt: now,
-		});
-		return c.json(accepted, 202, { Location: accepted.links.self });
-	})
-	.openapi(githubHookRoute, async (c) => {
-		const { tenantId } = c.req.valid("param");
-		const db = database(c.env.DB);
-		const bytes = new Uint8Array(await c.req.arrayBuffer());
-		const integration = await findGithubIntegration(db, tenantId);
-		const signature = c.req.header("x-hub-signature-256");
-		if (!integration || !(await verifyGithubSignature(integration.secret, bytes, signature))) {
-			throw unauthorized("X-Hub-Signature-256 does not match this body");
-		}
-		const delivery = c.req.header("x-github-delivery") ?? "";
-		const eventName = c.req.header("x-github-event") ?? "";
-		if (delivery === "" || eventName === "" || delivery.length > MAX_MESSAGE_ID_CHARS) {
-			throw new ApiError(400, "invalid_request", "X-GitHub-Event and X-GitHub-Delivery are required");
-		}
-		const earlier = await earlierJob(c.env, tenantId, "github", delivery);
-		if (earlier) return c.json(earlier, 202, { Location: earlier.links.self });
-		const trigger = githubTrigger(
-			eventName,
-			githubPayload(c.req.header("content-type"), utf8(bytes)),
-			integration.label,
-		);
-		if (!trigger.start) return c.json({ started: false as const, reason: trigger.reason }, 200);
-		const origin = {
-			repository: trigger.repository,
-			issue: trigger.issue,
-			apiOrigin: new URL(c.req.url).origin,
-		};
-		const request = ResearchRequestSchema.safeParse({
-			task: trigger.task,
-			metadata: githubJobMetadata(origin, delivery),
-		});
-		if (!request.success) throw invalidBody(request.error, "issue");
-		const accepted = await submitJob(c.env, tenantId, request.data, `webhook:github:${delivery}`);
-		await recordInbound(db, {
-			tenantId,
-			source: "github",
-			messageId: delivery,
-			eventType: eventName,
-			jobId: accepted.id,
-			receivedAt: Date.now(),
-		});
-		return c.json(accepted, 202, { Location: accepted.links.self });
-	})
+	.route("/", hookRoutes)
 	.openapi(settingsRoute, async (c) => {
 		const db = database(c.env.DB);
 		const tenantId = c.var.tenantId;

@@ -65,7 +65,7 @@ async function handleMessage(message: Message<unknown>, env: Env): Promise<void>
 		else await attemptDelivery(env, parsed.data);
 		message.ack();
 	} catch (error) {
-		// Only D1, R2 or queue trouble lands here: a receiver's failure is an attempt, scheduled above.
+		// Only D1, R2 or queue trouble lands here: a receiver's failure is recorded as an attempt and retried on schedule.
 		console.error("webhook message failed", message.id, String(error));
 		message.retry({ delaySeconds: INTERNAL_RETRY_DELAY_SECONDS });
 	}

@@ -9,7 +9,7 @@ describe("a whole research job on the extractive provider", () => {
 		{ name: "swarm of 5", request: { swarmSize: 5 }, agents: 5 },
 		{ name: "swarm of 7", request: { swarmSize: 7 }, agents: 7 },
 		{ name: "single agent", request: { singleAgent: true }, agents: 1 },
-		{ name: "very high depth with a revisit round", request: { depth: 10 }, agents: 9 },
+		{ name: "very high depth with a revisit round", request: { depth: 10, swarmSize: 7 }, agents: 9 },
 	])("$name completes with a cited report in every format", async ({ request, agents }) => {
 		const jobId = await submit(sampleRequest(request));
 		const job = await waitForJob(jobId);
