@@ -21,7 +21,9 @@ import { measureSize } from "./sections/size.mjs";
 
 const OVERHEAD = { sizes: [3, 5, 7], runs: 5, warmup: 3 };
 const SCHEDULE = { latencyMs: 300, sizes: [3, 5, 7], caps: [1, 2, 4], runs: 5 };
-const SCALE = { latencyMs: 200, levels: [10, 50, 200], runs: 5, swarmSize: 5, maxConcurrent: 2 };
+/** Swarms of 3 with one task at a time: the cap binds (two research tasks are ready at once) at 600 agent
+ * tasks for 200 jobs, which keeps five runs of each level inside the time budget. */
+const SCALE = { latencyMs: 200, levels: [10, 50, 200], runs: 5, swarmSize: 3, maxConcurrent: 1 };
 const STARTUP_RUNS = 5;
 const INDEX = {
 	sizes: [1_000, 10_000],
@@ -82,6 +84,27 @@ async function withWorker(state, latencyMs, measure) {
 	}
 }
 
+/** Set when a section could not be measured, so the command exits non-zero after writing the page. */
+let sectionFailed = false;
+
+/**
+ * Runs one section; a failure becomes the section's outcome (shown in the report) instead of ending the run.
+ * @template T
+ * @param {string} name
+ * @param {() => Promise<T>} measure
+ * @returns {Promise<import("./lib/report.mjs").Outcome<T>>}
+ */
+async function attempt(name, measure) {
+	try {
+		return { value: await measure() };
+	} catch (error) {
+		sectionFailed = true;
+		const message = error instanceof Error ? error.message : String(error);
+		log(`${name}: not measured: ${message}`);
+		return { error: message.split("\n")[0] ?? message };
+	}
+}
+
 async function main() {
 	const { simulatedTurnMs } = await import("../src/providers/extractive.ts");
 	const { criticalPathShare } = await import("../src/swarm/dag.ts");
@@ -89,47 +112,58 @@ async function main() {
 	const { createHashingEmbedder } = await import("../src/learning/embedder.ts");
 	const embedder = createHashingEmbedder();
 	const embed = (/** @type {string[]} */ texts) => embedder.embed(texts);
+	const [small, large] = /** @type {[number, number]} */ (INDEX.sizes);
 
 	const workDir = await mkdtemp(join(tmpdir(), "research-swarm-bench-work-"));
 	log("applying the D1 migrations to a fresh local state");
 	const state = await freshState();
 	try {
-		const size = await measureSize({ workDir, startupRuns: STARTUP_RUNS, log });
-		const overhead = await withWorker(state, 0, (url) => measureOverhead(url, { ...OVERHEAD, log }));
-		const schedule = await withWorker(state, SCHEDULE.latencyMs, (url) =>
-			measureSchedule(url, { ...SCHEDULE, simulatedTurnMs, criticalPathShare, log }),
+		const size = await attempt("size", () => measureSize({ workDir, startupRuns: STARTUP_RUNS, log }));
+		const overhead = await attempt("overhead", () =>
+			withWorker(state, 0, (url) => measureOverhead(url, { ...OVERHEAD, log })),
 		);
-		const scale = await withWorker(state, SCALE.latencyMs, (url) => measureScale(url, { ...SCALE, log }));
-
-		log("pattern index: in process");
-		const indexInProcess = await measureExactIndexInProcess({
-			sizes: INDEX.sizes,
-			queries: INDEX.inProcessQueries,
-			parsedQueries: INDEX.parsedQueries,
-			embed,
-			topK,
-		});
-		const [small, large] = INDEX.sizes;
-		log("pattern index: seeding the local D1 database");
-		await seedPatterns({
-			state,
-			model: embedder.model,
-			embed,
-			groups: [
-				{ taskType: "code", count: /** @type {number} */ (small) },
-				{ taskType: "analysis", count: /** @type {number} */ (large) },
-			],
-		});
-		const indexSearch = await withWorker(state, 0, (url) =>
-			measurePatternSearch(url, {
+		const schedule = await attempt("schedule", () =>
+			withWorker(state, SCHEDULE.latencyMs, (url) =>
+				measureSchedule(url, { ...SCHEDULE, simulatedTurnMs, criticalPathShare, log }),
+			),
+		);
+		const scale = await attempt("scale", () =>
+			withWorker(state, SCALE.latencyMs, (url) => measureScale(url, { ...SCALE, log })),
+		);
+		const index = await attempt("pattern index", async () => {
+			log("pattern index: in process");
+			const inProcess = await measureExactIndexInProcess({
+				sizes: INDEX.sizes,
+				queries: INDEX.inProcessQueries,
+				parsedQueries: INDEX.parsedQueries,
+				embed,
+				topK,
+			});
+			log("pattern index: seeding the local D1 database");
+			await seedPatterns({
+				state,
+				model: embedder.model,
+				embed,
 				groups: [
-					{ label: "0 patterns (route baseline)", taskType: "synthesis", queries: INDEX.workerQueries.empty },
-					{ label: `${small} patterns`, taskType: "code", queries: INDEX.workerQueries.small },
-					{ label: `${large} patterns`, taskType: "analysis", queries: INDEX.workerQueries.large },
+					{ taskType: "code", count: small },
+					{ taskType: "analysis", count: large },
 				],
-			}),
-		);
-		log("pattern index: done");
+			});
+			const search = await withWorker(state, 0, (url) =>
+				measurePatternSearch(url, {
+					groups: [
+						{
+							label: "0 patterns (route baseline)",
+							taskType: "synthesis",
+							queries: INDEX.workerQueries.empty,
+						},
+						{ label: `${small} patterns`, taskType: "code", queries: INDEX.workerQueries.small },
+						{ label: `${large} patterns`, taskType: "analysis", queries: INDEX.workerQueries.large },
+					],
+				}),
+			);
+			return { inProcess, search };
+		});
 
 		const report = renderReport({
 			command: "npm run bench",
@@ -140,17 +174,13 @@ async function main() {
 				overheadRuns: OVERHEAD.runs,
 				scheduleRuns: SCHEDULE.runs,
 				scheduleLatencyMs: SCHEDULE.latencyMs,
-				scaleRuns: SCALE.runs,
-				scaleLatencyMs: SCALE.latencyMs,
-				scaleSwarm: SCALE.swarmSize,
-				scaleCap: SCALE.maxConcurrent,
+				scale: SCALE,
 			},
 			overhead,
 			schedule,
 			scale,
 			size,
-			indexInProcess,
-			indexSearch,
+			index,
 			vectorize: { ...VECTORIZE, dimensions: embedder.dimensions },
 		});
 		await writeFile(OUTPUT, report);
@@ -159,6 +189,7 @@ async function main() {
 		await rm(state, { recursive: true, force: true });
 		await rm(workDir, { recursive: true, force: true });
 	}
+	if (sectionFailed) process.exitCode = 1;
 }
 
 await main();

@@ -1,4 +1,4 @@
-/** Worker entry: the HTTP API, the agent task queue consumers, and the coordinator class. */
+/** Worker entry: the HTTP API (with MCP), the queue consumers, and the Durable Object classes. */
 import { consumeAgentTasks } from "./agents/consumer";
 import { app } from "./api/app";
 import { consumeWebhookDeliveries, WEBHOOK_QUEUE } from "./webhooks/consumer";

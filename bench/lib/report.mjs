@@ -1,6 +1,29 @@
-/** Renders the measured figures as `docs/benchmarks.md`. Every number comes from the run it describes. */
+/**
+ * Renders the measured figures as `docs/benchmarks.md`. Every number comes from the run it describes;
+ * a section that could not be measured says so and why, and its targets read "not measured".
+ */
 
 /** @typedef {import("./stats.mjs").Summary} Summary */
+/**
+ * What a section produced: its figures, or the reason it has none.
+ * @template T
+ * @typedef {{ value: T } | { error: string }} Outcome
+ */
+/** @typedef {Awaited<ReturnType<typeof import("../sections/overhead.mjs").measureOverhead>>} OverheadFigures */
+/** @typedef {Awaited<ReturnType<typeof import("../sections/schedule.mjs").measureSchedule>>} ScheduleFigures */
+/** @typedef {Awaited<ReturnType<typeof import("../sections/scale.mjs").measureScale>>} ScaleFigures */
+/** @typedef {Awaited<ReturnType<typeof import("../sections/size.mjs").measureSize>>} SizeFigures */
+/**
+ * @typedef {{
+ *   inProcess: Awaited<ReturnType<typeof import("../sections/pattern-index.mjs").measureExactIndexInProcess>>;
+ *   search: Awaited<ReturnType<typeof import("../sections/pattern-index.mjs").measurePatternSearch>>;
+ * }} IndexFigures
+ */
+/**
+ * @typedef {{
+ *   runs: number; latencyMs: number; swarmSize: number; maxConcurrent: number;
+ * }} ScaleConfig
+ */
 
 /**
  * A number with a fixed count of decimals, or "–" when it is missing.
@@ -48,85 +71,86 @@ function table(header, rows) {
 	].join("\n");
 }
 
-/** @param {boolean} met */
-function verdict(met) {
-	return met ? "met" : "**missed**";
+/**
+ * The section's text from its figures, or a line saying why it was not measured.
+ * @template T
+ * @param {Outcome<T>} outcome
+ * @param {(value: T) => string} render
+ */
+function section(outcome, render) {
+	return "value" in outcome ? render(outcome.value) : `**Not measured:** ${outcome.error}`;
+}
+
+/**
+ * One row of the targets table.
+ * @template T
+ * @param {string} target
+ * @param {Outcome<T>} outcome
+ * @param {(value: T) => { measured: string; met: boolean }} judge
+ */
+function targetRow(target, outcome, judge) {
+	if (!("value" in outcome)) return [target, "not measured", "**missed**"];
+	const { measured, met } = judge(outcome.value);
+	return [target, measured, met ? "met" : "**missed**"];
 }
 
 /**
  * @param {{
- *   command: string;
- *   date: string;
- *   durationS: number;
- *   machine: { cpu: string; cores: number; memoryGiB: number; os: string; node: string; wrangler: string; workerd: string; load: { start: number; end: number } };
- *   config: { overheadRuns: number; scheduleRuns: number; scheduleLatencyMs: number; scaleRuns: number; scaleLatencyMs: number; scaleSwarm: number; scaleCap: number };
- *   overhead: Awaited<ReturnType<typeof import("../sections/overhead.mjs").measureOverhead>>;
- *   schedule: Awaited<ReturnType<typeof import("../sections/schedule.mjs").measureSchedule>>;
- *   scale: Awaited<ReturnType<typeof import("../sections/scale.mjs").measureScale>>;
- *   size: Awaited<ReturnType<typeof import("../sections/size.mjs").measureSize>>;
- *   indexInProcess: Awaited<ReturnType<typeof import("../sections/pattern-index.mjs").measureExactIndexInProcess>>;
- *   indexSearch: Awaited<ReturnType<typeof import("../sections/pattern-index.mjs").measurePatternSearch>>;
- *   vectorize: { dimensions: number; pricePerMillionDimensions: number; includedDimensionsPerMonth: number; source: string };
+ *   overhead: Outcome<OverheadFigures>;
+ *   schedule: Outcome<ScheduleFigures>;
+ *   scale: Outcome<ScaleFigures>;
+ *   size: Outcome<SizeFigures>;
+ *   scaleJobs: number;
  * }} data
- * @returns {string}
  */
-export function renderReport(data) {
-	const { machine, config } = data;
-	const overheadMedians = data.overhead.map((row) => row.overhead?.median ?? Number.POSITIVE_INFINITY);
-	const worstOverhead = Math.max(...overheadMedians);
-	const worstOverIdeal = Math.max(
-		...data.schedule.map((row) => row.overIdeal?.median ?? Number.POSITIVE_INFINITY),
+function renderTargets({ overhead, schedule, scale, size, scaleJobs }) {
+	return table(
+		["target", "measured", ""],
+		[
+			targetRow("orchestration overhead ≤ 30 ms per agent task (median)", overhead, (rows) => {
+				const worst = Math.max(...rows.map((row) => row.overhead?.median ?? Number.POSITIVE_INFINITY));
+				return { measured: `worst swarm size: ${fixed(worst)} ms`, met: worst <= 30 };
+			}),
+			targetRow("makespan ≤ 1.10 × critical-path ideal in every configuration", schedule, (rows) => {
+				const worst = Math.max(...rows.map((row) => row.overIdeal?.median ?? Number.POSITIVE_INFINITY));
+				return { measured: `worst configuration: ${fixed(worst, 2)} ×`, met: worst <= 1.1 };
+			}),
+			targetRow("better than the phase-barrier schedule wherever the DAG allows it", schedule, (rows) => {
+				const allowed = rows.filter((row) => row.ideal < row.barrier);
+				const better = allowed.filter((row) => (row.overBarrier?.median ?? Number.POSITIVE_INFINITY) < 1);
+				return {
+					measured: `faster than the barrier schedule in ${better.length} of the ${allowed.length} configurations where the DAG allows it`,
+					met: better.length === allowed.length,
+				};
+			}),
+			targetRow(`${scaleJobs} concurrent jobs all complete, none lost, none duplicated`, scale, (figures) => {
+				const level = figures.levels.find((row) => row.jobs === scaleJobs);
+				if (!level) return { measured: figures.stopped ?? "not reached", met: false };
+				const worst = level.completionRate?.min ?? 0;
+				return {
+					measured: `completion ${fixed(worst * 100, 0)} % in the worst run, lost ${level.lost}, duplicated ${level.duplicated}, cap violations ${level.capViolations}`,
+					met: worst === 1 && level.lost === 0 && level.duplicated === 0 && level.capViolations === 0,
+				};
+			}),
+			targetRow("bundle ≤ 1 MiB gzip", size, (figures) => ({
+				measured: kib(figures.gzip),
+				met: figures.gzip <= 1024 * 1024,
+			})),
+		],
 	);
-	const allowed = data.schedule.filter((row) => row.ideal < row.barrier);
-	const beatsBarrier = allowed.every((row) => (row.overBarrier?.median ?? Number.POSITIVE_INFINITY) < 1);
-	const biggest = data.scale.at(-1);
-	const scaleClean =
-		biggest !== undefined &&
-		biggest.completionRate?.min === 1 &&
-		biggest.lost === 0 &&
-		biggest.duplicated === 0 &&
-		biggest.capViolations === 0;
-	const vectorizeQueryUsd =
-		(data.vectorize.dimensions * data.vectorize.pricePerMillionDimensions) / 1_000_000;
+}
 
-	return `# Benchmarks
-
-Generated by \`${data.command}\` (\`bench/run.mjs\`) on ${data.date}; the whole run took ${data.durationS.toFixed(0)} s.
-Do not edit by hand: run the command again to regenerate this page. Every figure below was measured by
-that run against a real local Worker (\`wrangler dev\`: Miniflare D1, R2, Durable Objects and Queues), except
-the Vectorize note, which is arithmetic on documented prices.
-
-**Machine:** ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(0)} GiB RAM, ${machine.os};
-Node ${machine.node}; wrangler ${machine.wrangler}; workerd ${machine.workerd}. 1-minute load average
-${fixed(machine.load.start, 2)} when the run began and ${fixed(machine.load.end, 2)} when it ended; a load well above the core
-count means other processes competed for the CPU and the timings are inflated.
-
-Figures are **median (min–max)** over runs, or **median (p5–p95)** where a figure pools many samples
-(tasks, queries); n says how many. Model time is simulated by the extractive provider's dev-only
-\`EXTRACTIVE_SIMULATED_LATENCY_MS\` = L: each turn first waits round(L · timeShare · swarmSize) ms, so a task
-with its swarm's mean share waits exactly L.
-
-## Targets
-
-| target | measured | |
-|---|---|---|
-| orchestration overhead ≤ 30 ms per agent task (median) | worst swarm size: ${fixed(worstOverhead)} ms | ${verdict(worstOverhead <= 30)} |
-| makespan ≤ 1.10 × critical-path ideal in every configuration | worst configuration: ${fixed(worstOverIdeal, 2)} × | ${verdict(worstOverIdeal <= 1.1)} |
-| better than the phase-barrier schedule wherever the DAG allows it | ${allowed.length} configurations where the ideal beats the barrier schedule | ${verdict(beatsBarrier)} |
-| ${biggest?.jobs ?? "–"} concurrent jobs all complete, none lost, none duplicated | completion ${fixed((biggest?.completionRate?.min ?? 0) * 100, 0)} % (worst run), lost ${biggest?.lost ?? "–"}, duplicated ${biggest?.duplicated ?? "–"}, cap violations ${biggest?.capViolations ?? "–"} | ${verdict(scaleClean)} |
-| bundle ≤ 1 MiB gzip | ${kib(data.size.gzip)} | ${verdict(data.size.gzip <= 1024 * 1024)} |
-
-## 1. Orchestration overhead per agent task (L = 0)
-
-One job at a time, maxConcurrent 4, ${config.overheadRuns} runs per swarm size after warm-up jobs. Per task, from
+/** @param {OverheadFigures} rows @param {number} runs */
+function renderOverhead(rows, runs) {
+	return `One job at a time, maxConcurrent 4, ${runs} runs per swarm size after warm-up jobs. Per task, from
 the job's event timestamps (the coordinator's clock): **total** = \`agent.completed\` − \`agent.dispatched\`;
 **provider** = the progress event sent right after the provider call − the "calling …" progress event sent
 right before it (the turn plus one heartbeat hop); **overhead** = total − provider. The provider's own
 reported latency (\`metrics.providerLatencyMs\` p50) is shown too: workerd's clock does not advance during
 synchronous work, so it reads ≈ 0 ms for the extractive ranking, which is why the bracket is subtracted
 instead. The overhead splits into **queue** (dispatched → \`agent.started\`: commit, queue send and
-delivery, \`beginTask\` RPC), **setup** (started → calling: snapshot reads from R2, prompt, heartbeat
-RPC) and **accept** (after the call → completed: heartbeat, result to the coordinator, its commit).
+delivery, \`beginTask\` RPC), **setup** (started → calling: snapshot reads from R2, prompt, heartbeat RPC)
+and **accept** (after the call → completed: heartbeat, result to the coordinator, its commit).
 
 ${table(
 	[
@@ -140,7 +164,7 @@ ${table(
 		"setup ms",
 		"accept ms",
 	],
-	data.overhead.map((row) => [
+	rows.map((row) => [
 		String(row.size),
 		String(row.overhead?.n ?? 0),
 		medianPercentiles(row.overhead),
@@ -154,20 +178,21 @@ ${table(
 )}
 
 End-to-end job time at L = 0 (client: \`POST\` sent → \`job.completed\` received; server: \`job.accepted\` →
-\`job.completed\` timestamps), median (min–max) over ${config.overheadRuns} runs:
+\`job.completed\` timestamps), median (min–max) over ${runs} runs:
 
 ${table(
 	["swarm", "client ms", "server ms"],
-	data.overhead.map((row) => [String(row.size), medianRange(row.endToEnd, 0), medianRange(row.server, 0)]),
-)}
+	rows.map((row) => [String(row.size), medianRange(row.endToEnd, 0), medianRange(row.server, 0)]),
+)}`;
+}
 
-## 2. Schedule efficiency (L = ${config.scheduleLatencyMs} ms)
-
-${config.scheduleRuns} runs per configuration, one job at a time. **Makespan** = first \`agent.dispatched\` → last
+/** @param {ScheduleFigures} rows @param {number} runs */
+function renderSchedule(rows, runs) {
+	return `${runs} runs per configuration, one job at a time. **Makespan** = first \`agent.dispatched\` → last
 \`agent.completed\`. **Ideal** = the optimal makespan of the job's DAG under the cap with each task lasting
 its simulated wait, found exactly by trying every dependency-respecting order (serial schedule
-generation); checked against \`criticalPathShare\` without a cap. **Policy** = the coordinator's dispatch rule
-(ready tasks in plan order) with zero overhead. **Barrier** = research roles, then review roles, then
+generation) and checked against \`criticalPathShare\` without a cap. **Policy** = the coordinator's dispatch
+rule (ready tasks in plan order) with zero overhead. **Barrier** = research roles, then review roles, then
 synthesis, each phase scheduled optimally under the cap, no phase starting before the previous ended.
 
 ${table(
@@ -182,7 +207,7 @@ ${table(
 		"÷ barrier",
 		"max in flight",
 	],
-	data.schedule.map((row) => [
+	rows.map((row) => [
 		String(row.size),
 		String(row.cap),
 		String(row.ideal),
@@ -193,19 +218,22 @@ ${table(
 		medianRange(row.overBarrier, 3),
 		String(row.maxInFlight),
 	]),
-)}
+)}`;
+}
 
-## 3. Scale (L = ${config.scaleLatencyMs} ms)
-
-All jobs submitted at once (swarm ${config.scaleSwarm}, maxConcurrent ${config.scaleCap}, so the cap binds), each
-followed over its event stream; ${config.scaleRuns} runs per level. Wall time = first submit → last terminal
-event received. Latency = submit → \`job.completed\` received. The cap, losses and duplicates are checked by
+/** @param {ScaleFigures} figures @param {ScaleConfig} config */
+function renderScale(figures, config) {
+	const errors = figures.levels.flatMap((row) => row.errors);
+	return `All jobs submitted at once (swarm ${config.swarmSize}, maxConcurrent ${config.maxConcurrent}, so the cap binds), each
+followed over its event stream; ${config.runs} runs per level. Wall time = first submit → last terminal event
+received. Latency = submit → \`job.completed\` received. The cap, losses and duplicates are checked by
 replaying every job's events: in flight = dispatched and not yet completed, failed or lease-expired; lost =
 accepted without a terminal event; duplicated = more than one terminal event, or a task completed twice.
 
 ${table(
 	[
 		"jobs",
+		"runs",
 		"completion",
 		"jobs/min",
 		"agent tasks/s",
@@ -217,8 +245,9 @@ ${table(
 		"rejected",
 		"redispatches",
 	],
-	data.scale.map((row) => [
+	figures.levels.map((row) => [
 		String(row.jobs),
+		String(row.runs),
 		`${fixed((row.completionRate?.median ?? 0) * 100, 0)} % (worst ${fixed((row.completionRate?.min ?? 0) * 100, 0)} %)`,
 		medianRange(row.jobsPerMinute, 0),
 		medianRange(row.tasksPerSecond, 1),
@@ -231,61 +260,143 @@ ${table(
 		String(row.redispatches),
 	]),
 )}
-${data.scale.some((row) => row.errors.length > 0) ? `\nErrors seen: ${data.scale.flatMap((row) => row.errors).join("; ")}\n` : ""}
-## 4. Size and start
+${figures.stopped ? `\n**Stopped early:** ${figures.stopped}.\n` : ""}${errors.length > 0 ? `\nErrors seen: ${errors.join("; ")}\n` : ""}`;
+}
 
-\`wrangler deploy --dry-run --outdir\`: **${kib(data.size.raw)} raw, ${kib(data.size.gzip)} gzip** (Node zlib, default
-level)${data.size.wranglerLine ? `; wrangler reports "${data.size.wranglerLine}"` : ""}.
+/** @param {SizeFigures} figures */
+function renderSize(figures) {
+	const interval =
+		figures.startupSamples > 0 && figures.startupActive
+			? fixed(figures.startupActive.median / figures.startupSamples, 1)
+			: "–";
+	return `\`wrangler deploy --dry-run --outdir\`: **${kib(figures.raw)} raw, ${kib(figures.gzip)} gzip** (Node zlib, default
+level)${figures.wranglerLine ? `; wrangler reports "${figures.wranglerLine}"` : ""}.
 
 Startup inside workerd, from \`wrangler check startup\` on the same bundle (a V8 CPU profile of loading the
-module and running its top level, sampled about every ${fixed(
-		data.size.startupSamples > 0 ? (data.size.startupActive?.median ?? 0) / data.size.startupSamples : null,
-		1,
-	)} ms; active = sampled time that is not idle): **${medianRange(data.size.startupActive)} ms** active CPU, of which
-garbage collection ${medianRange(data.size.startupGarbage)} ms, over ${data.size.startupActive?.n ?? 0} runs.
+module and running its top level, one sample about every ${interval} ms; active = sampled time that is not
+idle): **${medianRange(figures.startupActive)} ms** active CPU, of which garbage collection
+${medianRange(figures.startupGarbage)} ms, over ${figures.startupActive?.n ?? 0} runs.
 
 Heaviest parts of the bundle (bytes in the output, from esbuild's metafile):
 
 ${table(
 	["package or folder", "raw"],
-	data.size.packages.map((entry) => [entry.name, kib(entry.bytes)]),
-)}
+	figures.packages.map((entry) => [entry.name, kib(entry.bytes)]),
+)}`;
+}
 
-## 5. Pattern index
-
-Exact cosine top-5 over hashing-embedder vectors (384 dimensions) of synthetic research questions.
-**In process** = \`topK\` from \`src/learning/exact-index.ts\` in Node, vectors in memory, and the same after
-\`JSON.parse\` of every stored vector as the D1 adapter does per query. **Through the Worker** =
-\`GET /v1/patterns?q=…&k=5&taskType=…\` on the local D1 index (patterns seeded into the local D1 database
-while the Worker was stopped); the empty task type is the route's own cost (auth, embedding the query,
-an empty D1 read) to subtract.
+/** @param {IndexFigures} figures */
+function renderIndex(figures) {
+	return `Exact cosine top-5 over hashing-embedder vectors (384 dimensions) of synthetic research questions.
+**In process** = \`topK\` from \`src/learning/exact-index.ts\` in Node with the vectors in memory, and the
+same after \`JSON.parse\` of every stored vector, as the D1 adapter does on each query. **Through the
+Worker** = \`GET /v1/patterns?q=…&k=5&taskType=…\` on the local D1 index (patterns seeded into the local D1
+database while the Worker was stopped); the task type without patterns is the route's own cost (auth,
+embedding the query, an empty D1 read).
 
 ${table(
-	["patterns", "in memory ms", "with JSON.parse ms"],
-	data.indexInProcess.map((row) => [
+	[
+		"patterns",
+		"in memory ms: p50 (p5–p95)",
+		"in memory p95 ms",
+		"with JSON.parse ms: p50 (p5–p95)",
+		"with JSON.parse p95 ms",
+	],
+	figures.inProcess.map((row) => [
 		String(row.size),
 		`${medianPercentiles(row.inMemory, 3)}, n = ${row.inMemory?.n ?? 0}`,
-		`${medianPercentiles(row.withParse, 2)}, n = ${row.withParse?.n ?? 0}`,
+		fixed(row.inMemory?.p95, 3),
+		`${medianPercentiles(row.withParse, 1)}, n = ${row.withParse?.n ?? 0}`,
+		fixed(row.withParse?.p95, 1),
 	]),
 )}
 
 ${table(
 	["through the Worker", "results", "latency ms: p50 (p5–p95)", "p95 ms", "queries"],
-	data.indexSearch.map((row) => [
+	figures.search.map((row) => [
 		row.label,
 		String(row.returned),
 		medianPercentiles(row.latency),
 		fixed(row.latency?.p95),
 		String(row.latency?.n ?? 0),
 	]),
-)}
+)}`;
+}
 
-**Vectorize (production) — a note, not a measurement.** Vectorize bills queried and stored vector
-dimensions, not CPU time or index size per query. At the documented $${data.vectorize.pricePerMillionDimensions.toFixed(3)} per million queried
-dimensions beyond the ${(data.vectorize.includedDimensionsPerMonth / 1e6).toFixed(0)} million included per month on Workers Paid, one ${data.vectorize.dimensions}-dimension query
-costs ${data.vectorize.dimensions} dimensions ≈ $${vectorizeQueryUsd.toExponential(2)} (≈ $${(vectorizeQueryUsd * 1e6).toFixed(2)} per million queries), whether the
-index holds 1k or 10k patterns; the included allowance covers about ${Math.floor(data.vectorize.includedDimensionsPerMonth / data.vectorize.dimensions).toLocaleString("en-US")} such queries a month.
-Source: ${data.vectorize.source} (prices change; check the page).
+/**
+ * @param {{ dimensions: number; pricePerMillionDimensions: number; includedDimensionsPerMonth: number; source: string }} vectorize
+ */
+function renderVectorizeNote(vectorize) {
+	const perQuery = (vectorize.dimensions * vectorize.pricePerMillionDimensions) / 1_000_000;
+	const includedQueries = Math.floor(vectorize.includedDimensionsPerMonth / vectorize.dimensions);
+	return `**Vectorize (production) — a note, not a measurement.** Vectorize bills queried and stored vector
+dimensions, not CPU time, and a query's price does not depend on how many vectors the index holds. At the
+documented $${vectorize.pricePerMillionDimensions.toFixed(3)} per million queried dimensions beyond the ${(vectorize.includedDimensionsPerMonth / 1e6).toFixed(0)} million included per month on
+Workers Paid, one ${vectorize.dimensions}-dimension query costs ≈ $${perQuery.toExponential(2)} (≈ $${(perQuery * 1e6).toFixed(2)} per million queries), at 1k or
+10k patterns alike; the included allowance covers about ${includedQueries.toLocaleString("en-US")} such queries a month.
+Source: ${vectorize.source} (prices change; check the page).`;
+}
+
+/**
+ * @param {{
+ *   command: string;
+ *   date: string;
+ *   durationS: number;
+ *   machine: { cpu: string; cores: number; memoryGiB: number; os: string; node: string; wrangler: string; workerd: string; load: { start: number; end: number } };
+ *   config: { overheadRuns: number; scheduleRuns: number; scheduleLatencyMs: number; scale: ScaleConfig & { levels: number[] } };
+ *   overhead: Outcome<OverheadFigures>;
+ *   schedule: Outcome<ScheduleFigures>;
+ *   scale: Outcome<ScaleFigures>;
+ *   size: Outcome<SizeFigures>;
+ *   index: Outcome<IndexFigures>;
+ *   vectorize: { dimensions: number; pricePerMillionDimensions: number; includedDimensionsPerMonth: number; source: string };
+ * }} data
+ * @returns {string}
+ */
+export function renderReport(data) {
+	const { machine, config } = data;
+	return `# Benchmarks
+
+Generated by \`${data.command}\` (\`bench/run.mjs\`) on ${data.date}; the whole run took ${data.durationS.toFixed(0)} s.
+Do not edit by hand: run the command again to regenerate this page. Every figure below was measured by
+that run against a real local Worker (\`wrangler dev\`: Miniflare D1, R2, Durable Objects and Queues), except
+the Vectorize note, which is arithmetic on documented prices.
+
+**Machine:** ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(0)} GiB RAM, ${machine.os}; Node ${machine.node};
+wrangler ${machine.wrangler}; workerd ${machine.workerd}. 1-minute load average ${fixed(machine.load.start, 2)} when the run began and
+${fixed(machine.load.end, 2)} when it ended: a load well above the core count means other processes competed for the CPU
+and the timings are inflated.
+
+Figures are **median (min–max)** over runs, or **median (p5–p95)** where a figure pools many samples
+(tasks, queries); n says how many. Model time is simulated by the extractive provider's dev-only
+\`EXTRACTIVE_SIMULATED_LATENCY_MS\` = L: each turn first waits round(L · timeShare · swarmSize) ms, so a task
+with its swarm's mean share waits exactly L.
+
+## Targets
+
+${renderTargets({ ...data, scaleJobs: Math.max(...config.scale.levels) })}
+
+## 1. Orchestration overhead per agent task (L = 0)
+
+${section(data.overhead, (rows) => renderOverhead(rows, config.overheadRuns))}
+
+## 2. Schedule efficiency (L = ${config.scheduleLatencyMs} ms)
+
+${section(data.schedule, (rows) => renderSchedule(rows, config.scheduleRuns))}
+
+## 3. Scale (L = ${config.scale.latencyMs} ms)
+
+${section(data.scale, (figures) => renderScale(figures, config.scale))}
+
+## 4. Size and start
+
+${section(data.size, renderSize)}
+
+## 5. Pattern index
+
+${section(data.index, renderIndex)}
+
+${renderVectorizeNote(data.vectorize)}
 
 ## Reading these figures
 
@@ -293,9 +404,9 @@ Source: ${data.vectorize.source} (prices change; check the page).
   waits for the whole batch before the next, ignoring \`max_concurrency\`; deployed queues run up to
   \`max_concurrency\` batches at once. Local throughput at scale is therefore bounded by about 10 tasks per
   (longest simulated wait in a batch + per-batch overhead), which the scale figures reflect.
-- Both the Worker and this benchmark share the machine's ${machine.cores} cores, so concurrent jobs also compete with
-  the client for CPU.
+- The Worker and this benchmark share the machine's ${machine.cores} cores, so concurrent jobs also compete with the
+  client for CPU.
 - Timestamps come from the coordinator's clock (\`Date.now()\` in workerd, which advances between I/O
-  events), so sub-millisecond work inside one event is not visible in them.
+  events), so work inside one event is not visible in them.
 `;
 }

@@ -13,20 +13,41 @@ import { researchRequest } from "../lib/workload.mjs";
 const JOB_TIMEOUT_MS = 300_000;
 
 /**
+ * Whether the Worker still answers its health check.
+ * @param {string} url
+ */
+async function answers(url) {
+	try {
+		return (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) })).ok;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Measures each level in turn. If the Worker stops answering, the levels measured so far are returned
+ * with `stopped` saying where, since every later run would only count connection errors.
  * @param {string} url
  * @param {{ levels: number[]; runs: number; swarmSize: number; maxConcurrent: number; log(line: string): void }} options
  */
 export async function measureScale(url, { levels, runs, swarmSize, maxConcurrent, log }) {
 	const results = [];
+	/** @type {string | null} */
+	let stopped = null;
 	for (const jobs of levels) {
 		const perRun = [];
-		for (let run = 0; run < runs; run++) {
+		for (let run = 0; run < runs && stopped === null; run++) {
 			const outcome = await oneRun(url, jobs, researchRequest({ swarmSize, maxConcurrent }), maxConcurrent);
 			perRun.push(outcome);
 			log(
 				`scale: ${jobs} jobs, run ${run + 1}/${runs}: ${outcome.completed}/${jobs} completed in ${Math.round(outcome.wallMs)} ms`,
 			);
+			if (!(await answers(url))) {
+				stopped = `the Worker stopped answering during run ${run + 1} of ${jobs} concurrent jobs`;
+				log(`scale: ${stopped}`);
+			}
 		}
+		if (perRun.length === 0) break;
 		results.push({
 			jobs,
 			runs: perRun.length,
@@ -44,8 +65,9 @@ export async function measureScale(url, { levels, runs, swarmSize, maxConcurrent
 			reconnects: perRun.reduce((sum, outcome) => sum + outcome.reconnects, 0),
 			errors: [...new Set(perRun.flatMap((outcome) => outcome.errors))].slice(0, 5),
 		});
+		if (stopped !== null) break;
 	}
-	return results;
+	return { levels: results, stopped };
 }
 
 /**

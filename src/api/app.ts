@@ -18,7 +18,7 @@ export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 app.use("*", refuseDevModeInProduction);
 app.get("/healthz", (c) => c.json({ ok: true }));
-// Admin routes carry their own check (the admin token); every other /v1 route needs an API key.
+// Admin routes check the admin token and inbound hooks their signature; every other /v1 route needs an API key.
 app.use("/v1/*", except(["/v1/admin/*", "/v1/hooks/*"], authenticate, rateLimit));
 app.route("/", researchRoutes);
 app.route("/", providerRoutes);

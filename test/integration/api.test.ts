@@ -295,6 +295,8 @@ describe("service endpoints", () => {
 		expect(Object.keys(document.paths).sort()).toEqual([
 			"/v1/admin/tenants",
 			"/v1/goals/plan",
+			"/v1/hooks/github/{tenantId}",
+			"/v1/hooks/standard/{tenantId}",
 			"/v1/keys",
 			"/v1/keys/{id}",
 			"/v1/learn",
@@ -307,6 +309,14 @@ describe("service endpoints", () => {
 			"/v1/research/{id}/events",
 			"/v1/research/{id}/report",
 			"/v1/stats",
+			"/v1/webhooks/deliveries",
+			"/v1/webhooks/deliveries/{id}",
+			"/v1/webhooks/deliveries/{id}/redeliver",
+			"/v1/webhooks/endpoints",
+			"/v1/webhooks/endpoints/{id}",
+			"/v1/webhooks/github",
+			"/v1/webhooks/settings",
+			"/v1/webhooks/signing-secret",
 		]);
 	});
 });
