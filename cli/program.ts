@@ -11,6 +11,7 @@ import {
 	runView,
 } from "./commands/jobs.ts";
 import { runLearn, runPatterns, runStats } from "./commands/learning.ts";
+import { runMcpBridge } from "./commands/mcp.ts";
 import { type ResearchOptions, runResearch } from "./commands/research.ts";
 import type { CliContext, ServerFlags } from "./context.ts";
 import type { ExitCode } from "./errors.ts";
@@ -231,6 +232,11 @@ export function buildProgram(
 		.action((id: string, options: { json?: boolean }, command: Command) =>
 			run(command, (server) => runCancel(id, options, server, context)),
 		);
+
+	program
+		.command("mcp")
+		.description("bridge stdio to the server's MCP endpoint (/mcp), for desktop MCP clients; needs --url")
+		.action((_options: object, command: Command) => run(command, (server) => runMcpBridge(server)));
 
 	program
 		.command("stats")

@@ -4,6 +4,8 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "../../cli/api-client";
@@ -435,6 +437,23 @@ describe("the CLI against a local Worker", () => {
 	});
 
 	const TASK = "How do heat pumps perform in cold climates?";
+
+	it("bridges stdio to the server's MCP endpoint with `mcp`", async () => {
+		const transport = new StdioClientTransport({
+			command: process.execPath,
+			args: [join(ROOT, "cli", "main.ts"), "mcp", "--url", worker.url],
+			cwd: ROOT,
+		});
+		const client = new Client({ name: "cli-bridge-test", version: "1.0.0" });
+		await client.connect(transport);
+		try {
+			const { tools } = await client.listTools();
+			expect(tools.map((tool) => tool.name)).toContain("research_swarm_create_job");
+			expect(tools.length).toBe(9);
+		} finally {
+			await client.close();
+		}
+	}, 60_000);
 
 	it("researches the sample folder, prints plain lines and writes every report format", async () => {
 		const sampleCount = (await readdir(join(ROOT, "samples"))).filter((name) =>
