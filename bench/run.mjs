@@ -17,9 +17,9 @@ import { measureOverhead } from "./sections/overhead.mjs";
 import { measureExactIndexInProcess, measurePatternSearch, seedPatterns } from "./sections/pattern-index.mjs";
 import { measureScale } from "./sections/scale.mjs";
 import { measureSchedule } from "./sections/schedule.mjs";
-import { measureSize } from "./sections/size.mjs";
+import { buildBundle, measureSize } from "./sections/size.mjs";
 
-const OVERHEAD = { sizes: [3, 5, 7], runs: 5, warmup: 3 };
+const OVERHEAD = { sizes: [3, 5, 7], runs: 5, warmup: 2 };
 const SCHEDULE = { latencyMs: 300, sizes: [3, 5, 7], caps: [1, 2, 4], runs: 5 };
 /** Swarms of 3 with one task at a time: the cap binds (two research tasks are ready at once) at 600 agent
  * tasks for 200 jobs, which keeps five runs of each level inside the time budget. */
@@ -110,18 +110,72 @@ async function main() {
 	const { criticalPathShare } = await import("../src/swarm/dag.ts");
 	const { topK } = await import("../src/learning/exact-index.ts");
 	const { createHashingEmbedder } = await import("../src/learning/embedder.ts");
+	const { generateApiKey } = await import("../src/auth/keys.ts");
 	const embedder = createHashingEmbedder();
 	const embed = (/** @type {string[]} */ texts) => embedder.embed(texts);
 	const [small, large] = /** @type {[number, number]} */ (INDEX.sizes);
 
 	const workDir = await mkdtemp(join(tmpdir(), "research-swarm-bench-work-"));
-	log("applying the D1 migrations to a fresh local state");
+	log("building the bundle and applying the D1 migrations to a fresh local state");
+	// The build only yields byte counts, so it may overlap the migrations; nothing timed runs meanwhile.
+	const building = buildBundle(workDir).then(
+		(bundle) => ({ bundle }),
+		(/** @type {unknown} */ error) => ({ error }),
+	);
 	const state = await freshState();
 	try {
-		const size = await attempt("size", () => measureSize({ workDir, startupRuns: STARTUP_RUNS, log }));
-		const overhead = await attempt("overhead", () =>
-			withWorker(state, 0, (url) => measureOverhead(url, { ...OVERHEAD, log })),
+		const built = await building;
+		const size = await attempt("size", () => {
+			if ("error" in built) throw built.error;
+			return measureSize({ bundle: built.bundle, workDir, startupRuns: STARTUP_RUNS, log });
+		});
+		const seeded = await attempt("pattern index", async () => {
+			log("pattern index: in process, then seeding the local D1 database");
+			const inProcess = await measureExactIndexInProcess({
+				sizes: INDEX.sizes,
+				queries: INDEX.inProcessQueries,
+				parsedQueries: INDEX.parsedQueries,
+				embed,
+				topK,
+			});
+			const apiKey = await seedPatterns({
+				state,
+				model: embedder.model,
+				embed,
+				generateApiKey,
+				groups: [
+					{ taskType: "code", count: small },
+					{ taskType: "analysis", count: large },
+				],
+			});
+			return { inProcess, apiKey };
+		});
+
+		// Overhead and the pattern search both want no simulated latency, so they share one Worker.
+		const idle = await attempt("Worker at L = 0", () =>
+			withWorker(state, 0, async (url) => ({
+				overhead: await attempt("overhead", () => measureOverhead(url, { ...OVERHEAD, log })),
+				index: await attempt("pattern index", async () => {
+					if (!("value" in seeded)) throw new Error(seeded.error);
+					const search = await measurePatternSearch(url, {
+						apiKey: seeded.value.apiKey,
+						groups: [
+							{
+								label: "0 patterns (route baseline)",
+								taskType: "synthesis",
+								queries: INDEX.workerQueries.empty,
+							},
+							{ label: `${small} patterns`, taskType: "code", queries: INDEX.workerQueries.small },
+							{ label: `${large} patterns`, taskType: "analysis", queries: INDEX.workerQueries.large },
+						],
+					});
+					log("pattern index: done");
+					return { inProcess: seeded.value.inProcess, search };
+				}),
+			})),
 		);
+		const overhead = "value" in idle ? idle.value.overhead : idle;
+		const index = "value" in idle ? idle.value.index : idle;
 		const schedule = await attempt("schedule", () =>
 			withWorker(state, SCHEDULE.latencyMs, (url) =>
 				measureSchedule(url, { ...SCHEDULE, simulatedTurnMs, criticalPathShare, log }),
@@ -130,40 +184,6 @@ async function main() {
 		const scale = await attempt("scale", () =>
 			withWorker(state, SCALE.latencyMs, (url) => measureScale(url, { ...SCALE, log })),
 		);
-		const index = await attempt("pattern index", async () => {
-			log("pattern index: in process");
-			const inProcess = await measureExactIndexInProcess({
-				sizes: INDEX.sizes,
-				queries: INDEX.inProcessQueries,
-				parsedQueries: INDEX.parsedQueries,
-				embed,
-				topK,
-			});
-			log("pattern index: seeding the local D1 database");
-			await seedPatterns({
-				state,
-				model: embedder.model,
-				embed,
-				groups: [
-					{ taskType: "code", count: small },
-					{ taskType: "analysis", count: large },
-				],
-			});
-			const search = await withWorker(state, 0, (url) =>
-				measurePatternSearch(url, {
-					groups: [
-						{
-							label: "0 patterns (route baseline)",
-							taskType: "synthesis",
-							queries: INDEX.workerQueries.empty,
-						},
-						{ label: `${small} patterns`, taskType: "code", queries: INDEX.workerQueries.small },
-						{ label: `${large} patterns`, taskType: "analysis", queries: INDEX.workerQueries.large },
-					],
-				}),
-			);
-			return { inProcess, search };
-		});
 
 		const report = renderReport({
 			command: "npm run bench",

@@ -53,6 +53,7 @@ export function parseSse(text) {
  *   plan: { id: string; role: string; phase: string; dependsOn: string[]; timeShare: number }[];
  *   tasks: Map<string, TaskTimeline>;
  *   maxInFlight: number;
+ *   retries: number;
  *   terminal: { completed: number; failed: number; cancelled: number };
  *   acceptedAt: number | null;
  *   finishedAt: number | null;
@@ -76,6 +77,7 @@ export function replayJob(events) {
 		plan: [],
 		tasks: new Map(),
 		maxInFlight: 0,
+		retries: 0,
 		terminal: { completed: 0, failed: 0, cancelled: 0 },
 		acceptedAt: null,
 		finishedAt: null,
@@ -140,6 +142,7 @@ export function replayJob(events) {
 				inFlight.delete(agentId);
 				break;
 			case "agent.retrying":
+				replay.retries += 1;
 				if (event.data.reason === "lease_expired") inFlight.delete(agentId);
 				break;
 			case "job.completed":

@@ -194,6 +194,7 @@ its simulated wait, found exactly by trying every dependency-respecting order (s
 generation) and checked against \`criticalPathShare\` without a cap. **Policy** = the coordinator's dispatch
 rule (ready tasks in plan order) with zero overhead. **Barrier** = research roles, then review roles, then
 synthesis, each phase scheduled optimally under the cap, no phase starting before the previous ended.
+**Retries** = \`agent.retrying\` events over all runs (a lapsed lease or a failed delivery).
 
 ${table(
 	[
@@ -203,9 +204,11 @@ ${table(
 		"policy ms",
 		"barrier ms",
 		"makespan ms",
+		"makespan − ideal ms",
 		"÷ ideal",
 		"÷ barrier",
 		"max in flight",
+		"retries",
 	],
 	rows.map((row) => [
 		String(row.size),
@@ -214,9 +217,11 @@ ${table(
 		String(row.policy),
 		String(row.barrier),
 		medianRange(row.makespan, 0),
+		medianRange(row.excess, 0),
 		medianRange(row.overIdeal, 3),
 		medianRange(row.overBarrier, 3),
 		String(row.maxInFlight),
+		String(row.retries),
 	]),
 )}`;
 }
@@ -290,9 +295,10 @@ function renderIndex(figures) {
 	return `Exact cosine top-5 over hashing-embedder vectors (384 dimensions) of synthetic research questions.
 **In process** = \`topK\` from \`src/learning/exact-index.ts\` in Node with the vectors in memory, and the
 same after \`JSON.parse\` of every stored vector, as the D1 adapter does on each query. **Through the
-Worker** = \`GET /v1/patterns?q=…&k=5&taskType=…\` on the local D1 index (patterns seeded into the local D1
-database while the Worker was stopped); the task type without patterns is the route's own cost (auth,
-embedding the query, an empty D1 read).
+Worker** = \`GET /v1/patterns?q=…&k=5&taskType=…\` on the local D1 index, as a tenant of its own whose API key
+and patterns were written into the local D1 database before the Worker started (so no benchmark job ever
+recalls them); the task type without patterns is the route's own cost (key check, embedding the query,
+an empty D1 read).
 
 ${table(
 	[

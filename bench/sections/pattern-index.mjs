@@ -2,9 +2,10 @@
  * The local pattern index at 1k and 10k patterns, two ways:
  * - in process: `topK` from src/learning/exact-index.ts over vectors already in memory, and the same
  *   after `JSON.parse` of every stored vector (what the D1 adapter does per query);
- * - through the Worker: `GET /v1/patterns?q=…&taskType=…` against the D1 index, with the patterns
- *   seeded straight into the local D1 database while the Worker was stopped; a task type with no
- *   patterns gives the route's own cost as a baseline.
+ * - through the Worker: `GET /v1/patterns?q=…&taskType=…` against the D1 index, as a tenant of its own
+ *   whose patterns (and API key) were seeded straight into the local D1 database before the Worker
+ *   started, so the other benchmarks' jobs never see them; a task type with no patterns gives the
+ *   route's own cost as a baseline.
  * Pattern texts are synthetic research questions embedded with the project's hashing embedder, so the
  * vectors have the sparsity and size of real ones.
  */
@@ -138,45 +139,66 @@ function localD1File(state) {
 	throw new Error(`no local D1 database with pattern_vectors under ${directory}`);
 }
 
+/** The tenant that owns the seeded patterns. */
+const INDEX_TENANT = "bench-pattern-index";
+
 /**
- * Seeds `count` patterns of `taskType` for tenant `local` into the stopped Worker's D1 database, with
- * their hashing-embedder vectors stored as the D1 index stores them (JSON arrays).
- * @param {{ state: string; groups: { taskType: string; count: number }[]; model: string; embed(texts: string[]): Promise<number[][]> }} options
+ * Seeds, into a stopped Worker's D1 database, a tenant of its own with one API key and `count` patterns
+ * per task type, their hashing-embedder vectors stored as the D1 index stores them (JSON arrays).
+ * Returns the key. `generateApiKey` is the project's own, so the stored hash is what the Worker checks.
+ * @param {{
+ *   state: string;
+ *   groups: { taskType: string; count: number }[];
+ *   model: string;
+ *   embed(texts: string[]): Promise<number[][]>;
+ *   generateApiKey(environment: "live" | "test"): Promise<{ id: string; key: string; prefix: string; hash: string }>;
+ * }} options
  */
-export async function seedPatterns({ state, groups, model, embed }) {
+export async function seedPatterns({ state, groups, model, embed, generateApiKey }) {
+	const apiKey = await generateApiKey("test");
 	const database = new DatabaseSync(localD1File(state));
 	const insertPattern = database.prepare(
 		`INSERT INTO reasoningbank_patterns (id, tenant_id, job_id, task, task_type, reward, success,
 			reward_breakdown, critique, improvements, strategy, usage_count, created_at)
-		 VALUES (?, 'local', ?, ?, ?, 0.7, 1, ?, '', '[]', ?, 0, ?)`,
+		 VALUES (?, ?, ?, ?, ?, 0.7, 1, ?, '', '[]', ?, 0, ?)`,
 	);
 	const insertVector = database.prepare(
 		`INSERT INTO pattern_vectors (pattern_id, tenant_id, task_type, success, reward, model, dimensions, vector)
-		 VALUES (?, 'local', ?, 1, 0.7, ?, ?, ?)`,
+		 VALUES (?, ?, ?, 1, 0.7, ?, ?, ?)`,
 	);
 	const breakdown = JSON.stringify({ quality: 0.7, speed: 0.7, citations: 0.7, depth: 0.7 });
 	const strategy = JSON.stringify({ provider: "extractive", model: null, swarmSize: 5, depth: 5 });
 	database.exec("BEGIN");
+	database
+		.prepare("INSERT INTO tenants (id, name, created_at) VALUES (?, 'Pattern index benchmark', 0)")
+		.run(INDEX_TENANT);
+	database
+		.prepare(
+			"INSERT INTO api_keys (id, tenant_id, name, prefix, hash, created_at) VALUES (?, ?, 'benchmark', ?, ?, 0)",
+		)
+		.run(apiKey.id, INDEX_TENANT, apiKey.prefix, apiKey.hash);
 	for (const { taskType, count } of groups) {
 		const tasks = syntheticTasks(count);
 		const vectors = await embed(tasks);
 		tasks.forEach((task, index) => {
 			const id = `bench-${taskType}-${index}`;
-			insertPattern.run(id, `job-${id}`, task, taskType, breakdown, strategy, index);
+			insertPattern.run(id, INDEX_TENANT, `job-${id}`, task, taskType, breakdown, strategy, index);
 			const values = /** @type {number[]} */ (vectors[index]);
-			insertVector.run(id, taskType, model, values.length, JSON.stringify(values));
+			insertVector.run(id, INDEX_TENANT, taskType, model, values.length, JSON.stringify(values));
 		});
 	}
 	database.exec("COMMIT");
 	database.close();
+	return apiKey.key;
 }
 
 /**
- * Client-side latency of `GET /v1/patterns?q=…&k=5&taskType=…` for each group, after two untimed queries.
+ * Client-side latency of `GET /v1/patterns?q=…&k=5&taskType=…` for each group, after two untimed queries,
+ * as the seeded tenant (its key is rate limited per minute, so keep the total under the limit).
  * @param {string} url
- * @param {{ groups: { label: string; taskType: string; queries: number }[] }} options
+ * @param {{ apiKey: string; groups: { label: string; taskType: string; queries: number }[] }} options
  */
-export async function measurePatternSearch(url, { groups }) {
+export async function measurePatternSearch(url, { apiKey, groups }) {
 	const results = [];
 	for (const { label, taskType, queries } of groups) {
 		const texts = syntheticTasks(queries + 2).map((text) => `Recent evidence on ${text}`);
@@ -186,6 +208,9 @@ export async function measurePatternSearch(url, { groups }) {
 			const started = performance.now();
 			const response = await fetch(
 				`${url}/v1/patterns?${new URLSearchParams({ q: text, k: "5", taskType })}`,
+				{
+					headers: { authorization: `Bearer ${apiKey}` },
+				},
 			);
 			const body = /** @type {{ patterns?: unknown[] }} */ (await response.json());
 			if (!response.ok || !Array.isArray(body.patterns)) {

@@ -25,7 +25,7 @@ import { researchRequest } from "../lib/workload.mjs";
 export async function measureSchedule(url, options) {
 	const { latencyMs, sizes, caps, runs, log } = options;
 	const configs = sizes.flatMap((size) => caps.map((cap) => ({ size, cap })));
-	/** @type {Map<string, { makespan: number[]; ideal: number; policy: number; barrier: number; maxInFlight: number }>} */
+	/** @type {Map<string, { makespan: number[]; ideal: number; policy: number; barrier: number; maxInFlight: number; retries: number }>} */
 	const results = new Map();
 	for (let run = 0; run < runs; run++) {
 		for (const { size, cap } of configs) {
@@ -45,9 +45,11 @@ export async function measureSchedule(url, options) {
 				policy: listMakespan(replay.plan, durations, cap),
 				barrier: phaseBarrierMakespan(replay.plan, durations, cap),
 				maxInFlight: 0,
+				retries: 0,
 			};
 			entry.makespan.push(replay.lastAgentCompletedAt - replay.firstDispatchAt);
 			entry.maxInFlight = Math.max(entry.maxInFlight, replay.maxInFlight);
+			entry.retries += replay.retries;
 			results.set(key, entry);
 		}
 		log(`schedule: run ${run + 1}/${runs} done (${configs.length} configurations)`);
@@ -61,7 +63,9 @@ export async function measureSchedule(url, options) {
 			policy: entry.policy,
 			barrier: entry.barrier,
 			maxInFlight: entry.maxInFlight,
+			retries: entry.retries,
 			makespan: summarize(entry.makespan),
+			excess: summarize(entry.makespan.map((value) => value - entry.ideal)),
 			overIdeal: summarize(entry.makespan.map((value) => value / entry.ideal)),
 			overBarrier: summarize(entry.makespan.map((value) => value / entry.barrier)),
 		};

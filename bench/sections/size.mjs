@@ -4,7 +4,7 @@
  * of the bundle inside workerd from `wrangler check startup` (a sampled CPU profile of loading the
  * module and running its top level; "active" = sampled time not idle).
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -13,18 +13,46 @@ import { summarize } from "../lib/stats.mjs";
 const WRANGLER = ["exec", "--", "wrangler"];
 
 /**
- * Runs wrangler with `args`; throws with its output when it fails.
+ * Runs wrangler with `args` in `cwd` and resolves with its output; rejects with the output when it fails.
  * @param {string[]} args
  * @param {string} cwd
+ * @returns {Promise<string>}
  */
 function wrangler(args, cwd) {
-	const result = spawnSync("npm", ["--prefix", process.cwd(), ...WRANGLER, ...args], {
-		cwd,
-		encoding: "utf8",
-		env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
+	return new Promise((resolve, reject) => {
+		const child = spawn("npm", ["--prefix", process.cwd(), ...WRANGLER, ...args], {
+			cwd,
+			env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
+		});
+		let output = "";
+		child.stdout.on("data", (chunk) => {
+			output += chunk;
+		});
+		child.stderr.on("data", (chunk) => {
+			output += chunk;
+		});
+		child.once("error", reject);
+		child.once("close", (code) => {
+			if (code === 0) resolve(output);
+			else reject(new Error(`wrangler ${args.slice(0, 2).join(" ")} failed:\n${output}`));
+		});
 	});
-	if (result.status !== 0) throw new Error(`wrangler ${args[0]} failed:\n${result.stdout}\n${result.stderr}`);
-	return result.stdout;
+}
+
+/**
+ * Builds the Worker as `wrangler deploy --dry-run` does, into `workDir`. It only measures bytes, so it
+ * may run while other work is going on.
+ * @param {string} workDir
+ */
+export async function buildBundle(workDir) {
+	const outdir = join(workDir, "bundle");
+	const bundleFile = join(workDir, "worker.bundle");
+	const metafile = join(outdir, "bundle-meta.json");
+	const output = await wrangler(
+		["deploy", "--dry-run", "--outdir", outdir, "--outfile", bundleFile, "--metafile", metafile],
+		process.cwd(),
+	);
+	return { script: join(outdir, "index.js"), bundleFile, metafile, output };
 }
 
 /**
@@ -67,20 +95,14 @@ export function profileActiveMs(file) {
 }
 
 /**
- * @param {{ workDir: string; startupRuns: number; log(line: string): void }} options
+ * Sizes of the built bundle, and its startup CPU time over `startupRuns` profiles (run alone, since
+ * other load would inflate them).
+ * @param {{ bundle: Awaited<ReturnType<typeof buildBundle>>; workDir: string; startupRuns: number; log(line: string): void }} options
  */
-export async function measureSize({ workDir, startupRuns, log }) {
-	const outdir = join(workDir, "bundle");
-	const bundleFile = join(workDir, "worker.bundle");
-	const metafile = join(outdir, "bundle-meta.json");
-	const built = wrangler(
-		["deploy", "--dry-run", "--outdir", outdir, "--outfile", bundleFile, "--metafile", metafile],
-		process.cwd(),
-	);
-	const script = join(outdir, "index.js");
-	const raw = statSync(script).size;
-	const gzip = gzipSync(readFileSync(script)).length;
-	const wranglerLine = /Total Upload:[^\n]*/.exec(built)?.[0] ?? null;
+export async function measureSize({ bundle, workDir, startupRuns, log }) {
+	const raw = statSync(bundle.script).size;
+	const gzip = gzipSync(readFileSync(bundle.script)).length;
+	const wranglerLine = /Total Upload:[^\n]*/.exec(bundle.output)?.[0] ?? null;
 	log(`size: bundle ${(raw / 1024).toFixed(0)} KiB raw, ${(gzip / 1024).toFixed(0)} KiB gzip`);
 
 	const active = [];
@@ -88,7 +110,7 @@ export async function measureSize({ workDir, startupRuns, log }) {
 	let samples = 0;
 	for (let run = 0; run < startupRuns; run++) {
 		const profile = join(workDir, `startup-${run}.cpuprofile`);
-		wrangler(["check", "startup", "--worker", bundleFile, "--outfile", profile], workDir);
+		await wrangler(["check", "startup", "--worker", bundle.bundleFile, "--outfile", profile], workDir);
 		const measured = profileActiveMs(profile);
 		active.push(measured.active);
 		garbage.push(measured.garbage);
@@ -99,7 +121,7 @@ export async function measureSize({ workDir, startupRuns, log }) {
 		raw,
 		gzip,
 		wranglerLine,
-		packages: weightByPackage(metafile, "index.js").slice(0, 10),
+		packages: weightByPackage(bundle.metafile, "index.js").slice(0, 10),
 		startupActive: summarize(active),
 		startupGarbage: summarize(garbage),
 		startupSamples: samples,

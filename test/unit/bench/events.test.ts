@@ -63,6 +63,7 @@ describe("replayJob", () => {
 	it("frees a slot on a lapsed lease, so a redispatch does not count twice", () => {
 		const replay = replayJob(parseSse(log).events);
 		expect(replay.tasks.get("b")?.dispatches).toBe(2);
+		expect(replay.retries).toBe(1);
 		expect(replay.maxInFlight).toBe(2);
 	});
 
