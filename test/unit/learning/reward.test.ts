@@ -11,30 +11,12 @@ import {
 } from "../../../src/learning/reward";
 import type { EffectiveConfig, Role } from "../../../src/protocol";
 import type { VerificationSummary } from "../../../src/synthesis/types";
+import { testConfig } from "../../fixtures/agent-context";
 
 const MINUTE = 60_000;
 const START = Date.UTC(2026, 10, 2, 9, 0, 0);
 
-const CONFIG: EffectiveConfig = {
-	depth: 5,
-	timeMinutes: 120,
-	swarmSize: 3,
-	singleAgent: false,
-	maxConcurrent: 4,
-	focus: "balanced",
-	antiHallucination: "high",
-	citations: true,
-	provider: "auto",
-	model: null,
-	costOptimize: false,
-	budgetUsd: 2,
-	formats: ["markdown"],
-	complexity: "medium",
-	taskType: "research",
-	mode: "direct",
-	maxSubgoals: 6,
-	secondPass: false,
-};
+const CONFIG = testConfig({ timeMinutes: 120, swarmSize: 3, provider: "auto", budgetUsd: 2 });
 
 const VERIFIED: VerificationSummary = {
 	citationsTotal: 20,

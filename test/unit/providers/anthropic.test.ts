@@ -29,6 +29,7 @@ import {
 	type TurnResult,
 	ZERO_TOKEN_USAGE,
 } from "../../../src/providers/types";
+import { testConfig } from "../../fixtures/agent-context";
 
 const FIXTURES = new URL("../../fixtures/providers/anthropic/", import.meta.url);
 const API_KEY = "sk-ant-api03-Zq9cVb2Lm7Xr4Tn1Wd8Hk5Jp0Fs3Gy6Ue9Ia2Oc5Rv8Bx1Nm4Kt7Lq0Pw3Sz6Dy9-QwErTyAA";
@@ -47,26 +48,7 @@ const DOE_CITED =
 const IEA_CITED =
 	"Global sales of heat pumps grew by 11% in 2022, marking the second year of double-digit growth.";
 
-const CONFIG: EffectiveConfig = {
-	depth: 5,
-	timeMinutes: 60,
-	swarmSize: 5,
-	singleAgent: false,
-	maxConcurrent: 4,
-	focus: "balanced",
-	antiHallucination: "high",
-	citations: true,
-	provider: "anthropic",
-	model: "claude-sonnet-5-5",
-	costOptimize: false,
-	budgetUsd: null,
-	formats: ["markdown"],
-	complexity: "medium",
-	taskType: "research",
-	mode: "direct",
-	maxSubgoals: 6,
-	secondPass: false,
-};
+const CONFIG = testConfig({ provider: "anthropic", model: "claude-sonnet-5-5" });
 
 const INPUT: AgentTaskInput = {
 	jobId: "job_1",

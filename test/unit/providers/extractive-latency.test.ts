@@ -10,6 +10,7 @@ import {
 	simulatedTurnMs,
 } from "../../../src/providers/extractive";
 import type { AgentTaskInput, AgentTurn } from "../../../src/providers/types";
+import { testConfig } from "../../fixtures/agent-context";
 
 const DEV = { ENVIRONMENT: "development", DEV_MODE: "true" };
 
@@ -17,26 +18,7 @@ function env(vars: Record<string, string>): Env {
 	return vars as unknown as Env;
 }
 
-const CONFIG: EffectiveConfig = {
-	depth: 5,
-	timeMinutes: 60,
-	swarmSize: 5,
-	singleAgent: false,
-	maxConcurrent: 4,
-	focus: "balanced",
-	antiHallucination: "high",
-	citations: true,
-	provider: "extractive",
-	model: null,
-	costOptimize: false,
-	budgetUsd: null,
-	formats: ["markdown"],
-	complexity: "medium",
-	taskType: "research",
-	mode: "direct",
-	maxSubgoals: 6,
-	secondPass: false,
-};
+const CONFIG = testConfig();
 
 const TEXT =
 	"Air-source heat pumps reached a seasonal COP of 2.8 at -7 °C in a Norwegian trial. " +

@@ -11,27 +11,9 @@ import {
 	type SourceDocument,
 	ZERO_TOKEN_USAGE,
 } from "../../../src/providers/types";
+import { testConfig } from "../../fixtures/agent-context";
 
-const CONFIG: EffectiveConfig = {
-	depth: 5,
-	timeMinutes: 60,
-	swarmSize: 7,
-	singleAgent: false,
-	maxConcurrent: 4,
-	focus: "balanced",
-	antiHallucination: "high",
-	citations: true,
-	provider: "extractive",
-	model: null,
-	costOptimize: false,
-	budgetUsd: null,
-	formats: ["markdown"],
-	complexity: "high",
-	taskType: "research",
-	mode: "direct",
-	maxSubgoals: 6,
-	secondPass: false,
-};
+const CONFIG = testConfig({ swarmSize: 7, complexity: "high" });
 
 const TASK = "How do heat pumps perform in cold climates?";
 

@@ -29,6 +29,7 @@ import {
 	ProviderError,
 	type ProviderErrorKind,
 } from "../../../src/providers/types";
+import { testConfig } from "../../fixtures/agent-context";
 import apiKeyInvalidRaw from "../../fixtures/providers/gemini/error-400-api-key-invalid.json?raw";
 import toolWithJsonRaw from "../../fixtures/providers/gemini/error-400-tool-with-json.json?raw";
 import permissionDeniedRaw from "../../fixtures/providers/gemini/error-403-permission-denied.json?raw";
@@ -99,26 +100,7 @@ const [SENTENCE_TRIALS = "", SENTENCE_COP = "", SENTENCE_NORDIC = ""] = RESEARCH
 
 const API_KEY = "AIzaSyD3-test-Kq8mV2xLr7pN4wZ0cT6bJ9hF1sG5";
 
-const CONFIG: EffectiveConfig = {
-	depth: 5,
-	timeMinutes: 60,
-	swarmSize: 5,
-	singleAgent: false,
-	maxConcurrent: 4,
-	focus: "balanced",
-	antiHallucination: "high",
-	citations: true,
-	provider: "gemini",
-	model: "gemini-3.8-flash",
-	costOptimize: false,
-	budgetUsd: null,
-	formats: ["markdown"],
-	complexity: "medium",
-	taskType: "research",
-	mode: "direct",
-	maxSubgoals: 6,
-	secondPass: false,
-};
+const CONFIG = testConfig({ provider: "gemini", model: "gemini-3.8-flash" });
 
 function turnFor(overrides: Partial<AgentTurn> = {}): AgentTurn {
 	return {
