@@ -1,13 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { roleInstructions, taskPrompt } from "../../../src/agents/prompts";
-import {
-	type AgentContext,
-	type EffectiveConfig,
-	ROLES,
-	type SourceRecord,
-	type UpstreamResult,
-} from "../../../src/protocol";
+import { type AgentContext, ROLES, type SourceRecord, type UpstreamResult } from "../../../src/protocol";
 import type { SourceDocument } from "../../../src/providers/types";
 import { testConfig } from "../../fixtures/agent-context";
 

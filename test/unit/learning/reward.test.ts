@@ -9,7 +9,7 @@ import {
 	type Trajectory,
 	trajectoryReward,
 } from "../../../src/learning/reward";
-import type { EffectiveConfig, Role } from "../../../src/protocol";
+import type { Role } from "../../../src/protocol";
 import type { VerificationSummary } from "../../../src/synthesis/types";
 import { testConfig } from "../../fixtures/agent-context";
 

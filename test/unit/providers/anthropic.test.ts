@@ -4,7 +4,6 @@ import type { ContentBlock, Usage } from "@anthropic-ai/sdk/resources/messages";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import type { EffectiveConfig } from "../../../src/protocol";
 import {
 	acceptsForcedToolChoice,
 	createAnthropicProvider,

@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { EffectiveConfig } from "../../../src/protocol";
 import {
 	createExtractiveProvider,
 	extractFindings,

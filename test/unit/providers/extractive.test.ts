@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { EffectiveConfig, Finding, Role, UpstreamResult } from "../../../src/protocol";
+import type { Finding, Role, UpstreamResult } from "../../../src/protocol";
 import { ROLES } from "../../../src/protocol";
 import { extractFindings, extractiveProvider, findingCount } from "../../../src/providers/extractive";
 import { tokenize } from "../../../src/providers/text";
