@@ -1,6 +1,6 @@
 /** Following a job's live event stream (`GET /v1/research/:id/events`), resuming with Last-Event-ID after a drop. */
 import { setTimeout as sleep } from "node:timers/promises";
-import { type SseMessage, SseParser } from "../src/lib/sse.ts";
+import { type SseMessage, SseParser } from "../public/assets/sse.js";
 import { type JobEvent, JobEventSchema, TERMINAL_EVENT_TYPES } from "../src/protocol.ts";
 import type { ApiClient } from "./api-client.ts";
 import { CliError, EXIT, interrupted } from "./errors.ts";

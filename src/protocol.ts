@@ -494,3 +494,57 @@ export const OutboundJobEventSchema = z.object({
 	payload: z.record(z.string(), z.json()),
 });
 export type OutboundJobEvent = z.infer<typeof OutboundJobEventSchema>;
+
+/** A learned pattern: one finished job's task, outcome and strategy (`GET /v1/patterns`). */
+export const PatternSchema = z
+	.object({
+		id: z.string(),
+		jobId: z.string(),
+		task: z.string(),
+		taskType: TaskTypeSchema,
+		reward: z.number(),
+		success: z.boolean(),
+		critique: z.string(),
+		improvements: z.array(z.string()),
+		strategy: z.object({
+			provider: z.string(),
+			model: z.string().nullable(),
+			swarmSize: z.int(),
+			depth: z.int(),
+		}),
+		usageCount: z.int(),
+		createdAt: z.number(),
+		score: z
+			.number()
+			.nullable()
+			.openapi({ description: "Cosine similarity to the query, when there is one." }),
+	})
+	.openapi("Pattern");
+export type Pattern = z.infer<typeof PatternSchema>;
+
+/** `GET /v1/stats`: what the tenant's jobs and patterns add up to. */
+export const StatsSchema = z
+	.object({
+		jobsByStatus: z.record(z.string(), z.int()),
+		patterns: z.int(),
+		successRate: z.number().nullable(),
+		averageReward: z.number().nullable(),
+		/** Mean reward of the newer half of patterns minus the older half. */
+		improvementRate: z.number().nullable(),
+		rewardOverTime: z.array(
+			z.object({
+				day: z.string(),
+				averageReward: z.number(),
+				successRate: z.number(),
+				patterns: z.int(),
+			}),
+		),
+		patternReuse: z.int(),
+		confidenceGrowth: z.array(
+			z.object({ distillationId: z.string(), confidence: z.number(), at: z.number() }),
+		),
+		tokens: z.object({ input: z.int(), output: z.int() }),
+		costUsd: z.number(),
+	})
+	.openapi("Stats");
+export type Stats = z.infer<typeof StatsSchema>;

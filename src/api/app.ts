@@ -1,6 +1,7 @@
-/** The HTTP API: routes, authentication, rate limits, errors and the OpenAPI document. */
+/** The HTTP API (routes, authentication, rate limits, errors, the OpenAPI document) and the dashboard's pages. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { except } from "hono/combine";
+import { dashboardRoutes } from "../dashboard/routes";
 import { authenticate, refuseDevModeInProduction } from "./auth";
 import type { AppEnv } from "./env";
 import { errorBody, handleError } from "./errors";
@@ -27,6 +28,7 @@ app.route("/", goalRoutes);
 app.route("/", learningRoutes);
 app.route("/", webhookRoutes);
 app.route("/", mcpRoutes(app));
+app.route("/", dashboardRoutes);
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
 	type: "http",
 	scheme: "bearer",

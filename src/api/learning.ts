@@ -21,7 +21,14 @@ import { computeAssociations } from "../learning/associations";
 import { DEFAULT_MIN_PATTERNS, distillPatterns } from "../learning/distill";
 import { MAX_TOP_K } from "../learning/pattern-index";
 import { learningFor } from "../learning/service";
-import { ApiErrorBodySchema, JobMetricsSchema, TaskTypeSchema } from "../protocol";
+import {
+	ApiErrorBodySchema,
+	JobMetricsSchema,
+	type Pattern,
+	PatternSchema,
+	StatsSchema,
+	TaskTypeSchema,
+} from "../protocol";
 import { rolesForSize } from "../swarm/sizing";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
@@ -35,32 +42,7 @@ const errors = (...statuses: number[]) =>
 		]),
 	);
 
-const PatternSchema = z
-	.object({
-		id: z.string(),
-		jobId: z.string(),
-		task: z.string(),
-		taskType: TaskTypeSchema,
-		reward: z.number(),
-		success: z.boolean(),
-		critique: z.string(),
-		improvements: z.array(z.string()),
-		strategy: z.object({
-			provider: z.string(),
-			model: z.string().nullable(),
-			swarmSize: z.int(),
-			depth: z.int(),
-		}),
-		usageCount: z.int(),
-		createdAt: z.number(),
-		score: z
-			.number()
-			.nullable()
-			.openapi({ description: "Cosine similarity to the query, when there is one." }),
-	})
-	.openapi("Pattern");
-
-function toPattern(row: PatternRow, score: number | null): z.infer<typeof PatternSchema> {
+function toPattern(row: PatternRow, score: number | null): Pattern {
 	return {
 		id: row.id,
 		jobId: row.jobId,
@@ -159,25 +141,7 @@ const statsRoute = createRoute({
 			description: "Statistics",
 			content: {
 				"application/json": {
-					schema: z
-						.object({
-							jobsByStatus: z.record(z.string(), z.int()),
-							patterns: z.int(),
-							successRate: z.number().nullable(),
-							averageReward: z.number().nullable(),
-							/** Mean reward of the newer half of patterns minus the older half. */
-							improvementRate: z.number().nullable(),
-							rewardOverTime: z.array(
-								z.object({ day: z.string(), averageReward: z.number(), patterns: z.int() }),
-							),
-							patternReuse: z.int(),
-							confidenceGrowth: z.array(
-								z.object({ distillationId: z.string(), confidence: z.number(), at: z.number() }),
-							),
-							tokens: z.object({ input: z.int(), output: z.int() }),
-							costUsd: z.number(),
-						})
-						.openapi("Stats"),
+					schema: StatsSchema,
 				},
 			},
 		},
@@ -353,10 +317,10 @@ export const learningRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 		const half = Math.floor(rewards.length / 2);
 		const older = mean(rewards.slice(0, half));
 		const newer = mean(rewards.slice(half));
-		const byDay = new Map<string, number[]>();
+		const byDay = new Map<string, PatternRow[]>();
 		for (const pattern of patterns) {
 			const day = new Date(pattern.createdAt).toISOString().slice(0, 10);
-			byDay.set(day, [...(byDay.get(day) ?? []), pattern.reward]);
+			byDay.set(day, [...(byDay.get(day) ?? []), pattern]);
 		}
 		const usage = metrics
 			.map((text) => JobMetricsSchema.safeParse(JSON.parse(text)))
@@ -368,10 +332,11 @@ export const learningRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 				successRate: mean(patterns.map((pattern) => (pattern.success ? 1 : 0))),
 				averageReward: mean(rewards),
 				improvementRate: older !== null && newer !== null ? newer - older : null,
-				rewardOverTime: [...byDay].map(([day, values]) => ({
+				rewardOverTime: [...byDay].map(([day, ofDay]) => ({
 					day,
-					averageReward: mean(values) ?? 0,
-					patterns: values.length,
+					averageReward: mean(ofDay.map((pattern) => pattern.reward)) ?? 0,
+					successRate: mean(ofDay.map((pattern) => (pattern.success ? 1 : 0))) ?? 0,
+					patterns: ofDay.length,
 				})),
 				patternReuse: reuse,
 				confidenceGrowth: distillations.map((distillation) => ({

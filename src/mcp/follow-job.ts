@@ -1,5 +1,5 @@
 /** Follows a job's live events (`GET /v1/research/:id/events`) through the API until the job ends. */
-import { SseParser } from "../lib/sse";
+import { SseParser } from "../../public/assets/sse.js";
 import { type JobEvent, JobEventSchema, TERMINAL_EVENT_TYPES } from "../protocol";
 import { ApiCallError, type CallApi, jobPath, readAnswer } from "./api-client";
 

@@ -100,18 +100,27 @@ export const REPORT_SCRIPT = `
 `;
 
 /**
- * The Content-Security-Policy for report pages: nothing but the inline stylesheet and script above.
- * @example await reportContentSecurityPolicy() // "default-src 'none'; style-src 'sha256-…'; …"
+ * CSP sources that allow exactly the report's inline stylesheet and script, for any page that shows a report.
+ * @example await reportInlineSources() // { style: "'sha256-…'", script: "'sha256-…'" }
  */
-export async function reportContentSecurityPolicy(): Promise<string> {
+export async function reportInlineSources(): Promise<{ style: string; script: string }> {
 	const [styleHash, scriptHash] = await Promise.all([
 		sha256Base64(REPORT_STYLE),
 		sha256Base64(REPORT_SCRIPT),
 	]);
+	return { style: `'sha256-${styleHash}'`, script: `'sha256-${scriptHash}'` };
+}
+
+/**
+ * The Content-Security-Policy for report pages: nothing but the inline stylesheet and script above.
+ * @example await reportContentSecurityPolicy() // "default-src 'none'; style-src 'sha256-…'; …"
+ */
+export async function reportContentSecurityPolicy(): Promise<string> {
+	const inline = await reportInlineSources();
 	return [
 		"default-src 'none'",
-		`style-src 'sha256-${styleHash}'`,
-		`script-src 'sha256-${scriptHash}'`,
+		`style-src ${inline.style}`,
+		`script-src ${inline.script}`,
 		"img-src 'none'",
 		"base-uri 'none'",
 		"form-action 'none'",

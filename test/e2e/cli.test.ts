@@ -18,8 +18,8 @@ import { describeEvent, formatDuration, progressBar, renderBoard } from "../../c
 import { parseFormats, researchRequestFrom, validateResearchRequest } from "../../cli/research-request";
 import { runCli } from "../../cli/run";
 import { titleFor } from "../../cli/sources";
+import { SseParser } from "../../public/assets/sse.js";
 import { applyLocalMigrations, freePort, startLocalWorker } from "../../scripts/local-worker.mjs";
-import { SseParser } from "../../src/lib/sse";
 import { JobAcceptedSchema, type JobEvent, JobListSchema, JobViewSchema } from "../../src/protocol";
 
 const ROOT = join(import.meta.dirname, "../..");
