@@ -14,11 +14,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { chromiumMissingReason, launchChromium } from "../../scripts/chromium.mjs";
 import { ConsoleWatch, openReport, submitFromForm, waitForJobEnd } from "../../scripts/dashboard-driver.mjs";
 import { applyLocalMigrations, freePort, startLocalWorker } from "../../scripts/local-worker.mjs";
 import { JobAcceptedSchema, JobViewSchema } from "../../src/protocol";
 import { SAMPLE_SOURCES } from "../fixtures/sources";
-import { chromiumMissingReason, launchChromium } from "./browser";
 
 const ARTIFACTS = "test-artifacts";
 const TASK = "How do air-source heat pumps perform in cold climates, and what limits their efficiency?";

@@ -14,10 +14,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumMissingReason, launchChromium } from "../../scripts/chromium.mjs";
 import { applyLocalMigrations, freePort, startLocalWorker } from "../../scripts/local-worker.mjs";
 import { JobAcceptedSchema, JobViewSchema } from "../../src/protocol";
 import { SAMPLE_SOURCES } from "../fixtures/sources";
-import { chromiumMissingReason, launchChromium } from "./browser";
 
 const SCREENSHOT = "test-artifacts/report-xss.png";
 
