@@ -34,13 +34,14 @@ export class ConsoleWatch {
 
 /**
  * Fills the submit form at `/` and submits it; resolves with the new job's id once its live view opened.
+ * `keepForm` submits the form already on the page, with whatever else was chosen on it.
  * @param {import("playwright-core").Page} page
  * @param {string} baseUrl
- * @param {{ task: string; swarmSize?: number; pasted?: { title: string; text: string }; files?: string[] }} job
+ * @param {{ task: string; swarmSize?: number; pasted?: { title: string; text: string }; files?: string[]; keepForm?: boolean }} job
  * @returns {Promise<string>}
  */
 export async function submitFromForm(page, baseUrl, job) {
-	await page.goto(`${baseUrl}/`);
+	if (!job.keepForm) await page.goto(`${baseUrl}/`);
 	await page.getByLabel("Research task").fill(job.task);
 	if (job.swarmSize) await page.getByLabel("Swarm size").selectOption(String(job.swarmSize));
 	if (job.pasted) {

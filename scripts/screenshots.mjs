@@ -37,7 +37,7 @@ try {
 	await page.getByLabel("Swarm size").selectOption("7");
 	await page.screenshot({ path: `${OUT}/dashboard-submit.png` });
 
-	await submitFromForm(page, worker.url, { task: TASK, swarmSize: 7, files: SAMPLES });
+	await submitFromForm(page, worker.url, { task: TASK, files: SAMPLES, keepForm: true });
 	// Mid-run: some agents done, others running, the timeline still growing.
 	await page.locator("#dag g.node[data-status=completed]").nth(2).waitFor({ timeout: 60_000 });
 	await page.locator("#dag g.node[data-status=running]").first().waitFor({ timeout: 60_000 });

@@ -58,6 +58,13 @@ export function JobPage({ jobId }: { jobId: string }) {
 				</p>
 				<p id="job-error" class="alert" hidden />
 			</section>
+			<section id="goal-section" aria-labelledby="goal-heading" hidden>
+				<h2 id="goal-heading">Sub-goals</h2>
+				<p class="muted">
+					The goal was split into sub-goals; each has its own small swarm, and a master synthesis joins them.
+				</p>
+				<ol id="subgoals" class="subgoals" />
+			</section>
 			<section aria-labelledby="dag-heading">
 				<h2 id="dag-heading">Swarm</h2>
 				<p class="muted">Each agent runs once everything it depends on has finished.</p>

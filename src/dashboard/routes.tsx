@@ -13,7 +13,7 @@ import { accessSettings } from "../auth/settings";
 import { configuredProviders, providerSettings } from "../providers/settings";
 import { reportInlineSources } from "../synthesis/render-html";
 import { JobPage } from "./job-page";
-import { JobsPage } from "./jobs-page";
+import { JobsFilterSchema, JobsPage } from "./jobs-page";
 import { type DashboardPage, Layout } from "./layout";
 import { LearningPage } from "./learning-page";
 import { ReportPage } from "./report-page";
@@ -76,7 +76,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
 			<SubmitPage providers={configuredProviders(providerSettings(c.env))} />,
 		),
 	)
-	.get("/jobs", (c) => page(c, "jobs", "Jobs", <JobsPage />))
+	.get("/jobs", (c) => page(c, "jobs", "Jobs", <JobsPage filter={JobsFilterSchema.parse(c.req.query())} />))
 	.get(`/jobs/:id${JOB_ID}`, (c) =>
 		page(c, "job", "Job", <JobPage jobId={c.req.param("id")} />, { "job-id": c.req.param("id") }),
 	)

@@ -48,6 +48,14 @@ export function SubmitPage({ providers }: SubmitPageProps) {
 					</select>
 				</p>
 				<p>
+					<label for="mode">Mode</label>
+					<select id="mode" name="mode">
+						<option value="direct">One swarm</option>
+						<option value="goal">Split into sub-goals</option>
+						<option value="auto">Sub-goals when very complex</option>
+					</select>
+				</p>
+				<p>
 					<label for="anti-hallucination">Anti-hallucination</label>
 					<select id="anti-hallucination" name="antiHallucination">
 						{AntiHallucinationSchema.options.map((level) => (

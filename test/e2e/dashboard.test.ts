@@ -17,13 +17,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { chromiumMissingReason, launchChromium } from "../../scripts/chromium.mjs";
 import { ConsoleWatch, openReport, submitFromForm, waitForJobEnd } from "../../scripts/dashboard-driver.mjs";
 import { applyLocalMigrations, freePort, startLocalWorker } from "../../scripts/local-worker.mjs";
-import { JobAcceptedSchema, JobViewSchema } from "../../src/protocol";
+import { JobAcceptedSchema, JobListSchema, JobViewSchema } from "../../src/protocol";
 import { SAMPLE_SOURCES } from "../fixtures/sources";
 
 const ARTIFACTS = "test-artifacts";
 const TASK = "How do air-source heat pumps perform in cold climates, and what limits their efficiency?";
 const UPLOADS = ["samples/field-trials.md", "samples/critiques-and-limits.md"];
 const PHONE = { width: 390, height: 844 };
+/** A loaded CI machine can take seconds to render a page; waits are generous, the checks exact. */
+const POLL = { timeout: 15_000 };
 
 /** Installed before the page's scripts: records each status the live view shows, in order. */
 const STATUS_RECORDER = `
@@ -71,7 +73,7 @@ describe.skipIf(missing !== null)(
 			applyLocalMigrations(state);
 			worker = await startLocalWorker(await freePort(), {
 				persistTo: state,
-				vars: { EXTRACTIVE_SIMULATED_LATENCY_MS: "700" },
+				vars: { EXTRACTIVE_SIMULATED_LATENCY_MS: "1000" },
 			});
 			browser = await launchChromium();
 		});
@@ -135,16 +137,36 @@ describe.skipIf(missing !== null)(
 			expect(runWidths).toHaveLength(5);
 			expect(runWidths.every((width) => width > 0)).toBe(true);
 			await expect
-				.poll(() => page.locator("#timeline-summary").textContent())
+				.poll(() => page.locator("#timeline-summary").textContent(), POLL)
 				.toMatch(/at most [1-4] in flight/);
 			expect(await page.locator("#agents-table tbody tr").count()).toBe(5);
 			// The events arrived over the stream, in order, ending with the job's end.
 			const events = await page.locator("#events li").allTextContents();
 			expect(events[0]).toContain("job.completed");
 			expect(events.filter((line) => line.includes("agent.completed"))).toHaveLength(5);
-			await expect.poll(() => page.locator("#job-agents").textContent()).toBe("5 of 5 done");
+			await expect.poll(() => page.locator("#job-agents").textContent(), POLL).toBe("5 of 5 done");
 
 			await page.screenshot({ path: `${ARTIFACTS}/dashboard-job.png`, fullPage: true });
+		});
+
+		it("shows a goal-mode job's sub-goals and every sub-swarm's agents", async () => {
+			await page.goto(`${worker.url}/`);
+			await page.getByLabel("Mode").selectOption("goal");
+			const goalJob = await submitFromForm(page, worker.url, {
+				task: "Compare heat pump field trials with lab ratings, then judge which limits matter most in cold climates",
+				pasted: SAMPLE_SOURCES[1],
+				keepForm: true,
+			});
+			expect(await waitForJobEnd(page)).toBe("completed");
+			const final = await job(goalJob);
+			expect(final.goal?.subgoals.length).toBeGreaterThanOrEqual(2);
+			const shown = await page
+				.locator("#subgoals li")
+				.evaluateAll((items) => items.map((item) => item.getAttribute("data-subgoal-id")));
+			expect(shown).toEqual(final.goal?.subgoals.map((subgoal) => subgoal.id));
+			expect(await page.locator("#dag g.node").count()).toBe(final.plan.length);
+			expect(await page.locator("#timeline g.bar").count()).toBe(final.plan.length);
+			await page.screenshot({ path: `${ARTIFACTS}/dashboard-goal-job.png`, fullPage: true });
 		});
 
 		it("opens the report, searches it and downloads it", async () => {
@@ -157,7 +179,7 @@ describe.skipIf(missing !== null)(
 			expect(total).toBeGreaterThan(3);
 			await report.locator("#report-search").fill("cold");
 			await expect
-				.poll(() => report.locator("#report-search-status").textContent())
+				.poll(() => report.locator("#report-search-status").textContent(), POLL)
 				.toMatch(new RegExp(`^\\d+ of ${total} findings and citations match$`));
 			const shown = await report.locator("[data-search]:not([hidden])").count();
 			expect(shown).toBeGreaterThan(0);
@@ -177,23 +199,29 @@ describe.skipIf(missing !== null)(
 				await submitByApi("Which refrigerants suit cold climates?"),
 				await submitByApi("What did field trials of heat pumps measure?"),
 			];
-			await page.goto(`${worker.url}/jobs?limit=2`);
-			const rows = page.locator("#jobs-table tbody tr");
-			await expect.poll(() => rows.count()).toBe(2);
-			const firstPage = await rows
-				.locator("a")
-				.evaluateAll((links) => links.map((link) => link.getAttribute("href")));
-			expect(firstPage).toEqual(running.toReversed().map((id) => `/jobs/${id}`));
+			const all = JobListSchema.parse(await (await fetch(`${worker.url}/v1/research?limit=100`)).json());
+			const newestFirst = all.jobs.map((entry) => `/jobs/${entry.id}`);
+			expect(newestFirst.slice(0, 2)).toEqual(running.toReversed().map((id) => `/jobs/${id}`));
+			expect(newestFirst).toContain(`/jobs/${jobId}`);
+			const pageSize = newestFirst.length - 1;
+			const links = () =>
+				page
+					.locator("#jobs-table tbody tr a")
+					.evaluateAll((found) => found.map((link) => link.getAttribute("href")));
+			await page.goto(`${worker.url}/jobs?limit=${pageSize}`);
+			await expect.poll(links, POLL).toEqual(newestFirst.slice(0, pageSize));
 			await page.getByRole("link", { name: "Next page" }).click();
-			await expect.poll(() => rows.locator("a").first().getAttribute("href")).toBe(`/jobs/${jobId}`);
-			expect(await rows.count()).toBe(1);
-			await expect(page.getByRole("link", { name: "Next page" }).isHidden()).resolves.toBe(true);
+			await expect.poll(links, POLL).toEqual(newestFirst.slice(pageSize));
+			expect(await page.getByRole("link", { name: "Next page" }).isHidden()).toBe(true);
 
 			await page.getByRole("link", { name: "First page" }).click();
+			await expect.poll(links, POLL).toEqual(newestFirst.slice(0, pageSize));
 			await page.getByLabel("Status").selectOption("completed");
 			await page.getByRole("button", { name: "Filter" }).click();
 			await page.waitForURL(/status=completed/);
-			await expect.poll(() => page.locator("#jobs-table .status").allTextContents()).toContain("completed");
+			await expect
+				.poll(() => page.locator("#jobs-table .status").allTextContents(), POLL)
+				.toContain("completed");
 			const statuses = await page.locator("#jobs-table .status").allTextContents();
 			expect(statuses.every((status) => status === "completed")).toBe(true);
 		});
@@ -207,13 +235,13 @@ describe.skipIf(missing !== null)(
 			expect(created.status).toBe(201);
 			const { apiKey } = (await created.json()) as { apiKey: { key: string } };
 			await page.goto(`${worker.url}/jobs`);
-			await expect.poll(() => page.locator("#jobs-table tbody tr").count()).toBeGreaterThan(0);
+			await expect.poll(() => page.locator("#jobs-table tbody tr").count(), POLL).toBeGreaterThan(0);
 
 			await page.getByLabel("API key").fill(apiKey.key);
 			await page.getByRole("button", { name: "Use key" }).click();
 			await page.waitForLoadState("load");
 			// The new tenant has no jobs: the list now comes from its key, not from dev mode's tenant.
-			await expect.poll(() => page.locator("#jobs-empty").isVisible()).toBe(true);
+			await expect.poll(() => page.locator("#jobs-empty").isVisible(), POLL).toBe(true);
 			expect(await page.locator("#key-status").textContent()).toBe("key saved for this tab");
 			expect(await page.evaluate(`sessionStorage.getItem("research-swarm.apiKey")`)).toBe(apiKey.key);
 
@@ -223,21 +251,25 @@ describe.skipIf(missing !== null)(
 			await page.getByLabel("API key").fill(revokedLooking);
 			await page.getByRole("button", { name: "Use key" }).click();
 			await page.waitForLoadState("load");
-			await expect.poll(() => page.locator("#alert").textContent()).toMatch(/unknown or revoked API key/);
+			await expect
+				.poll(() => page.locator("#alert").textContent(), POLL)
+				.toMatch(/unknown or revoked API key/);
 
 			await page.evaluate("sessionStorage.clear()");
 		});
 
 		it("draws the learning statistics and finds patterns by similarity", async () => {
 			await page.goto(`${worker.url}/learning`);
-			await expect.poll(() => page.locator("#reward-chart svg rect").count()).toBeGreaterThan(0);
+			await expect.poll(() => page.locator("#reward-chart svg rect").count(), POLL).toBeGreaterThan(0);
 			expect(await page.locator("#success-chart svg rect").count()).toBeGreaterThan(0);
 			const figures = await page.locator("#stats div").allTextContents();
 			expect(figures.find((text) => text.startsWith("Patterns"))).toMatch(/Patterns[1-9]/);
 
 			await page.getByLabel("Similar to").fill("heat pump efficiency in the cold");
 			await page.getByRole("button", { name: "Search" }).click();
-			await expect.poll(() => page.locator("#patterns-status").textContent()).toMatch(/most similar to/);
+			await expect
+				.poll(() => page.locator("#patterns-status").textContent(), POLL)
+				.toMatch(/most similar to/);
 			const scores = await page.locator("#patterns-table tbody tr td:nth-child(5)").allTextContents();
 			expect(scores.length).toBeGreaterThan(0);
 			expect(scores.every((score) => Number(score) > 0)).toBe(true);

@@ -56,6 +56,14 @@ describe("dashboard pages", () => {
 		expect(frame).not.toContain("allow-same-origin");
 	});
 
+	it("renders the jobs filter set to the address's filters, and ignores filters the API would refuse", async () => {
+		const selected = (html: string) =>
+			[...html.matchAll(/<option value="([^"]*)" selected/g)].map((match) => match[1]);
+		expect(selected((await page("/jobs?status=completed&limit=7")).html)).toEqual(["completed", "7"]);
+		expect(selected((await page("/jobs?status=bogus&limit=1000")).html)).toEqual(["20"]);
+		expect(selected((await page("/jobs")).html)).toEqual(["20"]);
+	});
+
 	it("offers the providers this deployment can run, extractive last", async () => {
 		const { html } = await page("/");
 		const select = /<select id="provider"[\s\S]*?<\/select>/.exec(html)?.[0] ?? "";

@@ -250,12 +250,39 @@ function drawSummary(job, now) {
 }
 
 /**
+ * Goal mode: each sub-goal with its state, what it waits for and how many agents work on it.
+ * @param {JobView} job
+ */
+function drawGoal(job) {
+	const section = byId("goal-section", HTMLElement);
+	section.hidden = job.goal === null;
+	if (job.goal === null) return;
+	byId("subgoals", HTMLOListElement).replaceChildren(
+		...job.goal.subgoals.map((subgoal) =>
+			h(
+				"li",
+				{ "data-subgoal-id": subgoal.id },
+				h("strong", {}, subgoal.id),
+				` ${subgoal.description} `,
+				h("span", { class: `status status-${subgoal.status}` }, subgoal.status),
+				h(
+					"small",
+					{ class: "muted" },
+					` · ${subgoal.complexity} · ${subgoal.taskIds.length} agents${subgoal.dependsOn.length ? ` · after ${subgoal.dependsOn.join(", ")}` : ""}`,
+				),
+			),
+		),
+	);
+}
+
+/**
  * @param {JobView} job
  */
 function draw(job) {
 	const now = Date.now();
 	document.title = `${job.status} · ${job.task.slice(0, 60)} · research-swarm`;
 	drawSummary(job, now);
+	drawGoal(job);
 	drawDag(job);
 	drawTimeline(job, now);
 	drawAgents(job, now);

@@ -19,27 +19,12 @@ function pageUrl(params, cursor) {
 	return query ? `/jobs?${query}` : "/jobs";
 }
 
-/** Fills the jobs table and the pager from the address's `status`, `limit` and `cursor`. */
+/** Fills the jobs table and the pager for the filters the page was rendered with and the address's cursor. */
 export async function showJobs() {
 	const params = new URLSearchParams(location.search);
-	const status = byId("status-filter", HTMLSelectElement);
-	const limit = byId("limit", HTMLSelectElement);
-	status.value = params.get("status") ?? "";
-	const pageSize = params.get("limit") ?? "20";
-	// An address may ask for a page size the menu does not offer; show it rather than silently change it.
-	if (![...limit.options].some((option) => option.value === pageSize))
-		limit.append(new Option(pageSize, pageSize));
-	limit.value = pageSize;
-	byId("jobs-filter", HTMLFormElement).addEventListener("submit", (event) => {
-		event.preventDefault();
-		const filters = new URLSearchParams();
-		if (status.value) filters.set("status", status.value);
-		filters.set("limit", limit.value);
-		location.assign(pageUrl(filters, null));
-	});
-
-	const query = new URLSearchParams({ limit: limit.value });
-	if (status.value) query.set("status", status.value);
+	const query = new URLSearchParams({ limit: byId("limit", HTMLSelectElement).value });
+	const status = byId("status-filter", HTMLSelectElement).value;
+	if (status) query.set("status", status);
 	const cursor = params.get("cursor");
 	if (cursor) query.set("cursor", cursor);
 	/** @type {JobList} */

@@ -39,6 +39,8 @@ async function requestOf(form) {
 	if (Number.isInteger(depth) && depth >= 1) request.depth = depth;
 	const swarmSize = String(form.get("swarmSize") ?? "");
 	if (swarmSize) request.swarmSize = Number(swarmSize);
+	const mode = String(form.get("mode") ?? "direct");
+	if (mode === "goal" || mode === "auto") request.mode = mode;
 	const provider = String(form.get("provider") ?? "auto");
 	if (provider !== "auto") request.provider = provider;
 	request.antiHallucination = /** @type {ResearchRequest["antiHallucination"]} */ (
