@@ -75,7 +75,9 @@ function drawDag(job) {
 			svg(
 				"text",
 				{ x: 10, y: 36, class: "node-state" },
-				task.status === "running" ? `running ${Math.round(task.progress)} %` : task.status,
+				task.status === "running" && task.progress > 0
+					? `running ${Math.round(task.progress)} %`
+					: task.status,
 			),
 		);
 	});
