@@ -3,7 +3,24 @@
  * The coordinator Durable Object owns a job's live state; these rows are the durable index
  * that listing, idempotency and later analytics read.
  */
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+	customType,
+	index,
+	integer,
+	primaryKey,
+	real,
+	sqliteTable,
+	text,
+	uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+import { decodeVector, encodeVector } from "./vector-blob";
+
+/** A vector column: Float32 bytes in a BLOB, read back as a Float32Array (or, from old rows, numbers). */
+const float32Vector = customType<{ data: Float32Array | number[]; driverData: Uint8Array }>({
+	dataType: () => "blob",
+	toDriver: encodeVector,
+	fromDriver: decodeVector,
+});
 
 export const tenants = sqliteTable("tenants", {
 	id: text("id").primaryKey(),
@@ -148,8 +165,8 @@ export const patternVectors = sqliteTable(
 		reward: real("reward").notNull(),
 		model: text("model").notNull(),
 		dimensions: integer("dimensions").notNull(),
-		/** JSON array of numbers. */
-		vector: text("vector").notNull(),
+		/** Float32 little-endian bytes (`src/db/vector-blob.ts`); a JSON array of numbers in rows before 0005. */
+		vector: float32Vector("vector").notNull(),
 	},
 	(table) => [index("pattern_vectors_tenant").on(table.tenantId, table.taskType, table.success)],
 );

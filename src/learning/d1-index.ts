@@ -1,10 +1,11 @@
 /**
- * The local pattern index: vectors in D1 (`pattern_vectors`), exact cosine top-k in the Worker.
+ * The local pattern index: vectors in D1 (`pattern_vectors`, Float32 bytes), exact cosine top-k in the Worker.
  * `wrangler dev` and the tests use it; production uses Vectorize through the same `PatternIndex`.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/queries";
 import { patternVectors } from "../db/schema";
+import { decodeVector } from "../db/vector-blob";
 import { TaskTypeSchema } from "../protocol";
 import { topK } from "./exact-index";
 import {
@@ -17,10 +18,20 @@ import {
 	type PatternVector,
 } from "./pattern-index";
 
-type Row = typeof patternVectors.$inferSelect;
+/**
+ * The columns a query reads, the vector as text: D1 hands a BLOB to the Worker as an array of byte
+ * values (four numbers a float), which costs more to move and parse than the JSON text it replaced,
+ * while `hex()` sends the same bytes as one short string. Rows from before migration 0005 keep their JSON.
+ */
+const READ_COLUMNS = {
+	...getTableColumns(patternVectors),
+	vector: sql<string>`CASE typeof(${patternVectors.vector}) WHEN 'blob' THEN hex(${patternVectors.vector}) ELSE ${patternVectors.vector} END`,
+};
 
-function toVector(row: Row): PatternVector {
-	const metadata: PatternMetadata = {
+type Row = Omit<typeof patternVectors.$inferSelect, "vector"> & { vector: string };
+
+function metadataOf(row: Row): PatternMetadata {
+	return {
 		tenantId: row.tenantId,
 		taskType: TaskTypeSchema.parse(row.taskType),
 		model: row.model,
@@ -28,7 +39,10 @@ function toVector(row: Row): PatternVector {
 		reward: row.reward,
 		success: row.success,
 	};
-	return { id: row.patternId, values: JSON.parse(row.vector) as number[], metadata };
+}
+
+function toVector(row: Row): PatternVector {
+	return { id: row.patternId, values: Array.from(decodeVector(row.vector)), metadata: metadataOf(row) };
 }
 
 /** A `PatternIndex` over D1 in the embedding space `space`. */
@@ -47,7 +61,7 @@ export function createD1Index(db: Database, space: IndexSpace): PatternIndex {
 					reward: metadata.reward,
 					model: metadata.model,
 					dimensions: metadata.dimensions,
-					vector: JSON.stringify(values),
+					vector: values,
 				};
 				await db
 					.insert(patternVectors)
@@ -61,17 +75,19 @@ export function createD1Index(db: Database, space: IndexSpace): PatternIndex {
 			if (filter.taskType !== undefined) conditions.push(eq(patternVectors.taskType, filter.taskType));
 			if (filter.success !== undefined) conditions.push(eq(patternVectors.success, filter.success));
 			const rows = await db
-				.select()
+				.select(READ_COLUMNS)
 				.from(patternVectors)
 				.where(and(...conditions));
-			return topK(vector, rows.map(toVector), k).map(
-				({ id, score, candidate }): PatternMatch => ({ id, score, metadata: candidate.metadata }),
+			// Every row is scored over a view of its stored bytes; only the k winners get their metadata built.
+			const candidates = rows.map((row) => ({ id: row.patternId, values: decodeVector(row.vector), row }));
+			return topK(vector, candidates, k).map(
+				({ id, score, candidate }): PatternMatch => ({ id, score, metadata: metadataOf(candidate.row) }),
 			);
 		},
 		async getByIds(ids, { tenantId }) {
 			if (ids.length === 0) return [];
 			const rows = await db
-				.select()
+				.select(READ_COLUMNS)
 				.from(patternVectors)
 				.where(and(eq(patternVectors.tenantId, tenantId), inArray(patternVectors.patternId, ids)));
 			const byId = new Map(rows.map((row) => [row.patternId, toVector(row)]));

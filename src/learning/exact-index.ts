@@ -15,7 +15,8 @@ import {
 } from "./pattern-index";
 import { cosineGivenNorm, norm } from "./vector-math";
 
-export type Candidate = { id: string; values: readonly number[] };
+/** A stored vector to score: plain numbers, or a typed-array view over stored bytes. */
+export type Candidate = { id: string; values: ArrayLike<number> };
 /** A candidate with its cosine similarity to the query. */
 export type Scored<C extends Candidate> = { id: string; score: number; candidate: C };
 

@@ -5,7 +5,7 @@
  * it the SDK requests base64 and decodes it itself. `dimensions` shortens the native 1536-number
  * vector on the server, which text-embedding-3 models support.
  */
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import {
 	assertDimensions,
 	checkedVectors,
@@ -36,22 +36,26 @@ export type OpenAIEmbedderOptions = {
 export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
 	const dimensions = options.dimensions ?? OPENAI_EMBEDDING_DIMENSIONS;
 	assertDimensions(dimensions);
-	const client = new OpenAI({
-		apiKey: options.apiKey,
-		baseURL: options.baseURL ?? "https://api.openai.com/v1",
-		// Explicit nulls keep the SDK from reading organization/project ids from the environment.
-		organization: null,
-		project: null,
-		webhookSecret: null,
-		maxRetries: options.maxRetries ?? 2,
-		timeout: options.timeoutMs ?? 30_000,
-		logLevel: "off",
-		fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-	});
+	// The SDK is evaluated when an embedder is built rather than when the Worker starts (see openai-shared.ts).
+	const client = import("openai").then(
+		({ default: OpenAI }) =>
+			new OpenAI({
+				apiKey: options.apiKey,
+				baseURL: options.baseURL ?? "https://api.openai.com/v1",
+				// Explicit nulls keep the SDK from reading organization/project ids from the environment.
+				organization: null,
+				project: null,
+				webhookSecret: null,
+				maxRetries: options.maxRetries ?? 2,
+				timeout: options.timeoutMs ?? 30_000,
+				logLevel: "off",
+				fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+			}),
+	);
 	const embedBatch = async (texts: string[]): Promise<number[][]> => {
 		let response: OpenAI.Embeddings.CreateEmbeddingResponse;
 		try {
-			response = await client.embeddings.create({
+			response = await (await client).embeddings.create({
 				model: OPENAI_EMBEDDING_MODEL,
 				input: texts,
 				dimensions,

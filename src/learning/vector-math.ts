@@ -1,6 +1,7 @@
 /**
  * Small vector helpers shared by the embedders, the exact index, associations and distillation.
- * Vectors are plain number arrays; a zero vector has no direction, so its cosine with anything is 0.
+ * Vectors are number arrays or typed arrays (any `ArrayLike<number>`); a zero vector has no direction,
+ * so its cosine with anything is 0.
  *
  * Squares of numbers below about 1e-154 underflow and above about 1e154 overflow, so a sum of
  * squares outside [1e-200, ∞) is recomputed on the vector scaled by its largest component; in the
@@ -10,7 +11,7 @@
 const SMALLEST_SAFE_SQUARES = 1e-200;
 
 /** Dot product of two vectors; a RangeError when their lengths differ. */
-export function dot(a: readonly number[], b: readonly number[]): number {
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 	if (a.length !== b.length)
 		throw new RangeError(`vectors of ${a.length} and ${b.length} values cannot be compared`);
 	let sum = 0;
@@ -19,12 +20,12 @@ export function dot(a: readonly number[], b: readonly number[]): number {
 }
 
 /** Euclidean (L2) length of a vector, accurate at any magnitude. */
-export function norm(vector: readonly number[]): number {
+export function norm(vector: ArrayLike<number>): number {
 	const squares = dot(vector, vector);
 	if (squares >= SMALLEST_SAFE_SQUARES && squares < Number.POSITIVE_INFINITY) return Math.sqrt(squares);
 	const largest = largestMagnitude(vector);
 	if (largest === 0 || !Number.isFinite(largest)) return largest;
-	const scaled = vector.map((value) => value / largest);
+	const scaled = Array.from(vector, (value) => value / largest);
 	return largest * Math.sqrt(dot(scaled, scaled));
 }
 
@@ -32,7 +33,7 @@ export function norm(vector: readonly number[]): number {
  * Cosine similarity in [-1, 1]; 0 when either vector is all zeros.
  * @example cosineSimilarity([1, 0], [1, 1]) // 0.7071…
  */
-export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
+export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
 	return cosineGivenNorm(a, norm(a), b);
 }
 
@@ -40,7 +41,7 @@ export function cosineSimilarity(a: readonly number[], b: readonly number[]): nu
  * `cosineSimilarity(a, b)` when `normA` = `norm(a)` is already known, as when one query is scored
  * against many vectors.
  */
-export function cosineGivenNorm(a: readonly number[], normA: number, b: readonly number[]): number {
+export function cosineGivenNorm(a: ArrayLike<number>, normA: number, b: ArrayLike<number>): number {
 	const normB = norm(b);
 	if (normA === 0 || normB === 0) return 0;
 	const lengths = normA * normB;
@@ -56,16 +57,18 @@ export function cosineGivenNorm(a: readonly number[], normA: number, b: readonly
  * The vector scaled to length 1; a zero vector is returned as zeros.
  * @example l2Normalize([3, 4]) // [0.6, 0.8]
  */
-export function l2Normalize(vector: readonly number[]): number[] {
+export function l2Normalize(vector: ArrayLike<number>): number[] {
 	// Scaling by the largest component first keeps the result unit length even for subnormal inputs,
 	// whose own length is not representable.
 	const largest = largestMagnitude(vector);
-	if (largest === 0) return vector.map(() => 0);
-	const scaled = vector.map((value) => value / largest);
+	if (largest === 0) return Array.from(vector, () => 0);
+	const scaled = Array.from(vector, (value) => value / largest);
 	const length = Math.sqrt(dot(scaled, scaled));
 	return scaled.map((value) => value / length);
 }
 
-function largestMagnitude(vector: readonly number[]): number {
-	return vector.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
+function largestMagnitude(vector: ArrayLike<number>): number {
+	let largest = 0;
+	for (let i = 0; i < vector.length; i++) largest = Math.max(largest, Math.abs(vector[i] as number));
+	return largest;
 }
