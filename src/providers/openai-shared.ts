@@ -25,7 +25,7 @@
  *   no quote, so none is made up; verification reports the empty quote as too short;
  * - elsewhere (the narrative): the page only joins `retrieved`.
  */
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import type OpenAI from "openai";
 import { z } from "zod";
 import {
 	type AgentOutput,
@@ -38,6 +38,14 @@ import {
 	type TokenUsage,
 	ZERO_TOKEN_USAGE,
 } from "./types";
+
+type OpenAISdk = typeof import("openai");
+/**
+ * The SDK, evaluated at its first use rather than when the Worker starts: its module start-up was about
+ * a quarter of every isolate's (measured with `wrangler check startup`), and most isolates never call it.
+ * The Anthropic and Gemini SDKs start cheaply and stay static imports, which esbuild can tree-shake.
+ */
+const loadSdk = (): Promise<OpenAISdk> => import("openai");
 
 /** What a factory of an adapter on the `openai` SDK takes. */
 export type OpenAICompatibleOptions = { apiKey: string; baseURL?: string; fetch?: typeof fetch };
@@ -384,8 +392,9 @@ export function statusError(
 }
 
 /** Classifies any failure of an SDK call as a `ProviderError` whose message carries no credential. */
-export function toProviderError(error: unknown, context: ErrorContext): ProviderError {
+function toProviderError(sdk: OpenAISdk, error: unknown, context: ErrorContext): ProviderError {
 	if (error instanceof ProviderError) return error;
+	const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = sdk;
 	const fail = (kind: ProviderErrorKind, message: string) =>
 		new ProviderError(context.provider, kind, redactSecrets(message, context.apiKey));
 	if (error instanceof APIUserAbortError) {
@@ -449,13 +458,14 @@ export function spendLimitNotRetried(fetchImpl: typeof fetch, isSpendLimit: Spen
 }
 
 /** The SDK client of an adapter: its fetch injected (spend limits never retried), nothing read from env. */
-export function createOpenAIClient(
+export async function createOpenAIClient(
 	options: OpenAICompatibleOptions & {
 		baseURL: string;
 		isSpendLimit: SpendLimitRule;
 		defaultHeaders?: Record<string, string>;
 	},
-): OpenAI {
+): Promise<OpenAI> {
+	const { default: OpenAI } = await loadSdk();
 	return new OpenAI({
 		apiKey: options.apiKey,
 		baseURL: options.baseURL,
@@ -509,7 +519,7 @@ export class TurnSession {
 		try {
 			return await request({ ...attemptBudget(left), signal });
 		} catch (error) {
-			throw toProviderError(error, this.errors);
+			throw toProviderError(await loadSdk(), error, this.errors);
 		} finally {
 			this.latenciesMs.push(performance.now() - started);
 		}

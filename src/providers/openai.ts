@@ -289,7 +289,7 @@ export function createOpenAIProvider(options: OpenAICompatibleOptions): Provider
 	return {
 		name: OPENAI_PROVIDER_NAME,
 		supportsNativeSearch: () => true,
-		runTurn: (turn) => runOpenAITurn(client, errors, turn),
-		runStructured: (request) => runOpenAIStructured(client, errors, request),
+		runTurn: async (turn) => runOpenAITurn(await client, errors, turn),
+		runStructured: async (request) => runOpenAIStructured(await client, errors, request),
 	};
 }

@@ -467,7 +467,7 @@ export function createOpenRouterProvider(options: OpenAICompatibleOptions): Prov
 	return {
 		name: OPENROUTER_PROVIDER_NAME,
 		supportsNativeSearch: (model) => isOnlineVariant(model) || isPerplexitySonar(model),
-		runTurn: (turn) => runOpenRouterTurn(client, errors, turn),
-		runStructured: (request) => runOpenRouterStructured(client, errors, request),
+		runTurn: async (turn) => runOpenRouterTurn(await client, errors, turn),
+		runStructured: async (request) => runOpenRouterStructured(await client, errors, request),
 	};
 }
