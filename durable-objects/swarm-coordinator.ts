@@ -111,6 +111,8 @@ export class SwarmCoordinator extends DurableObject<Env> {
 	private finalizing: Promise<void> | null = null;
 	private indexSync: Promise<void> = Promise.resolve();
 	private indexDirty = false;
+	/** Whether the outbox may hold unsent events; only terminal events add any, so most flushes can skip it. */
+	private outboxPending = true;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -292,8 +294,16 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			"success",
 			Date.now(),
 		);
-		this.record("agent.completed", { findings: parsed.findings.length, usage: parsed.usage }, task);
-		await this.advanceAndCommit(state);
+		this.record(
+			"agent.completed",
+			{
+				findings: parsed.findings.length,
+				usage: parsed.usage,
+				providerMs: parsed.providerCalls.reduce((total, call) => total + call.latencyMs, 0),
+			},
+			task,
+		);
+		this.ctx.waitUntil(this.advanceAndCommit(state));
 		return { accepted: true };
 	}
 
@@ -336,7 +346,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		if (details.budgetLimited) state.budget.limited = true;
 		const reason = task.error ? `${error}: ${task.error}` : error;
 		this.failTaskInPlace(state, task, reason);
-		await this.advanceAndCommit(state);
+		this.ctx.waitUntil(this.advanceAndCommit(state));
 		return { accepted: true };
 	}
 
@@ -411,6 +421,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			}
 		}
 		if (state.status === "synthesizing") await this.finalize(state);
+		this.outboxPending = true; // the alarm is the retry path: it reads the outbox whatever this instance believes
 		await this.flushOutbox();
 		if (state.status === "completed" && !state.learned) await this.learnFrom(state, null);
 		if (this.indexDirty) await this.syncIndex();
@@ -534,7 +545,12 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		return tasks;
 	}
 
-	/** Dispatches what is ready, or moves to synthesis when every task has ended; then commits and sends. */
+	/**
+	 * Dispatches what is ready, or moves to synthesis when every task has ended; then commits and sends.
+	 * The commit happens before the first await, so when the call returns the transition is durable and
+	 * a consumer-facing RPC can answer at once, leaving the queue send and the mirrors to `waitUntil`: the
+	 * consumer's acknowledgement then comes sooner, and locally the next queue batch waits for it.
+	 */
 	private async advanceAndCommit(state: JobState): Promise<void> {
 		let messages: AgentTaskMessage[] = [];
 		if (state.status === "running") {
@@ -902,11 +918,14 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			event.eventId,
 			JSON.stringify(event),
 		);
+		this.outboxPending = true;
 		this.indexDirty = true;
 	}
 
 	/** Sends unsent outbox events to the webhook queue; the alarm retries whatever fails. */
 	private async flushOutbox(): Promise<void> {
+		if (!this.outboxPending) return;
+		this.outboxPending = false; // an event added while this flush runs sets it again
 		const sql = this.ctx.storage.sql;
 		const pending = sql
 			.exec<{ event_id: string; body: string }>("SELECT event_id, body FROM outbox WHERE sent = 0")
@@ -917,6 +936,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 				sql.exec("UPDATE outbox SET sent = 1 WHERE event_id = ?", row.event_id);
 			} catch (error) {
 				this.indexDirty = true;
+				this.outboxPending = true;
 				console.error("webhook outbox send failed", row.event_id, String(error));
 			}
 		}

@@ -91,7 +91,6 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 		const discovered: NewSource[] = [];
 		const instructions = roleInstructions(context.role);
 		const prompt = taskPrompt(context, documents);
-		await beat(10, `calling ${provider.name}${model ? ` (${model})` : ""}`);
 
 		const reservedUsd = price
 			? worstCaseCost(price, {
@@ -123,7 +122,8 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 		}
 		const costUsd = price ? costOf(price, turn.usage) : 0;
 		if (reservedUsd > 0) await coordinator.settleBudget(reservedUsd, costUsd);
-		await beat(60, `snapshotting ${turn.retrieved.length} retrieved pages`);
+		// Fetching pages takes seconds, worth a progress report; with none to fetch it would be a bare round trip.
+		if (turn.retrieved.length > 0) await beat(60, `snapshotting ${turn.retrieved.length} retrieved pages`);
 
 		const pages = await snapshotPages(context, deps, turn.retrieved, discovered);
 		const sources =
@@ -153,14 +153,16 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 	}
 }
 
+/** The stored text of every retrieved source, read concurrently rather than one after another. */
 async function loadDocuments(bucket: R2Bucket, context: AgentContext): Promise<SourceDocument[]> {
-	const documents: SourceDocument[] = [];
-	for (const source of context.sources) {
-		if (source.status !== "retrieved" || !source.sha256) continue;
-		const text = await loadSnapshot(bucket, context.tenantId, source.sha256);
-		if (text !== null) documents.push({ source, text });
-	}
-	return documents;
+	const loaded = await Promise.all(
+		context.sources.map(async (source) => {
+			if (source.status !== "retrieved" || !source.sha256) return null;
+			const text = await loadSnapshot(bucket, context.tenantId, source.sha256);
+			return text === null ? null : { source, text };
+		}),
+	);
+	return loaded.filter((document) => document !== null);
 }
 
 /** Brave search and a snapshotting page fetch, for models without native search. */

@@ -249,7 +249,38 @@ export function buildCorpus(documents: readonly SourceDocument[]): Corpus {
  * @example extractFindings({ ...context, role: "explorer", documents }).findings[0]?.claim // a sentence of a document
  */
 export function extractFindings(input: AgentTaskInput): ExtractiveOutput {
-	return selectFindings(buildCorpus(input.documents), input);
+	return selectFindings(corpusOf(input.documents), input);
+}
+
+/** Documents whose corpus is kept for the next turn, in characters; a larger set is rebuilt every turn. */
+const MAX_KEPT_CORPUS_CHARS = 1024 * 1024;
+/**
+ * The last corpus built. The tasks of a job rank the same documents, and building the corpus is most of
+ * a turn's work; tasks whose waits end together would otherwise also rebuild it one after another.
+ */
+let kept: { documents: readonly SourceDocument[]; corpus: Corpus } | null = null;
+
+/** The corpus of `documents`: the kept one when they are the same sources with the same texts. */
+function corpusOf(documents: readonly SourceDocument[]): Corpus {
+	if (kept && sameDocuments(kept.documents, documents)) return kept.corpus;
+	const corpus = buildCorpus(documents);
+	const chars = documents.reduce((total, document) => total + document.text.length, 0);
+	if (chars <= MAX_KEPT_CORPUS_CHARS) kept = { documents, corpus };
+	return corpus;
+}
+
+function sameDocuments(a: readonly SourceDocument[], b: readonly SourceDocument[]): boolean {
+	return (
+		a.length === b.length &&
+		a.every((document, index) => {
+			const other = b[index];
+			return (
+				other !== undefined &&
+				document.text === other.text &&
+				JSON.stringify(document.source) === JSON.stringify(other.source)
+			);
+		})
+	);
 }
 
 /** `extractFindings` over an already built corpus of the input's documents. */

@@ -2,7 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Finding, Role, UpstreamResult } from "../../../src/protocol";
 import { ROLES } from "../../../src/protocol";
-import { extractFindings, extractiveProvider, findingCount } from "../../../src/providers/extractive";
+import {
+	buildCorpus,
+	extractFindings,
+	extractiveProvider,
+	findingCount,
+	selectFindings,
+} from "../../../src/providers/extractive";
 import { tokenize } from "../../../src/providers/text";
 import {
 	AgentOutputSchema,
@@ -419,6 +425,16 @@ describe("extractFindings invariants", () => {
 
 	it("is deterministic", () => {
 		expect(runSwarm(DOCUMENTS, TASK)).toEqual(runSwarm(DOCUMENTS, TASK));
+	});
+
+	it("answers from the kept corpus exactly as from a fresh one, and never from another text's", () => {
+		const input = taskInput({ role: "depth_analyst" });
+		extractFindings(input);
+		expect(extractFindings(input)).toEqual(selectFindings(buildCorpus(DOCUMENTS), input));
+		// The same source records over different texts: the kept corpus must not answer.
+		const rewritten = DOCUMENTS.map((document) => ({ ...document, text: TRIAL }));
+		const other = taskInput({ role: "depth_analyst", documents: rewritten });
+		expect(extractFindings(other)).toEqual(selectFindings(buildCorpus(rewritten), other));
 	});
 
 	it("ranks 50 documents of 200 KB in total well under a second", () => {
