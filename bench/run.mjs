@@ -28,7 +28,7 @@ const STARTUP_RUNS = 5;
 const INDEX = {
 	sizes: [1_000, 10_000],
 	inProcessQueries: 200,
-	parsedQueries: 20,
+	storedQueries: 20,
 	workerQueries: { empty: 30, small: 30, large: 10 },
 };
 /** Vectorize pricing as documented (Workers Paid), for the note in the report. */
@@ -111,6 +111,7 @@ async function main() {
 	const { topK } = await import("../src/learning/exact-index.ts");
 	const { createHashingEmbedder } = await import("../src/learning/embedder.ts");
 	const { generateApiKey } = await import("../src/auth/keys.ts");
+	const { decodeVector, encodeVector } = await import("../src/db/vector-blob.ts");
 	const embedder = createHashingEmbedder();
 	const embed = (/** @type {string[]} */ texts) => embedder.embed(texts);
 	const [small, large] = /** @type {[number, number]} */ (INDEX.sizes);
@@ -134,14 +135,17 @@ async function main() {
 			const inProcess = await measureExactIndexInProcess({
 				sizes: INDEX.sizes,
 				queries: INDEX.inProcessQueries,
-				parsedQueries: INDEX.parsedQueries,
+				storedQueries: INDEX.storedQueries,
 				embed,
 				topK,
+				encodeVector,
+				decodeVector,
 			});
 			const apiKey = await seedPatterns({
 				state,
 				model: embedder.model,
 				embed,
+				encodeVector,
 				generateApiKey,
 				groups: [
 					{ taskType: "code", count: small },

@@ -1,7 +1,7 @@
 /**
  * Reading a job's event log (the SSE stream of `GET /v1/research/:id/events`) and replaying it: when each
- * agent task was dispatched, started, called its provider and completed, how many tasks were in flight at
- * most, and how many terminal events the job produced.
+ * agent task was dispatched, started and completed, how long its provider calls took, how many tasks were in
+ * flight at most, and how many terminal events the job produced.
  */
 
 /** @typedef {{ seq: number; type: string; data: Record<string, unknown> & { at: number; agentId?: string } }} JobEvent */
@@ -40,9 +40,8 @@ export function parseSse(text) {
  * @typedef {{
  *   dispatchedAt: number | null;
  *   startedAt: number | null;
- *   providerCalledAt: number | null;
- *   providerReturnedAt: number | null;
  *   completedAt: number | null;
+ *   providerMs: number | null;
  *   dispatches: number;
  *   completions: number;
  * }} TaskTimeline
@@ -66,8 +65,8 @@ export function parseSse(text) {
 /**
  * Replays a job's events in sequence order. A task is in flight from `agent.dispatched` until
  * `agent.completed`, `agent.failed`, or `agent.retrying` with reason `lease_expired` (which sends it back
- * to pending). The provider call of an attempt is bracketed by its first progress event (the note
- * "calling …", sent just before the call) and the progress event after it (sent just after the call).
+ * to pending). `providerMs` is the time the completed attempt spent inside its provider calls, as the agent
+ * measured it (`agent.completed` carries the sum of its calls' latencies).
  * @param {readonly JobEvent[]} events
  * @returns {JobReplay}
  */
@@ -92,9 +91,8 @@ export function replayJob(events) {
 			entry = {
 				dispatchedAt: null,
 				startedAt: null,
-				providerCalledAt: null,
-				providerReturnedAt: null,
 				completedAt: null,
+				providerMs: null,
 				dispatches: 0,
 				completions: 0,
 			};
@@ -123,17 +121,10 @@ export function replayJob(events) {
 			case "agent.started":
 				if (task) task.startedAt = at;
 				break;
-			case "agent.progress":
-				if (!task) break;
-				if (task.providerCalledAt === null && String(event.data.note ?? "").startsWith("calling")) {
-					task.providerCalledAt = at;
-				} else if (task.providerCalledAt !== null && task.providerReturnedAt === null) {
-					task.providerReturnedAt = at;
-				}
-				break;
 			case "agent.completed":
 				if (!task) break;
 				task.completedAt = at;
+				task.providerMs = typeof event.data.providerMs === "number" ? event.data.providerMs : null;
 				task.completions += 1;
 				inFlight.delete(agentId);
 				replay.lastAgentCompletedAt = Math.max(replay.lastAgentCompletedAt ?? at, at);

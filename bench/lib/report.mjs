@@ -142,38 +142,27 @@ function renderTargets({ overhead, schedule, scale, size, scaleJobs }) {
 
 /** @param {OverheadFigures} rows @param {number} runs */
 function renderOverhead(rows, runs) {
-	return `One job at a time, maxConcurrent 4, ${runs} runs per swarm size after warm-up jobs. Per task, from
-the job's event timestamps (the coordinator's clock): **total** = \`agent.completed\` − \`agent.dispatched\`;
-**provider** = the progress event sent right after the provider call − the "calling …" progress event sent
-right before it (the turn plus one heartbeat hop); **overhead** = total − provider. The provider's own
-reported latency (\`metrics.providerLatencyMs\` p50) is shown too: workerd's clock does not advance during
-synchronous work, so it reads ≈ 0 ms for the extractive ranking, which is why the bracket is subtracted
-instead. The overhead splits into **queue** (dispatched → \`agent.started\`: commit, queue send and
-delivery, \`beginTask\` RPC), **setup** (started → calling: snapshot reads from R2, prompt, heartbeat RPC)
-and **accept** (after the call → completed: heartbeat, result to the coordinator, its commit).
+	return `One job at a time, maxConcurrent 4, ${runs} runs per swarm size after warm-up jobs. Per task:
+**total** = \`agent.completed\` − \`agent.dispatched\` (the coordinator's timestamps); **provider** = the time the
+attempt spent inside its provider calls as the agent measured it around each call (\`providerMs\` of
+\`agent.completed\`, the sum of the result's provider-call latencies; for the extractive provider, its whole
+turn: the simulated wait, here 0, and the ranking); **overhead** = total − provider. In \`wrangler dev\` the
+clock advances during synchronous work too (a busy loop in the consumer reads its real duration), so the
+ranking's CPU time is in the provider column, not hidden in the overhead. The overhead splits into
+**queue** (dispatched → \`agent.started\`: the queue send and delivery, the \`beginTask\` RPC and its commit)
+and **agent** (started → completed, minus provider: the context handed back, snapshot reads, the prompt, the
+result RPC and the coordinator's commit).
 
 ${table(
-	[
-		"swarm",
-		"tasks (n)",
-		"overhead ms",
-		"total ms",
-		"provider bracket ms",
-		"reported provider p50 ms",
-		"queue ms",
-		"setup ms",
-		"accept ms",
-	],
+	["swarm", "tasks (n)", "overhead ms", "total ms", "provider ms", "queue ms", "agent ms"],
 	rows.map((row) => [
 		String(row.size),
 		String(row.overhead?.n ?? 0),
 		medianPercentiles(row.overhead),
 		medianPercentiles(row.total),
 		medianPercentiles(row.provider),
-		medianPercentiles(row.reported),
 		medianPercentiles(row.queue),
-		medianPercentiles(row.setup),
-		medianPercentiles(row.accept),
+		medianPercentiles(row.agent),
 	]),
 )}
 
@@ -194,7 +183,9 @@ its simulated wait, found exactly by trying every dependency-respecting order (s
 generation) and checked against \`criticalPathShare\` without a cap. **Policy** = the coordinator's dispatch
 rule (ready tasks in plan order) with zero overhead. **Barrier** = research roles, then review roles, then
 synthesis, each phase scheduled optimally under the cap, no phase starting before the previous ended.
-**Retries** = \`agent.retrying\` events over all runs (a lapsed lease or a failed delivery).
+**Retries** = \`agent.retrying\` events over all runs (a lapsed lease or a failed delivery). The makespan
+holds everything the ideal leaves out: each task's orchestration overhead (section 1) and the extractive
+provider's own ranking after its wait.
 
 ${table(
 	[
@@ -293,8 +284,11 @@ ${table(
 /** @param {IndexFigures} figures */
 function renderIndex(figures) {
 	return `Exact cosine top-5 over hashing-embedder vectors (384 dimensions) of synthetic research questions.
-**In process** = \`topK\` from \`src/learning/exact-index.ts\` in Node with the vectors in memory, and the
-same after \`JSON.parse\` of every stored vector, as the D1 adapter does on each query. **Through the
+**In process** = \`topK\` from \`src/learning/exact-index.ts\` in Node: with the vectors in memory; after
+decoding every stored vector from its Float32 bytes as the D1 adapter reads them on each query
+(\`hex(vector)\`, then \`decodeVector\` of \`src/db/vector-blob.ts\`: hex to bytes, a Float32Array view); and
+after \`JSON.parse\` of every vector, the cost of rows written before migration 0005 (and of every row before
+it). **Through the
 Worker** = \`GET /v1/patterns?q=…&k=5&taskType=…\` on the local D1 index, as a tenant of its own whose API key
 and patterns were written into the local D1 database before the Worker started (so no benchmark job ever
 recalls them); the task type without patterns is the route's own cost (key check, embedding the query,
@@ -305,6 +299,8 @@ ${table(
 		"patterns",
 		"in memory ms: p50 (p5–p95)",
 		"in memory p95 ms",
+		"decoding Float32 bytes ms: p50 (p5–p95)",
+		"decoding p95 ms",
 		"with JSON.parse ms: p50 (p5–p95)",
 		"with JSON.parse p95 ms",
 	],
@@ -312,6 +308,8 @@ ${table(
 		String(row.size),
 		`${medianPercentiles(row.inMemory, 3)}, n = ${row.inMemory?.n ?? 0}`,
 		fixed(row.inMemory?.p95, 3),
+		`${medianPercentiles(row.withDecode, 1)}, n = ${row.withDecode?.n ?? 0}`,
+		fixed(row.withDecode?.p95, 1),
 		`${medianPercentiles(row.withParse, 1)}, n = ${row.withParse?.n ?? 0}`,
 		fixed(row.withParse?.p95, 1),
 	]),
@@ -376,7 +374,9 @@ and the timings are inflated.
 Figures are **median (min–max)** over runs, or **median (p5–p95)** where a figure pools many samples
 (tasks, queries); n says how many. Model time is simulated by the extractive provider's dev-only
 \`EXTRACTIVE_SIMULATED_LATENCY_MS\` = L: each turn first waits round(L · timeShare · swarmSize) ms, so a task
-with its swarm's mean share waits exactly L.
+with its swarm's mean share waits exactly L. Every job attaches the repository's five sample texts, each
+ending in a heading with a fresh id (which the extractive provider skips), so no job finds its sources
+already stored in R2 or cached by the Worker from an earlier job.
 
 ## Targets
 
@@ -412,7 +412,12 @@ ${renderVectorizeNote(data.vectorize)}
   (longest simulated wait in a batch + per-batch overhead), which the scale figures reflect.
 - The Worker and this benchmark share the machine's ${machine.cores} cores, so concurrent jobs also compete with the
   client for CPU.
-- Timestamps come from the coordinator's clock (\`Date.now()\` in workerd, which advances between I/O
-  events), so work inside one event is not visible in them.
+- Timestamps come from \`Date.now()\` in workerd. Locally it advances during synchronous work as well; on
+  Cloudflare it only advances across I/O, so there a provider's self-measured latency would leave out its
+  synchronous CPU time (here, the extractive ranking in the provider column of section 1).
+- Source snapshots are cached in the isolate's memory when they are stored and when they are first read
+  (\`src/evidence/snapshot-cache.ts\`). Locally one isolate runs the API, the coordinator and the consumer, so
+  agent tasks here read their sources from memory; on Cloudflare a consumer isolate that did not store a
+  job's sources reads each from R2 once (concurrently), and its later tasks of that job hit the cache.
 `;
 }

@@ -1,7 +1,9 @@
 /**
  * The local pattern index at 1k and 10k patterns, two ways:
- * - in process: `topK` from src/learning/exact-index.ts over vectors already in memory, and the same
- *   after `JSON.parse` of every stored vector (what the D1 adapter does per query);
+ * - in process: `topK` from src/learning/exact-index.ts over vectors already in memory; the same after
+ *   decoding every stored vector from its Float32 bytes as the D1 adapter reads them (`hex(vector)`, an
+ *   upper-case hex string); and after `JSON.parse` of every vector, which is what rows written before
+ *   migration 0005 (and every row before it) cost;
  * - through the Worker: `GET /v1/patterns?q=…&taskType=…` against the D1 index, as a tenant of its own
  *   whose patterns (and API key) were seeded straight into the local D1 database before the Worker
  *   started, so the other benchmarks' jobs never see them; a task type with no patterns gives the
@@ -9,6 +11,7 @@
  * Pattern texts are synthetic research questions embedded with the project's hashing embedder, so the
  * vectors have the sparsity and size of real ones.
  */
+import { Buffer } from "node:buffer";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -88,37 +91,65 @@ function timeEach(inputs, query) {
 
 /**
  * In-process query times of `topK` (k = 5) at each size: `queries` with vectors in memory, and
- * `parsedQueries` that first `JSON.parse` every stored vector (fewer, as each is far slower).
+ * `storedQueries` that first decode every stored vector, from Float32 bytes and from JSON text (fewer, as
+ * each is slower).
  * @param {{
  *   sizes: number[];
  *   queries: number;
- *   parsedQueries: number;
+ *   storedQueries: number;
  *   embed(texts: string[]): Promise<number[][]>;
- *   topK(query: readonly number[], candidates: Iterable<{ id: string; values: readonly number[] }>, k: number): unknown[];
+ *   topK(query: readonly number[], candidates: Iterable<{ id: string; values: ArrayLike<number> }>, k: number): unknown[];
+ *   encodeVector(values: ArrayLike<number>): Uint8Array;
+ *   decodeVector(stored: unknown): ArrayLike<number>;
  * }} options
  */
-export async function measureExactIndexInProcess({ sizes, queries, parsedQueries, embed, topK }) {
+export async function measureExactIndexInProcess({
+	sizes,
+	queries,
+	storedQueries,
+	embed,
+	topK,
+	encodeVector,
+	decodeVector,
+}) {
 	const largest = Math.max(...sizes);
 	const vectors = await embed(syntheticTasks(largest));
 	const queryVectors = await embed(syntheticTasks(queries).map((text) => `Recent evidence on ${text}`));
-	return sizes.map((size) => {
+	const sample = queryVectors.slice(0, storedQueries);
+	const bySize = sizes.map((size) => {
 		const candidates = vectors.slice(0, size).map((values, index) => ({ id: `p${index}`, values }));
 		const stored = candidates.map((candidate) => ({
 			id: candidate.id,
+			hex: Buffer.from(encodeVector(candidate.values)).toString("hex").toUpperCase(),
 			json: JSON.stringify(candidate.values),
 		}));
-		// One untimed pass so the JIT has compiled the loop before it is measured.
-		timeEach(queryVectors.slice(0, 5), (query) => topK(query, candidates, 5));
-		const inMemory = timeEach(queryVectors, (query) => topK(query, candidates, 5));
-		const parsed = timeEach(queryVectors.slice(0, parsedQueries), (query) =>
-			topK(
-				query,
-				stored.map((row) => ({ id: row.id, values: JSON.parse(row.json) })),
-				5,
-			),
-		);
-		return { size, inMemory: summarize(inMemory), withParse: summarize(parsed) };
+		return { size, candidates, stored };
 	});
+	/**
+	 * Times `query` for every size, after one untimed pass so the JIT has compiled it.
+	 * @param {readonly number[][]} inputs
+	 * @param {(entry: (typeof bySize)[number], query: number[]) => unknown} query
+	 */
+	const timeBySize = (inputs, query) =>
+		bySize.map((entry) => {
+			for (const input of inputs.slice(0, 5)) query(entry, input);
+			return summarize(timeEach(inputs, (input) => query(entry, input)));
+		});
+	/** @param {(typeof bySize)[number]["stored"]} stored @param {"hex" | "json"} field */
+	const decodeAll = (stored, field) =>
+		stored.map((row) => ({ id: row.id, values: decodeVector(row[field]) }));
+	// Each way is timed for every size before the next begins: V8 optimizes the scoring loop for the kind
+	// of array it sees, and number arrays and Float32 views seen together slow each other down, while the
+	// Worker's index only ever scores Float32 views (rows from before migration 0005 aside).
+	const inMemory = timeBySize(queryVectors, ({ candidates }, query) => topK(query, candidates, 5));
+	const decoded = timeBySize(sample, ({ stored }, query) => topK(query, decodeAll(stored, "hex"), 5));
+	const parsed = timeBySize(sample, ({ stored }, query) => topK(query, decodeAll(stored, "json"), 5));
+	return sizes.map((size, index) => ({
+		size,
+		inMemory: inMemory[index] ?? null,
+		withDecode: decoded[index] ?? null,
+		withParse: parsed[index] ?? null,
+	}));
 }
 
 /**
@@ -144,17 +175,19 @@ const INDEX_TENANT = "bench-pattern-index";
 
 /**
  * Seeds, into a stopped Worker's D1 database, a tenant of its own with one API key and `count` patterns
- * per task type, their hashing-embedder vectors stored as the D1 index stores them (JSON arrays).
- * Returns the key. `generateApiKey` is the project's own, so the stored hash is what the Worker checks.
+ * per task type, their hashing-embedder vectors stored as the D1 index stores them (`encodeVector`: Float32
+ * bytes). Returns the key. `generateApiKey` is the project's own, so the stored hash is what the Worker
+ * checks.
  * @param {{
  *   state: string;
  *   groups: { taskType: string; count: number }[];
  *   model: string;
  *   embed(texts: string[]): Promise<number[][]>;
+ *   encodeVector(values: ArrayLike<number>): Uint8Array;
  *   generateApiKey(environment: "live" | "test"): Promise<{ id: string; key: string; prefix: string; hash: string }>;
  * }} options
  */
-export async function seedPatterns({ state, groups, model, embed, generateApiKey }) {
+export async function seedPatterns({ state, groups, model, embed, encodeVector, generateApiKey }) {
 	const apiKey = await generateApiKey("test");
 	const database = new DatabaseSync(localD1File(state));
 	const insertPattern = database.prepare(
@@ -184,7 +217,7 @@ export async function seedPatterns({ state, groups, model, embed, generateApiKey
 			const id = `bench-${taskType}-${index}`;
 			insertPattern.run(id, INDEX_TENANT, `job-${id}`, task, taskType, breakdown, strategy, index);
 			const values = /** @type {number[]} */ (vectors[index]);
-			insertVector.run(id, INDEX_TENANT, taskType, model, values.length, JSON.stringify(values));
+			insertVector.run(id, INDEX_TENANT, taskType, model, values.length, encodeVector(values));
 		});
 	}
 	database.exec("COMMIT");

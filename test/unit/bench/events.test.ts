@@ -31,9 +31,9 @@ describe("replayJob", () => {
 		sse(3, "agent.dispatched", { at: 5, agentId: "a" }),
 		sse(4, "agent.dispatched", { at: 5, agentId: "b" }),
 		sse(5, "agent.started", { at: 20, agentId: "a" }),
-		sse(6, "agent.progress", { at: 30, agentId: "a", progress: 10, note: "calling extractive" }),
-		sse(7, "agent.progress", { at: 42, agentId: "a", progress: 60, note: "snapshotting 0 retrieved pages" }),
-		sse(8, "agent.completed", { at: 50, agentId: "a" }),
+		sse(6, "agent.progress", { at: 30, agentId: "a", progress: 60, note: "snapshotting 2 retrieved pages" }),
+		sse(7, "agent.progress", { at: 42, agentId: "a", progress: 80 }),
+		sse(8, "agent.completed", { at: 50, agentId: "a", providerMs: 12.5 }),
 		sse(9, "agent.retrying", { at: 60, agentId: "b", reason: "lease_expired" }),
 		sse(10, "agent.dispatched", { at: 60, agentId: "b" }),
 		sse(11, "agent.dispatched", { at: 60, agentId: "c" }),
@@ -42,18 +42,18 @@ describe("replayJob", () => {
 		sse(14, "job.completed", { at: 120, metrics: { durationMs: 120 } }),
 	].join("");
 
-	it("reconstructs the task timeline and the provider bracket", () => {
+	it("reconstructs the task timeline and the time spent in provider calls", () => {
 		const replay = replayJob(parseSse(log).events);
 		expect(replay.plan.map((task) => task.id)).toEqual(["a"]);
 		expect(replay.tasks.get("a")).toEqual({
 			dispatchedAt: 5,
 			startedAt: 20,
-			providerCalledAt: 30,
-			providerReturnedAt: 42,
 			completedAt: 50,
+			providerMs: 12.5,
 			dispatches: 1,
 			completions: 1,
 		});
+		expect(replay.tasks.get("b")?.providerMs).toBeNull();
 		expect(replay.firstDispatchAt).toBe(5);
 		expect(replay.lastAgentCompletedAt).toBe(90);
 		expect(replay.terminal).toEqual({ completed: 1, failed: 0, cancelled: 0 });
