@@ -1,5 +1,6 @@
 /** `/`: the form that submits a research job (`POST /v1/research`), with sources pasted, linked or uploaded. */
 import { AntiHallucinationSchema, LIMITS } from "../protocol";
+import { DEFAULTS } from "../swarm/config";
 
 export type SubmitPageProps = {
 	/** Providers this deployment can run, in preference order (`extractive` last). */
@@ -27,7 +28,15 @@ export function SubmitPage({ providers }: SubmitPageProps) {
 			<div class="grid">
 				<p>
 					<label for="depth">Depth (1–10)</label>
-					<input id="depth" name="depth" type="number" min={1} max={10} value="5" inputmode="numeric" />
+					<input
+						id="depth"
+						name="depth"
+						type="number"
+						min={1}
+						max={10}
+						value={String(DEFAULTS.depth)}
+						inputmode="numeric"
+					/>
 				</p>
 				<p>
 					<label for="swarm-size">Swarm size</label>
@@ -59,7 +68,7 @@ export function SubmitPage({ providers }: SubmitPageProps) {
 					<label for="anti-hallucination">Anti-hallucination</label>
 					<select id="anti-hallucination" name="antiHallucination">
 						{AntiHallucinationSchema.options.map((level) => (
-							<option value={level} selected={level === "medium"}>
+							<option value={level} selected={level === DEFAULTS.antiHallucination}>
 								{level}
 							</option>
 						))}
