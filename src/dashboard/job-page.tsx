@@ -1,4 +1,13 @@
 /** `/jobs/:id`: a job's live view, drawn from `GET /v1/research/:id` and kept current by its event stream. */
+import { DataTable } from "./data-table";
+
+/** Figures the client script writes as the job runs, by the id of their value. */
+const LIVE_FIGURES = [
+	["Agents", "job-agents"],
+	["Elapsed", "job-elapsed"],
+	["Tokens", "job-tokens"],
+	["Cost", "job-cost"],
+] as const;
 
 /** The skeleton the client script fills: summary, the swarm's DAG, the timeline and the agents table. */
 export function JobPage({ jobId }: { jobId: string }) {
@@ -25,22 +34,12 @@ export function JobPage({ jobId }: { jobId: string }) {
 							<span id="job-progress-text">0 %</span>
 						</dd>
 					</div>
-					<div>
-						<dt>Agents</dt>
-						<dd id="job-agents">–</dd>
-					</div>
-					<div>
-						<dt>Elapsed</dt>
-						<dd id="job-elapsed">–</dd>
-					</div>
-					<div>
-						<dt>Tokens</dt>
-						<dd id="job-tokens">–</dd>
-					</div>
-					<div>
-						<dt>Cost</dt>
-						<dd id="job-cost">–</dd>
-					</div>
+					{LIVE_FIGURES.map(([label, id]) => (
+						<div>
+							<dt>{label}</dt>
+							<dd id={id}>–</dd>
+						</div>
+					))}
 				</dl>
 				<p class="actions">
 					<a
@@ -77,22 +76,10 @@ export function JobPage({ jobId }: { jobId: string }) {
 			</section>
 			<section aria-labelledby="agents-heading">
 				<h2 id="agents-heading">Agents</h2>
-				<div class="scroll">
-					<table id="agents-table">
-						<thead>
-							<tr>
-								<th scope="col">Agent</th>
-								<th scope="col">Status</th>
-								<th scope="col">Progress</th>
-								<th scope="col">Elapsed</th>
-								<th scope="col">Tokens</th>
-								<th scope="col">Cost</th>
-								<th scope="col">Model</th>
-							</tr>
-						</thead>
-						<tbody />
-					</table>
-				</div>
+				<DataTable
+					id="agents-table"
+					columns={["Agent", "Status", "Progress", "Elapsed", "Tokens", "Cost", "Model"]}
+				/>
 			</section>
 			<section aria-labelledby="events-heading">
 				<h2 id="events-heading">Events</h2>

@@ -1,6 +1,7 @@
 /** `/jobs`: the tenant's jobs (`GET /v1/research`), filtered by status, a page at a time. */
 import { z } from "zod";
 import { JOB_STATUSES, JobStatusSchema } from "../protocol";
+import { DataTable } from "./data-table";
 
 const PAGE_SIZES = [10, 20, 50];
 
@@ -43,21 +44,11 @@ export function JobsPage({ filter }: { filter: JobsFilter }) {
 					<button type="submit">Filter</button>
 				</form>
 			</search>
-			<div class="scroll">
-				<table id="jobs-table">
-					<caption class="visually-hidden">Jobs, newest first</caption>
-					<thead>
-						<tr>
-							<th scope="col">Task</th>
-							<th scope="col">Status</th>
-							<th scope="col">Progress</th>
-							<th scope="col">Created</th>
-							<th scope="col">Finished</th>
-						</tr>
-					</thead>
-					<tbody />
-				</table>
-			</div>
+			<DataTable
+				id="jobs-table"
+				columns={["Task", "Status", "Progress", "Created", "Finished"]}
+				caption="Jobs, newest first"
+			/>
 			<p id="jobs-empty" class="muted" hidden>
 				No jobs match.
 			</p>

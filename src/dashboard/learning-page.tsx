@@ -1,5 +1,6 @@
 /** `/learning`: what the service learned for this tenant — pattern search and statistics charts. */
 import { TaskTypeSchema } from "../protocol";
+import { DataTable } from "./data-table";
 
 /** The pattern search form, the statistics and the charts the client script draws. */
 export function LearningPage() {
@@ -36,22 +37,10 @@ export function LearningPage() {
 					</form>
 				</search>
 				<p id="patterns-status" class="muted" aria-live="polite" />
-				<div class="scroll">
-					<table id="patterns-table">
-						<thead>
-							<tr>
-								<th scope="col">Task</th>
-								<th scope="col">Type</th>
-								<th scope="col">Reward</th>
-								<th scope="col">Outcome</th>
-								<th scope="col">Similarity</th>
-								<th scope="col">Strategy</th>
-								<th scope="col">Used</th>
-							</tr>
-						</thead>
-						<tbody />
-					</table>
-				</div>
+				<DataTable
+					id="patterns-table"
+					columns={["Task", "Type", "Reward", "Outcome", "Similarity", "Strategy", "Used"]}
+				/>
 			</section>
 		</>
 	);

@@ -1,29 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { initialTasks } from "../../../durable-objects/job-state";
 import { dagLayout, niceTicks, peakOverlap, timelineOf } from "../../../public/assets/schedule-view.js";
-import { type TaskView, ZERO_USAGE } from "../../../src/protocol";
+import type { TaskView } from "../../../src/protocol";
 import { planSwarm } from "../../../src/swarm/sizing";
 import { testConfig } from "../../fixtures/agent-context";
 
 function task(id: string, dependsOn: string[], times: Partial<TaskView> = {}): TaskView {
-	return {
-		id,
-		role: "explorer",
-		phase: "research",
-		dependsOn,
-		timeShare: 0.2,
-		status: "pending",
-		attempts: 0,
-		progress: 0,
-		dispatchedAt: null,
-		startedAt: null,
-		finishedAt: null,
-		usage: ZERO_USAGE,
-		provider: null,
-		model: null,
-		error: null,
-		...times,
-	};
+	const [planned] = initialTasks([{ id, role: "explorer", phase: "research", dependsOn, timeShare: 0.2 }]);
+	return { ...(planned as TaskView), ...times };
 }
 
 describe("dagLayout", () => {
