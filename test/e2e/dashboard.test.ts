@@ -2,7 +2,9 @@
  * The dashboard in a real browser: Debian's Chromium, driven by playwright-core, against `wrangler dev`.
  * A job is submitted from the form with pasted and uploaded sources, followed live to completion, and its
  * report opened, searched and downloaded; the jobs list is filtered and paged; an API key entered in the
- * header is used for every request; the learning page draws its charts and searches patterns; and every
+ * header is used for every request; a dropped event stream is resumed from the last event seen (the
+ * drop is staged by answering the first connection with a cut-off stream); the learning page draws its
+ * charts and searches patterns; and every
  * page stays usable at phone width. No page may log a console error. Screenshots of the job view and the
  * report are saved in test-artifacts/.
  *
@@ -256,6 +258,32 @@ describe.skipIf(missing !== null)(
 				.toMatch(/unknown or revoked API key/);
 
 			await page.evaluate("sessionStorage.clear()");
+		});
+
+		it("picks the event stream up after a drop, from the last event it saw", async () => {
+			const id = await submitByApi("Why do heat pumps defrost, and what does it cost?");
+			// Once the job ended its stream replays the whole log and closes, which gives a fixed script.
+			const log = await (await fetch(`${worker.url}/v1/research/${id}/events`)).text();
+			const messages = log.split("\n\n").filter((block) => block.startsWith("id: "));
+			expect(messages.at(-1)).toContain("event: job.completed");
+			const asked: (string | null)[] = [];
+			await page.route(`**/v1/research/${id}/events`, async (route) => {
+				asked.push(route.request().headers()["last-event-id"] ?? null);
+				// The first connection drops after three events, as a flaky network would.
+				if (asked.length > 1) return route.continue();
+				return route.fulfill({
+					status: 200,
+					contentType: "text/event-stream",
+					body: `retry: 200\n\n${messages.slice(0, 3).join("\n\n")}\n\n`,
+				});
+			});
+			await page.goto(`${worker.url}/jobs/${id}`);
+			expect(await waitForJobEnd(page)).toBe("completed");
+			expect(asked).toEqual([null, "3"]);
+			const shown = await page
+				.locator("#events li")
+				.evaluateAll((items) => items.map((item) => item.getAttribute("value")));
+			expect(shown).toEqual(messages.map((_, index) => String(messages.length - index)));
 		});
 
 		it("draws the learning statistics and finds patterns by similarity", async () => {
