@@ -4,9 +4,8 @@
  * report opened, searched and downloaded; the jobs list is filtered and paged; an API key entered in the
  * header is used for every request; a dropped event stream is resumed from the last event seen (the
  * drop is staged by answering the first connection with a cut-off stream); the learning page draws its
- * charts and searches patterns; and every
- * page stays usable at phone width. No page may log a console error. Screenshots of the job view and the
- * report are saved in test-artifacts/.
+ * charts and searches patterns; and every page stays usable at phone width. No page may log a console
+ * error. Screenshots of the job view and the report are saved in test-artifacts/.
  *
  * Model time is simulated (the extractive provider's dev-only latency), so the live view has a running
  * job to follow rather than one that finished before the page loaded.
