@@ -1,11 +1,12 @@
 /**
  * The dashboard in a real browser: Debian's Chromium, driven by playwright-core, against `wrangler dev`.
  * A job is submitted from the form with pasted and uploaded sources, followed live to completion, and its
- * report opened, searched and downloaded; the jobs list is filtered and paged; an API key entered in the
- * header is used for every request; a dropped event stream is resumed from the last event seen (the
- * drop is staged by answering the first connection with a cut-off stream); the learning page draws its
- * charts and searches patterns; and every page stays usable at phone width. No page may log a console
- * error. Screenshots of the job view and the report are saved in test-artifacts/.
+ * report opened, searched and downloaded; a running job is cancelled after a confirmation; the jobs list
+ * is filtered and paged; an API key entered in the header is used for every request; a dropped event
+ * stream is resumed from the last event seen (the drop is staged by answering the first connection with
+ * a cut-off stream); the learning page draws its charts and searches patterns; and every page stays
+ * usable at phone width. No page may log a console error. Screenshots of the job view and the report
+ * are saved in test-artifacts/.
  *
  * Model time is simulated (the extractive provider's dev-only latency), so the live view has a running
  * job to follow rather than one that finished before the page loaded.
@@ -53,11 +54,11 @@ async function job(id: string) {
 	return JobViewSchema.parse(await (await fetch(`${worker.url}/v1/research/${id}`)).json());
 }
 
-async function submitByApi(task: string): Promise<string> {
+async function submitByApi(task: string, swarmSize = 3): Promise<string> {
 	const response = await fetch(`${worker.url}/v1/research`, {
 		method: "POST",
 		headers: { "content-type": "application/json" },
-		body: JSON.stringify({ task, swarmSize: 3, sources: SAMPLE_SOURCES.slice(0, 2) }),
+		body: JSON.stringify({ task, swarmSize, sources: SAMPLE_SOURCES.slice(0, 2) }),
 	});
 	expect(response.status).toBe(202);
 	return JobAcceptedSchema.parse(await response.json()).id;
@@ -257,6 +258,27 @@ describe.skipIf(missing !== null)(
 				.toMatch(/unknown or revoked API key/);
 
 			await page.evaluate("sessionStorage.clear()");
+		});
+
+		it("cancels a running job from its live view after asking", async () => {
+			// The largest swarm runs longest, leaving time to decline once before accepting.
+			const id = await submitByApi("How much do cold-climate heat pumps cost to run?", 7);
+			await page.goto(`${worker.url}/jobs/${id}`);
+			await page.locator("#job-status", { hasText: /^(queued|planning|running)$/ }).waitFor();
+			const asked: string[] = [];
+			page.once("dialog", (dialog) => {
+				asked.push(dialog.message());
+				void dialog.dismiss();
+			});
+			await page.getByRole("button", { name: "Cancel job" }).click();
+			await expect.poll(() => asked.length, POLL).toBe(1);
+			expect((await job(id)).status).not.toBe("cancelled");
+
+			page.once("dialog", (dialog) => void dialog.accept());
+			await page.getByRole("button", { name: "Cancel job" }).click();
+			expect(await waitForJobEnd(page)).toBe("cancelled");
+			expect((await job(id)).status).toBe("cancelled");
+			expect(await page.getByRole("button", { name: "Cancel job" }).isHidden()).toBe(true);
 		});
 
 		it("picks the event stream up after a drop, from the last event it saw", async () => {
