@@ -35,7 +35,9 @@ import {
 	type ProviderErrorKind,
 	parseJsonText,
 	type RetrievedRef,
+	type StructuredResult,
 	type TokenUsage,
+	type TurnResult,
 	ZERO_TOKEN_USAGE,
 } from "./types";
 
@@ -224,6 +226,9 @@ export function jsonStringSpans(text: string): JsonStringSpan[] {
 
 /** A provider's `url_citation`: the cited page and the span [start, end) of the output text it backs. */
 export type UrlAnnotation = { url: string; title: string | null; start: number; end: number };
+
+/** What both APIs' replies carry for a turn's result: the text, its URL citations and the answering model. */
+export type AnnotatedReply = { text: string; annotations: readonly UrlAnnotation[]; model: string };
 
 function annotatedFinding(path: JsonPathStep[]): { finding: number; quoteOf: number | null } | null {
 	const [field, finding, list, citation, key] = path;
@@ -502,6 +507,30 @@ export class TurnSession {
 	/** Token usage of the calls so far. */
 	get usage(): TokenUsage {
 		return this.total;
+	}
+
+	/** A turn's result: the validated output with the reply's URL citations applied, and what the calls recorded. */
+	turnResult(reply: AnnotatedReply, output: AgentOutput): TurnResult {
+		return {
+			output: applyUrlCitations(output, reply.text, reply.annotations),
+			retrieved: this.retrieved.list(),
+			usage: this.total,
+			callLatenciesMs: this.latenciesMs,
+			rawOutput: reply.text,
+			model: reply.model,
+		};
+	}
+
+	/** A structured call's result: the reply's text parsed as JSON (undefined when it is not), and what the call recorded. */
+	structuredResult(reply: Pick<AnnotatedReply, "text" | "model">): StructuredResult {
+		const json = parseJsonText(reply.text);
+		return {
+			value: json.ok ? json.value : undefined,
+			usage: this.total,
+			callLatenciesMs: this.latenciesMs,
+			rawOutput: reply.text,
+			model: reply.model,
+		};
 	}
 
 	/** Runs one API call within the time left; its latency is recorded and its failure classified. */

@@ -29,7 +29,6 @@ import type {
 import {
 	AGENT_OUTPUT_FORMAT_NAME,
 	AGENT_OUTPUT_JSON_SCHEMA,
-	applyUrlCitations,
 	createOpenAIClient,
 	disjointUsage,
 	type ErrorContext,
@@ -46,7 +45,6 @@ import {
 	type Provider,
 	ProviderError,
 	type ProviderErrorKind,
-	parseJsonText,
 	type RetrievedRef,
 	type StructuredRequest,
 	type StructuredResult,
@@ -235,14 +233,7 @@ async function runOpenAITurn(client: OpenAI, errors: ErrorContext, turn: AgentTu
 		(previous, error) => call(responsesRequest(turn, { previous: previous.text, error })),
 		OPENAI_PROVIDER_NAME,
 	);
-	return {
-		output: applyUrlCitations(output, reply.text, reply.annotations),
-		retrieved: session.retrieved.list(),
-		usage: session.usage,
-		callLatenciesMs: session.latenciesMs,
-		rawOutput: reply.text,
-		model: reply.model,
-	};
+	return session.turnResult(reply, output);
 }
 
 /** One strict-schema call (the request's schema made strict by `strictJsonSchema`); the text parsed as JSON. */
@@ -261,14 +252,7 @@ async function runOpenAIStructured(
 			strictJsonSchema(request.jsonSchema),
 		),
 	);
-	const json = parseJsonText(reply.text);
-	return {
-		value: json.ok ? json.value : undefined,
-		usage: session.usage,
-		callLatenciesMs: session.latenciesMs,
-		rawOutput: reply.text,
-		model: reply.model,
-	};
+	return session.structuredResult(reply);
 }
 
 /**

@@ -44,7 +44,6 @@ import { escapeSourceText } from "../lib/untrusted";
 import {
 	AGENT_OUTPUT_FORMAT_NAME,
 	AGENT_OUTPUT_JSON_SCHEMA,
-	applyUrlCitations,
 	createOpenAIClient,
 	disjointUsage,
 	type ErrorContext,
@@ -61,7 +60,6 @@ import {
 	type AgentTurn,
 	type Provider,
 	type ProviderError,
-	parseJsonText,
 	type ResearchTools,
 	type StructuredRequest,
 	type StructuredResult,
@@ -412,14 +410,7 @@ async function runOpenRouterTurn(client: OpenAI, errors: ErrorContext, turn: Age
 			),
 		OPENROUTER_PROVIDER_NAME,
 	);
-	return {
-		output: applyUrlCitations(output, reply.text, reply.annotations),
-		retrieved: session.retrieved.list(),
-		usage: session.usage,
-		callLatenciesMs: session.latenciesMs,
-		rawOutput: reply.text,
-		model: reply.model,
-	};
+	return session.turnResult(reply, output);
 }
 
 /**
@@ -439,14 +430,7 @@ async function runOpenRouterStructured(
 			schema: strictJsonSchema(request.jsonSchema),
 		}),
 	);
-	const json = parseJsonText(reply.text);
-	return {
-		value: json.ok ? json.value : undefined,
-		usage: session.usage,
-		callLatenciesMs: session.latenciesMs,
-		rawOutput: reply.text,
-		model: reply.model,
-	};
+	return session.structuredResult(reply);
 }
 
 /**
