@@ -4,6 +4,7 @@
  */
 
 import { z } from "zod";
+import { usageTokens } from "../public/assets/format.js";
 import {
 	type JobEvent,
 	type JobStatus,
@@ -12,7 +13,6 @@ import {
 	type Role,
 	type TaskStatus,
 	TERMINAL_EVENT_TYPES,
-	type Usage,
 	UsageSchema,
 } from "../src/protocol.ts";
 
@@ -52,11 +52,6 @@ const JOB_STATUS_AFTER: Partial<Record<JobEvent["type"], JobStatus>> = {
 
 /** The `plan` of a `job.planned` event. */
 export const PlanSchema = z.array(PlannedTaskSchema);
-
-/** Every token a usage record counts. */
-export function usageTokens(usage: Usage): number {
-	return usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-}
 
 /** A board for a job nothing is known about yet. */
 export function emptyBoard(jobId: string): Board {

@@ -1,5 +1,16 @@
 // @ts-check
-/** Formatting of durations, token counts, money and times for the dashboard. Pure functions. */
+/** Formatting of durations, token counts, money and times for the dashboard and the CLI. Pure functions. */
+
+/** @typedef {import("../../src/protocol.ts").Usage} Usage */
+
+/**
+ * Every token a usage record counts: input, output and both kinds of cache tokens.
+ * @param {Usage} usage
+ * @returns {number}
+ */
+export function usageTokens(usage) {
+	return usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+}
 
 /**
  * A duration as a short human string.

@@ -6,6 +6,7 @@
  * vector on the server, which text-embedding-3 models support.
  */
 import type OpenAI from "openai";
+import { loadOpenAISdk } from "../providers/openai-shared";
 import {
 	assertDimensions,
 	checkedVectors,
@@ -36,8 +37,8 @@ export type OpenAIEmbedderOptions = {
 export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
 	const dimensions = options.dimensions ?? OPENAI_EMBEDDING_DIMENSIONS;
 	assertDimensions(dimensions);
-	// The SDK is evaluated when an embedder is built rather than when the Worker starts (see openai-shared.ts).
-	const client = import("openai").then(
+	// The SDK is evaluated when an embedder is built rather than when the Worker starts.
+	const client = loadOpenAISdk().then(
 		({ default: OpenAI }) =>
 			new OpenAI({
 				apiKey: options.apiKey,

@@ -47,7 +47,7 @@ type OpenAISdk = typeof import("openai");
  * a quarter of every isolate's (measured with `wrangler check startup`), and most isolates never call it.
  * The Anthropic and Gemini SDKs start cheaply and stay static imports, which esbuild can tree-shake.
  */
-const loadSdk = (): Promise<OpenAISdk> => import("openai");
+export const loadOpenAISdk = (): Promise<OpenAISdk> => import("openai");
 
 /** What a factory of an adapter on the `openai` SDK takes. */
 export type OpenAICompatibleOptions = { apiKey: string; baseURL?: string; fetch?: typeof fetch };
@@ -470,7 +470,7 @@ export async function createOpenAIClient(
 		defaultHeaders?: Record<string, string>;
 	},
 ): Promise<OpenAI> {
-	const { default: OpenAI } = await loadSdk();
+	const { default: OpenAI } = await loadOpenAISdk();
 	return new OpenAI({
 		apiKey: options.apiKey,
 		baseURL: options.baseURL,
@@ -548,7 +548,7 @@ export class TurnSession {
 		try {
 			return await request({ ...attemptBudget(left), signal });
 		} catch (error) {
-			throw toProviderError(await loadSdk(), error, this.errors);
+			throw toProviderError(await loadOpenAISdk(), error, this.errors);
 		} finally {
 			this.latenciesMs.push(performance.now() - started);
 		}

@@ -7,7 +7,7 @@
 import { showError } from "../alert.js";
 import { apiJson, followJobEvents } from "../api.js";
 import { byId, h, svg } from "../dom.js";
-import { formatDuration, formatTokens, formatUsd } from "../format.js";
+import { formatDuration, formatTokens, formatUsd, usageTokens } from "../format.js";
 import { dagLayout, niceTicks, timelineOf } from "../schedule-view.js";
 
 /** @typedef {import("../../../src/protocol.ts").JobView} JobView */
@@ -22,12 +22,6 @@ const REFRESH_INTERVAL_MS = 250;
 
 const NODE = { width: 150, height: 46, columnGap: 56, rowGap: 14 };
 const TIMELINE = { label: 130, width: 640, row: 24, bar: 16, axis: 24 };
-
-/** @param {TaskView} task */
-function tokensOf(task) {
-	const usage = task.usage;
-	return usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-}
 
 /**
  * The swarm as columns of agents by dependency depth, each box naming the agent and its state.
@@ -216,7 +210,7 @@ function drawAgents(job, now) {
 					{},
 					task.startedAt === null ? "–" : formatDuration((task.finishedAt ?? now) - task.startedAt),
 				),
-				h("td", {}, formatTokens(tokensOf(task))),
+				h("td", {}, formatTokens(usageTokens(task.usage))),
 				h("td", {}, formatUsd(task.usage.costUsd)),
 				h("td", {}, task.provider ? `${task.provider}${task.model ? ` · ${task.model}` : ""}` : "–"),
 			),
@@ -240,9 +234,7 @@ function drawSummary(job, now) {
 		`${agents.completed} of ${job.plan.length} done${agents.failed ? `, ${agents.failed} failed` : ""}`;
 	byId("job-elapsed", HTMLElement).textContent = formatDuration((job.completedAt ?? now) - job.createdAt);
 	const usage = job.metrics.usage;
-	byId("job-tokens", HTMLElement).textContent = formatTokens(
-		usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens,
-	);
+	byId("job-tokens", HTMLElement).textContent = formatTokens(usageTokens(usage));
 	byId("job-cost", HTMLElement).textContent = formatUsd(usage.costUsd);
 	byId("report-link", HTMLAnchorElement).hidden = job.status !== "completed";
 	byId("cancel-job", HTMLButtonElement).hidden = TERMINAL.has(job.status);
