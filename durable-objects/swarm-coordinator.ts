@@ -14,11 +14,12 @@ import { recordPatternUses } from "../src/db/learning-queries";
 import { type AgentRunRow, database, syncJob } from "../src/db/queries";
 import { ingestSource, type NewSource, type SourceRequest } from "../src/evidence/ingest";
 import { loadSnapshot } from "../src/evidence/snapshots";
-import { checkFindings, normalizeUrl } from "../src/evidence/verify";
+import { normalizeUrl } from "../src/evidence/verify";
+import { produceReport } from "../src/jobs/report-pipeline";
 import { applyPatterns, type ExplicitChoices } from "../src/learning/apply";
 import type { Trajectory } from "../src/learning/reward";
 import { recallPatterns, recordPattern } from "../src/learning/service";
-import { type ReportExtension, reportKey } from "../src/lib/keys";
+import { provenanceKey, type ReportExtension, reportKey } from "../src/lib/keys";
 import {
 	type AgentContext,
 	type AgentResult,
@@ -40,31 +41,23 @@ import {
 	type UpstreamResult,
 } from "../src/protocol";
 import { CLOSED_BREAKER, isOpen, recordOutcome } from "../src/providers/breaker";
-import { costOf, worstCaseCost } from "../src/providers/cost";
+import { type CostBounds, costOf, worstCaseCost } from "../src/providers/cost";
 import { priceOf } from "../src/providers/prices";
 import { providerFor } from "../src/providers/registry";
 import { fallbackProvider, resolveModel } from "../src/providers/router";
 import { configuredProviders, providerSettings } from "../src/providers/settings";
-import { isSettled, jobProgress, nextDispatch } from "../src/swarm/dag";
+import type { Provider, StructuredResult } from "../src/providers/types";
+import { ancestorIds, isSettled, jobProgress, nextDispatch } from "../src/swarm/dag";
 import type { Decomposition } from "../src/swarm/decompose";
 import { type DecomposeStrategy, decomposeGoal } from "../src/swarm/goal-plan";
 import { planGoalSwarm } from "../src/swarm/goal-swarm";
 import { actionsForDecomposition, explainPlan, isGoapError, planGoap, REPORT_FACT } from "../src/swarm/goap";
 import { planSwarm } from "../src/swarm/sizing";
-import { aggregate } from "../src/synthesis/aggregate";
-import { buildReport } from "../src/synthesis/build-report";
 import { renderHtml } from "../src/synthesis/render-html";
 import { renderMarkdown } from "../src/synthesis/render-markdown";
 import type { Aggregation } from "../src/synthesis/types";
 import { EventStreamHub } from "./event-stream";
-import {
-	ancestorIds,
-	computeMetrics,
-	initialTasks,
-	type JobState,
-	type TaskRuntime,
-	toJobView,
-} from "./job-state";
+import { computeMetrics, initialTasks, type JobState, type TaskRuntime, toJobView } from "./job-state";
 
 /** How long a dispatched message may wait in the queue before the watchdog sends the task again. */
 export const DISPATCH_LEASE_MS = 60_000;
@@ -493,24 +486,47 @@ export class SwarmCoordinator extends DurableObject<Env> {
 	 * cannot cover the worst case of a call and its repair (or cannot price the model).
 	 */
 	private modelDecomposer(state: JobState): DecomposeStrategy | undefined {
+		const caller = this.modelCaller(state, "explorer");
+		if (caller === undefined || !caller.mayCall(decompositionCostBounds(state.task), 2)) return undefined;
+		return providerDecomposeStrategy(caller);
+	}
+
+	/**
+	 * The job's model for a call the coordinator makes itself (decomposition, support judging): none for
+	 * the extractive provider or a provider that is not configured. `mayCall` says whether the budget
+	 * covers `calls` worst-case calls (never for an unpriced model on a budget); `onCall` books a call's
+	 * cost to the budget and its latencies to the metrics.
+	 */
+	private modelCaller(
+		state: JobState,
+		role: "explorer" | "verifier",
+	):
+		| {
+				provider: Provider;
+				model: string;
+				mayCall: (bounds: CostBounds, calls?: number) => boolean;
+				onCall: (result: StructuredResult) => void;
+		  }
+		| undefined {
 		const { provider, model: jobModel } = state.config;
 		const settings = providerSettings(this.env);
-		const model = resolveModel(provider, "explorer", jobModel, provider, settings.modelOverrides);
+		const model = resolveModel(provider, role, jobModel, provider, settings.modelOverrides);
 		if (model === null || !configuredProviders(settings).includes(provider)) return undefined;
 		const price = priceOf(provider, model);
 		const { budget } = state;
-		if (budget.limitUsd !== null) {
-			const worstCase = price ? 2 * worstCaseCost(price, decompositionCostBounds(state.task)) : Infinity;
-			if (budget.spentUsd + budget.reservedUsd + worstCase > budget.limitUsd) return undefined;
-		}
-		return providerDecomposeStrategy({
+		return {
 			provider: providerFor(provider, settings),
 			model,
+			mayCall: (bounds, calls = 1) => {
+				if (budget.limitUsd === null) return true;
+				const worstCase = price ? calls * worstCaseCost(price, bounds) : Infinity;
+				return budget.spentUsd + budget.reservedUsd + worstCase <= budget.limitUsd;
+			},
 			onCall: (result) => {
 				if (price) budget.spentUsd += costOf(price, result.usage);
 				state.providerLatencies.push(...result.callLatenciesMs);
 			},
-		});
+		};
 	}
 
 	/**
@@ -690,6 +706,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 	private async buildAndStoreReport(state: JobState): Promise<Aggregation> {
 		const completed = state.tasks.filter((task) => task.status === "completed");
 		const results = completed.map((task) => ({ task, result: this.readResult(task.id, task.attempts) }));
+		const judge = this.modelCaller(state, "verifier");
 		const snapshots = new Map<string, string>();
 		await Promise.all(
 			state.sources.map(async (source) => {
@@ -698,24 +715,15 @@ export class SwarmCoordinator extends DurableObject<Env> {
 				if (text !== null) snapshots.set(source.id, text);
 			}),
 		);
-		const checked = checkFindings(
-			results.map(({ task, result }) => ({
+		const completedAt = Date.now();
+		const { aggregation, report, provenance } = await produceReport({
+			results: results.map(({ task, result }) => ({
 				taskId: task.id,
 				role: task.role,
 				findings: result?.findings ?? [],
 			})),
-			state.sources,
 			snapshots,
-		);
-		const aggregation = aggregate(checked, {
-			antiHallucination: state.config.antiHallucination,
-			depth: state.config.depth,
-			sources: state.sources,
-			tasksPlanned: state.tasks.length,
-			tasksCompleted: completed.length,
-		});
-		const completedAt = Date.now();
-		const report = buildReport({
+			...(judge === undefined ? {} : { judge }),
 			jobId: state.jobId,
 			tenantId: state.tenantId,
 			task: state.task,
@@ -725,7 +733,6 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			config: state.config,
 			tasks: toJobView(state, 100, completedAt).plan,
 			sources: state.sources,
-			aggregation,
 			narratives: [
 				...results.map(({ task, result }) => ({
 					taskId: task.id,
@@ -771,6 +778,13 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			markdown: async () => renderMarkdown(report),
 			html: () => renderHtml(report),
 		};
+		await this.env.ARTIFACTS.put(
+			provenanceKey(state.tenantId, state.jobId),
+			JSON.stringify(provenance, null, 2),
+			{
+				httpMetadata: { contentType: "application/json" },
+			},
+		);
 		await Promise.all(
 			[...formats].map(async (format) => {
 				const extension = EXTENSION[format];
@@ -886,7 +900,8 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			verification: aggregation.verification,
 			quality: aggregation.quality,
 			sourcesRetrieved: state.sources.filter((source) => source.status === "retrieved").length,
-			supportedFindings: aggregation.findings.filter((finding) => finding.supported).length,
+			supportedFindings: aggregation.findings.filter((finding) => finding.support.verdict === "supported")
+				.length,
 			budgetLimited: state.budget.limited,
 		};
 	}

@@ -257,6 +257,11 @@ export const FindingSchema = z
 		claim: z.string().max(4000),
 		confidence: z.number().min(0).max(1),
 		citations: z.array(CitationSchema).max(20),
+		subQuestion: z
+			.string()
+			.max(300)
+			.optional()
+			.describe("The sub-question of the task that the finding answers, when the task asks several."),
 	})
 	.openapi("Finding");
 export type Finding = z.infer<typeof FindingSchema>;

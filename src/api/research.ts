@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { coordinatorFor } from "../coordinator";
 import { database, findJob, type JobCursor, listJobs } from "../db/queries";
-import { type ReportExtension, reportKey } from "../lib/keys";
+import { provenanceKey, type ReportExtension, reportKey } from "../lib/keys";
 import {
 	ApiErrorBodySchema,
 	JobAcceptedSchema,
@@ -14,6 +14,7 @@ import {
 	ReportFormatSchema,
 	ResearchRequestSchema,
 } from "../protocol";
+import { ProvenanceSchema } from "../synthesis/provenance";
 import { reportContentSecurityPolicy } from "../synthesis/render-html";
 import type { AppEnv } from "./env";
 import { ApiError, errorBody } from "./errors";
@@ -137,6 +138,20 @@ const reportRoute = createRoute({
 	},
 });
 
+const provenanceRoute = createRoute({
+	method: "get",
+	path: "/v1/research/{id}/provenance",
+	summary: "Every finding's verdict and each quote's source, snapshot hash, offsets and retrieval time",
+	request: { params: JobIdParams },
+	responses: {
+		200: {
+			description: "The provenance record",
+			content: { "application/json": { schema: ProvenanceSchema } },
+		},
+		...errorResponses(404, 409),
+	},
+});
+
 const cancelRoute = createRoute({
 	method: "post",
 	path: "/v1/research/{id}/cancel",
@@ -224,20 +239,7 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 	.openapi(reportRoute, async (c) => {
 		const { id } = c.req.valid("param");
 		const { format } = c.req.valid("query");
-		const view = await requireJob(c.env, c.var.tenantId, id).then(() =>
-			coordinatorFor(c.env, id).view(c.var.tenantId),
-		);
-		if (!view) throw notFound(id);
-		if (view.status !== "completed") {
-			throw new ApiError(
-				409,
-				"report_not_ready",
-				`the job is ${view.status}; a report exists once it completes`,
-				{
-					status: view.status,
-				},
-			);
-		}
+		await requireCompletedJob(c.env, c.var.tenantId, id);
 		const object = await c.env.ARTIFACTS.get(reportKey(c.var.tenantId, id, EXTENSION[format]));
 		if (!object) {
 			return c.json(errorBody("format_not_generated", `this job did not produce a ${format} report`), 404);
@@ -249,6 +251,13 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 		};
 		if (format === "html") headers["content-security-policy"] = await reportContentSecurityPolicy();
 		return new Response(object.body, { headers });
+	})
+	.openapi(provenanceRoute, async (c) => {
+		const { id } = c.req.valid("param");
+		await requireCompletedJob(c.env, c.var.tenantId, id);
+		const object = await c.env.ARTIFACTS.get(provenanceKey(c.var.tenantId, id));
+		if (!object) throw new ApiError(404, "provenance_not_generated", `job ${id} has no provenance record`);
+		return c.json(ProvenanceSchema.parse(await object.json()), 200);
 	})
 	.openapi(cancelRoute, async (c) => {
 		const { id } = c.req.valid("param");
@@ -268,6 +277,23 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 
 function notFound(id: string): ApiError {
 	return new ApiError(404, "not_found", `no job ${id}`);
+}
+
+/** 404 unless the tenant owns the job, 409 until it has completed. */
+async function requireCompletedJob(env: Env, tenantId: string, id: string): Promise<void> {
+	await requireJob(env, tenantId, id);
+	const view = await coordinatorFor(env, id).view(tenantId);
+	if (!view) throw notFound(id);
+	if (view.status !== "completed") {
+		throw new ApiError(
+			409,
+			"report_not_ready",
+			`the job is ${view.status}; a report exists once it completes`,
+			{
+				status: view.status,
+			},
+		);
+	}
 }
 
 /** 404 unless the tenant owns the job; another tenant's job looks exactly like a missing one. */

@@ -6,6 +6,11 @@ export function reportKey(tenantId: string, jobId: string, extension: ReportExte
 	return `reports/${tenantId}/${jobId}.${extension}`;
 }
 
+/** `reports/{tenant}/{jobId}.provenance.json`: every finding's verdict and quote offsets, beside the report. */
+export function provenanceKey(tenantId: string, jobId: string): string {
+	return `reports/${tenantId}/${jobId}.provenance.json`;
+}
+
 /** `evidence/{tenant}/{sha256}`: one snapshot per distinct source text. */
 export function evidenceKey(tenantId: string, sha256: string): string {
 	return `evidence/${tenantId}/${sha256}`;

@@ -12,7 +12,7 @@
  *
  * Quotes of the recorded findings, for a citation whose URL the API cited:
  * - an empty quote is filled with the best native cited text of that URL;
- * - a quote found (exact or fuzzy, by the verifier's own rule, `matchQuote`) in a native cited text
+ * - a quote found verbatim (by the verifier's own rule, `locateQuote`) in a native cited text
  *   or in the fetched text of that URL is kept as written;
  * - any other quote is replaced by the best native cited text of that URL, because the cited text
  *   is what the page says word for word and the model's words are not.
@@ -35,13 +35,8 @@ import type {
 	WebSearchToolResultBlock,
 } from "@anthropic-ai/sdk/resources/messages";
 import { z } from "zod";
-import {
-	indexSnapshot,
-	matchQuote,
-	matchQuoteInIndex,
-	normalizeUrl,
-	type SnapshotIndex,
-} from "../evidence/verify";
+import { type IndexedSnapshot, indexSnapshotText, locateQuote } from "../evidence/quote-match";
+import { normalizeUrl } from "../evidence/verify";
 import { tokenize } from "./text";
 import {
 	type AgentOutput,
@@ -216,13 +211,13 @@ export function applyNativeCitations(output: AgentOutput, evidence: ResearchEvid
 		const key = normalizeUrl(native.url);
 		byUrl.set(key, [...(byUrl.get(key) ?? []), native]);
 	}
-	const fetchedIndexes = new Map<string, SnapshotIndex>();
-	const fetchedIndex = (key: string): SnapshotIndex | null => {
+	const fetchedIndexes = new Map<string, IndexedSnapshot>();
+	const fetchedIndex = (key: string): IndexedSnapshot | null => {
 		const text = evidence.fetchedText.get(key);
 		if (text === undefined) return null;
 		let index = fetchedIndexes.get(key);
 		if (!index) {
-			index = indexSnapshot(text);
+			index = indexSnapshotText(text);
 			fetchedIndexes.set(key, index);
 		}
 		return index;
@@ -249,11 +244,10 @@ export function applyNativeCitations(output: AgentOutput, evidence: ResearchEvid
 function isGrounded(
 	quote: string,
 	natives: readonly NativeCitation[],
-	fetched: SnapshotIndex | null,
+	fetched: IndexedSnapshot | null,
 ): boolean {
-	const found = (check: string) => check === "exact" || check === "fuzzy";
-	if (natives.some((native) => found(matchQuote(quote, native.citedText).check))) return true;
-	return fetched !== null && found(matchQuoteInIndex(quote, fetched).check);
+	if (natives.some((native) => locateQuote(quote, native.citedText).check === "verbatim")) return true;
+	return fetched !== null && locateQuote(quote, fetched).check === "verbatim";
 }
 
 function nativeCitationsFor(claim: string, natives: readonly NativeCitation[]): TurnCitation[] {

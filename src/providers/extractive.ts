@@ -1,26 +1,64 @@
 /**
  * The offline `extractive` provider: no model, no network. It splits the job's retrieved source
- * documents into passages (sentences, list items, lines), ranks them with BM25 for each role's focus
- * and returns passages as findings. Every claim is an exact substring of a document and cites it, so
- * nothing is said that a source does not say.
+ * documents into claims (`splitSentences`: complete declarative sentences; headings, questions, list
+ * items, captions, table rows, boilerplate and cut text are never claims), ranks them with BM25 for each
+ * facet of the task (`subQuestionsOf`) and each role's focus, and returns passages as findings. Every
+ * claim is an exact substring of a document and cites it, so nothing is said that a source does not say.
  *
- * Relevance of a passage p in document d for the task's tokens q (each part divided by its maximum
- * over the corpus, 0 when nothing matches):
- *   relevance(p) = bm25(p, q) / max bm25 + 0.35 · bm25(d, q) / max bm25(d)
- * The document part lets a passage that states a figure or a date without repeating the topic's
- * words rank when its document is about the topic.
+ * Relevance of a passage p in document d for a sub-question with terms t and focus terms f (each BM25
+ * divided by its maximum over the corpus, 0 when nothing matches):
+ *   own(p)       = (bm25(p, t) + 0.5 · bm25(p, f)) / 1.5          (= bm25(p, t) when f = t)
+ *   relevance(p) = own(p) + 0.35 · task(d) + proximity(p)
+ *   task(d)      = max over the task's sub-questions q of bm25(d, terms of q)
+ *   proximity(p) = 0.1 · (k − 1) / (min(|t|, 4) − 1), k = most distinct terms of t within 6 consecutive
+ *                  tokens of p, when k ≥ 2 (else 0)
+ * The document part lets a passage that states a figure or a date without repeating the topic's words
+ * rank when its document is about the task (about any of its facets: a report on high-risk lending
+ * is on a task about the causes of a crisis even where it answers another facet); the proximity part
+ * prefers passages where the terms are said together over passages that scatter them.
  *
- * Ranking roles score a passage as √relevance · (1 + boost): the square root compresses topical
- * match so that the role's own signal can reorder passages of similar relevance. Candidates below
- * 0.3 × the best score are dropped, and a passage whose token set has Jaccard similarity ≥ 0.6 with
- * an already chosen one is skipped.
- * - explorer: coverage. boost = 0; only passages that contain a query term themselves. Sources are
- *   visited round-robin, the source with the best passage first, each giving its next best passage.
+ * A sub-question narrows the task when one of its terms is not a form of one of its focus terms (it
+ * adds something to the task's subject, like "which operating conditions accelerate it?"; "resistance"
+ * in the subject of "how do bacteria become resistant?" adds nothing). A passage that contains focus
+ * terms of a narrowing sub-question answers the one whose focus it matches best (normalized BM25 of
+ * the focus terms); every other passage answers the sub-questions that do not narrow (the main
+ * question), or, when every sub-question narrows, the one it is most relevant to. So a narrowing
+ * sub-question is answered only by passages on what it adds, and when there are none, the narrative
+ * says that nothing addresses it.
+ *
+ * Passages are indexed with their answer cues (`answerCues`: a quantity, a cause, people), which a
+ * sub-question asking "how many", "why" or "who" has among its focus terms; the cues rank a passage
+ * within a sub-question but never decide which sub-question it answers.
+ *
+ * Every passage has a prior (`informationPrior`), how much it says whatever the question: statements
+ * with a measured quantity, a cause or a relation, a list of items or a definition say more than
+ * general remarks, and a sentence about its speaker or text ("I would like to thank", "In this review
+ * … will be discussed", "Methods: …", "We searched …") says nothing about the subject. Sources were
+ * retrieved for the task, so within them relevance tells on-topic remarks from off-topic ones, but
+ * not a key fact from a vague one; the prior does.
+ *
+ * Ranking roles score a passage as √relevance · (1 + boost) · prior: the square root compresses
+ * topical match so that the role's own signal and the prior can reorder passages of similar
+ * relevance. A passage is a candidate of its sub-question when its √relevance is at least 0.2 × the
+ * best there. The research roles share the passages out (`claimedBefore`): in the order explorer,
+ * depth analyst, trend analyst, domain expert, each computes what the roles before it in this job
+ * quote (each with its own count, from its planned share of time) and takes those only when nothing
+ * else is left, nor a near-duplicate of them; so the roles, run in parallel, quote different passages
+ * and the report gets the sum of what they find instead of the same top passages several times.
+ * Picks (`choose`): the sub-questions take turns, each giving its best candidate, for one round (the
+ * explorer: for every pick), then the rest best first across all sub-questions; each pick maximizes
+ * score / (1 + the number of passages of its source quoted so far, by this role and the roles before
+ * it), so that sources share the report unless one has far better passages, and is not a
+ * near-duplicate (token-set Jaccard ≥ 0.6) of one already chosen nor from a paragraph that has
+ * already given max(2, ⌈n / 4⌉). Every sub-question with support gets its best passage, and no
+ * paragraph or source fills the list. The explorer lists its findings in the order chosen, the other
+ * roles best first (the trend analyst dated and temporal statements first). Each finding names its
+ * sub-question.
+ * - explorer: coverage. boost = 0; only passages that contain a query term themselves.
  * - depth_analyst: detail. boost = min(1, 0.25 · numbers) + min(0.8, 0.4 · units, currencies or
- *   percentages) + 0.4 for ≥ 15 content words (0.2 for ≥ 10); best first, any number per source.
+ *   percentages) + 0.4 for ≥ 15 content words (0.2 for ≥ 10).
  * - trend_analyst: time. boost = min(1, 0.5 · years 1900–2099, month dates or quarters)
- *   + min(0.75, 0.25 · temporal cues such as increase, decline, since, trend, growth, forecast);
- *   passages with neither rank after every passage that has one.
+ *   + min(0.75, 0.25 · temporal cues such as increase, decline, since, trend, growth, forecast).
  * - domain_expert: technical depth. Only passages that contain a query term; boost = 1 for a
  *   definitional pattern ("is a", "refers to", "defined as", "consists of", "known as", "called")
  *   + rarity, where rarity = mean idf of the passage's tokens / the largest idf a present term can have.
@@ -31,24 +69,38 @@
  *
  * Review and synthesis roles:
  * - verifier: for each distinct upstream claim, the best passage of every source the claim does not
- *   cite; strength = share of the claim's idf mass (sum of idf over its distinct tokens) found in the
- *   passage. A source corroborates when strength ≥ 0.35. One finding per corroborated claim quoting the
- *   strongest passage and citing every corroborating source, confidence =
- *   min(0.95, 0.4 + 0.4 · strength + 0.1 · (sources − 1)). Uncorroborated claims are only named in
- *   the narrative.
+ *   cite that states the same thing: it holds at least 50 % of the claim's idf mass (sum of idf over its
+ *   distinct non-numeric tokens), at least two thirds of the claim's key terms (its rarest half, at
+ *   least two), every number with a unit the claim gives with the same value and unit ("31 %" is not
+ *   corroborated by "24 %", nor by a passage without a percentage; `textFacts`), and nothing that
+ *   `contradictionBetween` finds: a rival value for the same quantity, or a negation or antonym on one
+ *   side only. strength = the share of idf mass. One finding per corroborated claim quoting the
+ *   strongest passage and citing every corroborating source, confidence = min(0.95, 0.4 + 0.4 ·
+ *   strength + 0.1 · (sources − 1)), with the claim's sub-question. Uncorroborated claims are only
+ *   named in the narrative.
  * - critic: passages that contain terms of the upstream claims and a contrast or negation cue
  *   (however, but, although, not, no longer, fails, limited, risk, contrary, despite, …);
  *   score = √(normalized bm25 against the claims) · (1 + 0.5 · min(cues, 2)). The narrative names the
  *   upstream claims that one source alone supports (its cited sources plus corroborating sources).
+ *   A counterpoint (and a corroboration whose claim names none) answers the sub-question whose focus
+ *   terms, then terms, it shares most, or the main question when it shares none.
  * - synthesizer: upstream findings keep only citations whose quote is verbatim in the cited
  *   document, and are dropped when none is left; a claim that is not itself verbatim is replaced by
  *   its first such quote. Findings are grouped greedily (most confident first) by claim Jaccard ≥ 0.6,
- *   ranked by mean confidence × distinct agents, and each group reports its lead's claim with
+ *   ranked by mean confidence × distinct agents; the heaviest group of each sub-question comes first,
+ *   then the rest by weight, and each group reports its lead's claim and sub-question with
  *   confidence = min(0.95, mean + 0.1 · (agents − 1)). With no usable upstream finding it ranks the
  *   sources like the explorer.
  *
- * Findings per task: n = clamp(round(2 + depth · timeShare · 6), 2, 12), where timeShare is the
- * task's time budget over the job's.
+ * Titles are short labels cut from the claim's first sentence: without footnote markers, a lead-in
+ * ("However, ", "In the 2022 field trial, ") and final punctuation, and shortened at a clause
+ * boundary to 80 characters at most (`shortenAtBoundary`), never with an ellipsis.
+ *
+ * Findings per task: n = clamp(round(2 + depth · timeShare · 9), 2, 16), where timeShare is the
+ * task's time budget over the job's, raised to the number of sub-questions (at most 16) so that each
+ * can be answered. The research roles quote different passages, so a job's report holds about the sum
+ * of their counts: at the default depth 5 with five agents, 13 + 13 + 9 passages (explorer, depth
+ * analyst, trend analyst) plus the verifier's corroborations.
  *
  * Simulated model time (benchmarks only): with `EXTRACTIVE_SIMULATED_LATENCY_MS` = L in dev mode, each
  * turn first waits round(L · timeShare · swarmSize) ms. A task with the mean share of its swarm (1/size)
@@ -57,10 +109,20 @@
  */
 import { z } from "zod";
 import { accessSettings } from "../auth/settings";
-import type { Citation, Finding, UpstreamResult } from "../protocol";
+import { contradictionBetween, type Quantity, textFacts } from "../evidence/support";
+import type { Citation, Finding, PlannedTask, UpstreamResult } from "../protocol";
+import { planSwarm } from "../swarm/sizing";
+import {
+	answerCues,
+	CAUSE_TERM,
+	isAnswerCue,
+	QUANTITY_TERM,
+	type SubQuestion,
+	subQuestionsOf,
+} from "../swarm/sub-questions";
 import type { Bm25Index } from "./bm25";
 import { buildIndex, inverseDocumentFrequency, score } from "./bm25";
-import { splitSentences, tokenize } from "./text";
+import { sameWord, shortenAtBoundary, splitSentences, tokenize, withoutMarkers } from "./text";
 import {
 	type AgentTaskInput,
 	type AgentTurn,
@@ -75,12 +137,23 @@ import {
 export const EXTRACTIVE_PROVIDER_NAME = "extractive";
 
 const DOCUMENT_CONTEXT_WEIGHT = 0.35;
-const MIN_RELATIVE_SCORE = 0.3;
+const FOCUS_WEIGHT = 0.5;
+const PROXIMITY_WEIGHT = 0.1;
+/** The prior of a sentence about its speaker or its text: it is quoted only when little else is left. */
+const META_DISCOURSE_WEIGHT = 0.1;
+const PROXIMITY_WINDOW = 6;
+const PROXIMITY_TERMS = 4;
+const MIN_RELATIVE_SCORE = 0.2;
 const NEAR_DUPLICATE_JACCARD = 0.6;
-const CORROBORATION_MIN_STRENGTH = 0.35;
+/** At most this share of a task's findings (and at least 2) comes from one paragraph. */
+const PARAGRAPH_SHARE = 0.25;
+const CORROBORATION_MIN_STRENGTH = 0.5;
+const CORROBORATION_KEY_SHARE = 2 / 3;
 const REVISIT_CRITIC_WEIGHT = 0.5;
 const MIN_FINDINGS = 2;
-const MAX_FINDINGS = 12;
+const MAX_FINDINGS = 16;
+/** Findings per unit of depth × time share (see `findingCount`). */
+const FINDINGS_PER_DEPTH = 9;
 const TITLE_MAX_CHARS = 80;
 const NARRATIVE_QUOTES = 3;
 const NARRATIVE_LISTED_CLAIMS = 10;
@@ -97,8 +170,16 @@ export type Passage = {
 	text: string;
 	start: number;
 	end: number;
+	/** Where the passage's first sentence ends. */
+	lead: number;
+	/** The paragraph of the document the passage is in. */
+	paragraph: number;
 	tokens: string[];
 	terms: ReadonlySet<string>;
+	/** The answer cues it carries (`answerCues`), indexed with its tokens. */
+	cues: string[];
+	/** How much the passage says, whatever the question (`informationPrior`); multiplies its rank. */
+	prior: number;
 };
 
 /** The passages of a task's documents with a passage-level and a document-level BM25 index. */
@@ -111,18 +192,38 @@ export type Corpus = {
 
 export type ExtractiveOutput = { findings: Finding[]; narrative: string };
 
-type Candidate = { passage: Passage; score: number; tier: number };
+/**
+ * A ranked passage, with the sub-question it answers when there is one; `claimed` when a research role
+ * before this one quotes it.
+ */
+type Candidate = {
+	passage: Passage;
+	/** √relevance to the task: what decides whether it is a candidate at all. */
+	relevance: number;
+	/** The role's rank of it among the candidates. */
+	score: number;
+	tier: number;
+	claimed: boolean;
+	question: SubQuestion | null;
+};
 
 type RankingRole = "explorer" | "depth_analyst" | "trend_analyst" | "domain_expert";
+
+/** The research roles in the order they share out the passages: each prefers those the ones before leave. */
+const RANKING_ORDER: readonly RankingRole[] = ["explorer", "depth_analyst", "trend_analyst", "domain_expert"];
 
 type RankingStrategy = {
 	/** Extra weight on relevance, ≥ 0: the role's notion of a good passage. */
 	boost(passage: Passage, corpus: Corpus): number;
-	/** Passages of a higher tier rank before every passage of a lower one. */
+	/** Passages of a higher tier are listed before every passage of a lower one. */
 	tier(passage: Passage): number;
 	/** Whether the passage itself must contain a query term (not only its document). */
 	requireOwnMatch: boolean;
-	spread: "round-robin" | "best-first";
+	/**
+	 * Whether the sub-questions take turns for every pick ("always": coverage first, findings listed in
+	 * the order chosen) or only for the first (then best first, findings listed best first).
+	 */
+	turns: "always" | "first";
 	/** Narrative sentence that introduces the quoted passages. */
 	intro: string;
 };
@@ -134,10 +235,48 @@ const YEAR_OR_DATE =
 	/\b(?:19|20)\d{2}s?\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.? \d{1,4}\b|\bQ[1-4]\b/g;
 const TEMPORAL_CUE =
 	/\b(?:increas|decreas|declin|grow|grew|rise|rising|rose|fell|fall|drop|surg|doubl|tripl|halv|since|trend|forecast|projected|projection|expect|outlook|annual|yearly|decade|recent|currently|future|by the end of|over the (?:past|last|next)|year-on-year)/gi;
+/** A definition or a gloss: "is a", "refers to", "a neurotransmitter called adenosine", "cytokines (hormones that …)". */
 const DEFINITION =
-	/\b(?:is an?|are an?|refers? to|defined as|consists? of|(?:is|are) known as|(?:is|are) called|denotes?)\b/i;
+	/\b(?:is an?|are an?|refers? to|defined as|consists? of|known as|called|termed|denotes?)\b|\((?:an?\s|the\s)?\p{Ll}+\s(?:that|which|who)\s/iu;
 const CONTRAST =
 	/\b(?:however|but|although|though|not|no longer|never|fail(?:s|ed|ure|ures)?|limited|limitations?|risks?|risky|contrary|despite|whereas|unlike|(?:ca|does|do|is|are|was|were|did|wo|could|should|would|has|have|had)n[’']t|cannot|drawbacks?|downsides?|uncertain(?:ty)?|disputed|concerns?)\b/gi;
+/** An opening phrase a title can do without: a connective, or an introductory phrase before a comma. */
+const LEAD_IN =
+	/^(?:(?:However|Moreover|Furthermore|Additionally|In addition|Also|Indeed|Notably|Overall|Thus|Therefore|Consequently|Nevertheless|Nonetheless|Still|Meanwhile|Similarly|Likewise|In contrast|By contrast|In particular|In practice|In short|As a result|For example|For instance|Importantly|Finally)\s*,\s+|(?:In|At|On|During|For|Across|Between|Since|After|Before|Under|Over|With|Within|By|According to|Among|Despite|Although|While|When|Unlike|Compared (?:to|with)|As|From|Through)\s[^,]{1,60},\s+)/u;
+const NUMERIC_TOKEN = /^[\d.,]+$/;
+/** A relation between things that a statement reports: an association, a correlation, a risk or an effect. */
+const RELATION =
+	/\b(?:associat(?:ed|ion|ions) with|associations?|linked (?:to|with)|links? between|relationships?|correlat\w*|risk factors?|(?:increas|rais|reduc|lower)\w* (?:the )?risks?|effects? (?:of|on)|impacts? (?:of|on))\b/iu;
+/** Three or more items: two commas or semicolons and an "and"/"or", or "including …", "such as …". */
+const ENUMERATION = /[,;]\s[^.]*[,;]\s(?:[^.]*\s)?(?:and|or)\s|\b(?:including|such as)\s/iu;
+/**
+ * A sentence about its speaker, its text or how a study was done rather than about the subject: first
+ * person singular, thanks, announcements of what follows ("will be discussed"), the section labels of a
+ * structured abstract that precede aims and methods ("Background:", "Methods:"), and "we" with a verb
+ * of method ("we searched", "we conducted").
+ */
+const META_DISCOURSE =
+	/\b(?:I|[Mm]y|me)\b|\bthank(?:s|ed)?\b|\b(?:this|the present) (?:review|paper|article|chapter|section|web ?page|talk|speech|testimony|lecture)\b|\bwill (?:be )?(?:discuss|describ|review|present|examin|outlin|summari[sz])\w*|^(?:Background|Introduction|Methods?|Methodology|Materials and methods|Design|Setting|Participants|(?:Study )?(?:Objectives?|Aims?|Purpose))\s*:|\b[Ww]e (?:searched|screened|combined|conducted|performed|recruited|enrolled|collected|extracted|reviewed|included|used|selected|analy[sz]ed)\b/u;
+
+/**
+ * How much a statement says, whatever the question: 1 + quantity + explanation + enumeration +
+ * definition, where quantity = 1 for a number that is not a year (1.5 when a unit, currency or
+ * percentage goes with one), explanation = 1 for a cause or a relation ("because", "driven by",
+ * "associated with", "risk factor" …), enumeration = 0.5 for a list of three or more items, definition
+ * = 0.5 for a definition or gloss ("is a", "known as", "a neurotransmitter called adenosine");
+ * times META_DISCOURSE_WEIGHT when the sentence speaks about its speaker, its text or its method ("I
+ * will discuss", "In this review … will be described", "Methods: …", "We searched …") rather than
+ * about the subject. `cues` are the text's `answerCues`.
+ * @example informationPrior("About 70 percent of bacteria in hospitals are resistant.", ["#quantity"]) // 2.5
+ */
+export function informationPrior(text: string, cues: readonly string[]): number {
+	const quantity = cues.includes(QUANTITY_TERM) ? (countMatches(text, UNIT) > 0 ? 1.5 : 1) : 0;
+	const explanation = cues.includes(CAUSE_TERM) || RELATION.test(text) ? 1 : 0;
+	const enumeration = ENUMERATION.test(text) ? 0.5 : 0;
+	const definition = DEFINITION.test(text) ? 0.5 : 0;
+	const meta = META_DISCOURSE.test(text) ? META_DISCOURSE_WEIGHT : 1;
+	return (1 + quantity + explanation + enumeration + definition) * meta;
+}
 
 function countMatches(text: string, pattern: RegExp): number {
 	return text.match(pattern)?.length ?? 0;
@@ -172,14 +311,14 @@ const RANKING_STRATEGIES: Record<RankingRole, RankingStrategy> = {
 		boost: () => 0,
 		tier: () => 0,
 		requireOwnMatch: true,
-		spread: "round-robin",
+		turns: "always",
 		intro: "The most relevant passages, taking each source in turn:",
 	},
 	depth_analyst: {
 		boost: detailBoost,
 		tier: () => 0,
 		requireOwnMatch: false,
-		spread: "best-first",
+		turns: "first",
 		intro: "The passages with the densest specific detail (figures, units, measurements):",
 	},
 	trend_analyst: {
@@ -192,14 +331,14 @@ const RANKING_STRATEGIES: Record<RankingRole, RankingStrategy> = {
 			return dates + cues > 0 ? 1 : 0;
 		},
 		requireOwnMatch: false,
-		spread: "best-first",
+		turns: "first",
 		intro: "Dated and time-related statements:",
 	},
 	domain_expert: {
 		boost: (passage, corpus) => (DEFINITION.test(passage.text) ? 1 : 0) + rarity(passage, corpus),
 		tier: () => 0,
 		requireOwnMatch: true,
-		spread: "best-first",
+		turns: "first",
 		intro: "Definitions and specialist terms:",
 	},
 };
@@ -209,11 +348,14 @@ const RANKING_STRATEGIES: Record<RankingRole, RankingStrategy> = {
  * @example findingCount(5, 0.25) // 10 (round(9.5))
  */
 export function findingCount(depth: number, timeShare: number): number {
-	return Math.min(MAX_FINDINGS, Math.max(MIN_FINDINGS, Math.round(2 + depth * timeShare * 6)));
+	return Math.min(
+		MAX_FINDINGS,
+		Math.max(MIN_FINDINGS, Math.round(2 + depth * timeShare * FINDINGS_PER_DEPTH)),
+	);
 }
 
 /**
- * Splits every document into passages and indexes them, per passage and per document.
+ * Splits every document into claims and indexes them, per passage and per document.
  * @example buildCorpus([{ source, text: "Heat pumps move heat from outside air." }]).passages.length // 1
  */
 export function buildCorpus(documents: readonly SourceDocument[]): Corpus {
@@ -223,6 +365,7 @@ export function buildCorpus(documents: readonly SourceDocument[]): Corpus {
 		const tokensOfDocument: string[] = [];
 		for (const sentence of splitSentences(document.text)) {
 			const tokens = tokenize(sentence.text);
+			const cues = answerCues(sentence.text);
 			tokensOfDocument.push(...tokens);
 			passages.push({
 				order: passages.length,
@@ -231,14 +374,17 @@ export function buildCorpus(documents: readonly SourceDocument[]): Corpus {
 				...sentence,
 				tokens,
 				terms: new Set(tokens),
+				cues,
+				prior: informationPrior(sentence.text, cues),
 			});
 		}
 		documentTokens.push(tokensOfDocument);
 	});
+	const passageIndex = buildIndex(passages.map((passage) => [...passage.tokens, ...passage.cues]));
 	return {
 		documentCount: documents.length,
 		passages,
-		passageIndex: buildIndex(passages.map((passage) => passage.tokens)),
+		passageIndex,
 		documentIndex: buildIndex(documentTokens),
 	};
 }
@@ -288,70 +434,69 @@ export function selectFindings(corpus: Corpus, input: AgentTaskInput): Extractiv
 	if (corpus.passages.length === 0) {
 		return {
 			findings: [],
-			narrative: "No source text was available for this task, so nothing was extracted.",
+			narrative:
+				corpus.documentCount === 0
+					? "No source text was available for this task, so nothing was extracted."
+					: `None of the ${corpus.documentCount} sources holds a complete sentence to quote, so nothing was extracted.`,
 		};
 	}
-	const count = findingCount(input.config.depth, input.timeShare);
+	const questions = subQuestionsOf(input.task);
+	const count = countFor(input.config.depth, input.timeShare, questions);
 	switch (input.role) {
 		case "verifier":
-			return verify(corpus, input, count);
+			return verify(corpus, input, questions, count);
 		case "critic":
-			return critique(corpus, input, count);
+			return critique(corpus, input, questions, count);
 		case "synthesizer":
-			return synthesize(corpus, input, count);
+			return synthesize(corpus, input, questions, count);
 		default:
-			return rankForRole(corpus, input, input.role, count);
+			return rankForRole(corpus, input, questions, input.role, count);
 	}
 }
+
+/** A task's findings: `findingCount`, raised to the number of sub-questions (at most MAX_FINDINGS). */
+function countFor(depth: number, timeShare: number, questions: readonly SubQuestion[]): number {
+	return Math.max(findingCount(depth, timeShare), Math.min(MAX_FINDINGS, questions.length));
+}
+
+/** Passages a revisit leaves out (those cited upstream), and its preference for the critic's topics. */
+type Revisit = { excluded: ReadonlySet<string>; criticPreference: readonly number[] };
 
 /** Explorer, depth analyst, trend analyst and domain expert, including their revisit pass. */
 function rankForRole(
 	corpus: Corpus,
 	input: AgentTaskInput,
+	questions: readonly SubQuestion[],
 	role: RankingRole,
 	count: number,
 ): ExtractiveOutput {
 	const strategy = RANKING_STRATEGIES[role];
-	const queryTokens = tokenize(input.task);
-	const relevance = relevanceScores(corpus, queryTokens);
 	const revisit = input.phase === "revisit";
-	const excluded = revisit ? citedPassageKeys(input.upstream) : new Set<string>();
 	const criticClaims = revisit ? claimsOf(input.upstream.filter((result) => result.role === "critic")) : [];
-	const criticPreference = normalized(score(corpus.passageIndex, criticClaims.flatMap(tokenize)));
-
-	const candidates: Candidate[] = [];
-	for (const passage of corpus.passages) {
-		const { own, total } = relevance[passage.order] ?? { own: 0, total: 0 };
-		if (total <= 0 || (strategy.requireOwnMatch && own <= 0)) continue;
-		if (excluded.has(passageKey(passage.document.source.id, passage.text))) continue;
-		const preference = 1 + REVISIT_CRITIC_WEIGHT * (criticPreference[passage.order] ?? 0);
-		candidates.push({
-			passage,
-			score: Math.sqrt(total) * (1 + strategy.boost(passage, corpus)) * preference,
-			tier: strategy.tier(passage),
-		});
-	}
-	const chosen = choose(strongEnough(candidates), count, strategy.spread);
+	const chosen = revisit
+		? choosePassages(corpus, questions, role, count, new Set(), {
+				excluded: citedPassageKeys(input.upstream),
+				criticPreference: normalized(score(corpus.passageIndex, criticClaims.flatMap(tokenize))),
+			})
+		: choosePassages(corpus, questions, role, count, claimedBefore(corpus, input, questions, role), null);
 	if (chosen.length === 0) return nothingRelevant(corpus);
 
 	const best = Math.max(...chosen.map((candidate) => candidate.score));
-	const findings = chosen.map((candidate) => ({
-		title: labelFor(candidate.passage.text),
-		claim: candidate.passage.text,
-		confidence: rankedConfidence(candidate.score, best),
-		citations: [citationOf(candidate.passage)],
-	}));
+	const findings = chosen.map((candidate) => findingOf(candidate, rankedConfidence(candidate.score, best)));
 	const sourcesUsed = new Set(chosen.map((candidate) => candidate.passage.document.source.id)).size;
 	const opening = [
 		`Ranked ${corpus.passages.length} passages from ${corpus.documentCount} sources against the task; ` +
 			`selected ${chosen.length} from ${sourcesUsed} sources.`,
 	];
+	if (questions.length > 1) opening.push(coverageOf(questions, chosen));
 	if (revisit) {
 		opening.push(
 			criticClaims.length > 0
 				? "Passages already cited were left out and topics the critic raised were preferred."
 				: "Passages already cited were left out.",
 		);
+	} else if (chosen.some((candidate) => candidate.claimed)) {
+		opening.push("Passages the other research roles quote were taken only when nothing else was left.");
 	}
 	if (role === "trend_analyst" && chosen.every((candidate) => candidate.tier === 0)) {
 		opening.push("None of the relevant passages carries a date or a time-related cue.");
@@ -360,17 +505,204 @@ function rankForRole(
 	return { findings, narrative: [...opening, quoteLines(findings)].join(" ") };
 }
 
-type Relevance = { own: number; total: number };
+/**
+ * The passages (by order) that the ranking roles before `role` in RANKING_ORDER quote in this job:
+ * each of those the job plans, with its own count (its planned share of time, scaled as this task's
+ * share is), preferring in turn what the ones before it leave. Empty for the explorer, and for a role
+ * the job's plan does not have.
+ */
+function claimedBefore(
+	corpus: Corpus,
+	input: AgentTaskInput,
+	questions: readonly SubQuestion[],
+	role: RankingRole,
+): Set<number> {
+	const claimed = new Set<number>();
+	const earlier = RANKING_ORDER.slice(0, RANKING_ORDER.indexOf(role));
+	if (earlier.length === 0) return claimed;
+	const plan = plannedTasks(input.config).filter((task) => task.phase !== "revisit");
+	const shareOf = (of: RankingRole) => plan.find((task) => task.role === of)?.timeShare;
+	const own = shareOf(role);
+	if (!own) return claimed;
+	const scale = input.timeShare / own;
+	for (const other of earlier) {
+		const share = shareOf(other);
+		if (share === undefined) continue;
+		const count = countFor(input.config.depth, share * scale, questions);
+		for (const candidate of choosePassages(corpus, questions, other, count, claimed, null)) {
+			claimed.add(candidate.passage.order);
+		}
+	}
+	return claimed;
+}
 
-/** Per passage: its own normalized BM25 and that plus the weighted normalized BM25 of its document. */
-function relevanceScores(corpus: Corpus, queryTokens: readonly string[]): Relevance[] {
-	const own = normalized(score(corpus.passageIndex, queryTokens));
-	const byDocument = normalized(score(corpus.documentIndex, queryTokens));
-	return corpus.passages.map((passage) => {
-		const ownScore = own[passage.order] ?? 0;
-		const documentScore = byDocument[passage.documentPosition] ?? 0;
-		return { own: ownScore, total: ownScore + DOCUMENT_CONTEXT_WEIGHT * documentScore };
+/** The job's plan (`planSwarm`); none for a swarm size the planner does not know. */
+function plannedTasks(config: AgentTaskInput["config"]): PlannedTask[] {
+	try {
+		return planSwarm(config);
+	} catch (error) {
+		if (error instanceof RangeError) return [];
+		throw error;
+	}
+}
+
+/**
+ * A ranking role's `count` passages: each sub-question ranks its candidates by the role's score, those
+ * in `claimed` after all others; the sub-questions take turns (see `choose`). The explorer's are in
+ * the order chosen, the other roles' best first.
+ */
+function choosePassages(
+	corpus: Corpus,
+	questions: readonly SubQuestion[],
+	role: RankingRole,
+	count: number,
+	claimed: ReadonlySet<number>,
+	revisit: Revisit | null,
+): Candidate[] {
+	const strategy = RANKING_STRATEGIES[role];
+	const { relevance, homes } = relevanceOf(corpus, questions);
+	const rankings = questions.map((question, index) => {
+		const home = narrows(question) ? index : null;
+		const candidates: Candidate[] = [];
+		for (const passage of corpus.passages) {
+			const { own, total } = relevance[index]?.[passage.order] ?? { own: 0, total: 0 };
+			if (homes[passage.order] !== home) continue;
+			if (total <= 0 || (strategy.requireOwnMatch && own <= 0)) continue;
+			if (revisit?.excluded.has(passageKey(passage.document.source.id, passage.text))) continue;
+			const preference = 1 + REVISIT_CRITIC_WEIGHT * (revisit?.criticPreference[passage.order] ?? 0);
+			candidates.push({
+				passage,
+				relevance: Math.sqrt(total),
+				score: Math.sqrt(total) * (1 + strategy.boost(passage, corpus)) * preference * passage.prior,
+				tier: strategy.tier(passage),
+				claimed: claimed.has(passage.order),
+				question,
+			});
+		}
+		return strongEnough(candidates);
 	});
+	const before = [...claimed].flatMap((order) => corpus.passages[order] ?? []);
+	const chosen = choose(rankings, count, before, strategy.turns === "always" ? Number.POSITIVE_INFINITY : 1);
+	return strategy.turns === "always" ? chosen : chosen.sort(byListingOrder);
+}
+
+/** How many chosen passages answer each sub-question, naming those nothing answers. */
+function coverageOf(questions: readonly SubQuestion[], chosen: readonly Candidate[]): string {
+	const counts = questions.map(
+		(question) => chosen.filter((candidate) => candidate.question === question).length,
+	);
+	const listed = questions.map((question, i) => `${question.id} "${question.text}" (${counts[i]})`);
+	const unanswered = questions.filter((_, i) => counts[i] === 0).map((question) => question.id);
+	const parts = [
+		`The task asks ${questions.length} things; passages per sub-question: ${listed.join(", ")}.`,
+	];
+	if (unanswered.length > 0) parts.push(`No passage addresses ${unanswered.join(", ")}.`);
+	return parts.join(" ");
+}
+
+/**
+ * A passage's relevance to a sub-question: its own, that plus its document's and proximity, and how
+ * well it matches the words the sub-question adds (normalized BM25 of its focus terms, answer cues aside).
+ */
+type Relevance = { own: number; total: number; focus: number };
+
+/** Whether a sub-question adds focus terms to the task's subject, rather than being the main question. */
+function narrows(question: SubQuestion): boolean {
+	return question.terms.some((term) => !question.focus.some((focus) => sameWord(focus, term)));
+}
+
+/**
+ * The sub-question a passage answers: the narrowing sub-question whose focus words it matches best
+ * (the first on a tie), or null when it matches none, so that it answers the main question. A passage
+ * on "operating conditions" is left to the sub-question that asks about them; a passage that only
+ * states a number is not taken from the main question by a "how many" sub-question. When every
+ * sub-question narrows, there is no main question: a passage that matches no focus word answers the
+ * sub-question it is most relevant to.
+ */
+function homeOf(
+	passage: Passage,
+	questions: readonly SubQuestion[],
+	relevance: readonly Relevance[][],
+): number | null {
+	const best = (value: (index: number) => number, among: (question: SubQuestion) => boolean) => {
+		let home: number | null = null;
+		let highest = 0;
+		questions.forEach((question, index) => {
+			if (among(question) && value(index) > highest) {
+				home = index;
+				highest = value(index);
+			}
+		});
+		return home;
+	};
+	const home = best((index) => relevance[index]?.[passage.order]?.focus ?? 0, narrows);
+	if (home !== null || !questions.every(narrows)) return home;
+	return best(
+		(index) => relevance[index]?.[passage.order]?.total ?? 0,
+		() => true,
+	);
+}
+
+/** The relevance of every passage to each sub-question, and the sub-question each passage answers. */
+type TaskRelevance = { relevance: Relevance[][]; homes: (number | null)[] };
+
+/**
+ * Per corpus, the relevance of its passages to the last task ranked: every role of a job ranks the
+ * same task, and a role also ranks for the roles before it (`claimedBefore`).
+ */
+const relevanceCache = new WeakMap<Corpus, { key: string; relevance: TaskRelevance }>();
+
+/** `relevanceScores` and `homeOf` for a task's sub-questions, computed once per corpus and task. */
+function relevanceOf(corpus: Corpus, questions: readonly SubQuestion[]): TaskRelevance {
+	const key = JSON.stringify(questions);
+	const known = relevanceCache.get(corpus);
+	if (known?.key === key) return known.relevance;
+	const documents = questions.map((question) => normalized(score(corpus.documentIndex, question.terms)));
+	const onTask = Array.from({ length: corpus.documentCount }, (_, document) =>
+		Math.max(0, ...documents.map((scores) => scores[document] ?? 0)),
+	);
+	const relevance = questions.map((question) => relevanceScores(corpus, question, onTask));
+	const computed = {
+		relevance,
+		homes: corpus.passages.map((passage) => homeOf(passage, questions, relevance)),
+	};
+	relevanceCache.set(corpus, { key, relevance: computed });
+	return computed;
+}
+
+/** Per passage, its relevance to a sub-question; `byDocument` is each document's relevance to the task. */
+function relevanceScores(corpus: Corpus, question: SubQuestion, byDocument: readonly number[]): Relevance[] {
+	const narrower = narrows(question);
+	const all = normalized(score(corpus.passageIndex, question.terms));
+	const focus = narrower ? normalized(score(corpus.passageIndex, question.focus)) : all;
+	const words = question.focus.filter((term) => !isAnswerCue(term));
+	const focusWords = narrower ? normalized(score(corpus.passageIndex, words)) : [];
+	const terms = new Set(question.terms);
+	return corpus.passages.map((passage) => {
+		const own = ((all[passage.order] ?? 0) + FOCUS_WEIGHT * (focus[passage.order] ?? 0)) / (1 + FOCUS_WEIGHT);
+		const documentScore = byDocument[passage.documentPosition] ?? 0;
+		const proximity = own > 0 ? proximityBonus(passage.tokens, terms) : 0;
+		return {
+			own,
+			total: own + DOCUMENT_CONTEXT_WEIGHT * documentScore + proximity,
+			focus: focusWords[passage.order] ?? 0,
+		};
+	});
+}
+
+/**
+ * PROXIMITY_WEIGHT · (k − 1) / (min(|terms|, PROXIMITY_TERMS) − 1), where k ≥ 2 is the most distinct
+ * terms found within PROXIMITY_WINDOW consecutive tokens; 0 when no window holds two.
+ */
+function proximityBonus(tokens: readonly string[], terms: ReadonlySet<string>): number {
+	const wanted = Math.min(terms.size, PROXIMITY_TERMS);
+	if (wanted < 2) return 0;
+	let most = 0;
+	for (let start = 0; start < tokens.length && most < wanted; start += 1) {
+		const seen = new Set(tokens.slice(start, start + PROXIMITY_WINDOW).filter((token) => terms.has(token)));
+		most = Math.max(most, seen.size);
+	}
+	return most < 2 ? 0 : PROXIMITY_WEIGHT * Math.min(1, (most - 1) / (wanted - 1));
 }
 
 /** Scores divided by their maximum (all zeros when nothing scored). */
@@ -379,50 +711,112 @@ function normalized(scores: readonly number[]): number[] {
 	return scores.map((value) => (max > 0 ? value / max : 0));
 }
 
-/** Candidates at or above MIN_RELATIVE_SCORE of the best, highest tier then highest score first. */
+/** Candidates whose relevance is at least MIN_RELATIVE_SCORE of the best, in `byRank` order. */
 function strongEnough(candidates: readonly Candidate[]): Candidate[] {
-	const best = candidates.reduce((highest, candidate) => Math.max(highest, candidate.score), 0);
+	const best = candidates.reduce((highest, candidate) => Math.max(highest, candidate.relevance), 0);
 	return candidates
-		.filter((candidate) => candidate.score >= MIN_RELATIVE_SCORE * best && candidate.score > 0)
+		.filter((candidate) => candidate.relevance >= MIN_RELATIVE_SCORE * best && candidate.relevance > 0)
 		.sort(byRank);
 }
 
+/** The order a role picks in: unclaimed first, then highest score, then the earlier passage. */
 function byRank(a: Candidate, b: Candidate): number {
+	return Number(a.claimed) - Number(b.claimed) || b.score - a.score || a.passage.order - b.passage.order;
+}
+
+/** The order a role lists its picks in: highest tier, then highest score, then the earlier passage. */
+function byListingOrder(a: Candidate, b: Candidate): number {
 	return b.tier - a.tier || b.score - a.score || a.passage.order - b.passage.order;
 }
 
-/** Picks up to `count` ranked candidates, skipping near-duplicates of those already picked. */
-function choose(ranked: readonly Candidate[], count: number, spread: RankingStrategy["spread"]): Candidate[] {
-	const chosen: Candidate[] = [];
-	const queues = spread === "round-robin" ? queuesBySource(ranked) : [[...ranked]];
-	while (chosen.length < count && queues.some((queue) => queue.length > 0)) {
-		for (const queue of queues) {
-			if (chosen.length >= count) break;
-			const next = takeDistinct(queue, chosen);
-			if (next) chosen.push(next);
-		}
+/**
+ * Items grouped by key, groups in order of their first item, items in their order.
+ * @example groupInOrder(["a1", "b1", "a2"], (item) => item[0]) // [["a1", "a2"], ["b1"]]
+ */
+function groupInOrder<T>(items: readonly T[], keyOf: (item: T) => string | number): T[][] {
+	const groups = new Map<string | number, T[]>();
+	for (const item of items) {
+		const key = keyOf(item);
+		const group = groups.get(key);
+		if (group) group.push(item);
+		else groups.set(key, [item]);
 	}
+	return [...groups.values()];
+}
+
+/**
+ * Up to `count` candidates from per-sub-question rankings. For `rounds` rounds the rankings take turns
+ * (so that every sub-question with a candidate is answered), then the rest of all rankings. Each pick
+ * is the candidate with the highest score / (1 + q), unclaimed before claimed, where q is how often its
+ * source is quoted so far (by the roles before this one, `before`, and by this role): sources share
+ * the picks unless one has far better passages. A pick is never a near-duplicate of one already
+ * picked (nor, unless claimed, of a passage in `before`), nor from a paragraph that has already given
+ * max(2, ⌈PARAGRAPH_SHARE · count⌉).
+ */
+function choose(
+	rankings: readonly (readonly Candidate[])[],
+	count: number,
+	before: readonly Passage[],
+	rounds: number,
+): Candidate[] {
+	const chosen: Candidate[] = [];
+	const perParagraph = Math.max(2, Math.ceil(PARAGRAPH_SHARE * count));
+	const quotedFrom = new Map<number, number>();
+	const quote = (passage: Passage) =>
+		quotedFrom.set(passage.documentPosition, (quotedFrom.get(passage.documentPosition) ?? 0) + 1);
+	before.forEach(quote);
+	const fresh = (candidate: Candidate) => {
+		const { passage } = candidate;
+		const fromParagraph = chosen.filter(
+			(picked) =>
+				picked.passage.documentPosition === passage.documentPosition &&
+				picked.passage.paragraph === passage.paragraph,
+		).length;
+		return (
+			fromParagraph < perParagraph &&
+			!chosen.some((picked) => nearDuplicate(picked.passage, passage)) &&
+			(candidate.claimed || !before.some((quoted) => nearDuplicate(quoted, passage)))
+		);
+	};
+	// One lane per source, best first: within a lane the discount is the same, so its head is its best.
+	const lanesOf = (candidates: readonly Candidate[]) =>
+		groupInOrder([...candidates].sort(byRank), (candidate) => candidate.passage.documentPosition);
+	const pickFrom = (lanes: Candidate[][]): boolean => {
+		let best: { lane: Candidate[]; head: Candidate; value: number } | null = null;
+		for (const lane of lanes) {
+			const head = headOf(lane, fresh);
+			if (!head) continue;
+			const value = head.score / (1 + (quotedFrom.get(head.passage.documentPosition) ?? 0));
+			const better =
+				!best ||
+				(!head.claimed && best.head.claimed) ||
+				(head.claimed === best.head.claimed && value > best.value);
+			if (better) best = { lane, head, value };
+		}
+		if (!best) return false;
+		best.lane.shift();
+		chosen.push(best.head);
+		quote(best.head.passage);
+		return true;
+	};
+	const byQuestion = rankings.map(lanesOf);
+	for (let round = 0; round < rounds && chosen.length < count; round += 1) {
+		let picked = false;
+		for (const lanes of byQuestion) {
+			if (chosen.length >= count) break;
+			picked = pickFrom(lanes) || picked;
+		}
+		if (!picked) break;
+	}
+	const rest = lanesOf(byQuestion.flat(2));
+	while (chosen.length < count && pickFrom(rest));
 	return chosen;
 }
 
-/** Removes and returns the queue's first candidate that is not a near-duplicate of a chosen one. */
-function takeDistinct(queue: Candidate[], chosen: readonly Candidate[]): Candidate | undefined {
-	for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-		const candidate = next;
-		if (!chosen.some((picked) => nearDuplicate(picked.passage, candidate.passage))) return candidate;
-	}
-	return undefined;
-}
-
-/** One ranked queue per source, the source holding the best candidate first. */
-function queuesBySource(ranked: readonly Candidate[]): Candidate[][] {
-	const queues = new Map<number, Candidate[]>();
-	for (const candidate of ranked) {
-		const queue = queues.get(candidate.passage.documentPosition);
-		if (queue) queue.push(candidate);
-		else queues.set(candidate.passage.documentPosition, [candidate]);
-	}
-	return [...queues.values()];
+/** The first candidate of a lane that `usable` accepts, dropping those before it (they never become usable). */
+function headOf(lane: Candidate[], usable: (candidate: Candidate) => boolean): Candidate | undefined {
+	while (lane.length > 0 && !usable(lane[0] as Candidate)) lane.shift();
+	return lane[0];
 }
 
 function nearDuplicate(a: Passage, b: Passage): boolean {
@@ -448,12 +842,40 @@ function citationOf(passage: Passage): Citation {
 	return { sourceId: passage.document.source.id, url: passage.document.source.url, quote: passage.text };
 }
 
-/** A finding's title: the start of its passage, cut at a word boundary. */
-function labelFor(text: string): string {
-	return truncate(text.replace(/\s+/gu, " ").trim(), TITLE_MAX_CHARS);
+/** A finding that quotes a candidate's passage, titled `prefix` + a label of its first sentence. */
+function findingOf(candidate: Candidate, confidence: number, prefix = ""): Finding {
+	const { passage, question } = candidate;
+	const firstSentence = passage.text.slice(0, passage.lead - passage.start);
+	return {
+		title: `${prefix}${labelFor(firstSentence, TITLE_MAX_CHARS - prefix.length)}`,
+		claim: passage.text,
+		confidence,
+		citations: [citationOf(passage)],
+		...(question ? { subQuestion: question.text } : {}),
+	};
 }
 
-/** Cuts text to `max` characters at a word boundary, marking the cut with an ellipsis. */
+/**
+ * A short label for a statement: without footnote markers, a lead-in phrase (when four words are
+ * left) and final punctuation, first letter capitalized, shortened at a clause boundary to `max`
+ * characters.
+ * @example labelFor("However, heat pumps lose efficiency in cold climates.[4]", 80) // "Heat pumps lose efficiency in cold climates"
+ */
+function labelFor(text: string, max: number): string {
+	const flat = withoutMarkers(text).replace(/\s+/gu, " ").trim();
+	const withoutLeadIn = flat.replace(LEAD_IN, "");
+	const body = withoutLeadIn.split(" ").length >= 4 ? withoutLeadIn : flat;
+	const label = shortenAtBoundary(body.replace(/[.!?]+$/u, ""), max);
+	return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
+/** The first sentence of a claim, or all of it when it holds no complete sentence. */
+function firstSentenceOf(claim: string): string {
+	const first = splitSentences(claim)[0];
+	return first ? claim.slice(first.start, first.lead) : claim;
+}
+
+/** Cuts narrative text to `max` characters at a word boundary, marking the cut with an ellipsis. */
 function truncate(text: string, max: number): string {
 	if (text.length <= max) return text;
 	const cut = text.lastIndexOf(" ", max - 1);
@@ -510,14 +932,15 @@ function claimsOf(upstream: readonly UpstreamResult[]): string[] {
 }
 
 /** An upstream finding, once per distinct claim text, with every source its copies cite. */
-type UpstreamClaim = { title: string; claim: string; sourceIds: Set<string> };
+type UpstreamClaim = { claim: string; sourceIds: Set<string>; subQuestion: string | undefined };
 
 function distinctUpstreamClaims(upstream: readonly UpstreamResult[]): UpstreamClaim[] {
 	const byClaim = new Map<string, UpstreamClaim>();
 	for (const result of upstream) {
 		for (const finding of result.findings) {
 			const key = finding.claim.trim();
-			const entry = byClaim.get(key) ?? { title: finding.title, claim: key, sourceIds: new Set<string>() };
+			const entry = byClaim.get(key) ?? { claim: key, sourceIds: new Set<string>(), subQuestion: undefined };
+			entry.subQuestion ??= finding.subQuestion;
 			for (const citation of finding.citations) entry.sourceIds.add(citation.sourceId);
 			byClaim.set(key, entry);
 		}
@@ -525,17 +948,43 @@ function distinctUpstreamClaims(upstream: readonly UpstreamResult[]): UpstreamCl
 	return [...byClaim.values()];
 }
 
+/**
+ * Whether `text` gives each of the claim's numbers that carry a unit with the same value and unit
+ * ("31 %" and "31 percent" agree; "24 %" or no percentage at all does not).
+ */
+function givesSameQuantities(claimQuantities: readonly Quantity[], text: string): boolean {
+	if (claimQuantities.length === 0) return true;
+	const given = textFacts(text).quantities;
+	return claimQuantities.every((wanted) =>
+		given.some(
+			(quantity) =>
+				quantity.unit === wanted.unit &&
+				Math.abs(quantity.value - wanted.value) <= 1e-9 * Math.max(1, Math.abs(wanted.value)),
+		),
+	);
+}
+
 type Corroboration = { passage: Passage; strength: number };
 
 /**
- * The best passage of each source outside `citedSourceIds` that corroborates a claim (strength ≥
- * CORROBORATION_MIN_STRENGTH), strongest first.
+ * The best passage of each source outside `citedSourceIds` that states what the claim states (see the
+ * module comment), strongest first.
  */
 function corroborate(corpus: Corpus, claim: string, citedSourceIds: ReadonlySet<string>): Corroboration[] {
-	const claimTerms = [...new Set(tokenize(claim))];
+	const claimTerms = [...new Set(tokenize(claim))].filter((term) => !NUMERIC_TOKEN.test(term));
 	const idfs = claimTerms.map((term) => inverseDocumentFrequency(corpus.passageIndex, term));
 	const totalIdf = idfs.reduce((sum, idf) => sum + idf, 0);
 	if (totalIdf <= 0) return [];
+	const keyTerms = claimTerms
+		.map((term, i) => ({ term, idf: idfs[i] ?? 0, i }))
+		.sort((a, b) => b.idf - a.idf || a.i - b.i)
+		.slice(0, Math.max(2, Math.ceil(claimTerms.length / 2)))
+		.map(({ term }) => term);
+	const keysNeeded = Math.ceil(CORROBORATION_KEY_SHARE * keyTerms.length);
+	// textFacts takes a fraction of a millisecond; most claims have no digit to check.
+	const claimQuantities = /\d/.test(claim)
+		? textFacts(claim).quantities.filter((quantity) => quantity.unit !== null)
+		: [];
 	const matchScores = score(corpus.passageIndex, claimTerms);
 	const bestBySource = new Map<string, Corroboration & { match: number }>();
 	for (const passage of corpus.passages) {
@@ -548,6 +997,9 @@ function corroborate(corpus: Corpus, claim: string, citedSourceIds: ReadonlySet<
 		);
 		const strength = sharedIdf / totalIdf;
 		if (strength < CORROBORATION_MIN_STRENGTH) continue;
+		if (keyTerms.filter((term) => passage.terms.has(term)).length < keysNeeded) continue;
+		if (!givesSameQuantities(claimQuantities, passage.text)) continue;
+		if (contradictionBetween(claim, passage.text) !== null) continue;
 		const current = bestBySource.get(sourceId);
 		if (!current || strength > current.strength || (strength === current.strength && match > current.match)) {
 			bestBySource.set(sourceId, { passage, strength, match });
@@ -558,7 +1010,12 @@ function corroborate(corpus: Corpus, claim: string, citedSourceIds: ReadonlySet<
 		.map(({ passage, strength }) => ({ passage, strength }));
 }
 
-function verify(corpus: Corpus, input: AgentTaskInput, count: number): ExtractiveOutput {
+function verify(
+	corpus: Corpus,
+	input: AgentTaskInput,
+	questions: readonly SubQuestion[],
+	count: number,
+): ExtractiveOutput {
 	const claims = distinctUpstreamClaims(input.upstream);
 	if (claims.length === 0) {
 		return { findings: [], narrative: "No upstream claims were available to verify." };
@@ -572,12 +1029,14 @@ function verify(corpus: Corpus, input: AgentTaskInput, count: number): Extractiv
 			uncorroborated.push(claim);
 			continue;
 		}
-		const citations = matches.slice(0, MAX_CITATIONS_PER_FINDING).map((match) => citationOf(match.passage));
+		const prefix = "Corroborates: ";
+		const subQuestion = claim.subQuestion ?? questionFor(strongest.passage, questions)?.text;
 		const finding: Finding = {
-			title: truncate(`Corroborates: ${claim.title}`, TITLE_MAX_CHARS),
+			title: `${prefix}${labelFor(firstSentenceOf(claim.claim), TITLE_MAX_CHARS - prefix.length)}`,
 			claim: strongest.passage.text,
 			confidence: round(Math.min(0.95, 0.4 + 0.4 * strongest.strength + 0.1 * (matches.length - 1))),
-			citations,
+			citations: matches.slice(0, MAX_CITATIONS_PER_FINDING).map((match) => citationOf(match.passage)),
+			...(subQuestion ? { subQuestion } : {}),
 		};
 		corroborated.push({ finding, claim });
 	}
@@ -600,7 +1059,31 @@ function verify(corpus: Corpus, input: AgentTaskInput, count: number): Extractiv
 	return { findings: kept.map((entry) => entry.finding), narrative: parts.join(" ") };
 }
 
-function critique(corpus: Corpus, input: AgentTaskInput, count: number): ExtractiveOutput {
+/**
+ * The sub-question whose focus, then whose terms, the passage shares most; when it shares none, the
+ * main question (the first that does not narrow, else the first); null only for a task without any.
+ */
+function questionFor(passage: Passage, questions: readonly SubQuestion[]): SubQuestion | null {
+	let best: SubQuestion | null = questions.find((question) => !narrows(question)) ?? questions[0] ?? null;
+	let bestShared = 0;
+	for (const question of questions) {
+		const focus = question.focus.filter((term) => passage.terms.has(term)).length;
+		const terms = question.terms.filter((term) => passage.terms.has(term)).length;
+		const shared = focus * (question.terms.length + 1) + terms;
+		if (shared > bestShared) {
+			best = question;
+			bestShared = shared;
+		}
+	}
+	return best;
+}
+
+function critique(
+	corpus: Corpus,
+	input: AgentTaskInput,
+	questions: readonly SubQuestion[],
+	count: number,
+): ExtractiveOutput {
 	const claims = distinctUpstreamClaims(input.upstream);
 	const topicText = claims.length > 0 ? claims.map((claim) => claim.claim).join(" ") : input.task;
 	const topicTerms = new Set(tokenize(topicText));
@@ -612,16 +1095,20 @@ function critique(corpus: Corpus, input: AgentTaskInput, count: number): Extract
 		if (relevance <= 0) continue;
 		const cues = countMatches(passage.text, CONTRAST);
 		if (cues === 0) continue;
-		candidates.push({ passage, score: Math.sqrt(relevance) * (1 + 0.5 * Math.min(cues, 2)), tier: 0 });
+		candidates.push({
+			passage,
+			relevance: Math.sqrt(relevance),
+			score: Math.sqrt(relevance) * (1 + 0.5 * Math.min(cues, 2)),
+			tier: 0,
+			claimed: false,
+			question: questionFor(passage, questions),
+		});
 	}
-	const chosen = choose(strongEnough(candidates), count, "best-first");
+	const chosen = choose([strongEnough(candidates)], count, [], 1);
 	const best = Math.max(0, ...chosen.map((candidate) => candidate.score));
-	const findings = chosen.map((candidate) => ({
-		title: truncate(`Counterpoint: ${labelFor(candidate.passage.text)}`, TITLE_MAX_CHARS),
-		claim: candidate.passage.text,
-		confidence: rankedConfidence(candidate.score, best),
-		citations: [citationOf(candidate.passage)],
-	}));
+	const findings = chosen.map((candidate) =>
+		findingOf(candidate, rankedConfidence(candidate.score, best), "Counterpoint: "),
+	);
 
 	const parts =
 		findings.length > 0
@@ -645,7 +1132,12 @@ function critique(corpus: Corpus, input: AgentTaskInput, count: number): Extract
 /** An upstream finding whose citations were re-checked against the documents. */
 type CheckedUpstream = { finding: Finding; taskId: string; terms: ReadonlySet<string> };
 
-function synthesize(corpus: Corpus, input: AgentTaskInput, count: number): ExtractiveOutput {
+function synthesize(
+	corpus: Corpus,
+	input: AgentTaskInput,
+	questions: readonly SubQuestion[],
+	count: number,
+): ExtractiveOutput {
 	const textBySource = new Map(input.documents.map((document) => [document.source.id, document.text]));
 	const checked: CheckedUpstream[] = [];
 	let dropped = 0;
@@ -672,7 +1164,7 @@ function synthesize(corpus: Corpus, input: AgentTaskInput, count: number): Extra
 		}
 	}
 	if (checked.length === 0) {
-		const ranked = rankForRole(corpus, input, "explorer", count);
+		const ranked = rankForRole(corpus, input, questions, "explorer", count);
 		const why =
 			dropped > 0
 				? `None of the ${dropped} upstream findings quotes a source verbatim, so the sources were ranked directly.`
@@ -681,15 +1173,20 @@ function synthesize(corpus: Corpus, input: AgentTaskInput, count: number): Extra
 	}
 
 	const groups = groupSimilar(checked);
-	const ranked = groups
+	const weighed = groups
 		.map((members, position) => {
 			const agents = new Set(members.map((member) => member.taskId)).size;
 			const meanConfidence =
 				members.reduce((sum, member) => sum + member.finding.confidence, 0) / members.length;
 			return { members, agents, meanConfidence, weight: meanConfidence * agents, position };
 		})
-		.sort((a, b) => b.weight - a.weight || a.position - b.position)
-		.slice(0, count);
+		.sort((a, b) => b.weight - a.weight || a.position - b.position);
+	// The heaviest group of each sub-question first, so that every sub-question is answered, then the rest.
+	const named = weighed.filter((group) => group.members[0]?.finding.subQuestion !== undefined);
+	const leads = groupInOrder(named, (group) => group.members[0]?.finding.subQuestion ?? "").flatMap(
+		(groups) => groups.slice(0, 1),
+	);
+	const ranked = [...leads, ...weighed.filter((group) => !leads.includes(group))].slice(0, count);
 	const findings = ranked.map((group) => mergeGroup(group.members, group.meanConfidence, group.agents));
 	const agentCount = new Set(checked.map((entry) => entry.taskId)).size;
 	const shared = ranked.filter((group) => group.agents > 1).length;
@@ -720,7 +1217,7 @@ function groupSimilar(entries: readonly CheckedUpstream[]): CheckedUpstream[][] 
 	return groups;
 }
 
-/** One finding for a group: its lead's title and claim, every distinct verbatim citation. */
+/** One finding for a group: its lead's title, claim and sub-question, every distinct verbatim citation. */
 function mergeGroup(members: readonly CheckedUpstream[], meanConfidence: number, agents: number): Finding {
 	const lead = members[0]?.finding;
 	if (!lead) throw new Error("a group of findings is never empty");
@@ -736,6 +1233,7 @@ function mergeGroup(members: readonly CheckedUpstream[], meanConfidence: number,
 		claim: lead.claim,
 		confidence: round(Math.min(0.95, meanConfidence + 0.1 * (agents - 1))),
 		citations: [...citations.values()].slice(0, MAX_CITATIONS_PER_FINDING),
+		...(lead.subQuestion ? { subQuestion: lead.subQuestion } : {}),
 	};
 }
 

@@ -136,3 +136,17 @@ export function criticalPathShare(
 	};
 	return Math.max(0, ...tasks.map((task) => longest(task.id)));
 }
+
+/** Ids of every task `taskId` depends on, directly or through other tasks. */
+export function ancestorIds(tasks: readonly PlannedTask[], taskId: string): Set<string> {
+	const byId = new Map(tasks.map((task) => [task.id, task]));
+	const found = new Set<string>();
+	const stack = [...(byId.get(taskId)?.dependsOn ?? [])];
+	while (stack.length > 0) {
+		const id = stack.pop();
+		if (id === undefined || found.has(id)) continue;
+		found.add(id);
+		stack.push(...(byId.get(id)?.dependsOn ?? []));
+	}
+	return found;
+}

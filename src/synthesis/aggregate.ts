@@ -1,34 +1,24 @@
 /**
- * Aggregation of checked findings across agents: deduplication, weighting, consensus, conflicts,
- * novel discoveries and the quality score. Pure and deterministic.
+ * Aggregation of checked findings across agents: deduplication, weighting, consensus, contradictions,
+ * novel discoveries, the verification summary and the quality score. Pure and deterministic.
  *
- * Claims are compared on their content tokens: the tokens of `normalizeForMatch(claim)` minus
- * `STOPWORDS` and negation cues. Similarity is the Jaccard index of the two content-token sets.
+ * Deduplication: findings are visited by support (supported first), confidence, task id and input
+ * order; each joins the first group whose first member has content similarity ≥ `MERGE_SIMILARITY`
+ * (Jaccard index of the stemmed content words), gives no rival figure, and does not contradict it
+ * (`contradictionBetween`): such claims are never merged, so an altered figure stays a finding of its
+ * own and a disagreement surfaces as a conflict (two near-identical claims with rival figures are a
+ * numeric conflict even without a unit). A merged finding takes
+ * its claim, title and support verdict from its best-supported member, and keeps every member's
+ * citations.
  *
- * Deduplication: findings are visited by confidence (highest first), then task id, then input
- * order; each joins the first group whose first member has the same normalized claim, or content
- * similarity ≥ `MERGE_SIMILARITY` and no contradiction (see below) — contradicting claims are never
- * merged, however similar, so they surface as a conflict instead. A merged finding takes its title
- * and claim from its highest-confidence supported member (or its first member when none is
- * supported), so an unsupported wording never stands for a supported group.
- *
- * Contradiction between two claims (reason of a `Conflict`):
- * - "negation": their stances differ. A claim is negated when it contains a `NEGATION_WORDS` token
- *   or a contraction such as "don't" / "isn't". A claim has a direction when it uses only
- *   `RISING_WORDS` (+1) or only `FALLING_WORDS` (−1). When both claims have a direction, the
- *   stance is direction × (−1 if negated); "costs did not rise" agrees with "costs fell". Otherwise
- *   the stance is just whether the claim is negated.
- * - "numeric": both attach numbers to the same following word ("40 percent" / "25%") and the
- *   value sets share no value. Commas in numbers are read as thousands separators.
- * Conflicts are reported between supported merged findings (both sides cited) whose similarity is
- * ≥ `CONFLICT_SIMILARITY`; the topic is their shared content tokens, sorted, at most 6.
- *
- * Anti-hallucination: high → `findings` holds only supported findings and unsupported ones appear
- * only in `unsupported`; medium and low → `findings` holds all of them (the report flags the
- * unsupported for medium and only counts them for low) and `unsupported` still lists them.
+ * Independent sources: a merged finding's sources are the distinct snapshots (by SHA-256) cited
+ * verbatim by a member whose claim was supported, whose own quote does not fail the merged claim
+ * (rules verdict supported or partial). A synthesizer or critic restating a finding adds no source, so
+ * it never makes consensus on its own.
  */
-import { normalizeForMatch, summarizeVerification } from "../evidence/verify";
-import type { AntiHallucination, Role, SourceRecord } from "../protocol";
+import { checkSupport, contradictionBetween, textFacts } from "../evidence/support";
+import type { SourceRecord } from "../protocol";
+import { tokenize } from "../providers/text";
 import type {
 	Aggregation,
 	CheckedCitation,
@@ -36,16 +26,18 @@ import type {
 	Conflict,
 	MergedFinding,
 	QualityScore,
+	SupportVerdict,
+	VerificationSummary,
 } from "./types";
 
 /** Content similarity at or above which two findings are the same finding. */
 export const MERGE_SIMILARITY = 0.6;
-/** Content similarity at or above which two contradicting findings are about the same thing. */
-export const CONFLICT_SIMILARITY = 0.3;
+/** Supported findings need this many independent sources to count as consensus. */
+export const CONSENSUS_SOURCES = 2;
 const MAX_TOPIC_TOKENS = 6;
+const MIN_SHARED_SUBJECT_WORDS = 2;
 
 export type AggregationContext = {
-	antiHallucination: AntiHallucination;
 	/** Requested research depth, 1–10. */
 	depth: number;
 	sources: SourceRecord[];
@@ -53,325 +45,39 @@ export type AggregationContext = {
 	tasksCompleted: number;
 };
 
-/** Function words that say nothing about what a claim is about. */
-export const STOPWORDS: ReadonlySet<string> = new Set([
-	"a",
-	"an",
-	"the",
-	"and",
-	"or",
-	"but",
-	"of",
-	"to",
-	"in",
-	"on",
-	"at",
-	"for",
-	"from",
-	"by",
-	"with",
-	"as",
-	"is",
-	"are",
-	"was",
-	"were",
-	"be",
-	"been",
-	"being",
-	"it",
-	"its",
-	"this",
-	"that",
-	"these",
-	"those",
-	"than",
-	"then",
-	"which",
-	"who",
-	"what",
-	"when",
-	"where",
-	"how",
-	"there",
-	"their",
-	"they",
-	"them",
-	"we",
-	"our",
-	"you",
-	"your",
-	"do",
-	"does",
-	"did",
-	"has",
-	"have",
-	"had",
-	"will",
-	"would",
-	"should",
-	"can",
-	"could",
-	"may",
-	"might",
-	"must",
-	"also",
-	"about",
-	"into",
-	"over",
-	"more",
-	"most",
-	"less",
-	"such",
-	"so",
-	"very",
-	"only",
-	"since",
-	"after",
-	"before",
-	"during",
-	"while",
-	"until",
-	"through",
-	"between",
-	"under",
-	"per",
-	"because",
-	"if",
-	"all",
-	"any",
-	"each",
-	"some",
-	"both",
-	"other",
-	"i",
-	"he",
-	"she",
-	"his",
-	"her",
-	"us",
-	"s",
-]);
-
-/** Tokens that negate a claim. "n't" contractions are caught separately (see `isNegated`). */
-export const NEGATION_WORDS: ReadonlySet<string> = new Set([
-	"not",
-	"no",
-	"never",
-	"none",
-	"nothing",
-	"neither",
-	"nor",
-	"cannot",
-	"without",
-	"fail",
-	"fails",
-	"failed",
-	"dont",
-	"doesnt",
-	"didnt",
-	"isnt",
-	"arent",
-	"wasnt",
-	"werent",
-	"cant",
-	"couldnt",
-	"wont",
-	"wouldnt",
-	"shouldnt",
-	"hasnt",
-	"havent",
-	"hadnt",
-]);
-
-/** "don't" normalizes to "don t": these stems before a lone "t" negate. */
-const CONTRACTION_STEMS: ReadonlySet<string> = new Set([
-	"don",
-	"doesn",
-	"didn",
-	"isn",
-	"aren",
-	"wasn",
-	"weren",
-	"can",
-	"couldn",
-	"won",
-	"wouldn",
-	"shouldn",
-	"hasn",
-	"haven",
-	"hadn",
-]);
-
-/** Words saying a quantity goes up. */
-export const RISING_WORDS: ReadonlySet<string> = new Set([
-	"increase",
-	"increases",
-	"increased",
-	"increasing",
-	"rise",
-	"rises",
-	"rose",
-	"risen",
-	"rising",
-	"grow",
-	"grows",
-	"grew",
-	"grown",
-	"growing",
-	"growth",
-	"gain",
-	"gains",
-	"gained",
-	"higher",
-	"improve",
-	"improves",
-	"improved",
-	"improving",
-	"boost",
-	"boosts",
-	"boosted",
-]);
-
-/** Words saying a quantity goes down. */
-export const FALLING_WORDS: ReadonlySet<string> = new Set([
-	"decrease",
-	"decreases",
-	"decreased",
-	"decreasing",
-	"decline",
-	"declines",
-	"declined",
-	"declining",
-	"fall",
-	"falls",
-	"fell",
-	"fallen",
-	"falling",
-	"drop",
-	"drops",
-	"dropped",
-	"dropping",
-	"shrink",
-	"shrinks",
-	"shrank",
-	"shrunk",
-	"lower",
-	"reduce",
-	"reduces",
-	"reduced",
-	"reducing",
-	"reduction",
-	"loss",
-	"losses",
-	"worsen",
-	"worsens",
-	"worsened",
-]);
-
-/** A number followed by "%" or a word, e.g. "40 percent", "25%", "1,200 homes". */
-const QUANTITY = /(\d+(?:[.,]\d+)*)[\s-]*(%|\p{L}+)/gu;
-
-type ClaimProfile = {
-	normalized: string;
-	content: ReadonlySet<string>;
-	negated: boolean;
-	direction: -1 | 0 | 1;
-	/** Following word → values attached to it. */
-	quantities: ReadonlyMap<string, ReadonlySet<number>>;
+const VERDICT_RANK: Record<SupportVerdict, number> = {
+	supported: 0,
+	partial: 1,
+	unsupported: 2,
+	contradicted: 3,
 };
 
-function isNegated(tokens: string[]): boolean {
-	return tokens.some(
-		(token, position) =>
-			NEGATION_WORDS.has(token) || (token === "t" && CONTRACTION_STEMS.has(tokens[position - 1] ?? "")),
-	);
+type Profiled = { finding: CheckedFinding; content: ReadonlySet<string>; figures: ReadonlySet<number> };
+
+function figuresOf(claim: string): Set<number> {
+	return new Set(textFacts(claim).quantities.map((quantity) => quantity.value));
 }
 
-function directionOf(tokens: string[]): -1 | 0 | 1 {
-	const rising = tokens.some((token) => RISING_WORDS.has(token));
-	const falling = tokens.some((token) => FALLING_WORDS.has(token));
-	if (rising === falling) return 0;
-	return rising ? 1 : -1;
+/**
+ * "2.8, 3.2 against 4.8, 5.2" when each claim gives a figure the other does not (a claim that only
+ * adds a figure to the other's is a more precise statement, not a rival); null otherwise.
+ */
+function rivalFigures(a: ReadonlySet<number>, b: ReadonlySet<number>): string | null {
+	const onlyA = [...a].filter((value) => !b.has(value));
+	const onlyB = [...b].filter((value) => !a.has(value));
+	if (onlyA.length === 0 || onlyB.length === 0) return null;
+	return `${onlyA.join(", ")} against ${onlyB.join(", ")}`;
 }
 
-function quantitiesOf(claim: string): Map<string, Set<number>> {
-	const quantities = new Map<string, Set<number>>();
-	for (const [, digits = "", word = ""] of claim.normalize("NFKC").toLowerCase().matchAll(QUANTITY)) {
-		const unit = word === "%" ? "percent" : word;
-		if (STOPWORDS.has(unit)) continue;
-		const values = quantities.get(unit) ?? new Set<number>();
-		values.add(Number(digits.replace(/,/g, "")));
-		quantities.set(unit, values);
-	}
-	return quantities;
+function contentOf(claim: string): Set<string> {
+	return new Set(tokenize(claim));
 }
 
-function profileClaim(claim: string): ClaimProfile {
-	const normalized = normalizeForMatch(claim);
-	const tokens = normalized === "" ? [] : normalized.split(" ");
-	const content = new Set(
-		tokens.filter((token) => !STOPWORDS.has(token) && !NEGATION_WORDS.has(token) && token !== "t"),
-	);
-	return {
-		normalized,
-		content,
-		negated: isNegated(tokens),
-		direction: directionOf(tokens),
-		quantities: quantitiesOf(claim),
-	};
-}
-
-function similarity(a: ClaimProfile, b: ClaimProfile): number {
-	const shared = [...a.content].filter((token) => b.content.has(token)).length;
-	const union = a.content.size + b.content.size - shared;
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+	let shared = 0;
+	for (const token of a) if (b.has(token)) shared += 1;
+	const union = a.size + b.size - shared;
 	return union === 0 ? 0 : shared / union;
-}
-
-function stance(profile: ClaimProfile): number {
-	return profile.negated ? -1 : 1;
-}
-
-/** Why two claims contradict each other, or null when they do not. */
-function contradiction(a: ClaimProfile, b: ClaimProfile): Conflict["reason"] | null {
-	const stancesDiffer =
-		a.direction !== 0 && b.direction !== 0
-			? a.direction * stance(a) !== b.direction * stance(b)
-			: a.negated !== b.negated;
-	if (stancesDiffer) return "negation";
-	for (const [unit, values] of a.quantities) {
-		const other = b.quantities.get(unit);
-		if (other && ![...values].some((value) => other.has(value))) return "numeric";
-	}
-	return null;
-}
-
-function belongsTogether(a: ClaimProfile, b: ClaimProfile): boolean {
-	if (a.normalized === b.normalized) return true;
-	return similarity(a, b) >= MERGE_SIMILARITY && contradiction(a, b) === null;
-}
-
-/** Findings stating the same thing, in visiting order; never empty. */
-type FindingGroup = [CheckedFinding, ...CheckedFinding[]];
-
-/** Groups findings that state the same thing (see the module comment for the rules). */
-function groupFindings(checked: CheckedFinding[]): FindingGroup[] {
-	const ordered = checked
-		.map((finding, position) => ({ finding, position }))
-		.sort(
-			(a, b) =>
-				b.finding.confidence - a.finding.confidence ||
-				compareText(a.finding.taskId, b.finding.taskId) ||
-				a.position - b.position,
-		)
-		.map(({ finding }) => finding);
-	const groups: { profile: ClaimProfile; members: FindingGroup }[] = [];
-	for (const finding of ordered) {
-		const profile = profileClaim(finding.claim);
-		const group = groups.find((candidate) => belongsTogether(candidate.profile, profile));
-		if (group) group.members.push(finding);
-		else groups.push({ profile, members: [finding] });
-	}
-	return groups.map((group) => group.members);
 }
 
 function compareText(a: string, b: string): number {
@@ -379,139 +85,226 @@ function compareText(a: string, b: string): number {
 	return a < b ? -1 : 1;
 }
 
-/** Union of the members' citations, one per source and normalized quote, verified ones first. */
+/** Groups findings that state the same thing (see the module comment for the rules). */
+function groupFindings(checked: CheckedFinding[]): CheckedFinding[][] {
+	const ordered = checked
+		.map((finding, position) => ({ finding, position }))
+		.sort(
+			(a, b) =>
+				VERDICT_RANK[a.finding.support.verdict] - VERDICT_RANK[b.finding.support.verdict] ||
+				b.finding.confidence - a.finding.confidence ||
+				compareText(a.finding.taskId, b.finding.taskId) ||
+				a.position - b.position,
+		);
+	const groups: { head: Profiled; members: CheckedFinding[] }[] = [];
+	for (const { finding } of ordered) {
+		const profiled = { finding, content: contentOf(finding.claim), figures: figuresOf(finding.claim) };
+		const group = groups.find(
+			({ head }) =>
+				rivalFigures(head.figures, profiled.figures) === null &&
+				jaccard(head.content, profiled.content) >= MERGE_SIMILARITY &&
+				contradictionBetween(head.finding.claim, finding.claim) === null,
+		);
+		if (group) group.members.push(finding);
+		else groups.push({ head: profiled, members: [finding] });
+	}
+	return groups.map((group) => group.members);
+}
+
+/** Union of the members' citations, one per source and quote, verified ones first. */
 function mergeCitations(members: CheckedFinding[]): CheckedCitation[] {
 	const all = members.flatMap((member) => member.citations);
 	const verifiedFirst = [...all.filter((c) => c.verified), ...all.filter((c) => !c.verified)];
 	const seen = new Set<string>();
 	return verifiedFirst.filter((citation) => {
-		const key = `${citation.sourceId}\u0000${normalizeForMatch(citation.quote)}`;
+		// An altered quote stays beside the verbatim quote of the passage it was altered from.
+		const key = `${citation.sourceId}\u0000${citation.verified ? citation.sourceText : `agent:${citation.quote}`}`;
 		if (seen.has(key)) return false;
 		seen.add(key);
 		return true;
 	});
 }
 
-function mergeGroup(members: FindingGroup): Omit<MergedFinding, "id"> {
-	const representative = members.find((member) => member.supported) ?? members[0];
-	const supportingAgents: { taskId: string; role: Role }[] = [];
+/** Snapshots cited verbatim by supported members whose quote alone does not fail `claim`. */
+function independentSourcesOf(claim: string, members: CheckedFinding[]): string[] {
+	const hashes = new Set<string>();
+	for (const member of members) {
+		if (member.support.verdict !== "supported") continue;
+		for (const citation of member.citations) {
+			if (!citation.verified || citation.sha256 === null || citation.sourceText === null) continue;
+			const alone = checkSupport(claim, [citation.sourceText]).verdict;
+			if (alone === "supported" || alone === "partial") hashes.add(citation.sha256);
+		}
+	}
+	return [...hashes].sort(compareText);
+}
+
+function mergeGroup(members: CheckedFinding[]): Omit<MergedFinding, "id"> {
+	const [representative] = members;
+	if (representative === undefined) throw new Error("a finding group is never empty");
+	const supportingAgents: { taskId: string; role: MergedFinding["supportingAgents"][number]["role"] }[] = [];
 	for (const { taskId, role } of members) {
 		if (!supportingAgents.some((agent) => agent.taskId === taskId)) supportingAgents.push({ taskId, role });
 	}
 	const confidence = members.reduce((sum, member) => sum + member.confidence, 0) / members.length;
-	const citations = mergeCitations(members);
+	const independentSources = independentSourcesOf(representative.claim, members);
 	return {
 		title: representative.title,
 		claim: representative.claim,
+		subQuestion: members.find((member) => member.subQuestion)?.subQuestion ?? null,
 		confidence,
-		weight: confidence * supportingAgents.length,
+		weight: confidence * Math.max(1, independentSources.length),
 		supportingAgents,
-		citations,
-		supported: citations.some((citation) => citation.verified),
+		citations: mergeCitations(members),
+		support: representative.support,
+		independentSources,
 	};
 }
 
-/** Supported first, then heavier first, then by claim text. */
+/** Supported first (then partial, unsupported, contradicted), then heavier first, then by claim text. */
 function compareMerged(a: Omit<MergedFinding, "id">, b: Omit<MergedFinding, "id">): number {
-	if (a.supported !== b.supported) return a.supported ? -1 : 1;
-	return b.weight - a.weight || compareText(a.claim, b.claim);
+	return (
+		VERDICT_RANK[a.support.verdict] - VERDICT_RANK[b.support.verdict] ||
+		b.weight - a.weight ||
+		compareText(a.claim, b.claim)
+	);
 }
 
-function verifiedSourceIds(finding: MergedFinding): Set<string> {
+function verbatimSources(finding: MergedFinding): Set<string> {
 	return new Set(finding.citations.filter((c) => c.verified).map((c) => c.sourceId));
 }
 
+/** Supported findings resting on different sources that disagree in number or polarity. */
 function findConflicts(supported: MergedFinding[]): Conflict[] {
-	const profiled = supported.map((finding) => ({ id: finding.id, profile: profileClaim(finding.claim) }));
+	const profiles = supported.map((finding) => ({
+		finding,
+		sources: verbatimSources(finding),
+		content: contentOf(finding.claim),
+		figures: figuresOf(finding.claim),
+	}));
 	const conflicts: Conflict[] = [];
-	for (const [i, a] of profiled.entries()) {
-		for (const b of profiled.slice(i + 1)) {
-			if (similarity(a.profile, b.profile) < CONFLICT_SIMILARITY) continue;
-			const reason = contradiction(a.profile, b.profile);
-			if (reason === null) continue;
-			const topic = [...a.profile.content]
-				.filter((token) => b.profile.content.has(token))
-				.sort(compareText)
-				.slice(0, MAX_TOPIC_TOKENS);
-			conflicts.push({ findingA: a.id, findingB: b.id, topic, reason });
+	for (const [i, a] of profiles.entries()) {
+		for (const b of profiles.slice(i + 1)) {
+			const sameSources =
+				a.sources.size === b.sources.size && [...a.sources].every((id) => b.sources.has(id));
+			const topic = [...a.content].filter((token) => b.content.has(token)).sort(compareText);
+			// Claims about one subject share at least two content words; most pairs share fewer.
+			if (sameSources || topic.length < MIN_SHARED_SUBJECT_WORDS) continue;
+			const rival = rivalFigures(a.figures, b.figures);
+			const contradiction =
+				contradictionBetween(a.finding.claim, b.finding.claim) ??
+				(rival !== null && jaccard(a.content, b.content) >= MERGE_SIMILARITY
+					? { reason: "numeric" as const, detail: rival }
+					: null);
+			if (contradiction === null) continue;
+			conflicts.push({
+				findingA: a.finding.id,
+				findingB: b.finding.id,
+				topic: topic.slice(0, MAX_TOPIC_TOKENS),
+				reason: contradiction.reason,
+				detail: contradiction.detail,
+			});
 		}
 	}
 	return conflicts;
 }
 
-/** Supported single-agent findings whose verified sources no other merged finding cites verifiably. */
-function findNovel(merged: MergedFinding[]): string[] {
-	const sourcesPerFinding = merged.map(verifiedSourceIds);
-	return merged
-		.filter((finding, i) => {
-			if (!finding.supported || finding.supportingAgents.length !== 1) return false;
+/** Supported findings whose verbatim sources no other supported finding cites. */
+function findNovel(supported: MergedFinding[]): string[] {
+	const sourcesPerFinding = supported.map(verbatimSources);
+	return supported
+		.filter((_, i) => {
 			const own = sourcesPerFinding[i] ?? new Set<string>();
-			return !sourcesPerFinding.some(
-				(others, j) => j !== i && [...own].some((sourceId) => others.has(sourceId)),
+			return (
+				own.size > 0 &&
+				!sourcesPerFinding.some((others, j) => j !== i && [...own].some((sourceId) => others.has(sourceId)))
 			);
 		})
 		.map((finding) => finding.id);
 }
 
-/**
- * Quality score, each component in [0, 1]:
- * - depth = min(1, supported merged findings / (2 × requested depth))
- * - citations = verified citations / all citations (0 without citations)
- * - novelty = retrieved sources backing at least one verified citation / retrieved sources (0 without)
- * - completeness = min(1, tasks completed / tasks planned) (0 without a plan)
- * - overall = 0.3·depth + 0.3·citations + 0.15·novelty + 0.25·completeness
- */
+/** Citation counts over every agent's citations, claim counts over the merged findings. */
+export function summarizeVerification(
+	checked: CheckedFinding[],
+	merged: MergedFinding[],
+): VerificationSummary {
+	const citations = checked.flatMap((finding) => finding.citations);
+	const countOf = (check: CheckedCitation["check"]): number =>
+		citations.filter((citation) => citation.check === check).length;
+	const fabricatedUrls = new Set<string>();
+	for (const citation of citations) {
+		if (citation.check === "url_not_retrieved" && citation.url !== null) fabricatedUrls.add(citation.url);
+	}
+	const claimsWith = (verdict: SupportVerdict): number =>
+		merged.filter((finding) => finding.support.verdict === verdict).length;
+	const claimsSupported = claimsWith("supported");
+	return {
+		citationsTotal: citations.length,
+		citationsVerified: countOf("verbatim"),
+		alteredQuotes: countOf("altered"),
+		quoteNotFound: countOf("not_found"),
+		unknownSource: countOf("unknown_source"),
+		sourceUnreachable: countOf("source_unreachable"),
+		fabricatedUrls: [...fabricatedUrls].sort(),
+		claimsTotal: merged.length,
+		claimsSupported,
+		claimsPartial: claimsWith("partial"),
+		claimsUnsupported: claimsWith("unsupported"),
+		claimsContradicted: claimsWith("contradicted"),
+		groundingScore: merged.length === 0 ? 0 : claimsSupported / merged.length,
+	};
+}
+
+/** The quality components, computed as `QUALITY_FORMULAS` (report-schema.ts) states them. */
 function scoreQuality(
 	merged: MergedFinding[],
-	checked: CheckedFinding[],
+	verification: VerificationSummary,
 	context: AggregationContext,
-	citationsVerified: number,
-	citationsTotal: number,
 ): QualityScore {
-	const supportedCount = merged.filter((finding) => finding.supported).length;
-	const depth = Math.min(1, supportedCount / (2 * Math.max(1, context.depth)));
-	const citations = citationsTotal === 0 ? 0 : citationsVerified / citationsTotal;
+	const supported = merged.filter((finding) => finding.support.verdict === "supported");
+	const ratio = (part: number, whole: number): number => (whole <= 0 ? 0 : Math.min(1, part / whole));
 	const retrieved = context.sources.filter((source) => source.status === "retrieved");
-	const backing = new Set(
-		checked.flatMap((finding) => finding.citations.filter((c) => c.verified).map((c) => c.sourceId)),
-	);
-	const novelty =
-		retrieved.length === 0
-			? 0
-			: retrieved.filter((source) => backing.has(source.id)).length / retrieved.length;
-	const completeness =
-		context.tasksPlanned <= 0 ? 0 : Math.min(1, context.tasksCompleted / context.tasksPlanned);
-	const overall = 0.3 * depth + 0.3 * citations + 0.15 * novelty + 0.25 * completeness;
-	return { depth, citations, novelty, completeness, overall };
+	const backing = new Set(supported.flatMap((finding) => [...verbatimSources(finding)]));
+	const score = {
+		grounding: verification.groundingScore,
+		citations: ratio(verification.citationsVerified, verification.citationsTotal),
+		depth: ratio(supported.length, 2 * Math.max(1, context.depth)),
+		corroboration: ratio(
+			supported.filter((finding) => finding.independentSources.length >= CONSENSUS_SOURCES).length,
+			supported.length,
+		),
+		sourceCoverage: ratio(retrieved.filter((source) => backing.has(source.id)).length, retrieved.length),
+		completeness: ratio(context.tasksCompleted, context.tasksPlanned),
+	};
+	const overall =
+		0.3 * score.grounding +
+		0.15 * score.citations +
+		0.15 * score.depth +
+		0.15 * score.corroboration +
+		0.1 * score.sourceCoverage +
+		0.15 * score.completeness;
+	return { ...score, overall };
 }
 
 /**
  * Merges the checked findings of all agents into the report's findings, consensus, conflicts, novel
- * discoveries, quality score and verification summary (rules in the module comment).
+ * discoveries, verification summary and quality score (rules in the module comment).
  */
 export function aggregate(checked: CheckedFinding[], context: AggregationContext): Aggregation {
 	const merged: MergedFinding[] = groupFindings(checked)
 		.map(mergeGroup)
 		.sort(compareMerged)
 		.map((finding, position) => ({ id: `F${position + 1}`, ...finding }));
-	const supported = merged.filter((finding) => finding.supported);
-	const unsupported = merged.filter((finding) => !finding.supported);
-	const verification = summarizeVerification(checked);
+	const supported = merged.filter((finding) => finding.support.verdict === "supported");
+	const verification = summarizeVerification(checked, merged);
 	return {
-		findings: context.antiHallucination === "high" ? supported : merged,
+		findings: merged,
 		consensus: supported
-			.filter((finding) => finding.supportingAgents.length >= 2)
+			.filter((finding) => finding.independentSources.length >= CONSENSUS_SOURCES)
 			.map((finding) => finding.id),
 		conflicts: findConflicts(supported),
-		novel: findNovel(merged),
-		unsupported,
-		quality: scoreQuality(
-			merged,
-			checked,
-			context,
-			verification.citationsVerified,
-			verification.citationsTotal,
-		),
+		novel: findNovel(supported),
+		quality: scoreQuality(merged, verification, context),
 		verification,
 	};
 }

@@ -2,22 +2,28 @@
  * Builds the report data from what the job produced. Pure and deterministic: the same input always
  * gives the same report (the generation time is the job's completion time).
  *
- * Anti-hallucination decides where claims without a verified citation go:
- * - high: removed from the findings (and from the cross-agent insights); listed in the verification
- *   section and again in the appendix;
- * - medium: kept in the findings with `flag: "unverified"`; renderers mark them;
- * - low: kept in the findings with `flag: "unverified"`; renderers only count them.
+ * A finding is `verified` only when a quote is verbatim in a retrieved source and its claim is
+ * supported by those quotes. Anti-hallucination decides where the others go:
+ * - high: only supported findings are in the body; the rest are listed, with their verdicts, in the
+ *   verification section and the appendix; unsupported narrative sentences are dropped;
+ * - medium: partly supported findings stay in the body flagged `partial`; unsupported and
+ *   contradicted ones go to the appendix; narrative sentences keep their verdicts;
+ * - low: every finding stays in the body with its flag, and is counted.
  *
- * Only retrieved sources that back a verified citation of a body finding are listed as sources, so a
- * URL the job never fetched can never become a source or a link.
+ * Sources keep the job's own labels (S1…Sn), so a label means the same source in the body, the
+ * narratives, the JSON and every rendering. The executive summary states nothing but supported
+ * findings' claims, each with the labels of the sources whose quotes support it.
  *
  * A goal-mode job (`input.goal`) gets a master report: `goal` holds the plan, every sub-goal with its
  * success-criteria verdicts and findings, and the insights across sub-goals (`goal-report.ts`), and
  * the executive summary opens with the goal and how many sub-goals met all their criteria. In direct
  * mode `goal` is null and nothing else changes.
  */
-import type { AntiHallucination, TaskView } from "../protocol";
+import type { AntiHallucination, SourceRecord, TaskView } from "../protocol";
+import { tokenize } from "../providers/text";
+import { type SubQuestion, subQuestionsOf } from "../swarm/sub-questions";
 import { buildGoalSection, goalSummaryParagraph } from "./goal-report";
+import { type CheckedSentence, checkNarrative, type EvidenceFinding } from "./narrative";
 import {
 	type AgentRun,
 	CHECK_DESCRIPTIONS,
@@ -28,31 +34,41 @@ import {
 	plural,
 	REPORT_SCHEMA_VERSION,
 	type Report,
+	type ReportCitation,
 	type ReportFinding,
 	ReportSchema,
 	type ReportSource,
 	type UnsupportedClaim,
+	VERDICT_DESCRIPTIONS,
 } from "./report-schema";
 import type {
 	AgentNarrative,
-	Aggregation,
 	CheckedCitation,
 	CitationCheck,
-	GoalInput,
 	MergedFinding,
 	ReportInput,
+	SupportVerdict,
 	VerificationSummary,
 } from "./types";
 
-/** How many verified findings the executive summary names. */
+/** How many supported findings the executive summary names when the task has no parts. */
 export const KEY_FINDING_LIMIT = 5;
-/** Longest excerpt of the synthesizer's narrative the executive summary quotes. */
-export const SUMMARY_NARRATIVE_CHARS = 1200;
+/** Sentences the executive summary gives each part of the task, at most. */
+export const ANSWER_SENTENCES_PER_PART = 2;
+/** Sentences of the synthesizer's checked account the executive summary repeats. */
+export const SUMMARY_SYNTHESIS_SENTENCES = 4;
+
+const BODY_VERDICTS: Record<AntiHallucination, ReadonlySet<SupportVerdict>> = {
+	high: new Set(["supported"]),
+	medium: new Set(["supported", "partial"]),
+	low: new Set(["supported", "partial", "unsupported", "contradicted"]),
+};
 
 const UNSUPPORTED_HANDLING: Record<AntiHallucination, string> = {
-	high: "claims without a verified citation are removed from the findings and listed in the appendix",
-	medium: "claims without a verified citation stay in the findings, flagged as unverified",
-	low: "claims without a verified citation stay in the findings and are only counted",
+	high: "only supported findings are in the body; the others are listed with their verdicts in the appendix, and unsupported narrative sentences are dropped",
+	medium:
+		"partly supported findings stay in the body, flagged; unsupported and contradicted ones are listed in the appendix",
+	low: "every finding stays in the body with its verdict, and the unsupported ones are counted",
 };
 
 /**
@@ -61,22 +77,45 @@ const UNSUPPORTED_HANDLING: Record<AntiHallucination, string> = {
  */
 export function buildReport(input: ReportInput): Report {
 	const mode = input.config.antiHallucination;
-	const findings = toReportFindings(bodyFindings(input.aggregation, mode));
+	const { aggregation } = input;
+	const inBody = (finding: MergedFinding) => BODY_VERDICTS[mode].has(finding.support.verdict);
+	const findings = aggregation.findings.filter(inBody).map(toReportFinding);
 	const byId = new Map(findings.map((finding) => [finding.id, finding]));
 	const verifiedIds = new Set(findings.filter((f) => f.flag === "verified").map((f) => f.id));
-	const consensus = input.aggregation.consensus.filter((id) => byId.has(id));
-	const divergentViews = input.aggregation.conflicts.flatMap((conflict): DivergentView[] => {
+	const consensus = aggregation.consensus.filter((id) => byId.has(id));
+	const divergentViews = aggregation.conflicts.flatMap((conflict): DivergentView[] => {
 		const a = byId.get(conflict.findingA);
 		const b = byId.get(conflict.findingB);
 		if (a === undefined || b === undefined) return [];
 		return [
-			{ topic: conflict.topic, reason: conflict.reason, sideA: conflictSide(a), sideB: conflictSide(b) },
+			{
+				topic: conflict.topic,
+				reason: conflict.reason,
+				detail: conflict.detail,
+				sideA: conflictSide(a),
+				sideB: conflictSide(b),
+			},
 		];
 	});
-	const unsupportedClaims = input.aggregation.unsupported.map(toUnsupportedClaim);
-	const keyFindings = findings.filter((f) => f.flag === "verified").slice(0, KEY_FINDING_LIMIT);
-	const verification = input.aggregation.verification;
-	const goal = input.goal === undefined ? null : buildGoalSection(input.goal, input.aggregation, findings);
+	const notSupported = aggregation.findings.filter((finding) => finding.support.verdict !== "supported");
+	const unsupportedClaims = notSupported.map(toUnsupportedClaim);
+	const supportedFindings = findings.filter((finding) => finding.flag === "verified");
+	const evidence = supportedFindings.map(toEvidenceFinding);
+	const narratives = input.narratives.map((entry) => ({
+		taskId: entry.taskId,
+		role: entry.role,
+		sentences: checkNarrative(entry.narrative, evidence),
+	}));
+	const { answer, unanswered } = answerSentences(input.task, supportedFindings);
+	const synthesis = synthesisSentences(narratives, input.goal, supportedFindings);
+	const checkedSentences = narratives.flatMap((entry) => entry.sentences);
+	const verification = {
+		...aggregation.verification,
+		narrativeSentences: checkedSentences.length,
+		narrativeSentencesSupported: checkedSentences.filter((sentence) => sentence.verdict === "supported")
+			.length,
+	};
+	const goal = input.goal === undefined ? null : buildGoalSection(input.goal, aggregation, findings);
 
 	const report: Report = {
 		schemaVersion: REPORT_SCHEMA_VERSION,
@@ -88,14 +127,15 @@ export function buildReport(input: ReportInput): Report {
 		executiveSummary: {
 			text: [
 				goal === null ? "" : goalSummaryParagraph(goal),
+				answerParagraph(answer, unanswered),
+				synthesisParagraph(synthesis),
 				agentsParagraph(input.tasks, input.completeness, input.metrics),
-				groundingParagraph(verification, mode, unsupportedClaims.length),
-				findingsParagraph(keyFindings, consensus.length, divergentViews.length),
-				synthesisParagraph(input.narratives, input.goal),
+				groundingParagraph(verification, mode, notSupported.length, consensus.length, divergentViews.length),
 			]
 				.filter((paragraph) => paragraph !== "")
 				.join("\n\n"),
-			keyFindings: keyFindings.map((finding) => finding.id),
+			answer,
+			keyFindings: answer.map((entry) => entry.findingId),
 		},
 		goal,
 		methodology: {
@@ -112,49 +152,75 @@ export function buildReport(input: ReportInput): Report {
 		crossAgentInsights: {
 			consensus,
 			divergentViews,
-			novelDiscoveries: input.aggregation.novel.filter((id) => verifiedIds.has(id)),
+			novelDiscoveries: aggregation.novel.filter((id) => verifiedIds.has(id)),
 		},
 		verification: { ...verification, unsupportedClaims },
 		learningPatterns: input.learning,
 		performance: { metrics: input.metrics, agentRuns: input.tasks.map(toAgentRun) },
-		quality: input.aggregation.quality,
-		sources: citedSources(findings, input),
+		quality: aggregation.quality,
+		sources: reportSources(findings, input.sources),
 		unreachableSources: input.sources
 			.filter((source) => source.status === "unreachable")
 			.map(({ id, title, url, error }) => ({ id, title, url, error })),
 		appendix: {
 			failures: input.failures,
-			agentNarratives: input.narratives,
-			unsupportedClaims: mode === "high" ? unsupportedClaims : [],
+			agentNarratives: narratives.map((entry) => ({
+				...entry,
+				sentences: mode === "high" ? entry.sentences.filter(isSupported) : entry.sentences,
+			})),
+			unsupportedClaims: unsupportedClaims.filter((claim) => !byId.has(claim.findingId)),
 			fabricatedUrls: verification.fabricatedUrls,
 		},
 	};
 	return ReportSchema.parse(report);
 }
 
-/** The findings the body shows: supported only with high, else every finding once (in given order). */
-function bodyFindings(aggregation: Aggregation, mode: AntiHallucination): MergedFinding[] {
-	if (mode === "high") return aggregation.findings.filter((finding) => finding.supported);
-	const listed = new Set(aggregation.findings.map((finding) => finding.id));
-	return [...aggregation.findings, ...aggregation.unsupported.filter((finding) => !listed.has(finding.id))];
+function isSupported(sentence: CheckedSentence): boolean {
+	return sentence.verdict === "supported";
 }
 
-/** Body findings with their verification flag; citations get refs C1…Cn in body order. */
-function toReportFindings(merged: MergedFinding[]): ReportFinding[] {
-	let citationCount = 0;
-	return merged.map((finding) => ({
+function toReportCitation(citation: CheckedCitation): ReportCitation {
+	const verbatim = citation.check === "verbatim";
+	return {
+		sourceId: citation.sourceId,
+		url: citation.url,
+		quote: verbatim && citation.sourceText !== null ? citation.sourceText : citation.quote,
+		agentQuote: citation.quote,
+		verified: citation.verified,
+		check: citation.check,
+		nearestPassage: citation.check === "altered" ? citation.sourceText : null,
+		spans: citation.spans,
+		sha256: citation.sha256,
+		similarity: citation.similarity,
+	};
+}
+
+function toReportFinding(finding: MergedFinding): ReportFinding {
+	const citations = finding.citations.map(toReportCitation);
+	const { verdict } = finding.support;
+	return {
 		id: finding.id,
 		title: finding.title,
 		claim: finding.claim,
+		subQuestion: finding.subQuestion,
 		confidence: finding.confidence,
 		weight: finding.weight,
 		supportingAgents: finding.supportingAgents,
-		citations: finding.citations.map((citation) => {
-			citationCount += 1;
-			return { ...citation, ref: `C${citationCount}` };
-		}),
-		flag: finding.supported ? "verified" : "unverified",
-	}));
+		independentSources: finding.independentSources.length,
+		sources: [...new Set(citations.filter((c) => c.verified).map((c) => c.sourceId))],
+		citations,
+		support: finding.support,
+		flag: verdict === "supported" ? "verified" : verdict === "partial" ? "partial" : "unverified",
+	};
+}
+
+function toEvidenceFinding(finding: ReportFinding): EvidenceFinding {
+	return {
+		id: finding.id,
+		claim: finding.claim,
+		evidence: finding.citations.filter((c) => c.verified).map((c) => c.quote),
+		sources: finding.sources,
+	};
 }
 
 function conflictSide(finding: ReportFinding): DivergentView["sideA"] {
@@ -162,27 +228,132 @@ function conflictSide(finding: ReportFinding): DivergentView["sideA"] {
 }
 
 function toUnsupportedClaim(finding: MergedFinding): UnsupportedClaim {
+	const failed = whyCitationsFailed(finding.citations);
 	return {
 		findingId: finding.id,
 		title: finding.title,
 		claim: finding.claim,
 		agents: finding.supportingAgents,
-		why: whyUnsupported(finding.citations),
+		verdict: finding.support.verdict,
+		why: [`${VERDICT_DESCRIPTIONS[finding.support.verdict]}: ${finding.support.reason}`, failed]
+			.filter((part) => part !== "")
+			.join("; "),
 	};
 }
 
 /**
- * Each failed check in words with how many citations it hit, e.g.
- * "quote not found in the source snapshot (2 citations); cites a URL the job never retrieved (1 citation)".
+ * Each failed citation check in words with how many citations it hit, e.g.
+ * "quote differs from the source's text (2 citations); cites a URL the job never retrieved (1 citation)".
  */
-function whyUnsupported(citations: CheckedCitation[]): string {
-	const failed = citations.filter((citation) => !citation.verified);
-	if (failed.length === 0) return "no citation given";
+function whyCitationsFailed(citations: CheckedCitation[]): string {
 	const counts = new Map<CitationCheck, number>();
-	for (const citation of failed) counts.set(citation.check, (counts.get(citation.check) ?? 0) + 1);
+	for (const citation of citations) {
+		if (!citation.verified) counts.set(citation.check, (counts.get(citation.check) ?? 0) + 1);
+	}
 	return [...counts]
 		.map(([check, n]) => `${CHECK_DESCRIPTIONS[check]} (${plural(n, "citation")})`)
 		.join("; ");
+}
+
+/**
+ * The answer, part by part of the task (`subQuestionsOf`): for each part its heaviest supported
+ * finding, and a second one resting on another source when there is one. A finding answers the part
+ * its agent named, else the part whose focus words its claim shares most. A task of one part gets its
+ * heaviest supported findings. Parts no supported finding answers are returned as `unanswered`.
+ */
+function answerSentences(
+	task: string,
+	supported: ReportFinding[],
+): { answer: Report["executiveSummary"]["answer"]; unanswered: string[] } {
+	const parts = subQuestionsOf(task);
+	const toEntry = (finding: ReportFinding, subQuestion: string | null) => ({
+		subQuestion,
+		sentence: oneLine(finding.claim),
+		findingId: finding.id,
+		sources: finding.sources,
+	});
+	if (parts.length <= 1) {
+		return {
+			answer: supported.slice(0, KEY_FINDING_LIMIT).map((f) => toEntry(f, f.subQuestion)),
+			unanswered: [],
+		};
+	}
+	const partOf = (finding: ReportFinding): SubQuestion | undefined => {
+		const named = parts.find((part) => part.text === finding.subQuestion);
+		if (named !== undefined) return named;
+		const words = new Set(tokenize(finding.claim));
+		let best: SubQuestion | undefined;
+		let bestShared = 0;
+		for (const part of parts) {
+			const shared = part.focus.filter((term) => words.has(term)).length;
+			if (shared > bestShared) {
+				best = part;
+				bestShared = shared;
+			}
+		}
+		return best;
+	};
+	const byPart = new Map<SubQuestion, ReportFinding[]>();
+	for (const finding of supported) {
+		const part = partOf(finding);
+		if (part === undefined) continue;
+		const chosen = byPart.get(part) ?? [];
+		const newSource = chosen.every(
+			(other) => !other.sources.some((label) => finding.sources.includes(label)),
+		);
+		if (chosen.length === 0 || (chosen.length < ANSWER_SENTENCES_PER_PART && newSource)) {
+			byPart.set(part, [...chosen, finding]);
+		}
+	}
+	return {
+		answer: parts.flatMap((part) => (byPart.get(part) ?? []).map((finding) => toEntry(finding, part.text))),
+		unanswered: parts.filter((part) => !byPart.has(part)).map((part) => part.text),
+	};
+}
+
+/** A sentence with its source labels, e.g. "COP fell below 2 at −15 °C. [S1, S3]". */
+export function citedSentence(sentence: string, sources: readonly string[]): string {
+	return sources.length === 0 ? sentence : `${sentence} [${sources.join(", ")}]`;
+}
+
+function answerParagraph(
+	answer: Report["executiveSummary"]["answer"],
+	unanswered: readonly string[],
+): string {
+	if (answer.length === 0)
+		return "No finding is supported by a verbatim quote, so the report cannot answer the task.";
+	const gaps = unanswered.map((part) => `No supported finding answers “${part}”`);
+	return [
+		...answer.map((entry) => citedSentence(entry.sentence, entry.sources)),
+		...gaps.map((gap) => `${gap}.`),
+	].join(" ");
+}
+
+/**
+ * The synthesizer's supported sentences that do more than repeat a finding's claim. In goal mode the
+ * master synthesizer (a synthesizer of no sub-swarm) speaks for the whole job, so it comes first.
+ */
+function synthesisSentences(
+	narratives: { taskId: string; role: AgentNarrative["role"]; sentences: CheckedSentence[] }[],
+	goal: ReportInput["goal"],
+	findings: readonly ReportFinding[],
+): CheckedSentence[] {
+	const subSwarmTasks = new Set(goal?.subgoals.flatMap((subgoal) => subgoal.taskIds));
+	const syntheses = narratives.filter((entry) => entry.role === "synthesizer");
+	const synthesis = syntheses.find((entry) => !subSwarmTasks.has(entry.taskId)) ?? syntheses[0];
+	if (synthesis === undefined) return [];
+	// A sentence that only repeats a finding's claim adds nothing the answer and the findings do not say.
+	const restates = (text: string) =>
+		findings.some((finding) =>
+			text.toLowerCase().includes(finding.claim.replace(/[.!]$/u, "").toLowerCase()),
+		);
+	return synthesis.sentences
+		.filter((sentence) => isSupported(sentence) && !restates(sentence.text))
+		.slice(0, SUMMARY_SYNTHESIS_SENTENCES);
+}
+
+function synthesisParagraph(sentences: CheckedSentence[]): string {
+	return sentences.map((sentence) => citedSentence(sentence.text, sentence.sources)).join(" ");
 }
 
 function toPlanNode(task: TaskView): PlanNode {
@@ -208,26 +379,33 @@ function toAgentRun(task: TaskView): AgentRun {
 	};
 }
 
-/** Retrieved sources behind the verified citations of the body, in order of first citation (S1…Sn). */
-function citedSources(findings: ReportFinding[], input: ReportInput): ReportSource[] {
-	const retrieved = new Map(
-		input.sources.filter((source) => source.status === "retrieved").map((source) => [source.id, source]),
-	);
-	const cited = new Map<string, ReportSource>();
-	for (const citation of findings.flatMap((finding) => finding.citations)) {
-		const source = retrieved.get(citation.sourceId);
-		if (!citation.verified || source === undefined || cited.has(source.id)) continue;
-		const ref = `S${cited.size + 1}`;
-		cited.set(source.id, { ref, id: source.id, title: source.title, url: source.url, sha256: source.sha256 });
-	}
-	return [...cited.values()];
+/** Every retrieved source under its job label, in label order; `cited` when a body finding cites it verbatim. */
+function reportSources(findings: ReportFinding[], sources: SourceRecord[]): ReportSource[] {
+	const cited = new Set(findings.flatMap((finding) => finding.sources));
+	return sources
+		.filter((source) => source.status === "retrieved")
+		.sort((a, b) => labelNumber(a.id) - labelNumber(b.id))
+		.map((source) => ({
+			id: source.id,
+			title: source.title,
+			url: source.url,
+			sha256: source.sha256,
+			retrievedAt: source.retrievedAt,
+			cited: cited.has(source.id),
+		}));
+}
+
+function labelNumber(label: string): number {
+	return Number(/\d+/.exec(label)?.[0] ?? Number.MAX_SAFE_INTEGER);
 }
 
 function verificationRule(mode: AntiHallucination): string {
 	return (
-		"A citation counts as verified only when its quote is found, exactly or by fuzzy match after " +
-		"normalizing whitespace, case and punctuation, in the stored snapshot of a source this job retrieved; " +
-		"a cited URL the job never retrieved is treated as fabricated and is never listed as a source. " +
+		"A quote counts only when it is verbatim in the stored snapshot of a source this job retrieved " +
+		"(after normalising whitespace, Unicode quote and dash forms, entities, soft hyphens, footnote markers " +
+		"and marked elisions); one changed word makes it altered, not verified. Each claim is then judged " +
+		"against its verbatim quotes: every number, unit, name and negation in the claim must be in them. " +
+		"A cited URL the job never retrieved is treated as fabricated and is never listed as a source. " +
 		`Anti-hallucination is ${mode}: ${UNSUPPORTED_HANDLING[mode]}.`
 	);
 }
@@ -270,13 +448,17 @@ function agentsParagraph(
 function groundingParagraph(
 	verification: VerificationSummary,
 	mode: AntiHallucination,
-	unsupportedCount: number,
+	notSupportedCount: number,
+	consensus: number,
+	divergent: number,
 ): string {
 	if (verification.claimsTotal === 0) return "The agents made no claims, so nothing could be verified.";
 	const sentences = [
-		`${verification.claimsSupported} of ${plural(verification.claimsTotal, "claim")} are backed by a quote ` +
-			`found in a retrieved source (grounding score ${formatPercent(verification.groundingScore)}); ` +
-			`${verification.citationsVerified} of ${plural(verification.citationsTotal, "citation")} were verified.`,
+		`${verification.claimsSupported} of ${plural(verification.claimsTotal, "finding")} are supported by ` +
+			`verbatim quotes of retrieved sources (grounding ${formatPercent(verification.groundingScore)}); ` +
+			`${verification.citationsVerified} of ${plural(verification.citationsTotal, "citation")} are verbatim.`,
+		`${plural(consensus, "finding")} ${consensus === 1 ? "rests" : "rest"} on two or more independent sources; ` +
+			`${plural(divergent, "pair")} of supported findings disagree.`,
 	];
 	const fabricated = verification.fabricatedUrls.length;
 	if (fabricated > 0) {
@@ -284,49 +466,12 @@ function groundingParagraph(
 			`${plural(fabricated, "cited URL")} the job never retrieved ${fabricated === 1 ? "is" : "are"} treated as fabricated.`,
 		);
 	}
-	if (unsupportedCount > 0) {
+	if (notSupportedCount > 0) {
 		sentences.push(
-			`Anti-hallucination is ${mode}: ${UNSUPPORTED_HANDLING[mode]} (${plural(unsupportedCount, "claim")}).`,
+			`Anti-hallucination is ${mode}: ${UNSUPPORTED_HANDLING[mode]} (${plural(notSupportedCount, "finding")} not fully supported).`,
 		);
 	}
 	return sentences.join(" ");
-}
-
-function findingsParagraph(keyFindings: ReportFinding[], consensus: number, divergent: number): string {
-	if (keyFindings.length === 0) return "No finding is backed by a verified citation.";
-	const named = keyFindings.map(
-		(finding) =>
-			`${oneLine(finding.title)} (confidence ${finding.confidence.toFixed(2)}, ${plural(finding.supportingAgents.length, "agent")})`,
-	);
-	return (
-		`Key findings: ${named.join("; ")}. ` +
-		`Two or more agents agreed on ${plural(consensus, "finding")}; ${plural(divergent, "pair")} of findings contradict each other.`
-	);
-}
-
-/**
- * The synthesizer's narrative, shortened, labelled as the agent's own words. In goal mode the master
- * synthesizer (a synthesizer of no sub-swarm) speaks for the whole job, so it comes first.
- */
-function synthesisParagraph(narratives: AgentNarrative[], goal: GoalInput | undefined): string {
-	const subSwarmTasks = new Set(goal?.subgoals.flatMap((subgoal) => subgoal.taskIds));
-	const syntheses = narratives.filter(
-		(entry) => entry.role === "synthesizer" && entry.narrative.trim() !== "",
-	);
-	const synthesis = syntheses.find((entry) => !subSwarmTasks.has(entry.taskId)) ?? syntheses[0];
-	if (synthesis === undefined) return "";
-	return `The synthesizer's own summary (its statements are not verified on their own): ${excerpt(synthesis.narrative, SUMMARY_NARRATIVE_CHARS)}`;
-}
-
-/** Collapses whitespace and shortens to `limit` characters, at a sentence end when one is near, else a word. */
-function excerpt(text: string, limit: number): string {
-	const flat = oneLine(text);
-	if (flat.length <= limit) return flat;
-	const cut = flat.slice(0, limit);
-	const sentenceEnd = cut.lastIndexOf(". ");
-	if (sentenceEnd >= limit / 2) return cut.slice(0, sentenceEnd + 1);
-	const wordEnd = cut.lastIndexOf(" ");
-	return `${wordEnd > 0 ? cut.slice(0, wordEnd) : cut}…`;
 }
 
 function taskList(tasks: TaskView[]): string {

@@ -7,7 +7,7 @@
  * findings count towards a verdict or an insight, the same rule the report body follows.
  *
  * Criterion verdicts. The topic of a criterion is its content words: the tokens of
- * `normalizeForMatch(criterion)` minus `STOPWORDS`, minus `CRITERION_TEMPLATE_WORDS` (the wording a
+ * `matchWords(criterion)` minus `STOPWORDS`, minus `CRITERION_TEMPLATE_WORDS` (the wording a
  * criterion uses for the act of research, "Identifies the key facts and evidence on …"), minus
  * number words, each reduced by `stemToken`. A supported finding of the sub-goal covers the topic
  * when at least `CRITERION_COVERAGE` (half) of the topic's words occur in the finding's title or
@@ -16,8 +16,7 @@
  * least N distinct sources. A criterion with no topic words left ("Backs each conclusion with a
  * cited source") is about the sub-goal as a whole: every supported finding of the sub-goal covers it.
  */
-import { normalizeForMatch } from "../evidence/verify";
-import { STOPWORDS } from "./aggregate";
+import { STOPWORDS } from "../providers/text";
 import {
 	type CriterionVerdict,
 	type CrossSubgoalInsights,
@@ -117,7 +116,7 @@ export function stemToken(token: string): string {
  * @example criterionTopic("Cites at least two sources on defrost cycles") // ["defrost", "cycles"]
  */
 export function criterionTopic(criterion: string): string[] {
-	const words = normalizeForMatch(criterion)
+	const words = matchWords(criterion)
 		.split(" ")
 		.filter(
 			(word) =>
@@ -161,7 +160,9 @@ export function subgoalsOfFinding(
  * // { criterion: "Explains defrost cycles", met: true, why: "met: 1 verified finding covers 'defrost cycles' (F3)", evidence: ["F3"] }
  */
 export function criterionVerdicts(subgoal: GoalSubgoal, findings: MergedFinding[]): CriterionVerdict[] {
-	const own = findings.filter((finding) => finding.supported && belongsTo(finding, subgoal));
+	const own = findings.filter(
+		(finding) => finding.support.verdict === "supported" && belongsTo(finding, subgoal),
+	);
 	const profiles = own.map((finding) => ({
 		finding,
 		words: new Set(wordsOf(`${finding.title} ${finding.claim}`)),
@@ -216,7 +217,7 @@ export function criterionVerdicts(subgoal: GoalSubgoal, findings: MergedFinding[
 export function crossSubgoalInsights(goal: GoalInput, aggregation: Aggregation): CrossSubgoalInsights {
 	const supported = new Map(
 		aggregation.findings
-			.filter((finding) => finding.supported)
+			.filter((finding) => finding.support.verdict === "supported")
 			.map((finding) => [finding.id, subgoalsOfFinding(finding, goal.subgoals)]),
 	);
 	const sharedFindings = [...supported]
@@ -290,12 +291,21 @@ export function goalSummaryParagraph(section: GoalSection): string {
 	);
 }
 
+/** Lower-case words of a text separated by single spaces (NFKC; punctuation and symbols dropped). */
+function matchWords(text: string): string {
+	return text
+		.normalize("NFKC")
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}\p{M}]+/gu, " ")
+		.trim();
+}
+
 function belongsTo(finding: Pick<MergedFinding, "supportingAgents">, subgoal: GoalSubgoal): boolean {
 	return finding.supportingAgents.some((agent) => subgoal.taskIds.includes(agent.taskId));
 }
 
 function wordsOf(text: string): string[] {
-	const normalized = normalizeForMatch(text);
+	const normalized = matchWords(text);
 	return normalized === "" ? [] : normalized.split(" ").map(stemToken);
 }
 

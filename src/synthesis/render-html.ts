@@ -15,6 +15,7 @@ import type { AntiHallucination } from "../protocol";
 import {
 	agentRunTable,
 	CHECK_DESCRIPTIONS,
+	CONFLICT_DESCRIPTIONS,
 	describeAgents,
 	failuresTable,
 	type GoalSection,
@@ -34,6 +35,7 @@ import {
 	type TextTable,
 	type UnsupportedClaim,
 	unreachableTable,
+	VERDICT_DESCRIPTIONS,
 	verificationTable,
 } from "./report-schema";
 
@@ -279,7 +281,9 @@ function crossSubgoalInsights(goal: GoalSection, findings: Map<string, IndexedFi
 		return html`<li><strong>${name}</strong> (${findingLink(found)}, ${entry.subgoalIds.join(", ")}): ${found.finding.claim}${citationRefs(found.finding.citations)}</li>`;
 	};
 	const items = conflicts.map(
-		(conflict) => html`<li><strong>${conflict.topic.join(" ")}</strong> — ${conflictReason(conflict.reason)}
+		(
+			conflict,
+		) => html`<li><strong>${conflict.topic.join(" ")}</strong> — ${CONFLICT_DESCRIPTIONS[conflict.reason]}
 <ul>${side("Side A", conflict.sideA)}${side("Side B", conflict.sideB)}</ul></li>`,
 	);
 	return html`<h3>Shared Findings</h3>
@@ -302,10 +306,6 @@ function findingLink(entry: IndexedFinding): Html {
 
 function findingAnchor(number: number): string {
 	return `finding-${number}`;
-}
-
-function conflictReason(reason: "negation" | "numeric"): string {
-	return reason === "numeric" ? "different numbers" : "one claim denies the other";
 }
 
 function methodology(report: Report): Html {
@@ -343,50 +343,57 @@ function findingArticle(
 	sources: Map<string, ReportSource>,
 	anchored: boolean,
 ): Html {
-	// With low anti-hallucination unsupported findings are only counted, so no per-finding flag.
 	const flag =
-		mode === "low"
-			? ""
-			: finding.flag === "verified"
-				? html` · <span class="flag-verified">Verified</span>`
-				: html` · <span class="flag-unverified">Unverified: no citation was found in a retrieved source</span>`;
+		finding.flag === "verified"
+			? html` · <span class="flag-verified">✓ Verified</span>`
+			: mode === "low"
+				? html` · ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`
+				: html` · <span class="flag-unverified">${finding.flag === "partial" ? "⚠ Partly supported" : `✗ ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`}: ${finding.support.reason}</span>`;
+	const answers = finding.subQuestion === null ? "" : html` · Answers: ${finding.subQuestion}`;
 	const quotes =
 		finding.citations.length === 0
 			? html`<p class="cite">No citations.</p>`
 			: html`<ul class="citations">${finding.citations.map(
 					(citation) => html`<li>
 <blockquote>${citation.quote === "" ? "(empty quote)" : citation.quote}</blockquote>
-<p class="cite">[${citation.ref}] ${citationStatus(citation, sources)}</p>
+<p class="cite">${citationStatus(citation, sources)}</p>
+${citation.nearestPassage === null ? "" : html`<p class="cite">The source says: ${citation.nearestPassage}</p>`}
 </li>`,
 				)}</ul>`;
 	const anchor = anchored ? html` id="${findingAnchor(number)}"` : "";
 	return html`<article class="finding" data-search${anchor}>
 <h3>${number}. ${finding.title}</h3>
-<p>${finding.claim}${citationRefs(finding.citations)}</p>
-<p class="facts">Confidence ${finding.confidence.toFixed(2)} · Weight ${finding.weight.toFixed(2)} · Agents ${describeAgents(finding.supportingAgents)}${flag}</p>
+<p>${finding.claim}${sourceRefs(finding.sources)}</p>
+<p class="facts">Confidence ${finding.confidence.toFixed(2)} · Weight ${finding.weight.toFixed(2)} · Agents ${describeAgents(finding.supportingAgents)}${flag}${answers}</p>
 ${quotes}
 </article>
 `;
 }
 
+/** " [S1, S3]" after a sentence; nothing without labels. */
+function sourceRefs(labels: readonly string[]): Html {
+	return labels.length === 0 ? html`` : html` <span class="cite">[${labels.join(", ")}]</span>`;
+}
+
+/** The labels of a side's verbatim citations. */
 function citationRefs(citations: ReportCitation[]): Html {
-	return html`${citations.map((citation) => html` <span class="cite">[${citation.ref}]</span>`)}`;
+	return sourceRefs([...new Set(citations.filter((c) => c.verified).map((c) => c.sourceId))]);
 }
 
 function verifiedMark(citation: ReportCitation): Html {
 	return citation.verified
-		? html`<span class="ok">✓ verified</span>`
-		: html`<span class="bad">✗ unverified</span>`;
+		? html`<span class="ok">✓ verbatim</span>`
+		: html`<span class="bad">✗ not verified</span>`;
 }
 
 function citationStatus(citation: ReportCitation, sources: Map<string, ReportSource>): Html {
-	return html`${verifiedMark(citation)}: ${citedSource(citation, sources)}, ${CHECK_DESCRIPTIONS[citation.check]}, match ${citation.matchScore.toFixed(2)}`;
+	return html`${verifiedMark(citation)}: ${citedSource(citation, sources)}, ${CHECK_DESCRIPTIONS[citation.check]}`;
 }
 
 /** The cited source: "S1 Title" (linked when http(s)) when listed, else its id and the URL the agent gave, as text. */
 function citedSource(citation: ReportCitation, sources: Map<string, ReportSource>): Html {
 	const source = sources.get(citation.sourceId);
-	if (source !== undefined) return html`${source.ref} ${sourceName(source)}`;
+	if (source !== undefined) return html`${source.id} ${sourceName(source)}`;
 	const citedAs = citation.url === null ? "" : html` cited as <code>${citation.url}</code>`;
 	return html`source <code>${citation.sourceId}</code>${citedAs}`;
 }
@@ -409,7 +416,7 @@ function crossAgentInsights(report: Report): Html {
 		return [html`<li>Finding ${numbers.get(id)}: ${finding.title} — ${detail(finding)}</li>`];
 	};
 	const consensusItems = consensus.flatMap((id) =>
-		findingItem(id, (f) => `${f.supportingAgents.length} agents: ${describeAgents(f.supportingAgents)}`),
+		findingItem(id, (f) => `${f.independentSources} independent sources: ${f.sources.join(", ")}`),
 	);
 	const novelItems = novelDiscoveries.flatMap((id) =>
 		findingItem(id, (f) => `found only by ${describeAgents(f.supportingAgents)}`),
@@ -417,11 +424,13 @@ function crossAgentInsights(report: Report): Html {
 	const side = (name: string, entry: (typeof divergentViews)[number]["sideA"]): Html =>
 		html`<li><strong>${name}</strong> (finding ${numbers.get(entry.findingId)}, ${entry.title}): ${entry.claim}${citationRefs(entry.citations)}</li>`;
 	const views = divergentViews.map(
-		(view) => html`<li><strong>${view.topic.join(" ")}</strong> — ${conflictReason(view.reason)}
+		(
+			view,
+		) => html`<li><strong>${view.topic.join(" ")}</strong> — ${CONFLICT_DESCRIPTIONS[view.reason]}: ${view.detail}
 <ul>${side("Side A", view.sideA)}${side("Side B", view.sideB)}</ul></li>`,
 	);
 	return html`<h3>Consensus</h3>
-${consensusItems.length > 0 ? html`<ul>${consensusItems}</ul>` : html`<p>No finding was made by two or more agents.</p>`}
+${consensusItems.length > 0 ? html`<ul>${consensusItems}</ul>` : html`<p>No supported finding rests on two or more independent sources.</p>`}
 <h3>Divergent Views</h3>
 ${views.length > 0 ? html`<ol>${views}</ol>` : html`<p>No contradictions were detected between findings.</p>`}
 <h3>Novel Discoveries</h3>
@@ -471,7 +480,7 @@ function appendix(report: Report): Html {
 		finding.citations.map(
 			(
 				citation,
-			) => html`<tr data-search><td>${citation.ref}</td><td>${index + 1}</td><td>${citedSource(citation, sources)}</td><td>${verifiedMark(citation)}</td><td>${CHECK_DESCRIPTIONS[citation.check]}</td><td>${citation.matchScore.toFixed(2)}</td></tr>
+			) => html`<tr data-search><td>${index + 1}</td><td>${citedSource(citation, sources)}</td><td>${verifiedMark(citation)}</td><td>${CHECK_DESCRIPTIONS[citation.check]}</td><td>${citation.spans.map((span) => `${span.start}–${span.end}`).join(", ") || "none"}</td></tr>
 `,
 		),
 	);
@@ -482,13 +491,13 @@ function appendix(report: Report): Html {
 ${
 	report.sources.length > 0
 		? html`<ul>${report.sources.map(sourceItem)}</ul>`
-		: html`<p>No retrieved source backs a verified citation.</p>`
+		: html`<p>The job retrieved no source.</p>`
 }
 <h3>Citations</h3>
 ${
 	citationRows.length > 0
 		? html`<table><caption>Every citation in the findings with its verification result</caption>
-${headerRow(["#", "Finding", "Source", "Status", "Check", "Match"])}
+${headerRow(["Finding", "Source", "Status", "Check", "Snapshot offsets"])}
 <tbody>${citationRows}</tbody></table>`
 		: html`<p>No citations.</p>`
 }
@@ -515,7 +524,8 @@ ${unsupportedList(unsupportedClaims, "No claim was removed.")}`
 function sourceItem(source: ReportSource): Html {
 	const origin = source.url === null ? " (attached text)" : "";
 	const hash = source.sha256 === null ? "" : html` · SHA-256 <code>${source.sha256}</code>`;
-	return html`<li><strong>${source.ref}</strong> ${sourceName(source)}${origin}${hash}</li>`;
+	const cited = source.cited ? "" : " · not cited in the findings";
+	return html`<li><strong>${source.id}</strong> ${sourceName(source)}${origin}${hash}${cited}</li>`;
 }
 
 function agentBreakdown(report: Report): Html {
@@ -525,13 +535,17 @@ function agentBreakdown(report: Report): Html {
 		const made = report.findings.filter((finding) =>
 			finding.supportingAgents.some((agent) => agent.taskId === run.taskId),
 		).length;
-		const narratives = report.appendix.agentNarratives
+		const sentences = report.appendix.agentNarratives
 			.filter((entry) => entry.taskId === run.taskId)
-			.map((entry) => entry.narrative.trim())
-			.filter((narrative) => narrative !== "");
+			.flatMap((entry) => entry.sentences)
+			.map((sentence) =>
+				sentence.verdict === "supported"
+					? html`${sentence.text}${sourceRefs(sentence.sources)} `
+					: html`<span class="bad">${sentence.text} (${VERDICT_DESCRIPTIONS[sentence.verdict]}: ${sentence.reason})</span> `,
+			);
 		return html`<h4>${run.role} (${run.taskId})</h4>
 <p class="facts">Status ${run.status} · ${run.attempts} attempt${run.attempts === 1 ? "" : "s"} · ${made} finding${made === 1 ? "" : "s"} in the report</p>
-${narratives.length > 0 ? narratives.map((narrative) => html`<p class="narrative">${narrative}</p>`) : html`<p>No narrative.</p>`}
+${sentences.length > 0 ? html`<p class="narrative">${sentences}</p>` : html`<p>No checked narrative.</p>`}
 `;
 	})}`;
 }

@@ -12,6 +12,7 @@ import type { AntiHallucination } from "../protocol";
 import {
 	agentRunTable,
 	CHECK_DESCRIPTIONS,
+	CONFLICT_DESCRIPTIONS,
 	describeAgents,
 	failuresTable,
 	type GoalSection,
@@ -31,6 +32,7 @@ import {
 	type TextTable,
 	type UnsupportedClaim,
 	unreachableTable,
+	VERDICT_DESCRIPTIONS,
 	verificationTable,
 } from "./report-schema";
 
@@ -277,7 +279,7 @@ function crossSubgoalInsights(goal: GoalSection, lookups: Lookups): string[] {
 	};
 	const conflictBlocks = conflicts.map((conflict, index) =>
 		[
-			`${index + 1}. **${markdownText(conflict.topic.join(" "))}** — ${conflictReason(conflict.reason)}`,
+			`${index + 1}. **${markdownText(conflict.topic.join(" "))}** — ${CONFLICT_DESCRIPTIONS[conflict.reason]}`,
 			side("Side A", conflict.sideA),
 			side("Side B", conflict.sideB),
 		].join("\n"),
@@ -290,10 +292,6 @@ function crossSubgoalInsights(goal: GoalSection, lookups: Lookups): string[] {
 			? conflictBlocks.join("\n")
 			: "No verified findings of different sub-goals contradict each other.",
 	];
-}
-
-function conflictReason(reason: "negation" | "numeric"): string {
-	return reason === "numeric" ? "different numbers" : "one claim denies the other";
 }
 
 function methodology(report: Report): string[] {
@@ -347,36 +345,45 @@ function findingBlocks(
 		`**Weight** ${finding.weight.toFixed(2)}`,
 		`**Agents** ${markdownText(describeAgents(finding.supportingAgents))}`,
 	];
-	// With low anti-hallucination unsupported findings are only counted, so no per-finding flag.
-	if (mode !== "low") {
-		facts.push(
-			finding.flag === "verified"
-				? "**Verified**"
-				: "**⚠ Unverified:** no citation was found in a retrieved source",
-		);
-	}
-	const quotes = finding.citations.map(
-		(citation) =>
-			`> ${markdownText(citation.quote) || "(empty quote)"}\n>\n> — ${citationRef(citation)} ${citationStatus(citation, lookups)}`,
-	);
+	facts.push(supportLine(finding, mode));
+	if (finding.subQuestion !== null) facts.push(`**Answers** ${markdownText(finding.subQuestion)}`);
+	const quotes = finding.citations.map((citation) => {
+		const lines = [
+			`> ${markdownText(citation.quote) || "(empty quote)"}`,
+			">",
+			`> — ${citationStatus(citation, lookups)}`,
+		];
+		if (citation.nearestPassage !== null) {
+			lines.push(">", `> The source says: ${markdownText(citation.nearestPassage)}`);
+		}
+		return lines.join("\n");
+	});
 	return [
 		`### ${number}. ${markdownText(finding.title)}`,
-		`${markdownText(finding.claim)}${citationRefs(finding.citations)}`,
+		`${markdownText(finding.claim)}${sourceRefs(finding.sources)}`,
 		facts.join(" · "),
 		...quotes,
 	];
 }
 
-/** "✓ verified: S1 Title, quote found verbatim, match 1.00" */
-function citationStatus(citation: ReportCitation, lookups: Lookups): string {
-	const mark = citation.verified ? "✓ verified" : "✗ unverified";
-	return `${mark}: ${citedSource(citation, lookups)}, ${CHECK_DESCRIPTIONS[citation.check]}, match ${citation.matchScore.toFixed(2)}`;
+/** "**✓ Verified**", or the verdict and its reason; with low anti-hallucination only counted. */
+function supportLine(finding: ReportFinding, mode: AntiHallucination): string {
+	if (finding.flag === "verified") return "**✓ Verified**";
+	const label =
+		finding.flag === "partial" ? "⚠ Partly supported" : `✗ ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`;
+	return mode === "low" ? `*${label}*` : `**${label}:** ${markdownText(finding.support.reason)}`;
 }
 
-/** The cited source: "S1 [Title](<url>)" when listed, else its id and the URL the agent gave, as text. */
+/** "✓ verbatim: S1 Title" or "✗ quote differs from the source's text: S2 Title" */
+function citationStatus(citation: ReportCitation, lookups: Lookups): string {
+	const mark = citation.verified ? "✓ verbatim" : `✗ ${CHECK_DESCRIPTIONS[citation.check]}`;
+	return `${mark}: ${citedSource(citation, lookups)}`;
+}
+
+/** The cited source: "S1 [Title](<url>)" when listed, else its label and the URL the agent gave, as text. */
 function citedSource(citation: ReportCitation, lookups: Lookups): string {
 	const source = lookups.sources.get(citation.sourceId);
-	if (source !== undefined) return `${markdownText(source.ref)} ${sourceName(source)}`;
+	if (source !== undefined) return `${markdownText(source.id)} ${sourceName(source)}`;
 	const citedAs = citation.url === null ? "" : ` cited as ${codeSpan(citation.url)}`;
 	return `source ${markdownText(citation.sourceId)}${citedAs}`;
 }
@@ -398,25 +405,27 @@ function crossAgentInsights(report: Report, lookups: Lookups): string[] {
 		];
 	};
 	const consensusLines = consensus.flatMap((id) =>
-		findingLine(id, (f) => `${f.supportingAgents.length} agents: ${describeAgents(f.supportingAgents)}`),
+		findingLine(id, (f) => `${f.independentSources} independent sources: ${f.sources.join(", ")}`),
 	);
 	const novelLines = novelDiscoveries.flatMap((id) =>
 		findingLine(id, (f) => `found only by ${describeAgents(f.supportingAgents)}`),
 	);
 	const divergentBlocks = divergentViews.map((view, index) => {
-		const reason = conflictReason(view.reason);
+		const reason = CONFLICT_DESCRIPTIONS[view.reason];
 		const side = (name: string, entry: typeof view.sideA): string =>
 			`   - **${name}** (finding ${lookups.findingNumbers.get(entry.findingId)}, ${markdownText(entry.title)}): ` +
 			`${markdownText(entry.claim)}${citationRefs(entry.citations)}`;
 		return [
-			`${index + 1}. **${markdownText(view.topic.join(" "))}** — ${reason}`,
+			`${index + 1}. **${markdownText(view.topic.join(" "))}** — ${reason}: ${markdownText(view.detail)}`,
 			side("Side A", view.sideA),
 			side("Side B", view.sideB),
 		].join("\n");
 	});
 	return [
 		"### Consensus",
-		consensusLines.length > 0 ? consensusLines.join("\n") : "No finding was made by two or more agents.",
+		consensusLines.length > 0
+			? consensusLines.join("\n")
+			: "No supported finding rests on two or more independent sources.",
 		"### Divergent Views",
 		divergentBlocks.length > 0
 			? divergentBlocks.join("\n")
@@ -435,7 +444,7 @@ function verificationReport(report: Report): string[] {
 		"### Unsupported Claims",
 		unsupportedList(
 			report.verification.unsupportedClaims,
-			"Every claim is backed by at least one verified citation.",
+			"Every finding is supported by its verbatim quotes.",
 		),
 		"### Quality Score",
 		table(qualityTable(report)),
@@ -476,12 +485,11 @@ function performanceMetrics(report: Report): string[] {
 function appendix(report: Report, lookups: Lookups): string[] {
 	const citationRows = report.findings.flatMap((finding, index) =>
 		finding.citations.map((citation) => [
-			markdownText(citation.ref),
 			String(index + 1),
 			citedSource(citation, lookups),
-			citation.verified ? "✓ verified" : "✗ unverified",
+			citation.verified ? "✓ verbatim" : "✗ not verified",
 			CHECK_DESCRIPTIONS[citation.check],
-			citation.matchScore.toFixed(2),
+			citation.spans.map((span) => `${span.start}–${span.end}`).join(", ") || "none",
 		]),
 	);
 	const failures = failuresTable(report);
@@ -489,12 +497,10 @@ function appendix(report: Report, lookups: Lookups): string[] {
 	const { fabricatedUrls, unsupportedClaims } = report.appendix;
 	const blocks = [
 		"### Sources",
-		report.sources.length > 0
-			? report.sources.map(sourceLine).join("\n")
-			: "No retrieved source backs a verified citation.",
+		report.sources.length > 0 ? report.sources.map(sourceLine).join("\n") : "The job retrieved no source.",
 		"### Citations",
 		citationRows.length > 0
-			? markdownTable(["#", "Finding", "Source", "Status", "Check", "Match"], citationRows)
+			? markdownTable(["Finding", "Source", "Status", "Check", "Snapshot offsets"], citationRows)
 			: "No citations.",
 		"### Agent Breakdown",
 		...agentBreakdown(report),
@@ -519,7 +525,8 @@ function appendix(report: Report, lookups: Lookups): string[] {
 function sourceLine(source: ReportSource): string {
 	const origin = source.url === null ? " (attached text)" : "";
 	const hash = source.sha256 === null ? "" : ` · SHA-256 ${markdownText(source.sha256)}`;
-	return `- **${markdownText(source.ref)}** ${sourceName(source)}${origin}${hash}`;
+	const cited = source.cited ? "" : " · not cited in the findings";
+	return `- **${markdownText(source.id)}** ${sourceName(source)}${origin}${hash}${cited}`;
 }
 
 function agentBreakdown(report: Report): string[] {
@@ -531,25 +538,30 @@ function agentBreakdown(report: Report): string[] {
 		).length;
 		const narrative = report.appendix.agentNarratives
 			.filter((entry) => entry.taskId === run.taskId)
-			.flatMap((entry) => entry.narrative.split(/\n\s*\n/))
-			.map(markdownText)
-			.filter((paragraph) => paragraph !== "");
+			.flatMap((entry) => entry.sentences)
+			.map((sentence) =>
+				sentence.verdict === "supported"
+					? `${markdownText(sentence.text)}${sourceRefs(sentence.sources)}`
+					: `${markdownText(sentence.text)} *(${VERDICT_DESCRIPTIONS[sentence.verdict]}: ${markdownText(sentence.reason)})*`,
+			);
+		const paragraphs = narrative.length > 0 ? [narrative.join(" ")] : [];
 		return [
 			`#### ${markdownText(run.role)} (${markdownText(run.taskId)})`,
 			`Status ${run.status} · ${run.attempts} attempt${run.attempts === 1 ? "" : "s"} · ` +
 				`${made} finding${made === 1 ? "" : "s"} in the report`,
-			...(narrative.length > 0 ? narrative : ["No narrative."]),
+			...(paragraphs.length > 0 ? paragraphs : ["No checked narrative."]),
 		];
 	});
 }
 
-/** " \\[C1\\] \\[C2\\]": citation refs in literal brackets, which can never form a link. */
-function citationRefs(citations: ReportCitation[]): string {
-	return citations.map((citation) => ` ${citationRef(citation)}`).join("");
+/** " \\[S1, S3\\]": source labels in literal brackets, which can never form a link; "" without labels. */
+function sourceRefs(labels: readonly string[]): string {
+	return labels.length === 0 ? "" : ` \\[${markdownText(labels.join(", "))}\\]`;
 }
 
-function citationRef(citation: ReportCitation): string {
-	return `\\[${markdownText(citation.ref)}\\]`;
+/** The labels of a side's verbatim citations. */
+function citationRefs(citations: ReportCitation[]): string {
+	return sourceRefs([...new Set(citations.filter((c) => c.verified).map((c) => c.sourceId))]);
 }
 
 /** A plain-text table with every cell escaped. */

@@ -14,41 +14,66 @@ import {
 	RoleSchema,
 	TaskStatusSchema,
 } from "../protocol";
-import type { CitationCheck } from "./types";
+import type { CitationCheck, QualityScore, SupportVerdict } from "./types";
 
 /** Bumped whenever a field is renamed, removed or changes meaning. */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 const unitInterval = z.number().min(0).max(1);
 const count = z.int().nonnegative();
 
 export const CitationCheckSchema = z
-	.enum([
-		"exact",
-		"fuzzy",
-		"quote_not_found",
-		"quote_too_short",
-		"unknown_source",
-		"source_unreachable",
-		"url_not_retrieved",
-	])
-	.describe("Outcome of checking the quote against the stored snapshot; only exact and fuzzy are verified.");
+	.enum(["verbatim", "altered", "not_found", "unknown_source", "source_unreachable", "url_not_retrieved"])
+	.describe(
+		"The quote against the stored snapshot: only `verbatim` counts; `altered` is close to a passage but differs in more than the declared normalisation.",
+	);
+
+export const SnapshotSpanSchema = z.object({
+	start: count.describe("Offset of the first character in the snapshot text."),
+	end: count.describe("Offset just past the last character."),
+});
 
 export const ReportCitationSchema = z.object({
-	ref: z
+	sourceId: z
 		.string()
-		.describe("Label renderings show for the citation: C1…Cn in the order the findings list them."),
-	sourceId: z.string().describe("Id of the job source the agent cited."),
+		.describe(
+			"The source's label (S1…Sn), the one numbering of this job's sources used in `sources`, every rendering and every narrative.",
+		),
 	url: z
 		.string()
 		.nullable()
 		.describe("URL the agent gave for the citation, as given; it is a link only when listed in `sources`."),
-	quote: z.string().describe("The passage the agent quoted as support."),
-	verified: z.boolean().describe("True when the quote was found in a snapshot of a retrieved source."),
+	quote: z
+		.string()
+		.describe(
+			"For a verbatim citation the snapshot's own text at `spans` (elided parts joined by ' … '); otherwise the agent's text.",
+		),
+	agentQuote: z.string().describe("The passage exactly as the agent quoted it."),
+	verified: z.boolean().describe("True only when the quote is verbatim in a snapshot of a retrieved source."),
 	check: CitationCheckSchema,
-	matchScore: unitInterval.describe("Similarity of the best matching passage in the snapshot, 0 to 1."),
+	nearestPassage: z
+		.string()
+		.nullable()
+		.describe("For an altered quote, the snapshot's own text nearest to it; null otherwise."),
+	spans: z.array(SnapshotSpanSchema).describe("Where `quote` (or `nearestPassage`) is in the snapshot."),
+	sha256: z.string().nullable().describe("SHA-256 of the snapshot the quote was checked against."),
+	similarity: unitInterval.describe(
+		"Share of the quote's words found in order in the source passage, 0 to 1.",
+	),
 });
 export type ReportCitation = z.infer<typeof ReportCitationSchema>;
+
+export const SupportVerdictSchema = z
+	.enum(["supported", "partial", "unsupported", "contradicted"])
+	.describe("The claim against the text of its verbatim quotes.");
+
+export const SupportSchema = z.object({
+	verdict: SupportVerdictSchema,
+	reason: z.string().describe("Why, in one line."),
+	judgedBy: z
+		.enum(["rules", "model"])
+		.describe("`rules`: the deterministic checks decided; `model`: a separate judging pass by a model did."),
+});
 
 export const SupportingAgentSchema = z.object({
 	taskId: z.string().describe("Plan task that made the finding."),
@@ -58,15 +83,21 @@ export const SupportingAgentSchema = z.object({
 export const ReportFindingSchema = z.object({
 	id: z.string().describe("Stable id of the merged finding within this job."),
 	title: z.string().describe("Short title of the finding."),
-	claim: z.string().describe("The claim, in the words of the first agent that made it."),
+	claim: z.string().describe("The claim, in the words of the agent whose wording is best supported."),
+	subQuestion: z.string().nullable().describe("The part of the task the finding answers, when known."),
 	confidence: unitInterval.describe("Mean confidence of the agents that made the claim."),
-	weight: z.number().nonnegative().describe("Confidence × number of distinct supporting agents."),
+	weight: z.number().nonnegative().describe("Confidence × number of independent sources (at least 1)."),
 	supportingAgents: z.array(SupportingAgentSchema).describe("Agents that made this claim."),
+	independentSources: count.describe(
+		"Distinct source snapshots whose own verbatim quotes support the claim; restatements by other agents add none.",
+	),
+	sources: z.array(z.string()).describe("Labels of the sources of its verbatim citations."),
 	citations: z.array(ReportCitationSchema).describe("Citations, verified ones first."),
+	support: SupportSchema,
 	flag: z
-		.enum(["verified", "unverified"])
+		.enum(["verified", "partial", "unverified"])
 		.describe(
-			"`verified` when at least one citation is verified; `unverified` findings appear only below high.",
+			"`verified` = a verbatim quote and a supported claim; `partial` and `unverified` findings appear in the body only below high anti-hallucination.",
 		),
 });
 export type ReportFinding = z.infer<typeof ReportFindingSchema>;
@@ -81,8 +112,9 @@ export const ConflictSideSchema = z.object({
 export const DivergentViewSchema = z.object({
 	topic: z.array(z.string()).describe("Words both claims share, which put them on the same subject."),
 	reason: z
-		.enum(["negation", "numeric"])
-		.describe("`negation`: one claim denies the other; `numeric`: they give different numbers."),
+		.enum(["polarity", "numeric"])
+		.describe("`polarity`: one claim denies or reverses the other; `numeric`: they give different numbers."),
+	detail: z.string().describe("What differs, e.g. '31% against 24%'."),
 	sideA: ConflictSideSchema,
 	sideB: ConflictSideSchema,
 });
@@ -91,9 +123,10 @@ export type DivergentView = z.infer<typeof DivergentViewSchema>;
 export const UnsupportedClaimSchema = z.object({
 	findingId: z.string().describe("Id of the merged finding."),
 	title: z.string().describe("Title of the finding."),
-	claim: z.string().describe("The claim no verified citation backs."),
+	claim: z.string().describe("The claim its verbatim quotes do not fully support."),
 	agents: z.array(SupportingAgentSchema).describe("Agents that made the claim."),
-	why: z.string().describe("What went wrong with each of its citations, in words."),
+	verdict: SupportVerdictSchema,
+	why: z.string().describe("The support verdict's reason, then what went wrong with each failed citation."),
 });
 export type UnsupportedClaim = z.infer<typeof UnsupportedClaimSchema>;
 
@@ -125,11 +158,12 @@ export const AgentRunSchema = z.object({
 export type AgentRun = z.infer<typeof AgentRunSchema>;
 
 export const ReportSourceSchema = z.object({
-	ref: z.string().describe("Label renderings show for the source: S1…Sn in list order."),
-	id: z.string().describe("Source id, as cited."),
+	id: z.string().describe("The source's label, S1…Sn: one numbering per job, used everywhere."),
 	title: z.string().describe("Source title."),
 	url: z.string().nullable().describe("Retrieved URL; null for text attached to the request."),
 	sha256: z.string().nullable().describe("SHA-256 of the stored snapshot the quotes were checked against."),
+	retrievedAt: z.number().describe("When the snapshot was stored, ms since the epoch."),
+	cited: z.boolean().describe("Whether a verified citation of a body finding cites it."),
 });
 export type ReportSource = z.infer<typeof ReportSourceSchema>;
 
@@ -143,25 +177,44 @@ export type UnreachableSource = z.infer<typeof UnreachableSourceSchema>;
 
 export const VerificationSummarySchema = z.object({
 	citationsTotal: count.describe("Citations made by all agents."),
-	citationsVerified: count.describe("Citations whose quote was found in a retrieved source."),
-	exactMatches: count.describe("Verified citations found verbatim (after normalization)."),
-	fuzzyMatches: count.describe("Verified citations found by fuzzy match."),
-	quoteNotFound: count.describe("Citations of a retrieved source whose quote is not in it."),
+	citationsVerified: count.describe("Citations whose quote is verbatim in a retrieved source."),
+	alteredQuotes: count.describe("Citations close to a source passage but not verbatim (not verified)."),
+	quoteNotFound: count.describe("Citations of a retrieved source with no passage near the quote."),
 	unknownSource: count.describe("Citations of a source id the job does not have."),
+	sourceUnreachable: count.describe("Citations of a source the job could not fetch."),
 	fabricatedUrls: z.array(z.string()).describe("Cited URLs the job never retrieved."),
-	claimsTotal: count.describe("Merged claims."),
-	claimsSupported: count.describe("Merged claims with at least one verified citation."),
-	claimsUnsupported: count.describe("Merged claims without a verified citation."),
+	claimsTotal: count.describe("Findings after merging duplicates across agents."),
+	claimsSupported: count.describe("Findings whose claim its verbatim quotes support."),
+	claimsPartial: count.describe("Findings whose quotes support part of the claim."),
+	claimsUnsupported: count.describe(
+		"Findings with no verbatim quote, or quotes that do not say what they claim.",
+	),
+	claimsContradicted: count.describe("Findings whose quotes say the opposite or give other numbers."),
 	groundingScore: unitInterval.describe("claimsSupported / claimsTotal; 0 when there are no claims."),
+	narrativeSentences: count.describe("Sentences of agent narratives and the summary that were checked."),
+	narrativeSentencesSupported: count.describe("Of those, sentences the findings' quotes support."),
 });
 
 export const QualityScoreSchema = z.object({
-	depth: unitInterval.describe("Depth component, 0 to 1 (formula in docs/architecture.md)."),
-	citations: unitInterval.describe("Citation component, 0 to 1 (formula in docs/architecture.md)."),
-	novelty: unitInterval.describe("Novelty component, 0 to 1 (formula in docs/architecture.md)."),
-	completeness: unitInterval.describe("Completeness component, 0 to 1 (formula in docs/architecture.md)."),
-	overall: unitInterval.describe("Overall quality, 0 to 1, combining the components."),
+	grounding: unitInterval.describe("Supported findings / all findings."),
+	citations: unitInterval.describe("Verbatim citations / all citations."),
+	depth: unitInterval.describe("min(1, supported findings / (2 × requested depth))."),
+	corroboration: unitInterval.describe(
+		"Supported findings with 2 or more independent sources / supported findings.",
+	),
+	sourceCoverage: unitInterval.describe("Retrieved sources backing a supported finding / retrieved sources."),
+	completeness: unitInterval.describe("Agents completed / agents planned."),
+	overall: unitInterval.describe("Weighted sum of the components; the weights are in `qualityTable`."),
 });
+
+export const CheckedSentenceSchema = z.object({
+	text: z.string().describe("The sentence, without source labels its writer gave it."),
+	verdict: SupportVerdictSchema,
+	reason: z.string().describe("Why, in one line."),
+	findingIds: z.array(z.string()).describe("Findings whose quotes it was checked against."),
+	sources: z.array(z.string()).describe("Labels of the sources that support it; empty unless supported."),
+});
+export type CheckedSentence = z.infer<typeof CheckedSentenceSchema>;
 
 export const LearningSectionSchema = z.object({
 	patternsUsed: z
@@ -215,8 +268,8 @@ export const SubgoalConflictSideSchema = z.object({
 export const SubgoalConflictSchema = z.object({
 	topic: z.array(z.string()).describe("Words both claims share, which put them on the same subject."),
 	reason: z
-		.enum(["negation", "numeric"])
-		.describe("`negation`: one claim denies the other; `numeric`: they give different numbers."),
+		.enum(["polarity", "numeric"])
+		.describe("`polarity`: one claim denies or reverses the other; `numeric`: they give different numbers."),
 	sideA: SubgoalConflictSideSchema,
 	sideB: SubgoalConflictSideSchema,
 });
@@ -261,8 +314,22 @@ export const ReportSchema = z.object({
 	config: EffectiveConfigSchema.describe("Configuration the job ran with."),
 	executiveSummary: z
 		.object({
-			text: z.string().describe("Plain-text summary; paragraphs separated by blank lines."),
-			keyFindings: z.array(z.string()).describe("Ids of the heaviest verified findings, heaviest first."),
+			text: z
+				.string()
+				.describe(
+					"Plain-text summary; paragraphs separated by blank lines. Every research statement in it is a checked sentence of `answer` with its source labels.",
+				),
+			answer: z
+				.array(
+					z.object({
+						subQuestion: z.string().nullable().describe("The part of the task the sentence answers."),
+						sentence: z.string().describe("A supported finding's claim, a complete sentence."),
+						findingId: z.string().describe("The finding it comes from."),
+						sources: z.array(z.string()).describe("Labels of the sources that support it."),
+					}),
+				)
+				.describe("The answer to the task, one supported finding per part of the question."),
+			keyFindings: z.array(z.string()).describe("Ids of the heaviest supported findings, heaviest first."),
 		})
 		.describe("What a reader needs first."),
 	goal: GoalSectionSchema.nullable().describe(
@@ -307,7 +374,7 @@ export const ReportSchema = z.object({
 	quality: QualityScoreSchema.describe("Quality score of the aggregated findings."),
 	sources: z
 		.array(ReportSourceSchema)
-		.describe("Retrieved sources backing at least one verified citation in the body, in citation order."),
+		.describe("Every source the job retrieved, by label (S1…Sn); `cited` marks those the body cites."),
 	unreachableSources: z.array(UnreachableSourceSchema).describe("Sources that could not be fetched."),
 	appendix: z
 		.object({
@@ -315,11 +382,21 @@ export const ReportSchema = z.object({
 				.array(z.object({ taskId: z.string(), role: RoleSchema, error: z.string() }))
 				.describe("Tasks that failed, with their last error."),
 			agentNarratives: z
-				.array(z.object({ taskId: z.string(), role: RoleSchema, narrative: z.string() }))
-				.describe("Each agent's own account of its work; not verified."),
+				.array(
+					z.object({
+						taskId: z.string(),
+						role: RoleSchema,
+						sentences: z.array(CheckedSentenceSchema).describe("Its sentences, each checked."),
+					}),
+				)
+				.describe(
+					"Each agent's own account, sentence by sentence, checked against the supported findings; with high anti-hallucination only supported sentences are kept.",
+				),
 			unsupportedClaims: z
 				.array(UnsupportedClaimSchema)
-				.describe("With anti-hallucination high: the claims removed from the body; otherwise empty."),
+				.describe(
+					"Findings the body does not show (at high: all but supported; at medium: unsupported and contradicted; at low: none), with their verdicts.",
+				),
 			fabricatedUrls: z.array(z.string()).describe("Cited URLs the job never retrieved."),
 		})
 		.describe("Supporting material."),
@@ -360,13 +437,38 @@ export function reportSections(report: Report): { id: ReportSectionId; title: st
 
 /** A citation check in words, as the report states it. */
 export const CHECK_DESCRIPTIONS: Record<CitationCheck, string> = {
-	exact: "quote found verbatim",
-	fuzzy: "quote found by fuzzy match",
-	quote_not_found: "quote not found in the source snapshot",
-	quote_too_short: "quote too short to check",
+	verbatim: "quote found verbatim in the source",
+	altered: "quote differs from the source's text",
+	not_found: "quote not found in the source",
 	unknown_source: "cites a source the job does not have",
 	source_unreachable: "cited source could not be fetched",
 	url_not_retrieved: "cites a URL the job never retrieved",
+};
+
+/** How each quality component is computed, in the words the report prints. */
+export const QUALITY_FORMULAS: Record<keyof QualityScore, string> = {
+	grounding: "supported findings / all findings after merging",
+	citations: "verbatim citations / all citations",
+	depth: "min(1, supported findings / (2 × requested depth))",
+	corroboration: "supported findings with 2 or more independent sources / supported findings",
+	sourceCoverage: "retrieved sources backing a supported finding / retrieved sources",
+	completeness: "agents completed / agents planned",
+	overall:
+		"0.3·grounding + 0.15·citations + 0.15·depth + 0.15·corroboration + 0.1·sourceCoverage + 0.15·completeness",
+};
+
+/** Why two supported findings disagree, in words. */
+export const CONFLICT_DESCRIPTIONS: Record<"polarity" | "numeric", string> = {
+	polarity: "one claim denies or reverses the other",
+	numeric: "different numbers for the same quantity",
+};
+
+/** A support verdict in words, as the report states it. */
+export const VERDICT_DESCRIPTIONS: Record<SupportVerdict, string> = {
+	supported: "supported by its quotes",
+	partial: "only partly supported by its quotes",
+	unsupported: "not supported by its quotes",
+	contradicted: "contradicted by its quotes",
 };
 
 /**
@@ -456,15 +558,21 @@ export function verificationTable(report: Report): TextTable {
 		rows: [
 			["Citations", formatCount(v.citationsTotal)],
 			["Verified citations", formatCount(v.citationsVerified)],
-			["Exact matches", formatCount(v.exactMatches)],
-			["Fuzzy matches", formatCount(v.fuzzyMatches)],
+			["Altered quotes (not verified)", formatCount(v.alteredQuotes)],
 			["Quote not found", formatCount(v.quoteNotFound)],
 			["Unknown source", formatCount(v.unknownSource)],
+			["Unreachable source", formatCount(v.sourceUnreachable)],
 			["Fabricated URLs", formatCount(v.fabricatedUrls.length)],
-			["Claims", formatCount(v.claimsTotal)],
-			["Supported claims", formatCount(v.claimsSupported)],
-			["Unsupported claims", formatCount(v.claimsUnsupported)],
-			["Grounding score", formatPercent(v.groundingScore)],
+			["Findings (after merging)", formatCount(v.claimsTotal)],
+			["Supported", formatCount(v.claimsSupported)],
+			["Partly supported", formatCount(v.claimsPartial)],
+			["Unsupported", formatCount(v.claimsUnsupported)],
+			["Contradicted by their quotes", formatCount(v.claimsContradicted)],
+			["Grounding (supported / all findings)", formatPercent(v.groundingScore)],
+			[
+				"Narrative sentences supported / checked",
+				`${formatCount(v.narrativeSentencesSupported)} / ${formatCount(v.narrativeSentences)}`,
+			],
 		],
 	};
 }
@@ -474,13 +582,15 @@ export function qualityTable(report: Report): TextTable {
 	const q = report.quality;
 	return {
 		caption: "Quality score components, each from 0 to 1",
-		headers: ["Component", "Score"],
+		headers: ["Component", "Score", "How it is computed"],
 		rows: [
-			["Depth", q.depth.toFixed(2)],
-			["Citations", q.citations.toFixed(2)],
-			["Novelty", q.novelty.toFixed(2)],
-			["Completeness", q.completeness.toFixed(2)],
-			["Overall", q.overall.toFixed(2)],
+			["Grounding", q.grounding.toFixed(2), QUALITY_FORMULAS.grounding],
+			["Citations", q.citations.toFixed(2), QUALITY_FORMULAS.citations],
+			["Depth", q.depth.toFixed(2), QUALITY_FORMULAS.depth],
+			["Corroboration", q.corroboration.toFixed(2), QUALITY_FORMULAS.corroboration],
+			["Source coverage", q.sourceCoverage.toFixed(2), QUALITY_FORMULAS.sourceCoverage],
+			["Completeness", q.completeness.toFixed(2), QUALITY_FORMULAS.completeness],
+			["Overall", q.overall.toFixed(2), QUALITY_FORMULAS.overall],
 		],
 	};
 }

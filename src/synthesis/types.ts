@@ -12,30 +12,56 @@ import type {
 	TaskView,
 } from "../protocol";
 
-/** Why a citation was or was not accepted. Only `exact` and `fuzzy` count as verified. */
+/**
+ * What checking a citation's quote against the job's stored snapshots found. Only `verbatim` counts:
+ * `altered` means a source passage is close to the quote but differs in more than the declared
+ * normalisation (one changed word is enough).
+ */
 export type CitationCheck =
-	| "exact"
-	| "fuzzy"
-	| "quote_not_found"
-	| "quote_too_short"
+	| "verbatim"
+	| "altered"
+	| "not_found"
 	| "unknown_source"
 	| "source_unreachable"
 	| "url_not_retrieved";
 
+/** A range of a snapshot's text: `snapshot.slice(start, end)`. */
+export type SnapshotSpan = { start: number; end: number };
+
 export type CheckedCitation = Citation & {
+	/** True only when `check` is `verbatim`. */
 	verified: boolean;
 	check: CitationCheck;
-	/** Similarity of the best matching passage in the snapshot, in [0, 1]. */
-	matchScore: number;
+	/**
+	 * The snapshot's own words: the matched text of a verbatim quote (elided parts joined by " … "), or
+	 * the nearest passage of an altered one; null when no passage was located.
+	 */
+	sourceText: string | null;
+	/** Where `sourceText` is in the snapshot; empty when no passage was located. */
+	spans: SnapshotSpan[];
+	/** SHA-256 of the snapshot the quote was checked against; null when no snapshot was. */
+	sha256: string | null;
+	/** Share of the quote's words found in order in the nearest passage, in [0, 1]; 1 for verbatim. */
+	similarity: number;
 };
 
-/** A finding of one agent after its citations were checked against the stored snapshots. */
+/** A claim judged against its verbatim quotes. */
+export type SupportVerdict = "supported" | "partial" | "unsupported" | "contradicted";
+
+export type Support = {
+	verdict: SupportVerdict;
+	/** One line a reader understands. */
+	reason: string;
+	/** `rules`: the deterministic checks decided; `model`: a separate judging pass by a model did. */
+	judgedBy: "rules" | "model";
+};
+
+/** A finding of one agent after its citations were checked and its claim judged against them. */
 export type CheckedFinding = Omit<Finding, "citations"> & {
 	taskId: string;
 	role: Role;
 	citations: CheckedCitation[];
-	/** True when at least one citation is verified. */
-	supported: boolean;
+	support: Support;
 };
 
 /** A finding after deduplication across agents. */
@@ -43,14 +69,18 @@ export type MergedFinding = {
 	id: string;
 	title: string;
 	claim: string;
+	/** The sub-question of the task the finding answers, when its agent said. */
+	subQuestion: string | null;
 	/** Mean confidence of the merged findings. */
 	confidence: number;
-	/** confidence × number of distinct supporting agents. */
+	/** confidence × number of independent sources whose quotes support the claim (at least 1). */
 	weight: number;
 	supportingAgents: { taskId: string; role: Role }[];
 	/** Verified citations first, duplicates removed. */
 	citations: CheckedCitation[];
-	supported: boolean;
+	support: Support;
+	/** Snapshot hashes of the distinct sources whose own verbatim quotes support the claim. */
+	independentSources: string[];
 };
 
 export type Conflict = {
@@ -58,44 +88,53 @@ export type Conflict = {
 	findingB: string;
 	/** Words the two claims share, which make them about the same thing. */
 	topic: string[];
-	reason: "negation" | "numeric";
+	reason: "polarity" | "numeric";
+	/** What differs, in words, e.g. "31% against 24%". */
+	detail: string;
 };
 
+/** Quality of the aggregated findings; each component is in [0, 1] (formulas in `QUALITY_FORMULAS`). */
 export type QualityScore = {
-	/** Each component is in [0, 1]; `docs/architecture.md` gives the formulas. */
-	depth: number;
+	grounding: number;
 	citations: number;
-	novelty: number;
+	depth: number;
+	corroboration: number;
+	sourceCoverage: number;
 	completeness: number;
 	overall: number;
 };
 
 export type VerificationSummary = {
 	citationsTotal: number;
+	/** Citations whose quote is verbatim in a retrieved source's snapshot. */
 	citationsVerified: number;
-	exactMatches: number;
-	fuzzyMatches: number;
+	/** Citations whose quote is close to a passage of the source but not verbatim. */
+	alteredQuotes: number;
+	/** Citations of a retrieved source with no passage near their quote. */
 	quoteNotFound: number;
 	unknownSource: number;
+	sourceUnreachable: number;
 	/** URLs cited that the job never retrieved; they never appear as sources. */
 	fabricatedUrls: string[];
+	/** Findings after merging duplicates across agents. */
 	claimsTotal: number;
 	claimsSupported: number;
+	claimsPartial: number;
 	claimsUnsupported: number;
+	claimsContradicted: number;
 	/** claimsSupported / claimsTotal, 0 when there are no claims. */
 	groundingScore: number;
 };
 
 export type Aggregation = {
-	/** Supported findings (and, unless anti-hallucination is high, unsupported ones), heaviest first. */
+	/** Every merged finding, supported first, then heavier first. */
 	findings: MergedFinding[];
-	/** Ids of findings supported by two or more agents. */
+	/** Ids of supported findings backed by two or more independent sources. */
 	consensus: string[];
+	/** Supported findings from different sources that disagree in number or polarity. */
 	conflicts: Conflict[];
-	/** Ids of supported findings from one agent whose cited sources no other agent cited. */
+	/** Ids of supported findings resting on a source no other supported finding cites. */
 	novel: string[];
-	/** Findings with no verified citation. With anti-hallucination high they are only listed here. */
-	unsupported: MergedFinding[];
 	quality: QualityScore;
 	verification: VerificationSummary;
 };

@@ -1,5 +1,10 @@
+import { env } from "cloudflare:workers";
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { evidenceKey } from "../../src/lib/keys";
 import { ApiErrorBodySchema, JobAcceptedSchema, JobListSchema } from "../../src/protocol";
+import { ProvenanceSchema } from "../../src/synthesis/provenance";
+import { ReportSchema } from "../../src/synthesis/report-schema";
 import { SAMPLE_SOURCES } from "../fixtures/sources";
 import {
 	api,
@@ -8,8 +13,10 @@ import {
 	holdAgents,
 	parseSse,
 	postJson,
+	report,
 	sampleRequest,
 	submit,
+	TENANT,
 	waitForEvent,
 	waitForJob,
 } from "./harness";
@@ -104,6 +111,60 @@ describe("GET /v1/research", () => {
 		expect(seen.slice(0, 3)).toEqual([...ids].reverse());
 		const cancelledOnly = JobListSchema.parse(await (await api("/v1/research?status=cancelled")).json());
 		expect(cancelledOnly.jobs.every((job) => job.status === "cancelled")).toBe(true);
+	});
+});
+
+describe("GET /v1/research/:id/provenance", () => {
+	it("serves every finding's verdict and each quote's snapshot hash, offsets and retrieval time", async () => {
+		const jobId = await submit(sampleRequest({ swarmSize: 3 }));
+		const job = await waitForJob(jobId);
+		expect(job.status).toBe("completed");
+		const response = await api(`/v1/research/${jobId}/provenance`);
+		expect(response.status).toBe(200);
+		expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+		const provenance = ProvenanceSchema.parse(await response.json());
+		const body = ReportSchema.parse(await (await report(jobId, "json")).json());
+		expect(provenance.jobId).toBe(jobId);
+		expect(provenance.generatedAt).toBe(body.generatedAt);
+		// Every finding after merging, not only those in the body.
+		expect(provenance.findings).toHaveLength(body.verification.claimsTotal);
+		for (const finding of body.findings) {
+			expect(provenance.findings.find((entry) => entry.id === finding.id)?.support).toEqual(finding.support);
+		}
+		expect(provenance.sources.map((source) => source.id)).toEqual(job.sources.map((source) => source.id));
+		const verbatim = provenance.findings
+			.flatMap((finding) => finding.quotes)
+			.filter((q) => q.check === "verbatim");
+		expect(verbatim.length).toBeGreaterThan(0);
+		for (const quote of verbatim) {
+			const source = job.sources.find((candidate) => candidate.id === quote.sourceId);
+			expect(quote.sha256).toBe(source?.sha256);
+			expect(quote.retrievedAt).toBe(source?.retrievedAt);
+			const snapshot =
+				(await (await env.ARTIFACTS.get(evidenceKey(TENANT, quote.sha256 ?? "")))?.text()) ?? "";
+			// Anyone holding the snapshot can check the quote: its hash and its text at the offsets.
+			expect(createHash("sha256").update(snapshot).digest("hex")).toBe(quote.sha256);
+			expect(quote.spans.map((span) => snapshot.slice(span.start, span.end)).join(" … ")).toBe(
+				quote.sourceText,
+			);
+		}
+	});
+
+	it("answers 404 for an unknown job and 409 before the job completes", async () => {
+		const unknown = await api("/v1/research/job_doesnotexist/provenance");
+		expect(unknown.status).toBe(404);
+		ApiErrorBodySchema.parse(await unknown.json());
+		const gate = holdAgents();
+		try {
+			const jobId = await submit(sampleRequest({ swarmSize: 3 }));
+			const early = await api(`/v1/research/${jobId}/provenance`);
+			expect(early.status).toBe(409);
+			expect(ApiErrorBodySchema.parse(await early.json()).error.code).toBe("report_not_ready");
+			await api(`/v1/research/${jobId}/cancel`, { method: "POST" });
+		} finally {
+			gate.release();
+			gate.restore();
+		}
 	});
 });
 
@@ -307,6 +368,7 @@ describe("service endpoints", () => {
 			"/v1/research/{id}",
 			"/v1/research/{id}/cancel",
 			"/v1/research/{id}/events",
+			"/v1/research/{id}/provenance",
 			"/v1/research/{id}/report",
 			"/v1/stats",
 			"/v1/webhooks/deliveries",

@@ -136,7 +136,7 @@ describe("at-least-once delivery", () => {
 		expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
 		const listed = await env.ARTIFACTS.list({ prefix: `reports/${TENANT}/${jobId}.` });
 		expect(listed.objects.map((object) => object.key).sort()).toEqual(
-			["html", "json", "md"].map((extension) => `reports/${TENANT}/${jobId}.${extension}`),
+			["html", "json", "md", "provenance.json"].map((extension) => `reports/${TENANT}/${jobId}.${extension}`),
 		);
 	});
 

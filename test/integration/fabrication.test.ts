@@ -33,44 +33,57 @@ function plantedOutput(): AgentOutput {
 	};
 }
 
+/** Runs a job whose explorer makes the planted findings and returns its JSON report. */
+async function plantedJob(antiHallucination: "high" | "medium" | "low") {
+	restore = overrideAgents(
+		(input) => input.role === "explorer",
+		async () => plantedOutput(),
+	).restore;
+	const jobId = await submit(sampleRequest({ swarmSize: 3, antiHallucination }));
+	const job = await waitForJob(jobId);
+	expect(job.status).toBe("completed");
+	return { jobId, body: ReportSchema.parse(await (await report(jobId, "json")).json()) };
+}
+
 describe("planted fabrications", () => {
 	it.each(["high", "medium", "low"] as const)(
-		"never verify a quote found in no source, nor list a URL the job never retrieved (antiHallucination %s)",
+		"never verify a quote found in no source or altered, nor list a URL the job never retrieved (antiHallucination %s)",
 		async (antiHallucination) => {
-			restore = overrideAgents(
-				(input) => input.role === "explorer",
-				async () => plantedOutput(),
-			).restore;
-			const jobId = await submit(sampleRequest({ swarmSize: 3, antiHallucination }));
-			const job = await waitForJob(jobId);
-			expect(job.status).toBe("completed");
-			const body = ReportSchema.parse(await (await report(jobId, "json")).json());
-
+			const { jobId, body } = await plantedJob(antiHallucination);
 			const citations = body.findings.flatMap((finding) => finding.citations);
+			const listed = new Set(body.sources.map((source) => source.id));
 			for (const citation of citations.filter((item) => item.verified)) {
-				expect([FABRICATED_QUOTE, ALTERED_NUMBER]).not.toContain(citation.quote);
+				expect([FABRICATED_QUOTE, ALTERED_NUMBER]).not.toContain(citation.agentQuote);
 				expect(citation.url).not.toBe(FABRICATED_URL);
+				expect(listed.has(citation.sourceId)).toBe(true);
 			}
 			expect(body.sources.map((source) => source.url)).not.toContain(FABRICATED_URL);
 			expect(body.verification.fabricatedUrls).toEqual([FABRICATED_URL]);
-			const unsupported = body.verification.unsupportedClaims.map((claim) => claim.claim);
-			expect(unsupported).toContain(FABRICATED_QUOTE);
-			// The altered copy may merge into the genuine finding, but its own citation never verifies.
-			const altered = citations.filter((citation) => citation.quote === ALTERED_NUMBER);
-			expect(altered.every((citation) => !citation.verified && citation.check === "quote_not_found")).toBe(
-				true,
+			const unsupported = new Map(
+				body.verification.unsupportedClaims.map((claim) => [claim.claim, claim.verdict]),
 			);
+			expect(unsupported.get(FABRICATED_QUOTE)).toBe("unsupported");
+			const altered = citations.filter((citation) => citation.agentQuote === ALTERED_NUMBER);
+			expect(altered.every((citation) => !citation.verified && citation.check === "altered")).toBe(true);
 			const bodyClaims = body.findings.map((finding) => finding.claim);
-			if (antiHallucination === "high") {
-				expect(bodyClaims).not.toContain(FABRICATED_QUOTE);
-				expect(bodyClaims).not.toContain(ALTERED_NUMBER);
-			} else {
+			if (antiHallucination === "low") {
 				const flagged = body.findings.filter((finding) => finding.claim === FABRICATED_QUOTE);
 				expect(flagged.map((finding) => finding.flag)).toEqual(["unverified"]);
+			} else {
+				// Medium keeps only partly supported findings; a claim without a verbatim quote goes to the appendix.
+				expect(bodyClaims).not.toContain(FABRICATED_QUOTE);
+				expect(bodyClaims).not.toContain(ALTERED_NUMBER);
+				expect(body.appendix.unsupportedClaims.map((claim) => claim.claim)).toContain(FABRICATED_QUOTE);
 			}
-			expect(
-				body.findings.some((finding) => finding.claim === REAL_QUOTE && finding.flag === "verified"),
-			).toBe(true);
+			const genuine = body.findings.find((finding) => finding.claim === REAL_QUOTE);
+			expect(genuine?.flag).toBe("verified");
+			// The genuine finding shows the source's own words.
+			expect(genuine?.citations.filter((c) => c.verified).map((c) => c.quote)).toContain(
+				REAL_QUOTE.replace(/\.$/, ""),
+			);
+			for (const claim of [FABRICATED_QUOTE, ALTERED_NUMBER]) {
+				expect(body.executiveSummary.text).not.toContain(claim.replace(/\.$/, ""));
+			}
 
 			const markdown = await (await report(jobId, "markdown")).text();
 			const html = await (await report(jobId, "html")).text();
@@ -79,4 +92,19 @@ describe("planted fabrications", () => {
 			expect(html).not.toContain(`href="${FABRICATED_URL}"`);
 		},
 	);
+
+	it("reports a quote with changed figures as an unsupported claim of its own, with the passage it was altered from", async () => {
+		const { body } = await plantedJob("low");
+		const unsupported = body.verification.unsupportedClaims.find((claim) => claim.claim === ALTERED_NUMBER);
+		expect(unsupported?.verdict).toBe("unsupported");
+		expect(unsupported?.why).toContain("quote differs from the source's text");
+		const finding = body.findings.find((candidate) => candidate.claim === ALTERED_NUMBER);
+		expect(finding?.flag).toBe("unverified");
+		const [citation] = finding?.citations ?? [];
+		expect(citation).toMatchObject({ verified: false, check: "altered", agentQuote: ALTERED_NUMBER });
+		expect(citation?.nearestPassage).toContain("2.8 to 3.2");
+		// The genuine finding is not credited to the agent that changed the figures, through that quote.
+		const genuine = body.findings.find((candidate) => candidate.claim === REAL_QUOTE);
+		expect(genuine?.citations.map((c) => c.agentQuote)).not.toContain(ALTERED_NUMBER);
+	});
 });

@@ -129,6 +129,7 @@ describe("tenant isolation", () => {
 			[`/v1/research/${id}/events`, "GET"],
 			[`/v1/research/${id}/report?format=json`, "GET"],
 			[`/v1/research/${id}/report?format=html`, "GET"],
+			[`/v1/research/${id}/provenance`, "GET"],
 			[`/v1/research/${id}/cancel`, "POST"],
 			[`/v1/keys/${owner.keyId}`, "DELETE"],
 		] as const) {
@@ -154,8 +155,10 @@ describe("tenant isolation", () => {
 		expect((await api(`/v1/research/${id}`)).status).toBe(404);
 
 		expect((await api(`/v1/research/${id}`, as(owner))).status).toBe(200);
+		expect((await api(`/v1/research/${id}/provenance`, as(owner))).status).toBe(200);
 		const objects = await env.ARTIFACTS.list({ prefix: `reports/${owner.id}/${id}.` });
-		expect(objects.objects).toHaveLength(3);
+		// Three renderings of the report and its provenance record.
+		expect(objects.objects).toHaveLength(4);
 		expect((await env.ARTIFACTS.list({ prefix: `reports/${other.id}/` })).objects).toHaveLength(0);
 		const evidence = await env.ARTIFACTS.list({ prefix: `evidence/${owner.id}/` });
 		expect(evidence.objects.length).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { evidenceKey } from "../../src/lib/keys";
 import { type ModelPrice, priceOf } from "../../src/providers/prices";
+import { ProvenanceSchema } from "../../src/synthesis/provenance";
 import { ReportSchema } from "../../src/synthesis/report-schema";
 import anthropicOverloaded from "../fixtures/providers/anthropic/error-529-overloaded.json";
 import anthropicRecord from "../fixtures/providers/anthropic/record-findings.json";
@@ -34,13 +35,13 @@ const WEB = pages({
 	"https://www.energy.gov/eere/buildings/cold-climate-air-source-heat-pumps":
 		"Cold-climate air-source heat pumps are designed to deliver heat efficiently at outdoor temperatures below freezing.\nIn a field study of 40 homes in Minnesota and Wisconsin, the systems met the full heating load on 95% of winter hours without backup resistance heat.\nDefrost cycles reduced seasonal efficiency by about 8%.\nThe coefficient of performance dropped from about 3 at 8 °C to about 1.5 at -20 °C.",
 	"https://www.iea.org/reports/the-future-of-heat-pumps":
-		"Heat pumps are already widely used in cold climates such as Norway and Finland, where they heat a large share of homes.",
+		"Heat pumps in cold climates such as Norway and Finland already heat a large share of homes.",
 	"https://www.iea.org/energy-system/buildings/heat-pumps":
 		"After two years of double-digit growth, global sales of heat pumps fell by around 3% in 2023.",
 	"https://www.nrel.gov/docs/fy24osti/87642.pdf":
 		"Monitored cold-climate units maintained a coefficient of performance above 2 at outdoor temperatures of -15 °C.",
 	"https://neep.org/heating-electrification/ccashp-specification-product-list":
-		"The ccASHP Specification requires a coefficient of performance (COP) of at least 1.75 at 5°F for listed products.",
+		"The ccASHP Specification requires listed products to reach a COP of at least 1.75 at 5°F.",
 });
 
 const GEMINI_REDIRECTS = redirects(
@@ -165,7 +166,7 @@ function normalized(text: string): string {
 describe.each(CASES)(
 	"a research job on $provider (recorded responses)",
 	({ provider, model, costOfTask }) => {
-		it("completes with verified citations whose quotes are in the snapshots, and prices the fixtures' usage", async () => {
+		it("completes with verbatim citations whose offsets are in the snapshots, and prices the fixtures' usage", async () => {
 			internet = installFakeInternet(providerApis, GEMINI_REDIRECTS, WEB);
 			const jobId = await submit({
 				task: "How well do air-source heat pumps work in cold climates?",
@@ -179,15 +180,35 @@ describe.each(CASES)(
 			expect(job.plan.every((task) => task.status === "completed" && task.provider === provider)).toBe(true);
 
 			const body = ReportSchema.parse(await (await report(jobId, "json")).json());
-			const verified = body.findings.flatMap((finding) =>
-				finding.citations.filter((citation) => citation.verified),
-			);
-			expect(verified.length).toBeGreaterThan(0);
-			for (const citation of verified) {
-				const source = job.sources.find((candidate) => candidate.id === citation.sourceId);
+			const snapshotOf = async (sha256: string | null) =>
+				(await (await env.ARTIFACTS.get(evidenceKey(TENANT, sha256 ?? "")))?.text()) ?? "";
+			// Every quote of every finding, in the body or not: a verbatim one is the snapshot's text at its offsets.
+			const provenance = ProvenanceSchema.parse(await (await api(`/v1/research/${jobId}/provenance`)).json());
+			const verbatim = provenance.findings
+				.flatMap((finding) => finding.quotes)
+				.filter((q) => q.check === "verbatim");
+			expect(verbatim.length).toBeGreaterThan(0);
+			for (const quote of verbatim) {
+				const source = job.sources.find((candidate) => candidate.id === quote.sourceId);
 				expect(source?.status).toBe("retrieved");
-				const snapshot = await env.ARTIFACTS.get(evidenceKey(TENANT, source?.sha256 ?? ""));
-				expect(normalized((await snapshot?.text()) ?? "")).toContain(normalized(citation.quote));
+				expect(quote.sha256).toBe(source?.sha256);
+				const snapshot = await snapshotOf(quote.sha256);
+				expect(quote.spans.map((span) => snapshot.slice(span.start, span.end)).join(" … ")).toBe(
+					quote.sourceText,
+				);
+				expect(normalized(snapshot)).toContain(normalized(quote.agentQuote));
+			}
+			// The body's verified citations show the same: the snapshot's own text, under a listed source.
+			const listed = new Set(body.sources.map((source) => source.id));
+			for (const citation of body.findings
+				.flatMap((finding) => finding.citations)
+				.filter((c) => c.verified)) {
+				expect(listed.has(citation.sourceId)).toBe(true);
+				expect(citation.sha256).toBe(job.sources.find((source) => source.id === citation.sourceId)?.sha256);
+				const snapshot = await snapshotOf(citation.sha256);
+				expect(citation.spans.map((span) => snapshot.slice(span.start, span.end)).join(" … ")).toBe(
+					citation.quote,
+				);
 			}
 			expect(job.sources.some((source) => source.origin === "search" && source.status === "retrieved")).toBe(
 				true,
@@ -260,7 +281,13 @@ describe("structured output failures", () => {
 			return reply(anthropicInvalid as Fixture);
 		};
 		internet = installFakeInternet(invalidForExplorer, providerApis, WEB);
-		const jobId = await submit({ task: "Heat pumps in cold climates", provider: "anthropic", swarmSize: 3 });
+		// Below high anti-hallucination the appendix keeps every narrative sentence, checked or not.
+		const jobId = await submit({
+			task: "Heat pumps in cold climates",
+			provider: "anthropic",
+			swarmSize: 3,
+			antiHallucination: "medium",
+		});
 		const job = await waitForJob(jobId);
 		expect(job.status).toBe("completed");
 		const explorer = job.plan.find((task) => task.id === "explorer");
@@ -273,8 +300,15 @@ describe("structured output failures", () => {
 		).toEqual([]);
 		const body = ReportSchema.parse(await (await report(jobId, "json")).json());
 		const raw = body.appendix.agentNarratives.find((entry) => entry.taskId === "explorer");
-		expect(raw?.narrative).toContain("failed the output schema");
-		expect(raw?.narrative).toContain("seasonal COP of 2.8");
+		const rawText = raw?.sentences.map((sentence) => sentence.text).join(" ") ?? "";
+		expect(rawText).toContain("failed the output schema");
+		expect(rawText).toContain("seasonal COP of 2.8");
+		// Kept as the agent wrote it, but never as a supported statement.
+		expect(
+			raw?.sentences.some(
+				(sentence) => sentence.text.includes("failed the output schema") && sentence.verdict === "supported",
+			),
+		).toBe(false);
 		expect(body.appendix.failures.map((failure) => failure.taskId)).toEqual(["explorer"]);
 	});
 });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkFindings, matchQuote, normalizeUrl } from "../../../src/evidence/verify";
+import { locateQuote } from "../../../src/evidence/quote-match";
+import { checkFindings, citationChecker, normalizeUrl } from "../../../src/evidence/verify";
 import type { Citation, SourceRecord } from "../../../src/protocol";
 import { aggregate } from "../../../src/synthesis/aggregate";
 
@@ -39,6 +40,22 @@ const SOURCES: SourceRecord[] = [
 		retrievedAt: 1,
 	},
 ];
+/** A retrieved source of attached text. */
+function attachedSource(id: string, text: string): SourceRecord {
+	return {
+		id,
+		title: id,
+		url: null,
+		origin: "attached",
+		status: "retrieved",
+		sha256: `sha-${id}`,
+		bytes: text.length,
+		contentType: "text/plain",
+		error: null,
+		retrievedAt: 1,
+	};
+}
+
 const SNAPSHOTS = new Map([
 	["trial", TRIAL_REPORT],
 	["grid", GRID_NOTE],
@@ -93,14 +110,14 @@ describe("planted fabrications", () => {
 		const passage =
 			"Over two winters, measured electricity use for heating fell by 40% against the gas boilers they " +
 			"replaced, while indoor temperatures stayed within one degree of the thermostat setting";
-		expect(matchQuote(passage, TRIAL_REPORT).check).toBe("exact");
+		expect(locateQuote(passage, TRIAL_REPORT).check).toBe("verbatim");
 		for (const changed of [
 			passage.replace("40%", "90%"),
 			passage.replace("40%", "4%"),
 			passage.replace("two winters", "2 winters"),
 		]) {
-			// Every other word still matches, far above the fuzzy threshold, but figures must be exact.
-			expect(matchQuote(changed, TRIAL_REPORT).check).toBe("quote_not_found");
+			// Every other word still matches, so the passage is found, but as altered: figures must be exact.
+			expect(locateQuote(changed, TRIAL_REPORT).check).toBe("altered");
 			expect(verifiedCount(againstEverySource(changed))).toBe(0);
 		}
 	});
@@ -151,7 +168,6 @@ describe("planted fabrications", () => {
 		).toEqual(["url_not_retrieved", "url_not_retrieved"]);
 
 		const aggregation = aggregate(checked, {
-			antiHallucination: "high",
 			depth: 3,
 			sources: SOURCES,
 			tasksPlanned: 1,
@@ -162,10 +178,11 @@ describe("planted fabrications", () => {
 			.filter((citation) => citation.verified)
 			.map((citation) => citation.url);
 		expect(verifiedUrls.some((url) => url?.startsWith(fabricatedUrl))).toBe(false);
-		expect(aggregation.findings.map((finding) => finding.claim)).toEqual([
-			"Heating electricity use fell by 40%.",
+		expect(aggregation.findings.map((finding) => [finding.claim, finding.support.verdict])).toEqual([
+			["Heating electricity use fell by 40%.", "supported"],
+			["The trial covered 120 homes.", "unsupported"],
 		]);
-		expect(aggregation.unsupported.map((finding) => finding.claim)).toEqual(["The trial covered 120 homes."]);
+		expect(aggregation.findings[1]?.independentSources).toEqual([]);
 		expect(aggregation.verification.fabricatedUrls).toEqual(
 			[`${fabricatedUrl}#results`, fabricatedUrl].sort(),
 		);
@@ -177,12 +194,11 @@ const sourceWord = fc.string({ unit: fc.constantFrom(..."abcdefghij"), minLength
 const foreignWord = fc.string({ unit: fc.constantFrom(..."klmnopqrst"), minLength: 1, maxLength: 8 });
 const separator = fc.constantFrom(" ", "  ", ", ", ". ", "\n", " — ", "; ");
 
-const sourceText = fc
-	.array(fc.tuple(sourceWord, separator), { minLength: 4, maxLength: 300 })
-	.map((pairs) => ({
-		words: pairs.map(([word]) => word),
-		text: pairs.map(([word, sep]) => word + sep).join(""),
-	}));
+const sourcePairs = fc.array(fc.tuple(sourceWord, separator), { minLength: 4, maxLength: 300 });
+const sourceText = sourcePairs.map((pairs) => ({
+	words: pairs.map(([word]) => word),
+	text: pairs.map(([word, sep]) => word + sep).join(""),
+}));
 
 describe("properties", () => {
 	it("never verifies a quote made of words that no source contains", () => {
@@ -192,27 +208,38 @@ describe("properties", () => {
 				fc.array(foreignWord, { minLength: 1, maxLength: 40 }),
 				(texts, quoteWords) => {
 					const quote = quoteWords.join(" ");
-					for (const { text } of texts) {
-						const { check } = matchQuote(quote, text);
-						expect(check === "exact" || check === "fuzzy").toBe(false);
-					}
+					for (const { text } of texts) expect(locateQuote(quote, text).check).not.toBe("verbatim");
 				},
 			),
 			{ numRuns: 200 },
 		);
 	});
 
-	it("always verifies an exact run of four or more words, whatever its case and spacing", () => {
+	it("always verifies a run of three or more source words, whatever its spacing and first letter's case", () => {
+		const whitespace = fc.constantFrom(" ", "  ", "\n", "\t ", "\u00a0");
 		fc.assert(
 			fc.property(
-				sourceText,
+				sourcePairs,
 				fc.nat(),
-				fc.integer({ min: 4, max: 60 }),
+				fc.integer({ min: 3, max: 60 }),
+				whitespace,
 				fc.boolean(),
-				({ words, text }, offset, length, shout) => {
-					const start = offset % (words.length - 3);
-					const quote = words.slice(start, start + length).join("  ");
-					expect(matchQuote(shout ? quote.toUpperCase() : quote, text).check).toBe("exact");
+				(pairs, offset, length, space, capital) => {
+					const text = pairs.map(([word, sep]) => word + sep).join("");
+					const start = offset % (pairs.length - 2);
+					const run = pairs.slice(start, start + length);
+					const written = run
+						.map(([word, sep], index) =>
+							index === run.length - 1 ? word : word + sep.replace(/\s+/g, space),
+						)
+						.join("");
+					const quote = capital ? written.charAt(0).toUpperCase() + written.slice(1) : written;
+					const check = citationChecker([attachedSource("text", text)], new Map([["text", text]]));
+					const checked = check({ sourceId: "text", url: null, quote });
+					expect(checked.check).toBe("verbatim");
+					const spanned = checked.spans.map((span) => text.slice(span.start, span.end)).join(" … ");
+					expect(spanned).toBe(checked.sourceText);
+					expect(checked.sourceText?.replace(/\s+/g, " ")).toBe(written.replace(/\s+/g, " "));
 				},
 			),
 			{ numRuns: 200 },
@@ -232,8 +259,7 @@ describe("properties", () => {
 				fc.pre(numberAt >= 0);
 				const changed = [...run];
 				changed[numberAt] = String(1000 + numberAt);
-				const { check } = matchQuote(changed.join(" "), words.join(" "));
-				expect(check === "exact" || check === "fuzzy").toBe(false);
+				expect(locateQuote(changed.join(" "), words.join(" ")).check).not.toBe("verbatim");
 			}),
 			{ numRuns: 200 },
 		);

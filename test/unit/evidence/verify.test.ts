@@ -1,15 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
 	checkFindings,
-	indexSnapshot,
-	matchQuote,
-	matchQuoteInIndex,
-	normalizeForMatch,
+	citationChecker,
+	evidenceOf,
 	normalizeUrl,
-	summarizeVerification,
+	ruleSupport,
 } from "../../../src/evidence/verify";
 import type { Citation, Finding, SourceRecord } from "../../../src/protocol";
-import type { CheckedCitation, CheckedFinding } from "../../../src/synthesis/types";
+import type { CheckedCitation } from "../../../src/synthesis/types";
 
 const HEAT_PUMPS =
 	"Field trials in Norway and Canada showed that modern air-source heat pumps kept a coefficient of " +
@@ -21,140 +19,6 @@ const BATTERIES =
 	"Grid-scale lithium iron phosphate batteries lost roughly 2% of their capacity per year in the first " +
 	"five years of operation, according to the operator's maintenance logs.";
 
-/** Deterministic pseudo-random words, so large snapshots are reproducible. */
-function syntheticText(wordCount: number, seed: number): string[] {
-	const syllables = ["ka", "lo", "mi", "ren", "tas", "vo", "qui", "del", "zu", "pra", "ne", "sol"];
-	let state = seed;
-	const next = () => {
-		state = (state * 1103515245 + 12345) % 2147483648;
-		return state;
-	};
-	return Array.from({ length: wordCount }, () => {
-		const length = 2 + (next() % 3);
-		return Array.from({ length }, () => syllables[next() % syllables.length]).join("");
-	});
-}
-
-describe("normalizeForMatch", () => {
-	it("folds case, quotes, dashes, punctuation and whitespace", () => {
-		expect(normalizeForMatch("  It’s  “Fine”—really!\n\tOK? ")).toBe("it s fine really ok");
-		expect(normalizeForMatch('It\'s "fine" - really. ok')).toBe("it s fine really ok");
-	});
-
-	it("applies NFKC so compatibility forms match their plain forms", () => {
-		expect(normalizeForMatch("ＨＥＡＴ ﬁeld ２０２４")).toBe("heat field 2024");
-	});
-
-	it("keeps letters of other scripts and digits", () => {
-		expect(normalizeForMatch("Wärme-Pumpe: 40 %")).toBe("wärme pumpe 40");
-		expect(normalizeForMatch("热泵 效率")).toBe("热泵 效率");
-	});
-
-	it("returns an empty string for text without letters or digits", () => {
-		expect(normalizeForMatch(" … — !! ")).toBe("");
-	});
-});
-
-describe("matchQuote", () => {
-	it("matches exactly across whitespace, case and punctuation differences", () => {
-		expect(
-			matchQuote("MODERN air source heat-pumps   kept a “coefficient of performance”", HEAT_PUMPS),
-		).toEqual({
-			check: "exact",
-			score: 1,
-		});
-	});
-
-	it("matches on token boundaries only", () => {
-		expect(matchQuote("eld trials in Norway", HEAT_PUMPS).check).not.toBe("exact");
-		expect(matchQuote("field trials in norway", HEAT_PUMPS).check).toBe("exact");
-	});
-
-	it("accepts a 15-word quote with one word changed as fuzzy", () => {
-		const quote =
-			"Installers reported that oversized outdoor units were the most common cause of complaints from homeowners";
-		const match = matchQuote(quote, HEAT_PUMPS);
-		expect(match.check).toBe("fuzzy");
-		expect(match.score).toBeCloseTo(14 / 15, 10);
-	});
-
-	it("accepts a quote that leaves out one word of the source", () => {
-		const quote =
-			"Installers reported that undersized units were the most common cause of complaints from homeowners";
-		expect(matchQuote(quote, HEAT_PUMPS)).toEqual({ check: "fuzzy", score: 1 });
-	});
-
-	it("rejects a quote with two changed words in fifteen", () => {
-		const quote =
-			"Installers reported that oversized indoor units were the most common cause of complaints from homeowners";
-		// No window can reach the threshold, so none is aligned and the score stays 0.
-		expect(matchQuote(quote, HEAT_PUMPS)).toEqual({ check: "quote_not_found", score: 0 });
-	});
-
-	it("rejects a paraphrase", () => {
-		const quote = "Homeowners mostly complained because the outdoor units installers fitted were too small";
-		expect(matchQuote(quote, HEAT_PUMPS).check).toBe("quote_not_found");
-	});
-
-	it("rejects the right words in a shuffled order", () => {
-		const words =
-			"installers reported that undersized outdoor units were the most common cause of complaints".split(" ");
-		const shuffled = [...words.slice(7), ...words.slice(0, 7)].reverse().join(" ");
-		expect(matchQuote(shuffled, HEAT_PUMPS).check).toBe("quote_not_found");
-	});
-
-	it("rejects a changed number even when the word similarity reaches the threshold", () => {
-		const quote = "seasonal efficiency dropped by about 90% compared with mild winters";
-		const match = matchQuote(quote, HEAT_PUMPS);
-		expect(match).toEqual({ check: "quote_not_found", score: 0.9 });
-		const withoutChange = "seasonal efficiency dropped by about 40% compared with mild winters";
-		expect(matchQuote(withoutChange, HEAT_PUMPS).check).toBe("exact");
-	});
-
-	it("requires short quotes to match exactly", () => {
-		expect(matchQuote("heat pumps", HEAT_PUMPS)).toEqual({ check: "exact", score: 1 });
-		expect(matchQuote("heat pump kept", HEAT_PUMPS)).toEqual({ check: "quote_too_short", score: 0 });
-		expect(matchQuote("", HEAT_PUMPS)).toEqual({ check: "quote_too_short", score: 0 });
-		expect(matchQuote("— …", HEAT_PUMPS)).toEqual({ check: "quote_too_short", score: 0 });
-	});
-
-	it("does not find a quote in an empty snapshot", () => {
-		expect(matchQuote("modern air source heat pumps", "")).toEqual({ check: "quote_not_found", score: 0 });
-	});
-
-	it("finds a long fuzzy quote in a 200 KB snapshot", () => {
-		const words = syntheticText(30_000, 7);
-		const snapshot = words.join(" ");
-		expect(snapshot.length).toBeGreaterThan(200_000);
-		const quoteWords = words.slice(20_000, 20_300);
-		quoteWords[150] = "changedword";
-		const quote = quoteWords.join(" ");
-		expect(quote.length).toBeLessThanOrEqual(2600);
-		const match = matchQuote(quote, snapshot);
-		expect(match.check).toBe("fuzzy");
-		expect(match.score).toBeCloseTo(299 / 300, 10);
-	});
-
-	it("gives up on adversarial text without verifying it", () => {
-		const snapshot = "alpha beta ".repeat(20_000);
-		const quote = `${"alpha ".repeat(150)}${"beta ".repeat(150)}`;
-		expect(matchQuote(quote, snapshot).check).toBe("quote_not_found");
-	});
-});
-
-describe("matchQuoteInIndex", () => {
-	it("gives the same answers as matchQuote against a reused index", () => {
-		const index = indexSnapshot(HEAT_PUMPS);
-		for (const quote of [
-			"heat pumps",
-			"heat pump kept",
-			"Installers reported that oversized outdoor units were",
-		]) {
-			expect(matchQuoteInIndex(quote, index)).toEqual(matchQuote(quote, HEAT_PUMPS));
-		}
-	});
-});
-
 describe("normalizeUrl", () => {
 	it("lower-cases scheme and host, drops the fragment and trailing slashes", () => {
 		expect(normalizeUrl("HTTPS://Example.COM/Heat-Pumps/#results")).toBe("https://example.com/Heat-Pumps");
@@ -164,6 +28,12 @@ describe("normalizeUrl", () => {
 
 	it("keeps text that is not a URL as it is, trimmed", () => {
 		expect(normalizeUrl("  not a url ")).toBe("not a url");
+	});
+
+	it("drops utm_* parameters and keeps the others", () => {
+		expect(normalizeUrl("https://www.iea.org/report?utm_source=openai")).toBe("https://www.iea.org/report");
+		expect(normalizeUrl("https://a.test/p?id=3&utm_medium=x")).toBe("https://a.test/p?id=3");
+		expect(normalizeUrl("https://a.test/p?UTM_Campaign=y&page=2")).toBe("https://a.test/p?page=2");
 	});
 });
 
@@ -213,17 +83,27 @@ function checkOne(citation: Citation): CheckedCitation {
 	return result;
 }
 
-describe("checkFindings", () => {
-	const heatQuote = "modern air-source heat pumps kept a coefficient of performance above 2.0";
+/** The snapshot text at a checked citation's spans, joined the way `sourceText` joins them. */
+function textAtSpans(citation: CheckedCitation): string {
+	const snapshot = SNAPSHOTS.get(citation.sourceId) ?? "";
+	return citation.spans.map((span) => snapshot.slice(span.start, span.end)).join(" … ");
+}
 
-	it("verifies a quote against the source named by sourceId when there is no URL", () => {
-		expect(checkOne({ sourceId: "s1", url: null, quote: heatQuote })).toEqual({
+const HEAT_QUOTE = "modern air-source heat pumps kept a coefficient of performance above 2.0";
+
+describe("checkFindings: which source a citation is checked against", () => {
+	it("checks the source named by sourceId when there is no URL", () => {
+		const start = HEAT_PUMPS.indexOf(HEAT_QUOTE);
+		expect(checkOne({ sourceId: "s1", url: null, quote: HEAT_QUOTE })).toEqual({
 			sourceId: "s1",
 			url: null,
-			quote: heatQuote,
+			quote: HEAT_QUOTE,
 			verified: true,
-			check: "exact",
-			matchScore: 1,
+			check: "verbatim",
+			sourceText: HEAT_QUOTE,
+			spans: [{ start, end: start + HEAT_QUOTE.length }],
+			sha256: "sha-s1",
+			similarity: 1,
 		});
 	});
 
@@ -231,60 +111,168 @@ describe("checkFindings", () => {
 		const checked = checkOne({
 			sourceId: "s2",
 			url: "https://EXAMPLE.com/heat-pumps#results",
-			quote: heatQuote,
+			quote: HEAT_QUOTE,
 		});
-		expect(checked).toMatchObject({ sourceId: "s1", verified: true, check: "exact" });
+		expect(checked).toMatchObject({ sourceId: "s1", verified: true, check: "verbatim", sha256: "sha-s1" });
+		expect(textAtSpans(checked)).toBe(HEAT_QUOTE);
 	});
 
 	it("treats a URL the job never retrieved as fabricated, whatever the sourceId and quote", () => {
-		const checked = checkOne({ sourceId: "s1", url: "https://example.com/other-page", quote: heatQuote });
-		expect(checked).toMatchObject({
+		const checked = checkOne({ sourceId: "s1", url: "https://example.com/other-page", quote: HEAT_QUOTE });
+		expect(checked).toEqual({
 			sourceId: "s1",
+			url: "https://example.com/other-page",
+			quote: HEAT_QUOTE,
 			verified: false,
 			check: "url_not_retrieved",
-			matchScore: 0,
+			sourceText: null,
+			spans: [],
+			sha256: null,
+			similarity: 0,
 		});
 	});
 
 	it("treats the URL of an unreachable source as not retrieved", () => {
-		const checked = checkOne({ sourceId: "s3", url: "https://example.org/down", quote: heatQuote });
-		expect(checked.check).toBe("url_not_retrieved");
+		const checked = checkOne({ sourceId: "s3", url: "https://example.org/down", quote: HEAT_QUOTE });
+		expect(checked).toMatchObject({ check: "url_not_retrieved", verified: false, sha256: null });
 	});
 
 	it("falls back to sourceId when the URL is blank", () => {
-		expect(checkOne({ sourceId: "s1", url: "  ", quote: heatQuote }).check).toBe("exact");
+		expect(checkOne({ sourceId: "s1", url: "  ", quote: HEAT_QUOTE })).toMatchObject({
+			check: "verbatim",
+			verified: true,
+		});
 	});
 
 	it("reports unknown source ids", () => {
-		expect(checkOne({ sourceId: "s9", url: null, quote: heatQuote })).toMatchObject({
+		expect(checkOne({ sourceId: "s9", url: null, quote: HEAT_QUOTE })).toMatchObject({
+			sourceId: "s9",
 			verified: false,
 			check: "unknown_source",
+			sourceText: null,
+			spans: [],
+			sha256: null,
 		});
 	});
 
 	it("reports unreachable sources and sources without a snapshot", () => {
-		expect(checkOne({ sourceId: "s3", url: null, quote: heatQuote }).check).toBe("source_unreachable");
-		expect(checkOne({ sourceId: "s4", url: null, quote: heatQuote }).check).toBe("source_unreachable");
-		const byUrl = checkOne({ sourceId: "x", url: "https://example.net/missing-snapshot/", quote: heatQuote });
-		expect(byUrl).toMatchObject({ sourceId: "s4", check: "source_unreachable" });
+		for (const sourceId of ["s3", "s4"]) {
+			expect(checkOne({ sourceId, url: null, quote: HEAT_QUOTE })).toMatchObject({
+				sourceId,
+				verified: false,
+				check: "source_unreachable",
+				sourceText: null,
+				spans: [],
+				sha256: null,
+			});
+		}
+		const byUrl = checkOne({
+			sourceId: "x",
+			url: "https://example.net/missing-snapshot/",
+			quote: HEAT_QUOTE,
+		});
+		expect(byUrl).toMatchObject({ sourceId: "s4", check: "source_unreachable", verified: false });
 	});
 
 	it("does not verify a quote that belongs to another source", () => {
-		expect(checkOne({ sourceId: "s2", url: null, quote: heatQuote }).check).toBe("quote_not_found");
+		const checked = checkOne({ sourceId: "s2", url: null, quote: HEAT_QUOTE });
+		expect(checked).toMatchObject({ sourceId: "s2", verified: false, check: "not_found", sourceText: null });
+		expect(checked.spans).toEqual([]);
+		expect(checked.sha256).toBe("sha-s2");
+		expect(checked.similarity).toBeLessThan(0.5);
+	});
+});
+
+describe("checkFindings: quotes against the snapshot", () => {
+	it("shows the snapshot's own words at the located offsets, not the agent's", () => {
+		const quote = "“MODERN air source heat pumps kept a coefficient of performance above 2.0”";
+		const agentForm = "Modern air-source heat pumps kept a coefficient of performance above 2.0";
+		const checked = checkOne({ sourceId: "s1", url: null, quote: agentForm });
+		expect(checked.check).toBe("verbatim");
+		expect(checked.quote).toBe(agentForm);
+		expect(checked.sourceText).toBe(HEAT_QUOTE);
+		expect(textAtSpans(checked)).toBe(checked.sourceText);
+		// Capital letters beyond the first and a missing hyphen are not in the declared normalisation.
+		expect(checkOne({ sourceId: "s1", url: null, quote }).verified).toBe(false);
 	});
 
-	it("marks a finding supported when any citation is verified and keeps agent and order", () => {
+	it("keeps a span per elided part, each the snapshot's own text", () => {
+		const quote = "Installers reported that undersized outdoor units … cause of complaints from homeowners";
+		const checked = checkOne({ sourceId: "s1", url: null, quote });
+		expect(checked).toMatchObject({ verified: true, check: "verbatim", similarity: 1 });
+		expect(checked.spans).toHaveLength(2);
+		expect(checked.sourceText).toBe(
+			"Installers reported that undersized outdoor units … cause of complaints from homeowners",
+		);
+		expect(textAtSpans(checked)).toBe(checked.sourceText);
+		for (const span of checked.spans) expect(HEAT_PUMPS.slice(span.start, span.end)).not.toContain("…");
+	});
+
+	it("calls a quote with one word changed altered and points at the passage it came from", () => {
+		const original =
+			"Installers reported that undersized outdoor units were the most common cause of complaints";
+		const checked = checkOne({
+			sourceId: "s1",
+			url: null,
+			quote: original.replace("undersized", "oversized"),
+		});
+		expect(checked).toMatchObject({ verified: false, check: "altered", sha256: "sha-s1" });
+		expect(checked.sourceText).toBe(original);
+		expect(checked.spans).toHaveLength(1);
+		expect(textAtSpans(checked)).toBe(original);
+		// 12 of the quote's 13 words are in the passage, in order.
+		expect(checked.similarity).toBeCloseTo(12 / 13, 10);
+	});
+
+	it("calls a quote with a changed figure altered, however similar the rest is", () => {
+		const passage = "seasonal efficiency dropped by about 40% compared with mild winters";
+		expect(checkOne({ sourceId: "s1", url: null, quote: passage }).check).toBe("verbatim");
+		const changed = checkOne({ sourceId: "s1", url: null, quote: passage.replace("40%", "90%") });
+		expect(changed).toMatchObject({ verified: false, check: "altered", sourceText: passage });
+	});
+
+	it("calls a paraphrase not found, with no passage", () => {
+		const checked = checkOne({
+			sourceId: "s1",
+			url: null,
+			quote: "Homeowners mostly complained because installers fitted outdoor units that were too small",
+		});
+		expect(checked).toMatchObject({ verified: false, check: "not_found", sourceText: null, spans: [] });
+		expect(checked.similarity).toBeLessThan(0.5);
+	});
+
+	it("needs three words for a quote to count", () => {
+		expect(checkOne({ sourceId: "s1", url: null, quote: "heat pumps" })).toMatchObject({
+			verified: false,
+			check: "not_found",
+		});
+		expect(checkOne({ sourceId: "s1", url: null, quote: "air-source heat pumps" }).check).toBe("verbatim");
+	});
+});
+
+describe("checkFindings: support verdicts", () => {
+	it("judges each claim against its verbatim quotes and keeps agent and order", () => {
 		const checked = checkFindings(
 			[
 				{
 					taskId: "explorer",
 					role: "explorer",
 					findings: [
-						finding([
-							{ sourceId: "s9", url: null, quote: heatQuote },
-							{ sourceId: "s2", url: null, quote: "lost roughly 2% of their capacity per year" },
-						]),
-						finding([{ sourceId: "s1", url: null, quote: "batteries lost capacity every single year" }]),
+						finding(
+							[
+								{ sourceId: "s9", url: null, quote: HEAT_QUOTE },
+								{ sourceId: "s2", url: null, quote: "batteries lost roughly 2% of their capacity per year" },
+							],
+							"Batteries lost roughly 2% of their capacity per year.",
+						),
+						finding(
+							[{ sourceId: "s2", url: null, quote: "batteries lost roughly 2% of their capacity per year" }],
+							"Batteries lost roughly 5% of their capacity per year.",
+						),
+						finding(
+							[{ sourceId: "s1", url: null, quote: "batteries lost capacity every single year" }],
+							"Batteries lost capacity every single year.",
+						),
 					],
 				},
 				{ taskId: "critic", role: "critic", findings: [finding([])] },
@@ -292,68 +280,80 @@ describe("checkFindings", () => {
 			SOURCES,
 			SNAPSHOTS,
 		);
-		expect(checked.map((f) => [f.taskId, f.role, f.supported])).toEqual([
-			["explorer", "explorer", true],
-			["explorer", "explorer", false],
-			["critic", "critic", false],
+		expect(checked.map((f) => [f.taskId, f.role, f.support.verdict, f.support.judgedBy])).toEqual([
+			["explorer", "explorer", "supported", "rules"],
+			["explorer", "explorer", "contradicted", "rules"],
+			["explorer", "explorer", "unsupported", "rules"],
+			["critic", "critic", "unsupported", "rules"],
 		]);
-		expect(checked[0]?.citations.map((c) => c.check)).toEqual(["unknown_source", "exact"]);
+		expect(checked[0]?.citations.map((c) => c.check)).toEqual(["unknown_source", "verbatim"]);
+		expect(checked[1]?.support.reason).toMatch(/5%/);
+		for (const { support } of checked) expect(support.reason).not.toBe("");
+	});
+
+	it("does not let an altered quote support its claim", () => {
+		const altered =
+			"Installers reported that oversized outdoor units were the most common cause of complaints";
+		const [checked] = checkFindings(
+			[
+				{
+					taskId: "explorer",
+					role: "explorer",
+					findings: [finding([{ sourceId: "s1", url: null, quote: altered }], altered)],
+				},
+			],
+			SOURCES,
+			SNAPSHOTS,
+		);
+		expect(checked?.citations[0]?.check).toBe("altered");
+		expect(checked?.support.verdict).toBe("unsupported");
+	});
+
+	it("does not let a true quote about one thing support an invented claim about another", () => {
+		const [checked] = checkFindings(
+			[
+				{
+					taskId: "explorer",
+					role: "explorer",
+					findings: [
+						finding(
+							[{ sourceId: "s1", url: null, quote: HEAT_QUOTE }],
+							"A 2019 Argonne National Laboratory study found heat pumps cut bills by 68%.",
+						),
+					],
+				},
+			],
+			SOURCES,
+			SNAPSHOTS,
+		);
+		expect(checked?.citations[0]?.verified).toBe(true);
+		expect(checked?.support.verdict).not.toBe("supported");
 	});
 });
 
-describe("summarizeVerification", () => {
-	const cited = (check: CheckedCitation["check"], url: string | null = null): CheckedCitation => ({
-		sourceId: "s1",
-		url,
-		quote: "q",
-		verified: check === "exact" || check === "fuzzy",
-		check,
-		matchScore: 0,
-	});
-	const checkedFinding = (citations: CheckedCitation[]): CheckedFinding => ({
-		title: "t",
-		claim: "c",
-		confidence: 0.5,
-		taskId: "explorer",
-		role: "explorer",
-		citations,
-		supported: citations.some((c) => c.verified),
+describe("evidenceOf and ruleSupport", () => {
+	it("gives the snapshot from the first to the last located character of each verbatim quote", () => {
+		const snapshot = "The pumps did not keep the rooms warm below −25 °C in the coldest homes.";
+		const sources = [source("a", null)];
+		const snapshots = new Map([["a", snapshot]]);
+		const check = citationChecker(sources, snapshots);
+		const elided = check({ sourceId: "a", url: null, quote: "The pumps did … keep the rooms warm" });
+		expect(elided).toMatchObject({ verified: true, sourceText: "The pumps did … keep the rooms warm" });
+		const unverified = check({ sourceId: "a", url: null, quote: "pumps were always warm enough" });
+		expect(unverified.verified).toBe(false);
+		// The elided "not" is part of the evidence, so a claim dropping it cannot pass.
+		expect(evidenceOf([elided, unverified], snapshots)).toEqual(["The pumps did not keep the rooms warm"]);
+		expect(ruleSupport("The pumps kept the rooms warm.", evidenceOf([elided], snapshots)).verdict).toBe(
+			"contradicted",
+		);
 	});
 
-	it("counts checks and claims and lists fabricated URLs once, sorted", () => {
-		const summary = summarizeVerification([
-			checkedFinding([cited("exact"), cited("url_not_retrieved", "https://z.example/a")]),
-			checkedFinding([cited("fuzzy"), cited("quote_not_found"), cited("quote_too_short")]),
-			checkedFinding([
-				cited("unknown_source"),
-				cited("source_unreachable"),
-				cited("url_not_retrieved", "https://a.example/b"),
-				cited("url_not_retrieved", "https://z.example/a"),
-			]),
-		]);
-		expect(summary).toEqual({
-			citationsTotal: 9,
-			citationsVerified: 2,
-			exactMatches: 1,
-			fuzzyMatches: 1,
-			quoteNotFound: 2,
-			unknownSource: 1,
-			fabricatedUrls: ["https://a.example/b", "https://z.example/a"],
-			claimsTotal: 3,
-			claimsSupported: 2,
-			claimsUnsupported: 1,
-			groundingScore: 2 / 3,
+	it("judges by the rules and says why", () => {
+		const support = ruleSupport("Batteries lost roughly 2% of their capacity per year.", [BATTERIES]);
+		expect(support).toMatchObject({ verdict: "supported", judgedBy: "rules" });
+		expect(ruleSupport("Batteries lost capacity.", [])).toMatchObject({
+			verdict: "unsupported",
+			judgedBy: "rules",
 		});
-	});
-
-	it("scores zero grounding when there are no claims", () => {
-		expect(summarizeVerification([])).toMatchObject({ claimsTotal: 0, groundingScore: 0, citationsTotal: 0 });
-	});
-});
-
-describe("normalizeUrl tracking parameters", () => {
-	it("drops utm_* parameters and keeps the others", () => {
-		expect(normalizeUrl("https://www.iea.org/report?utm_source=openai")).toBe("https://www.iea.org/report");
-		expect(normalizeUrl("https://a.test/p?id=3&utm_medium=x")).toBe("https://a.test/p?id=3");
 	});
 });

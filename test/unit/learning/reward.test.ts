@@ -21,14 +21,16 @@ const CONFIG = testConfig({ timeMinutes: 120, swarmSize: 3, provider: "auto", bu
 const VERIFIED: VerificationSummary = {
 	citationsTotal: 20,
 	citationsVerified: 20,
-	exactMatches: 18,
-	fuzzyMatches: 2,
+	alteredQuotes: 0,
 	quoteNotFound: 0,
 	unknownSource: 0,
+	sourceUnreachable: 0,
 	fabricatedUrls: [],
 	claimsTotal: 10,
 	claimsSupported: 10,
+	claimsPartial: 0,
 	claimsUnsupported: 0,
+	claimsContradicted: 0,
 	groundingScore: 1,
 };
 
@@ -65,7 +67,15 @@ function cleanRun(overrides: Partial<Trajectory> = {}): Trajectory {
 			costUsd: 0.31,
 		},
 		verification: VERIFIED,
-		quality: { depth: 0.9, citations: 1, novelty: 0.5, completeness: 0.8, overall: 0.8 },
+		quality: {
+			grounding: 1,
+			citations: 1,
+			depth: 0.9,
+			corroboration: 0.5,
+			sourceCoverage: 0.7,
+			completeness: 0.8,
+			overall: 0.8,
+		},
 		sourcesRetrieved: 6,
 		supportedFindings: 10,
 		budgetLimited: false,
@@ -170,6 +180,7 @@ describe("critiqueFor", () => {
 					fabricatedUrls: ["https://made-up.example.com/a"],
 					claimsSupported: 8,
 					claimsUnsupported: 2,
+					groundingScore: 0.8,
 				},
 			}),
 		);

@@ -19,8 +19,16 @@ import {
 	ReportSchema,
 	reportSections,
 } from "../../../src/synthesis/report-schema";
-import type { GoalSubgoal, MergedFinding, ReportInput } from "../../../src/synthesis/types";
-import { checkedCitation, makeGoal, makeReportInput } from "./report-fixture";
+import type { GoalSubgoal, MergedFinding, ReportInput, SupportVerdict } from "../../../src/synthesis/types";
+import {
+	failedCitation,
+	G1_SYNTHESIS,
+	makeGoal,
+	makeReportInput,
+	ruled,
+	SYNTHESIS_SENTENCES,
+	verbatimCitation,
+} from "./report-fixture";
 
 const HOSTILE = [
 	"<script>alert(1)</script>",
@@ -45,25 +53,33 @@ function subgoal(id: string, successCriteria: string[]): GoalSubgoal {
 	};
 }
 
-/** A merged finding by the given tasks, with one verified citation per source id (none when unsupported). */
+/**
+ * A merged finding by the given tasks with one citation per source id: verbatim unless the verdict is
+ * `unsupported` (then the quotes were not found); a supported finding rests on all of its sources.
+ */
 function finding(
 	id: string,
 	claim: string,
 	taskIds: string[],
 	sourceIds: string[],
-	supported = true,
+	verdict: SupportVerdict = "supported",
 ): MergedFinding {
+	const citations = sourceIds.map((sourceId) =>
+		verdict === "unsupported"
+			? failedCitation(sourceId, null, `quote from ${sourceId}`, "not_found", 0.2)
+			: verbatimCitation(sourceId, null, `quote from ${sourceId}`),
+	);
 	return {
 		id,
 		title: claim,
 		claim,
+		subQuestion: null,
 		confidence: 0.8,
-		weight: 0.8 * taskIds.length,
+		weight: 0.8 * Math.max(1, sourceIds.length),
 		supportingAgents: taskIds.map((taskId) => ({ taskId, role: "explorer" })),
-		citations: sourceIds.map((sourceId) =>
-			checkedCitation(sourceId, null, `quote from ${sourceId}`, supported ? "exact" : "quote_not_found", 1),
-		),
-		supported,
+		citations,
+		support: ruled(verdict, `judged ${verdict}`),
+		independentSources: verdict === "supported" ? citations.flatMap((c) => (c.sha256 ? [c.sha256] : [])) : [],
 	};
 }
 
@@ -160,12 +176,14 @@ describe("criterionVerdicts", () => {
 		});
 	});
 
-	it("counts only verified findings of the sub-goal itself", () => {
+	it("counts only supported findings of the sub-goal itself", () => {
 		const target = subgoal("g1", ["Identifies the installation cost of heat pumps"]);
 		const findings = [
 			finding("F1", "Installation cost of heat pumps is high", ["g2/explorer"], ["s1"]),
-			finding("F2", "Installation cost of heat pumps is high", ["g1/explorer"], ["s1"], false),
+			finding("F2", "Installation cost of heat pumps is high", ["g1/explorer"], ["s1"], "unsupported"),
 			finding("F3", "Installation cost of heat pumps is high", ["synthesizer"], ["s1"]),
+			finding("F5", "Installation cost of heat pumps is high", ["g1/explorer"], ["s2"], "partial"),
+			finding("F6", "Installation cost of heat pumps is high", ["g1/critic"], ["s3"], "contradicted"),
 		];
 		expect(criterionVerdicts(target, findings)).toEqual([
 			{
@@ -199,8 +217,15 @@ describe("criterionVerdicts", () => {
 			finding("F2", "Each defrost cycle lasts minutes", ["g1/critic"], ["s2"]),
 		];
 		const offTopic = finding("F3", "Heat pumps cost more upfront", ["g1/explorer"], ["s3", "s4"]);
-		const unsupported = finding("F4", "Defrost cycles are rare", ["g1/explorer"], ["s5"], false);
-		expect(criterionVerdicts(target, [...onTopic, offTopic, unsupported])[0]).toEqual({
+		const unsupported = finding("F4", "Defrost cycles are rare", ["g1/explorer"], ["s5"], "unsupported");
+		const partial = finding(
+			"F6",
+			"Defrost cycles are rare in mild weather",
+			["g1/explorer"],
+			["s7"],
+			"partial",
+		);
+		expect(criterionVerdicts(target, [...onTopic, offTopic, unsupported, partial])[0]).toEqual({
 			criterion: "Cites at least three sources on defrost cycles",
 			met: false,
 			why: "not met: 2 distinct verified sources across 2 verified findings on 'defrost cycles' (F1, F2); 3 needed",
@@ -244,16 +269,22 @@ describe("criterionVerdicts", () => {
 		fc.assert(
 			fc.property(
 				fc.uniqueArray(word, { minLength: 1, maxLength: 4 }),
-				fc.array(fc.tuple(fc.array(word, { maxLength: 5 }), fc.boolean(), fc.boolean())),
+				fc.array(
+					fc.tuple(
+						fc.array(word, { maxLength: 5 }),
+						fc.boolean(),
+						fc.constantFrom<SupportVerdict>("supported", "partial", "unsupported", "contradicted"),
+					),
+				),
 				(topic, others) => {
 					const target = subgoal("g1", [`Identifies the key facts on ${topic.join(" ")}`]);
-					const noise = others.map(([words, own, supported], index) =>
+					const noise = others.map(([words, own, verdict], index) =>
 						finding(
 							`N${index}`,
 							`Note ${words.join(" ")}`,
 							[own ? "g1/explorer" : "g2/explorer"],
 							["s1"],
-							supported,
+							verdict,
 						),
 					);
 					const before = criterionVerdicts(target, noise)[0];
@@ -263,7 +294,10 @@ describe("criterionVerdicts", () => {
 					expect(after?.evidence).toContain("T");
 					if (before?.met) expect(after?.evidence).toEqual(expect.arrayContaining(before.evidence));
 					const ownVerified = noise
-						.filter((entry) => entry.supported && entry.supportingAgents[0]?.taskId === "g1/explorer")
+						.filter(
+							(entry) =>
+								entry.support.verdict === "supported" && entry.supportingAgents[0]?.taskId === "g1/explorer",
+						)
 						.map((entry) => entry.id);
 					expect(ownVerified).toEqual(expect.arrayContaining(before?.evidence ?? []));
 				},
@@ -297,18 +331,26 @@ describe("crossSubgoalInsights", () => {
 			finding("F3", "Costs rose 30 percent", ["g2/explorer", "synthesizer"], ["s3"]),
 			finding("F4", "Costs fell", ["synthesizer"], ["s4"]),
 			finding("F5", "Costs rose 10 percent again", ["g1/explorer", "g2/critic"], ["s5"]),
-			finding("F6", "Costs rose 10 percent twice", ["g1/explorer", "g2/critic"], ["s6"], false),
+			finding("F6", "Costs rose 10 percent twice", ["g1/explorer", "g2/critic"], ["s6"], "unsupported"),
+			finding("F9", "Costs rose 10 percent thrice", ["g1/explorer", "g2/critic"], ["s7"], "partial"),
 		];
 		const conflict = (a: string, b: string) => ({
 			findingA: a,
 			findingB: b,
 			topic: ["costs"],
 			reason: "numeric" as const,
+			detail: "10 percent against 20 percent for costs",
 		});
 		const aggregation = {
 			...makeReportInput().aggregation,
 			findings,
-			conflicts: [conflict("F1", "F2"), conflict("F1", "F3"), conflict("F3", "F4"), conflict("F2", "F6")],
+			conflicts: [
+				conflict("F1", "F2"),
+				conflict("F1", "F3"),
+				conflict("F3", "F4"),
+				conflict("F2", "F6"),
+				conflict("F3", "F9"),
+			],
 		};
 		const insights = crossSubgoalInsights(goal, aggregation);
 		expect(insights.sharedFindings).toEqual([{ findingId: "F5", subgoalIds: ["g1", "g2"] }]);
@@ -342,9 +384,9 @@ describe("buildReport in goal mode", () => {
 		expect(
 			goal?.subgoals.map((entry) => [entry.id, entry.criteriaMet, entry.criteria.length, entry.findingIds]),
 		).toEqual([
-			["g1", 2, 2, ["f1", "f3"]],
-			["g2", 1, 2, ["f2"]],
-			["g3", 1, 2, ["f1", "f4", "f5"]],
+			["g1", 2, 2, ["f1"]],
+			["g2", 1, 2, ["f2", "f6"]],
+			["g3", 1, 2, ["f1", "f4"]],
 		]);
 		expect(goal?.subgoals[2]).toMatchObject({ complexity: "high", dependsOn: ["g1", "g2"] });
 		expect(goal?.crossSubgoalInsights.sharedFindings).toEqual([
@@ -353,17 +395,32 @@ describe("buildReport in goal mode", () => {
 		expect(goal?.crossSubgoalInsights.conflicts).toHaveLength(1);
 	});
 
-	it("lists only verified findings of each sub-goal with anti-hallucination high", () => {
+	it("lists the body findings of each sub-goal: only supported ones with high, all with low", () => {
 		const high = buildReport(goalInput({ antiHallucination: "high" }));
 		expect(high.goal?.subgoals.map((entry) => entry.findingIds)).toEqual([["f1"], ["f2"], ["f1", "f4"]]);
+		const low = buildReport(goalInput({ antiHallucination: "low" }));
+		expect(low.goal?.subgoals.map((entry) => entry.findingIds)).toEqual([
+			["f1", "f3"],
+			["f2", "f6"],
+			["f1", "f4", "f5", "f7"],
+		]);
+		// The verdicts do not depend on the mode: only supported findings ever meet a criterion.
+		for (const other of [high, low]) {
+			expect(other.goal?.subgoals.map((entry) => entry.criteria)).toEqual(
+				report.goal?.subgoals.map((entry) => entry.criteria),
+			);
+		}
 	});
 
 	it("opens the executive summary with the goal and how many sub-goals met all their criteria", () => {
 		const [first] = report.executiveSummary.text.split("\n\n");
 		expect(first).toBe(`Goal: ${makeGoal().goal}. 1 of 3 sub-goals met all their success criteria (g1).`);
 		// The master synthesizer speaks for the job, not the first sub-swarm's synthesizer.
-		expect(report.executiveSummary.text).toContain("Cold-climate heat pumps remain efficient");
-		expect(report.executiveSummary.text).not.toContain("Summary of g1 only.");
+		expect(report.executiveSummary.text).toContain(`${SYNTHESIS_SENTENCES.supported} [S1, S2]`);
+		expect(
+			report.appendix.agentNarratives[0]?.sentences.map((sentence) => [sentence.text, sentence.verdict]),
+		).toEqual([[G1_SYNTHESIS, "supported"]]);
+		expect(report.executiveSummary.text).not.toContain(G1_SYNTHESIS);
 		const across = report.goal?.executiveSummary ?? "";
 		expect(across).toContain("planned in 2 levels (level 1: g1, g2 at once; level 2: g3)");
 		expect(across).toContain(
@@ -447,7 +504,7 @@ describe("rendering a goal-mode report", () => {
 		}
 		expect(markdown).toContain("- [f1](#1-cop-stays-above-2-at--15-c) COP stays above 2 at -15 °C\n");
 		expect(markdown).toContain(
-			"- [f3](#4-heat-pumps-stop-working-below--5-c) Heat pumps stop working below -5 °C (unverified)",
+			"- [f6](#4-cold-climate-models-cost-more) Cold-climate models cost more (unverified)",
 		);
 	});
 
@@ -464,10 +521,10 @@ describe("rendering a goal-mode report", () => {
 			"### Shared Findings\n\n- [f1](#1-cop-stays-above-2-at--15-c) COP stays above 2 at -15 °C — made in g1, g3",
 		);
 		expect(markdown).toContain(
-			"1. **cop 15** — different numbers\n   - **Side A** ([f1](#1-cop-stays-above-2-at--15-c), g1, g3): Cold-climate models",
+			"1. **cop 15** — different numbers for the same quantity\n   - **Side A** ([f1](#1-cop-stays-above-2-at--15-c), g1, g3): Cold-climate models",
 		);
 		expect(markdown).toContain(
-			"   - **Side B** ([f4](#2-cop-drops-to-14-at--15-c), g3): Standard models fell to a COP of 1.4 at -15 °C. \\[C3\\]",
+			"   - **Side B** ([f4](#2-cop-drops-to-14-at--15-c), g3): Standard models fell to a COP of 1.4 at -15 °C. \\[S2\\]",
 		);
 	});
 

@@ -1,11 +1,12 @@
 /**
  * A realistic `ReportInput` for report tests: a five-agent job on heat pumps in cold climates in
  * which one agent failed, one source was unreachable, one agent cited a URL the job never
- * retrieved, two findings contradict each other and one finding has no citation at all.
+ * retrieved, one quote was altered, two supported findings contradict each other, one finding has no
+ * citation at all, one is partly supported and one is contradicted by its own quote.
  *
  * With `goal: true` the same job is a goal-mode job: three sub-goals (g1 and g2 independent, g3
  * building on both), task ids prefixed by their sub-goal, and a master synthesizer. f1 is made in g1
- * and g3 (shared), f4 from g3 contradicts it, f2 comes from g2 alone.
+ * and g3 (shared), f4 from g3 contradicts it, f2 and f6 come from g2 alone.
  */
 import type {
 	AntiHallucination,
@@ -22,11 +23,26 @@ import type {
 	LearningSection,
 	MergedFinding,
 	ReportInput,
+	Support,
+	SupportVerdict,
 } from "../../../src/synthesis/types";
 
 export const CREATED_AT = Date.UTC(2026, 10, 2, 9, 0, 0);
 export const COMPLETED_AT = CREATED_AT + 754_000;
 export const FABRICATED_URL = "https://fabricated.example.com/made-up-study";
+
+/** The synthesizer's sentences, each checked against the supported findings' quotes. */
+export const SYNTHESIS_SENTENCES = {
+	/** Backed by f1's quotes (sources S1 and S2); the writer's own label [S9] is dropped. */
+	supported: "In the field, cold-climate models stayed above 2 at -15 °C.",
+	/** In no quote at all. */
+	invented: "Heat pumps never need backup heat.",
+	/** f4's sentence with its number changed. */
+	changedNumber: "Standard models fell to a COP of 1.9 at -15 °C.",
+} as const;
+const SYNTHESIS = `In the field, cold-climate models stayed above 2 at -15 °C [S9]. ${SYNTHESIS_SENTENCES.invented} ${SYNTHESIS_SENTENCES.changedNumber}`;
+/** A supported sentence by the synthesizer of sub-goal g1, which does not speak for the whole job. */
+export const G1_SYNTHESIS = "Defrost cycles consume about 10% of heating output.";
 
 export type FixtureOptions = {
 	antiHallucination?: AntiHallucination;
@@ -70,7 +86,7 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 		config,
 		tasks: makeTasks(),
 		sources: makeSources(),
-		aggregation: makeAggregation(antiHallucination),
+		aggregation: makeAggregation(),
 		narratives: [
 			{
 				taskId: "explorer",
@@ -79,12 +95,7 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 			},
 			{ taskId: "depth-analyst", role: "depth_analyst", narrative: "Compared COP curves across models." },
 			{ taskId: "verifier", role: "verifier", narrative: "" },
-			{
-				taskId: "synthesizer",
-				role: "synthesizer",
-				narrative:
-					"Cold-climate heat pumps remain efficient well below freezing. Defrost cycles cost some output.",
-			},
+			{ taskId: "synthesizer", role: "synthesizer", narrative: SYNTHESIS },
 		],
 		failures: [
 			{ taskId: "trend-analyst", role: "trend_analyst", error: "provider timed out after 3 attempts" },
@@ -210,10 +221,9 @@ function toGoalMode(input: ReportInput): ReportInput {
 		aggregation: {
 			...input.aggregation,
 			findings: input.aggregation.findings.map(renameAgents),
-			unsupported: input.aggregation.unsupported.map(renameAgents),
 		},
 		narratives: [
-			{ taskId: "g1/synthesizer", role: "synthesizer", narrative: "Summary of g1 only." },
+			{ taskId: "g1/synthesizer", role: "synthesizer", narrative: G1_SYNTHESIS },
 			...input.narratives.map((entry) => ({ ...entry, taskId: rename(entry.taskId) })),
 		],
 		failures: input.failures.map((failure) => ({ ...failure, taskId: rename(failure.taskId) })),
@@ -287,43 +297,113 @@ function makeSources(): SourceRecord[] {
 	});
 	return [
 		source(
-			"s1",
+			"S1",
 			"Cold-climate heat pump field study",
 			"https://energy.example.org/ccashp-field-study",
 			"url",
 			"retrieved",
 		),
 		source(
-			"s2",
+			"S2",
 			"COP at low outdoor temperatures",
 			"https://research.example.net/cop-low-temp?unit=c",
 			"search",
 			"retrieved",
 		),
-		source("s3", "Installer survey notes", null, "attached", "retrieved"),
-		source("s4", "Utility program report", "https://blocked.example.com/report", "url", "unreachable"),
-		source("s5", "Manufacturer brochure", "https://brochure.example.com/model-x", "search", "retrieved"),
+		source("S3", "Installer survey notes", null, "attached", "retrieved"),
+		source("S4", "Utility program report", "https://blocked.example.com/report", "url", "unreachable"),
+		source("S5", "Manufacturer brochure", "https://brochure.example.com/model-x", "search", "retrieved"),
 	];
 }
 
-/** A checked citation; verified exactly when the check is exact or fuzzy. */
-export function checkedCitation(
+/** Where a verbatim quote starts in its snapshot, for fixture offsets. */
+const QUOTE_OFFSET = 120;
+
+/** A citation whose quote is verbatim in the snapshot: `sourceText` is the snapshot's own words. */
+export function verbatimCitation(
+	sourceId: string,
+	url: string | null,
+	sourceText: string,
+	agentQuote = sourceText,
+): CheckedCitation {
+	return {
+		sourceId,
+		url,
+		quote: agentQuote,
+		verified: true,
+		check: "verbatim",
+		sourceText,
+		spans: [{ start: QUOTE_OFFSET, end: QUOTE_OFFSET + sourceText.length }],
+		sha256: sourceId.padEnd(64, "0"),
+		similarity: 1,
+	};
+}
+
+/** A quote close to a passage of its source but not verbatim; `nearest` is the source's own passage. */
+export function alteredCitation(
+	sourceId: string,
+	url: string | null,
+	agentQuote: string,
+	nearest: string,
+	similarity: number,
+): CheckedCitation {
+	return {
+		sourceId,
+		url,
+		quote: agentQuote,
+		verified: false,
+		check: "altered",
+		sourceText: nearest,
+		spans: [{ start: QUOTE_OFFSET, end: QUOTE_OFFSET + nearest.length }],
+		sha256: sourceId.padEnd(64, "0"),
+		similarity,
+	};
+}
+
+/** A citation that failed before any passage was located (no passage, no offsets). */
+export function failedCitation(
 	sourceId: string,
 	url: string | null,
 	quote: string,
-	check: CitationCheck,
-	matchScore: number,
+	check: Exclude<CitationCheck, "verbatim" | "altered">,
+	similarity = 0,
 ): CheckedCitation {
-	return { sourceId, url, quote, check, matchScore, verified: check === "exact" || check === "fuzzy" };
+	const checkedSnapshot = check === "not_found";
+	return {
+		sourceId,
+		url,
+		quote,
+		verified: false,
+		check,
+		sourceText: null,
+		spans: [],
+		sha256: checkedSnapshot ? sourceId.padEnd(64, "0") : null,
+		similarity,
+	};
 }
 
-/** The merged findings: f1, f2, f4 supported; f3 and f5 unsupported. */
-export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5", MergedFinding> {
+/** A support verdict of the deterministic rules. */
+export function ruled(verdict: SupportVerdict, reason: string): Support {
+	return { verdict, reason, judgedBy: "rules" };
+}
+
+export const F1_S1_TEXT = "Cold-climate models kept a coefficient of performance above 2 at -15 °C";
+export const F1_S2_TEXT = "the coefficient of performance of cold-climate models stayed above 2 at -15 °C";
+export const F4_S2_TEXT = "Standard models fell to a COP of 1.4 at -15 °C";
+export const F2_S3_TEXT = "defrost cycles consume about 10% of heating output";
+export const F6_S3_TEXT = "cold-climate models cost more to install";
+
+/**
+ * The merged findings: f1, f4, f2 supported (f1 by two independent sources); f6 partial; f3 and f5
+ * unsupported; f7 contradicted by its own quote.
+ */
+export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" | "f7", MergedFinding> {
 	return {
 		f1: {
 			id: "f1",
 			title: "COP stays above 2 at -15 °C",
 			claim: "Cold-climate models kept a coefficient of performance above 2 at -15 °C.",
+			subQuestion: null,
 			confidence: 0.85,
 			weight: 1.7,
 			supportingAgents: [
@@ -331,107 +411,158 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5", MergedF
 				{ taskId: "depth-analyst", role: "depth_analyst" },
 			],
 			citations: [
-				checkedCitation(
-					"s1",
+				verbatimCitation(
+					"S1",
 					"https://energy.example.org/ccashp-field-study",
-					"average COP of 2.1 at -15 °C",
-					"exact",
-					1,
+					F1_S1_TEXT,
+					"cold-climate models kept a coefficient of performance above 2 at -15 °C",
 				),
-				checkedCitation(
-					"s2",
-					"https://research.example.net/cop-low-temp?unit=c",
-					"COP remained above 2",
-					"fuzzy",
-					0.91,
-				),
+				verbatimCitation("S2", "https://research.example.net/cop-low-temp?unit=c", F1_S2_TEXT),
 			],
-			supported: true,
+			support: ruled("supported", "the claim is its own quote"),
+			independentSources: ["S1".padEnd(64, "0"), "S2".padEnd(64, "0")],
 		},
 		f4: {
 			id: "f4",
 			title: "COP drops to 1.4 at -15 °C",
 			claim: "Standard models fell to a COP of 1.4 at -15 °C.",
+			subQuestion: null,
 			confidence: 0.7,
 			weight: 0.7,
 			supportingAgents: [{ taskId: "depth-analyst", role: "depth_analyst" }],
 			citations: [
-				checkedCitation(
-					"s2",
-					"https://research.example.net/cop-low-temp?unit=c",
-					"standard units reached 1.4",
-					"exact",
-					1,
+				verbatimCitation("S2", "https://research.example.net/cop-low-temp?unit=c", F4_S2_TEXT),
+				alteredCitation(
+					"S5",
+					"https://brochure.example.com/model-x",
+					"Standard models fell to a COP of 1.2 at -15 °C",
+					"Standard models fall to a COP of 1.4 at -15 °C",
+					0.8,
 				),
 			],
-			supported: true,
+			support: ruled("supported", "the claim is its own quote"),
+			independentSources: ["S2".padEnd(64, "0")],
 		},
 		f2: {
 			id: "f2",
 			title: "Defrost cycles cost about 10% of output",
 			claim: "Installers report defrost cycles consuming about 10% of heating output.",
+			subQuestion: null,
 			confidence: 0.6,
 			weight: 0.6,
 			supportingAgents: [{ taskId: "verifier", role: "verifier" }],
-			citations: [checkedCitation("s3", null, "defrost takes roughly ten percent", "exact", 1)],
-			supported: true,
+			citations: [verbatimCitation("S3", null, F2_S3_TEXT)],
+			support: ruled("supported", "its quotes hold the claim's numbers, names and 90% of its words"),
+			independentSources: ["S3".padEnd(64, "0")],
+		},
+		f6: {
+			id: "f6",
+			title: "Cold-climate models cost more",
+			claim: "Cold-climate models cost more to install and last longer than standard models.",
+			subQuestion: null,
+			confidence: 0.55,
+			weight: 0.55,
+			supportingAgents: [{ taskId: "verifier", role: "verifier" }],
+			citations: [verbatimCitation("S3", null, F6_S3_TEXT)],
+			support: ruled("partial", "only part of the claim is in its quotes: missing “last”, “longer”"),
+			independentSources: [],
 		},
 		f3: {
 			id: "f3",
 			title: "Heat pumps stop working below -5 °C",
 			claim: "Air-source heat pumps stop heating below -5 °C.",
+			subQuestion: null,
 			confidence: 0.5,
 			weight: 0.5,
 			supportingAgents: [{ taskId: "explorer", role: "explorer" }],
 			citations: [
-				checkedCitation("web-1", FABRICATED_URL, "heat pumps fail below -5 °C", "url_not_retrieved", 0),
-				checkedCitation(
-					"s5",
+				failedCitation("web-1", FABRICATED_URL, "heat pumps fail below -5 °C", "url_not_retrieved"),
+				failedCitation(
+					"S5",
 					"https://brochure.example.com/model-x",
 					"works in any weather",
-					"quote_not_found",
+					"not_found",
 					0.32,
 				),
 			],
-			supported: false,
+			support: ruled("unsupported", "no quote of the finding is verbatim in a retrieved source"),
+			independentSources: [],
 		},
 		f5: {
 			id: "f5",
 			title: "Ground-source always wins",
 			claim: "Ground-source systems always outperform air-source ones.",
+			subQuestion: null,
 			confidence: 0.4,
 			weight: 0.4,
 			supportingAgents: [{ taskId: "depth-analyst", role: "depth_analyst" }],
 			citations: [],
-			supported: false,
+			support: ruled("unsupported", "the finding cites nothing"),
+			independentSources: [],
+		},
+		f7: {
+			id: "f7",
+			title: "Defrost takes 30% of output",
+			claim: "Defrost cycles consume about 30% of heating output.",
+			subQuestion: null,
+			confidence: 0.45,
+			weight: 0.45,
+			supportingAgents: [{ taskId: "depth-analyst", role: "depth_analyst" }],
+			citations: [verbatimCitation("S3", null, F2_S3_TEXT)],
+			support: ruled("contradicted", "the claim's 30% against 10% in its quotes"),
+			independentSources: [],
 		},
 	};
 }
 
-function makeAggregation(mode: AntiHallucination): Aggregation {
-	const { f1, f2, f3, f4, f5 } = makeFindings();
+/** Ids in aggregation order: supported by weight, then partial, unsupported, contradicted. */
+export const FINDING_ORDER = ["f1", "f4", "f2", "f6", "f3", "f5", "f7"] as const;
+
+function makeAggregation(): Aggregation {
+	const findings = makeFindings();
 	return {
-		findings: mode === "high" ? [f1, f4, f2] : [f1, f4, f2, f3, f5],
+		findings: FINDING_ORDER.map((id) => findings[id]),
 		consensus: ["f1"],
 		conflicts: [
-			{ findingA: "f1", findingB: "f4", topic: ["cop", "15"], reason: "numeric" },
-			{ findingA: "f1", findingB: "f3", topic: ["heat", "pumps"], reason: "negation" },
+			{
+				findingA: "f1",
+				findingB: "f4",
+				topic: ["cop", "15"],
+				reason: "numeric",
+				detail: "above 2 against 1.4 for cop",
+			},
+			{
+				findingA: "f1",
+				findingB: "f3",
+				topic: ["heat", "pumps"],
+				reason: "polarity",
+				detail: "one says “kept” where the other says “stop”",
+			},
 		],
 		novel: ["f2"],
-		unsupported: [f3, f5],
-		quality: { depth: 0.62, citations: 0.6, novelty: 0.33, completeness: 0.8, overall: 0.6 },
+		quality: {
+			grounding: 3 / 7,
+			citations: 6 / 9,
+			depth: 0.3,
+			corroboration: 1 / 3,
+			sourceCoverage: 0.75,
+			completeness: 0.8,
+			overall: 0.55,
+		},
 		verification: {
-			citationsTotal: 6,
-			citationsVerified: 4,
-			exactMatches: 3,
-			fuzzyMatches: 1,
+			citationsTotal: 9,
+			citationsVerified: 6,
+			alteredQuotes: 1,
 			quoteNotFound: 1,
 			unknownSource: 0,
+			sourceUnreachable: 0,
 			fabricatedUrls: [FABRICATED_URL],
-			claimsTotal: 5,
+			claimsTotal: 7,
 			claimsSupported: 3,
+			claimsPartial: 1,
 			claimsUnsupported: 2,
-			groundingScore: 0.6,
+			claimsContradicted: 1,
+			groundingScore: 3 / 7,
 		},
 	};
 }

@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildReport, KEY_FINDING_LIMIT } from "../../../src/synthesis/build-report";
+import {
+	ANSWER_SENTENCES_PER_PART,
+	buildReport,
+	KEY_FINDING_LIMIT,
+	SUMMARY_SYNTHESIS_SENTENCES,
+} from "../../../src/synthesis/build-report";
+import { narrativeSentences } from "../../../src/synthesis/narrative";
 import {
 	REPORT_SCRIPT,
 	REPORT_STYLE,
@@ -17,8 +23,19 @@ import {
 	ReportSchema,
 	safeHttpUrl,
 } from "../../../src/synthesis/report-schema";
-import type { ReportInput } from "../../../src/synthesis/types";
-import { COMPLETED_AT, checkedCitation, FABRICATED_URL, makeReportInput } from "./report-fixture";
+import type { MergedFinding, ReportInput, SupportVerdict } from "../../../src/synthesis/types";
+import {
+	COMPLETED_AT,
+	F1_S1_TEXT,
+	F4_S2_TEXT,
+	FABRICATED_URL,
+	FINDING_ORDER,
+	makeFindings,
+	makeReportInput,
+	ruled,
+	SYNTHESIS_SENTENCES,
+	verbatimCitation,
+} from "./report-fixture";
 
 const PAYLOADS = [
 	"<script>alert(1)</script>",
@@ -38,9 +55,11 @@ const HOSTILE_URL = "javascript:alert(1)";
 /** A real http(s) URL with characters that matter to Markdown and HTML. */
 const ODD_URL = "https://ok.example/a|b?c=<d>&e='f'";
 const ODD_HREF = "https://ok.example/a|b?c=%3Cd%3E&e=%27f%27";
+/** The retrieved sources with an http(s) URL: the only URLs a report may link. */
 const LINKED_URLS = [
 	"https://energy.example.org/ccashp-field-study",
 	"https://research.example.net/cop-low-temp?unit=c",
+	"https://brochure.example.com/model-x",
 ];
 
 /** Puts hostile text into every free-text field a fetched page or a model could control. */
@@ -50,22 +69,30 @@ function hostileInput(mode: ReportInput["config"]["antiHallucination"] = "medium
 	const retrieved = input.sources.find((source) => source.status === "retrieved");
 	if (retrieved === undefined) throw new Error("fixture has retrieved sources");
 	input.sources = input.sources.map((source) =>
-		source.id === "s1"
+		source.id === "S1"
 			? { ...source, title: HOSTILE, url: HOSTILE_URL }
 			: { ...source, title: `${source.title} ${HOSTILE}` },
 	);
-	input.sources.push({ ...retrieved, id: "s6", title: HOSTILE, url: ODD_URL });
-	const hostileFinding = (finding: ReportInput["aggregation"]["findings"][number]) => ({
+	input.sources.push({ ...retrieved, id: "S6", title: HOSTILE, url: ODD_URL });
+	const hostileFinding = (finding: MergedFinding): MergedFinding => ({
 		...finding,
 		title: `${finding.title} ${HOSTILE}`,
 		claim: `${finding.claim} ${HOSTILE}`,
-		citations: finding.citations.map((citation) => ({ ...citation, quote: `${citation.quote} ${HOSTILE}` })),
+		support: { ...finding.support, reason: `${finding.support.reason} ${HOSTILE}` },
+		citations: finding.citations.map((citation) => ({
+			...citation,
+			quote: `${citation.quote} ${HOSTILE}`,
+			sourceText: citation.sourceText === null ? null : `${citation.sourceText} ${HOSTILE}`,
+		})),
 	});
 	const aggregation = input.aggregation;
 	aggregation.findings = aggregation.findings.map(hostileFinding);
-	aggregation.unsupported = aggregation.unsupported.map(hostileFinding);
-	aggregation.findings[0]?.citations.push(checkedCitation("s6", ODD_URL, HOSTILE, "exact", 1));
-	aggregation.conflicts = aggregation.conflicts.map((conflict) => ({ ...conflict, topic: [HOSTILE] }));
+	aggregation.findings[0]?.citations.push(verbatimCitation("S6", ODD_URL, HOSTILE));
+	aggregation.conflicts = aggregation.conflicts.map((conflict) => ({
+		...conflict,
+		topic: [HOSTILE],
+		detail: HOSTILE,
+	}));
 	input.narratives = input.narratives.map((entry) => ({ ...entry, narrative: HOSTILE }));
 	input.failures = input.failures.map((failure) => ({ ...failure, error: HOSTILE }));
 	input.learning = {
@@ -153,6 +180,20 @@ function headingLines(markdown: string): string[] {
 	return markdown.split("\n").filter((line) => /^#{1,6}\s/.test(line));
 }
 
+/** The fixture's input with the given verdicts in place of the findings' own (ids not listed keep theirs). */
+function withVerdicts(input: ReportInput, verdicts: Partial<Record<string, SupportVerdict>>): ReportInput {
+	input.aggregation.findings = input.aggregation.findings.map((finding) => {
+		const verdict = verdicts[finding.id];
+		return verdict === undefined ? finding : { ...finding, support: ruled(verdict, `judged ${verdict}`) };
+	});
+	return input;
+}
+
+/** Source labels written in a text, e.g. "[S1, S3]" gives S1 and S3. */
+function writtenLabels(text: string): string[] {
+	return [...text.matchAll(/\[([^\]]*)\]/g)].flatMap((match) => (match[1] ?? "").split(/,\s*/));
+}
+
 describe("buildReport", () => {
 	it("produces a report that passes the schema, for every anti-hallucination mode", () => {
 		for (const mode of ["high", "medium", "low"] as const) {
@@ -193,7 +234,9 @@ describe("buildReport", () => {
 		expect(report.quality).toEqual(input.aggregation.quality);
 		expect(report.learningPatterns).toEqual(input.learning);
 		expect(report.appendix.failures).toEqual(input.failures);
-		expect(report.appendix.agentNarratives).toEqual(input.narratives);
+		expect(report.appendix.agentNarratives.map(({ taskId, role }) => ({ taskId, role }))).toEqual(
+			input.narratives.map(({ taskId, role }) => ({ taskId, role })),
+		);
 	});
 
 	it("gives one performance row per task with duration, all tokens and cost", () => {
@@ -224,44 +267,108 @@ describe("buildReport", () => {
 		expect(runs[3]).toMatchObject({ taskId: "trend-analyst", status: "failed", attempts: 3 });
 	});
 
-	it("keeps the verification counts and lists every unsupported claim with the reason", () => {
+	it("keeps the verification counts and lists every claim that is not supported, with its verdict and why", () => {
 		const input = makeReportInput();
 		const report = buildReport(input);
-		const { unsupportedClaims, ...counts } = report.verification;
+		const {
+			unsupportedClaims,
+			narrativeSentences: checked,
+			narrativeSentencesSupported,
+			...counts
+		} = report.verification;
 		expect(counts).toEqual(input.aggregation.verification);
-		expect(unsupportedClaims.map((claim) => claim.findingId)).toEqual(["f3", "f5"]);
-		expect(unsupportedClaims[0]?.why).toBe(
-			"cites a URL the job never retrieved (1 citation); quote not found in the source snapshot (1 citation)",
+		expect(unsupportedClaims.map((claim) => [claim.findingId, claim.verdict])).toEqual([
+			["f6", "partial"],
+			["f3", "unsupported"],
+			["f5", "unsupported"],
+			["f7", "contradicted"],
+		]);
+		expect(unsupportedClaims[1]?.why).toBe(
+			"not supported by its quotes: no quote of the finding is verbatim in a retrieved source; " +
+				"cites a URL the job never retrieved (1 citation); quote not found in the source (1 citation)",
 		);
-		expect(unsupportedClaims[1]?.why).toBe("no citation given");
-		expect(unsupportedClaims[0]?.agents).toEqual([{ taskId: "explorer", role: "explorer" }]);
+		expect(unsupportedClaims[2]?.why).toBe("not supported by its quotes: the finding cites nothing");
+		expect(unsupportedClaims[3]?.why).toBe(
+			"contradicted by its quotes: the claim's 30% against 10% in its quotes",
+		);
+		expect(unsupportedClaims[1]?.agents).toEqual([{ taskId: "explorer", role: "explorer" }]);
+		// Explorer 2, depth analyst 1, synthesizer 3 sentences; only one of them is supported.
+		expect([checked, narrativeSentencesSupported]).toEqual([6, 1]);
 	});
 
-	it("numbers citations C1…Cn in body order and sources S1…Sn in order of first verified citation", () => {
-		const report = buildReport(makeReportInput({ antiHallucination: "medium" }));
-		const refs = report.findings.flatMap((finding) => finding.citations.map((citation) => citation.ref));
-		expect(refs).toEqual(refs.map((_, index) => `C${index + 1}`));
-		expect(report.sources.map((source) => [source.ref, source.id])).toEqual([
-			["S1", "s1"],
-			["S2", "s2"],
-			["S3", "s3"],
+	it("shows the snapshot's own text as a verbatim citation's quote, and the agent's text beside it", () => {
+		const report = buildReport(makeReportInput());
+		const [first] = report.findings[0]?.citations ?? [];
+		expect(first).toMatchObject({
+			sourceId: "S1",
+			quote: F1_S1_TEXT,
+			agentQuote: "cold-climate models kept a coefficient of performance above 2 at -15 °C",
+			verified: true,
+			check: "verbatim",
+			nearestPassage: null,
+			spans: [{ start: 120, end: 120 + F1_S1_TEXT.length }],
+			sha256: "S1".padEnd(64, "0"),
+			similarity: 1,
+		});
+		const altered = report.findings[1]?.citations[1];
+		expect(altered).toMatchObject({
+			sourceId: "S5",
+			quote: "Standard models fell to a COP of 1.2 at -15 °C",
+			agentQuote: "Standard models fell to a COP of 1.2 at -15 °C",
+			verified: false,
+			check: "altered",
+			nearestPassage: "Standard models fall to a COP of 1.4 at -15 °C",
+		});
+	});
+
+	it("labels sources with the job's own ids everywhere, and every verified citation names a listed source", () => {
+		for (const mode of ["high", "medium", "low"] as const) {
+			const report = buildReport(makeReportInput({ antiHallucination: mode }));
+			const listed = new Set(report.sources.map((source) => source.id));
+			for (const finding of report.findings) {
+				for (const citation of finding.citations.filter((c) => c.verified)) {
+					expect(listed.has(citation.sourceId), citation.sourceId).toBe(true);
+				}
+				for (const label of finding.sources) expect(listed.has(label)).toBe(true);
+			}
+			for (const entry of report.executiveSummary.answer) {
+				for (const label of entry.sources) expect(listed.has(label)).toBe(true);
+			}
+			const summaryLabels = writtenLabels(report.executiveSummary.text);
+			expect(summaryLabels.length).toBeGreaterThan(0);
+			for (const label of summaryLabels) expect(listed.has(label), label).toBe(true);
+		}
+		const report = buildReport(makeReportInput());
+		expect(report.findings.map((finding) => [finding.id, finding.sources])).toEqual([
+			["f1", ["S1", "S2"]],
+			["f4", ["S2"]],
+			["f2", ["S3"]],
 		]);
 	});
 
-	it("lists as sources only retrieved sources behind a verified citation", () => {
-		const report = buildReport(makeReportInput({ antiHallucination: "low" }));
-		// s4 is unreachable; s5 is retrieved but only cited with a quote that is not in it.
-		expect(report.sources.map((source) => source.id)).toEqual(["s1", "s2", "s3"]);
+	it("lists every retrieved source in label order, marking the ones the body cites", () => {
+		for (const mode of ["high", "low"] as const) {
+			const report = buildReport(makeReportInput({ antiHallucination: mode }));
+			// S4 is unreachable; S5 is retrieved but only cited with a quote that is not verbatim in it.
+			expect(report.sources.map((source) => [source.id, source.cited])).toEqual([
+				["S1", true],
+				["S2", true],
+				["S3", true],
+				["S5", false],
+			]);
+		}
+		const report = buildReport(makeReportInput());
 		expect(report.sources[2]).toEqual({
-			ref: "S3",
-			id: "s3",
+			id: "S3",
 			title: "Installer survey notes",
 			url: null,
-			sha256: expect.any(String),
+			sha256: "S3".padEnd(64, "0"),
+			retrievedAt: COMPLETED_AT - 754_000 + 1_000,
+			cited: true,
 		});
 		expect(report.unreachableSources).toEqual([
 			{
-				id: "s4",
+				id: "S4",
 				title: "Utility program report",
 				url: "https://blocked.example.com/report",
 				error: "HTTP 403 Forbidden",
@@ -269,13 +376,19 @@ describe("buildReport", () => {
 		]);
 	});
 
-	it("never lists a source that is cited as verified but was not retrieved", () => {
+	it("keeps the labels in order whatever order the sources come in", () => {
+		const input = makeReportInput();
+		input.sources.reverse();
+		expect(buildReport(input).sources.map((source) => source.id)).toEqual(["S1", "S2", "S3", "S5"]);
+	});
+
+	it("never lists a source that was not retrieved, even when a citation names it as verified", () => {
 		const input = makeReportInput();
 		input.sources = input.sources.map((source) =>
-			source.id === "s2" ? { ...source, status: "unreachable" } : source,
+			source.id === "S2" ? { ...source, status: "unreachable" } : source,
 		);
 		const report = buildReport(input);
-		expect(report.sources.map((source) => source.id)).toEqual(["s1", "s3"]);
+		expect(report.sources.map((source) => source.id)).toEqual(["S1", "S3", "S5"]);
 	});
 
 	it("never lets a fabricated URL become a source", () => {
@@ -286,45 +399,74 @@ describe("buildReport", () => {
 		}
 	});
 
-	it("with anti-hallucination high keeps only verified findings in the body and lists the rest in the appendix", () => {
-		const input = makeReportInput({ antiHallucination: "high" });
-		// An aggregator that left an unsupported finding in the list must not leak it into the body.
-		input.aggregation.findings.push(...input.aggregation.unsupported);
-		const report = buildReport(input);
+	it("with anti-hallucination high keeps only supported findings in the body and lists the rest, with their verdicts, in the appendix", () => {
+		const report = buildReport(makeReportInput({ antiHallucination: "high" }));
 		expect(report.findings.map((finding) => finding.id)).toEqual(["f1", "f4", "f2"]);
 		expect(report.findings.every((finding) => finding.flag === "verified")).toBe(true);
-		expect(report.appendix.unsupportedClaims.map((claim) => claim.findingId)).toEqual(["f3", "f5"]);
+		expect(report.findings.every((finding) => finding.support.verdict === "supported")).toBe(true);
+		expect(report.appendix.unsupportedClaims.map((claim) => [claim.findingId, claim.verdict])).toEqual([
+			["f6", "partial"],
+			["f3", "unsupported"],
+			["f5", "unsupported"],
+			["f7", "contradicted"],
+		]);
 		// The f1/f3 conflict has a side outside the body, so only f1/f4 remains.
 		expect(report.crossAgentInsights.divergentViews).toHaveLength(1);
-		expect(report.crossAgentInsights.divergentViews[0]?.sideB.findingId).toBe("f4");
-		expect(report.crossAgentInsights.divergentViews[0]?.sideB.citations[0]?.quote).toBe(
-			"standard units reached 1.4",
+		expect(report.crossAgentInsights.divergentViews[0]).toMatchObject({
+			reason: "numeric",
+			detail: "above 2 against 1.4 for cop",
+			sideA: { findingId: "f1" },
+			sideB: { findingId: "f4" },
+		});
+		expect(report.crossAgentInsights.divergentViews[0]?.sideB.citations[0]?.quote).toBe(F4_S2_TEXT);
+	});
+
+	it("with medium keeps partly supported findings in the body, flagged, and lists the others in the appendix", () => {
+		const report = buildReport(makeReportInput({ antiHallucination: "medium" }));
+		expect(report.findings.map((finding) => [finding.id, finding.flag])).toEqual([
+			["f1", "verified"],
+			["f4", "verified"],
+			["f2", "verified"],
+			["f6", "partial"],
+		]);
+		expect(report.appendix.unsupportedClaims.map((claim) => [claim.findingId, claim.verdict])).toEqual([
+			["f3", "unsupported"],
+			["f5", "unsupported"],
+			["f7", "contradicted"],
+		]);
+		expect(report.verification.unsupportedClaims).toHaveLength(4);
+		expect(report.crossAgentInsights.divergentViews.map((view) => view.sideB.findingId)).toEqual(["f4"]);
+	});
+
+	it("with low keeps every finding in the body, flagged by its verdict, and the appendix list empty", () => {
+		const report = buildReport(makeReportInput({ antiHallucination: "low" }));
+		expect(report.findings.map((finding) => [finding.id, finding.flag, finding.support.verdict])).toEqual([
+			["f1", "verified", "supported"],
+			["f4", "verified", "supported"],
+			["f2", "verified", "supported"],
+			["f6", "partial", "partial"],
+			["f3", "unverified", "unsupported"],
+			["f5", "unverified", "unsupported"],
+			["f7", "unverified", "contradicted"],
+		]);
+		expect(report.appendix.unsupportedClaims).toEqual([]);
+		expect(report.verification.unsupportedClaims).toHaveLength(4);
+		expect(report.crossAgentInsights.divergentViews.map((view) => view.sideB.findingId)).toEqual([
+			"f4",
+			"f3",
+		]);
+	});
+
+	it("never flags a finding verified unless its claim is supported, even with verbatim quotes", () => {
+		const report = buildReport(makeReportInput({ antiHallucination: "low" }));
+		const f7 = report.findings.find((finding) => finding.id === "f7");
+		expect(f7?.citations.every((citation) => citation.verified)).toBe(true);
+		expect(f7?.flag).toBe("unverified");
+		// A verbatim quote of a finding that is not in the body does not make its source cited.
+		const high = buildReport(
+			withVerdicts(makeReportInput({ antiHallucination: "high" }), { f2: "unsupported" }),
 		);
-	});
-
-	it("with medium and low keeps unsupported findings in the body, flagged, and leaves the appendix list empty", () => {
-		for (const mode of ["medium", "low"] as const) {
-			const report = buildReport(makeReportInput({ antiHallucination: mode }));
-			expect(report.findings.map((finding) => [finding.id, finding.flag])).toEqual([
-				["f1", "verified"],
-				["f4", "verified"],
-				["f2", "verified"],
-				["f3", "unverified"],
-				["f5", "unverified"],
-			]);
-			expect(report.appendix.unsupportedClaims).toEqual([]);
-			expect(report.verification.unsupportedClaims).toHaveLength(2);
-			expect(report.crossAgentInsights.divergentViews.map((view) => view.sideB.findingId)).toEqual([
-				"f4",
-				"f3",
-			]);
-		}
-	});
-
-	it("adds unsupported findings the aggregator listed only as unsupported when the mode keeps them", () => {
-		const input = makeReportInput({ antiHallucination: "medium" });
-		input.aggregation.findings = input.aggregation.findings.filter((finding) => finding.supported);
-		expect(buildReport(input).findings.map((finding) => finding.id)).toEqual(["f1", "f4", "f2", "f3", "f5"]);
+		expect(high.sources.find((source) => source.id === "S3")?.cited).toBe(false);
 	});
 
 	it("keeps consensus and novel ids that are in the body", () => {
@@ -336,47 +478,210 @@ describe("buildReport", () => {
 		expect(insights.novelDiscoveries).toEqual(["f2"]);
 	});
 
-	it("summarizes honestly: agents, grounding, key findings and the synthesizer's words", () => {
+	it("summarizes honestly: the supported answer with its sources, the synthesizer's checked words, agents and grounding", () => {
 		const report = buildReport(makeReportInput({ antiHallucination: "high" }));
 		const text = report.executiveSummary.text;
 		expect(report.executiveSummary.keyFindings).toEqual(["f1", "f4", "f2"]);
+		expect(report.executiveSummary.answer).toEqual([
+			{
+				subQuestion: null,
+				sentence: "Cold-climate models kept a coefficient of performance above 2 at -15 °C.",
+				findingId: "f1",
+				sources: ["S1", "S2"],
+			},
+			{
+				subQuestion: null,
+				sentence: "Standard models fell to a COP of 1.4 at -15 °C.",
+				findingId: "f4",
+				sources: ["S2"],
+			},
+			{
+				subQuestion: null,
+				sentence: "Installers report defrost cycles consuming about 10% of heating output.",
+				findingId: "f2",
+				sources: ["S3"],
+			},
+		]);
+		expect(text.split("\n\n")[0]).toBe(
+			"Cold-climate models kept a coefficient of performance above 2 at -15 °C. [S1, S2] " +
+				"Standard models fell to a COP of 1.4 at -15 °C. [S2] " +
+				"Installers report defrost cycles consuming about 10% of heating output. [S3]",
+		);
+		expect(text.split("\n\n")[1]).toBe(`${SYNTHESIS_SENTENCES.supported} [S1, S2]`);
 		expect(text).toContain("4 of 5 planned agents completed.");
 		expect(text).toContain("Failed: trend_analyst (trend-analyst).");
 		expect(text).toContain(
-			"3 of 5 claims are backed by a quote found in a retrieved source (grounding score 60%)",
+			"3 of 7 findings are supported by verbatim quotes of retrieved sources (grounding 43%); 6 of 9 citations are verbatim.",
 		);
 		expect(text).toContain("1 cited URL the job never retrieved is treated as fabricated.");
-		expect(text).toContain("removed from the findings and listed in the appendix (2 claims)");
-		expect(text).toContain("Key findings: COP stays above 2 at -15 °C (confidence 0.85, 2 agents)");
-		expect(text).toContain("Cold-climate heat pumps remain efficient well below freezing.");
-		expect(text).not.toContain("partial");
+		expect(text).toContain("(4 findings not fully supported)");
+		// The synthesizer's invented sentence, its changed number and its own label never reach the summary.
+		expect(text).not.toContain(SYNTHESIS_SENTENCES.invented);
+		expect(text).not.toContain(SYNTHESIS_SENTENCES.changedNumber);
+		expect(text).not.toContain("S9");
 	});
 
-	it("says when the report is partial and when nothing is verified", () => {
+	it("never puts a sentence of a finding that is not supported into the executive summary", () => {
+		const { f3, f6, f7 } = makeFindings();
+		for (const mode of ["high", "medium", "low"] as const) {
+			const input = makeReportInput({ antiHallucination: mode });
+			// The synthesizer repeats them, too.
+			input.narratives.push({
+				taskId: "synthesizer",
+				role: "synthesizer",
+				narrative: [f3.claim, f6.claim, f7.claim].join(" "),
+			});
+			const report = buildReport(input);
+			for (const claim of [f3.claim, f6.claim, f7.claim]) {
+				expect(report.executiveSummary.text).not.toContain(claim.replace(/\.$/, ""));
+				expect(report.executiveSummary.answer.map((entry) => entry.sentence)).not.toContain(claim);
+			}
+		}
+	});
+
+	it(`answers each part of the task with up to ${ANSWER_SENTENCES_PER_PART} supported findings from different sources, and names the parts it cannot answer`, () => {
+		const input = makeReportInput({ antiHallucination: "low" });
+		const efficiency = "How efficient are air-source heat pumps at -15 °C?";
+		const defrost = "What does defrost cost?";
+		const stopping = "Do they stop heating below -5 °C?";
+		input.task =
+			"How efficient are air-source heat pumps at -15 °C, what does defrost cost, and do they stop heating below -5 °C?";
+		const parts: Record<string, string> = {
+			f1: efficiency,
+			f4: efficiency,
+			f8: efficiency,
+			f9: efficiency,
+			f2: defrost,
+			f3: stopping,
+		};
+		const { f4 } = makeFindings();
+		// Two more supported findings on efficiency: one from a source no other one cites, one from S1 again.
+		const f8 = {
+			...f4,
+			id: "f8",
+			weight: 0.65,
+			citations: [verbatimCitation("S5", null, "Standard models fall to a COP of 1.4 at -15 °C")],
+		};
+		const f9 = { ...f8, id: "f9", weight: 0.62, citations: [verbatimCitation("S1", null, F1_S1_TEXT)] };
+		input.aggregation.findings.splice(2, 0, f8, f9);
+		input.aggregation.findings = input.aggregation.findings.map((finding) => ({
+			...finding,
+			subQuestion: parts[finding.id] ?? null,
+		}));
+		const { answer, keyFindings, text } = buildReport(input).executiveSummary;
+		// f4 shares S2 with f1, f9 comes third; f3 answers its part but is not supported.
+		expect(answer.map((entry) => [entry.subQuestion, entry.findingId, entry.sources])).toEqual([
+			[efficiency, "f1", ["S1", "S2"]],
+			[efficiency, "f8", ["S5"]],
+			[defrost, "f2", ["S3"]],
+		]);
+		expect(keyFindings).toEqual(["f1", "f8", "f2"]);
+		expect(text).toContain(`No supported finding answers “${stopping}”.`);
+		expect(text).not.toContain(`No supported finding answers “${efficiency}”`);
+	});
+
+	it("keeps the summary's answer, key findings and body within the verdicts each mode allows", () => {
+		const verdict = fc.constantFrom<SupportVerdict>("supported", "partial", "unsupported", "contradicted");
+		const allowed: Record<"high" | "medium" | "low", SupportVerdict[]> = {
+			high: ["supported"],
+			medium: ["supported", "partial"],
+			low: ["supported", "partial", "unsupported", "contradicted"],
+		};
+		fc.assert(
+			fc.property(
+				fc.constantFrom("high" as const, "medium" as const, "low" as const),
+				fc.tuple(...FINDING_ORDER.map(() => verdict)),
+				(mode, verdicts) => {
+					const input = withVerdicts(
+						makeReportInput({ antiHallucination: mode }),
+						Object.fromEntries(FINDING_ORDER.map((id, index) => [id, verdicts[index]])),
+					);
+					const report = buildReport(input);
+					const verdictOf = new Map(input.aggregation.findings.map((f) => [f.id, f.support.verdict]));
+					for (const finding of report.findings) {
+						expect(allowed[mode]).toContain(finding.support.verdict);
+						expect(finding.flag === "verified").toBe(finding.support.verdict === "supported");
+					}
+					const removed = input.aggregation.findings.filter(
+						(f) => !allowed[mode].includes(f.support.verdict),
+					);
+					expect(report.appendix.unsupportedClaims.map((claim) => [claim.findingId, claim.verdict])).toEqual(
+						removed.map((f) => [f.id, f.support.verdict]),
+					);
+					for (const entry of report.executiveSummary.answer) {
+						expect(verdictOf.get(entry.findingId)).toBe("supported");
+						expect(report.findings.some((f) => f.id === entry.findingId)).toBe(true);
+					}
+					for (const id of report.executiveSummary.keyFindings) expect(verdictOf.get(id)).toBe("supported");
+					for (const finding of input.aggregation.findings.filter((f) => f.support.verdict !== "supported")) {
+						expect(report.executiveSummary.text).not.toContain(finding.claim);
+					}
+					const listed = new Set(report.sources.map((source) => source.id));
+					for (const citation of report.findings.flatMap((f) => f.citations).filter((c) => c.verified)) {
+						expect(listed.has(citation.sourceId)).toBe(true);
+					}
+					for (const label of writtenLabels(report.executiveSummary.text))
+						expect(listed.has(label)).toBe(true);
+				},
+			),
+			{ numRuns: 150 },
+		);
+	});
+
+	it("checks every agent narrative sentence by sentence and keeps only supported ones with high", () => {
+		const input = makeReportInput({ antiHallucination: "high" });
+		const high = buildReport(input);
+		const medium = buildReport(makeReportInput({ antiHallucination: "medium" }));
+		const synthesis = (report: typeof high) =>
+			report.appendix.agentNarratives.find((entry) => entry.role === "synthesizer")?.sentences ?? [];
+		expect(synthesis(medium).map((sentence) => [sentence.text, sentence.verdict, sentence.sources])).toEqual([
+			[SYNTHESIS_SENTENCES.supported, "supported", ["S1", "S2"]],
+			[SYNTHESIS_SENTENCES.invented, "unsupported", []],
+			[SYNTHESIS_SENTENCES.changedNumber, "unsupported", []],
+		]);
+		expect(synthesis(high).map((sentence) => sentence.text)).toEqual([SYNTHESIS_SENTENCES.supported]);
+		for (const entry of high.appendix.agentNarratives) {
+			expect(entry.sentences.every((sentence) => sentence.verdict === "supported")).toBe(true);
+		}
+		// Medium and low keep every sentence, each with its verdict.
+		for (const entry of medium.appendix.agentNarratives) {
+			const narrative = input.narratives.find((n) => n.taskId === entry.taskId)?.narrative ?? "";
+			expect(entry.sentences.map((sentence) => sentence.text)).toEqual(narrativeSentences(narrative));
+		}
+		expect(high.verification.narrativeSentences).toBe(medium.verification.narrativeSentences);
+	});
+
+	it("says when the report is partial and when nothing is supported", () => {
 		const input = makeReportInput({ completeness: "partial" });
 		input.aggregation.findings = [];
 		input.narratives = [];
 		const report = buildReport(input);
 		expect(report.completeness).toBe("partial");
 		expect(report.executiveSummary.text).toMatch(
-			/^This report is partial: the job ended before every agent finished\./,
+			/^No finding is supported by a verbatim quote, so the report cannot answer the task\.\n\nThis report is partial: the job ended before every agent finished\./,
 		);
-		expect(report.executiveSummary.text).toContain("No finding is backed by a verified citation.");
 		expect(report.executiveSummary.text).not.toContain("synthesizer");
 		expect(report.executiveSummary.keyFindings).toEqual([]);
+		expect(report.executiveSummary.answer).toEqual([]);
 	});
 
-	it(`names at most ${KEY_FINDING_LIMIT} key findings and shortens a long synthesis`, () => {
+	it(`names at most ${KEY_FINDING_LIMIT} key findings and repeats at most ${SUMMARY_SYNTHESIS_SENTENCES} supported sentences of the synthesis`, () => {
 		const input = makeReportInput();
 		const [first] = input.aggregation.findings;
 		if (first === undefined) throw new Error("fixture has findings");
 		input.aggregation.findings = Array.from({ length: 9 }, (_, index) => ({ ...first, id: `k${index}` }));
-		input.narratives = [{ taskId: "synthesizer", role: "synthesizer", narrative: "Word ".repeat(2000) }];
+		input.narratives = [
+			{
+				taskId: "synthesizer",
+				role: "synthesizer",
+				narrative: `${"Word ".repeat(2000)}. ${`${SYNTHESIS_SENTENCES.supported} `.repeat(8)}`,
+			},
+		];
 		const report = buildReport(input);
 		expect(report.executiveSummary.keyFindings).toEqual(["k0", "k1", "k2", "k3", "k4"]);
-		const synthesis = report.executiveSummary.text.split("\n\n").at(-1) ?? "";
-		expect(synthesis.endsWith("…")).toBe(true);
-		expect(synthesis.length).toBeLessThan(1400);
+		const text = report.executiveSummary.text;
+		expect(text.split(SYNTHESIS_SENTENCES.supported)).toHaveLength(SUMMARY_SYNTHESIS_SENTENCES + 1);
+		expect(text).not.toContain("Word Word");
 	});
 
 	it("rejects input that breaks the schema", () => {
@@ -464,26 +769,42 @@ describe("renderMarkdown", () => {
 		expect(block).toMatch(/^ {2}class t4 failed$/m);
 	});
 
-	it("numbers the findings, shows confidence, agents, citation refs and quotes as blockquotes", () => {
+	it("numbers the findings, shows confidence, agents, source labels and the sources' own words as blockquotes", () => {
 		expect(markdown).toContain("### 1. COP stays above 2 at -15 °C");
-		expect(markdown).toContain("-15 °C. \\[C1\\] \\[C2\\]");
 		expect(markdown).toContain(
-			"**Confidence** 0.85 · **Weight** 1.70 · **Agents** explorer (explorer), depth\\_analyst (depth-analyst) · **Verified**",
+			"Cold-climate models kept a coefficient of performance above 2 at -15 °C. \\[S1, S2\\]\n",
 		);
 		expect(markdown).toContain(
-			"> average COP of 2.1 at -15 °C\n>\n> — \\[C1\\] ✓ verified: S1 [Cold-climate heat pump field study](<https://energy.example.org/ccashp-field-study>), quote found verbatim, match 1.00",
+			"**Confidence** 0.85 · **Weight** 1.70 · **Agents** explorer (explorer), depth\\_analyst (depth-analyst) · **✓ Verified**",
 		);
-		expect(markdown).toContain("### 4. Heat pumps stop working below -5 °C");
-		expect(markdown).toContain("**⚠ Unverified:** no citation was found in a retrieved source");
+		expect(markdown).toContain(
+			`> ${F1_S1_TEXT}\n>\n> — ✓ verbatim: S1 [Cold-climate heat pump field study](<https://energy.example.org/ccashp-field-study>)`,
+		);
+		expect(markdown).toContain("### 4. Cold-climate models cost more");
+		expect(markdown).toContain(
+			"**⚠ Partly supported:** only part of the claim is in its quotes: missing “last”, “longer”",
+		);
+		expect(markdown).not.toContain("Verified:");
+	});
+
+	it("shows an altered quote as not verified, with what the source says", () => {
+		expect(markdown).toContain(
+			"> Standard models fell to a COP of 1.2 at -15 °C\n>\n> — ✗ quote differs from the source's text: S5 " +
+				"[Manufacturer brochure](<https://brochure.example.com/model-x>)\n>\n" +
+				"> The source says: Standard models fall to a COP of 1.4 at -15 °C",
+		);
 	});
 
 	it("shows cross-agent insights with both sides of a divergent view", () => {
-		expect(markdown).toContain("### Consensus\n\n- Finding 1: COP stays above 2 at -15 °C — 2 agents:");
 		expect(markdown).toContain(
-			"1. **cop 15** — different numbers\n   - **Side A** (finding 1, COP stays above 2 at -15 °C):",
+			"### Consensus\n\n- Finding 1: COP stays above 2 at -15 °C — 2 independent sources: S1, S2\n",
 		);
 		expect(markdown).toContain(
-			"   - **Side B** (finding 2, COP drops to 1.4 at -15 °C): Standard models fell to a COP of 1.4 at -15 °C. \\[C3\\]",
+			"1. **cop 15** — different numbers for the same quantity: above 2 against 1.4 for cop\n" +
+				"   - **Side A** (finding 1, COP stays above 2 at -15 °C): Cold-climate models kept a coefficient of performance above 2 at -15 °C. \\[S1, S2\\]",
+		);
+		expect(markdown).toContain(
+			"   - **Side B** (finding 2, COP drops to 1.4 at -15 °C): Standard models fell to a COP of 1.4 at -15 °C. \\[S2\\]",
 		);
 		expect(markdown).toContain(
 			"### Novel Discoveries\n\n- Finding 3: Defrost cycles cost about 10% of output — found only by verifier (verifier)",
@@ -491,7 +812,11 @@ describe("renderMarkdown", () => {
 	});
 
 	it("has the verification, performance and appendix tables", () => {
-		expect(markdown).toContain("| Grounding score | 60% |");
+		expect(markdown).toContain("| Grounding (supported / all findings) | 43% |");
+		expect(markdown).toContain("| Altered quotes (not verified) | 1 |");
+		expect(markdown).toContain("| Findings (after merging) | 7 |");
+		expect(markdown).toContain("| Narrative sentences supported / checked | 1 / 6 |");
+		expect(markdown).toContain("| Corroboration | 0.33 |");
 		expect(markdown).toContain("| Provider latency p50 / p95 / p99 | 820 ms / 2.4 s / 3.1 s |");
 		expect(markdown).toContain("| Cost | \\$0.1234 |");
 		expect(markdown).toContain("| trend-analyst | trend\\_analyst | failed | 3 |");
@@ -499,7 +824,18 @@ describe("renderMarkdown", () => {
 		expect(markdown).toContain(
 			"| Utility program report | `https://blocked.example.com/report` | HTTP 403 Forbidden |",
 		);
-		expect(markdown).toContain("- **S3** Installer survey notes (attached text) · SHA-256 s3");
+		expect(markdown).toContain(
+			`- **S3** Installer survey notes (attached text) · SHA-256 ${"S3".padEnd(64, "0")}\n`,
+		);
+		expect(markdown).toContain(
+			`- **S5** [Manufacturer brochure](<https://brochure.example.com/model-x>) · SHA-256 ${"S5".padEnd(64, "0")} · not cited in the findings`,
+		);
+		expect(markdown).toContain(
+			"| 1 | S1 [Cold-climate heat pump field study](<https://energy.example.org/ccashp-field-study>) | ✓ verbatim | quote found verbatim in the source | 120–191 |",
+		);
+		expect(markdown).toContain(
+			"| 2 | S5 [Manufacturer brochure](<https://brochure.example.com/model-x>) | ✗ not verified | quote differs from the source's text | 120–166 |",
+		);
 		expect(markdown).toContain("No learned patterns were used for this job.");
 	});
 
@@ -512,30 +848,44 @@ describe("renderMarkdown", () => {
 		expect(withPattern).not.toContain("No learned patterns were used");
 	});
 
-	it("flags unverified findings only with medium, and shows removed claims in the appendix only with high", () => {
+	it("gives reasons for flagged findings only with medium, and shows removed claims in the appendix only with high", () => {
 		const low = renderMarkdown(buildReport(makeReportInput({ antiHallucination: "low" })));
 		const high = renderMarkdown(buildReport(makeReportInput({ antiHallucination: "high" })));
-		expect(low).toContain("### 4. Heat pumps stop working below -5 °C");
-		expect(low).not.toContain("Unverified:");
+		expect(low).toContain("### 5. Heat pumps stop working below -5 °C");
+		expect(low).toContain("· *✗ not supported by its quotes*\n");
+		expect(low).toContain("· *✗ contradicted by its quotes*\n");
+		expect(low).not.toContain("**⚠ Partly supported:**");
 		expect(low).not.toContain("Claims Removed From the Findings");
+		expect(markdown).not.toContain("Claims Removed From the Findings");
 		expect(high).not.toContain("### 4.");
 		expect(high).toContain(
-			"### Claims Removed From the Findings\n\n- **Heat pumps stop working below -5 °C:**",
+			"### Claims Removed From the Findings\n\n- **Cold-climate models cost more:** Cold-climate models cost more to install and last longer than standard models. — by verifier (verifier); only partly supported by its quotes:",
+		);
+		expect(high).toContain(
+			"- **Defrost takes 30% of output:** Defrost cycles consume about 30% of heating output. — by depth\\_analyst (depth-analyst); contradicted by its quotes:",
 		);
 	});
 
-	it("never links a fabricated, unreachable or unverified-only URL", () => {
+	it("shows each agent's checked sentences: supported ones with their sources, the others with their verdict", () => {
+		expect(markdown).toContain(
+			`${SYNTHESIS_SENTENCES.supported} \\[S1, S2\\] ${SYNTHESIS_SENTENCES.invented} *(not supported by its quotes:`,
+		);
+		const high = renderMarkdown(buildReport(makeReportInput({ antiHallucination: "high" })));
+		const breakdown = high.slice(high.indexOf("### Agent Breakdown"), high.indexOf("### Failures"));
+		expect(breakdown).toContain(`${SYNTHESIS_SENTENCES.supported} \\[S1, S2\\]`);
+		expect(breakdown).not.toContain(SYNTHESIS_SENTENCES.invented);
+		expect(breakdown).not.toContain("not supported");
+		expect(high).not.toContain("S9");
+	});
+
+	it("never links a fabricated or unreachable URL", () => {
 		for (const mode of ["high", "medium", "low"] as const) {
 			const md = renderMarkdown(buildReport(makeReportInput({ antiHallucination: mode })));
 			const { links, stray } = markdownStructure(md);
 			expect(stray).toEqual([]);
 			expect(new Set(links)).toEqual(new Set(LINKED_URLS));
 			expect(md).toContain(FABRICATED_URL);
-			for (const url of [
-				FABRICATED_URL,
-				"https://blocked.example.com/report",
-				"https://brochure.example.com/model-x",
-			]) {
+			for (const url of [FABRICATED_URL, "https://blocked.example.com/report"]) {
 				// Wherever the URL appears, it opens a code span, which GFM never links.
 				for (const piece of md.split(url).slice(0, -1)) expect(piece.endsWith("`")).toBe(true);
 			}
@@ -547,8 +897,8 @@ describe("renderMarkdown", () => {
 		const md = renderMarkdown(buildReport(input));
 		const { links, stray } = markdownStructure(md);
 		expect(stray).toEqual([]);
-		// s1's javascript: URL is not linked; s2 keeps its real URL; s6 is linked with its pipe encoded.
-		expect(new Set(links)).toEqual(new Set([LINKED_URLS[1], ODD_HREF.replace("|", "%7C")]));
+		// S1's javascript: URL is not linked; S2 and S5 keep their real URLs; S6 is linked with its pipe encoded.
+		expect(new Set(links)).toEqual(new Set([LINKED_URLS[1], LINKED_URLS[2], ODD_HREF.replace("|", "%7C")]));
 		expect(md).not.toMatch(/^<|\n</);
 		const plain = renderMarkdown(
 			buildReport(makeReportInput({ antiHallucination: "medium", withPattern: true })),
@@ -603,7 +953,10 @@ describe("renderMarkdown", () => {
 				if (finding === undefined) return;
 				finding.title = title;
 				finding.claim = claim;
-				for (const citation of finding.citations) citation.quote = quote;
+				for (const citation of finding.citations) {
+					citation.quote = quote;
+					if (citation.sourceText !== null) citation.sourceText = quote;
+				}
 				input.sources = input.sources.map((source) => ({ ...source, title: sourceTitle }));
 				input.task = claim;
 				const md = renderMarkdown(buildReport(input));
@@ -628,7 +981,7 @@ describe("renderHtml", () => {
 		expect(sectionIds).toEqual(REPORT_SECTIONS.map((entry) => [entry.id, entry.title]));
 		expect(page).toContain('<label for="report-search">');
 		expect(page).toContain('<input type="search" id="report-search"');
-		expect(page.match(/<article class="finding" data-search>/g)).toHaveLength(5);
+		expect(page.match(/<article class="finding" data-search>/g)).toHaveLength(4);
 		expect(page).not.toMatch(/\s(src|srcset|style|on\w+)=/i);
 		expect(page).not.toMatch(/<link|<img|<iframe|url\(/i);
 		for (const tag of htmlTags(page)) {
@@ -641,14 +994,22 @@ describe("renderHtml", () => {
 			buildReport(makeReportInput({ antiHallucination: "medium", withPattern: true })),
 		);
 		expect(page).toContain("<h3>1. COP stays above 2 at -15 °C</h3>");
-		expect(page).toContain("<blockquote>average COP of 2.1 at -15 °C</blockquote>");
-		expect(page).toContain('<span class="flag-unverified">');
-		expect(page).toContain("<td>Grounding score</td><td>60%</td>");
+		expect(page).toContain(`<blockquote>${F1_S1_TEXT}</blockquote>`);
+		expect(page).toContain('<span class="flag-verified">✓ Verified</span>');
+		expect(page).toContain(
+			'<span class="flag-unverified">⚠ Partly supported: only part of the claim is in its quotes: missing “last”, “longer”</span>',
+		);
+		expect(page).toContain(
+			'<p class="cite">The source says: Standard models fall to a COP of 1.4 at -15 °C</p>',
+		);
+		expect(page).toContain("<td>Grounding (supported / all findings)</td><td>43%</td>");
 		expect(page).toContain("<td>Provider latency p50 / p95 / p99</td><td>820 ms / 2.4 s / 3.1 s</td>");
 		expect(page).toContain("<td>pat_7</td><td>Heat pump efficiency in Nordic homes</td>");
 		expect(page).toContain("<td>Utility program report</td><td>https://blocked.example.com/report</td>");
 		expect(page).toContain(`<li><code>${FABRICATED_URL}</code></li>`);
 		expect(page).toContain("<strong>Side B</strong> (finding 2, COP drops to 1.4 at -15 °C)");
+		expect(page).toContain('<span class="cite">[S1, S2]</span>');
+		expect(page).not.toContain("[S9]");
 	});
 
 	it("links only retrieved http(s) sources, never a fabricated or unreachable URL", async () => {
@@ -677,7 +1038,7 @@ describe("renderHtml", () => {
 		const hrefs = htmlTags(page).flatMap((tag) =>
 			tag.attributes.has("href") ? [decodeEntities(tag.attributes.get("href") ?? "")] : [],
 		);
-		expect(new Set(hrefs)).toEqual(new Set([LINKED_URLS[1], ODD_HREF]));
+		expect(new Set(hrefs)).toEqual(new Set([LINKED_URLS[1], LINKED_URLS[2], ODD_HREF]));
 		expect(hrefs.length).toBeGreaterThan(0);
 		expect(page).not.toMatch(/href="\s*javascript:/i);
 	});

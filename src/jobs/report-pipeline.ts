@@ -1,0 +1,51 @@
+/**
+ * From the agents' results to the report: check every citation against the stored snapshots, judge
+ * every claim against its verbatim quotes (rules, then the optional model judge), merge and weigh the
+ * findings, build the report and its provenance record. No storage I/O: the coordinator loads the
+ * snapshots and stores the outputs, and the evaluation runs the very same steps offline.
+ */
+import { applyJudgements, judgeItems, judgeSupport, type SupportJudgeOptions } from "../agents/judge-support";
+import { type AgentFindings, checkFindings } from "../evidence/verify";
+import { aggregate } from "../synthesis/aggregate";
+import { buildReport } from "../synthesis/build-report";
+import { buildProvenance, type Provenance } from "../synthesis/provenance";
+import type { Report } from "../synthesis/report-schema";
+import type { Aggregation, ReportInput } from "../synthesis/types";
+
+export type PipelineInput = Omit<ReportInput, "aggregation"> & {
+	/** Each completed task's findings. */
+	results: AgentFindings[];
+	/** Source id → the text of its stored snapshot, for every retrieved source. */
+	snapshots: ReadonlyMap<string, string>;
+	/** The model that judges claims the rules leave open; without it the rules decide alone. */
+	judge?: SupportJudgeOptions;
+};
+
+export type PipelineOutput = { aggregation: Aggregation; report: Report; provenance: Provenance };
+
+/**
+ * Runs verification, judging, aggregation and report building for a finished job.
+ * @example const { report } = await produceReport({ ...jobFacts, results, snapshots });
+ */
+export async function produceReport(input: PipelineInput): Promise<PipelineOutput> {
+	const { results, snapshots, judge, ...facts } = input;
+	const ruled = checkFindings(results, facts.sources, snapshots);
+	const checked =
+		judge === undefined
+			? ruled
+			: applyJudgements(ruled, await judgeSupport(judgeItems(ruled, snapshots), judge));
+	const aggregation = aggregate(checked, {
+		depth: facts.config.depth,
+		sources: facts.sources,
+		tasksPlanned: facts.tasks.length,
+		tasksCompleted: facts.tasks.filter((task) => task.status === "completed").length,
+	});
+	const report = buildReport({ ...facts, aggregation });
+	const provenance = buildProvenance({
+		jobId: facts.jobId,
+		generatedAt: facts.completedAt,
+		sources: facts.sources,
+		aggregation,
+	});
+	return { aggregation, report, provenance };
+}
