@@ -51,6 +51,8 @@ export type JobState = {
 	counters: { retries: number; redispatches: number; errors: number };
 	/** Latency of every provider call, in ms, for the p50/p95/p99 in the metrics. */
 	providerLatencies: number[];
+	/** Usage of the calls the coordinator makes itself (goal decomposition, support judging), by provider. */
+	coordinatorUsage?: Record<string, Usage>;
 	budget: { limitUsd: number | null; spentUsd: number; reservedUsd: number; limited: boolean };
 	breakers: Record<string, BreakerState>;
 	fallbacks: JobMetrics["fallbacks"];
@@ -121,6 +123,10 @@ export function computeMetrics(state: JobState, now: number): JobMetrics {
 		if (!task.provider) continue;
 		usageByProvider[task.provider] = addUsage(usageByProvider[task.provider] ?? ZERO_USAGE, task.usage);
 	}
+	const coordinatorUsage = Object.entries(state.coordinatorUsage ?? {});
+	for (const [provider, usage] of coordinatorUsage) {
+		usageByProvider[provider] = addUsage(usageByProvider[provider] ?? ZERO_USAGE, usage);
+	}
 	const count = (status: TaskView["status"]) => state.tasks.filter((task) => task.status === status).length;
 	return {
 		durationMs: at.finished !== null ? at.finished - state.createdAt : null,
@@ -130,7 +136,7 @@ export function computeMetrics(state: JobState, now: number): JobMetrics {
 			runningMs: span(at.running, at.synthesizing ?? (at.running !== null ? end : null)),
 			synthesizingMs: span(at.synthesizing, at.synthesizing !== null ? end : null),
 		},
-		usage: addUsage(...state.tasks.map((task) => task.usage)),
+		usage: addUsage(...state.tasks.map((task) => task.usage), ...coordinatorUsage.map(([, usage]) => usage)),
 		usageByProvider,
 		providerLatencyMs: {
 			count: state.providerLatencies.length,

@@ -39,9 +39,10 @@ import {
 	type SourceRecord,
 	TERMINAL_JOB_STATUSES,
 	type UpstreamResult,
+	ZERO_USAGE,
 } from "../src/protocol";
 import { CLOSED_BREAKER, isOpen, recordOutcome } from "../src/providers/breaker";
-import { type CostBounds, costOf, worstCaseCost } from "../src/providers/cost";
+import { type CostBounds, costOf, toUsage, worstCaseCost } from "../src/providers/cost";
 import { priceOf } from "../src/providers/prices";
 import { providerFor } from "../src/providers/registry";
 import { fallbackProvider, resolveModel } from "../src/providers/router";
@@ -57,7 +58,14 @@ import { renderHtml } from "../src/synthesis/render-html";
 import { renderMarkdown } from "../src/synthesis/render-markdown";
 import type { Aggregation } from "../src/synthesis/types";
 import { EventStreamHub } from "./event-stream";
-import { computeMetrics, initialTasks, type JobState, type TaskRuntime, toJobView } from "./job-state";
+import {
+	addUsage,
+	computeMetrics,
+	initialTasks,
+	type JobState,
+	type TaskRuntime,
+	toJobView,
+} from "./job-state";
 
 /** How long a dispatched message may wait in the queue before the watchdog sends the task again. */
 export const DISPATCH_LEASE_MS = 60_000;
@@ -523,8 +531,12 @@ export class SwarmCoordinator extends DurableObject<Env> {
 				return budget.spentUsd + budget.reservedUsd + worstCase <= budget.limitUsd;
 			},
 			onCall: (result) => {
-				if (price) budget.spentUsd += costOf(price, result.usage);
+				const cost = price ? costOf(price, result.usage) : 0;
+				budget.spentUsd += cost;
 				state.providerLatencies.push(...result.callLatenciesMs);
+				const usage = state.coordinatorUsage ?? {};
+				usage[provider] = addUsage(usage[provider] ?? ZERO_USAGE, toUsage(result.usage, cost));
+				state.coordinatorUsage = usage;
 			},
 		};
 	}
@@ -760,7 +772,8 @@ export class SwarmCoordinator extends DurableObject<Env> {
 					error:
 						task.error ?? (task.status === "skipped" ? "skipped: the job ended before it ran" : "failed"),
 				})),
-			metrics: computeMetrics(state, completedAt),
+			// After the judging calls, so the report counts their tokens too.
+			metrics: () => computeMetrics(state, completedAt),
 			...(state.goal ? { goal: state.goal } : {}),
 			learning: {
 				patternsUsed: state.learning.patternsUsed.map(({ id, task, reward, changed }) => ({

@@ -135,7 +135,7 @@ export async function runOfflineJob(
 			narrative: result.narrative,
 		})),
 		failures: [],
-		metrics: emptyMetrics(plan.length),
+		metrics: () => emptyMetrics(plan.length),
 		learning: { patternsUsed: [], note: "" },
 	});
 	return { ...output, sources, snapshots, results: [...results.values()] };

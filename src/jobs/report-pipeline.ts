@@ -12,7 +12,9 @@ import { buildProvenance, type Provenance } from "../synthesis/provenance";
 import type { Report } from "../synthesis/report-schema";
 import type { Aggregation, ReportInput } from "../synthesis/types";
 
-export type PipelineInput = Omit<ReportInput, "aggregation"> & {
+export type PipelineInput = Omit<ReportInput, "aggregation" | "metrics"> & {
+	/** The job's metrics, read once the judging calls have been made. */
+	metrics: () => ReportInput["metrics"];
 	/** Each completed task's findings. */
 	results: AgentFindings[];
 	/** Source id → the text of its stored snapshot, for every retrieved source. */
@@ -28,7 +30,7 @@ export type PipelineOutput = { aggregation: Aggregation; report: Report; provena
  * @example const { report } = await produceReport({ ...jobFacts, results, snapshots });
  */
 export async function produceReport(input: PipelineInput): Promise<PipelineOutput> {
-	const { results, snapshots, judge, ...facts } = input;
+	const { results, snapshots, judge, metrics, ...facts } = input;
 	const ruled = checkFindings(results, facts.sources, snapshots);
 	const checked =
 		judge === undefined
@@ -40,7 +42,7 @@ export async function produceReport(input: PipelineInput): Promise<PipelineOutpu
 		tasksPlanned: facts.tasks.length,
 		tasksCompleted: facts.tasks.filter((task) => task.status === "completed").length,
 	});
-	const report = buildReport({ ...facts, aggregation });
+	const report = buildReport({ ...facts, metrics: metrics(), aggregation });
 	const provenance = buildProvenance({
 		jobId: facts.jobId,
 		generatedAt: facts.completedAt,

@@ -278,6 +278,32 @@ describe("produceReport with a judge", () => {
 		}
 	});
 
+	it("reads the job's metrics after judging, so the report counts the judge's tokens", async () => {
+		const input = pipelineInput();
+		const first = input.results[0]?.findings[0];
+		if (first === undefined) throw new Error("fixture has findings");
+		first.claim = CLAIMS.paraphrase;
+		const { provider } = scriptedProvider([verdicts(["0", "supported"])]);
+		const base = input.metrics();
+		let judgeTokens = 0;
+		const { report } = await produceReport({
+			...input,
+			judge: {
+				provider,
+				model: "judge-1",
+				onCall: (result) => {
+					judgeTokens += result.usage.inputTokens + result.usage.outputTokens;
+				},
+			},
+			metrics: () => ({
+				...base,
+				usage: { ...base.usage, inputTokens: base.usage.inputTokens + judgeTokens },
+			}),
+		});
+		expect(judgeTokens).toBe(120);
+		expect(report.performance.metrics.usage.inputTokens).toBe(base.usage.inputTokens + 120);
+	});
+
 	it("keeps the rules' verdicts when the judge fails", async () => {
 		const input = pipelineInput();
 		const { provider, requests } = scriptedProvider([new Error("provider down")]);

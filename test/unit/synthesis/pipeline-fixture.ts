@@ -149,9 +149,10 @@ export function pipelineResults(): AgentFindings[] {
 
 /** The job facts of the report fixture with this job's sources, results and snapshots. */
 export function pipelineInput(overrides: Partial<PipelineInput> = {}): PipelineInput {
-	const { aggregation: _aggregation, ...facts } = makeReportInput({ antiHallucination: "high" });
+	const { aggregation: _aggregation, metrics, ...facts } = makeReportInput({ antiHallucination: "high" });
 	return {
 		...facts,
+		metrics: () => metrics,
 		narratives: [],
 		sources: pipelineSources(),
 		results: pipelineResults(),
