@@ -14,7 +14,6 @@ export const ManifestSchema = z.object({
 			publisher: z.string(),
 			url: z.string(),
 			licence: z.string(),
-			copyUrl: z.string().optional(),
 		}),
 	),
 	facts: z.array(
