@@ -90,7 +90,7 @@ export function checkNarrative(text: string, findings: readonly EvidenceFinding[
 			finding,
 			check: checkSupport(sentence, finding.evidence),
 		}));
-		const alone = checks.filter(({ check }) => check.verdict === "supported" || check.verdict === "partial");
+		const alone = checks.filter(({ check }) => check.verdict === "supported");
 		const contributing = checks.filter(
 			({ check }) => check.coverage >= CONTRIBUTING_COVERAGE && check.verdict !== "contradicted",
 		);

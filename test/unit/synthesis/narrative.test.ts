@@ -88,6 +88,27 @@ describe("checkNarrative", () => {
 		expect(sentence?.sources).not.toContain("S2");
 	});
 
+	it("cites only the source that states a sentence, not others that share some of its words", () => {
+		const codes = {
+			id: "F9",
+			claim: "Building codes increasingly favour heat pumps.",
+			evidence: ["Building codes increasingly favour heat pumps."],
+			sources: ["S4"],
+		};
+		const partly = {
+			id: "F8",
+			claim: "Building owners increasingly buy heat pumps.",
+			evidence: ["Building owners increasingly buy heat pumps."],
+			sources: ["S1"],
+		};
+		const [sentence] = checkNarrative("Building codes increasingly favour heat pumps.", [
+			partly,
+			codes,
+			...FINDINGS,
+		]);
+		expect(sentence).toMatchObject({ verdict: "supported", sources: ["S4"] });
+	});
+
 	it("does not support an invented sentence", () => {
 		const [sentence] = checkNarrative("Heat pumps are loved by every homeowner in Europe [S1].", FINDINGS);
 		expect(sentence?.verdict).not.toBe("supported");
