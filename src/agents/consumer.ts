@@ -2,7 +2,6 @@
  * Queue consumers. `agent-tasks`: one agent task attempt per message, reported back to its coordinator.
  * `agent-tasks-dlq`: messages that exhausted their retries; their tasks are marked failed.
  */
-import { coordinatorFor } from "../coordinator";
 import { type AgentTaskMessage, AgentTaskMessageSchema } from "../protocol";
 import { extractiveProviderFor } from "../providers/extractive";
 import { providerFor } from "../providers/registry";
@@ -40,7 +39,7 @@ function parseMessage(message: Message<unknown>): AgentTaskMessage | null {
 async function runOne(message: Message<unknown>, env: Env): Promise<void> {
 	const body = parseMessage(message);
 	if (!body) return;
-	const coordinator = coordinatorFor(env, body.jobId);
+	const coordinator = env.SWARM_COORDINATOR.getByName(body.jobId);
 	try {
 		const context = await coordinator.beginTask(body);
 		if (!context) {
@@ -76,7 +75,7 @@ async function runOne(message: Message<unknown>, env: Env): Promise<void> {
  * an exhausted budget) fail the task at once; anything else is retried through the queue.
  */
 async function handleFailure(message: Message<unknown>, body: AgentTaskMessage, error: unknown, env: Env) {
-	const coordinator = coordinatorFor(env, body.jobId);
+	const coordinator = env.SWARM_COORDINATOR.getByName(body.jobId);
 	const reason = error instanceof Error ? error.message : String(error);
 	if (error instanceof BudgetExceededError) {
 		await coordinator.failTask(body, `budget-limited: ${reason}`, { budgetLimited: true });
@@ -106,6 +105,9 @@ async function handleFailure(message: Message<unknown>, body: AgentTaskMessage, 
 async function failExhausted(message: Message<unknown>, env: Env): Promise<void> {
 	const body = parseMessage(message);
 	if (!body) return;
-	await coordinatorFor(env, body.jobId).failTask(body, `gave up after ${MAX_DELIVERIES} deliveries`);
+	await env.SWARM_COORDINATOR.getByName(body.jobId).failTask(
+		body,
+		`gave up after ${MAX_DELIVERIES} deliveries`,
+	);
 	message.ack();
 }

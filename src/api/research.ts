@@ -1,7 +1,6 @@
 /** `/v1/research`: submit a job, read it, follow its events, fetch its report, cancel it. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { coordinatorFor } from "../coordinator";
 import { database, findJob, type JobCursor, listJobs } from "../db/queries";
 import { provenanceKey, type ReportExtension, reportKey } from "../lib/keys";
 import {
@@ -217,7 +216,7 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 	.openapi(getRoute, async (c) => {
 		const { id } = c.req.valid("param");
 		const view = await requireJob(c.env, c.var.tenantId, id).then(() =>
-			coordinatorFor(c.env, id).view(c.var.tenantId),
+			c.env.SWARM_COORDINATOR.getByName(id).view(c.var.tenantId),
 		);
 		if (!view) throw notFound(id);
 		return c.json(view, 200);
@@ -226,7 +225,7 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 		const { id } = c.req.valid("param");
 		await requireJob(c.env, c.var.tenantId, id);
 		const after = Number(c.req.valid("header")["last-event-id"] ?? c.req.valid("query").lastEventId ?? 0);
-		const stream = await coordinatorFor(c.env, id).streamEvents(c.var.tenantId, after);
+		const stream = await c.env.SWARM_COORDINATOR.getByName(id).streamEvents(c.var.tenantId, after);
 		if (!stream) throw notFound(id);
 		return new Response(stream, {
 			headers: {
@@ -262,7 +261,7 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 	.openapi(cancelRoute, async (c) => {
 		const { id } = c.req.valid("param");
 		await requireJob(c.env, c.var.tenantId, id);
-		const coordinator = coordinatorFor(c.env, id);
+		const coordinator = c.env.SWARM_COORDINATOR.getByName(id);
 		const outcome = await coordinator.cancel(c.var.tenantId);
 		if (!outcome) throw notFound(id);
 		if (!outcome.cancelled) {
@@ -282,7 +281,7 @@ function notFound(id: string): ApiError {
 /** 404 unless the tenant owns the job, 409 until it has completed. */
 async function requireCompletedJob(env: Env, tenantId: string, id: string): Promise<void> {
 	await requireJob(env, tenantId, id);
-	const view = await coordinatorFor(env, id).view(tenantId);
+	const view = await env.SWARM_COORDINATOR.getByName(id).view(tenantId);
 	if (!view) throw notFound(id);
 	if (view.status !== "completed") {
 		throw new ApiError(

@@ -3,7 +3,6 @@
  * and the coordinator. `POST /v1/research` and the inbound webhooks both submit through here.
  */
 import { accessSettings } from "../auth/settings";
-import { coordinatorFor, quotaFor } from "../coordinator";
 import { claimIdempotencyKey, database, findTenant, insertJob } from "../db/queries";
 import type { SourceRequest } from "../evidence/ingest";
 import { storeSnapshot } from "../evidence/snapshots";
@@ -69,7 +68,7 @@ export async function submitJob(
 	}
 	const tenantRow = await findTenant(db, tenantId);
 	const defaults = accessSettings(env).limits;
-	const admission = await quotaFor(env, tenantId).admit(jobId, {
+	const admission = await env.TENANT_QUOTA.getByName(tenantId).admit(jobId, {
 		maxConcurrentJobs: tenantRow?.maxConcurrentJobs ?? defaults.maxConcurrentJobs,
 		maxDailyJobs: tenantRow?.maxDailyJobs ?? defaults.maxDailyJobs,
 	});
@@ -102,7 +101,7 @@ export async function submitJob(
 		updatedAt: now,
 	});
 	// The coordinator has persisted the job when this returns, so a 202 never names a lost job.
-	const { status } = await coordinatorFor(env, jobId).start({
+	const { status } = await env.SWARM_COORDINATOR.getByName(jobId).start({
 		jobId,
 		tenantId,
 		task: request.task,

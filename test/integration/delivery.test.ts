@@ -5,6 +5,7 @@ import type { AgentResult } from "../../src/protocol";
 import { ReportSchema } from "../../src/synthesis/report-schema";
 import {
 	type AgentGate,
+	adjustState,
 	coordinator,
 	eventLog,
 	getJob,
@@ -96,10 +97,7 @@ describe("at-least-once delivery", () => {
 		);
 		const stub = coordinator(jobId);
 		// The consumer holding attempt 1 "crashed": its lease runs out without a heartbeat.
-		await runInDurableObject(stub, (instance) => {
-			const state = (
-				instance as unknown as { state: { tasks: { id: string; leaseExpiresAt: number | null }[] } }
-			).state;
+		await adjustState(stub, (state) => {
 			for (const task of state.tasks) if (task.id === "depth-analyst") task.leaseExpiresAt = Date.now() - 1;
 		});
 		expect(await runDurableObjectAlarm(stub)).toBe(true);
@@ -177,8 +175,8 @@ describe("at-least-once delivery", () => {
 			(event) => event.type === "agent.completed" && event.data.agentId === "explorer",
 		);
 		const stub = coordinator(jobId);
-		await runInDurableObject(stub, (instance) => {
-			(instance as unknown as { state: { deadline: number } }).state.deadline = Date.now() - 1;
+		await adjustState(stub, (state) => {
+			state.deadline = Date.now() - 1;
 		});
 		await runDurableObjectAlarm(stub);
 		const job = await waitForJob(jobId);

@@ -1,8 +1,9 @@
 /** Drives the real Worker (API, coordinator, queue consumer) from inside the Workers test runtime. */
+
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { vi } from "vitest";
-import { coordinatorFor } from "../../src/coordinator";
+import type { JobState } from "../../src/jobs/state";
 import {
 	type JobEvent,
 	type JobStatus,
@@ -80,7 +81,7 @@ export async function waitForJob(
 
 /** The job's whole event log. */
 export function eventLog(jobId: string): Promise<JobEvent[]> {
-	return runInDurableObject(coordinatorFor(env, jobId), (coordinator) =>
+	return runInDurableObject(env.SWARM_COORDINATOR.getByName(jobId), (coordinator) =>
 		coordinator.eventLog(TENANT, 0, 100_000),
 	);
 }
@@ -161,7 +162,24 @@ export async function waitForEvent(
 
 /** The coordinator stub of a job. */
 export function coordinator(jobId: string) {
-	return coordinatorFor(env, jobId);
+	return env.SWARM_COORDINATOR.getByName(jobId);
+}
+
+/**
+ * Changes a job's stored state in place, as a crash or the passing of time would (a lease lapsing, the
+ * deadline passing), without logging an event.
+ */
+export function adjustState(
+	stub: ReturnType<typeof coordinator>,
+	adjust: (state: JobState) => void,
+): Promise<void> {
+	return runInDurableObject(stub, (instance) => {
+		const state = instance.store.state;
+		if (!state) throw new Error("the job has no state");
+		const next = structuredClone(state);
+		adjust(next);
+		instance.store.commit({ state: next, events: [], notify: [] }, Date.now());
+	});
 }
 
 /** Parses a whole SSE body into its events. */

@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/api/app";
-import { quotaFor } from "../../src/coordinator";
 import { ApiErrorBodySchema } from "../../src/protocol";
 import { api, holdAgents, postJson, sampleRequest, waitForJob } from "./harness";
 
@@ -179,7 +178,7 @@ describe("limits", () => {
 				expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
 				expect(ApiErrorBodySchema.parse(await response.json()).error.code).toBe("quota_exceeded");
 			}
-			expect(await quotaFor(env, tenant.id).activeJobs()).toHaveLength(3);
+			expect(await env.TENANT_QUOTA.getByName(tenant.id).activeJobs()).toHaveLength(3);
 			gate.release();
 			const accepted = await Promise.all(
 				responses
@@ -188,7 +187,9 @@ describe("limits", () => {
 			);
 			for (const { id } of accepted) await waitForJob(id, undefined, undefined, bearer(tenant));
 			// Slots come back when jobs end; the daily quota (5) still counts the three.
-			await expect.poll(() => quotaFor(env, tenant.id).activeJobs(), { timeout: 10_000 }).toEqual([]);
+			await expect
+				.poll(() => env.TENANT_QUOTA.getByName(tenant.id).activeJobs(), { timeout: 10_000 })
+				.toEqual([]);
 			const more = await Promise.all(
 				Array.from({ length: 3 }, () => submitAs(tenant, sampleRequest({ swarmSize: 3 }))),
 			);

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { initialTasks } from "../../../durable-objects/job-state";
 import { dagLayout, niceTicks, peakOverlap, timelineOf } from "../../../public/assets/schedule-view.js";
+import { initialTasks } from "../../../src/jobs/state";
 import type { TaskView } from "../../../src/protocol";
 import { planSwarm } from "../../../src/swarm/sizing";
 import { testConfig } from "../../fixtures/agent-context";

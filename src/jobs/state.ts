@@ -1,11 +1,11 @@
 /**
- * The coordinator's persisted job state and the pure functions that read it.
- * The Durable Object mutates this state; everything here only derives views from it.
+ * A job's persisted state, how a new one starts, and the pure functions that derive views from it.
+ * Transitions (`transitions.ts`) turn one state into the next; the coordinator stores it.
  */
-import type { SourceRequest } from "../src/evidence/ingest";
-import type { ExplicitChoices } from "../src/learning/apply";
-import type { Trajectory } from "../src/learning/reward";
-import { percentile } from "../src/lib/stats";
+import type { SourceRequest } from "../evidence/ingest";
+import type { ExplicitChoices } from "../learning/apply";
+import type { Trajectory } from "../learning/reward";
+import { percentile } from "../lib/stats";
 import {
 	type EffectiveConfig,
 	type JobMetrics,
@@ -18,9 +18,9 @@ import {
 	type TaskView,
 	type Usage,
 	ZERO_USAGE,
-} from "../src/protocol";
-import type { BreakerState } from "../src/providers/breaker";
-import type { GoalInput } from "../src/synthesis/types";
+} from "../protocol";
+import type { BreakerState } from "../providers/breaker";
+import type { GoalInput } from "../synthesis/types";
 
 export type TaskRuntime = TaskView & {
 	/** When the current attempt is presumed lost unless a heartbeat or result arrives first. */
@@ -61,6 +61,13 @@ export type JobState = {
 	finalizeFailures: number;
 	/** False once the job ended until its tenant quota slot is given back; absent while it runs. */
 	quotaReleased?: boolean;
+	/**
+	 * The D1 mirror's debt: every change the mirror must show bumps `version`, and a successful sync
+	 * records the version it wrote. Stored, so an evicted coordinator still knows what it owes.
+	 */
+	mirror: { version: number; synced: number };
+	/** Consecutive tries that left owed work undone since the job ended; it spaces out the next ones. */
+	owedRetries: number;
 	explicit: ExplicitChoices;
 	/** Where the job's terminal event is posted, besides the tenant's webhook endpoints. */
 	callbackUrl: string | null;
@@ -76,6 +83,67 @@ export type JobState = {
 	learned: boolean;
 	trajectory?: Trajectory;
 };
+
+/** What `POST /v1/research` (or a webhook) hands the coordinator to start a job. */
+export type StartJobInput = {
+	jobId: string;
+	tenantId: string;
+	task: string;
+	config: EffectiveConfig;
+	metadata: Metadata | null;
+	sources: SourceRequest[];
+	createdAt: number;
+	/** Settings the request fixed itself; learned patterns never override them. */
+	explicit: ExplicitChoices;
+	callbackUrl: string | null;
+};
+
+/** The state of a job that was just accepted: queued, nothing planned, nothing spent. */
+export function newJobState(input: StartJobInput): JobState {
+	return {
+		jobId: input.jobId,
+		tenantId: input.tenantId,
+		task: input.task,
+		config: input.config,
+		metadata: input.metadata,
+		status: "queued",
+		createdAt: input.createdAt,
+		updatedAt: input.createdAt,
+		deadline: input.createdAt + input.config.timeMinutes * 60_000,
+		phaseStartedAt: { planning: null, running: null, synthesizing: null, finished: null },
+		partial: false,
+		error: null,
+		pendingSources: input.sources,
+		sources: [],
+		tasks: [],
+		counters: { retries: 0, redispatches: 0, errors: 0 },
+		providerLatencies: [],
+		budget: { limitUsd: input.config.budgetUsd, spentUsd: 0, reservedUsd: 0, limited: false },
+		breakers: {},
+		fallbacks: [],
+		rawOutputs: {},
+		explicit: input.explicit,
+		callbackUrl: input.callbackUrl,
+		learning: { patternsUsed: [], lessons: [], note: "No learned patterns were applied to this job." },
+		learned: false,
+		goal: null,
+		finalizeFailures: 0,
+		mirror: { version: 1, synced: 0 },
+		owedRetries: 0,
+	};
+}
+
+/** Side effects a job still owes, read from its stored state alone. */
+export type OwedWork = { mirror: boolean; quotaRelease: boolean; pattern: boolean };
+
+/** What the job still owes: the D1 mirror, its tenant's quota slot, its learned pattern. */
+export function owedWork(state: JobState): OwedWork {
+	return {
+		mirror: state.mirror.synced < state.mirror.version,
+		quotaRelease: state.quotaReleased === false,
+		pattern: state.status === "completed" && !state.learned && state.trajectory !== undefined,
+	};
+}
 
 /** Fresh run state for each planned task. */
 export function initialTasks(plan: PlannedTask[]): TaskRuntime[] {

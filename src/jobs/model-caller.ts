@@ -1,0 +1,63 @@
+/**
+ * The job's model for the calls the coordinator makes itself: decomposing a goal (explorer model) and
+ * judging support (verifier model). Each call is admitted against the job's budget and booked to it.
+ */
+import type { EffectiveConfig, Usage } from "../protocol";
+import { type CostBounds, costOf, toUsage, worstCaseCost } from "../providers/cost";
+import { priceOf } from "../providers/prices";
+import { providerFor } from "../providers/registry";
+import { resolveModel } from "../providers/router";
+import { configuredProviders, type ProviderSettings } from "../providers/settings";
+import type { Provider, StructuredResult } from "../providers/types";
+import type { JobState } from "./state";
+
+/** A provider and model the coordinator may call, with the budget check and the booking of each call. */
+export type CoordinatorModel = {
+	provider: Provider;
+	model: string;
+	/** Whether the budget covers `calls` worst-case calls (never for an unpriced model on a budget). */
+	mayCall: (bounds: CostBounds, calls?: number) => boolean;
+	/** Books an answered call's cost to the budget, and its usage and latencies to the metrics. */
+	onCall: (result: StructuredResult) => void;
+};
+
+/** Where a coordinator call's spending is read and written: the job's budget as it stands, and its books. */
+export type CallLedger = {
+	budget: () => JobState["budget"];
+	book: (call: { provider: string; usage: Usage; latenciesMs: number[] }) => void;
+};
+
+/**
+ * The job's model for `role`, or undefined for the extractive provider and for a provider this
+ * deployment has not configured.
+ * @example coordinatorModel(settings, state.config, "verifier", ledger)?.mayCall(bounds)
+ */
+export function coordinatorModel(
+	settings: ProviderSettings,
+	config: EffectiveConfig,
+	role: "explorer" | "verifier",
+	ledger: CallLedger,
+): CoordinatorModel | undefined {
+	const { provider: name, model: jobModel } = config;
+	const model = resolveModel(name, role, jobModel, name, settings.modelOverrides);
+	if (model === null || !configuredProviders(settings).includes(name)) return undefined;
+	const price = priceOf(name, model);
+	return {
+		provider: providerFor(name, settings),
+		model,
+		mayCall: (bounds, calls = 1) => {
+			const budget = ledger.budget();
+			if (budget.limitUsd === null) return true;
+			const worstCase = price ? calls * worstCaseCost(price, bounds) : Infinity;
+			return budget.spentUsd + budget.reservedUsd + worstCase <= budget.limitUsd;
+		},
+		onCall: (result) => {
+			const cost = price ? costOf(price, result.usage) : 0;
+			ledger.book({
+				provider: name,
+				usage: toUsage(result.usage, cost),
+				latenciesMs: result.callLatenciesMs,
+			});
+		},
+	};
+}

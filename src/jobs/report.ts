@@ -1,0 +1,125 @@
+/**
+ * The end of a job's research: its stored snapshots loaded, the report pipeline run over its agents'
+ * results, and the report (every format asked for, plus JSON) and its provenance record stored in R2.
+ */
+import { loadSnapshot } from "../evidence/snapshots";
+import { provenanceKey, type ReportExtension, reportKey } from "../lib/keys";
+import type { AgentResult, ReportFormat } from "../protocol";
+import { renderHtml } from "../synthesis/render-html";
+import { renderMarkdown } from "../synthesis/render-markdown";
+import type { Aggregation } from "../synthesis/types";
+import type { CoordinatorModel } from "./model-caller";
+import { produceReport } from "./report-pipeline";
+import { computeMetrics, type JobState, toJobView } from "./state";
+
+const EXTENSION: Record<ReportFormat, ReportExtension> = { markdown: "md", json: "json", html: "html" };
+const CONTENT_TYPE: Record<ReportExtension, string> = {
+	md: "text/markdown; charset=utf-8",
+	json: "application/json",
+	html: "text/html; charset=utf-8",
+};
+
+/** What building a job's report reads besides its state. */
+export type ReportContext = {
+	bucket: R2Bucket;
+	/** The result an attempt delivered. */
+	resultOf: (taskId: string, attempt: number) => AgentResult | null;
+	/** The verifier model that judges claims the rules leave open; none leaves them to the rules. */
+	judge: CoordinatorModel | undefined;
+	/** The job's state as it is now: judging books its calls, and the report counts them. */
+	latest: () => JobState;
+	completedAt: number;
+};
+
+/**
+ * Builds `state`'s report and stores it with its provenance; returns the aggregation the job learns from.
+ * @example const aggregation = await storeReport(state, { bucket: env.ARTIFACTS, resultOf, judge, latest, completedAt });
+ */
+export async function storeReport(state: JobState, context: ReportContext): Promise<Aggregation> {
+	const { bucket, completedAt } = context;
+	const results = state.tasks
+		.filter((task) => task.status === "completed")
+		.map((task) => ({ task, result: context.resultOf(task.id, task.attempts) }));
+	const snapshots = new Map<string, string>();
+	await Promise.all(
+		state.sources.map(async (source) => {
+			if (source.status !== "retrieved" || !source.sha256) return;
+			const text = await loadSnapshot(bucket, state.tenantId, source.sha256);
+			if (text !== null) snapshots.set(source.id, text);
+		}),
+	);
+	const { aggregation, report, provenance } = await produceReport({
+		results: results.map(({ task, result }) => ({
+			taskId: task.id,
+			role: task.role,
+			findings: result?.findings ?? [],
+		})),
+		snapshots,
+		...(context.judge === undefined ? {} : { judge: context.judge }),
+		jobId: state.jobId,
+		tenantId: state.tenantId,
+		task: state.task,
+		completeness: state.partial ? "partial" : "complete",
+		createdAt: state.createdAt,
+		completedAt,
+		config: state.config,
+		tasks: toJobView(state, 100, completedAt).plan,
+		sources: state.sources,
+		narratives: [
+			...results.map(({ task, result }) => ({
+				taskId: task.id,
+				role: task.role,
+				narrative: result?.narrative ?? "",
+			})),
+			...state.tasks.flatMap((task) => {
+				const raw = state.rawOutputs[task.id];
+				return raw
+					? [
+							{
+								taskId: task.id,
+								role: task.role,
+								narrative: `Raw output, kept because it failed the output schema:\n\n${raw}`,
+							},
+						]
+					: [];
+			}),
+		],
+		failures: state.tasks
+			.filter((task) => task.status === "failed" || task.status === "skipped")
+			.map((task) => ({
+				taskId: task.id,
+				role: task.role,
+				error: task.error ?? (task.status === "skipped" ? "skipped: the job ended before it ran" : "failed"),
+			})),
+		// After the judging calls, so the report counts their tokens too.
+		metrics: () => computeMetrics(context.latest(), completedAt),
+		...(state.goal ? { goal: state.goal } : {}),
+		learning: {
+			patternsUsed: state.learning.patternsUsed.map(({ id, task, reward, changed }) => ({
+				id,
+				task,
+				reward,
+				changed,
+			})),
+			note: state.learning.note,
+		},
+	});
+	const bodies: Record<ReportFormat, () => Promise<string>> = {
+		json: async () => JSON.stringify(report, null, 2),
+		markdown: async () => renderMarkdown(report),
+		html: () => renderHtml(report),
+	};
+	await bucket.put(provenanceKey(state.tenantId, state.jobId), JSON.stringify(provenance, null, 2), {
+		httpMetadata: { contentType: "application/json" },
+	});
+	const formats = new Set<ReportFormat>(["json", ...state.config.formats]);
+	await Promise.all(
+		[...formats].map(async (format) => {
+			const extension = EXTENSION[format];
+			await bucket.put(reportKey(state.tenantId, state.jobId, extension), await bodies[format](), {
+				httpMetadata: { contentType: CONTENT_TYPE[extension] },
+			});
+		}),
+	);
+	return aggregation;
+}
