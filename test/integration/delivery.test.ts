@@ -1,6 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { TenantQuota } from "../../durable-objects/tenant-quota";
 import type { AgentResult } from "../../src/protocol";
 import { ReportSchema } from "../../src/synthesis/report-schema";
 import {
@@ -206,5 +207,31 @@ describe("cancel", () => {
 		expect(events.at(-1)?.type).toBe("job.cancelled");
 		expect(events.filter((event) => event.type === "agent.completed")).toHaveLength(0);
 		expect((await report(jobId, "json")).status).toBe(409);
+	});
+});
+
+describe("owed work", () => {
+	it("gives the quota slot back after a failed release and an eviction: the debt is stored, not remembered", async () => {
+		const gate = hold();
+		const jobId = await submit(sampleRequest({ swarmSize: 3 }));
+		await waitForEvent(jobId, (event) => event.type === "agent.started");
+		const quota = env.TENANT_QUOTA.getByName(TENANT);
+		const release = vi
+			.spyOn(TenantQuota.prototype, "release")
+			.mockRejectedValue(new Error("quota unavailable"));
+		cleanups.push(() => release.mockRestore());
+		const stub = coordinator(jobId);
+		expect(await stub.cancel(TENANT)).toEqual({ cancelled: true, status: "cancelled" });
+		gate.release();
+		expect(release).toHaveBeenCalled();
+		expect(await quota.activeJobs()).toContain(jobId);
+
+		// The object is evicted with the release still owed; only what it stored survives.
+		await evictDurableObject(stub);
+		release.mockRestore();
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		expect(await quota.activeJobs()).not.toContain(jobId);
+		// Nothing is owed any more, so no alarm is left armed.
+		expect(await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm())).toBeNull();
 	});
 });
