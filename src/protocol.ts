@@ -40,6 +40,32 @@ export const ComplexitySchema = z.enum(["low", "medium", "high", "very-high"]).o
 export type Complexity = z.infer<typeof ComplexitySchema>;
 export const TaskTypeSchema = z.enum(["research", "code", "analysis", "synthesis"]).openapi("TaskType");
 export type TaskType = z.infer<typeof TaskTypeSchema>;
+export const QuestionTypeSchema = z
+	.enum(["lookup", "definition", "explanation", "evaluation", "recommendation"])
+	.openapi("QuestionType");
+export type QuestionType = z.infer<typeof QuestionTypeSchema>;
+
+/** What the task analyzer read in a task, and whether it or the request's `depth` set the job's size. */
+export const TaskAnalysisSchema = z
+	.object({
+		/** `task`: the request gave no depth, so the complexity and depth come from the task's wording. */
+		basis: z.enum(["task", "request"]),
+		questionType: QuestionTypeSchema,
+		/** The alternatives the task compares or chooses between. */
+		entities: z.array(z.string()),
+		/** What the alternatives are compared by. */
+		criteria: z.array(z.string()),
+		/** Places, dates and amounts the answer must respect. */
+		constraints: z.array(z.string()),
+		questions: z.int(),
+		words: z.int(),
+		/** The analyzer's score; its bands give the complexity (see docs/architecture.md). */
+		score: z.number(),
+		/** One line per thing that raised the score. */
+		reasons: z.array(z.string()),
+	})
+	.openapi("TaskAnalysis");
+export type TaskAnalysis = z.infer<typeof TaskAnalysisSchema>;
 export const FocusSchema = z.enum(["narrow", "balanced", "broad"]).openapi("Focus");
 export type Focus = z.infer<typeof FocusSchema>;
 export const AntiHallucinationSchema = z.enum(["low", "medium", "high"]).openapi("AntiHallucination");
@@ -158,6 +184,7 @@ export const EffectiveConfigSchema = z
 		mode: z.enum(["direct", "goal"]),
 		maxSubgoals: z.int().min(2).max(10),
 		secondPass: z.boolean(),
+		analysis: TaskAnalysisSchema,
 	})
 	.openapi("EffectiveConfig");
 export type EffectiveConfig = z.infer<typeof EffectiveConfigSchema>;

@@ -15,7 +15,7 @@ import {
 	type ProviderSettings,
 	providerSettings,
 } from "../providers/settings";
-import { DEFAULTS } from "../swarm/config";
+import { analyzeTask } from "../swarm/analyzer";
 import { MAX_SUBGOALS, MIN_SUBGOALS } from "../swarm/decompose";
 import { type DecompositionOrigin, decomposeGoal, estimateGoalCostUsd, planGoal } from "../swarm/goal-plan";
 import type { GoapError } from "../swarm/goap";
@@ -36,7 +36,8 @@ export const GoalPlanRequestSchema = z
 			.max(LIMITS.taskChars)
 			.openapi({ example: "Heat pumps vs gas furnaces for a cold-climate home" }),
 		maxSubgoals: z.int().min(MIN_SUBGOALS).max(MAX_SUBGOALS).default(DEFAULT_MAX_SUBGOALS),
-		depth: z.int().min(1).max(10).default(DEFAULTS.depth),
+		/** Without it, the depth the task analyzer reads from the goal, as a research job would. */
+		depth: z.int().min(1).max(10).optional(),
 		swarmSize: z.int().min(3).max(7).optional(),
 		provider: z
 			.string()
@@ -161,7 +162,11 @@ export const goalRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
 		const decomposer = resolveModel(provider, "explorer", jobModel, provider, settings.modelOverrides);
 		const outcome = await decomposeGoal(
 			request.goal,
-			{ maxSubgoals: request.maxSubgoals, depth: request.depth, ...sizing },
+			{
+				maxSubgoals: request.maxSubgoals,
+				depth: request.depth ?? analyzeTask(request.goal).depth,
+				...sizing,
+			},
 			decomposer === null
 				? undefined
 				: providerDecomposeStrategy({

@@ -34,7 +34,7 @@ export function SubmitPage({ providers }: SubmitPageProps) {
 						type="number"
 						min={1}
 						max={10}
-						value={String(DEFAULTS.depth)}
+						placeholder="Read from the task"
 						inputmode="numeric"
 					/>
 				</p>

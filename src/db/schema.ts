@@ -124,7 +124,7 @@ export const reasoningbankPatterns = sqliteTable(
 		taskType: text("task_type").notNull(),
 		reward: real("reward").notNull(),
 		success: integer("success", { mode: "boolean" }).notNull(),
-		/** RewardBreakdown JSON: quality, speed, citations, depth. */
+		/** RewardBreakdown JSON: quality, speed, citations, depth, coverage (absent in rows written before it). */
 		rewardBreakdown: text("reward_breakdown").notNull(),
 		critique: text("critique").notNull(),
 		/** JSON array of strings. */

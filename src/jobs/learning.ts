@@ -24,6 +24,11 @@ export async function recallLearning(
 		if (patterns.length === 0) return { note: "No similar successful pattern was found for this task." };
 		const configured = configuredProviders(providerSettings(env));
 		const applied = applyPatterns(state.config, patterns, state.explicit, configured);
+		if (applied.patternsUsed.length === 0) {
+			return {
+				note: "The similar patterns found came from single-agent runs, which are not applied to a swarm.",
+			};
+		}
 		await recordPatternUses(
 			database(env.DB),
 			state.tenantId,

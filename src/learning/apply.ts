@@ -39,22 +39,27 @@ export type AppliedLearning = {
 export const MAX_LESSONS = 5;
 
 /**
- * Applies `patterns` (successful, similar, best first) to `config`. The best pattern's swarm size and
- * provider are adopted when the request left them open (the provider only if it is configured here);
- * every pattern's improvements become lessons for the agents.
+ * Applies `patterns` (successful, similar, best first) to `config`. Learning may add to a job, never
+ * take from it: the best pattern's swarm size is adopted only when the request left the size open and
+ * the pattern's is larger (the analyzer's size is the floor, and a swarm never becomes a single
+ * agent); its provider when the request left that open and it is configured here; every pattern's
+ * improvements become lessons for the agents. Patterns from single-agent runs are not applied to
+ * swarm jobs at all: how one agent fared says nothing about how a swarm should run.
  * @example applyPatterns(config, [pattern], { swarmSize: false, provider: false }, ["extractive"])
  */
 export function applyPatterns(
 	config: EffectiveConfig,
-	patterns: readonly RecalledPattern[],
+	recalled: readonly RecalledPattern[],
 	explicit: ExplicitChoices,
 	configuredProviders: readonly string[],
 ): AppliedLearning {
+	const patterns =
+		config.swarmSize > 1 ? recalled.filter((pattern) => pattern.strategy.swarmSize > 1) : recalled;
 	const next: EffectiveConfig = { ...config };
 	const changes = new Map<string, string[]>(patterns.map((pattern) => [pattern.id, []]));
 	const note = (id: string, change: string) => changes.get(id)?.push(change);
 	const [best] = patterns;
-	if (best && !explicit.swarmSize && !config.singleAgent && best.strategy.swarmSize !== config.swarmSize) {
+	if (best && !explicit.swarmSize && !config.singleAgent && best.strategy.swarmSize > config.swarmSize) {
 		note(best.id, `swarm size ${config.swarmSize} → ${best.strategy.swarmSize}, as in this successful job`);
 		next.swarmSize = best.strategy.swarmSize;
 		next.secondPass = config.complexity === "very-high" && rolesForSize(next.swarmSize).includes("critic");

@@ -1,7 +1,7 @@
 /**
  * Scores a finished job (its trajectory) and names what went wrong in it.
  *
- * reward = 0.4·quality + 0.2·speed + 0.2·citations + 0.2·depth, each component in [0, 1]:
+ * reward = 0.35·quality + 0.15·speed + 0.2·citations + 0.15·depth + 0.15·coverage, each in [0, 1]:
  *
  * - quality   = the report's `quality.overall`.
  * - speed     = 1 − 0.7·(duration / time budget) for a job that finished within its budget, so an
@@ -12,13 +12,24 @@
  *               claim needs to be cross-checked rather than resting on one page.
  * - depth     = min(1, supported findings / (2 × requested depth)): two distinct supported findings
  *               per depth level reach full marks.
+ * - coverage  = min(1, completed agents / the swarm size the task's complexity calls for (3, 5, 7, 7)):
+ *               the perspectives the task needed that really ran. It keeps rewards comparable across
+ *               swarm sizes: a single agent on a medium task covers a fifth of it, however fast it was,
+ *               so it cannot win by default and teach later jobs to shrink.
  *
  * success = reward > 0.7.
  */
 import type { EffectiveConfig, Role, TaskView, Usage } from "../protocol";
+import { DEFAULTS } from "../swarm/config";
 import type { QualityScore, VerificationSummary } from "../synthesis/types";
 
-export const REWARD_WEIGHTS = { quality: 0.4, speed: 0.2, citations: 0.2, depth: 0.2 } as const;
+export const REWARD_WEIGHTS = {
+	quality: 0.35,
+	speed: 0.15,
+	citations: 0.2,
+	depth: 0.15,
+	coverage: 0.15,
+} as const;
 /** A pattern counts as a success above this reward. */
 export const SUCCESS_THRESHOLD = 0.7;
 /** Speed score of a job that used exactly its whole time budget. */
@@ -61,6 +72,7 @@ export type RewardBreakdown = {
 	speed: number;
 	citations: number;
 	depth: number;
+	coverage: number;
 	reward: number;
 	success: boolean;
 };
@@ -76,12 +88,23 @@ export function trajectoryReward(trajectory: Trajectory): RewardBreakdown {
 	const speed = speedScore(trajectory.durationMs, timeBudgetMs(trajectory.config));
 	const citations = citationScore(trajectory.verification, trajectory.sourcesRetrieved);
 	const depth = depthScore(trajectory.supportedFindings, trajectory.config.depth);
+	const coverage = coverageScore(trajectory.agents, trajectory.config);
 	const reward =
 		REWARD_WEIGHTS.quality * quality +
 		REWARD_WEIGHTS.speed * speed +
 		REWARD_WEIGHTS.citations * citations +
-		REWARD_WEIGHTS.depth * depth;
-	return { quality, speed, citations, depth, reward, success: reward > SUCCESS_THRESHOLD };
+		REWARD_WEIGHTS.depth * depth +
+		REWARD_WEIGHTS.coverage * coverage;
+	return { quality, speed, citations, depth, coverage, reward, success: reward > SUCCESS_THRESHOLD };
+}
+
+/** Coverage component: completed agents / the swarm size the task's complexity calls for, at most 1. */
+export function coverageScore(
+	agents: readonly AgentRun[],
+	config: Pick<EffectiveConfig, "complexity">,
+): number {
+	const needed = DEFAULTS.swarmSizeByComplexity[config.complexity];
+	return clamp01(agents.filter((agent) => agent.status === "completed").length / needed);
 }
 
 /** Speed component: 1 − 0.7·(duration / budget) within the budget, 0 past it. */

@@ -1,18 +1,19 @@
 /**
- * Task analysis: how hard a research task is (from its depth), what kind of task it is (from cue
- * words) and which words carry its content. Everything here is a pure function of the task text.
+ * Task analysis: how hard a research task is (from the request's depth, or else from the task's own
+ * wording), what kind of task it is (from cue words) and which words carry its content. Everything
+ * here is a pure function of the task text and the depth.
  */
-import type { Complexity, TaskType } from "../protocol";
+import type { Complexity, TaskAnalysis, TaskType } from "../protocol";
+import { estimateComplexity } from "./task-complexity";
 
-export type TaskAnalysis = {
+/** What the analyzer makes of a task: its size and kind, its content words, and what it read. */
+export type TaskProfile = {
 	complexity: Complexity;
 	depth: number;
 	taskType: TaskType;
 	keywords: string[];
+	analysis: TaskAnalysis;
 };
-
-/** Depth used when a request does not give one. */
-export const DEFAULT_DEPTH = 5;
 
 const MIN_DEPTH = 1;
 const MAX_DEPTH = 10;
@@ -153,16 +154,20 @@ export function extractKeywords(task: string): string[] {
 }
 
 /**
- * Analyzes a research task: complexity band from the depth (default 5), task type from cue words,
- * and the content keywords.
+ * Analyzes a research task: the complexity band from `depth` when the request gives one, otherwise
+ * the complexity and depth the task's wording calls for (`estimateComplexity`); the task type from cue
+ * words; the content keywords; and what the analyzer read, for the job view and the report.
  * @example analyzeTask("Summarize recent work on solid-state batteries", 8)
- * // { complexity: "high", depth: 8, taskType: "synthesis", keywords: ["summarize", "recent", ...] }
+ * // { complexity: "high", depth: 8, taskType: "synthesis", keywords: ["summarize", "recent", ...], analysis: {...} }
+ * @example analyzeTask("What is a mutex?").depth // 3
  */
-export function analyzeTask(task: string, depth: number = DEFAULT_DEPTH): TaskAnalysis {
+export function analyzeTask(task: string, depth?: number): TaskProfile {
+	const { complexity, depth: recommended, ...read } = estimateComplexity(task);
 	return {
-		complexity: complexityForDepth(depth),
-		depth,
+		complexity: depth === undefined ? complexity : complexityForDepth(depth),
+		depth: depth ?? recommended,
 		taskType: classifyTask(task),
 		keywords: extractKeywords(task),
+		analysis: { basis: depth === undefined ? "task" : "request", ...read },
 	};
 }

@@ -3,13 +3,13 @@
  * and the task analysis folded in.
  */
 import type { Complexity, EffectiveConfig, ResearchRequest } from "../protocol";
-import { analyzeTask, DEFAULT_DEPTH } from "./analyzer";
+import { analyzeTask } from "./analyzer";
 import { rolesForSize } from "./sizing";
 
 /** Values a job runs with when the request leaves them out. */
 export const DEFAULTS = {
-	depth: DEFAULT_DEPTH,
-	timeMinutes: 120,
+	/** The time budget per depth level when the request gives no `timeMinutes`: depth 5 → 100 min. */
+	minutesPerDepth: 20,
 	maxConcurrent: 4,
 	focus: "balanced",
 	antiHallucination: "high",
@@ -20,8 +20,7 @@ export const DEFAULTS = {
 	/** Swarm size chosen from complexity when the request gives neither `swarmSize` nor `singleAgent`. */
 	swarmSizeByComplexity: { low: 3, medium: 5, high: 7, "very-high": 7 },
 } as const satisfies {
-	depth: number;
-	timeMinutes: number;
+	minutesPerDepth: number;
 	maxConcurrent: number;
 	focus: EffectiveConfig["focus"];
 	antiHallucination: EffectiveConfig["antiHallucination"];
@@ -33,21 +32,23 @@ export const DEFAULTS = {
 };
 
 /**
- * Resolves a request into the configuration the job runs with. `singleAgent` forces a swarm of 1;
- * otherwise an explicit `swarmSize` wins over the size for the task's complexity. A very-high
- * complexity swarm gets a second pass (a revisit round, planned only when the swarm has a critic).
+ * Resolves a request into the configuration the job runs with. Without a `depth`, the task analyzer
+ * reads the complexity and depth from the task; without `timeMinutes`, the time budget grows with the
+ * depth. `singleAgent` forces a swarm of 1; otherwise an explicit `swarmSize` wins over the size for
+ * the task's complexity. A very-high complexity swarm gets a second pass (a revisit round, planned
+ * only when the swarm has a critic).
  * @example resolveConfig({ task: "Heat pumps in cold climates", depth: 8 }, { provider: "extractive" })
- * // { depth: 8, complexity: "high", swarmSize: 7, secondPass: false, provider: "extractive", ... }
+ * // { depth: 8, complexity: "high", swarmSize: 7, timeMinutes: 160, secondPass: false, ... }
  */
 export function resolveConfig(request: ResearchRequest, defaults: { provider: string }): EffectiveConfig {
-	const analysis = analyzeTask(request.task, request.depth ?? DEFAULTS.depth);
+	const analysis = analyzeTask(request.task, request.depth);
 	const singleAgent = request.singleAgent ?? false;
 	const swarmSize = singleAgent
 		? 1
 		: (request.swarmSize ?? DEFAULTS.swarmSizeByComplexity[analysis.complexity]);
 	return {
 		depth: analysis.depth,
-		timeMinutes: request.timeMinutes ?? DEFAULTS.timeMinutes,
+		timeMinutes: request.timeMinutes ?? analysis.depth * DEFAULTS.minutesPerDepth,
 		swarmSize,
 		singleAgent,
 		maxConcurrent: request.maxConcurrent ?? DEFAULTS.maxConcurrent,
@@ -68,5 +69,6 @@ export function resolveConfig(request: ResearchRequest, defaults: { provider: st
 		maxSubgoals: request.maxSubgoals ?? DEFAULTS.maxSubgoals,
 		// The revisit round acts on the critic's feedback, so only swarms with a critic get one.
 		secondPass: analysis.complexity === "very-high" && rolesForSize(swarmSize).includes("critic"),
+		analysis: analysis.analysis,
 	};
 }

@@ -33,7 +33,7 @@ describe("POST /v1/research", () => {
 		const job = await getJob(body.id);
 		expect(job.config).toMatchObject({
 			depth: 5,
-			timeMinutes: 120,
+			timeMinutes: 100,
 			swarmSize: 5,
 			maxConcurrent: 4,
 			focus: "balanced",

@@ -64,4 +64,27 @@ describe("learning changes the next run", () => {
 		const job = await waitForJob(second);
 		expect(job.config.swarmSize).toBe(3);
 	});
+
+	it("never shrinks a swarm after single-agent runs of a similar task", async () => {
+		for (const task of [
+			"Why do lithium-ion batteries lose capacity in freezing weather?",
+			"Why do lithium-ion batteries lose capacity in cold weather?",
+		]) {
+			const single = await submit(sampleRequest({ task, singleAgent: true }));
+			expect((await waitForJob(single)).status).toBe("completed");
+			await patternOf(single);
+		}
+		const deep = await submit(
+			sampleRequest({
+				task: "Why do lithium-ion batteries lose capacity in cold weather conditions?",
+				depth: 8,
+			}),
+		);
+		const job = await waitForJob(deep);
+		expect(job.config.swarmSize).toBe(7);
+		expect(job.plan).toHaveLength(7);
+		const body = ReportSchema.parse(await (await report(deep, "json")).json());
+		expect(body.learningPatterns.patternsUsed).toEqual([]);
+		expect(body.learningPatterns.note).toContain("single-agent");
+	});
 });

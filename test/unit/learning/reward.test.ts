@@ -16,7 +16,13 @@ import { testConfig } from "../../fixtures/agent-context";
 const MINUTE = 60_000;
 const START = Date.UTC(2026, 10, 2, 9, 0, 0);
 
-const CONFIG = testConfig({ timeMinutes: 120, swarmSize: 3, provider: "auto", budgetUsd: 2 });
+const CONFIG = testConfig({
+	timeMinutes: 120,
+	swarmSize: 3,
+	complexity: "low",
+	provider: "auto",
+	budgetUsd: 2,
+});
 
 const VERIFIED: VerificationSummary = {
 	citationsTotal: 20,
@@ -84,24 +90,44 @@ function cleanRun(overrides: Partial<Trajectory> = {}): Trajectory {
 }
 
 describe("trajectoryReward", () => {
-	it("weighs quality, speed, citations and depth 0.4/0.2/0.2/0.2", () => {
+	it("weighs quality, speed, citations, depth and coverage 0.35/0.15/0.2/0.15/0.15", () => {
 		const breakdown = trajectoryReward(cleanRun());
 		expect(breakdown.quality).toBe(0.8);
 		expect(breakdown.speed).toBeCloseTo(1 - 0.7 * (6 / 120), 12);
 		expect(breakdown.citations).toBe(1);
 		expect(breakdown.depth).toBe(1);
-		expect(breakdown.reward).toBeCloseTo(0.4 * 0.8 + 0.2 * 0.965 + 0.2 + 0.2, 12);
+		expect(breakdown.coverage).toBe(1);
+		expect(breakdown.reward).toBeCloseTo(0.35 * 0.8 + 0.15 * 0.965 + 0.2 + 0.15 + 0.15, 12);
 		expect(breakdown.success).toBe(true);
 	});
 
 	it("marks success only above 0.7", () => {
-		// quality 0.3 → 0.12 + 0.193 + 0.2 + 0.2 = 0.713; quality 0.2 → 0.673.
-		expect(trajectoryReward(cleanRun({ quality: { ...cleanRun().quality, overall: 0.3 } })).success).toBe(
+		// quality 0.1 → 0.035 + 0.14475 + 0.2 + 0.15 + 0.15 = 0.67975; quality 0.2 → 0.71475.
+		expect(trajectoryReward(cleanRun({ quality: { ...cleanRun().quality, overall: 0.2 } })).success).toBe(
 			true,
 		);
-		expect(trajectoryReward(cleanRun({ quality: { ...cleanRun().quality, overall: 0.2 } })).success).toBe(
+		expect(trajectoryReward(cleanRun({ quality: { ...cleanRun().quality, overall: 0.1 } })).success).toBe(
 			false,
 		);
+	});
+
+	it("never lets a single agent beat the swarm its task needs by default", () => {
+		const medium = { ...CONFIG, complexity: "medium" as const, swarmSize: 5 };
+		const swarm = cleanRun({
+			config: medium,
+			agents: (["explorer", "depth_analyst", "verifier", "trend_analyst", "synthesizer"] as const).map(
+				(role) => agent(role, "completed", 0.2, 4),
+			),
+			durationMs: 12 * MINUTE,
+		});
+		// The single agent is twice as fast and found as much: it still covers a fifth of the task.
+		const single = cleanRun({
+			config: { ...medium, swarmSize: 1, singleAgent: true },
+			agents: [agent("explorer", "completed", 1, 6)],
+			durationMs: 6 * MINUTE,
+		});
+		expect(trajectoryReward(single).coverage).toBeCloseTo(0.2, 12);
+		expect(trajectoryReward(single).reward).toBeLessThan(trajectoryReward(swarm).reward);
 	});
 
 	it("scores speed from 1 for an instant run to 0.3 at the budget, and 0 past it", () => {
@@ -152,12 +178,22 @@ describe("trajectoryReward", () => {
 						supportedFindings: r.findings,
 					}),
 				);
-				for (const value of [breakdown.quality, breakdown.speed, breakdown.citations, breakdown.depth]) {
+				for (const value of [
+					breakdown.quality,
+					breakdown.speed,
+					breakdown.citations,
+					breakdown.depth,
+					breakdown.coverage,
+				]) {
 					expect(value).toBeGreaterThanOrEqual(0);
 					expect(value).toBeLessThanOrEqual(1);
 				}
 				const weighted =
-					0.4 * breakdown.quality + 0.2 * breakdown.speed + 0.2 * breakdown.citations + 0.2 * breakdown.depth;
+					0.35 * breakdown.quality +
+					0.15 * breakdown.speed +
+					0.2 * breakdown.citations +
+					0.15 * breakdown.depth +
+					0.15 * breakdown.coverage;
 				expect(breakdown.reward).toBeCloseTo(weighted, 12);
 				expect(breakdown.success).toBe(breakdown.reward > 0.7);
 			}),

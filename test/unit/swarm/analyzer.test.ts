@@ -1,12 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-	analyzeTask,
-	classifyTask,
-	complexityForDepth,
-	DEFAULT_DEPTH,
-	extractKeywords,
-} from "../../../src/swarm/analyzer";
+import { analyzeTask, classifyTask, complexityForDepth, extractKeywords } from "../../../src/swarm/analyzer";
 
 describe("complexityForDepth", () => {
 	it.each([
@@ -117,19 +111,21 @@ describe("extractKeywords", () => {
 });
 
 describe("analyzeTask", () => {
-	it("defaults to depth 5 (medium)", () => {
+	it("without a depth, reads the complexity and depth from the task", () => {
 		const analysis = analyzeTask("How do heat pumps perform in cold climates?");
-		expect(DEFAULT_DEPTH).toBe(5);
-		expect(analysis).toEqual({
+		expect(analysis).toMatchObject({
 			complexity: "medium",
 			depth: 5,
 			taskType: "research",
 			keywords: ["heat", "pumps", "perform", "cold", "climates"],
+			analysis: { basis: "task", questionType: "explanation" },
 		});
+		expect(analyzeTask("What is a mutex?")).toMatchObject({ complexity: "low", depth: 3 });
 	});
 
 	it("uses the given depth", () => {
 		const analysis = analyzeTask("Summarize recent work on solid-state batteries", 9);
+		expect(analysis.analysis.basis).toBe("request");
 		expect(analysis.depth).toBe(9);
 		expect(analysis.complexity).toBe("very-high");
 		expect(analysis.taskType).toBe("synthesis");

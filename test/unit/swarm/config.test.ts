@@ -10,7 +10,7 @@ describe("resolveConfig", () => {
 		const config = resolveConfig({ task: "How do heat pumps perform in cold climates?" }, PROVIDER);
 		expect(config).toEqual({
 			depth: 5,
-			timeMinutes: 120,
+			timeMinutes: 100,
 			swarmSize: 5,
 			singleAgent: false,
 			maxConcurrent: 4,
@@ -27,14 +27,14 @@ describe("resolveConfig", () => {
 			mode: "direct",
 			maxSubgoals: 6,
 			secondPass: false,
+			analysis: expect.objectContaining({ basis: "task", questionType: "explanation" }),
 		});
 		expect(EffectiveConfigSchema.safeParse(config).success).toBe(true);
 	});
 
 	it("exposes the defaults it applies", () => {
 		expect(DEFAULTS).toMatchObject({
-			depth: 5,
-			timeMinutes: 120,
+			minutesPerDepth: 20,
 			maxConcurrent: 4,
 			focus: "balanced",
 			antiHallucination: "high",
@@ -80,7 +80,28 @@ describe("resolveConfig", () => {
 			mode: "direct",
 			maxSubgoals: 6,
 			secondPass: false,
+			analysis: expect.objectContaining({ basis: "request" }),
 		});
+	});
+
+	it("sizes a job from its task when no depth is given, and scales its time with the depth", () => {
+		const small = resolveConfig({ task: "What is a mutex?" }, PROVIDER);
+		expect(small).toMatchObject({ depth: 3, complexity: "low", swarmSize: 3, timeMinutes: 60 });
+		const large = resolveConfig(
+			{
+				task: "Compare heat pumps, gas boilers, district heating, electric resistance heaters and biomass boilers across cost, grid impact, maintenance and emissions",
+			},
+			PROVIDER,
+		);
+		expect(large).toMatchObject({
+			depth: 9,
+			complexity: "very-high",
+			swarmSize: 7,
+			secondPass: true,
+			timeMinutes: 180,
+		});
+		expect(large.analysis.entities).toHaveLength(5);
+		expect(large.analysis.criteria).toEqual(["cost", "grid impact", "maintenance", "emissions"]);
 	});
 
 	it.each([

@@ -26,6 +26,7 @@ import type {
 	Support,
 	SupportVerdict,
 } from "../../../src/synthesis/types";
+import { testConfig } from "../../fixtures/agent-context";
 
 export const CREATED_AT = Date.UTC(2026, 10, 2, 9, 0, 0);
 export const COMPLETED_AT = CREATED_AT + 754_000;
@@ -56,26 +57,11 @@ export type FixtureOptions = {
 /** Builds a fresh input (safe to mutate) for the given anti-hallucination mode. */
 export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 	const antiHallucination = options.antiHallucination ?? "high";
-	const config: EffectiveConfig = {
-		depth: 5,
+	const config: EffectiveConfig = testConfig({
 		timeMinutes: 120,
-		swarmSize: 5,
-		singleAgent: false,
-		maxConcurrent: 4,
-		focus: "balanced",
 		antiHallucination,
-		citations: true,
-		provider: "extractive",
-		model: null,
-		costOptimize: false,
-		budgetUsd: null,
 		formats: ["markdown", "json", "html"],
-		complexity: "medium",
-		taskType: "research",
-		mode: "direct",
-		maxSubgoals: 6,
-		secondPass: false,
-	};
+	});
 	const input: ReportInput = {
 		jobId: "job_01JCOLDHP",
 		tenantId: "tenant_a",
