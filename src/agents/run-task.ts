@@ -12,20 +12,20 @@ import {
 	AgentResultSchema,
 	type Citation,
 	type Finding,
+	type Focus,
 	type SourceRecord,
 } from "../protocol";
 import { braveSearch } from "../providers/brave-search";
 import { costOf, toUsage, worstCaseCost } from "../providers/cost";
 import { BRAVE_SEARCH_PRICE, priceOf } from "../providers/prices";
 import type { Provider, ResearchTools, RetrievedRef, SourceDocument, TurnCitation } from "../providers/types";
+import { FOCUS_PROFILES } from "../swarm/focus";
 import { roleInstructions, taskPrompt } from "./prompts";
 
 /** How often a running agent renews its lease, independent of the provider's own progress. */
 export const HEARTBEAT_MS = 5_000;
 /** Output tokens one turn may produce. */
 export const MAX_OUTPUT_TOKENS = 8_192;
-/** Pages of one turn that are fetched and snapshotted; a provider citing more gets the first ones. */
-export const MAX_PAGES_PER_TURN = 20;
 /** Characters of a fetched page handed back to a model through `fetch_page`. */
 const PAGE_CHARS_FOR_MODEL = 8_000;
 /** Input tokens assumed per web search when reserving budget (search results enter the context). */
@@ -56,9 +56,17 @@ export class BudgetExceededError extends Error {
 	}
 }
 
-/** Searches plus page fetches one turn may make: more for deeper jobs and larger time shares (1–10). */
-export function searchUses(depth: number, timeShare: number): number {
-	return Math.min(10, Math.max(1, Math.round(1 + depth * timeShare * 4)));
+/** Searches plus page fetches one turn may make at the most. */
+export const MAX_SEARCH_USES = 10;
+
+/**
+ * Searches plus page fetches one turn may make: more for deeper jobs, larger time shares and a broader
+ * focus (1–10).
+ * @example searchUses(5, 0.25, "balanced") // 6
+ */
+export function searchUses(depth: number, timeShare: number, focus: Focus): number {
+	const uses = (1 + depth * timeShare * 4) * FOCUS_PROFILES[focus].searchScale;
+	return Math.min(MAX_SEARCH_USES, Math.max(1, Math.round(uses)));
 }
 
 /** Runs one attempt of `context` and returns its result for the coordinator. */
@@ -79,7 +87,7 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 	const keepAlive = setInterval(() => void beat(lastProgress).catch(() => {}), HEARTBEAT_MS);
 	try {
 		const model = context.model ?? "";
-		const maxUses = searchUses(context.config.depth, context.timeShare);
+		const maxUses = searchUses(context.config.depth, context.timeShare, context.config.focus);
 		const native = provider.supportsNativeSearch(model);
 		const searchEnabled = context.provider !== "extractive" && (native || deps.braveApiKey !== null);
 		const modelPrice = context.model ? priceOf(context.provider, context.model) : null;
@@ -193,7 +201,8 @@ function researchTools(
 }
 
 /**
- * Snapshots the pages a turn searched or cited that the job does not hold yet. `redirects` maps each
+ * Snapshots the pages a turn searched or cited that the job does not hold yet, as many as the job's
+ * focus allows per turn. `redirects` maps each
  * requested URL that redirected (search engines cite through redirect links) to where it landed.
  */
 async function snapshotPages(
@@ -210,7 +219,7 @@ async function snapshotPages(
 	const wanted: RetrievedRef[] = [];
 	for (const ref of retrieved) {
 		const key = normalizeUrl(ref.url);
-		if (known.has(key) || wanted.length >= MAX_PAGES_PER_TURN) continue;
+		if (known.has(key) || wanted.length >= FOCUS_PROFILES[context.config.focus].pagesPerTurn) continue;
 		known.add(key);
 		wanted.push(ref);
 	}

@@ -96,7 +96,8 @@
  * ("However, ", "In the 2022 field trial, ") and final punctuation, and shortened at a clause
  * boundary to 80 characters at most (`shortenAtBoundary`), never with an ellipsis.
  *
- * Findings per task: n = clamp(round(2 + depth · timeShare · 9), 2, 16), where timeShare is the
+ * Findings per task: n = clamp(round((2 + depth · timeShare · 9) · s), 2, 16), where s is the focus's
+ * passage scale (`FOCUS_PROFILES`: narrow 0.75, balanced 1, broad 1.25), timeShare is the
  * task's time budget over the job's, raised to the number of sub-questions (at most 16) so that each
  * can be answered. The research roles quote different passages, so a job's report holds about the sum
  * of their counts: at the default depth 5 with five agents, 13 + 13 + 9 passages (explorer, depth
@@ -110,7 +111,8 @@
 import { z } from "zod";
 import { accessSettings } from "../auth/settings";
 import { contradictionBetween, type Quantity, textFacts } from "../evidence/support";
-import type { Citation, Finding, PlannedTask, UpstreamResult } from "../protocol";
+import type { Citation, Finding, Focus, PlannedTask, UpstreamResult } from "../protocol";
+import { FOCUS_PROFILES } from "../swarm/focus";
 import { planSwarm } from "../swarm/sizing";
 import {
 	answerCues,
@@ -143,7 +145,6 @@ const PROXIMITY_WEIGHT = 0.1;
 const META_DISCOURSE_WEIGHT = 0.1;
 const PROXIMITY_WINDOW = 6;
 const PROXIMITY_TERMS = 4;
-const MIN_RELATIVE_SCORE = 0.2;
 const NEAR_DUPLICATE_JACCARD = 0.6;
 /** At most this share of a task's findings (and at least 2) comes from one paragraph. */
 const PARAGRAPH_SHARE = 0.25;
@@ -344,14 +345,13 @@ const RANKING_STRATEGIES: Record<RankingRole, RankingStrategy> = {
 };
 
 /**
- * Number of findings a task returns: clamp(round(2 + depth · timeShare · 6), 2, 12).
- * @example findingCount(5, 0.25) // 10 (round(9.5))
+ * Number of findings a task returns: clamp(round((2 + depth · timeShare · 9) · s), 2, 16), where s is
+ * the focus's passage scale (narrow 0.75, balanced 1, broad 1.25).
+ * @example findingCount(5, 0.25, "balanced") // 13 (round(13.25))
  */
-export function findingCount(depth: number, timeShare: number): number {
-	return Math.min(
-		MAX_FINDINGS,
-		Math.max(MIN_FINDINGS, Math.round(2 + depth * timeShare * FINDINGS_PER_DEPTH)),
-	);
+export function findingCount(depth: number, timeShare: number, focus: Focus): number {
+	const wanted = (2 + depth * timeShare * FINDINGS_PER_DEPTH) * FOCUS_PROFILES[focus].passageScale;
+	return Math.min(MAX_FINDINGS, Math.max(MIN_FINDINGS, Math.round(wanted)));
 }
 
 /**
@@ -441,7 +441,7 @@ export function selectFindings(corpus: Corpus, input: AgentTaskInput): Extractiv
 		};
 	}
 	const questions = subQuestionsOf(input.task);
-	const count = countFor(input.config.depth, input.timeShare, questions);
+	const count = countFor(input.config, input.timeShare, questions);
 	switch (input.role) {
 		case "verifier":
 			return verify(corpus, input, questions, count);
@@ -455,8 +455,15 @@ export function selectFindings(corpus: Corpus, input: AgentTaskInput): Extractiv
 }
 
 /** A task's findings: `findingCount`, raised to the number of sub-questions (at most MAX_FINDINGS). */
-function countFor(depth: number, timeShare: number, questions: readonly SubQuestion[]): number {
-	return Math.max(findingCount(depth, timeShare), Math.min(MAX_FINDINGS, questions.length));
+function countFor(
+	config: AgentTaskInput["config"],
+	timeShare: number,
+	questions: readonly SubQuestion[],
+): number {
+	return Math.max(
+		findingCount(config.depth, timeShare, config.focus),
+		Math.min(MAX_FINDINGS, questions.length),
+	);
 }
 
 /** Passages a revisit leaves out (those cited upstream), and its preference for the critic's topics. */
@@ -474,11 +481,27 @@ function rankForRole(
 	const revisit = input.phase === "revisit";
 	const criticClaims = revisit ? claimsOf(input.upstream.filter((result) => result.role === "critic")) : [];
 	const chosen = revisit
-		? choosePassages(corpus, questions, role, count, new Set(), {
-				excluded: citedPassageKeys(input.upstream),
-				criticPreference: normalized(score(corpus.passageIndex, criticClaims.flatMap(tokenize))),
-			})
-		: choosePassages(corpus, questions, role, count, claimedBefore(corpus, input, questions, role), null);
+		? choosePassages(
+				corpus,
+				questions,
+				role,
+				count,
+				new Set(),
+				{
+					excluded: citedPassageKeys(input.upstream),
+					criticPreference: normalized(score(corpus.passageIndex, criticClaims.flatMap(tokenize))),
+				},
+				input.config.focus,
+			)
+		: choosePassages(
+				corpus,
+				questions,
+				role,
+				count,
+				claimedBefore(corpus, input, questions, role),
+				null,
+				input.config.focus,
+			);
 	if (chosen.length === 0) return nothingRelevant(corpus);
 
 	const best = Math.max(...chosen.map((candidate) => candidate.score));
@@ -528,8 +551,16 @@ function claimedBefore(
 	for (const other of earlier) {
 		const share = shareOf(other);
 		if (share === undefined) continue;
-		const count = countFor(input.config.depth, share * scale, questions);
-		for (const candidate of choosePassages(corpus, questions, other, count, claimed, null)) {
+		const count = countFor(input.config, share * scale, questions);
+		for (const candidate of choosePassages(
+			corpus,
+			questions,
+			other,
+			count,
+			claimed,
+			null,
+			input.config.focus,
+		)) {
 			claimed.add(candidate.passage.order);
 		}
 	}
@@ -558,6 +589,7 @@ function choosePassages(
 	count: number,
 	claimed: ReadonlySet<number>,
 	revisit: Revisit | null,
+	focus: Focus,
 ): Candidate[] {
 	const strategy = RANKING_STRATEGIES[role];
 	const { relevance, homes } = relevanceOf(corpus, questions);
@@ -579,7 +611,7 @@ function choosePassages(
 				question,
 			});
 		}
-		return strongEnough(candidates);
+		return strongEnough(candidates, focus);
 	});
 	const before = [...claimed].flatMap((order) => corpus.passages[order] ?? []);
 	const chosen = choose(rankings, count, before, strategy.turns === "always" ? Number.POSITIVE_INFINITY : 1);
@@ -711,11 +743,15 @@ function normalized(scores: readonly number[]): number[] {
 	return scores.map((value) => (max > 0 ? value / max : 0));
 }
 
-/** Candidates whose relevance is at least MIN_RELATIVE_SCORE of the best, in `byRank` order. */
-function strongEnough(candidates: readonly Candidate[]): Candidate[] {
+/**
+ * Candidates whose relevance is at least the focus's share of the best (`minRelativeRelevance`: how far
+ * a passage may stray from the task's key terms), in `byRank` order.
+ */
+function strongEnough(candidates: readonly Candidate[], focus: Focus): Candidate[] {
 	const best = candidates.reduce((highest, candidate) => Math.max(highest, candidate.relevance), 0);
+	const floor = FOCUS_PROFILES[focus].minRelativeRelevance * best;
 	return candidates
-		.filter((candidate) => candidate.relevance >= MIN_RELATIVE_SCORE * best && candidate.relevance > 0)
+		.filter((candidate) => candidate.relevance >= floor && candidate.relevance > 0)
 		.sort(byRank);
 }
 
@@ -1104,7 +1140,7 @@ function critique(
 			question: questionFor(passage, questions),
 		});
 	}
-	const chosen = choose([strongEnough(candidates)], count, [], 1);
+	const chosen = choose([strongEnough(candidates, input.config.focus)], count, [], 1);
 	const best = Math.max(0, ...chosen.map((candidate) => candidate.score));
 	const findings = chosen.map((candidate) =>
 		findingOf(candidate, rankedConfidence(candidate.score, best), "Counterpoint: "),

@@ -99,7 +99,9 @@ describe("POST /v1/goals/plan", () => {
 		expectValidLayering(byDefault);
 		// Without a depth the goal's own wording sizes it: ten parts weigh as a very high complexity.
 		expect(byDefault.subgoals.every((subgoal) => subgoal.complexity === "very-high")).toBe(true);
-		const plain = await plan({ goal: "How do heat pumps perform in cold climates, and what do they cost to run?" });
+		const plain = await plan({
+			goal: "How do heat pumps perform in cold climates, and what do they cost to run?",
+		});
 		expect(plain.subgoals.every((subgoal) => subgoal.complexity === "medium")).toBe(true);
 
 		const small = await plan({ goal: TEN_PART_GOAL, maxSubgoals: 4, swarmSize: 3, provider: "auto" });

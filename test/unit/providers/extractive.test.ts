@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Finding, Role, UpstreamResult } from "../../../src/protocol";
+import type { Finding, Focus, Role, UpstreamResult } from "../../../src/protocol";
 import { FindingSchema, ROLES } from "../../../src/protocol";
 import {
 	buildCorpus,
@@ -134,11 +134,13 @@ function expectGrounded(findings: Finding[], documents: SourceDocument[]): void 
 }
 
 describe("findingCount", () => {
-	it("is round(2 + depth · timeShare · 9), clamped to [2, 16]", () => {
-		expect(findingCount(5, 0.25)).toBe(13);
-		expect(findingCount(3, 0.2)).toBe(7);
-		expect(findingCount(1, 0)).toBe(2);
-		expect(findingCount(10, 1)).toBe(16);
+	it("is round((2 + depth · timeShare · 9) · the focus's scale), clamped to [2, 16]", () => {
+		expect(findingCount(5, 0.25, "balanced")).toBe(13);
+		expect(findingCount(3, 0.2, "balanced")).toBe(7);
+		expect(findingCount(1, 0, "balanced")).toBe(2);
+		expect(findingCount(10, 1, "balanced")).toBe(16);
+		expect(findingCount(3, 0.2, "narrow")).toBe(6);
+		expect(findingCount(3, 0.2, "broad")).toBe(9);
 	});
 });
 
@@ -202,11 +204,30 @@ describe("the research roles of a job", () => {
 		const explorer = claimsOf("explorer", 0.25);
 		const depth = claimsOf("depth_analyst", 0.25);
 		const trend = claimsOf("trend_analyst", 0.15);
-		expect(explorer.size).toBe(findingCount(3, 0.25));
-		expect(depth.size).toBe(findingCount(3, 0.25));
-		expect(trend.size).toBe(findingCount(3, 0.15));
+		expect(explorer.size).toBe(findingCount(3, 0.25, "balanced"));
+		expect(depth.size).toBe(findingCount(3, 0.25, "balanced"));
+		expect(trend.size).toBe(findingCount(3, 0.15, "balanced"));
 		expect([...depth].filter((claim) => explorer.has(claim))).toEqual([]);
 		expect([...trend].filter((claim) => explorer.has(claim) || depth.has(claim))).toEqual([]);
+	});
+
+	it("read closer to the task's key terms under a narrow focus, and further under a broad one", () => {
+		const under = (focus: Focus) =>
+			extractFindings(
+				taskInput({
+					role: "explorer",
+					task,
+					config: testConfig({ ...config, focus }),
+					documents: samples,
+					timeShare: 0.25,
+				}),
+			).findings;
+		const narrow = under("narrow");
+		const broad = under("broad");
+		expect(narrow.length).toBeLessThan(broad.length);
+		// Every passage a narrow focus keeps, a broad one keeps too: it only lets more in.
+		const broadClaims = new Set(claims(broad));
+		expect(claims(narrow).filter((claim) => !broadClaims.has(claim)).length).toBeLessThanOrEqual(1);
 	});
 
 	it("take the passages another role quotes only when the job does not plan that role", () => {

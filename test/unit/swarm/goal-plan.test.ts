@@ -265,6 +265,6 @@ describe("estimateGoalCostUsd", () => {
 
 	it("allows at least what the research loop may spend on one turn", () => {
 		expect(TASK_COST_BOUNDS.maxOutputTokens).toBeGreaterThanOrEqual(MAX_OUTPUT_TOKENS);
-		expect(TASK_COST_BOUNDS.maxSearches).toBeGreaterThanOrEqual(searchUses(10, 1));
+		expect(TASK_COST_BOUNDS.maxSearches).toBeGreaterThanOrEqual(searchUses(10, 1, "broad"));
 	});
 });
