@@ -1,6 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
+import { isAgentEvent } from "../../src/events/event-types";
 import type { AgentResult } from "../../src/protocol";
 import { ReportSchema } from "../../src/synthesis/report-schema";
 import {
@@ -111,9 +112,9 @@ describe("at-least-once delivery", () => {
 		expect(job.plan.find((task) => task.id === "depth-analyst")?.attempts).toBe(2);
 		expect(job.metrics.redispatches).toBe(1);
 		const events = await eventLog(jobId);
-		const completions = events.filter(
-			(event) => event.type === "agent.completed" && event.data.agentId === "depth-analyst",
-		);
+		const completions = events
+			.filter(isAgentEvent)
+			.filter((event) => event.type === "agent.completed" && event.data.agentId === "depth-analyst");
 		expect(completions.map((event) => event.data.attempt)).toEqual([2]);
 		expect(events.filter((event) => event.type === "job.completed")).toHaveLength(1);
 	});
@@ -159,6 +160,7 @@ describe("at-least-once delivery", () => {
 		expect(job.metrics.agents.failed).toBe(1);
 		const events = await eventLog(jobId);
 		const trendEvents = events
+			.filter(isAgentEvent)
 			.filter((event) => event.data.agentId === "trend-analyst")
 			.map((event) => event.type);
 		expect(trendEvents.filter((type) => type === "agent.retrying")).toHaveLength(3);
