@@ -48,7 +48,7 @@ export function parseAnswer<T>(schema: ZodType<T>, value: unknown, what: string)
 }
 
 /** Turns an error response into an ApiRequestError, using the API's `{ error: { code, message } }` body when present. */
-async function errorFromResponse(response: Response): Promise<ApiRequestError> {
+export async function errorFromResponse(response: Response): Promise<ApiRequestError> {
 	const text = await response.text().catch(() => "");
 	let body: unknown = null;
 	try {
@@ -91,8 +91,8 @@ export class ApiClient {
 		this.#signal = options.signal;
 	}
 
-	/** Sends one request and returns the response when its status is 2xx. */
-	async send(path: string, options: RequestOptions = {}): Promise<Response> {
+	/** Sends one request and returns the response whatever its status; only a failed connection throws. */
+	async request(path: string, options: RequestOptions = {}): Promise<Response> {
 		const signal = options.signal ?? this.#signal;
 		const headers: Record<string, string> = { accept: "application/json", ...options.headers };
 		if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
@@ -112,6 +112,12 @@ export class ApiClient {
 				EXIT.unreachable,
 			);
 		}
+		return response;
+	}
+
+	/** Sends one request and returns the response when its status is 2xx. */
+	async send(path: string, options: RequestOptions = {}): Promise<Response> {
+		const response = await this.request(path, options);
 		if (!response.ok) throw await errorFromResponse(response);
 		return response;
 	}

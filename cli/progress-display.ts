@@ -2,9 +2,9 @@
  * Showing a job's progress while it runs: redrawn in place on a terminal, or one plain line per event
  * when the output is a pipe or a file (CI logs), so logs never carry cursor movements.
  */
+import type { JobProgress } from "../src/events/progress.ts";
 import type { JobEvent } from "../src/protocol.ts";
-import type { Board } from "./board.ts";
-import { describeEvent, renderBoard } from "./render.ts";
+import { eventLine, renderBoard } from "./render.ts";
 
 /** Where progress is written: process.stdout, or a stand-in with the same few members. */
 export type OutputStream = {
@@ -14,10 +14,10 @@ export type OutputStream = {
 };
 
 export type ProgressDisplay = {
-	/** The board after `event`. */
-	update(board: Board, event: JobEvent): void;
+	/** The job's progress after `event`. */
+	update(progress: JobProgress, event: JobEvent): void;
 	/** Draws the final state and stops. */
-	finish(board: Board): void;
+	finish(progress: JobProgress): void;
 	/** Stops drawing without a final frame (before asking a question on the terminal). */
 	stop(): void;
 };
@@ -35,7 +35,7 @@ function fitWidth(line: string, columns: number): string {
 
 /** A display that redraws the board in place with ANSI cursor movement. */
 export function createLiveDisplay(stream: OutputStream): ProgressDisplay {
-	let board: Board | null = null;
+	let board: JobProgress | null = null;
 	let drawnLines = 0;
 	const draw = () => {
 		if (!board) return;
@@ -67,11 +67,11 @@ export function createLiveDisplay(stream: OutputStream): ProgressDisplay {
 /** A display that writes one plain line per event and the final board as plain lines. */
 export function createLogDisplay(stream: OutputStream, verbose: boolean): ProgressDisplay {
 	return {
-		update(board, event) {
-			stream.write(`${describeEvent(event, board.acceptedAt, verbose)}\n`);
+		update(progress, event) {
+			stream.write(`${eventLine(event, progress.acceptedAt, verbose)}\n`);
 		},
-		finish(board) {
-			stream.write(`${renderBoard(board, Date.now()).join("\n")}\n`);
+		finish(progress) {
+			stream.write(`${renderBoard(progress, Date.now()).join("\n")}\n`);
 		},
 		stop() {},
 	};

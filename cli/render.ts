@@ -1,13 +1,11 @@
 /** Text the CLI prints: progress bars, agent lines, event log lines, job summaries and lists. Pure. */
-import {
-	JobErrorSchema,
-	type JobEvent,
-	type JobList,
-	type JobView,
-	type JsonValue,
-} from "../src/protocol.ts";
+import { usageTokens } from "../public/assets/format.js";
+import { agentLabel, describeEvent } from "../src/events/describe.ts";
+import { type AgentProgress, type JobProgress, jobPercent } from "../src/events/progress.ts";
+import { formatDuration } from "../src/lib/duration.ts";
+import type { JobEvent, JobList, JobView } from "../src/protocol.ts";
 import type { GoalPlan } from "./answers.ts";
-import { type AgentRow, type Board, boardFromJob, PlanSchema } from "./board.ts";
+import { progressFromJob } from "./board.ts";
 
 /** Characters between the brackets of a progress bar; keeps an agent line within 80 columns. */
 export const BAR_WIDTH = 16;
@@ -21,21 +19,6 @@ const TASK_PREVIEW_CHARS = 60;
 export function progressBar(percent: number, width = BAR_WIDTH): string {
 	const filled = Math.round((Math.min(100, Math.max(0, percent)) / 100) * width);
 	return `[${"█".repeat(filled)}${"░".repeat(width - filled)}]`;
-}
-
-/**
- * A duration for people: tenths of a second below a minute, then minutes and seconds, then hours.
- * @example formatDuration(12_345) // "12.3s"; formatDuration(125_000) // "2m05s"
- */
-export function formatDuration(ms: number): string {
-	const safe = Math.max(0, ms);
-	if (safe < 60_000) return `${(Math.floor(safe / 100) / 10).toFixed(1)}s`;
-	const totalSeconds = Math.floor(safe / 1000);
-	if (totalSeconds < 3600) {
-		return `${Math.floor(totalSeconds / 60)}m${String(totalSeconds % 60).padStart(2, "0")}s`;
-	}
-	const totalMinutes = Math.floor(totalSeconds / 60);
-	return `${Math.floor(totalMinutes / 60)}h${String(totalMinutes % 60).padStart(2, "0")}m`;
 }
 
 /** @example formatTokens(12345) // "12,345" */
@@ -53,20 +36,11 @@ export function formatTime(ms: number): string {
 	return `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
-/** The agent's name for display: its role, plus its id when the id says more (goal mode's sub-swarms). */
-export function agentLabel(agent: { id: string; role: string }): string {
-	return agent.id.replaceAll("-", "_") === agent.role ? agent.role : `${agent.role} (${agent.id})`;
+function agentTokens(agent: AgentProgress): number {
+	return agent.usage ? usageTokens(agent.usage) : 0;
 }
 
-/** Job progress on the board: the mean of its agents, where an agent that ended counts as done. */
-export function boardProgress(board: Board): number {
-	if (board.agents.length === 0) return board.finishedAt === null ? 0 : 100;
-	const done = (agent: AgentRow) =>
-		agent.finishedAt !== null || agent.status === "skipped" ? 100 : agent.progress;
-	return board.agents.reduce((sum, agent) => sum + done(agent), 0) / board.agents.length;
-}
-
-function agentLine(agent: AgentRow, labelWidth: number, now: number): string {
+function agentLine(agent: AgentProgress, labelWidth: number, now: number): string {
 	const elapsed =
 		agent.startedAt === null ? "-" : formatDuration((agent.finishedAt ?? now) - agent.startedAt);
 	return [
@@ -75,8 +49,8 @@ function agentLine(agent: AgentRow, labelWidth: number, now: number): string {
 		progressBar(agent.progress),
 		`${Math.round(agent.progress)}%`.padStart(4),
 		elapsed.padStart(7),
-		`${formatTokens(agent.tokens)} tok`.padStart(12),
-		formatCost(agent.costUsd),
+		`${formatTokens(agentTokens(agent))} tok`.padStart(12),
+		formatCost(agent.usage?.costUsd ?? 0),
 	].join(" ");
 }
 
@@ -84,63 +58,24 @@ function agentLine(agent: AgentRow, labelWidth: number, now: number): string {
  * The progress display: a job header line, then one line per agent with role, status, bar, elapsed time,
  * tokens and cost. `now` is the local clock, for the elapsed time of running agents.
  */
-export function renderBoard(board: Board, now: number): string[] {
-	const tokens = board.agents.reduce((sum, agent) => sum + agent.tokens, 0);
-	const cost = board.agents.reduce((sum, agent) => sum + agent.costUsd, 0);
-	const progress = boardProgress(board);
+export function renderBoard(progress: JobProgress, now: number): string[] {
+	const { agents } = progress;
+	const tokens = agents.reduce((sum, agent) => sum + agentTokens(agent), 0);
+	const cost = agents.reduce((sum, agent) => sum + (agent.usage?.costUsd ?? 0), 0);
+	const percent = jobPercent(progress);
 	const elapsed =
-		board.acceptedAt === null ? "-" : formatDuration((board.finishedAt ?? now) - board.acceptedAt);
+		progress.acceptedAt === null ? "-" : formatDuration((progress.finishedAt ?? now) - progress.acceptedAt);
 	const header = [
-		`job ${board.jobId}`,
-		board.status.padEnd(12),
-		progressBar(progress),
-		`${Math.round(progress)}%`.padStart(4),
+		`job ${progress.jobId ?? "?"}`,
+		progress.status.padEnd(12),
+		progressBar(percent),
+		`${Math.round(percent)}%`.padStart(4),
 		elapsed.padStart(7),
 		`${formatTokens(tokens)} tok`,
 		formatCost(cost),
 	].join(" ");
-	const labelWidth = Math.max(0, ...board.agents.map((agent) => agentLabel(agent).length));
-	return [header, ...board.agents.map((agent) => agentLine(agent, labelWidth, now))];
-}
-
-function stringField(value: JsonValue | undefined): string | null {
-	return typeof value === "string" ? value : null;
-}
-
-function numberField(value: JsonValue | undefined): number | null {
-	return typeof value === "number" ? value : null;
-}
-
-/** What an event says, in words, without the fields every event carries. */
-function eventDetails(event: JobEvent): string {
-	const data = event.data;
-	switch (event.type) {
-		case "job.accepted":
-			return `job ${data.jobId}`;
-		case "job.planned": {
-			const plan = PlanSchema.safeParse(data.plan);
-			return plan.success ? `${plan.data.length} agents: ${plan.data.map(agentLabel).join(", ")}` : "";
-		}
-		case "agent.started":
-			return [stringField(data.provider), stringField(data.model)].filter(Boolean).join(" ");
-		case "agent.progress":
-			return [`${numberField(data.progress) ?? 0}%`, stringField(data.note)].filter(Boolean).join(" ");
-		case "agent.completed":
-			return `${numberField(data.findings) ?? 0} findings`;
-		case "agent.failed":
-			return stringField(data.error) ?? "";
-		case "agent.retrying":
-			return [stringField(data.reason), stringField(data.error)].filter(Boolean).join(": ");
-		case "job.synthesizing":
-			return stringField(data.reason) ?? "";
-		case "job.failed":
-		case "job.cancelled": {
-			const error = JobErrorSchema.safeParse(data.error);
-			return error.success ? `${error.data.message} (${error.data.code})` : "";
-		}
-		default:
-			return "";
-	}
+	const labelWidth = Math.max(0, ...agents.map((agent) => agentLabel(agent).length));
+	return [header, ...agents.map((agent) => agentLine(agent, labelWidth, now))];
 }
 
 /**
@@ -148,12 +83,11 @@ function eventDetails(event: JobEvent): string {
  * `verbose`, the event's whole data as JSON too.
  * @example "   0.2s agent.started     explorer extractive"
  */
-export function describeEvent(event: JobEvent, acceptedAt: number | null, verbose: boolean): string {
-	const { jobId: _jobId, at, agentId, role, ...rest } = event.data;
+export function eventLine(event: JobEvent, acceptedAt: number | null, verbose: boolean): string {
+	const { jobId: _jobId, at, ...rest } = event.data;
 	const since = formatDuration(at - (acceptedAt ?? at)).padStart(7);
-	const agent = agentId !== undefined && role !== undefined ? agentLabel({ id: agentId, role }) : "";
-	const parts = [since, event.type.padEnd(17), agent, eventDetails(event)];
-	if (verbose) parts.push(JSON.stringify({ seq: event.seq, ...(agentId ? { agentId } : {}), ...rest }));
+	const parts = [since, event.type.padEnd(17), describeEvent(event)];
+	if (verbose) parts.push(JSON.stringify({ seq: event.seq, ...rest }));
 	return parts
 		.filter((part) => part !== "")
 		.join(" ")
@@ -192,7 +126,7 @@ export function renderJobView(job: JobView, now: number): string[] {
 			`anti-hallucination ${config.antiHallucination}`,
 			`formats ${config.formats.join(",")}`,
 		].join(" · "),
-		...renderBoard(boardFromJob(job), now).slice(1),
+		...renderBoard(progressFromJob(job), now).slice(1),
 		...job.sources.map(
 			(source) =>
 				`  source ${source.status.padEnd(11)} ${source.title}${source.url ? ` <${source.url}>` : ""}`,

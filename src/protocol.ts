@@ -4,6 +4,13 @@
  * so a shape is defined exactly once.
  */
 import { z } from "@hono/zod-openapi";
+// With its extension: the CLI loads this module in Node, which resolves no extensionless paths.
+import {
+	type AgentEventType,
+	EVENT_TYPES,
+	type EventType,
+	type JobLevelEventType,
+} from "./events/event-types.ts";
 
 export const ROLES = [
 	"explorer",
@@ -352,43 +359,6 @@ export type AgentContext = {
 	lessons: string[];
 };
 
-export const EVENT_TYPES = [
-	"job.accepted",
-	"job.planned",
-	"agent.dispatched",
-	"agent.started",
-	"agent.progress",
-	"agent.completed",
-	"agent.failed",
-	"agent.retrying",
-	"job.synthesizing",
-	"job.completed",
-	"job.failed",
-	"job.cancelled",
-] as const;
-export const EventTypeSchema = z.enum(EVENT_TYPES).openapi("EventType");
-export type EventType = z.infer<typeof EventTypeSchema>;
-export const TERMINAL_EVENT_TYPES: readonly EventType[] = ["job.completed", "job.failed", "job.cancelled"];
-
-/** One entry of a job's ordered event log, as served over SSE (`id:` is `seq`). */
-export const JobEventSchema = z
-	.object({
-		seq: z.int().positive(),
-		type: EventTypeSchema,
-		data: z
-			.object({
-				jobId: z.string(),
-				at: z.number(),
-				agentId: z.string().optional(),
-				role: RoleSchema.optional(),
-				attempt: z.int().optional(),
-			})
-			.catchall(z.json()),
-	})
-	.openapi("JobEvent");
-export type JobEvent = z.infer<typeof JobEventSchema>;
-export type JsonValue = z.infer<ReturnType<typeof z.json>>;
-
 export const PhaseDurationsSchema = z.object({
 	queuedMs: z.number().nullable(),
 	planningMs: z.number().nullable(),
@@ -439,6 +409,114 @@ export const JobLinksSchema = z.object({
 });
 
 export const JobErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+export type { AgentEventType, EventType, JobLevelEventType } from "./events/event-types.ts";
+export { EVENT_TYPES, TERMINAL_EVENT_TYPES } from "./events/event-types.ts";
+export const EventTypeSchema = z.enum(EVENT_TYPES).openapi("EventType");
+
+/** Who an `agent.*` event is about: the task (its id names the agent), its role, the attempt, and in goal mode its sub-goal. */
+export const AgentRefSchema = z.object({
+	agentId: z.string(),
+	role: RoleSchema,
+	attempt: z.int(),
+	subgoalId: z.string().optional(),
+});
+export type AgentRef = z.infer<typeof AgentRefSchema>;
+
+/** What every event's data carries: its job and when it was recorded (ms since the epoch). */
+const EventStampSchema = z.object({ jobId: z.string(), at: z.number() });
+
+/** How a job ended, with its final metrics: the data of `job.completed`, `job.failed` and `job.cancelled`. */
+const JobEndedPayloadSchema = z.object({
+	status: JobStatusSchema,
+	partial: z.boolean(),
+	error: JobErrorSchema.optional(),
+	metrics: JobMetricsSchema,
+});
+
+/** The type-specific fields of each event's data, as the coordinator records them. */
+const EVENT_PAYLOAD_SCHEMAS = {
+	"job.accepted": z.object({ task: z.string(), config: EffectiveConfigSchema }),
+	"job.planned": z.object({
+		plan: z.array(
+			PlannedTaskSchema.pick({ id: true, role: true, phase: true, dependsOn: true, timeShare: true }),
+		),
+		sources: z.object({ retrieved: z.int().nonnegative(), unreachable: z.int().nonnegative() }),
+	}),
+	"agent.dispatched": z.object({}),
+	"agent.started": z.object({ provider: z.string(), model: z.string().nullable() }),
+	"agent.progress": z.object({ progress: z.int().min(0).max(99), note: z.string().optional() }),
+	"agent.completed": z.object({
+		findings: z.int().nonnegative(),
+		usage: UsageSchema,
+		/** Time the attempt spent inside its provider calls, as the agent measured it. */
+		providerMs: z.number().nonnegative(),
+	}),
+	"agent.failed": z.object({ error: z.string() }),
+	/** `error`: the attempt failed and the queue delivers it again after `delaySeconds`; `lease_expired`: it was lost and goes back to pending. */
+	"agent.retrying": z.object({
+		reason: z.enum(["error", "lease_expired"]),
+		error: z.string().optional(),
+		delaySeconds: z.number().optional(),
+	}),
+	"job.synthesizing": z.object({ reason: z.enum(["settled", "deadline"]) }),
+	"job.completed": JobEndedPayloadSchema,
+	"job.failed": JobEndedPayloadSchema,
+	"job.cancelled": JobEndedPayloadSchema,
+} as const satisfies Record<EventType, z.ZodObject>;
+type EventPayloadSchemas = typeof EVENT_PAYLOAD_SCHEMAS;
+
+/**
+ * The fields an event of type `T` adds to what every event carries (`jobId`, `at`, and for `agent.*` the
+ * agent reference): what the coordinator passes when it records one.
+ * @example const data: EventPayload<"agent.started"> = { provider: "extractive", model: null };
+ */
+export type EventPayload<T extends EventType> = z.infer<EventPayloadSchemas[T]>;
+
+const SeqSchema = z.int().positive();
+
+/** The schema of a `job.*` event: the stamp and the type's own fields. */
+function jobLevelEvent<T extends JobLevelEventType>(type: T) {
+	return z.object({
+		seq: SeqSchema,
+		type: z.literal(type),
+		data: EventStampSchema.extend(
+			// Indexing by a generic key widens to every payload's shape; this one is exactly type T's.
+			EVENT_PAYLOAD_SCHEMAS[type].shape as EventPayloadSchemas[T]["shape"],
+		),
+	});
+}
+
+/** The schema of an `agent.*` event: the stamp, the agent reference and the type's own fields. */
+function agentEvent<T extends AgentEventType>(type: T) {
+	return z.object({
+		seq: SeqSchema,
+		type: z.literal(type),
+		data: EventStampSchema.extend(AgentRefSchema.shape).extend(
+			EVENT_PAYLOAD_SCHEMAS[type].shape as EventPayloadSchemas[T]["shape"],
+		),
+	});
+}
+
+/** One entry of a job's ordered event log, as served over SSE (`id:` is `seq`, `event:` the type, `data:` the data). */
+export const JobEventSchema = z
+	.discriminatedUnion("type", [
+		jobLevelEvent("job.accepted"),
+		jobLevelEvent("job.planned"),
+		agentEvent("agent.dispatched"),
+		agentEvent("agent.started"),
+		agentEvent("agent.progress"),
+		agentEvent("agent.completed"),
+		agentEvent("agent.failed"),
+		agentEvent("agent.retrying"),
+		jobLevelEvent("job.synthesizing"),
+		jobLevelEvent("job.completed"),
+		jobLevelEvent("job.failed"),
+		jobLevelEvent("job.cancelled"),
+	])
+	.openapi("JobEvent");
+export type JobEvent = z.infer<typeof JobEventSchema>;
+export type JsonValue = z.infer<ReturnType<typeof z.json>>;
 
 /** `GET /v1/research/:id` */
 export const JobViewSchema = z

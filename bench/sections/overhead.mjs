@@ -40,14 +40,15 @@ export async function measureOverhead(url, { sizes, runs, warmup, log }) {
 	for (let run = 0; run < runs; run++) {
 		for (const size of sizes) {
 			const samples = /** @type {NonNullable<ReturnType<typeof bySize.get>>} */ (bySize.get(size));
-			const { job, replay, terminalReceivedAt } = await completedJob(
+			const { job, progress, terminalReceivedAt } = await completedJob(
 				url,
 				researchRequest({ swarmSize: size, maxConcurrent: 4 }),
 			);
-			for (const task of replay.tasks.values()) {
-				const { dispatchedAt, startedAt, completedAt, providerMs } = task;
-				if (task.dispatches !== 1 || dispatchedAt === null || startedAt === null) continue;
-				if (completedAt === null || providerMs === null) continue;
+			for (const agent of progress.agents) {
+				const { dispatchedAt, startedAt, finishedAt: completedAt, providerMs } = agent;
+				if (agent.attempt !== 1 || agent.status !== "completed") continue;
+				if (dispatchedAt === null || startedAt === null || completedAt === null || providerMs === null)
+					continue;
 				const total = completedAt - dispatchedAt;
 				samples.total.push(total);
 				samples.provider.push(providerMs);
@@ -56,8 +57,8 @@ export async function measureOverhead(url, { sizes, runs, warmup, log }) {
 				samples.agent.push(completedAt - startedAt - providerMs);
 			}
 			samples.endToEnd.push(terminalReceivedAt - job.submittedAt);
-			if (replay.finishedAt !== null && replay.acceptedAt !== null) {
-				samples.server.push(replay.finishedAt - replay.acceptedAt);
+			if (progress.finishedAt !== null && progress.acceptedAt !== null) {
+				samples.server.push(progress.finishedAt - progress.acceptedAt);
 			}
 		}
 		log(`overhead: run ${run + 1}/${runs} done`);

@@ -2,11 +2,12 @@
  * Many concurrent jobs at a fixed simulated latency: every job is submitted at once and followed over its
  * event stream. Per run: completion rate, jobs per minute and agent tasks per second over the run's wall
  * time (first submit → last terminal event received), p50/p95 job latency (submit → job.completed
- * received), and from each job's replayed events: the cap held, nothing lost (every accepted job reached
+ * received), and from each job's folded events: the cap held, nothing lost (every accepted job reached
  * a terminal event), nothing duplicated (exactly one job.completed per job, one agent.completed per task).
  */
+
+import { foldEvents } from "../../src/events/progress.ts";
 import { runJob } from "../lib/client.mjs";
-import { replayJob } from "../lib/events.mjs";
 import { percentile, summarize } from "../lib/stats.mjs";
 import { researchRequest } from "../lib/workload.mjs";
 
@@ -98,18 +99,18 @@ async function oneRun(url, jobs, body, cap) {
 			rejected += 1;
 			continue;
 		}
-		const replay = replayJob(run.events);
-		const terminals = replay.terminal.completed + replay.terminal.failed + replay.terminal.cancelled;
+		const progress = foldEvents(run.events);
+		const terminals = progress.terminalEvents;
 		if (terminals === 0) lost += 1;
-		const taskCompletedTwice = [...replay.tasks.values()].some((task) => task.completions > 1);
+		const taskCompletedTwice = progress.agents.some((agent) => agent.completions > 1);
 		if (terminals > 1 || taskCompletedTwice) duplicated += 1;
-		if (replay.maxInFlight > cap) capViolations += 1;
-		if (replay.terminal.failed > 0 || replay.terminal.cancelled > 0) failed += 1;
-		for (const task of replay.tasks.values()) redispatches += Math.max(0, task.dispatches - 1);
-		if (replay.terminal.completed === 1 && terminals === 1 && run.terminalReceivedAt !== null) {
+		if (progress.maxInFlight > cap) capViolations += 1;
+		if (progress.status === "failed" || progress.status === "cancelled") failed += 1;
+		for (const agent of progress.agents) redispatches += Math.max(0, agent.attempt - 1);
+		if (progress.status === "completed" && terminals === 1 && run.terminalReceivedAt !== null) {
 			completed += 1;
 			latencies.push(run.terminalReceivedAt - run.submittedAt);
-			agentTasks += [...replay.tasks.values()].filter((task) => task.completions > 0).length;
+			agentTasks += progress.agents.filter((agent) => agent.completions > 0).length;
 		}
 	}
 	return {

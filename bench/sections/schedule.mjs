@@ -29,27 +29,33 @@ export async function measureSchedule(url, options) {
 	const results = new Map();
 	for (let run = 0; run < runs; run++) {
 		for (const { size, cap } of configs) {
-			const { replay } = await completedJob(url, researchRequest({ swarmSize: size, maxConcurrent: cap }));
-			if (replay.firstDispatchAt === null || replay.lastAgentCompletedAt === null) {
+			const { progress } = await completedJob(url, researchRequest({ swarmSize: size, maxConcurrent: cap }));
+			const completedAt = progress.agents.flatMap((agent) =>
+				agent.status === "completed" && agent.finishedAt !== null ? [agent.finishedAt] : [],
+			);
+			if (progress.firstDispatchAt === null || completedAt.length === 0) {
 				throw new Error("a job completed without agent events");
 			}
-			const durations = new Map(
-				replay.plan.map((task) => [task.id, options.simulatedTurnMs(latencyMs, task.timeShare, size)]),
+			const plan = progress.agents.flatMap(({ id, dependsOn, timeShare, phase }) =>
+				phase === null ? [] : [{ id, dependsOn, timeShare, phase }],
 			);
-			const ideal = optimalMakespan(replay.plan, durations, cap);
-			assertMatchesCriticalPath(replay.plan, durations, latencyMs * size, options.criticalPathShare);
+			const durations = new Map(
+				plan.map((task) => [task.id, options.simulatedTurnMs(latencyMs, task.timeShare, size)]),
+			);
+			const ideal = optimalMakespan(plan, durations, cap);
+			assertMatchesCriticalPath(plan, durations, latencyMs * size, options.criticalPathShare);
 			const key = `${size}/${cap}`;
 			const entry = results.get(key) ?? {
 				makespan: [],
 				ideal,
-				policy: listMakespan(replay.plan, durations, cap),
-				barrier: phaseBarrierMakespan(replay.plan, durations, cap),
+				policy: listMakespan(plan, durations, cap),
+				barrier: phaseBarrierMakespan(plan, durations, cap),
 				maxInFlight: 0,
 				retries: 0,
 			};
-			entry.makespan.push(replay.lastAgentCompletedAt - replay.firstDispatchAt);
-			entry.maxInFlight = Math.max(entry.maxInFlight, replay.maxInFlight);
-			entry.retries += replay.retries;
+			entry.makespan.push(Math.max(...completedAt) - progress.firstDispatchAt);
+			entry.maxInFlight = Math.max(entry.maxInFlight, progress.maxInFlight);
+			entry.retries += progress.retries;
 			results.set(key, entry);
 		}
 		log(`schedule: run ${run + 1}/${runs} done (${configs.length} configurations)`);

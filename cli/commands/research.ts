@@ -1,11 +1,12 @@
 /** `research` and `goal-research`: submit a job, follow it live, write its reports, exit by its outcome. */
 import { createInterface } from "node:readline";
+import { applyEvent, emptyProgress } from "../../src/events/progress.ts";
 import { JobAcceptedSchema, type JobView, JobViewSchema } from "../../src/protocol.ts";
 import type { ApiClient } from "../api-client.ts";
-import { applyEvent, boardFromJob, emptyBoard } from "../board.ts";
+import { progressFromJob } from "../board.ts";
 import { type CliContext, type ServerFlags, writeLines } from "../context.ts";
 import { CliError, EXIT, type ExitCode } from "../errors.ts";
-import { followJobEvents } from "../job-events.ts";
+import { followJob } from "../job-events.ts";
 import { createProgressDisplay } from "../progress-display.ts";
 import { renderJobSummary } from "../render.ts";
 import { writeReports } from "../reports.ts";
@@ -69,16 +70,16 @@ async function followToEnd(
 	options: ResearchOptions,
 	context: CliContext,
 ): Promise<JobView> {
-	let board = emptyBoard(jobId);
+	let progress = emptyProgress();
 	const display = options.json ? null : createProgressDisplay(context.stdout, options.verbose ?? false);
 	try {
-		await followJobEvents({
+		await followJob({
 			client,
 			jobId,
 			signal: context.interrupts.signal,
 			onEvent: (event) => {
-				board = applyEvent(board, event);
-				display?.update(board, event);
+				progress = applyEvent(progress, event);
+				display?.update(progress, event);
 			},
 		});
 	} catch (error) {
@@ -89,7 +90,7 @@ async function followToEnd(
 		throw error;
 	}
 	const job = await client.json(`/v1/research/${encodeURIComponent(jobId)}`, JobViewSchema);
-	display?.finish(boardFromJob(job));
+	display?.finish(progressFromJob(job));
 	return job;
 }
 

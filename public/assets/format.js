@@ -1,5 +1,8 @@
 // @ts-check
-/** Formatting of durations, token counts, money and times for the dashboard and the CLI. Pure functions. */
+/**
+ * Formatting of token counts, money and times for the dashboard and the CLI. Pure functions. Durations
+ * are formatted by `formatDuration` (src/lib/duration.ts, in shared.js), which the report uses too.
+ */
 
 /** @typedef {import("../../src/protocol.ts").Usage} Usage */
 
@@ -10,22 +13,6 @@
  */
 export function usageTokens(usage) {
 	return usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-}
-
-/**
- * A duration as a short human string.
- * @example formatDuration(65_300) // "1m 05s"
- * @param {number | null} ms
- * @returns {string}
- */
-export function formatDuration(ms) {
-	if (ms === null || !Number.isFinite(ms) || ms < 0) return "–";
-	if (ms < 1000) return `${Math.round(ms)} ms`;
-	const seconds = Math.floor(ms / 1000);
-	if (seconds < 60) return `${(ms / 1000).toFixed(1)} s`;
-	const minutes = Math.floor(seconds / 60);
-	if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`;
-	return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
 }
 
 /**

@@ -1,28 +1,26 @@
 // @ts-check
 /**
- * The geometry of a job's live view, from its plan: the swarm's DAG in columns by dependency depth, and
- * the timeline of agent runs with how many were in flight at once. Pure functions; drawing is elsewhere.
+ * The geometry of a job's live view, from its agents (a job view's plan or a job's folded progress): the
+ * swarm's DAG in columns by dependency depth, and the timeline of agent runs with how many were in
+ * flight at once. Pure functions; drawing is elsewhere.
  */
 
-/** @typedef {import("../../src/protocol.ts").TaskView} TaskView */
+/** @typedef {{ id: string; dependsOn: readonly string[] }} DagTask */
+/** @typedef {{ id: string; dispatchedAt: number | null; startedAt: number | null; finishedAt: number | null }} TimedTask */
 
 /**
- * A task placed in the DAG: `level` is its column (the longest dependency chain before it), `row` its
- * place within the column in plan order.
- * @typedef {{ task: TaskView; level: number; row: number }} DagNode
- */
-
-/**
- * The swarm's DAG in columns: every task after all of its dependencies.
+ * The swarm's DAG in columns: every task after all of its dependencies. A node's `level` is its column
+ * (the longest dependency chain before it), its `row` its place within the column in plan order.
  * @example dagLayout(plan).levels // 3 for research → review → synthesis
- * @param {readonly TaskView[]} plan
- * @returns {{ nodes: DagNode[]; edges: { from: string; to: string }[]; levels: number; rows: number }}
+ * @template {DagTask} T
+ * @param {readonly T[]} plan
+ * @returns {{ nodes: { task: T; level: number; row: number }[]; edges: { from: string; to: string }[]; levels: number; rows: number }}
  */
 export function dagLayout(plan) {
 	const byId = new Map(plan.map((task) => [task.id, task]));
 	/** @type {Map<string, number>} */
 	const levels = new Map();
-	/** @param {TaskView} task @param {Set<string>} visiting @returns {number} */
+	/** @param {T} task @param {Set<string>} visiting @returns {number} */
 	const levelOf = (task, visiting) => {
 		const known = levels.get(task.id);
 		if (known !== undefined) return known;
@@ -52,17 +50,14 @@ export function dagLayout(plan) {
 }
 
 /**
- * One agent's run on the timeline, in milliseconds from the first dispatch: waiting in the queue from
- * `dispatched` to `started`, running from `started` to `end` (now, while it runs).
- * @typedef {{ task: TaskView; dispatched: number; started: number | null; end: number }} TimelineBar
- */
-
-/**
  * The timeline of agent runs, and the most agents that were ever in flight (dispatched, not finished) at once.
- * Tasks never dispatched have no bar.
- * @param {readonly TaskView[]} plan
+ * Each bar is one agent's run in milliseconds from the first dispatch: waiting in the queue from
+ * `dispatched` to `started`, running from `started` to `end` (now, while it runs). Tasks never dispatched
+ * have no bar.
+ * @template {TimedTask} T
+ * @param {readonly T[]} plan
  * @param {number} now the time open runs are drawn up to
- * @returns {{ bars: TimelineBar[]; span: number; peakInFlight: number }}
+ * @returns {{ bars: { task: T; dispatched: number; started: number | null; end: number }[]; span: number; peakInFlight: number }}
  */
 export function timelineOf(plan, now) {
 	const dispatched = plan.filter((task) => task.dispatchedAt !== null);

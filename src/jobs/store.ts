@@ -49,11 +49,16 @@ export class JobStore {
 	/** Stores `change` in one transaction and returns its events as logged (numbered, stamped). */
 	commit(change: Commit, now: number): JobEvent[] {
 		const { state } = change;
-		const events: JobEvent[] = change.events.map((draft) => ({
-			seq: ++this.lastSeq,
-			type: draft.type,
-			data: { jobId: state.jobId, at: now, ...draft.data },
-		}));
+		// Each draft is one of the protocol's events already (its type fixes its payload); the stamp is all
+		// that is added, which TypeScript cannot follow through the union.
+		const events = change.events.map(
+			(draft) =>
+				({
+					seq: ++this.lastSeq,
+					type: draft.type,
+					data: { jobId: state.jobId, at: now, ...draft.data },
+				}) as JobEvent,
+		);
 		const sql = this.storage.sql;
 		this.storage.transactionSync(() => {
 			sql.exec(

@@ -8,10 +8,12 @@ import type { NewSource } from "../evidence/ingest";
 import { normalizeUrl } from "../evidence/verify";
 import type { AppliedLearning } from "../learning/apply";
 import {
+	type AgentEventType,
+	type AgentRef,
 	type AgentResult,
 	type AgentTaskMessage,
-	type EventType,
-	type JsonValue,
+	type EventPayload,
+	type JobLevelEventType,
 	jobLinks,
 	type OutboundJobEvent,
 	type SourceRecord,
@@ -44,8 +46,13 @@ export const MAX_TASK_ATTEMPTS = 3;
 /** Report-building failures tolerated before the job fails. */
 export const MAX_FINALIZE_FAILURES = 3;
 
-/** An event as a transition records it; the store adds its sequence number, the job id and the time. */
-export type EventDraft = { type: EventType; data: Record<string, JsonValue> };
+/**
+ * An event as a transition records it: one of the protocol's events with its own payload (and, for an
+ * agent event, the agent reference); the store adds its sequence number, the job id and the time.
+ */
+export type EventDraft =
+	| { [T in JobLevelEventType]: { type: T; data: EventPayload<T> } }[JobLevelEventType]
+	| { [T in AgentEventType]: { type: T; data: EventPayload<T> & AgentRef } }[AgentEventType];
 
 /** Work a committed transition asks for. */
 export type Effect =
@@ -95,17 +102,16 @@ function unchanged<Result>(state: JobState, result: Result): Transition<Result> 
 	return { state, events: [], effects: [], result };
 }
 
-function agentEvent(task: TaskRuntime, type: EventType, data: Record<string, JsonValue> = {}): EventDraft {
-	return {
-		type,
-		data: {
-			agentId: task.id,
-			role: task.role,
-			attempt: task.attempts,
-			...(task.subgoalId ? { subgoalId: task.subgoalId } : {}),
-			...data,
-		},
+/** An agent event of `task`'s current attempt, its payload typed by the event's type. */
+function agentEvent<T extends AgentEventType>(task: TaskRuntime, type: T, data: EventPayload<T>): EventDraft {
+	const agent: AgentRef = {
+		agentId: task.id,
+		role: task.role,
+		attempt: task.attempts,
+		...(task.subgoalId ? { subgoalId: task.subgoalId } : {}),
 	};
+	// TypeScript cannot tie the generic `T` to its member of the union; the signature already did.
+	return { type, data: { ...agent, ...data } } as EventDraft;
 }
 
 /** The task a consumer message names, while that attempt is the task's current one and still open. */
@@ -216,10 +222,11 @@ export function beginTask(
 ): Transition<TaskRuntime | null> {
 	return onAttempt(state, message, now, null, (next, task, out) => {
 		if (task.status === "dispatched") {
-			Object.assign(task, chooseProvider(next, task, providers, now));
+			const choice = chooseProvider(next, task, providers, now);
+			Object.assign(task, choice);
 			task.status = "running";
 			task.startedAt = now;
-			out.events.push(agentEvent(task, "agent.started", { provider: task.provider, model: task.model }));
+			out.events.push(agentEvent(task, "agent.started", choice));
 		} else if (task.provider && isOpen(next.breakers[task.provider] ?? CLOSED_BREAKER, now)) {
 			// A redelivery after its provider went down moves to the fallback instead of failing again.
 			Object.assign(task, chooseProvider(next, task, providers, now));
@@ -562,7 +569,7 @@ function advanceInPlace(state: JobState, now: number, out: Recorder): void {
 		task.progress = 0;
 		task.dispatchedAt = now;
 		task.leaseExpiresAt = now + DISPATCH_LEASE_MS;
-		out.events.push(agentEvent(task, "agent.dispatched"));
+		out.events.push(agentEvent(task, "agent.dispatched", {}));
 		return { jobId: state.jobId, tenantId: state.tenantId, taskId, attempt: task.attempts };
 	});
 	if (messages.length > 0) out.effects.push({ kind: "dispatch", messages });

@@ -14,6 +14,8 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { GoalPlanRequestSchema } from "../api/goals";
 import { database, listJobs } from "../db/queries";
+import { isAgentEvent } from "../events/event-types";
+import { applyEvent, emptyProgress, jobPercent } from "../events/progress";
 import { DEFAULT_MIN_PATTERNS } from "../learning/distill";
 import { MAX_TOP_K } from "../learning/pattern-index";
 import type { ReportExtension } from "../lib/keys";
@@ -31,8 +33,7 @@ import {
 	TaskTypeSchema,
 } from "../protocol";
 import { ApiCallError, type CallApi, jobPath, postJsonInit, requestApi } from "./api-client";
-import { followJobEvents } from "./follow-job";
-import { advance, describeEvent, NO_PROGRESS, percentOf } from "./job-progress";
+import { followJob } from "./follow-job";
 
 /** What the server needs for one request: the API as the caller, and the caller's tenant for listing reports. */
 export type McpServerContext = { callApi: CallApi; db: D1Database; tenantId: string };
@@ -155,19 +156,27 @@ async function readReport(
 	return { text, mimeType: REPORT_FILES[format].mimeType, json: format === "json" ? answer.body : null };
 }
 
+/**
+ * A progress notification's message: the event, and for an agent event the agent.
+ * @example progressMessage(event) // "agent.completed: explorer (explorer)"
+ */
+function progressMessage(event: JobEvent): string {
+	return isAgentEvent(event) ? `${event.type}: ${event.data.role} (${event.data.agentId})` : event.type;
+}
+
 /** Reports the job's progress to the client as `notifications/progress`, only ever rising, when it asked for progress. */
 function progressReporter(extra: Extra) {
 	const progressToken = extra._meta?.progressToken;
-	let state = NO_PROGRESS;
+	let state = emptyProgress();
 	let lastSent = -1;
 	return async (event: JobEvent): Promise<void> => {
-		state = advance(state, event);
-		const progress = percentOf(state);
+		state = applyEvent(state, event);
+		const progress = jobPercent(state);
 		if (progressToken === undefined || progress <= lastSent) return;
 		lastSent = progress;
 		await extra.sendNotification({
 			method: "notifications/progress",
-			params: { progressToken, progress, total: 100, message: describeEvent(event) },
+			params: { progressToken, progress, total: 100, message: progressMessage(event) },
 		});
 	};
 }
@@ -199,7 +208,7 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 				const answer = await requestApi(callApi, "/v1/research", postJsonInit(request, extra.signal));
 				if (!wait) return jsonResult(answer.body);
 				const { id } = JobAcceptedSchema.parse(answer.body);
-				await followJobEvents(callApi, id, { onEvent: progressReporter(extra), signal: extra.signal });
+				await followJob(callApi, id, { onEvent: progressReporter(extra), signal: extra.signal });
 				return jsonResult((await requestApi(callApi, jobPath(id))).body);
 			}),
 	);

@@ -6,6 +6,7 @@
  * renderers live at the end of this module.
  */
 import { z } from "zod";
+import { formatDuration } from "../lib/duration";
 import {
 	ComplexitySchema,
 	EffectiveConfigSchema,
@@ -470,21 +471,6 @@ export const VERDICT_DESCRIPTIONS: Record<SupportVerdict, string> = {
 	unsupported: "not supported by its quotes",
 	contradicted: "contradicted by its quotes",
 };
-
-/**
- * A duration for people: milliseconds below a second, then seconds, minutes, hours.
- * @example formatDuration(83_000) // "1 min 23 s"
- */
-export function formatDuration(ms: number | null): string {
-	if (ms === null) return "n/a";
-	if (ms < 1000) return `${Math.round(ms)} ms`;
-	if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-	const totalSeconds = Math.round(ms / 1000);
-	const hours = Math.floor(totalSeconds / 3600);
-	const minutes = Math.floor((totalSeconds % 3600) / 60);
-	const seconds = totalSeconds % 60;
-	return hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min ${seconds} s`;
-}
 
 /**
  * A ratio in [0, 1] as a whole percentage.

@@ -9,18 +9,26 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "../../cli/api-client";
-import { applyEvent, emptyBoard } from "../../cli/board";
 import { CliError, EXIT } from "../../cli/errors";
 import { Interrupts } from "../../cli/interrupts";
-import { followJobEvents, RECONNECT_ATTEMPTS } from "../../cli/job-events";
+import { followJob } from "../../cli/job-events";
 import { buildProgram } from "../../cli/program";
-import { describeEvent, formatDuration, progressBar, renderBoard } from "../../cli/render";
+import { eventLine, progressBar, renderBoard } from "../../cli/render";
 import { parseFormats, researchRequestFrom, validateResearchRequest } from "../../cli/research-request";
 import { runCli } from "../../cli/run";
 import { titleFor } from "../../cli/sources";
-import { SseParser } from "../../public/assets/sse.js";
 import { applyLocalMigrations, freePort, startLocalWorker } from "../../scripts/local-worker.mjs";
-import { JobAcceptedSchema, type JobEvent, JobListSchema, JobViewSchema } from "../../src/protocol";
+import { DEFAULT_RETRY_POLICY } from "../../src/events/follow";
+import { applyEvent, emptyProgress, foldEvents } from "../../src/events/progress";
+import {
+	JobAcceptedSchema,
+	type JobEvent,
+	JobListSchema,
+	JobViewSchema,
+	ZERO_USAGE,
+} from "../../src/protocol";
+import { testConfig } from "../fixtures/agent-context";
+import { agentEvent, completedJobLog, jobEvent, testMetrics } from "../fixtures/job-events";
 
 const ROOT = join(import.meta.dirname, "../..");
 const ESC = "\u001b";
@@ -69,46 +77,8 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
 	return startCli(args, env).done;
 }
 
-function event(seq: number, type: JobEvent["type"], data: Partial<JobEvent["data"]> = {}): JobEvent {
-	return { seq, type, data: { jobId: "job_1", at: 1_000 + seq * 100, ...data } };
-}
-
-describe("SSE parsing", () => {
-	const stream =
-		'retry: 1000\n\n: keepalive\n\nid: 1\nevent: job.accepted\ndata: {"a":1}\n\n' +
-		"id: 2\r\nevent: agent.started\r\ndata: line one\r\ndata: line two\r\n\r\n" +
-		"event: ignored-without-data\n\nid: 3\rdata: plain\r\r";
-
-	it("reads fields, comments, multi-line data and every line ending", () => {
-		const parser = new SseParser();
-		expect(parser.push(stream)).toEqual([
-			{ id: "1", event: "job.accepted", data: '{"a":1}' },
-			{ id: "2", event: "agent.started", data: "line one\nline two" },
-			{ id: "3", event: "message", data: "plain" },
-		]);
-		expect(parser.retryMs).toBe(1000);
-	});
-
-	it("gives the same messages however the stream is cut into chunks", () => {
-		const whole = new SseParser().push(stream);
-		fc.assert(
-			fc.property(fc.array(fc.nat(stream.length), { maxLength: 12 }), (cuts) => {
-				const points = [0, ...[...new Set(cuts)].sort((a, b) => a - b), stream.length];
-				const parser = new SseParser();
-				const messages = points
-					.slice(1)
-					.flatMap((end, index) => parser.push(stream.slice(points[index], end)));
-				expect(messages).toEqual(whole);
-			}),
-		);
-	});
-
-	it("keeps an unfinished message until its blank line arrives", () => {
-		const parser = new SseParser();
-		expect(parser.push("id: 7\nevent: job.completed\ndata: {}\n")).toEqual([]);
-		expect(parser.push("\n")).toEqual([{ id: "7", event: "job.completed", data: "{}" }]);
-	});
-});
+/** A duration as the CLI writes it ("850ms", "12.3s", "1m 05s"). */
+const DURATION = String.raw`(\d+ms|\d+\.\ds|\d+m \d\ds)`;
 
 describe("following a job's events", () => {
 	let server: Server;
@@ -126,8 +96,24 @@ describe("following a job's events", () => {
 	});
 	afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-	const sse = (seq: number, type: string) =>
-		`id: ${seq}\nevent: ${type}\ndata: ${JSON.stringify({ jobId: "job_1", at: seq })}\n\n`;
+	const log = completedJobLog();
+	const sse = (seq: number) => {
+		const event = log.find((candidate) => candidate.seq === seq);
+		return event ? `id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n` : "";
+	};
+	const sseRange = (from: number, to: number) =>
+		Array.from({ length: to - from + 1 }, (_, index) => sse(from + index)).join("");
+	/** Follows job_1 on the test server with the CLI's client. */
+	const followTestJob = (
+		onEvent: (event: JobEvent) => void = () => {},
+		signal = new AbortController().signal,
+	) =>
+		followJob({
+			client: new ApiClient({ baseUrl: url, apiKey: "rs_test_key", signal }),
+			jobId: "job_1",
+			signal,
+			onEvent,
+		});
 
 	it("reconnects after a drop with Last-Event-ID and delivers each event once", async () => {
 		requests.length = 0;
@@ -135,28 +121,17 @@ describe("following a job's events", () => {
 			response.writeHead(200, { "content-type": "text/event-stream" });
 			if (attempt === 1) {
 				// Events 1 and 2, then half of event 3, then the connection drops.
-				response.write(
-					`retry: 5\n\n${sse(1, "job.accepted")}${sse(2, "job.planned")}id: 3\nevent: job.synth`,
-					() => setTimeout(() => response.destroy(), 20),
+				response.write(`retry: 5\n\n${sseRange(1, 2)}${sse(3).slice(0, 25)}`, () =>
+					setTimeout(() => response.destroy(), 20),
 				);
 				return;
 			}
 			// The server replays from the id it was given; a stale duplicate must be skipped.
-			response.end(`${sse(2, "job.planned")}${sse(3, "job.synthesizing")}${sse(4, "job.completed")}`);
+			response.end(sseRange(2, log.length));
 		};
 		const seen: number[] = [];
-		const client = new ApiClient({
-			baseUrl: url,
-			apiKey: "rs_test_key",
-			signal: new AbortController().signal,
-		});
-		const last = await followJobEvents({
-			client,
-			jobId: "job_1",
-			signal: new AbortController().signal,
-			onEvent: (received) => seen.push(received.seq),
-		});
-		expect(seen).toEqual([1, 2, 3, 4]);
+		const last = await followTestJob((received) => seen.push(received.seq));
+		expect(seen).toEqual(log.map((event) => event.seq));
 		expect(last.type).toBe("job.completed");
 		expect(requests).toEqual([undefined, "2"]);
 	});
@@ -167,111 +142,88 @@ describe("following a job's events", () => {
 			response.writeHead(200, { "content-type": "text/event-stream" });
 			response.end("retry: 1\n\n");
 		};
-		const client = new ApiClient({ baseUrl: url, apiKey: null, signal: new AbortController().signal });
-		const following = followJobEvents({
-			client,
-			jobId: "job_1",
-			signal: new AbortController().signal,
-			onEvent: () => {},
-		});
-		await expect(following).rejects.toMatchObject({ exitCode: EXIT.unreachable });
-		expect(requests).toHaveLength(RECONNECT_ATTEMPTS);
+		await expect(followTestJob()).rejects.toMatchObject({ exitCode: EXIT.unreachable });
+		expect(requests).toHaveLength(DEFAULT_RETRY_POLICY.maxAttempts);
+	});
+
+	it("exits with the API's error when the stream is refused", async () => {
+		requests.length = 0;
+		respond = (response) => {
+			response.writeHead(404, { "content-type": "application/json" });
+			response.end(JSON.stringify({ error: { code: "not_found", message: "no job job_1" } }));
+		};
+		await expect(followTestJob()).rejects.toMatchObject({ exitCode: EXIT.failed, code: "not_found" });
+		expect(requests).toHaveLength(1);
 	});
 
 	it("stops with the interrupted code when the signal aborts", async () => {
 		respond = (response) => {
 			response.writeHead(200, { "content-type": "text/event-stream" });
-			response.write(sse(1, "job.accepted"));
+			response.write(sse(1));
 		};
 		const controller = new AbortController();
-		const client = new ApiClient({ baseUrl: url, apiKey: null, signal: controller.signal });
-		const following = followJobEvents({
-			client,
-			jobId: "job_1",
-			signal: controller.signal,
-			onEvent: () => controller.abort(),
-		});
+		const following = followTestJob(() => controller.abort(), controller.signal);
 		await expect(following).rejects.toEqual(new CliError("interrupted", EXIT.interrupted));
 	});
 });
 
 describe("the progress board and its text", () => {
-	const plan = [
-		{ id: "explorer", role: "explorer", phase: "research", dependsOn: [], timeShare: 0.5 },
-		{ id: "synthesizer", role: "synthesizer", phase: "synthesis", dependsOn: ["explorer"], timeShare: 0.5 },
-	];
-	const usage = {
-		inputTokens: 900,
-		outputTokens: 100,
-		cacheReadTokens: 0,
-		cacheWriteTokens: 0,
-		searchCalls: 0,
-		costUsd: 0.0123,
-	};
+	const explorer = { agentId: "explorer", role: "explorer" } as const;
+	const usage = { ...ZERO_USAGE, inputTokens: 900, outputTokens: 100, costUsd: 0.0123 };
 	const events = [
-		event(1, "job.accepted"),
-		event(2, "job.planned", { plan }),
-		event(3, "agent.dispatched", { agentId: "explorer", role: "explorer", attempt: 1 }),
-		event(4, "agent.started", { agentId: "explorer", role: "explorer", attempt: 1, provider: "extractive" }),
-		event(5, "agent.progress", { agentId: "explorer", role: "explorer", attempt: 1, progress: 60 }),
+		jobEvent(1, "job.accepted", { task: "Heat pumps?", config: testConfig() }),
+		jobEvent(2, "job.planned", {
+			plan: [
+				{ id: "explorer", role: "explorer", phase: "research", dependsOn: [], timeShare: 0.5 },
+				{
+					id: "synthesizer",
+					role: "synthesizer",
+					phase: "synthesis",
+					dependsOn: ["explorer"],
+					timeShare: 0.5,
+				},
+			],
+			sources: { retrieved: 1, unreachable: 0 },
+		}),
+		agentEvent(3, "agent.dispatched", explorer, {}),
+		agentEvent(4, "agent.started", explorer, { provider: "extractive", model: null }),
+		agentEvent(5, "agent.progress", explorer, { progress: 60 }),
 	];
-
-	it("folds events into one row per planned agent", () => {
-		const board = events.reduce(applyEvent, emptyBoard("job_1"));
-		expect(board.status).toBe("running");
-		expect(board.agents.map((agent) => [agent.id, agent.status, agent.progress])).toEqual([
-			["explorer", "running", 60],
-			["synthesizer", "pending", 0],
-		]);
-		const done = applyEvent(
-			board,
-			event(6, "agent.completed", { agentId: "explorer", role: "explorer", attempt: 1, usage, findings: 3 }),
-		);
-		expect(done.agents[0]).toMatchObject({
-			status: "completed",
-			progress: 100,
-			tokens: 1000,
-			costUsd: 0.0123,
-		});
-		expect(done.agents[0]?.finishedAt).toBe(1_600);
-	});
-
-	it("adds an agent the plan did not list, and ends the job on a terminal event", () => {
-		const board = [
-			...events,
-			event(6, "agent.retrying", { agentId: "critic-2", role: "critic", attempt: 1, reason: "error" }),
-			event(7, "job.cancelled", { status: "cancelled" }),
-		].reduce(applyEvent, emptyBoard("job_1"));
-		expect(board.agents.map((agent) => `${agent.id}:${agent.status}`)).toEqual([
-			"explorer:running",
-			"synthesizer:pending",
-			"critic-2:retrying",
-		]);
-		expect(board).toMatchObject({ status: "cancelled", acceptedAt: 1_100, finishedAt: 1_700 });
-	});
 
 	it("renders a header and one line per agent with status, bar, elapsed time, tokens and cost", () => {
-		const board = events.reduce(applyEvent, emptyBoard("job_1"));
-		const lines = renderBoard(board, 2_900);
+		const lines = renderBoard(foldEvents(events), 2_900);
 		expect(lines).toHaveLength(3);
 		expect(lines[0]).toMatch(/^job job_1 running .* 30%\s+1\.8s 0 tok \$0\.0000$/);
 		expect(lines[1]).toMatch(/^ {2}explorer\s+running\s+\[█{10}░{6}\]\s+60%\s+1\.5s\s+0 tok \$0\.0000$/);
 		expect(lines[2]).toMatch(/^ {2}synthesizer pending\s+\[░{16}\]\s+0%\s+-\s+0 tok/);
+		const done = applyEvent(
+			foldEvents(events),
+			agentEvent(6, "agent.completed", explorer, { findings: 3, usage, providerMs: 10 }),
+		);
+		expect(renderBoard(done, 2_900)[1]).toMatch(
+			/completed\s+\[█{16}\]\s+100%\s+200ms\s+1,000 tok \$0\.0123$/,
+		);
+	});
+
+	it("ends every agent that had not finished when the job ends", () => {
+		const cancelled = [
+			...events,
+			jobEvent(6, "job.cancelled", { status: "cancelled", partial: false, metrics: testMetrics(2, 0) }),
+		].reduce(applyEvent, emptyProgress());
+		expect(renderBoard(cancelled, 9_999)[0]).toMatch(/^job job_1 cancelled .* 100%\s+500ms/);
+		expect(renderBoard(cancelled, 9_999)[1]).toMatch(/^ {2}explorer\s+skipped/);
 	});
 
 	it("describes events as plain lines, with the data in verbose mode", () => {
 		const started = events[3] as JobEvent;
-		expect(describeEvent(started, 1_100, false)).toBe("   0.3s agent.started     explorer extractive");
-		expect(describeEvent(started, 1_100, true)).toContain('"provider":"extractive"');
-		expect(describeEvent(events[1] as JobEvent, 1_100, false)).toContain("2 agents: explorer, synthesizer");
+		expect(eventLine(started, 1_100, false)).toBe("  300ms agent.started     explorer extractive");
+		expect(eventLine(started, 1_100, true)).toContain('"provider":"extractive"');
+		expect(eventLine(events[1] as JobEvent, 1_100, false)).toContain("2 agents: explorer, synthesizer");
 	});
 
-	it("formats bars and durations at their edges", () => {
+	it("draws bars of a fixed width at any percentage", () => {
 		expect(progressBar(0, 4)).toBe("[░░░░]");
 		expect(progressBar(150, 4)).toBe("[████]");
-		expect(formatDuration(59_999)).toBe("59.9s");
-		expect(formatDuration(60_000)).toBe("1m00s");
-		expect(formatDuration(3_725_000)).toBe("1h02m");
 		fc.assert(
 			fc.property(
 				fc.double({ min: -50, max: 200, noNaN: true }),
@@ -475,9 +427,11 @@ describe("the CLI against a local Worker", () => {
 		expect(run.stdout).not.toContain(ESC);
 		expect(run.stdout).not.toContain("\r");
 		const lines = run.stdout.trimEnd().split("\n");
-		expect(lines[0]).toMatch(/^\s+0\.\ds job\.accepted\s+job job_\w+$/);
+		expect(lines[0]).toMatch(new RegExp(String.raw`^\s+${DURATION} job\.accepted\s+job job_\w+$`));
 		expect(lines).toContainEqual(expect.stringMatching(/agent\.completed\s+explorer \d+ findings/));
-		expect(lines).toContainEqual(expect.stringMatching(/^\s+\d+\.\ds job\.completed$/));
+		expect(lines).toContainEqual(
+			expect.stringMatching(new RegExp(String.raw`^\s+${DURATION} job\.completed$`)),
+		);
 		expect(run.stdout).toContain(`· ${sampleCount} sources`);
 		for (const extension of ["md", "json", "html"]) {
 			expect(run.stdout).toContain(`wrote ${join(out, `report.${extension}`)}`);

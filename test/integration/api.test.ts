@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { isAgentEvent } from "../../src/events/event-types";
 import { evidenceKey } from "../../src/lib/keys";
-import { ApiErrorBodySchema, JobAcceptedSchema, JobListSchema } from "../../src/protocol";
+import { ApiErrorBodySchema, JobAcceptedSchema, JobEventSchema, JobListSchema } from "../../src/protocol";
 import { ProvenanceSchema } from "../../src/synthesis/provenance";
 import { ReportSchema } from "../../src/synthesis/report-schema";
 import { SAMPLE_SOURCES } from "../fixtures/sources";
@@ -176,12 +177,10 @@ describe("GET /v1/research/:id/events", () => {
 		expect(all.map((event) => event.id)).toEqual(all.map((_, index) => index + 1));
 		expect(all.at(-1)?.type).toBe("job.completed");
 		for (const event of all) {
-			expect(event.data.jobId).toBe(jobId);
-			expect(typeof event.data.at).toBe("number");
-			if (event.type.startsWith("agent.")) {
-				expect(event.data).toMatchObject({ agentId: expect.any(String), role: expect.any(String) });
-				expect(event.data.attempt).toBeGreaterThan(0);
-			}
+			// Every event the coordinator records is one of the protocol's typed events.
+			const parsed = JobEventSchema.parse({ seq: event.id, type: event.type, data: event.data });
+			expect(parsed.data.jobId).toBe(jobId);
+			if (isAgentEvent(parsed)) expect(parsed.data.attempt).toBeGreaterThan(0);
 		}
 		const resumeAt = 4;
 		const resumed = parseSse(

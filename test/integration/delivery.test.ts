@@ -2,6 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TenantQuota } from "../../durable-objects/tenant-quota";
+import { isAgentEvent } from "../../src/events/event-types";
 import type { AgentResult } from "../../src/protocol";
 import { ReportSchema } from "../../src/synthesis/report-schema";
 import {
@@ -110,9 +111,9 @@ describe("at-least-once delivery", () => {
 		expect(job.plan.find((task) => task.id === "depth-analyst")?.attempts).toBe(2);
 		expect(job.metrics.redispatches).toBe(1);
 		const events = await eventLog(jobId);
-		const completions = events.filter(
-			(event) => event.type === "agent.completed" && event.data.agentId === "depth-analyst",
-		);
+		const completions = events
+			.filter(isAgentEvent)
+			.filter((event) => event.type === "agent.completed" && event.data.agentId === "depth-analyst");
 		expect(completions.map((event) => event.data.attempt)).toEqual([2]);
 		expect(events.filter((event) => event.type === "job.completed")).toHaveLength(1);
 	});
@@ -158,6 +159,7 @@ describe("at-least-once delivery", () => {
 		expect(job.metrics.agents.failed).toBe(1);
 		const events = await eventLog(jobId);
 		const trendEvents = events
+			.filter(isAgentEvent)
 			.filter((event) => event.data.agentId === "trend-analyst")
 			.map((event) => event.type);
 		expect(trendEvents.filter((type) => type === "agent.retrying")).toHaveLength(3);

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { isAgentEvent } from "../../src/events/event-types";
+import { foldEvents } from "../../src/events/progress";
 import type { JobEvent } from "../../src/protocol";
 import { ReportSchema } from "../../src/synthesis/report-schema";
-import { eventLog, maxInFlight, report, sampleRequest, submit, waitForJob } from "./harness";
+import { eventLog, report, sampleRequest, submit, waitForJob } from "./harness";
 
 /** Whether an agent of sub-goal `a` and one of sub-goal `b` were ever in flight at the same time. */
 function overlapped(events: readonly JobEvent[], a: string, b: string): boolean {
 	const inFlight = new Map<string, string>();
-	for (const event of events) {
-		const agent = event.data.agentId;
-		const subgoal = event.data.subgoalId;
-		if (typeof agent !== "string" || typeof subgoal !== "string") continue;
+	for (const event of events.filter(isAgentEvent)) {
+		const { agentId: agent, subgoalId: subgoal } = event.data;
+		if (subgoal === undefined) continue;
 		if (event.type === "agent.dispatched") inFlight.set(agent, subgoal);
 		if (event.type === "agent.completed" || event.type === "agent.failed") inFlight.delete(agent);
 		const running = new Set(inFlight.values());
@@ -40,12 +41,10 @@ describe("goal mode", () => {
 		expect(subgoals.every((subgoal) => subgoal.status === "completed")).toBe(true);
 
 		const events = await eventLog(jobId);
-		expect(maxInFlight(events)).toBeLessThanOrEqual(4);
+		expect(foldEvents(events).maxInFlight).toBeLessThanOrEqual(4);
 		const [first, second] = independent;
 		expect(overlapped(events, first?.id ?? "", second?.id ?? "")).toBe(true);
-		const agentEvents = events.filter(
-			(event) => event.type.startsWith("agent.") && event.data.agentId !== "synthesizer",
-		);
+		const agentEvents = events.filter(isAgentEvent).filter((event) => event.data.agentId !== "synthesizer");
 		expect(agentEvents.every((event) => typeof event.data.subgoalId === "string")).toBe(true);
 		// The joined sub-goal starts only after both sides finished.
 		const firstStart = events.findIndex(

@@ -2,6 +2,7 @@
 
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { createParser } from "eventsource-parser";
 import { vi } from "vitest";
 import type { JobState } from "../../src/jobs/state";
 import {
@@ -86,23 +87,6 @@ export function eventLog(jobId: string): Promise<JobEvent[]> {
 	);
 }
 
-/**
- * The most tasks in flight at once, replaying the log: an agent is in flight from `agent.dispatched`
- * until its `agent.completed` or `agent.failed`.
- */
-export function maxInFlight(events: readonly JobEvent[]): number {
-	const inFlight = new Set<string>();
-	let max = 0;
-	for (const event of events) {
-		const agent = event.data.agentId;
-		if (!agent) continue;
-		if (event.type === "agent.dispatched") inFlight.add(agent);
-		if (event.type === "agent.completed" || event.type === "agent.failed") inFlight.delete(agent);
-		max = Math.max(max, inFlight.size);
-	}
-	return max;
-}
-
 /** Reads a stored report in one format. */
 export async function report(jobId: string, format: "json" | "markdown" | "html"): Promise<Response> {
 	return api(`/v1/research/${jobId}/report?format=${format}`);
@@ -182,19 +166,17 @@ export function adjustState(
 	});
 }
 
-/** Parses a whole SSE body into its events. */
+/** Parses a whole SSE body into its events, unvalidated. */
 export function parseSse(body: string): { id: number; type: string; data: Record<string, unknown> }[] {
-	return body
-		.split("\n\n")
-		.map((block) => ({
-			id: block.match(/^id: (\d+)$/m)?.[1],
-			type: block.match(/^event: (.+)$/m)?.[1],
-			data: block.match(/^data: (.+)$/m)?.[1],
-		}))
-		.filter((event) => event.id !== undefined && event.type !== undefined && event.data !== undefined)
-		.map((event) => ({
-			id: Number(event.id),
-			type: String(event.type),
-			data: JSON.parse(String(event.data)),
-		}));
+	const events: { id: number; type: string; data: Record<string, unknown> }[] = [];
+	const parser = createParser({
+		onEvent: (message) =>
+			events.push({
+				id: Number(message.id),
+				type: message.event ?? "message",
+				data: JSON.parse(message.data),
+			}),
+	});
+	parser.feed(body);
+	return events;
 }

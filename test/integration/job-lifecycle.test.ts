@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { foldEvents } from "../../src/events/progress";
 import { ReportSchema } from "../../src/synthesis/report-schema";
-import { eventLog, maxInFlight, report, sampleRequest, submit, waitForJob } from "./harness";
+import { eventLog, report, sampleRequest, submit, waitForJob } from "./harness";
 
 describe("a whole research job on the extractive provider", () => {
 	it.each([
@@ -43,7 +44,7 @@ describe("a whole research job on the extractive provider", () => {
 		expect(events[0]?.type).toBe("job.accepted");
 		expect(events.at(-1)?.type).toBe("job.completed");
 		expect(events.filter((event) => event.type === "job.completed")).toHaveLength(1);
-		expect(maxInFlight(events)).toBeLessThanOrEqual(4);
+		expect(foldEvents(events).maxInFlight).toBeLessThanOrEqual(4);
 
 		// The coordinator mirrors the job and its agents into D1, tenant-scoped.
 		const row = await env.DB.prepare(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { eventLog, maxInFlight, sampleRequest, submit, waitForJob } from "./harness";
+import { foldEvents } from "../../src/events/progress";
+import { eventLog, sampleRequest, submit, waitForJob } from "./harness";
 
 describe("the coordinator's concurrency cap", () => {
 	it.each([1, 2, 4])("never has more than maxConcurrent=%i agents in flight", async (maxConcurrent) => {
@@ -8,7 +9,7 @@ describe("the coordinator's concurrency cap", () => {
 		expect(job.status).toBe("completed");
 		expect(job.config.maxConcurrent).toBe(maxConcurrent);
 		const events = await eventLog(jobId);
-		expect(maxInFlight(events)).toBeLessThanOrEqual(maxConcurrent);
+		expect(foldEvents(events).maxInFlight).toBeLessThanOrEqual(maxConcurrent);
 		expect(events.filter((event) => event.type === "agent.dispatched")).toHaveLength(7);
 	});
 

@@ -1,23 +1,25 @@
 // @ts-check
 /**
- * A job's live view. The job's state comes from `GET /v1/research/:id`; its event stream says when that
- * state changed, so each burst of events brings one fresh read (and progress events move their agent's
- * bar at once). The swarm is drawn as a DAG, the agent runs as a timeline.
+ * A job's live view, drawn from its event stream: the events are folded into the job's progress (the
+ * fold the CLI and the MCP bridge use too) and this page only draws it. The swarm is drawn as a DAG, the
+ * agent runs as a timeline. The job view (`GET /v1/research/:id`) gives the task text, the configuration
+ * and, in goal mode, the sub-goals, whose states it is re-read for while agents run.
  */
 import { showError } from "../alert.js";
-import { apiJson, followJobEvents } from "../api.js";
+import { apiJson, followJob } from "../api.js";
 import { byId, h, svg } from "../dom.js";
-import { formatDuration, formatTokens, formatUsd, usageTokens } from "../format.js";
+import { formatTokens, formatUsd, usageTokens } from "../format.js";
 import { dagLayout, niceTicks, timelineOf } from "../schedule-view.js";
+import { applyEvent, describeEvent, emptyProgress, formatDuration, hasEnded, jobPercent } from "../shared.js";
 
 /** @typedef {import("../../../src/protocol.ts").JobView} JobView */
-/** @typedef {import("../../../src/protocol.ts").TaskView} TaskView */
 /** @typedef {import("../../../src/protocol.ts").JobEvent} JobEvent */
+/** @typedef {import("../shared.js").JobProgress} JobProgress */
+/** @typedef {import("../shared.js").AgentProgress} AgentProgress */
 
-const TERMINAL = new Set(["completed", "failed", "cancelled"]);
 /** The most events the log keeps on the page. */
 const EVENT_LOG_LIMIT = 200;
-/** Reads of the job at most this often while events stream in. */
+/** Reads of the job view at most this often while events stream in (goal mode). */
 const REFRESH_INTERVAL_MS = 250;
 
 const NODE = { width: 150, height: 46, columnGap: 56, rowGap: 14 };
@@ -25,10 +27,10 @@ const TIMELINE = { label: 130, width: 640, row: 24, bar: 16, axis: 24 };
 
 /**
  * The swarm as columns of agents by dependency depth, each box naming the agent and its state.
- * @param {JobView} job
+ * @param {readonly AgentProgress[]} agents
  */
-function drawDag(job) {
-	const layout = dagLayout(job.plan);
+function drawDag(agents) {
+	const layout = dagLayout(agents);
 	const width = layout.levels * NODE.width + Math.max(0, layout.levels - 1) * NODE.columnGap;
 	const height = layout.rows * NODE.height + Math.max(0, layout.rows - 1) * NODE.rowGap;
 	/** @type {Map<string, { x: number; y: number }>} */
@@ -82,7 +84,7 @@ function drawDag(job) {
 				viewBox: `-2 -2 ${width + 4} ${height + 4}`,
 				width: width + 4,
 				role: "img",
-				"aria-label": `${job.plan.length} agents in ${layout.levels} stages`,
+				"aria-label": `${agents.length} agents in ${layout.levels} stages`,
 			},
 			svg(
 				"defs",
@@ -110,15 +112,16 @@ function drawDag(job) {
 /**
  * One row per agent run, waiting in the queue then running, on a shared time axis: overlapping bars are
  * agents that ran at the same time.
- * @param {JobView} job
+ * @param {readonly AgentProgress[]} agents
+ * @param {number} cap the job's concurrency cap
  * @param {number} now
  */
-function drawTimeline(job, now) {
-	const { bars, span, peakInFlight } = timelineOf(job.plan, now);
+function drawTimeline(agents, cap, now) {
+	const { bars, span, peakInFlight } = timelineOf(agents, now);
 	byId("timeline-summary", HTMLParagraphElement).textContent =
 		bars.length === 0
 			? "No agent has been dispatched yet."
-			: `${bars.length} of ${job.plan.length} agents dispatched over ${formatDuration(span)}; at most ${peakInFlight} in flight at once (the cap is ${job.config.maxConcurrent}). Lighter segments are time waiting in the queue.`;
+			: `${bars.length} of ${agents.length} agents dispatched over ${formatDuration(span)}; at most ${peakInFlight} in flight at once (the cap is ${cap}). Lighter segments are time waiting in the queue.`;
 	if (bars.length === 0) {
 		byId("timeline", HTMLDivElement).replaceChildren();
 		return;
@@ -144,7 +147,7 @@ function drawTimeline(job, now) {
 			svg(
 				"title",
 				{},
-				`${bar.task.id}: dispatched at ${formatDuration(bar.dispatched)}, ${bar.started === null ? "not started" : `started at ${formatDuration(bar.started)}`}, ${TERMINAL.has(bar.task.status) || bar.task.finishedAt !== null ? "finished" : "still open"} at ${formatDuration(bar.end)}`,
+				`${bar.task.id}: dispatched at ${formatDuration(bar.dispatched)}, ${bar.started === null ? "not started" : `started at ${formatDuration(bar.started)}`}, ${bar.task.finishedAt !== null ? "finished" : "still open"} at ${formatDuration(bar.end)}`,
 			),
 			svg("text", { x: 0, y: y + TIMELINE.bar - 4, class: "bar-label" }, bar.task.id),
 			svg("rect", {
@@ -182,65 +185,89 @@ function drawTimeline(job, now) {
 }
 
 /**
- * @param {JobView} job
+ * @param {readonly AgentProgress[]} agents
  * @param {number} now
  */
-function drawAgents(job, now) {
+function drawAgents(agents, now) {
 	const body = /** @type {HTMLTableSectionElement} */ (byId("agents-table", HTMLTableElement).tBodies[0]);
 	body.replaceChildren(
-		...job.plan.map((task) =>
+		...agents.map((agent) =>
 			h(
 				"tr",
-				{ "data-task-id": task.id },
-				h("th", { scope: "row" }, task.id, h("br"), h("small", { class: "muted" }, task.role)),
+				{ "data-task-id": agent.id },
+				h("th", { scope: "row" }, agent.id, h("br"), h("small", { class: "muted" }, agent.role)),
 				h(
 					"td",
 					{},
-					h("span", { class: `status status-${task.status}` }, task.status),
-					task.attempts > 1 ? ` (attempt ${task.attempts})` : "",
+					h("span", { class: `status status-${agent.status}` }, agent.status),
+					agent.attempt > 1 ? ` (attempt ${agent.attempt})` : "",
 				),
 				h(
 					"td",
 					{},
-					h("progress", { max: 100, value: task.progress, "aria-label": `${task.id} progress` }),
-					` ${Math.round(task.progress)} %`,
+					h("progress", { max: 100, value: agent.progress, "aria-label": `${agent.id} progress` }),
+					` ${Math.round(agent.progress)} %`,
 				),
 				h(
 					"td",
 					{},
-					task.startedAt === null ? "–" : formatDuration((task.finishedAt ?? now) - task.startedAt),
+					agent.startedAt === null ? "–" : formatDuration((agent.finishedAt ?? now) - agent.startedAt),
 				),
-				h("td", {}, formatTokens(usageTokens(task.usage))),
-				h("td", {}, formatUsd(task.usage.costUsd)),
-				h("td", {}, task.provider ? `${task.provider}${task.model ? ` · ${task.model}` : ""}` : "–"),
+				h("td", {}, formatTokens(agent.usage ? usageTokens(agent.usage) : 0)),
+				h("td", {}, formatUsd(agent.usage?.costUsd ?? 0)),
+				h("td", {}, agent.provider ? `${agent.provider}${agent.model ? ` · ${agent.model}` : ""}` : "–"),
 			),
 		),
 	);
 }
 
 /**
+ * What the job has spent: its final total once it ended (the coordinator's own model calls included),
+ * the sum of its finished agents until then.
+ * @param {JobProgress} progress
+ * @returns {{ tokens: number; costUsd: number }}
+ */
+function spent(progress) {
+	if (progress.metrics) {
+		const { usage } = progress.metrics;
+		return { tokens: usageTokens(usage), costUsd: usage.costUsd };
+	}
+	return progress.agents.reduce(
+		(sum, agent) =>
+			agent.usage
+				? { tokens: sum.tokens + usageTokens(agent.usage), costUsd: sum.costUsd + agent.usage.costUsd }
+				: sum,
+		{ tokens: 0, costUsd: 0 },
+	);
+}
+
+/**
  * @param {JobView} job
+ * @param {JobProgress} progress
  * @param {number} now
  */
-function drawSummary(job, now) {
+function drawSummary(job, progress, now) {
 	byId("job-task", HTMLParagraphElement).textContent = job.task;
 	const status = byId("job-status", HTMLSpanElement);
-	status.textContent = job.status;
-	status.className = `status status-${job.status}`;
-	byId("job-progress", HTMLProgressElement).value = job.progress;
-	byId("job-progress-text", HTMLSpanElement).textContent = `${Math.round(job.progress)} %`;
-	const agents = job.metrics.agents;
+	status.textContent = progress.status;
+	status.className = `status status-${progress.status}`;
+	const percent = jobPercent(progress);
+	byId("job-progress", HTMLProgressElement).value = percent;
+	byId("job-progress-text", HTMLSpanElement).textContent = `${Math.round(percent)} %`;
+	const completed = progress.agents.filter((agent) => agent.status === "completed").length;
+	const failed = progress.agents.filter((agent) => agent.status === "failed").length;
 	byId("job-agents", HTMLElement).textContent =
-		`${agents.completed} of ${job.plan.length} done${agents.failed ? `, ${agents.failed} failed` : ""}`;
-	byId("job-elapsed", HTMLElement).textContent = formatDuration((job.completedAt ?? now) - job.createdAt);
-	const usage = job.metrics.usage;
-	byId("job-tokens", HTMLElement).textContent = formatTokens(usageTokens(usage));
-	byId("job-cost", HTMLElement).textContent = formatUsd(usage.costUsd);
-	byId("report-link", HTMLAnchorElement).hidden = job.status !== "completed";
-	byId("cancel-job", HTMLButtonElement).hidden = TERMINAL.has(job.status);
+		`${completed} of ${progress.agents.length} done${failed ? `, ${failed} failed` : ""}`;
+	const acceptedAt = progress.acceptedAt ?? job.createdAt;
+	byId("job-elapsed", HTMLElement).textContent = formatDuration((progress.finishedAt ?? now) - acceptedAt);
+	const { tokens, costUsd } = spent(progress);
+	byId("job-tokens", HTMLElement).textContent = formatTokens(tokens);
+	byId("job-cost", HTMLElement).textContent = formatUsd(costUsd);
+	byId("report-link", HTMLAnchorElement).hidden = progress.status !== "completed";
+	byId("cancel-job", HTMLButtonElement).hidden = hasEnded(progress);
 	const error = byId("job-error", HTMLParagraphElement);
-	error.hidden = job.error === null;
-	error.textContent = job.error ? `${job.error.code}: ${job.error.message}` : "";
+	error.hidden = progress.error === null;
+	error.textContent = progress.error ? `${progress.error.code}: ${progress.error.message}` : "";
 }
 
 /**
@@ -271,15 +298,16 @@ function drawGoal(job) {
 
 /**
  * @param {JobView} job
+ * @param {JobProgress} progress
  */
-function draw(job) {
+function draw(job, progress) {
 	const now = Date.now();
-	document.title = `${job.status} · ${job.task.slice(0, 60)} · research-swarm`;
-	drawSummary(job, now);
+	document.title = `${progress.status} · ${job.task.slice(0, 60)} · research-swarm`;
+	drawSummary(job, progress, now);
 	drawGoal(job);
-	drawDag(job);
-	drawTimeline(job, now);
-	drawAgents(job, now);
+	drawDag(progress.agents);
+	drawTimeline(progress.agents, job.config.maxConcurrent, now);
+	drawAgents(progress.agents, now);
 }
 
 /**
@@ -288,15 +316,12 @@ function draw(job) {
  */
 function logEvent(event, origin) {
 	const list = byId("events", HTMLOListElement);
-	const agent = event.data.agentId ? ` ${event.data.agentId}` : "";
-	const progress = typeof event.data.progress === "number" ? ` ${Math.round(event.data.progress)} %` : "";
-	const note = typeof event.data.note === "string" ? ` — ${event.data.note}` : "";
 	list.prepend(
 		h(
 			"li",
 			{ value: event.seq },
 			h("time", {}, `+${formatDuration(event.data.at - origin)}`),
-			` ${event.type}${agent}${progress}${note}`,
+			` ${event.type} ${describeEvent(event)}`.trimEnd(),
 		),
 	);
 	while (list.children.length > EVENT_LOG_LIMIT) list.lastElementChild?.remove();
@@ -308,69 +333,68 @@ export async function showJob() {
 	const path = `/v1/research/${encodeURIComponent(jobId)}`;
 	/** @type {JobView} */
 	let job = await apiJson(path);
-	draw(job);
+	let progress = emptyProgress();
 
 	byId("cancel-job", HTMLButtonElement).addEventListener("click", async () => {
 		if (!confirm("Cancel this job? Agents that are running stop, and no report is written.")) return;
 		try {
-			job = await apiJson(`${path}/cancel`, { method: "POST" });
-			draw(job);
+			// The stream brings the job.cancelled event that ends the view.
+			await apiJson(`${path}/cancel`, { method: "POST" });
 		} catch (error) {
 			showError(error);
 		}
 	});
-	// A finished job's stream replays its whole log and closes, so the events list is filled either way.
+	// Sub-goals' states are the job view's alone: re-read it as agents move, at most every REFRESH_INTERVAL_MS.
 	let refreshing = false;
 	let refreshAgain = false;
-	let stopped = false;
-	const refresh = async () => {
+	const refreshGoal = async () => {
 		if (refreshing) {
 			refreshAgain = true;
 			return;
 		}
 		refreshing = true;
 		try {
-			const fresh = await apiJson(path);
-			if (!stopped) {
-				job = fresh;
-				draw(job);
-			}
+			job = await apiJson(path);
+			draw(job, progress);
 		} catch (error) {
 			showError(error);
 		} finally {
 			setTimeout(() => {
 				refreshing = false;
-				if (refreshAgain && !stopped) {
+				if (refreshAgain && !hasEnded(progress)) {
 					refreshAgain = false;
-					void refresh();
+					void refreshGoal();
 				}
 			}, REFRESH_INTERVAL_MS);
 		}
 	};
 	// Running agents' bars and the elapsed time grow between events too.
 	const ticker = setInterval(() => {
-		if (!TERMINAL.has(job.status)) draw(job);
+		if (progress.lastSeq > 0 && !hasEnded(progress)) draw(job, progress);
 	}, 1000);
 	const streamStatus = byId("stream-status", HTMLSpanElement);
-	const terminal = await followJobEvents(jobId, {
-		onConnection: (open) => {
-			streamStatus.textContent = open ? "live" : "reconnecting…";
-		},
-		onEvent: (event) => {
-			logEvent(event, job.createdAt);
-			const task = job.plan.find((entry) => entry.id === event.data.agentId);
-			if (event.type === "agent.progress" && task && typeof event.data.progress === "number") {
-				task.progress = event.data.progress;
-				task.status = "running";
-				draw(job);
-			}
-			void refresh();
-		},
-	});
-	clearInterval(ticker);
-	streamStatus.textContent = terminal ? "finished" : "";
-	// The terminal event is the last one: its state is final, and a refresh still in flight is older.
-	stopped = true;
-	job = await apiJson(path);
-	draw(job);
+	try {
+		// A finished job's stream replays its whole log and closes, so the view is filled either way.
+		await followJob(jobId, {
+			onConnection: (open) => {
+				streamStatus.textContent = open ? "live" : "reconnecting…";
+			},
+			onEvent: (event) => {
+				progress = applyEvent(progress, event);
+				logEvent(event, progress.acceptedAt ?? job.createdAt);
+				draw(job, progress);
+				// A goal job has its sub-goals once planned.
+				if (!hasEnded(progress) && (job.goal !== null || event.type === "job.planned")) void refreshGoal();
+			},
+		});
+		// The sub-goals' final states, before the view says it is finished.
+		job = await apiJson(path);
+		draw(job, progress);
+		streamStatus.textContent = "finished";
+	} catch (error) {
+		streamStatus.textContent = "disconnected";
+		showError(error);
+	} finally {
+		clearInterval(ticker);
+	}
 }

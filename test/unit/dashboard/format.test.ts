@@ -1,26 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-	formatChange,
-	formatDuration,
-	formatPercent,
-	formatTokens,
-	formatUsd,
-} from "../../../public/assets/format.js";
+import { formatChange, formatPercent, formatTokens, formatUsd } from "../../../public/assets/format.js";
 
 describe("dashboard formatting", () => {
-	it("shortens durations to the unit that reads best", () => {
-		expect([0, 999, 1500, 59_900, 65_300, 3_725_000].map(formatDuration)).toEqual([
-			"0 ms",
-			"999 ms",
-			"1.5 s",
-			"59.9 s",
-			"1m 05s",
-			"1h 02m",
-		]);
-		expect(formatDuration(null)).toBe("–");
-		expect(formatDuration(-5)).toBe("–");
-	});
-
 	it("abbreviates tokens and keeps sub-cent costs visible", () => {
 		expect([12, 12_345, 3_400_000].map(formatTokens)).toEqual(["12", "12.3k", "3.40M"]);
 		expect([0, 0.00042, 1.234].map(formatUsd)).toEqual(["$0.00", "$0.0004", "$1.23"]);

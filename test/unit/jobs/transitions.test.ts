@@ -468,9 +468,10 @@ describe("every transition", () => {
 						expect(inFlight.length).toBeLessThanOrEqual(cap);
 						if (wasEnded) expect(transition.events).toEqual([]);
 						for (const event of transition.events) {
-							const agentId = event.data.agentId;
-							if (typeof agentId === "string")
+							if ("agentId" in event.data) {
+								const { agentId } = event.data;
 								expect(state.tasks.some((task) => task.id === agentId)).toBe(true);
+							}
 						}
 					}
 				},

@@ -16,7 +16,6 @@ import {
 } from "../../../src/synthesis/render-html";
 import { markdownText, renderMarkdown } from "../../../src/synthesis/render-markdown";
 import {
-	formatDuration,
 	REPORT_SCHEMA_VERSION,
 	REPORT_SECTIONS,
 	type Report,
@@ -713,21 +712,13 @@ describe("markdownText", () => {
 	});
 });
 
-describe("safeHttpUrl and formatDuration", () => {
+describe("safeHttpUrl", () => {
 	it("accepts only http(s) URLs", () => {
 		expect(safeHttpUrl("https://a.example/x y")).toBe("https://a.example/x%20y");
 		expect(safeHttpUrl("javascript:alert(1)")).toBeNull();
 		expect(safeHttpUrl("data:text/html,x")).toBeNull();
 		expect(safeHttpUrl("/relative")).toBeNull();
 		expect(safeHttpUrl(null)).toBeNull();
-	});
-
-	it("formats durations by magnitude", () => {
-		expect(formatDuration(null)).toBe("n/a");
-		expect(formatDuration(850)).toBe("850 ms");
-		expect(formatDuration(12_340)).toBe("12.3 s");
-		expect(formatDuration(83_000)).toBe("1 min 23 s");
-		expect(formatDuration(3_725_000)).toBe("1 h 2 min");
 	});
 });
 
@@ -817,7 +808,7 @@ describe("renderMarkdown", () => {
 		expect(markdown).toContain("| Findings (after merging) | 7 |");
 		expect(markdown).toContain("| Narrative sentences supported / checked | 1 / 6 |");
 		expect(markdown).toContain("| Corroboration | 0.33 |");
-		expect(markdown).toContain("| Provider latency p50 / p95 / p99 | 820 ms / 2.4 s / 3.1 s |");
+		expect(markdown).toContain("| Provider latency p50 / p95 / p99 | 820ms / 2.4s / 3.1s |");
 		expect(markdown).toContain("| Cost | \\$0.1234 |");
 		expect(markdown).toContain("| trend-analyst | trend\\_analyst | failed | 3 |");
 		expect(markdown).toContain("| trend-analyst | trend\\_analyst | provider timed out after 3 attempts |");
@@ -1003,7 +994,7 @@ describe("renderHtml", () => {
 			'<p class="cite">The source says: Standard models fall to a COP of 1.4 at -15 °C</p>',
 		);
 		expect(page).toContain("<td>Grounding (supported / all findings)</td><td>43%</td>");
-		expect(page).toContain("<td>Provider latency p50 / p95 / p99</td><td>820 ms / 2.4 s / 3.1 s</td>");
+		expect(page).toContain("<td>Provider latency p50 / p95 / p99</td><td>820ms / 2.4s / 3.1s</td>");
 		expect(page).toContain("<td>pat_7</td><td>Heat pump efficiency in Nordic homes</td>");
 		expect(page).toContain("<td>Utility program report</td><td>https://blocked.example.com/report</td>");
 		expect(page).toContain(`<li><code>${FABRICATED_URL}</code></li>`);
