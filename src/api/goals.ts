@@ -3,9 +3,8 @@
  * deterministic split), order its sub-goals and estimate agents and cost, without running any agent.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { providerDecomposeStrategy } from "../agents/decompose-with-provider";
-import { ApiErrorBodySchema, ComplexitySchema, LIMITS, type Role } from "../protocol";
+import { ComplexitySchema, LIMITS, type Role } from "../protocol";
 import { DEFAULT_MODELS, priceOf } from "../providers/prices";
 import { providerFor } from "../providers/registry";
 import { chooseProvider, resolveModel } from "../providers/router";
@@ -19,8 +18,10 @@ import { DEFAULTS } from "../swarm/config";
 import { MAX_SUBGOALS, MIN_SUBGOALS } from "../swarm/decompose";
 import { type DecompositionOrigin, decomposeGoal, estimateGoalCostUsd, planGoal } from "../swarm/goal-plan";
 import type { GoapError } from "../swarm/goap";
+import { limitBody } from "./body-limit";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
+import { errorResponses, jsonBody, jsonResponse } from "./openapi";
 import { validationHook } from "./validation";
 
 /** A goal of 4,000 characters as JSON, with room for the other fields and escapes. */
@@ -98,23 +99,11 @@ const planRoute = createRoute({
 	method: "post",
 	path: "/v1/goals/plan",
 	summary: "Plan a goal: sub-goals, their order and parallel levels, agents and cost; nothing runs",
-	middleware: [
-		bodyLimit({
-			maxSize: MAX_BODY_BYTES,
-			onError: () => {
-				throw new ApiError(413, "payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-			},
-		}),
-	] as const,
-	request: { body: { required: true, content: { "application/json": { schema: GoalPlanRequestSchema } } } },
+	middleware: [limitBody(MAX_BODY_BYTES)] as const,
+	request: { body: jsonBody(GoalPlanRequestSchema) },
 	responses: {
-		200: { description: "The plan", content: { "application/json": { schema: GoalPlanResponseSchema } } },
-		...Object.fromEntries(
-			[400, 401, 413, 415, 422, 429].map((status) => [
-				status,
-				{ description: "Error", content: { "application/json": { schema: ApiErrorBodySchema } } },
-			]),
-		),
+		200: jsonResponse("The plan", GoalPlanResponseSchema),
+		...errorResponses(400, 401, 413, 415, 422, 429),
 	},
 });
 

@@ -6,7 +6,6 @@
  * job it started before and starts nothing new.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { database, findJob } from "../db/queries";
 import {
 	findGithubIntegration,
@@ -26,30 +25,20 @@ import { githubJobMetadata, githubTrigger } from "../webhooks/github-events";
 import { verifyGithubSignature } from "../webhooks/github-signature";
 import { secretsInForce } from "../webhooks/secrets";
 import { type StandardRefusal, verifyStandardWebhook } from "../webhooks/standard-signature";
+import { limitBody } from "./body-limit";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
-import { errorResponses } from "./research";
+import { errorResponses, jsonResponse, pathId } from "./openapi";
 import { MAX_BODY_BYTES, submitJob } from "./submit-job";
 import { validationHook } from "./validation";
 
 /** Longest sender message id accepted (`webhook-id`, `X-GitHub-Delivery`). */
 const MAX_MESSAGE_ID_CHARS = 200;
 
-const TenantParams = z.object({
-	tenantId: z
-		.string()
-		.min(1)
-		.max(64)
-		.openapi({ param: { name: "tenantId", in: "path" } }),
-});
+const TenantParams = z.object({ tenantId: pathId("tenantId") });
 const NotStartedSchema = z.object({ started: z.literal(false), reason: z.string() }).openapi("HookIgnored");
 
-const hookBodyLimit = bodyLimit({
-	maxSize: MAX_BODY_BYTES,
-	onError: () => {
-		throw new ApiError(413, "payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-	},
-});
+const hookBodyLimit = limitBody(MAX_BODY_BYTES);
 
 const standardHookRoute = createRoute({
 	method: "post",
@@ -63,7 +52,7 @@ const standardHookRoute = createRoute({
 	middleware: [hookBodyLimit] as const,
 	request: { params: TenantParams },
 	responses: {
-		202: { description: "Accepted", content: { "application/json": { schema: JobAcceptedSchema } } },
+		202: jsonResponse("Accepted", JobAcceptedSchema),
 		...errorResponses(400, 401, 409, 413, 422, 429),
 	},
 });
@@ -80,11 +69,8 @@ const githubHookRoute = createRoute({
 	middleware: [hookBodyLimit] as const,
 	request: { params: TenantParams },
 	responses: {
-		200: {
-			description: "Not a research trigger",
-			content: { "application/json": { schema: NotStartedSchema } },
-		},
-		202: { description: "Accepted", content: { "application/json": { schema: JobAcceptedSchema } } },
+		200: jsonResponse("Not a research trigger", NotStartedSchema),
+		202: jsonResponse("Accepted", JobAcceptedSchema),
 		...errorResponses(400, 401, 409, 413, 422, 429),
 	},
 });
@@ -154,7 +140,7 @@ function githubPayload(contentType: string | undefined, text: string | null): un
 	return parseJson(text);
 }
 
-export const hookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+export const inboundWebhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 	.openapi(standardHookRoute, async (c) => {
 		const { tenantId } = c.req.valid("param");
 		const db = database(c.env.DB);
