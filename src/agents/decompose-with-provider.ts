@@ -14,7 +14,7 @@ import type { CostBounds } from "../providers/cost";
 import { strictJsonSchema } from "../providers/openai-shared";
 import type { Provider, StructuredResult } from "../providers/types";
 import { complexityForDepth } from "../swarm/analyzer";
-import { DecompositionSchema, MIN_SUBGOALS, SubgoalSchema } from "../swarm/decompose";
+import { DecompositionSchema, MIN_SUBGOALS, ProposedSubgoalSchema } from "../swarm/decompose";
 import type { DecomposeRequest, DecomposeStrategy } from "../swarm/goal-plan";
 
 /** Name of the decomposition schema in provider requests (and of Anthropic's hand-in tool). */
@@ -58,7 +58,7 @@ export const DECOMPOSITION_INSTRUCTIONS = [
  */
 export function decompositionJsonSchema(maxSubgoals: number): Record<string, unknown> {
 	const asked = DecompositionSchema.extend({
-		subgoals: z.array(SubgoalSchema).min(MIN_SUBGOALS).max(maxSubgoals),
+		subgoals: z.array(ProposedSubgoalSchema).min(MIN_SUBGOALS).max(maxSubgoals),
 	});
 	return strictJsonSchema(z.toJSONSchema(asked));
 }

@@ -4,7 +4,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { providerDecomposeStrategy } from "../agents/decompose-with-provider";
-import { ComplexitySchema, LIMITS, type Role } from "../protocol";
+import { LIMITS, type Role, SubgoalSchema } from "../protocol";
 import { DEFAULT_MODELS, priceOf } from "../providers/prices";
 import { providerFor } from "../providers/registry";
 import { chooseProvider, resolveModel } from "../providers/router";
@@ -54,15 +54,7 @@ export const GoalPlanRequestSchema = z
 export const GoalPlanResponseSchema = z
 	.object({
 		goal: z.string(),
-		subgoals: z.array(
-			z.object({
-				id: z.string(),
-				description: z.string(),
-				complexity: ComplexitySchema,
-				dependsOn: z.array(z.string()),
-				successCriteria: z.array(z.string()),
-			}),
-		),
+		subgoals: z.array(SubgoalSchema),
 		plan: z.array(
 			z.object({
 				step: z.int(),
