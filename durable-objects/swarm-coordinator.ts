@@ -19,7 +19,7 @@ import { produceReport } from "../src/jobs/report-pipeline";
 import { applyPatterns, type ExplicitChoices } from "../src/learning/apply";
 import type { Trajectory } from "../src/learning/reward";
 import { recallPatterns, recordPattern } from "../src/learning/service";
-import { provenanceKey, type ReportExtension, reportKey } from "../src/lib/keys";
+import { provenanceKey, type ReportExtension, reportKey } from "../src/lib/object-keys";
 import {
 	type AgentContext,
 	type AgentResult,

@@ -1,6 +1,6 @@
 /** `/v1/admin/tenants` (admin token) and `/v1/keys` (a tenant's own keys). A key's secret is shown once. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { generateApiKey, randomId } from "../auth/keys";
+import { generateApiKey, randomId } from "../auth/api-keys";
 import { createTenantWithKey, database, insertApiKey, listApiKeys, revokeApiKey } from "../db/queries";
 import { requireAdmin } from "./auth";
 import type { AppEnv } from "./env";

@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { coordinatorFor } from "../coordinator";
 import { database, findJob, listJobs } from "../db/queries";
-import { provenanceKey, type ReportExtension, reportKey } from "../lib/keys";
+import { provenanceKey, type ReportExtension, reportKey } from "../lib/object-keys";
 import {
 	JobAcceptedSchema,
 	JobListSchema,

@@ -4,7 +4,7 @@
  * manual redelivery. `webhookRoutes` also carries the inbound hooks of `./inbound-webhooks`.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { randomId } from "../auth/keys";
+import { randomId } from "../auth/api-keys";
 import { database } from "../db/queries";
 import {
 	type AttemptRow,

@@ -16,7 +16,7 @@ import { GoalPlanRequestSchema } from "../api/goals";
 import { database, listJobs } from "../db/queries";
 import { DEFAULT_MIN_PATTERNS } from "../learning/distill";
 import { MAX_TOP_K } from "../learning/pattern-index";
-import type { ReportExtension } from "../lib/keys";
+import type { ReportExtension } from "../lib/object-keys";
 import {
 	EffectiveConfigSchema,
 	JobAcceptedSchema,
