@@ -19,7 +19,8 @@ import { produceReport } from "../src/jobs/report-pipeline";
 import { applyPatterns, type ExplicitChoices } from "../src/learning/apply";
 import type { Trajectory } from "../src/learning/reward";
 import { recallPatterns, recordPattern } from "../src/learning/service";
-import { provenanceKey, type ReportExtension, reportKey } from "../src/lib/object-keys";
+import { provenanceKey, reportKey } from "../src/lib/object-keys";
+import type { ReportExtension } from "../src/lib/report-formats";
 import {
 	type AgentContext,
 	type AgentResult,

@@ -2,7 +2,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { coordinatorFor } from "../coordinator";
 import { database, findJob, listJobs } from "../db/queries";
-import { provenanceKey, type ReportExtension, reportKey } from "../lib/object-keys";
+import { provenanceKey, reportKey } from "../lib/object-keys";
+import { REPORT_FORMATS } from "../lib/report-formats";
 import {
 	JobAcceptedSchema,
 	JobListSchema,
@@ -125,12 +126,6 @@ const cancelRoute = createRoute({
 	responses: { 200: jsonResponse("The cancelled job", JobViewSchema), ...errorResponses(404, 409) },
 });
 
-const EXTENSION: Record<z.infer<typeof ReportFormatSchema>, ReportExtension> = {
-	markdown: "md",
-	json: "json",
-	html: "html",
-};
-
 export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 	.openapi(submitRoute, async (c) => {
 		const idempotencyKey = c.req.valid("header")["idempotency-key"];
@@ -187,7 +182,7 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 		const { id } = c.req.valid("param");
 		const { format } = c.req.valid("query");
 		await requireCompletedJob(c.env, c.var.tenantId, id);
-		const object = await c.env.ARTIFACTS.get(reportKey(c.var.tenantId, id, EXTENSION[format]));
+		const object = await c.env.ARTIFACTS.get(reportKey(c.var.tenantId, id, REPORT_FORMATS[format].extension));
 		if (!object) {
 			return c.json(errorBody("format_not_generated", `this job did not produce a ${format} report`), 404);
 		}

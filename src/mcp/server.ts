@@ -16,7 +16,7 @@ import { GoalPlanRequestSchema } from "../api/goals";
 import { database, listJobs } from "../db/queries";
 import { DEFAULT_MIN_PATTERNS } from "../learning/distill";
 import { MAX_TOP_K } from "../learning/pattern-index";
-import type { ReportExtension } from "../lib/object-keys";
+import { formatOfExtension, REPORT_FORMATS } from "../lib/report-formats";
 import {
 	EffectiveConfigSchema,
 	JobAcceptedSchema,
@@ -44,12 +44,6 @@ export const SERVER_INFO = { name: "research-swarm", version: "0.1.0" } as const
 export const LISTED_REPORT_JOBS = 100;
 
 const REPORT_URI_TEMPLATE = "research-swarm://reports/{jobId}.{format}";
-
-const REPORT_FILES: Record<ReportFormat, { extension: ReportExtension; mimeType: string }> = {
-	markdown: { extension: "md", mimeType: "text/markdown" },
-	json: { extension: "json", mimeType: "application/json" },
-	html: { extension: "html", mimeType: "text/html" },
-};
 
 const INSTRUCTIONS = [
 	"research-swarm runs multi-agent research jobs whose every citation is checked against a stored copy of its source.",
@@ -135,13 +129,7 @@ function queryOf(values: Record<string, string | number | undefined>): string {
 
 /** The URI of a job's report in one format, e.g. `research-swarm://reports/job_1.md`. */
 export function reportUri(jobId: string, format: ReportFormat): string {
-	return `research-swarm://reports/${jobId}.${REPORT_FILES[format].extension}`;
-}
-
-/** The report format a resource URI's extension names, or null for another extension. */
-function formatOfExtension(extension: string): ReportFormat | null {
-	const found = ReportFormatSchema.options.find((format) => REPORT_FILES[format].extension === extension);
-	return found ?? null;
+	return `research-swarm://reports/${jobId}.${REPORT_FORMATS[format].extension}`;
 }
 
 /** A stored report as text, with its MIME type. */
@@ -152,7 +140,7 @@ async function readReport(
 ): Promise<{ text: string; mimeType: string; json: unknown }> {
 	const answer = await requestApi(callApi, `${jobPath(jobId, "report")}${queryOf({ format })}`);
 	const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body, null, 2);
-	return { text, mimeType: REPORT_FILES[format].mimeType, json: format === "json" ? answer.body : null };
+	return { text, mimeType: REPORT_FORMATS[format].mediaType, json: format === "json" ? answer.body : null };
 }
 
 /** Reports the job's progress to the client as `notifications/progress`, only ever rising, when it asked for progress. */
@@ -323,9 +311,9 @@ function registerReportResources(server: McpServer, context: McpServerContext): 
 				resources: rows.flatMap((row) =>
 					reportFormatsOf(row.config).map((format) => ({
 						uri: reportUri(row.id, format),
-						name: `${row.id}.${REPORT_FILES[format].extension}`,
+						name: `${row.id}.${REPORT_FORMATS[format].extension}`,
 						title: `${row.task.slice(0, 120)} (${format})`,
-						mimeType: REPORT_FILES[format].mimeType,
+						mimeType: REPORT_FORMATS[format].mediaType,
 					})),
 				),
 			};
