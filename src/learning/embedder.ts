@@ -20,6 +20,7 @@
  * Character n-grams make inflections ("pump"/"pumps") and compounds land near each other; the
  * `<`/`>` boundary marks keep prefixes and suffixes distinct from word middles.
  */
+import { fnv1a32 } from "../lib/hash";
 import { l2Normalize } from "./vector-math";
 
 export interface Embedder {
@@ -173,16 +174,6 @@ function charGrams(padded: string): string[] {
 	}
 	// A one-letter word ("<x>") is shorter than every n-gram size; it is its own gram.
 	return grams.length > 0 ? grams : [padded];
-}
-
-/** 32-bit FNV-1a over UTF-16 code units, unsigned. */
-function fnv1a32(text: string): number {
-	let hash = 0x811c9dc5;
-	for (let i = 0; i < text.length; i++) {
-		hash ^= text.charCodeAt(i);
-		hash = Math.imul(hash, 0x01000193);
-	}
-	return hash >>> 0;
 }
 
 /** The murmur3 32-bit finalizer: spreads every input bit over the whole output, unsigned. */
