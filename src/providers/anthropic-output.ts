@@ -37,6 +37,7 @@ import type {
 import { z } from "zod";
 import { type IndexedSnapshot, indexSnapshotText, locateQuote } from "../evidence/quote-match";
 import { normalizeUrl } from "../evidence/verify";
+import { sumTokenUsage } from "../lib/usage";
 import { tokenize } from "./text";
 import {
 	type AgentOutput,
@@ -293,12 +294,12 @@ function coverage(query: string, native: NativeCitation): number {
  * cache reads and writes), output, cache reads and writes, and the server-side searches and fetches.
  */
 export function addUsage(total: TokenUsage, usage: Usage): TokenUsage {
-	return {
-		inputTokens: total.inputTokens + usage.input_tokens,
-		outputTokens: total.outputTokens + usage.output_tokens,
-		cacheReadTokens: total.cacheReadTokens + (usage.cache_read_input_tokens ?? 0),
-		cacheWriteTokens: total.cacheWriteTokens + (usage.cache_creation_input_tokens ?? 0),
-		searchCalls: total.searchCalls + (usage.server_tool_use?.web_search_requests ?? 0),
-		fetchCalls: total.fetchCalls + (usage.server_tool_use?.web_fetch_requests ?? 0),
-	};
+	return sumTokenUsage(total, {
+		inputTokens: usage.input_tokens,
+		outputTokens: usage.output_tokens,
+		cacheReadTokens: usage.cache_read_input_tokens ?? 0,
+		cacheWriteTokens: usage.cache_creation_input_tokens ?? 0,
+		searchCalls: usage.server_tool_use?.web_search_requests ?? 0,
+		fetchCalls: usage.server_tool_use?.web_fetch_requests ?? 0,
+	});
 }

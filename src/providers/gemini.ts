@@ -52,6 +52,7 @@ import type {
 } from "@google/genai";
 import { GoogleGenAI } from "@google/genai";
 import { z } from "zod";
+import { sumTokenUsage } from "../lib/usage";
 import { applyGrounding, groundedStatements, groundingSources, searchQueryCount } from "./gemini-grounding";
 import {
 	type AgentOutput,
@@ -497,20 +498,9 @@ async function sendWithRetries(
 
 function record(log: TurnLog, response: GenerateContentResponse, latencyMs: number): void {
 	const searches = searchQueryCount(response.candidates?.[0]?.groundingMetadata);
-	log.usage = addUsage(log.usage, geminiUsage(response.usageMetadata, searches));
+	log.usage = sumTokenUsage(log.usage, geminiUsage(response.usageMetadata, searches));
 	log.latenciesMs.push(latencyMs);
 	log.model = response.modelVersion ?? log.model;
-}
-
-function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-	return {
-		inputTokens: a.inputTokens + b.inputTokens,
-		outputTokens: a.outputTokens + b.outputTokens,
-		cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-		cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-		searchCalls: a.searchCalls + b.searchCalls,
-		fetchCalls: a.fetchCalls + b.fetchCalls,
-	};
 }
 
 /** A call answering with JSON of `responseJsonSchema`, with Google Search when `withSearch`. */

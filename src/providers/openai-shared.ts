@@ -27,6 +27,7 @@
  */
 import type OpenAI from "openai";
 import { z } from "zod";
+import { sumTokenUsage } from "../lib/usage";
 import {
 	type AgentOutput,
 	AgentOutputSchema,
@@ -300,18 +301,6 @@ export class RetrievedPages {
 	}
 }
 
-/** Field-wise sum of two usages. */
-export function addUsage(total: TokenUsage, more: TokenUsage): TokenUsage {
-	return {
-		inputTokens: total.inputTokens + more.inputTokens,
-		outputTokens: total.outputTokens + more.outputTokens,
-		cacheReadTokens: total.cacheReadTokens + more.cacheReadTokens,
-		cacheWriteTokens: total.cacheWriteTokens + more.cacheWriteTokens,
-		searchCalls: total.searchCalls + more.searchCalls,
-		fetchCalls: total.fetchCalls + more.fetchCalls,
-	};
-}
-
 /**
  * Usage of one call from OpenAI-style counts, where the prompt count includes cache reads and writes:
  * inputTokens = prompt − cached − written (never below 0), so the four token counts are disjoint.
@@ -556,6 +545,6 @@ export class TurnSession {
 
 	/** Adds the usage of a call (or of a tool the turn ran). */
 	record(usage: TokenUsage): void {
-		this.total = addUsage(this.total, usage);
+		this.total = sumTokenUsage(this.total, usage);
 	}
 }
