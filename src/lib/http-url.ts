@@ -11,3 +11,11 @@ export function safeHttpUrl(url: string | null): string | null {
 	if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return null;
 	return parsed.href;
 }
+
+/**
+ * Whether `url` is an http(s) URL that parses.
+ * @example isHttpUrl("ftp://example.org/") // false
+ */
+export function isHttpUrl(url: string): boolean {
+	return safeHttpUrl(url) !== null;
+}

@@ -27,6 +27,7 @@
  */
 import type OpenAI from "openai";
 import { z } from "zod";
+import { isHttpUrl } from "../lib/http-url";
 import { sumTokenUsage } from "../lib/usage";
 import {
 	type AgentOutput,
@@ -275,22 +276,13 @@ export function applyUrlCitations(
 	return { ...output, findings };
 }
 
-function isWebUrl(url: string): boolean {
-	try {
-		const { protocol } = new URL(url);
-		return protocol === "http:" || protocol === "https:";
-	} catch {
-		return false;
-	}
-}
-
 /** The http(s) pages of a turn in first-seen order, deduplicated by URL, keeping the first known title. */
 export class RetrievedPages {
 	private readonly titles = new Map<string, string | null>();
 
 	/** Adds a page; a title fills in a page first seen without one. Non-web URLs are ignored. */
 	add(url: string, title: string | null = null): void {
-		if (!isWebUrl(url)) return;
+		if (!isHttpUrl(url)) return;
 		const known = this.titles.get(url);
 		if (known === undefined || (known === null && title)) this.titles.set(url, title || null);
 	}
