@@ -4,8 +4,8 @@
  * and vectors from one embedder are comparable however they were produced.
  *
  * The default is the hashing embedder: deterministic, offline, no model. Features of a text, after
- * NFKC normalization and lower-casing, splitting into letter/number runs and dropping English
- * stop words (all words are kept when every word is a stop word):
+ * NFKC normalization and lower-casing, splitting into letter/number runs and dropping the core English
+ * stop words (`CORE_STOPWORDS`; all words are kept when every word is a stop word):
  *
  * | feature                                  | weight                                     |
  * |------------------------------------------|--------------------------------------------|
@@ -21,6 +21,7 @@
  * `<`/`>` boundary marks keep prefixes and suffixes distinct from word middles.
  */
 import { fnv1a32 } from "../lib/hash";
+import { CORE_STOPWORDS } from "../lib/stop-words";
 import { l2Normalize } from "./vector-math";
 
 export interface Embedder {
@@ -66,14 +67,6 @@ const CHAR_GRAMS_WEIGHT_PER_WORD = 1;
 const CHAR_GRAM_SIZES = [3, 4, 5] as const;
 const SIGN_SEED = 0x5bd1e995;
 
-const STOP_WORDS: ReadonlySet<string> = new Set(
-	(
-		"a an and are as at be been but by can could do does did for from has have how i if in into is it its " +
-		"of on or our should so than that the their them then there these they this to was we were what when " +
-		"where which while who why will with would you your"
-	).split(" "),
-);
-
 /**
  * The deterministic offline embedder described above.
  * @example await createHashingEmbedder().embed(["heat pumps in cold climates"]) // [[…384 numbers, length 1]]
@@ -95,7 +88,7 @@ export function textFeatures(text: string): Map<string, number> {
 			.normalize("NFKC")
 			.toLowerCase()
 			.match(/[\p{L}\p{N}]+/gu) ?? [];
-	const content = words.filter((word) => !STOP_WORDS.has(word));
+	const content = words.filter((word) => !CORE_STOPWORDS.has(word));
 	const kept = content.length > 0 ? content : words;
 	const features = new Map<string, number>();
 	const add = (feature: string, weight: number) =>

@@ -16,7 +16,7 @@
  * least N distinct sources. A criterion with no topic words left ("Backs each conclusion with a
  * cited source") is about the sub-goal as a whole: every supported finding of the sub-goal covers it.
  */
-import { STOPWORDS } from "../providers/text";
+import { STOPWORDS } from "../lib/stop-words";
 import type {
 	CriterionVerdict,
 	CrossSubgoalInsights,
