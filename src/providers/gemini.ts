@@ -75,10 +75,9 @@ export const GEMINI_PROVIDER_NAME = "gemini";
 
 /**
  * Current general Gemini models (the Gemini 4 frontier models, then Flash and Flash-Lite) as the
- * installed SDK names them: the model union `Model_2` in node_modules/@google/genai/dist/genai.d.ts
- * line 12186 (@google/genai 3.1.0), which marks none of them deprecated; `gemini-3.8-flash` is also
- * the model of every example in the SDK's README.md (line 85 and on). Previews, image, speech and
- * robotics models are left out.
+ * installed SDK names them in its model union (@google/genai 3.1.0), which marks none of them
+ * deprecated; `gemini-3.8-flash` is also the model of every example in the SDK's README. Previews,
+ * image, speech and robotics models are left out.
  */
 export const GEMINI_MODELS = [
 	"gemini-4-argon",

@@ -56,9 +56,9 @@ export const OPENAI_PROVIDER_NAME = "openai";
 export const OPENAI_BASE_URL = "https://api.openai.com/v1";
 
 /**
- * Current general models, newest first: the head of `ChatModel` in node_modules/openai/resources/shared.d.ts
- * line 75 (openai 7.57), none of them named in the deprecation notice above it (which lists gpt-5.4-nano,
- * gpt-5.3 and older). Dated snapshots and -pro/-codex/-cyber variants are left out.
+ * Current general models, newest first: the head of the SDK's `ChatModel` union (openai 7.57), none of
+ * them named in the deprecation notice that precedes it (which lists gpt-5.4-nano, gpt-5.3 and older).
+ * Dated snapshots and -pro/-codex/-cyber variants are left out.
  */
 export const OPENAI_MODELS = [
 	"gpt-6-astra",

@@ -81,9 +81,9 @@ export const WEB_PLUGIN_MAX_RESULTS = 5;
 
 /**
  * Current models as OpenRouter names them: Google's current Flash model (`gemini-3.8-flash`, the model
- * example of node_modules/@google/genai/dist/genai.d.ts line 2792), OpenAI's general and small models
- * (`ChatModel` in node_modules/openai/resources/shared.d.ts line 75) and Perplexity's search models,
- * which no installed SDK lists (openrouter.ai/perplexity/sonar and /sonar-pro).
+ * of @google/genai's examples), OpenAI's general and small models (the head of the openai SDK's
+ * `ChatModel` union) and Perplexity's search models, which no installed SDK lists
+ * (openrouter.ai/perplexity/sonar and /sonar-pro).
  */
 export const OPENROUTER_MODELS = [
 	"google/gemini-3.8-flash",
