@@ -103,6 +103,53 @@ export function textFeatures(text: string): Map<string, number> {
 	return features;
 }
 
+/** Options of an embedder backed by a hosted embeddings API. */
+export type HostedEmbedderOptions = {
+	apiKey: string;
+	dimensions?: number;
+	baseURL?: string;
+	/** Replaces the global fetch, e.g. to replay recorded responses in tests. */
+	fetch?: typeof fetch;
+	/** Per-attempt timeout. */
+	timeoutMs?: number;
+};
+
+/** An embedding service as `serviceEmbedder` calls it. */
+export type EmbeddingService = {
+	/** The service's name in errors, e.g. "OpenAI". */
+	name: string;
+	/** The id stored beside every vector. */
+	model: string;
+	dimensions: number;
+	/** Most texts one request may carry. */
+	maxTextsPerRequest: number;
+	/** Blanked out of error messages (the API key; "" for none). */
+	secret: string;
+	/** One request: a vector (or nothing) per text, in the order of `texts`. */
+	request(texts: string[]): Promise<ReadonlyArray<readonly number[] | undefined>>;
+};
+
+/**
+ * An Embedder over a remote service: texts go in requests of at most `maxTextsPerRequest`, a failed
+ * request becomes an `embeddingFailure`, and every answer is checked and normalized by `checkedVectors`.
+ */
+export function serviceEmbedder(service: EmbeddingService): Embedder {
+	const embedBatch = async (texts: string[]): Promise<number[][]> => {
+		let vectors: ReadonlyArray<readonly number[] | undefined>;
+		try {
+			vectors = await service.request(texts);
+		} catch (error) {
+			throw embeddingFailure(service.name, error, service.secret);
+		}
+		return checkedVectors(service.name, vectors, texts.length, service.dimensions);
+	};
+	return {
+		model: service.model,
+		dimensions: service.dimensions,
+		embed: (texts) => embedInBatches(texts, service.maxTextsPerRequest, embedBatch),
+	};
+}
+
 /**
  * Calls `embedBatch` on consecutive slices of at most `batchSize` texts and joins the results, for
  * services that cap the number of inputs per request.
