@@ -33,10 +33,12 @@ import {
 	type AgentOutput,
 	AgentOutputSchema,
 	type AgentTurn,
+	type Provider,
 	ProviderError,
 	type ProviderErrorKind,
 	parseJsonText,
 	type RetrievedRef,
+	type StructuredRequest,
 	type StructuredResult,
 	type TokenUsage,
 	type TurnResult,
@@ -444,7 +446,7 @@ export function spendLimitNotRetried(fetchImpl: typeof fetch, isSpendLimit: Spen
 }
 
 /** The SDK client of an adapter: its fetch injected (spend limits never retried), nothing read from env. */
-export async function createOpenAIClient(
+async function createOpenAIClient(
 	options: OpenAICompatibleOptions & {
 		baseURL: string;
 		isSpendLimit: SpendLimitRule;
@@ -463,6 +465,45 @@ export async function createOpenAIClient(
 		fetch: spendLimitNotRetried(options.fetch ?? ((input, init) => fetch(input, init)), options.isSpendLimit),
 		...(options.defaultHeaders ? { defaultHeaders: options.defaultHeaders } : {}),
 	});
+}
+
+/** What sets one OpenAI-compatible adapter apart: its name, endpoint, spend-limit rule, native search and calls. */
+export type OpenAICompatibleAdapter = {
+	name: string;
+	/** The API the client talks to unless the options name another. */
+	baseURL: string;
+	isSpendLimit: SpendLimitRule;
+	defaultHeaders?: Record<string, string>;
+	supportsNativeSearch(model: string): boolean;
+	runTurn(client: OpenAI, errors: ErrorContext, turn: AgentTurn): Promise<TurnResult>;
+	runStructured(client: OpenAI, errors: ErrorContext, request: StructuredRequest): Promise<StructuredResult>;
+};
+
+/**
+ * A Provider over an OpenAI-compatible API: one SDK client for all its calls, created when the provider is.
+ * @example openAICompatibleProvider({ apiKey }, { name: "openai", baseURL: OPENAI_BASE_URL, … })
+ */
+export function openAICompatibleProvider(
+	options: OpenAICompatibleOptions,
+	adapter: OpenAICompatibleAdapter,
+): Provider {
+	const client = createOpenAIClient({
+		...options,
+		baseURL: options.baseURL ?? adapter.baseURL,
+		isSpendLimit: adapter.isSpendLimit,
+		...(adapter.defaultHeaders ? { defaultHeaders: adapter.defaultHeaders } : {}),
+	});
+	const errors: ErrorContext = {
+		provider: adapter.name,
+		apiKey: options.apiKey,
+		isSpendLimit: adapter.isSpendLimit,
+	};
+	return {
+		name: adapter.name,
+		supportsNativeSearch: adapter.supportsNativeSearch,
+		runTurn: async (turn) => adapter.runTurn(await client, errors, turn),
+		runStructured: async (request) => adapter.runStructured(await client, errors, request),
+	};
 }
 
 /** Per-request options of one SDK call. */

@@ -29,11 +29,11 @@ import type {
 import {
 	AGENT_OUTPUT_FORMAT_NAME,
 	AGENT_OUTPUT_JSON_SCHEMA,
-	createOpenAIClient,
 	disjointUsage,
 	type ErrorContext,
 	type JsonSchema,
 	type OpenAICompatibleOptions,
+	openAICompatibleProvider,
 	repairInstruction,
 	strictJsonSchema,
 	TurnSession,
@@ -260,20 +260,12 @@ async function runOpenAIStructured(
  * `fetch` replaces the runtime's fetch.
  */
 export function createOpenAIProvider(options: OpenAICompatibleOptions): Provider {
-	const client = createOpenAIClient({
-		...options,
-		baseURL: options.baseURL ?? OPENAI_BASE_URL,
-		isSpendLimit: isOpenAISpendLimit,
-	});
-	const errors: ErrorContext = {
-		provider: OPENAI_PROVIDER_NAME,
-		apiKey: options.apiKey,
-		isSpendLimit: isOpenAISpendLimit,
-	};
-	return {
+	return openAICompatibleProvider(options, {
 		name: OPENAI_PROVIDER_NAME,
+		baseURL: OPENAI_BASE_URL,
+		isSpendLimit: isOpenAISpendLimit,
 		supportsNativeSearch: () => true,
-		runTurn: async (turn) => runOpenAITurn(await client, errors, turn),
-		runStructured: async (request) => runOpenAIStructured(await client, errors, request),
-	};
+		runTurn: runOpenAITurn,
+		runStructured: runOpenAIStructured,
+	});
 }

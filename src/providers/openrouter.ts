@@ -44,11 +44,11 @@ import { escapeSourceText } from "../lib/untrusted";
 import {
 	AGENT_OUTPUT_FORMAT_NAME,
 	AGENT_OUTPUT_JSON_SCHEMA,
-	createOpenAIClient,
 	disjointUsage,
 	type ErrorContext,
 	type JsonSchema,
 	type OpenAICompatibleOptions,
+	openAICompatibleProvider,
 	repairInstruction,
 	statusError,
 	strictJsonSchema,
@@ -437,21 +437,13 @@ async function runOpenRouterStructured(
  * The OpenRouter provider. `baseURL` defaults to OpenRouter's API; `fetch` replaces the runtime's fetch.
  */
 export function createOpenRouterProvider(options: OpenAICompatibleOptions): Provider {
-	const client = createOpenAIClient({
-		...options,
-		baseURL: options.baseURL ?? OPENROUTER_BASE_URL,
+	return openAICompatibleProvider(options, {
+		name: OPENROUTER_PROVIDER_NAME,
+		baseURL: OPENROUTER_BASE_URL,
 		isSpendLimit: isOpenRouterSpendLimit,
 		defaultHeaders: OPENROUTER_APP_HEADERS,
-	});
-	const errors: ErrorContext = {
-		provider: OPENROUTER_PROVIDER_NAME,
-		apiKey: options.apiKey,
-		isSpendLimit: isOpenRouterSpendLimit,
-	};
-	return {
-		name: OPENROUTER_PROVIDER_NAME,
 		supportsNativeSearch: (model) => isOnlineVariant(model) || isPerplexitySonar(model),
-		runTurn: async (turn) => runOpenRouterTurn(await client, errors, turn),
-		runStructured: async (request) => runOpenRouterStructured(await client, errors, request),
-	};
+		runTurn: runOpenRouterTurn,
+		runStructured: runOpenRouterStructured,
+	});
 }
