@@ -1,8 +1,8 @@
 /**
- * What the OpenAI and OpenRouter adapters share, since both speak through the `openai` SDK: the SDK
- * client with the injected fetch, the time budget of each API call, the classification of failures,
- * the strict JSON schema of the agent output with its one-repair validation, and the mapping of
- * `url_citation` annotations onto findings.
+ * What the OpenAI and OpenRouter adapters share, since both speak through the `openai` SDK (whose
+ * client `openai-compatible.ts` builds): the injected fetch, the time budget of each API call, the
+ * classification of failures, the strict JSON schema of the agent output with its one-repair
+ * validation, and the mapping of `url_citation` annotations onto findings.
  *
  * Time: a turn has `timeoutMs` for all of its API calls together, and each call gets what is left:
  * retries r = clamp(⌊left / 5 s⌋ − 1, 0, 2) and a per-attempt timeout ⌊left / (r + 1)⌋, so that
@@ -25,7 +25,6 @@
  *   no quote, so none is made up; verification reports the empty quote as too short;
  * - elsewhere (the narrative): the page only joins `retrieved`.
  */
-import type OpenAI from "openai";
 import { z } from "zod";
 import { isHttpUrl } from "../lib/http-url";
 import { sumTokenUsage } from "../lib/usage";
@@ -33,12 +32,10 @@ import {
 	type AgentOutput,
 	AgentOutputSchema,
 	type AgentTurn,
-	type Provider,
 	ProviderError,
 	type ProviderErrorKind,
 	parseJsonText,
 	type RetrievedRef,
-	type StructuredRequest,
 	type StructuredResult,
 	type TokenUsage,
 	type TurnResult,
@@ -442,67 +439,6 @@ export function spendLimitNotRetried(fetchImpl: typeof fetch, isSpendLimit: Spen
 		const headers = new Headers(response.headers);
 		headers.set("x-should-retry", "false");
 		return new Response(body, { status: response.status, statusText: response.statusText, headers });
-	};
-}
-
-/** The SDK client of an adapter: its fetch injected (spend limits never retried), nothing read from env. */
-async function createOpenAIClient(
-	options: OpenAICompatibleOptions & {
-		baseURL: string;
-		isSpendLimit: SpendLimitRule;
-		defaultHeaders?: Record<string, string>;
-	},
-): Promise<OpenAI> {
-	const { default: OpenAI } = await loadOpenAISdk();
-	return new OpenAI({
-		apiKey: options.apiKey,
-		baseURL: options.baseURL,
-		organization: null,
-		project: null,
-		webhookSecret: null,
-		maxRetries: DEFAULT_MAX_RETRIES,
-		logLevel: "off",
-		fetch: spendLimitNotRetried(options.fetch ?? ((input, init) => fetch(input, init)), options.isSpendLimit),
-		...(options.defaultHeaders ? { defaultHeaders: options.defaultHeaders } : {}),
-	});
-}
-
-/** What sets one OpenAI-compatible adapter apart: its name, endpoint, spend-limit rule, native search and calls. */
-export type OpenAICompatibleAdapter = {
-	name: string;
-	/** The API the client talks to unless the options name another. */
-	baseURL: string;
-	isSpendLimit: SpendLimitRule;
-	defaultHeaders?: Record<string, string>;
-	supportsNativeSearch(model: string): boolean;
-	runTurn(client: OpenAI, errors: ErrorContext, turn: AgentTurn): Promise<TurnResult>;
-	runStructured(client: OpenAI, errors: ErrorContext, request: StructuredRequest): Promise<StructuredResult>;
-};
-
-/**
- * A Provider over an OpenAI-compatible API: one SDK client for all its calls, created when the provider is.
- * @example openAICompatibleProvider({ apiKey }, { name: "openai", baseURL: OPENAI_BASE_URL, … })
- */
-export function openAICompatibleProvider(
-	options: OpenAICompatibleOptions,
-	adapter: OpenAICompatibleAdapter,
-): Provider {
-	const client = createOpenAIClient({
-		...options,
-		baseURL: options.baseURL ?? adapter.baseURL,
-		isSpendLimit: adapter.isSpendLimit,
-		...(adapter.defaultHeaders ? { defaultHeaders: adapter.defaultHeaders } : {}),
-	});
-	const errors: ErrorContext = {
-		provider: adapter.name,
-		apiKey: options.apiKey,
-		isSpendLimit: adapter.isSpendLimit,
-	};
-	return {
-		name: adapter.name,
-		supportsNativeSearch: adapter.supportsNativeSearch,
-		runTurn: async (turn) => adapter.runTurn(await client, errors, turn),
-		runStructured: async (request) => adapter.runStructured(await client, errors, request),
 	};
 }
 

@@ -26,6 +26,7 @@ import type {
 	ResponseInputItem,
 	ResponseOutputMessage,
 } from "openai/resources/responses/responses";
+import { openAICompatibleProvider } from "./openai-compatible";
 import {
 	AGENT_OUTPUT_FORMAT_NAME,
 	AGENT_OUTPUT_JSON_SCHEMA,
@@ -33,7 +34,6 @@ import {
 	type ErrorContext,
 	type JsonSchema,
 	type OpenAICompatibleOptions,
-	openAICompatibleProvider,
 	repairInstruction,
 	strictJsonSchema,
 	TurnSession,

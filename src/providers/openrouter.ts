@@ -41,6 +41,7 @@ import type {
 } from "openai/resources/chat/completions";
 import { z } from "zod";
 import { escapeSourceText } from "../lib/untrusted";
+import { openAICompatibleProvider } from "./openai-compatible";
 import {
 	AGENT_OUTPUT_FORMAT_NAME,
 	AGENT_OUTPUT_JSON_SCHEMA,
@@ -48,7 +49,6 @@ import {
 	type ErrorContext,
 	type JsonSchema,
 	type OpenAICompatibleOptions,
-	openAICompatibleProvider,
 	repairInstruction,
 	statusError,
 	strictJsonSchema,
