@@ -38,41 +38,38 @@ const MAX_MESSAGE_ID_CHARS = 200;
 const TenantParams = z.object({ tenantId: pathId("tenantId") });
 const NotStartedSchema = z.object({ started: z.literal(false), reason: z.string() }).openapi("HookIgnored");
 
-const hookBodyLimit = limitBody(MAX_BODY_BYTES);
+/** What both hooks share: a signature instead of an API key, the body limit, the tenant in the path. */
+const inboundHook = {
+	method: "post" as const,
+	security: [],
+	middleware: [limitBody(MAX_BODY_BYTES)],
+	request: { params: TenantParams },
+};
+const startedResponses = {
+	202: jsonResponse("Accepted", JobAcceptedSchema),
+	...errorResponses(400, 401, 409, 413, 422, 429),
+};
 
 const standardHookRoute = createRoute({
-	method: "post",
 	path: "/v1/hooks/standard/{tenantId}",
 	summary: "Start research from a Standard Webhook (event `research.requested`)",
 	description:
 		"Signed with the tenant's `whsec_` secret (`webhook-id`, `webhook-timestamp` within 5 minutes, " +
 		'`webhook-signature`). The body is `{type: "research.requested", timestamp, data}` where `data` is a ' +
 		"research request. The same `webhook-id` again answers with the same job.",
-	security: [],
-	middleware: [hookBodyLimit] as const,
-	request: { params: TenantParams },
-	responses: {
-		202: jsonResponse("Accepted", JobAcceptedSchema),
-		...errorResponses(400, 401, 409, 413, 422, 429),
-	},
+	...inboundHook,
+	responses: startedResponses,
 });
 
 const githubHookRoute = createRoute({
-	method: "post",
 	path: "/v1/hooks/github/{tenantId}",
 	summary: "Start research from a GitHub issue or a `/research` comment",
 	description:
 		"Signed with the tenant's GitHub webhook secret (`X-Hub-Signature-256`). An `issues` event adding the " +
 		"configured label, or a new `issue_comment` starting with `/research`, starts a job; other events are " +
 		"acknowledged and ignored. The same `X-GitHub-Delivery` again answers with the same job.",
-	security: [],
-	middleware: [hookBodyLimit] as const,
-	request: { params: TenantParams },
-	responses: {
-		200: jsonResponse("Not a research trigger", NotStartedSchema),
-		202: jsonResponse("Accepted", JobAcceptedSchema),
-		...errorResponses(400, 401, 409, 413, 422, 429),
-	},
+	...inboundHook,
+	responses: { 200: jsonResponse("Not a research trigger", NotStartedSchema), ...startedResponses },
 });
 
 const REFUSALS: Record<StandardRefusal, string> = {

@@ -48,6 +48,14 @@ export const MAX_ENDPOINTS = 20;
 export const DEFAULT_GITHUB_LABEL = "research";
 // ─── Schemas ───────────────────────────────────────────────────────────────────────────────────────
 
+/** The GitHub integration without its secrets. */
+const GithubViewSchema = z.object({
+	label: z.string(),
+	tokenConfigured: z.boolean(),
+	createdAt: z.number(),
+	updatedAt: z.number(),
+});
+
 const SettingsSchema = z
 	.object({
 		signingSecret: z.object({
@@ -55,14 +63,7 @@ const SettingsSchema = z
 			createdAt: z.number().nullable(),
 			previousSecretValidUntil: z.number().nullable(),
 		}),
-		github: z
-			.object({
-				label: z.string(),
-				tokenConfigured: z.boolean(),
-				createdAt: z.number(),
-				updatedAt: z.number(),
-			})
-			.nullable(),
+		github: GithubViewSchema.nullable(),
 		inboundUrls: z.object({ standard: z.string(), github: z.string() }),
 	})
 	.openapi("WebhookSettings");
@@ -93,18 +94,12 @@ const GithubUpdateSchema = z
 	})
 	.strict();
 
-const GithubSavedSchema = z
-	.object({
-		label: z.string(),
-		tokenConfigured: z.boolean(),
-		createdAt: z.number(),
-		updatedAt: z.number(),
-		webhookUrl: z.string(),
-		secret: z.string().optional().openapi({
-			description: "The webhook secret to enter in GitHub; present only when it was just created.",
-		}),
-	})
-	.openapi("GithubIntegration");
+const GithubSavedSchema = GithubViewSchema.extend({
+	webhookUrl: z.string(),
+	secret: z.string().optional().openapi({
+		description: "The webhook secret to enter in GitHub; present only when it was just created.",
+	}),
+}).openapi("GithubIntegration");
 
 const EndpointSchema = z
 	.object({
@@ -305,7 +300,7 @@ function deliveryView(row: DeliveryRow, attempts: AttemptRow[]): z.infer<typeof 
 	};
 }
 
-function githubView(row: GithubIntegrationRow) {
+function githubView(row: GithubIntegrationRow): z.infer<typeof GithubViewSchema> {
 	return {
 		label: row.label,
 		tokenConfigured: row.token !== null,
