@@ -12,7 +12,7 @@ import {
 	type ServerNotification,
 	type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
-import { GoalPlanRequestSchema } from "../api/goals";
+import { GoalPlanRequestSchema } from "../api/goal-schemas";
 import { database, listJobs } from "../db/queries";
 import { DEFAULT_MIN_PATTERNS } from "../learning/distill";
 import { MAX_TOP_K } from "../learning/pattern-index";
@@ -160,6 +160,14 @@ function progressReporter(extra: Extra) {
 	};
 }
 
+/** The annotations of a tool that only reads the tenant's own data. */
+const READ_ONLY = { readOnlyHint: true, openWorldHint: false };
+
+/** A tool's answer that is the JSON body of one API request; an API error becomes a tool error. */
+function apiAnswer(callApi: CallApi, path: string, init?: RequestInit): Promise<CallToolResult> {
+	return asTool(async () => jsonResult((await requestApi(callApi, path, init)).body));
+}
+
 /** The report files a stored job row has: its configured formats, plus JSON, which every job stores. */
 function reportFormatsOf(configJson: string): ReportFormat[] {
 	const parsed = EffectiveConfigSchema.pick({ formats: true }).safeParse(JSON.parse(configJson));
@@ -197,9 +205,9 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 			title: "Get a job",
 			description: "A job's status, configuration, plan, progress, sources and metrics.",
 			inputSchema: JobIdInput,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READ_ONLY,
 		},
-		({ jobId }) => asTool(async () => jsonResult((await requestApi(callApi, jobPath(jobId))).body)),
+		({ jobId }) => apiAnswer(callApi, jobPath(jobId)),
 	);
 	server.registerTool(
 		"research_swarm_list_jobs",
@@ -207,10 +215,9 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 			title: "List jobs",
 			description: "The tenant's jobs, newest first, one page at a time.",
 			inputSchema: ListJobsInput,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READ_ONLY,
 		},
-		(args) =>
-			asTool(async () => jsonResult((await requestApi(callApi, `/v1/research${queryOf(args)}`)).body)),
+		(args) => apiAnswer(callApi, `/v1/research${queryOf(args)}`),
 	);
 	server.registerTool(
 		"research_swarm_get_report",
@@ -219,7 +226,7 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 			description:
 				"The report of a completed job as Markdown (default), JSON or self-contained HTML. Also available as resources.",
 			inputSchema: ReportInput,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READ_ONLY,
 		},
 		({ jobId, format }) =>
 			asTool(async () => {
@@ -241,10 +248,7 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 				openWorldHint: false,
 			},
 		},
-		({ jobId }) =>
-			asTool(async () =>
-				jsonResult((await requestApi(callApi, jobPath(jobId, "cancel"), { method: "POST" })).body),
-			),
+		({ jobId }) => apiAnswer(callApi, jobPath(jobId, "cancel"), { method: "POST" }),
 	);
 }
 
@@ -255,10 +259,9 @@ function registerLearningTools(server: McpServer, callApi: CallApi): void {
 			title: "Search learned patterns",
 			description: "Patterns learned from the tenant's past jobs, by similarity to q, or newest first.",
 			inputSchema: SearchPatternsInput,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READ_ONLY,
 		},
-		(args) =>
-			asTool(async () => jsonResult((await requestApi(callApi, `/v1/patterns${queryOf(args)}`)).body)),
+		(args) => apiAnswer(callApi, `/v1/patterns${queryOf(args)}`),
 	);
 	server.registerTool(
 		"research_swarm_learn",
@@ -274,17 +277,16 @@ function registerLearningTools(server: McpServer, callApi: CallApi): void {
 				openWorldHint: false,
 			},
 		},
-		(args) =>
-			asTool(async () => jsonResult((await requestApi(callApi, "/v1/learn", postJsonInit(args))).body)),
+		(args) => apiAnswer(callApi, "/v1/learn", postJsonInit(args)),
 	);
 	server.registerTool(
 		"research_swarm_stats",
 		{
 			title: "Statistics",
 			description: "The tenant's jobs by status, rewards over time, pattern reuse, tokens and cost.",
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READ_ONLY,
 		},
-		() => asTool(async () => jsonResult((await requestApi(callApi, "/v1/stats")).body)),
+		() => apiAnswer(callApi, "/v1/stats"),
 	);
 	server.registerTool(
 		"research_swarm_goal_plan",
@@ -293,10 +295,9 @@ function registerLearningTools(server: McpServer, callApi: CallApi): void {
 			description:
 				"Splits a goal into sub-goals, orders them (GOAP) into parallel levels and estimates agents and cost. Nothing runs.",
 			inputSchema: GoalPlanRequestSchema,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READ_ONLY,
 		},
-		(args) =>
-			asTool(async () => jsonResult((await requestApi(callApi, "/v1/goals/plan", postJsonInit(args))).body)),
+		(args) => apiAnswer(callApi, "/v1/goals/plan", postJsonInit(args)),
 	);
 }
 
