@@ -43,9 +43,9 @@ import { errorResponses, IdParamsSchema, jsonBody, jsonResponse } from "./openap
 import { validationHook } from "./validation";
 
 /** Endpoints a tenant may register. */
-export const MAX_ENDPOINTS = 20;
+const MAX_ENDPOINTS = 20;
 /** The label that starts research on a GitHub issue unless the tenant picks another. */
-export const DEFAULT_GITHUB_LABEL = "research";
+const DEFAULT_GITHUB_LABEL = "research";
 // ─── Schemas ───────────────────────────────────────────────────────────────────────────────────────
 
 /** The GitHub integration without its secrets. */
