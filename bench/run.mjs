@@ -110,7 +110,7 @@ async function main() {
 	const { criticalPathShare } = await import("../src/swarm/dag.ts");
 	const { topK } = await import("../src/learning/exact-index.ts");
 	const { createHashingEmbedder } = await import("../src/learning/embedder.ts");
-	const { generateApiKey } = await import("../src/auth/keys.ts");
+	const { generateApiKey } = await import("../src/auth/api-keys.ts");
 	const { decodeVector, encodeVector } = await import("../src/db/vector-blob.ts");
 	const embedder = createHashingEmbedder();
 	const embed = (/** @type {string[]} */ texts) => embedder.embed(texts);

@@ -1,9 +1,9 @@
 /** Fetching a finished job's reports and writing them as report.md / report.json / report.html. */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { REPORT_FORMATS } from "../src/lib/report-formats.ts";
 import type { ReportFormat } from "../src/protocol.ts";
 import type { ApiClient } from "./api-client.ts";
-import { FILE_EXTENSION } from "./research-request.ts";
 
 /** The report of a completed job in one format, as the server stored it. */
 export function fetchReport(client: ApiClient, jobId: string, format: ReportFormat): Promise<string> {
@@ -21,7 +21,7 @@ export async function writeReports(
 	await mkdir(target, { recursive: true });
 	const written: string[] = [];
 	for (const format of formats) {
-		const path = join(target, `report.${FILE_EXTENSION[format]}`);
+		const path = join(target, `report.${REPORT_FORMATS[format].extension}`);
 		await writeFile(path, await fetchReport(client, jobId, format));
 		written.push(path);
 	}

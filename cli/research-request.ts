@@ -1,7 +1,9 @@
 /** From the `research` command's flags to a validated `POST /v1/research` body, and report format names. */
 import { InvalidArgumentError } from "commander";
+import { formatOfExtension } from "../src/lib/report-formats.ts";
 import {
 	type ReportFormat,
+	ReportFormatSchema,
 	type ResearchRequest,
 	ResearchRequestSchema,
 	type SourceInput,
@@ -31,14 +33,11 @@ export type ResearchFlags = {
 /** A request body before validation: every field of the request, of any type. */
 export type RequestCandidate = { [Field in keyof ResearchRequest]?: unknown };
 
-/** Report format names on the command line, and the file extension each is written with. */
-export const FORMAT_NAMES: Record<string, ReportFormat> = {
-	md: "markdown",
-	markdown: "markdown",
-	json: "json",
-	html: "html",
-};
-export const FILE_EXTENSION: Record<ReportFormat, string> = { markdown: "md", json: "json", html: "html" };
+/** The report format a command-line name stands for: a format's own name or its file extension. */
+function formatNamed(name: string): ReportFormat | null {
+	const format = ReportFormatSchema.safeParse(name);
+	return format.success ? format.data : formatOfExtension(name);
+}
 
 /** The flag (or argument) each request field comes from, so validation issues name what the user typed. */
 const FLAG_FOR_FIELD: Partial<Record<keyof ResearchRequest, string>> = {
@@ -71,11 +70,11 @@ export function parseFormats(value: string): ReportFormat[] {
 		.split(",")
 		.map((name) => name.trim().toLowerCase())
 		.filter(Boolean);
-	const unknown = names.filter((name) => !(name in FORMAT_NAMES));
-	if (names.length === 0 || unknown.length > 0) {
+	const formats = names.map(formatNamed);
+	if (names.length === 0 || formats.includes(null)) {
 		throw new InvalidArgumentError(`expected a comma-separated list of md, json, html; got "${value}"`);
 	}
-	return [...new Set(names.map((name) => FORMAT_NAMES[name] as ReportFormat))];
+	return [...new Set(formats.filter((format) => format !== null))];
 }
 
 /** Parses a whole number (commander argument parser); ranges are the request schema's business. */

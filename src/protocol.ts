@@ -196,6 +196,16 @@ export const EffectiveConfigSchema = z
 	.openapi("EffectiveConfig");
 export type EffectiveConfig = z.infer<typeof EffectiveConfigSchema>;
 
+/** One sub-goal of a goal: an id such as "g1", what to research, how hard it is, what it waits for, and how to judge it. */
+export const SubgoalSchema = z.object({
+	id: z.string(),
+	description: z.string(),
+	complexity: ComplexitySchema,
+	dependsOn: z.array(z.string()),
+	successCriteria: z.array(z.string()),
+});
+export type Subgoal = z.infer<typeof SubgoalSchema>;
+
 export const PhaseSchema = z.enum(["research", "review", "revisit", "synthesis"]).openapi("Phase");
 export type Phase = z.infer<typeof PhaseSchema>;
 
@@ -542,12 +552,7 @@ export const JobViewSchema = z
 				levels: z.array(z.array(z.string())),
 				explanation: z.array(z.string()),
 				subgoals: z.array(
-					z.object({
-						id: z.string(),
-						description: z.string(),
-						complexity: ComplexitySchema,
-						dependsOn: z.array(z.string()),
-						successCriteria: z.array(z.string()),
+					SubgoalSchema.extend({
 						taskIds: z.array(z.string()),
 						status: z.enum(["pending", "running", "completed"]),
 					}),

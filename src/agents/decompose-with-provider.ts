@@ -10,11 +10,11 @@
 
 import { z } from "zod";
 import { escapeSourceText } from "../lib/untrusted";
-import type { CostBounds } from "../providers/cost";
+import { type CostBounds, promptCostBounds } from "../providers/cost";
 import { strictJsonSchema } from "../providers/openai-shared";
 import type { Provider, StructuredResult } from "../providers/types";
 import { complexityForDepth } from "../swarm/analyzer";
-import { DecompositionSchema, MIN_SUBGOALS, SubgoalSchema } from "../swarm/decompose";
+import { DecompositionSchema, MIN_SUBGOALS, ProposedSubgoalSchema } from "../swarm/decompose";
 import type { DecomposeRequest, DecomposeStrategy } from "../swarm/goal-plan";
 
 /** Name of the decomposition schema in provider requests (and of Anthropic's hand-in tool). */
@@ -30,8 +30,6 @@ export const MAX_REPAIR_PROBLEMS = 20;
 export const MAX_PROBLEM_CHARS = 300;
 /** Upper bound of the prompt's fixed wording (everything but the goal, the previous answer and the problems). */
 const PROMPT_FRAME_CHARS = 1_000;
-/** Characters per token assumed when a prompt's size is bounded, as the research loop assumes. */
-const CHARS_PER_TOKEN = 3;
 
 /** The system prompt of every decomposition call. */
 export const DECOMPOSITION_INSTRUCTIONS = [
@@ -58,7 +56,7 @@ export const DECOMPOSITION_INSTRUCTIONS = [
  */
 export function decompositionJsonSchema(maxSubgoals: number): Record<string, unknown> {
 	const asked = DecompositionSchema.extend({
-		subgoals: z.array(SubgoalSchema).min(MIN_SUBGOALS).max(maxSubgoals),
+		subgoals: z.array(ProposedSubgoalSchema).min(MIN_SUBGOALS).max(maxSubgoals),
 	});
 	return strictJsonSchema(z.toJSONSchema(asked));
 }
@@ -106,11 +104,7 @@ export function decompositionCostBounds(goal: string): CostBounds {
 		escapeSourceText(goal).length +
 		MAX_PREVIOUS_ANSWER_CHARS +
 		MAX_REPAIR_PROBLEMS * (MAX_PROBLEM_CHARS + 3);
-	return {
-		inputTokens: Math.ceil(promptChars / CHARS_PER_TOKEN),
-		maxOutputTokens: DECOMPOSE_MAX_OUTPUT_TOKENS,
-		maxSearches: 0,
-	};
+	return promptCostBounds(promptChars, DECOMPOSE_MAX_OUTPUT_TOKENS);
 }
 
 /** What a provider-backed decomposition runs on, and who hears of each call's usage. */

@@ -13,7 +13,7 @@ import { z } from "zod";
 import { checkSupport } from "../evidence/support";
 import { evidenceOf } from "../evidence/verify";
 import { escapeSourceText } from "../lib/untrusted";
-import type { CostBounds } from "../providers/cost";
+import { type CostBounds, promptCostBounds } from "../providers/cost";
 import { strictJsonSchema } from "../providers/openai-shared";
 import type { Provider, StructuredResult } from "../providers/types";
 import type { CheckedFinding, Support } from "../synthesis/types";
@@ -28,7 +28,6 @@ export const JUDGE_MAX_OUTPUT_TOKENS = 4_096;
 export const JUDGE_TIMEOUT_MS = 60_000;
 /** Characters of source text given per claim. */
 export const MAX_EVIDENCE_CHARS = 4_000;
-const CHARS_PER_TOKEN = 3;
 const PROMPT_FRAME_CHARS = 400;
 
 export const JudgeAnswerSchema = z.object({
@@ -101,11 +100,7 @@ export function judgeCostBounds(items: readonly JudgeItem[]): CostBounds {
 	const promptChars =
 		JUDGE_INSTRUCTIONS.length +
 		items.reduce((sum, item) => sum + PROMPT_FRAME_CHARS + item.claim.length * 2 + MAX_EVIDENCE_CHARS * 2, 0);
-	return {
-		inputTokens: Math.ceil(promptChars / CHARS_PER_TOKEN),
-		maxOutputTokens: JUDGE_MAX_OUTPUT_TOKENS,
-		maxSearches: 0,
-	};
+	return promptCostBounds(promptChars, JUDGE_MAX_OUTPUT_TOKENS);
 }
 
 /** What the judge runs on, and who hears of each call's usage. */

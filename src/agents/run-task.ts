@@ -16,7 +16,7 @@ import {
 	type SourceRecord,
 } from "../protocol";
 import { braveSearch } from "../providers/brave-search";
-import { costOf, toUsage, worstCaseCost } from "../providers/cost";
+import { costOf, promptTokens, toUsage, worstCaseCost } from "../providers/cost";
 import { BRAVE_SEARCH_PRICE, priceOf } from "../providers/prices";
 import type { Provider, ResearchTools, RetrievedRef, SourceDocument, TurnCitation } from "../providers/types";
 import { FOCUS_PROFILES } from "../swarm/focus";
@@ -102,7 +102,7 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 
 		const reservedUsd = price
 			? worstCaseCost(price, {
-					inputTokens: Math.ceil((instructions.length + prompt.length) / 3) + maxUses * TOKENS_PER_SEARCH,
+					inputTokens: promptTokens(instructions.length + prompt.length) + maxUses * TOKENS_PER_SEARCH,
 					maxOutputTokens: MAX_OUTPUT_TOKENS,
 					maxSearches: maxUses,
 				})

@@ -4,7 +4,7 @@
  * production deployment refuses to serve at all if dev mode is on.
  */
 import { createMiddleware } from "hono/factory";
-import { constantTimeEqual, hashApiKey, looksLikeApiKey } from "../auth/keys";
+import { constantTimeEqual, hashApiKey, looksLikeApiKey } from "../auth/api-keys";
 import { accessSettings, LOCAL_ADMIN_TOKEN } from "../auth/settings";
 import { database, findActiveKeyByHash, touchApiKey } from "../db/queries";
 import type { AppEnv } from "./env";

@@ -1,20 +1,12 @@
 /** `/v1/admin/tenants` (admin token) and `/v1/keys` (a tenant's own keys). A key's secret is shown once. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { generateApiKey, randomId } from "../auth/keys";
+import { generateApiKey, randomId } from "../auth/api-keys";
 import { createTenantWithKey, database, insertApiKey, listApiKeys, revokeApiKey } from "../db/queries";
-import { ApiErrorBodySchema } from "../protocol";
 import { requireAdmin } from "./auth";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
+import { errorResponses, IdParamsSchema, jsonBody, jsonResponse } from "./openapi";
 import { validationHook } from "./validation";
-
-const errors = (...statuses: number[]) =>
-	Object.fromEntries(
-		statuses.map((status) => [
-			status,
-			{ description: "Error", content: { "application/json": { schema: ApiErrorBodySchema } } },
-		]),
-	);
 
 const KeyEnvironmentSchema = z.enum(["live", "test"]).default("live");
 
@@ -33,41 +25,31 @@ const CreatedKeySchema = ApiKeyMetadataSchema.extend({
 	key: z.string().openapi({ description: "The secret. It is shown only in this response." }),
 }).openapi("CreatedApiKey");
 
+const ApiKeyListSchema = z.object({ keys: z.array(ApiKeyMetadataSchema) });
+
 const createTenantRoute = createRoute({
 	method: "post",
 	path: "/v1/admin/tenants",
 	summary: "Create a tenant and its first API key (admin token)",
 	middleware: [requireAdmin] as const,
 	request: {
-		body: {
-			required: true,
-			content: {
-				"application/json": {
-					schema: z
-						.object({
-							name: z.string().trim().min(1).max(200),
-							maxConcurrentJobs: z.int().min(1).max(1000).optional(),
-							maxDailyJobs: z.int().min(1).max(1_000_000).optional(),
-							keyEnvironment: KeyEnvironmentSchema,
-						})
-						.strict(),
-				},
-			},
-		},
+		body: jsonBody(
+			z
+				.object({
+					name: z.string().trim().min(1).max(200),
+					maxConcurrentJobs: z.int().min(1).max(1000).optional(),
+					maxDailyJobs: z.int().min(1).max(1_000_000).optional(),
+					keyEnvironment: KeyEnvironmentSchema,
+				})
+				.strict(),
+		),
 	},
 	responses: {
-		201: {
-			description: "The tenant and its first key",
-			content: {
-				"application/json": {
-					schema: z.object({
-						tenant: z.object({ id: z.string(), name: z.string() }),
-						apiKey: CreatedKeySchema,
-					}),
-				},
-			},
-		},
-		...errors(400, 401),
+		201: jsonResponse(
+			"The tenant and its first key",
+			z.object({ tenant: z.object({ id: z.string(), name: z.string() }), apiKey: CreatedKeySchema }),
+		),
+		...errorResponses(400, 401),
 	},
 });
 
@@ -76,42 +58,26 @@ const createKeyRoute = createRoute({
 	path: "/v1/keys",
 	summary: "Create another API key for your tenant",
 	request: {
-		body: {
-			required: true,
-			content: {
-				"application/json": {
-					schema: z
-						.object({ name: z.string().trim().min(1).max(200), environment: KeyEnvironmentSchema })
-						.strict(),
-				},
-			},
-		},
+		body: jsonBody(
+			z.object({ name: z.string().trim().min(1).max(200), environment: KeyEnvironmentSchema }).strict(),
+		),
 	},
-	responses: {
-		201: { description: "The new key", content: { "application/json": { schema: CreatedKeySchema } } },
-		...errors(400, 401, 429),
-	},
+	responses: { 201: jsonResponse("The new key", CreatedKeySchema), ...errorResponses(400, 401, 429) },
 });
 
 const listKeysRoute = createRoute({
 	method: "get",
 	path: "/v1/keys",
 	summary: "Your tenant's API keys (metadata only)",
-	responses: {
-		200: {
-			description: "Keys",
-			content: { "application/json": { schema: z.object({ keys: z.array(ApiKeyMetadataSchema) }) } },
-		},
-		...errors(401, 429),
-	},
+	responses: { 200: jsonResponse("Keys", ApiKeyListSchema), ...errorResponses(401, 429) },
 });
 
 const revokeKeyRoute = createRoute({
 	method: "delete",
 	path: "/v1/keys/{id}",
 	summary: "Revoke an API key",
-	request: { params: z.object({ id: z.string().min(1).max(64) }) },
-	responses: { 204: { description: "Revoked" }, ...errors(401, 404, 429) },
+	request: { params: IdParamsSchema },
+	responses: { 204: { description: "Revoked" }, ...errorResponses(401, 404, 429) },
 });
 
 function metadata(row: {

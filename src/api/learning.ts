@@ -21,26 +21,12 @@ import { computeAssociations } from "../learning/associations";
 import { DEFAULT_MIN_PATTERNS, distillPatterns } from "../learning/distill";
 import { MAX_TOP_K } from "../learning/pattern-index";
 import { learningFor } from "../learning/service";
-import {
-	ApiErrorBodySchema,
-	JobMetricsSchema,
-	type Pattern,
-	PatternSchema,
-	StatsSchema,
-	TaskTypeSchema,
-} from "../protocol";
+import { JobMetricsSchema, type Pattern, PatternSchema, StatsSchema, TaskTypeSchema } from "../protocol";
 import { rolesForSize } from "../swarm/sizing";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
+import { errorResponses, IdParamsSchema, jsonContent, jsonResponse } from "./openapi";
 import { validationHook } from "./validation";
-
-const errors = (...statuses: number[]) =>
-	Object.fromEntries(
-		statuses.map((status) => [
-			status,
-			{ description: "Error", content: { "application/json": { schema: ApiErrorBodySchema } } },
-		]),
-	);
 
 function toPattern(row: PatternRow, score: number | null): Pattern {
 	return {
@@ -59,6 +45,16 @@ function toPattern(row: PatternRow, score: number | null): Pattern {
 	};
 }
 
+const LearnResultSchema = z.object({
+	patterns: z.int(),
+	distillations: z.object({ created: z.int(), total: z.int() }),
+	associations: z.object({ created: z.int(), total: z.int() }),
+});
+const PatternListSchema = z.object({ patterns: z.array(PatternSchema) });
+const LinkedPatternSchema = PatternSchema.extend({
+	associations: z.array(z.object({ kind: z.string(), patternId: z.string(), strength: z.number() })),
+});
+
 const learnRoute = createRoute({
 	method: "post",
 	path: "/v1/learn",
@@ -66,27 +62,14 @@ const learnRoute = createRoute({
 	request: {
 		body: {
 			required: false,
-			content: {
-				"application/json": {
-					schema: z.object({ minPatterns: z.int().min(1).max(1000).default(DEFAULT_MIN_PATTERNS) }).strict(),
-				},
-			},
+			content: jsonContent(
+				z.object({ minPatterns: z.int().min(1).max(1000).default(DEFAULT_MIN_PATTERNS) }).strict(),
+			),
 		},
 	},
 	responses: {
-		200: {
-			description: "What was created now, and the totals",
-			content: {
-				"application/json": {
-					schema: z.object({
-						patterns: z.int(),
-						distillations: z.object({ created: z.int(), total: z.int() }),
-						associations: z.object({ created: z.int(), total: z.int() }),
-					}),
-				},
-			},
-		},
-		...errors(400, 401),
+		200: jsonResponse("What was created now, and the totals", LearnResultSchema),
+		...errorResponses(400, 401),
 	},
 });
 
@@ -101,52 +84,22 @@ const searchRoute = createRoute({
 			taskType: TaskTypeSchema.optional(),
 		}),
 	},
-	responses: {
-		200: {
-			description: "Patterns",
-			content: { "application/json": { schema: z.object({ patterns: z.array(PatternSchema) }) } },
-		},
-		...errors(400, 401),
-	},
+	responses: { 200: jsonResponse("Patterns", PatternListSchema), ...errorResponses(400, 401) },
 });
 
 const getRoute = createRoute({
 	method: "get",
 	path: "/v1/patterns/{id}",
 	summary: "One pattern with its associations",
-	request: { params: z.object({ id: z.string().min(1).max(64) }) },
-	responses: {
-		200: {
-			description: "The pattern",
-			content: {
-				"application/json": {
-					schema: PatternSchema.extend({
-						associations: z.array(
-							z.object({ kind: z.string(), patternId: z.string(), strength: z.number() }),
-						),
-					}),
-				},
-			},
-		},
-		...errors(401, 404),
-	},
+	request: { params: IdParamsSchema },
+	responses: { 200: jsonResponse("The pattern", LinkedPatternSchema), ...errorResponses(401, 404) },
 });
 
 const statsRoute = createRoute({
 	method: "get",
 	path: "/v1/stats",
 	summary: "Jobs, rewards, reuse, confidence, tokens and cost of the tenant",
-	responses: {
-		200: {
-			description: "Statistics",
-			content: {
-				"application/json": {
-					schema: StatsSchema,
-				},
-			},
-		},
-		...errors(401),
-	},
+	responses: { 200: jsonResponse("Statistics", StatsSchema), ...errorResponses(401) },
 });
 
 function mean(values: readonly number[]): number | null {

@@ -18,7 +18,7 @@ import { rateLimit } from "./rate-limit";
 import { MAX_BODY_BYTES } from "./submit-job";
 
 /** The largest MCP request: a research body at the API's limit plus room for the JSON-RPC envelope. */
-export const MAX_MCP_BODY_BYTES = MAX_BODY_BYTES + 64 * 1024;
+const MAX_MCP_BODY_BYTES = MAX_BODY_BYTES + 64 * 1024;
 
 /** The HTTP API the MCP tools call in-process. */
 export type InProcessApi = Pick<Hono<AppEnv>, "request">;

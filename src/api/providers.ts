@@ -10,6 +10,7 @@ import {
 	providerSettings,
 } from "../providers/settings";
 import type { AppEnv } from "./env";
+import { jsonResponse } from "./openapi";
 import { validationHook } from "./validation";
 
 const ProviderInfoSchema = z
@@ -53,9 +54,7 @@ const listRoute = createRoute({
 	method: "get",
 	path: "/v1/providers",
 	summary: "Configured providers, their models and readiness",
-	responses: {
-		200: { description: "Providers", content: { "application/json": { schema: ProvidersSchema } } },
-	},
+	responses: { 200: jsonResponse("Providers", ProvidersSchema) },
 });
 
 export const providerRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(

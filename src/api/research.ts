@@ -1,10 +1,9 @@
 /** `/v1/research`: submit a job, read it, follow its events, fetch its report, cancel it. */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
-import { database, findJob, type JobCursor, listJobs } from "../db/queries";
-import { provenanceKey, type ReportExtension, reportKey } from "../lib/keys";
+import { database, findJob, listJobs } from "../db/queries";
+import { provenanceKey, reportKey } from "../lib/object-keys";
+import { REPORT_FORMATS } from "../lib/report-formats";
 import {
-	ApiErrorBodySchema,
 	JobAcceptedSchema,
 	JobListSchema,
 	JobStatusSchema,
@@ -15,40 +14,19 @@ import {
 } from "../protocol";
 import { ProvenanceSchema } from "../synthesis/provenance";
 import { reportContentSecurityPolicy } from "../synthesis/render-html";
+import { limitBody } from "./body-limit";
+import { decodeCursor, encodeCursor } from "./cursor";
 import type { AppEnv } from "./env";
 import { ApiError, errorBody } from "./errors";
+import { errorResponses, IdParamsSchema, jsonBody, jsonResponse } from "./openapi";
 import { MAX_BODY_BYTES, submitJob } from "./submit-job";
 import { validationHook } from "./validation";
-
-/** OpenAPI responses for the listed error statuses, all with the JSON error body. */
-export const errorResponses = (...statuses: number[]) =>
-	Object.fromEntries(
-		statuses.map((status) => [
-			status,
-			{ description: "Error", content: { "application/json": { schema: ApiErrorBodySchema } } },
-		]),
-	);
-
-const JobIdParams = z.object({
-	id: z
-		.string()
-		.min(1)
-		.max(64)
-		.openapi({ param: { name: "id", in: "path" } }),
-});
 
 const submitRoute = createRoute({
 	method: "post",
 	path: "/v1/research",
 	summary: "Submit a research job",
-	middleware: [
-		bodyLimit({
-			maxSize: MAX_BODY_BYTES,
-			onError: () => {
-				throw new ApiError(413, "payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-			},
-		}),
-	] as const,
+	middleware: [limitBody(MAX_BODY_BYTES)] as const,
 	request: {
 		headers: z.object({
 			"idempotency-key": z
@@ -58,10 +36,10 @@ const submitRoute = createRoute({
 				.optional()
 				.openapi({ description: "Same key and body → the same job; same key, different body → 409." }),
 		}),
-		body: { required: true, content: { "application/json": { schema: ResearchRequestSchema } } },
+		body: jsonBody(ResearchRequestSchema),
 	},
 	responses: {
-		202: { description: "Accepted", content: { "application/json": { schema: JobAcceptedSchema } } },
+		202: jsonResponse("Accepted", JobAcceptedSchema),
 		...errorResponses(400, 401, 409, 413, 415, 422, 429),
 	},
 });
@@ -77,21 +55,15 @@ const listRoute = createRoute({
 			cursor: z.string().max(200).optional(),
 		}),
 	},
-	responses: {
-		200: { description: "A page of jobs", content: { "application/json": { schema: JobListSchema } } },
-		...errorResponses(400),
-	},
+	responses: { 200: jsonResponse("A page of jobs", JobListSchema), ...errorResponses(400) },
 });
 
 const getRoute = createRoute({
 	method: "get",
 	path: "/v1/research/{id}",
 	summary: "A job's status, configuration, plan, progress and metrics",
-	request: { params: JobIdParams },
-	responses: {
-		200: { description: "The job", content: { "application/json": { schema: JobViewSchema } } },
-		...errorResponses(404),
-	},
+	request: { params: IdParamsSchema },
+	responses: { 200: jsonResponse("The job", JobViewSchema), ...errorResponses(404) },
 });
 
 const eventsRoute = createRoute({
@@ -99,7 +71,7 @@ const eventsRoute = createRoute({
 	path: "/v1/research/{id}/events",
 	summary: "Server-Sent Events of every state change, in order; resumable with Last-Event-ID",
 	request: {
-		params: JobIdParams,
+		params: IdParamsSchema,
 		headers: z.object({
 			"last-event-id": z
 				.string()
@@ -123,7 +95,7 @@ const reportRoute = createRoute({
 	method: "get",
 	path: "/v1/research/{id}/report",
 	summary: "The stored report",
-	request: { params: JobIdParams, query: z.object({ format: ReportFormatSchema.default("json") }) },
+	request: { params: IdParamsSchema, query: z.object({ format: ReportFormatSchema.default("json") }) },
 	responses: {
 		200: {
 			description: "The report",
@@ -141,47 +113,17 @@ const provenanceRoute = createRoute({
 	method: "get",
 	path: "/v1/research/{id}/provenance",
 	summary: "Every finding's verdict and each quote's source, snapshot hash, offsets and retrieval time",
-	request: { params: JobIdParams },
-	responses: {
-		200: {
-			description: "The provenance record",
-			content: { "application/json": { schema: ProvenanceSchema } },
-		},
-		...errorResponses(404, 409),
-	},
+	request: { params: IdParamsSchema },
+	responses: { 200: jsonResponse("The provenance record", ProvenanceSchema), ...errorResponses(404, 409) },
 });
 
 const cancelRoute = createRoute({
 	method: "post",
 	path: "/v1/research/{id}/cancel",
 	summary: "Cancel a job that has not finished",
-	request: { params: JobIdParams },
-	responses: {
-		200: { description: "The cancelled job", content: { "application/json": { schema: JobViewSchema } } },
-		...errorResponses(404, 409),
-	},
+	request: { params: IdParamsSchema },
+	responses: { 200: jsonResponse("The cancelled job", JobViewSchema), ...errorResponses(404, 409) },
 });
-
-const EXTENSION: Record<z.infer<typeof ReportFormatSchema>, ReportExtension> = {
-	markdown: "md",
-	json: "json",
-	html: "html",
-};
-
-/** An opaque page cursor for a (createdAt, id) position. */
-export function encodeCursor(cursor: JobCursor): string {
-	return btoa(JSON.stringify([cursor.createdAt, cursor.id])).replaceAll("=", "");
-}
-
-/** The position of a cursor made by `encodeCursor`; a 400 for anything else. */
-export function decodeCursor(text: string): JobCursor {
-	try {
-		const [createdAt, id] = z.tuple([z.number(), z.string()]).parse(JSON.parse(atob(text)));
-		return { createdAt, id };
-	} catch {
-		throw new ApiError(400, "invalid_cursor", "cursor is not one this API returned");
-	}
-}
 
 export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 	.openapi(submitRoute, async (c) => {
@@ -239,7 +181,7 @@ export const researchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 		const { id } = c.req.valid("param");
 		const { format } = c.req.valid("query");
 		await requireCompletedJob(c.env, c.var.tenantId, id);
-		const object = await c.env.ARTIFACTS.get(reportKey(c.var.tenantId, id, EXTENSION[format]));
+		const object = await c.env.ARTIFACTS.get(reportKey(c.var.tenantId, id, REPORT_FORMATS[format].extension));
 		if (!object) {
 			return c.json(errorBody("format_not_generated", `this job did not produce a ${format} report`), 404);
 		}

@@ -1,10 +1,10 @@
 /**
  * Webhook settings over the API (API key): the tenant's `whsec_` signing secret and its GitHub
  * integration (secrets are shown once), endpoints that receive job events, and the delivery log with
- * manual redelivery. `webhookRoutes` also carries the inbound hooks of `./hooks`.
+ * manual redelivery. `webhookRoutes` also carries the inbound hooks of `./inbound-webhooks`.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { randomId } from "../auth/keys";
+import { randomId } from "../auth/api-keys";
 import { database } from "../db/queries";
 import {
 	type AttemptRow,
@@ -35,24 +35,25 @@ import {
 	SIGNING_SECRET_GRACE_MS,
 	secretsInForce,
 } from "../webhooks/secrets";
+import { decodeCursor, encodeCursor } from "./cursor";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
-import { hookRoutes } from "./hooks";
-import { decodeCursor, encodeCursor, errorResponses } from "./research";
+import { inboundWebhookRoutes } from "./inbound-webhooks";
+import { errorResponses, IdParamsSchema, jsonBody, jsonResponse } from "./openapi";
 import { validationHook } from "./validation";
 
 /** Endpoints a tenant may register. */
-export const MAX_ENDPOINTS = 20;
+const MAX_ENDPOINTS = 20;
 /** The label that starts research on a GitHub issue unless the tenant picks another. */
-export const DEFAULT_GITHUB_LABEL = "research";
+const DEFAULT_GITHUB_LABEL = "research";
 // ─── Schemas ───────────────────────────────────────────────────────────────────────────────────────
 
-const IdParams = z.object({
-	id: z
-		.string()
-		.min(1)
-		.max(64)
-		.openapi({ param: { name: "id", in: "path" } }),
+/** The GitHub integration without its secrets. */
+const GithubViewSchema = z.object({
+	label: z.string(),
+	tokenConfigured: z.boolean(),
+	createdAt: z.number(),
+	updatedAt: z.number(),
 });
 
 const SettingsSchema = z
@@ -62,14 +63,7 @@ const SettingsSchema = z
 			createdAt: z.number().nullable(),
 			previousSecretValidUntil: z.number().nullable(),
 		}),
-		github: z
-			.object({
-				label: z.string(),
-				tokenConfigured: z.boolean(),
-				createdAt: z.number(),
-				updatedAt: z.number(),
-			})
-			.nullable(),
+		github: GithubViewSchema.nullable(),
 		inboundUrls: z.object({ standard: z.string(), github: z.string() }),
 	})
 	.openapi("WebhookSettings");
@@ -100,18 +94,12 @@ const GithubUpdateSchema = z
 	})
 	.strict();
 
-const GithubSavedSchema = z
-	.object({
-		label: z.string(),
-		tokenConfigured: z.boolean(),
-		createdAt: z.number(),
-		updatedAt: z.number(),
-		webhookUrl: z.string(),
-		secret: z.string().optional().openapi({
-			description: "The webhook secret to enter in GitHub; present only when it was just created.",
-		}),
-	})
-	.openapi("GithubIntegration");
+const GithubSavedSchema = GithubViewSchema.extend({
+	webhookUrl: z.string(),
+	secret: z.string().optional().openapi({
+		description: "The webhook secret to enter in GitHub; present only when it was just created.",
+	}),
+}).openapi("GithubIntegration");
 
 const EndpointSchema = z
 	.object({
@@ -124,6 +112,8 @@ const EndpointSchema = z
 		disabledReason: z.string().nullable(),
 	})
 	.openapi("WebhookEndpoint");
+
+const EndpointListSchema = z.object({ endpoints: z.array(EndpointSchema) });
 
 const SubscriptionSchema = z
 	.array(z.enum(SUBSCRIBABLE_EVENTS))
@@ -173,37 +163,33 @@ const DeliverySchema = z
 	})
 	.openapi("WebhookDelivery");
 
+const DeliveryPageSchema = z.object({
+	deliveries: z.array(DeliverySchema),
+	nextCursor: z.string().nullable(),
+});
+
 // ─── Routes ────────────────────────────────────────────────────────────────────────────────────────
 
 const settingsRoute = createRoute({
 	method: "get",
 	path: "/v1/webhooks/settings",
 	summary: "Webhook settings (never the secrets)",
-	responses: {
-		200: { description: "Settings", content: { "application/json": { schema: SettingsSchema } } },
-		...errorResponses(401, 429),
-	},
+	responses: { 200: jsonResponse("Settings", SettingsSchema), ...errorResponses(401, 429) },
 });
 
 const rotateSecretRoute = createRoute({
 	method: "post",
 	path: "/v1/webhooks/signing-secret",
 	summary: "Create or rotate the signing secret (inbound Standard Webhooks and outbound deliveries)",
-	responses: {
-		201: { description: "The new secret", content: { "application/json": { schema: RotatedSecretSchema } } },
-		...errorResponses(401, 429),
-	},
+	responses: { 201: jsonResponse("The new secret", RotatedSecretSchema), ...errorResponses(401, 429) },
 });
 
 const saveGithubRoute = createRoute({
 	method: "put",
 	path: "/v1/webhooks/github",
 	summary: "Configure the GitHub integration: trigger label, optional token, webhook secret",
-	request: { body: { required: true, content: { "application/json": { schema: GithubUpdateSchema } } } },
-	responses: {
-		200: { description: "Saved", content: { "application/json": { schema: GithubSavedSchema } } },
-		...errorResponses(400, 401, 429),
-	},
+	request: { body: jsonBody(GithubUpdateSchema) },
+	responses: { 200: jsonResponse("Saved", GithubSavedSchema), ...errorResponses(400, 401, 429) },
 });
 
 const deleteGithubRoute = createRoute({
@@ -217,31 +203,22 @@ const createEndpointRoute = createRoute({
 	method: "post",
 	path: "/v1/webhooks/endpoints",
 	summary: "Register an endpoint for job events",
-	request: { body: { required: true, content: { "application/json": { schema: CreateEndpointSchema } } } },
-	responses: {
-		201: { description: "The endpoint", content: { "application/json": { schema: EndpointSchema } } },
-		...errorResponses(400, 401, 422, 429),
-	},
+	request: { body: jsonBody(CreateEndpointSchema) },
+	responses: { 201: jsonResponse("The endpoint", EndpointSchema), ...errorResponses(400, 401, 422, 429) },
 });
 
 const listEndpointsRoute = createRoute({
 	method: "get",
 	path: "/v1/webhooks/endpoints",
 	summary: "Your endpoints",
-	responses: {
-		200: {
-			description: "Endpoints",
-			content: { "application/json": { schema: z.object({ endpoints: z.array(EndpointSchema) }) } },
-		},
-		...errorResponses(401, 429),
-	},
+	responses: { 200: jsonResponse("Endpoints", EndpointListSchema), ...errorResponses(401, 429) },
 });
 
 const deleteEndpointRoute = createRoute({
 	method: "delete",
 	path: "/v1/webhooks/endpoints/{id}",
 	summary: "Delete an endpoint; its pending deliveries stop",
-	request: { params: IdParams },
+	request: { params: IdParamsSchema },
 	responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404, 429) },
 });
 
@@ -259,14 +236,7 @@ const listDeliveriesRoute = createRoute({
 		}),
 	},
 	responses: {
-		200: {
-			description: "A page of deliveries",
-			content: {
-				"application/json": {
-					schema: z.object({ deliveries: z.array(DeliverySchema), nextCursor: z.string().nullable() }),
-				},
-			},
-		},
+		200: jsonResponse("A page of deliveries", DeliveryPageSchema),
 		...errorResponses(400, 401, 429),
 	},
 });
@@ -275,22 +245,16 @@ const getDeliveryRoute = createRoute({
 	method: "get",
 	path: "/v1/webhooks/deliveries/{id}",
 	summary: "One delivery with every attempt",
-	request: { params: IdParams },
-	responses: {
-		200: { description: "The delivery", content: { "application/json": { schema: DeliverySchema } } },
-		...errorResponses(401, 404, 429),
-	},
+	request: { params: IdParamsSchema },
+	responses: { 200: jsonResponse("The delivery", DeliverySchema), ...errorResponses(401, 404, 429) },
 });
 
 const redeliverRoute = createRoute({
 	method: "post",
 	path: "/v1/webhooks/deliveries/{id}/redeliver",
 	summary: "Send a finished delivery once more, now, with the same `webhook-id`",
-	request: { params: IdParams },
-	responses: {
-		202: { description: "Queued", content: { "application/json": { schema: DeliverySchema } } },
-		...errorResponses(401, 404, 409, 429),
-	},
+	request: { params: IdParamsSchema },
+	responses: { 202: jsonResponse("Queued", DeliverySchema), ...errorResponses(401, 404, 409, 429) },
 });
 
 // ─── Helpers ───────────────────────────────────────────────────────────────────────────────────────
@@ -336,7 +300,7 @@ function deliveryView(row: DeliveryRow, attempts: AttemptRow[]): z.infer<typeof 
 	};
 }
 
-function githubView(row: GithubIntegrationRow) {
+function githubView(row: GithubIntegrationRow): z.infer<typeof GithubViewSchema> {
 	return {
 		label: row.label,
 		tokenConfigured: row.token !== null,
@@ -352,7 +316,7 @@ function inboundUrl(requestUrl: string, kind: InboundSource, tenantId: string): 
 // ─── Handlers ──────────────────────────────────────────────────────────────────────────────────────
 
 export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-	.route("/", hookRoutes)
+	.route("/", inboundWebhookRoutes)
 	.openapi(settingsRoute, async (c) => {
 		const db = database(c.env.DB);
 		const tenantId = c.var.tenantId;

@@ -1,9 +1,12 @@
 /** Tenant-scoped D1 queries of the learning tables. */
 import { and, count, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "./queries";
 import * as schema from "./schema";
 
 export type PatternRow = typeof schema.reasoningbankPatterns.$inferSelect;
+export type NewDistillationRow = typeof schema.memoryDistillations.$inferInsert;
+export type NewAssociationRow = typeof schema.patternAssociations.$inferInsert;
 
 /** Stores a job's pattern and episode once; a second call for the same job changes nothing. */
 export async function insertPattern(
@@ -92,38 +95,27 @@ export async function allPatterns(db: Database, tenantId: string): Promise<Patte
 		.orderBy(schema.reasoningbankPatterns.createdAt, schema.reasoningbankPatterns.id);
 }
 
-/** Inserts distillations that do not exist yet; returns how many were new. */
-export async function insertDistillations(
+/** Inserts the rows of `table` that do not exist yet, one by one; returns how many were new. */
+async function insertNew<Table extends SQLiteTable>(
 	db: Database,
-	rows: (typeof schema.memoryDistillations.$inferInsert)[],
+	table: Table,
+	rows: Table["$inferInsert"][],
 ): Promise<number> {
 	let created = 0;
 	for (const row of rows) {
-		const inserted = await db
-			.insert(schema.memoryDistillations)
-			.values(row)
-			.onConflictDoNothing()
-			.returning({ id: schema.memoryDistillations.id });
-		created += inserted.length;
+		created += (await db.insert(table).values(row).onConflictDoNothing().returning()).length;
 	}
 	return created;
 }
 
+/** Inserts distillations that do not exist yet; returns how many were new. */
+export function insertDistillations(db: Database, rows: NewDistillationRow[]): Promise<number> {
+	return insertNew(db, schema.memoryDistillations, rows);
+}
+
 /** Inserts associations that do not exist yet; returns how many were new. */
-export async function insertAssociations(
-	db: Database,
-	rows: (typeof schema.patternAssociations.$inferInsert)[],
-): Promise<number> {
-	let created = 0;
-	for (const row of rows) {
-		const inserted = await db
-			.insert(schema.patternAssociations)
-			.values(row)
-			.onConflictDoNothing()
-			.returning({ kind: schema.patternAssociations.kind });
-		created += inserted.length;
-	}
-	return created;
+export function insertAssociations(db: Database, rows: NewAssociationRow[]): Promise<number> {
+	return insertNew(db, schema.patternAssociations, rows);
 }
 
 /** Counts of the tenant's distillations and associations. */

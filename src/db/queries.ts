@@ -1,6 +1,7 @@
 /** Typed D1 queries. Each takes the tenant id and never reads or writes another tenant's rows. */
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import { newestPage, type Page, type PageRequest } from "./pages";
 import * as schema from "./schema";
 
 export type Database = DrizzleD1Database<typeof schema>;
@@ -57,36 +58,15 @@ export async function findJob(db: Database, tenantId: string, jobId: string): Pr
 	return row ?? null;
 }
 
-export type JobCursor = { createdAt: number; id: string };
-
 /** One page of a tenant's jobs, newest first, resuming after `cursor`. */
-export async function listJobs(
+export function listJobs(
 	db: Database,
 	tenantId: string,
-	options: { status?: string; limit: number; cursor?: JobCursor },
-): Promise<{ rows: JobRow[]; next: JobCursor | null }> {
+	options: PageRequest & { status?: string },
+): Promise<Page<JobRow>> {
 	const { jobs } = schema;
-	const filters = [eq(jobs.tenantId, tenantId)];
-	if (options.status) filters.push(eq(jobs.status, options.status));
-	if (options.cursor) {
-		const after = or(
-			lt(jobs.createdAt, options.cursor.createdAt),
-			and(eq(jobs.createdAt, options.cursor.createdAt), lt(jobs.id, options.cursor.id)),
-		);
-		if (after) filters.push(after);
-	}
-	const rows = await db
-		.select()
-		.from(jobs)
-		.where(and(...filters))
-		.orderBy(desc(jobs.createdAt), desc(jobs.id))
-		.limit(options.limit + 1);
-	const page = rows.slice(0, options.limit);
-	const last = page.at(-1);
-	return {
-		rows: page,
-		next: rows.length > options.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
-	};
+	const status = options.status ? eq(jobs.status, options.status) : undefined;
+	return newestPage(db, jobs, [eq(jobs.tenantId, tenantId), status], options);
 }
 
 export type JobUpdate = Pick<

@@ -1,5 +1,6 @@
 /** Typed D1 queries of webhooks: secrets, the GitHub integration, endpoints, deliveries and inbound ids. Tenant-scoped. */
-import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { newestPage, type Page, type PageRequest } from "./pages";
 import type { Database } from "./queries";
 import {
 	githubIntegrations,
@@ -281,7 +282,6 @@ export async function reopenDelivery(
 	return row ?? null;
 }
 
-export type DeliveryCursor = { createdAt: number; id: string };
 export type DeliveryFilter = { endpointId?: string; jobId?: string; status?: string };
 
 /** One page of the tenant's deliveries, newest first, with every attempt of each (oldest attempt first). */
@@ -289,38 +289,24 @@ export async function listDeliveries(
 	db: Database,
 	tenantId: string,
 	filter: DeliveryFilter,
-	page: { limit: number; cursor?: DeliveryCursor },
-): Promise<{ rows: { delivery: DeliveryRow; attempts: AttemptRow[] }[]; next: DeliveryCursor | null }> {
+	page: PageRequest,
+): Promise<Page<{ delivery: DeliveryRow; attempts: AttemptRow[] }>> {
 	const filters = [eq(webhookDeliveries.tenantId, tenantId)];
 	if (filter.endpointId) filters.push(eq(webhookDeliveries.endpointId, filter.endpointId));
 	if (filter.jobId) filters.push(eq(webhookDeliveries.jobId, filter.jobId));
 	if (filter.status) filters.push(eq(webhookDeliveries.status, filter.status));
-	if (page.cursor) {
-		const after = or(
-			lt(webhookDeliveries.createdAt, page.cursor.createdAt),
-			and(eq(webhookDeliveries.createdAt, page.cursor.createdAt), lt(webhookDeliveries.id, page.cursor.id)),
-		);
-		if (after) filters.push(after);
-	}
-	const rows = await db
-		.select()
-		.from(webhookDeliveries)
-		.where(and(...filters))
-		.orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-		.limit(page.limit + 1);
-	const deliveries = rows.slice(0, page.limit);
+	const deliveries = await newestPage(db, webhookDeliveries, filters, page);
 	const attempts = await attemptsOf(
 		db,
 		tenantId,
-		deliveries.map((delivery) => delivery.id),
+		deliveries.rows.map((delivery) => delivery.id),
 	);
-	const last = deliveries.at(-1);
 	return {
-		rows: deliveries.map((delivery) => ({
+		rows: deliveries.rows.map((delivery) => ({
 			delivery,
 			attempts: attempts.filter((attempt) => attempt.deliveryId === delivery.id),
 		})),
-		next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+		next: deliveries.next,
 	};
 }
 

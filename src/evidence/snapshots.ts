@@ -1,6 +1,6 @@
 /** Source snapshots in R2, stored once per tenant and content hash. */
 import { sha256Hex } from "../lib/hash";
-import { evidenceKey } from "../lib/keys";
+import { evidenceKey } from "../lib/object-keys";
 import { SnapshotCache } from "./snapshot-cache";
 
 /**

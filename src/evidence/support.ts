@@ -17,7 +17,8 @@
  * 3. coverage — the weighted share of the claim's content words found in the evidence decides
  *    between supported, partial and unsupported.
  */
-import { STOPWORDS, stem } from "../providers/text";
+import { STOPWORDS } from "../lib/stop-words";
+import { stem } from "../providers/text";
 
 export type SupportVerdict = "supported" | "partial" | "unsupported" | "contradicted";
 

@@ -3,7 +3,8 @@
  * results, and the report (every format asked for, plus JSON) and its provenance record stored in R2.
  */
 import { loadSnapshot } from "../evidence/snapshots";
-import { provenanceKey, type ReportExtension, reportKey } from "../lib/keys";
+import { provenanceKey, reportKey } from "../lib/object-keys";
+import { REPORT_FORMATS } from "../lib/report-formats";
 import type { AgentResult, ReportFormat } from "../protocol";
 import { renderHtml } from "../synthesis/render-html";
 import { renderMarkdown } from "../synthesis/render-markdown";
@@ -11,13 +12,6 @@ import type { Aggregation } from "../synthesis/types";
 import type { CoordinatorModel } from "./model-caller";
 import { produceReport } from "./report-pipeline";
 import { computeMetrics, type JobState, toJobView } from "./state";
-
-const EXTENSION: Record<ReportFormat, ReportExtension> = { markdown: "md", json: "json", html: "html" };
-const CONTENT_TYPE: Record<ReportExtension, string> = {
-	md: "text/markdown; charset=utf-8",
-	json: "application/json",
-	html: "text/html; charset=utf-8",
-};
 
 /** What building a job's report reads besides its state. */
 export type ReportContext = {
@@ -115,9 +109,9 @@ export async function storeReport(state: JobState, context: ReportContext): Prom
 	const formats = new Set<ReportFormat>(["json", ...state.config.formats]);
 	await Promise.all(
 		[...formats].map(async (format) => {
-			const extension = EXTENSION[format];
+			const { extension, contentType } = REPORT_FORMATS[format];
 			await bucket.put(reportKey(state.tenantId, state.jobId, extension), await bodies[format](), {
-				httpMetadata: { contentType: CONTENT_TYPE[extension] },
+				httpMetadata: { contentType },
 			});
 		}),
 	);

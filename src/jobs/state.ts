@@ -6,6 +6,7 @@ import type { SourceRequest } from "../evidence/ingest";
 import type { ExplicitChoices } from "../learning/apply";
 import type { Trajectory } from "../learning/reward";
 import { percentile } from "../lib/stats";
+import { sumUsage } from "../lib/usage";
 import {
 	type EffectiveConfig,
 	type JobMetrics,
@@ -163,21 +164,6 @@ export function initialTasks(plan: PlannedTask[]): TaskRuntime[] {
 	}));
 }
 
-/** Sum of several usages. */
-export function addUsage(...usages: Usage[]): Usage {
-	return usages.reduce(
-		(total, usage) => ({
-			inputTokens: total.inputTokens + usage.inputTokens,
-			outputTokens: total.outputTokens + usage.outputTokens,
-			cacheReadTokens: total.cacheReadTokens + usage.cacheReadTokens,
-			cacheWriteTokens: total.cacheWriteTokens + usage.cacheWriteTokens,
-			searchCalls: total.searchCalls + usage.searchCalls,
-			costUsd: total.costUsd + usage.costUsd,
-		}),
-		{ ...ZERO_USAGE },
-	);
-}
-
 function span(from: number | null, to: number | null): number | null {
 	return from !== null && to !== null ? Math.max(0, to - from) : null;
 }
@@ -189,11 +175,11 @@ export function computeMetrics(state: JobState, now: number): JobMetrics {
 	const usageByProvider: Record<string, Usage> = {};
 	for (const task of state.tasks) {
 		if (!task.provider) continue;
-		usageByProvider[task.provider] = addUsage(usageByProvider[task.provider] ?? ZERO_USAGE, task.usage);
+		usageByProvider[task.provider] = sumUsage(usageByProvider[task.provider] ?? ZERO_USAGE, task.usage);
 	}
 	const coordinatorUsage = Object.entries(state.coordinatorUsage ?? {});
 	for (const [provider, usage] of coordinatorUsage) {
-		usageByProvider[provider] = addUsage(usageByProvider[provider] ?? ZERO_USAGE, usage);
+		usageByProvider[provider] = sumUsage(usageByProvider[provider] ?? ZERO_USAGE, usage);
 	}
 	const count = (status: TaskView["status"]) => state.tasks.filter((task) => task.status === status).length;
 	return {
@@ -204,7 +190,7 @@ export function computeMetrics(state: JobState, now: number): JobMetrics {
 			runningMs: span(at.running, at.synthesizing ?? (at.running !== null ? end : null)),
 			synthesizingMs: span(at.synthesizing, at.synthesizing !== null ? end : null),
 		},
-		usage: addUsage(...state.tasks.map((task) => task.usage), ...coordinatorUsage.map(([, usage]) => usage)),
+		usage: sumUsage(...state.tasks.map((task) => task.usage), ...coordinatorUsage.map(([, usage]) => usage)),
 		usageByProvider,
 		providerLatencyMs: {
 			count: state.providerLatencies.length,

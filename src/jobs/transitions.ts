@@ -7,6 +7,7 @@
 import type { NewSource } from "../evidence/ingest";
 import { normalizeUrl } from "../evidence/verify";
 import type { AppliedLearning } from "../learning/apply";
+import { sumUsage } from "../lib/usage";
 import {
 	type AgentEventType,
 	type AgentRef,
@@ -27,7 +28,6 @@ import type { ProviderSettings } from "../providers/settings";
 import { isSettled, nextDispatch } from "../swarm/dag";
 import type { Aggregation, GoalInput } from "../synthesis/types";
 import {
-	addUsage,
 	computeMetrics,
 	type JobState,
 	newJobState,
@@ -432,7 +432,7 @@ export function bookCoordinatorCall(
 		next.budget.spentUsd += call.usage.costUsd;
 		next.providerLatencies.push(...call.latenciesMs);
 		const usage = next.coordinatorUsage ?? {};
-		usage[call.provider] = addUsage(usage[call.provider] ?? ZERO_USAGE, call.usage);
+		usage[call.provider] = sumUsage(usage[call.provider] ?? ZERO_USAGE, call.usage);
 		next.coordinatorUsage = usage;
 		return null;
 	});

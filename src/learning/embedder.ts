@@ -4,8 +4,8 @@
  * and vectors from one embedder are comparable however they were produced.
  *
  * The default is the hashing embedder: deterministic, offline, no model. Features of a text, after
- * NFKC normalization and lower-casing, splitting into letter/number runs and dropping English
- * stop words (all words are kept when every word is a stop word):
+ * NFKC normalization and lower-casing, splitting into letter/number runs and dropping the core English
+ * stop words (`CORE_STOPWORDS`; all words are kept when every word is a stop word):
  *
  * | feature                                  | weight                                     |
  * |------------------------------------------|--------------------------------------------|
@@ -20,6 +20,8 @@
  * Character n-grams make inflections ("pump"/"pumps") and compounds land near each other; the
  * `<`/`>` boundary marks keep prefixes and suffixes distinct from word middles.
  */
+import { fnv1a32 } from "../lib/hash";
+import { CORE_STOPWORDS } from "../lib/stop-words";
 import { l2Normalize } from "./vector-math";
 
 export interface Embedder {
@@ -65,14 +67,6 @@ const CHAR_GRAMS_WEIGHT_PER_WORD = 1;
 const CHAR_GRAM_SIZES = [3, 4, 5] as const;
 const SIGN_SEED = 0x5bd1e995;
 
-const STOP_WORDS: ReadonlySet<string> = new Set(
-	(
-		"a an and are as at be been but by can could do does did for from has have how i if in into is it its " +
-		"of on or our should so than that the their them then there these they this to was we were what when " +
-		"where which while who why will with would you your"
-	).split(" "),
-);
-
 /**
  * The deterministic offline embedder described above.
  * @example await createHashingEmbedder().embed(["heat pumps in cold climates"]) // [[…384 numbers, length 1]]
@@ -94,7 +88,7 @@ export function textFeatures(text: string): Map<string, number> {
 			.normalize("NFKC")
 			.toLowerCase()
 			.match(/[\p{L}\p{N}]+/gu) ?? [];
-	const content = words.filter((word) => !STOP_WORDS.has(word));
+	const content = words.filter((word) => !CORE_STOPWORDS.has(word));
 	const kept = content.length > 0 ? content : words;
 	const features = new Map<string, number>();
 	const add = (feature: string, weight: number) =>
@@ -107,6 +101,53 @@ export function textFeatures(text: string): Map<string, number> {
 		for (const gram of grams) add(`c:${gram}`, CHAR_GRAMS_WEIGHT_PER_WORD / grams.length);
 	});
 	return features;
+}
+
+/** Options of an embedder backed by a hosted embeddings API. */
+export type HostedEmbedderOptions = {
+	apiKey: string;
+	dimensions?: number;
+	baseURL?: string;
+	/** Replaces the global fetch, e.g. to replay recorded responses in tests. */
+	fetch?: typeof fetch;
+	/** Per-attempt timeout. */
+	timeoutMs?: number;
+};
+
+/** An embedding service as `serviceEmbedder` calls it. */
+export type EmbeddingService = {
+	/** The service's name in errors, e.g. "OpenAI". */
+	name: string;
+	/** The id stored beside every vector. */
+	model: string;
+	dimensions: number;
+	/** Most texts one request may carry. */
+	maxTextsPerRequest: number;
+	/** Blanked out of error messages (the API key; "" for none). */
+	secret: string;
+	/** One request: a vector (or nothing) per text, in the order of `texts`. */
+	request(texts: string[]): Promise<ReadonlyArray<readonly number[] | undefined>>;
+};
+
+/**
+ * An Embedder over a remote service: texts go in requests of at most `maxTextsPerRequest`, a failed
+ * request becomes an `embeddingFailure`, and every answer is checked and normalized by `checkedVectors`.
+ */
+export function serviceEmbedder(service: EmbeddingService): Embedder {
+	const embedBatch = async (texts: string[]): Promise<number[][]> => {
+		let vectors: ReadonlyArray<readonly number[] | undefined>;
+		try {
+			vectors = await service.request(texts);
+		} catch (error) {
+			throw embeddingFailure(service.name, error, service.secret);
+		}
+		return checkedVectors(service.name, vectors, texts.length, service.dimensions);
+	};
+	return {
+		model: service.model,
+		dimensions: service.dimensions,
+		embed: (texts) => embedInBatches(texts, service.maxTextsPerRequest, embedBatch),
+	};
 }
 
 /**
@@ -173,16 +214,6 @@ function charGrams(padded: string): string[] {
 	}
 	// A one-letter word ("<x>") is shorter than every n-gram size; it is its own gram.
 	return grams.length > 0 ? grams : [padded];
-}
-
-/** 32-bit FNV-1a over UTF-16 code units, unsigned. */
-function fnv1a32(text: string): number {
-	let hash = 0x811c9dc5;
-	for (let i = 0; i < text.length; i++) {
-		hash ^= text.charCodeAt(i);
-		hash = Math.imul(hash, 0x01000193);
-	}
-	return hash >>> 0;
 }
 
 /** The murmur3 32-bit finalizer: spreads every input bit over the whole output, unsigned. */

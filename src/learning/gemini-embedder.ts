@@ -14,27 +14,14 @@
  * normalizes them.
  */
 import { GoogleGenAI } from "@google/genai";
-import {
-	assertDimensions,
-	checkedVectors,
-	type Embedder,
-	embeddingFailure,
-	embedInBatches,
-} from "./embedder";
+import { assertDimensions, type Embedder, type HostedEmbedderOptions, serviceEmbedder } from "./embedder";
 
 export const GEMINI_EMBEDDING_MODEL = "gemini-embedding-2";
 export const GEMINI_EMBEDDING_DIMENSIONS = 768;
 /** `batchEmbedContents` refuses more than 100 requests in one batch. */
 const MAX_TEXTS_PER_REQUEST = 100;
 
-export type GeminiEmbedderOptions = {
-	apiKey: string;
-	dimensions?: number;
-	baseURL?: string;
-	/** Replaces the global fetch, e.g. to replay recorded responses in tests. */
-	fetch?: typeof fetch;
-	timeoutMs?: number;
-};
+export type GeminiEmbedderOptions = HostedEmbedderOptions;
 
 /** An Embedder backed by the Gemini API's embeddings. */
 export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
@@ -49,28 +36,19 @@ export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
 			fetch: options.fetch ?? ((input, init) => fetch(input, init)),
 		},
 	});
-	const embedBatch = async (texts: string[]): Promise<number[][]> => {
-		let embeddings: ReadonlyArray<{ values?: number[] }>;
-		try {
+	return serviceEmbedder({
+		name: "Gemini",
+		model: GEMINI_EMBEDDING_MODEL,
+		dimensions,
+		maxTextsPerRequest: MAX_TEXTS_PER_REQUEST,
+		secret: options.apiKey,
+		request: async (texts) => {
 			const response = await client.models.embedContent({
 				model: GEMINI_EMBEDDING_MODEL,
 				contents: texts.map((text) => ({ parts: [{ text }] })),
 				config: { outputDimensionality: dimensions },
 			});
-			embeddings = response.embeddings ?? [];
-		} catch (error) {
-			throw embeddingFailure("Gemini", error, options.apiKey);
-		}
-		return checkedVectors(
-			"Gemini",
-			embeddings.map((embedding) => embedding.values),
-			texts.length,
-			dimensions,
-		);
-	};
-	return {
-		model: GEMINI_EMBEDDING_MODEL,
-		dimensions,
-		embed: (texts) => embedInBatches(texts, MAX_TEXTS_PER_REQUEST, embedBatch),
-	};
+			return (response.embeddings ?? []).map((embedding) => embedding.values);
+		},
+	});
 }

@@ -5,15 +5,8 @@
  * it the SDK requests base64 and decodes it itself. `dimensions` shortens the native 1536-number
  * vector on the server, which text-embedding-3 models support.
  */
-import type OpenAI from "openai";
 import { loadOpenAISdk } from "../providers/openai-shared";
-import {
-	assertDimensions,
-	checkedVectors,
-	type Embedder,
-	embeddingFailure,
-	embedInBatches,
-} from "./embedder";
+import { assertDimensions, type Embedder, type HostedEmbedderOptions, serviceEmbedder } from "./embedder";
 
 export const OPENAI_EMBEDDING_MODEL = "text-embedding-3-small";
 /** The native length of a text-embedding-3-small vector. */
@@ -21,14 +14,7 @@ export const OPENAI_EMBEDDING_DIMENSIONS = 1536;
 /** Most inputs one embeddings request may carry (the SDK's documented limit). */
 const MAX_INPUTS_PER_REQUEST = 2048;
 
-export type OpenAIEmbedderOptions = {
-	apiKey: string;
-	dimensions?: number;
-	baseURL?: string;
-	/** Replaces the global fetch, e.g. to replay recorded responses in tests. */
-	fetch?: typeof fetch;
-	/** Per-attempt timeout. */
-	timeoutMs?: number;
+export type OpenAIEmbedderOptions = HostedEmbedderOptions & {
 	/** Retries of 408, 409, 429 and 5xx answers and connection errors, with the SDK's backoff; 2 by default. */
 	maxRetries?: number;
 };
@@ -53,24 +39,20 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
 				fetch: options.fetch ?? ((input, init) => fetch(input, init)),
 			}),
 	);
-	const embedBatch = async (texts: string[]): Promise<number[][]> => {
-		let response: OpenAI.Embeddings.CreateEmbeddingResponse;
-		try {
-			response = await (await client).embeddings.create({
+	return serviceEmbedder({
+		name: "OpenAI",
+		model: OPENAI_EMBEDDING_MODEL,
+		dimensions,
+		maxTextsPerRequest: MAX_INPUTS_PER_REQUEST,
+		secret: options.apiKey,
+		request: async (texts) => {
+			const response = await (await client).embeddings.create({
 				model: OPENAI_EMBEDDING_MODEL,
 				input: texts,
 				dimensions,
 				encoding_format: "float",
 			});
-		} catch (error) {
-			throw embeddingFailure("OpenAI", error, options.apiKey);
-		}
-		const byIndex = [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
-		return checkedVectors("OpenAI", byIndex, texts.length, dimensions);
-	};
-	return {
-		model: OPENAI_EMBEDDING_MODEL,
-		dimensions,
-		embed: (texts) => embedInBatches(texts, MAX_INPUTS_PER_REQUEST, embedBatch),
-	};
+			return [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+		},
+	});
 }

@@ -13,7 +13,7 @@
  * comparable with the default `mean` pooling, so the pooling is part of the model id stored beside
  * every vector (`@cf/baai/bge-base-en-v1.5#cls`). Texts go in batches of 100, a conservative size.
  */
-import { checkedVectors, type Embedder, embeddingFailure, embedInBatches } from "./embedder";
+import { type Embedder, serviceEmbedder } from "./embedder";
 
 export const WORKERS_AI_EMBEDDING_DIMENSIONS = {
 	"@cf/baai/bge-small-en-v1.5": 384,
@@ -38,19 +38,12 @@ export function createWorkersAiEmbedder(
 	ai: WorkersAiBinding,
 	model: WorkersAiEmbeddingModel = WORKERS_AI_EMBEDDING_MODEL,
 ): Embedder {
-	const dimensions = WORKERS_AI_EMBEDDING_DIMENSIONS[model];
-	const embedBatch = async (texts: string[]): Promise<number[][]> => {
-		let data: number[][];
-		try {
-			data = (await ai.run(model, { text: texts, pooling: POOLING })).data ?? [];
-		} catch (error) {
-			throw embeddingFailure("Workers AI", error, "");
-		}
-		return checkedVectors("Workers AI", data, texts.length, dimensions);
-	};
-	return {
+	return serviceEmbedder({
+		name: "Workers AI",
 		model: `${model}#${POOLING}`,
-		dimensions,
-		embed: (texts) => embedInBatches(texts, MAX_TEXTS_PER_REQUEST, embedBatch),
-	};
+		dimensions: WORKERS_AI_EMBEDDING_DIMENSIONS[model],
+		maxTextsPerRequest: MAX_TEXTS_PER_REQUEST,
+		secret: "",
+		request: async (texts) => (await ai.run(model, { text: texts, pooling: POOLING })).data ?? [],
+	});
 }

@@ -13,3 +13,16 @@ export function canonicalJson(value: unknown): string {
 		);
 	});
 }
+
+/**
+ * 32-bit FNV-1a over UTF-16 code units, unsigned: a fast, stable, non-cryptographic hash.
+ * @example fnv1a32("a") // 3826002220
+ */
+export function fnv1a32(text: string): number {
+	let hash = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) {
+		hash ^= text.charCodeAt(i);
+		hash = Math.imul(hash, 0x01000193);
+	}
+	return hash >>> 0;
+}

@@ -12,13 +12,13 @@ import {
 	type ServerNotification,
 	type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
-import { GoalPlanRequestSchema } from "../api/goals";
+import { GoalPlanRequestSchema } from "../api/goal-schemas";
 import { database, listJobs } from "../db/queries";
 import { isAgentEvent } from "../events/event-types";
 import { applyEvent, emptyProgress, jobPercent } from "../events/progress";
 import { DEFAULT_MIN_PATTERNS } from "../learning/distill";
 import { MAX_TOP_K } from "../learning/pattern-index";
-import type { ReportExtension } from "../lib/keys";
+import { formatOfExtension, REPORT_FORMATS } from "../lib/report-formats";
 import {
 	EffectiveConfigSchema,
 	JobAcceptedSchema,
@@ -45,12 +45,6 @@ export const SERVER_INFO = { name: "research-swarm", version: "0.1.0" } as const
 export const LISTED_REPORT_JOBS = 100;
 
 const REPORT_URI_TEMPLATE = "research-swarm://reports/{jobId}.{format}";
-
-const REPORT_FILES: Record<ReportFormat, { extension: ReportExtension; mimeType: string }> = {
-	markdown: { extension: "md", mimeType: "text/markdown" },
-	json: { extension: "json", mimeType: "application/json" },
-	html: { extension: "html", mimeType: "text/html" },
-};
 
 const INSTRUCTIONS = [
 	"research-swarm runs multi-agent research jobs whose every citation is checked against a stored copy of its source.",
@@ -136,13 +130,7 @@ function queryOf(values: Record<string, string | number | undefined>): string {
 
 /** The URI of a job's report in one format, e.g. `research-swarm://reports/job_1.md`. */
 export function reportUri(jobId: string, format: ReportFormat): string {
-	return `research-swarm://reports/${jobId}.${REPORT_FILES[format].extension}`;
-}
-
-/** The report format a resource URI's extension names, or null for another extension. */
-function formatOfExtension(extension: string): ReportFormat | null {
-	const found = ReportFormatSchema.options.find((format) => REPORT_FILES[format].extension === extension);
-	return found ?? null;
+	return `research-swarm://reports/${jobId}.${REPORT_FORMATS[format].extension}`;
 }
 
 /** A stored report as text, with its MIME type. */
@@ -153,7 +141,7 @@ async function readReport(
 ): Promise<{ text: string; mimeType: string; json: unknown }> {
 	const answer = await requestApi(callApi, `${jobPath(jobId, "report")}${queryOf({ format })}`);
 	const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body, null, 2);
-	return { text, mimeType: REPORT_FILES[format].mimeType, json: format === "json" ? answer.body : null };
+	return { text, mimeType: REPORT_FORMATS[format].mediaType, json: format === "json" ? answer.body : null };
 }
 
 /**
@@ -179,6 +167,14 @@ function progressReporter(extra: Extra) {
 			params: { progressToken, progress, total: 100, message: progressMessage(event) },
 		});
 	};
+}
+
+/** The annotations of a tool that only reads the tenant's own data. */
+const READ_ONLY = { readOnlyHint: true, openWorldHint: false };
+
+/** A tool's answer that is the JSON body of one API request; an API error becomes a tool error. */
+function apiAnswer(callApi: CallApi, path: string, init?: RequestInit): Promise<CallToolResult> {
+	return asTool(async () => jsonResult((await requestApi(callApi, path, init)).body));
 }
 
 /** The report files a stored job row has: its configured formats, plus JSON, which every job stores. */
@@ -218,9 +214,9 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 			title: "Get a job",
 			description: "A job's status, configuration, plan, progress, sources and metrics.",
 			inputSchema: JobIdInput,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READ_ONLY,
 		},
-		({ jobId }) => asTool(async () => jsonResult((await requestApi(callApi, jobPath(jobId))).body)),
+		({ jobId }) => apiAnswer(callApi, jobPath(jobId)),
 	);
 	server.registerTool(
 		"research_swarm_list_jobs",
@@ -228,10 +224,9 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 			title: "List jobs",
 			description: "The tenant's jobs, newest first, one page at a time.",
 			inputSchema: ListJobsInput,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READ_ONLY,
 		},
-		(args) =>
-			asTool(async () => jsonResult((await requestApi(callApi, `/v1/research${queryOf(args)}`)).body)),
+		(args) => apiAnswer(callApi, `/v1/research${queryOf(args)}`),
 	);
 	server.registerTool(
 		"research_swarm_get_report",
@@ -240,7 +235,7 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 			description:
 				"The report of a completed job as Markdown (default), JSON or self-contained HTML. Also available as resources.",
 			inputSchema: ReportInput,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READ_ONLY,
 		},
 		({ jobId, format }) =>
 			asTool(async () => {
@@ -262,10 +257,7 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 				openWorldHint: false,
 			},
 		},
-		({ jobId }) =>
-			asTool(async () =>
-				jsonResult((await requestApi(callApi, jobPath(jobId, "cancel"), { method: "POST" })).body),
-			),
+		({ jobId }) => apiAnswer(callApi, jobPath(jobId, "cancel"), { method: "POST" }),
 	);
 }
 
@@ -276,10 +268,9 @@ function registerLearningTools(server: McpServer, callApi: CallApi): void {
 			title: "Search learned patterns",
 			description: "Patterns learned from the tenant's past jobs, by similarity to q, or newest first.",
 			inputSchema: SearchPatternsInput,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READ_ONLY,
 		},
-		(args) =>
-			asTool(async () => jsonResult((await requestApi(callApi, `/v1/patterns${queryOf(args)}`)).body)),
+		(args) => apiAnswer(callApi, `/v1/patterns${queryOf(args)}`),
 	);
 	server.registerTool(
 		"research_swarm_learn",
@@ -295,17 +286,16 @@ function registerLearningTools(server: McpServer, callApi: CallApi): void {
 				openWorldHint: false,
 			},
 		},
-		(args) =>
-			asTool(async () => jsonResult((await requestApi(callApi, "/v1/learn", postJsonInit(args))).body)),
+		(args) => apiAnswer(callApi, "/v1/learn", postJsonInit(args)),
 	);
 	server.registerTool(
 		"research_swarm_stats",
 		{
 			title: "Statistics",
 			description: "The tenant's jobs by status, rewards over time, pattern reuse, tokens and cost.",
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READ_ONLY,
 		},
-		() => asTool(async () => jsonResult((await requestApi(callApi, "/v1/stats")).body)),
+		() => apiAnswer(callApi, "/v1/stats"),
 	);
 	server.registerTool(
 		"research_swarm_goal_plan",
@@ -314,10 +304,9 @@ function registerLearningTools(server: McpServer, callApi: CallApi): void {
 			description:
 				"Splits a goal into sub-goals, orders them (GOAP) into parallel levels and estimates agents and cost. Nothing runs.",
 			inputSchema: GoalPlanRequestSchema,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READ_ONLY,
 		},
-		(args) =>
-			asTool(async () => jsonResult((await requestApi(callApi, "/v1/goals/plan", postJsonInit(args))).body)),
+		(args) => apiAnswer(callApi, "/v1/goals/plan", postJsonInit(args)),
 	);
 }
 
@@ -332,9 +321,9 @@ function registerReportResources(server: McpServer, context: McpServerContext): 
 				resources: rows.flatMap((row) =>
 					reportFormatsOf(row.config).map((format) => ({
 						uri: reportUri(row.id, format),
-						name: `${row.id}.${REPORT_FILES[format].extension}`,
+						name: `${row.id}.${REPORT_FORMATS[format].extension}`,
 						title: `${row.task.slice(0, 120)} (${format})`,
-						mimeType: REPORT_FILES[format].mimeType,
+						mimeType: REPORT_FORMATS[format].mediaType,
 					})),
 				),
 			};

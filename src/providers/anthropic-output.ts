@@ -37,6 +37,8 @@ import type {
 import { z } from "zod";
 import { type IndexedSnapshot, indexSnapshotText, locateQuote } from "../evidence/quote-match";
 import { normalizeUrl } from "../evidence/verify";
+import { isHttpUrl } from "../lib/http-url";
+import { sumTokenUsage } from "../lib/usage";
 import { tokenize } from "./text";
 import {
 	type AgentOutput,
@@ -88,7 +90,7 @@ export function collectEvidence(content: readonly ContentBlock[]): ResearchEvide
 	const fetchedText = new Map<string, string>();
 	const fetchedPages: FetchedPage[] = [];
 	const remember = (url: string, title: string | null) => {
-		if (!isWebUrl(url)) return;
+		if (!isHttpUrl(url)) return;
 		const key = normalizeUrl(url);
 		const known = retrieved.get(key);
 		if (!known) retrieved.set(key, { url, title });
@@ -102,7 +104,7 @@ export function collectEvidence(content: readonly ContentBlock[]): ResearchEvide
 			if (!page) continue;
 			fetchedPages.push({ url: page.url, title: page.title });
 			remember(page.url, page.title);
-			if (page.text !== null && isWebUrl(page.url)) fetchedText.set(normalizeUrl(page.url), page.text);
+			if (page.text !== null && isHttpUrl(page.url)) fetchedText.set(normalizeUrl(page.url), page.text);
 		}
 	}
 	const citations: NativeCitation[] = [];
@@ -110,7 +112,7 @@ export function collectEvidence(content: readonly ContentBlock[]): ResearchEvide
 		if (block.type !== "text" || !block.citations) continue;
 		for (const citation of block.citations) {
 			const native = nativeCitation(citation, block.text, fetchedPages);
-			if (!native || !isWebUrl(native.url)) continue;
+			if (!native || !isHttpUrl(native.url)) continue;
 			citations.push(native);
 			remember(native.url, native.title);
 		}
@@ -145,15 +147,6 @@ function nativeCitation(
 		return { url: page.url, title: page.title, citedText: citation.cited_text, statement };
 	}
 	return null;
-}
-
-function isWebUrl(url: string): boolean {
-	try {
-		const { protocol } = new URL(url);
-		return protocol === "https:" || protocol === "http:";
-	} catch {
-		return false;
-	}
 }
 
 /**
@@ -293,12 +286,12 @@ function coverage(query: string, native: NativeCitation): number {
  * cache reads and writes), output, cache reads and writes, and the server-side searches and fetches.
  */
 export function addUsage(total: TokenUsage, usage: Usage): TokenUsage {
-	return {
-		inputTokens: total.inputTokens + usage.input_tokens,
-		outputTokens: total.outputTokens + usage.output_tokens,
-		cacheReadTokens: total.cacheReadTokens + (usage.cache_read_input_tokens ?? 0),
-		cacheWriteTokens: total.cacheWriteTokens + (usage.cache_creation_input_tokens ?? 0),
-		searchCalls: total.searchCalls + (usage.server_tool_use?.web_search_requests ?? 0),
-		fetchCalls: total.fetchCalls + (usage.server_tool_use?.web_fetch_requests ?? 0),
-	};
+	return sumTokenUsage(total, {
+		inputTokens: usage.input_tokens,
+		outputTokens: usage.output_tokens,
+		cacheReadTokens: usage.cache_read_input_tokens ?? 0,
+		cacheWriteTokens: usage.cache_creation_input_tokens ?? 0,
+		searchCalls: usage.server_tool_use?.web_search_requests ?? 0,
+		fetchCalls: usage.server_tool_use?.web_fetch_requests ?? 0,
+	});
 }

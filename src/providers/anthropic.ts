@@ -87,19 +87,6 @@ import {
 	ZERO_TOKEN_USAGE,
 } from "./types";
 
-/**
- * Current general Claude models, the newest of each line, from the `Model` union of
- * @anthropic-ai/sdk 1.12 (src/resources/messages/messages.ts:5279, resources/messages/messages.d.ts:3945);
- * none is in its deprecation list (src/internal/data/deprecated-models.ts). Claude Mythos models are
- * left out: they are offered only to approved organizations. The first is the default.
- */
-export const ANTHROPIC_MODELS = [
-	"claude-sonnet-5-5",
-	"claude-opus-5-5",
-	"claude-haiku-5-5",
-	"claude-fable-5-2",
-] as const;
-
 const PROVIDER_NAME = "anthropic";
 /** SDK retries per API call; (MAX_RETRIES + 1) attempts share the call's time. */
 const MAX_RETRIES = 2;

@@ -26,6 +26,25 @@ export type CostBounds = {
 	maxSearches: number;
 };
 
+/** Characters per prompt token assumed wherever a prompt's size is bounded before the call. */
+const CHARS_PER_TOKEN = 3;
+
+/**
+ * The tokens `chars` characters of prompt are assumed to take.
+ * @example promptTokens(1_000) // 334
+ */
+export function promptTokens(chars: number): number {
+	return Math.ceil(chars / CHARS_PER_TOKEN);
+}
+
+/**
+ * The bounds of a call without tools whose prompt has at most `promptChars` characters.
+ * @example promptCostBounds(3_000, 4_096) // { inputTokens: 1_000, maxOutputTokens: 4_096, maxSearches: 0 }
+ */
+export function promptCostBounds(promptChars: number, maxOutputTokens: number): CostBounds {
+	return { inputTokens: promptTokens(promptChars), maxOutputTokens, maxSearches: 0 };
+}
+
 type TokenRates = Pick<
 	ModelPrice,
 	"inputPerMTok" | "outputPerMTok" | "cacheReadPerMTok" | "cacheWritePerMTok"

@@ -52,6 +52,7 @@ import type {
 } from "@google/genai";
 import { GoogleGenAI } from "@google/genai";
 import { z } from "zod";
+import { sumTokenUsage } from "../lib/usage";
 import { applyGrounding, groundedStatements, groundingSources, searchQueryCount } from "./gemini-grounding";
 import {
 	type AgentOutput,
@@ -74,10 +75,9 @@ export const GEMINI_PROVIDER_NAME = "gemini";
 
 /**
  * Current general Gemini models (the Gemini 4 frontier models, then Flash and Flash-Lite) as the
- * installed SDK names them: the model union `Model_2` in node_modules/@google/genai/dist/genai.d.ts
- * line 12186 (@google/genai 3.1.0), which marks none of them deprecated; `gemini-3.8-flash` is also
- * the model of every example in the SDK's README.md (line 85 and on). Previews, image, speech and
- * robotics models are left out.
+ * installed SDK names them in its model union (@google/genai 3.1.0), which marks none of them
+ * deprecated; `gemini-3.8-flash` is also the model of every example in the SDK's README. Previews,
+ * image, speech and robotics models are left out.
  */
 export const GEMINI_MODELS = [
 	"gemini-4-argon",
@@ -497,20 +497,9 @@ async function sendWithRetries(
 
 function record(log: TurnLog, response: GenerateContentResponse, latencyMs: number): void {
 	const searches = searchQueryCount(response.candidates?.[0]?.groundingMetadata);
-	log.usage = addUsage(log.usage, geminiUsage(response.usageMetadata, searches));
+	log.usage = sumTokenUsage(log.usage, geminiUsage(response.usageMetadata, searches));
 	log.latenciesMs.push(latencyMs);
 	log.model = response.modelVersion ?? log.model;
-}
-
-function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-	return {
-		inputTokens: a.inputTokens + b.inputTokens,
-		outputTokens: a.outputTokens + b.outputTokens,
-		cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-		cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-		searchCalls: a.searchCalls + b.searchCalls,
-		fetchCalls: a.fetchCalls + b.fetchCalls,
-	};
 }
 
 /** A call answering with JSON of `responseJsonSchema`, with Google Search when `withSearch`. */

@@ -1,8 +1,8 @@
 /**
- * What the OpenAI and OpenRouter adapters share, since both speak through the `openai` SDK: the SDK
- * client with the injected fetch, the time budget of each API call, the classification of failures,
- * the strict JSON schema of the agent output with its one-repair validation, and the mapping of
- * `url_citation` annotations onto findings.
+ * What the OpenAI and OpenRouter adapters share, since both speak through the `openai` SDK (whose
+ * client `openai-compatible.ts` builds): the injected fetch, the time budget of each API call, the
+ * classification of failures, the strict JSON schema of the agent output with its one-repair
+ * validation, and the mapping of `url_citation` annotations onto findings.
  *
  * Time: a turn has `timeoutMs` for all of its API calls together, and each call gets what is left:
  * retries r = clamp(⌊left / 5 s⌋ − 1, 0, 2) and a per-attempt timeout ⌊left / (r + 1)⌋, so that
@@ -25,8 +25,9 @@
  *   no quote, so none is made up; verification reports the empty quote as too short;
  * - elsewhere (the narrative): the page only joins `retrieved`.
  */
-import type OpenAI from "openai";
 import { z } from "zod";
+import { isHttpUrl } from "../lib/http-url";
+import { sumTokenUsage } from "../lib/usage";
 import {
 	type AgentOutput,
 	AgentOutputSchema,
@@ -274,22 +275,13 @@ export function applyUrlCitations(
 	return { ...output, findings };
 }
 
-function isWebUrl(url: string): boolean {
-	try {
-		const { protocol } = new URL(url);
-		return protocol === "http:" || protocol === "https:";
-	} catch {
-		return false;
-	}
-}
-
 /** The http(s) pages of a turn in first-seen order, deduplicated by URL, keeping the first known title. */
 export class RetrievedPages {
 	private readonly titles = new Map<string, string | null>();
 
 	/** Adds a page; a title fills in a page first seen without one. Non-web URLs are ignored. */
 	add(url: string, title: string | null = null): void {
-		if (!isWebUrl(url)) return;
+		if (!isHttpUrl(url)) return;
 		const known = this.titles.get(url);
 		if (known === undefined || (known === null && title)) this.titles.set(url, title || null);
 	}
@@ -298,18 +290,6 @@ export class RetrievedPages {
 	list(): RetrievedRef[] {
 		return [...this.titles].map(([url, title]) => ({ url, title }));
 	}
-}
-
-/** Field-wise sum of two usages. */
-export function addUsage(total: TokenUsage, more: TokenUsage): TokenUsage {
-	return {
-		inputTokens: total.inputTokens + more.inputTokens,
-		outputTokens: total.outputTokens + more.outputTokens,
-		cacheReadTokens: total.cacheReadTokens + more.cacheReadTokens,
-		cacheWriteTokens: total.cacheWriteTokens + more.cacheWriteTokens,
-		searchCalls: total.searchCalls + more.searchCalls,
-		fetchCalls: total.fetchCalls + more.fetchCalls,
-	};
 }
 
 /**
@@ -462,28 +442,6 @@ export function spendLimitNotRetried(fetchImpl: typeof fetch, isSpendLimit: Spen
 	};
 }
 
-/** The SDK client of an adapter: its fetch injected (spend limits never retried), nothing read from env. */
-export async function createOpenAIClient(
-	options: OpenAICompatibleOptions & {
-		baseURL: string;
-		isSpendLimit: SpendLimitRule;
-		defaultHeaders?: Record<string, string>;
-	},
-): Promise<OpenAI> {
-	const { default: OpenAI } = await loadOpenAISdk();
-	return new OpenAI({
-		apiKey: options.apiKey,
-		baseURL: options.baseURL,
-		organization: null,
-		project: null,
-		webhookSecret: null,
-		maxRetries: DEFAULT_MAX_RETRIES,
-		logLevel: "off",
-		fetch: spendLimitNotRetried(options.fetch ?? ((input, init) => fetch(input, init)), options.isSpendLimit),
-		...(options.defaultHeaders ? { defaultHeaders: options.defaultHeaders } : {}),
-	});
-}
-
 /** Per-request options of one SDK call. */
 export type CallOptions = { timeout: number; maxRetries: number; signal: AbortSignal };
 
@@ -556,6 +514,6 @@ export class TurnSession {
 
 	/** Adds the usage of a call (or of a tool the turn ran). */
 	record(usage: TokenUsage): void {
-		this.total = addUsage(this.total, usage);
+		this.total = sumTokenUsage(this.total, usage);
 	}
 }

@@ -26,10 +26,10 @@ import type {
 	ResponseInputItem,
 	ResponseOutputMessage,
 } from "openai/resources/responses/responses";
+import { openAICompatibleProvider } from "./openai-compatible";
 import {
 	AGENT_OUTPUT_FORMAT_NAME,
 	AGENT_OUTPUT_JSON_SCHEMA,
-	createOpenAIClient,
 	disjointUsage,
 	type ErrorContext,
 	type JsonSchema,
@@ -56,9 +56,9 @@ export const OPENAI_PROVIDER_NAME = "openai";
 export const OPENAI_BASE_URL = "https://api.openai.com/v1";
 
 /**
- * Current general models, newest first: the head of `ChatModel` in node_modules/openai/resources/shared.d.ts
- * line 75 (openai 7.57), none of them named in the deprecation notice above it (which lists gpt-5.4-nano,
- * gpt-5.3 and older). Dated snapshots and -pro/-codex/-cyber variants are left out.
+ * Current general models, newest first: the head of the SDK's `ChatModel` union (openai 7.57), none of
+ * them named in the deprecation notice that precedes it (which lists gpt-5.4-nano, gpt-5.3 and older).
+ * Dated snapshots and -pro/-codex/-cyber variants are left out.
  */
 export const OPENAI_MODELS = [
 	"gpt-6-astra",
@@ -260,20 +260,12 @@ async function runOpenAIStructured(
  * `fetch` replaces the runtime's fetch.
  */
 export function createOpenAIProvider(options: OpenAICompatibleOptions): Provider {
-	const client = createOpenAIClient({
-		...options,
-		baseURL: options.baseURL ?? OPENAI_BASE_URL,
-		isSpendLimit: isOpenAISpendLimit,
-	});
-	const errors: ErrorContext = {
-		provider: OPENAI_PROVIDER_NAME,
-		apiKey: options.apiKey,
-		isSpendLimit: isOpenAISpendLimit,
-	};
-	return {
+	return openAICompatibleProvider(options, {
 		name: OPENAI_PROVIDER_NAME,
+		baseURL: OPENAI_BASE_URL,
+		isSpendLimit: isOpenAISpendLimit,
 		supportsNativeSearch: () => true,
-		runTurn: async (turn) => runOpenAITurn(await client, errors, turn),
-		runStructured: async (request) => runOpenAIStructured(await client, errors, request),
-	};
+		runTurn: runOpenAITurn,
+		runStructured: runOpenAIStructured,
+	});
 }

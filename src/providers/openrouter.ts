@@ -41,10 +41,10 @@ import type {
 } from "openai/resources/chat/completions";
 import { z } from "zod";
 import { escapeSourceText } from "../lib/untrusted";
+import { openAICompatibleProvider } from "./openai-compatible";
 import {
 	AGENT_OUTPUT_FORMAT_NAME,
 	AGENT_OUTPUT_JSON_SCHEMA,
-	createOpenAIClient,
 	disjointUsage,
 	type ErrorContext,
 	type JsonSchema,
@@ -81,9 +81,9 @@ export const WEB_PLUGIN_MAX_RESULTS = 5;
 
 /**
  * Current models as OpenRouter names them: Google's current Flash model (`gemini-3.8-flash`, the model
- * example of node_modules/@google/genai/dist/genai.d.ts line 2792), OpenAI's general and small models
- * (`ChatModel` in node_modules/openai/resources/shared.d.ts line 75) and Perplexity's search models,
- * which no installed SDK lists (openrouter.ai/perplexity/sonar and /sonar-pro).
+ * of @google/genai's examples), OpenAI's general and small models (the head of the openai SDK's
+ * `ChatModel` union) and Perplexity's search models, which no installed SDK lists
+ * (openrouter.ai/perplexity/sonar and /sonar-pro).
  */
 export const OPENROUTER_MODELS = [
 	"google/gemini-3.8-flash",
@@ -437,21 +437,13 @@ async function runOpenRouterStructured(
  * The OpenRouter provider. `baseURL` defaults to OpenRouter's API; `fetch` replaces the runtime's fetch.
  */
 export function createOpenRouterProvider(options: OpenAICompatibleOptions): Provider {
-	const client = createOpenAIClient({
-		...options,
-		baseURL: options.baseURL ?? OPENROUTER_BASE_URL,
+	return openAICompatibleProvider(options, {
+		name: OPENROUTER_PROVIDER_NAME,
+		baseURL: OPENROUTER_BASE_URL,
 		isSpendLimit: isOpenRouterSpendLimit,
 		defaultHeaders: OPENROUTER_APP_HEADERS,
-	});
-	const errors: ErrorContext = {
-		provider: OPENROUTER_PROVIDER_NAME,
-		apiKey: options.apiKey,
-		isSpendLimit: isOpenRouterSpendLimit,
-	};
-	return {
-		name: OPENROUTER_PROVIDER_NAME,
 		supportsNativeSearch: (model) => isOnlineVariant(model) || isPerplexitySonar(model),
-		runTurn: async (turn) => runOpenRouterTurn(await client, errors, turn),
-		runStructured: async (request) => runOpenRouterStructured(await client, errors, request),
-	};
+		runTurn: runOpenRouterTurn,
+		runStructured: runOpenRouterStructured,
+	});
 }

@@ -30,6 +30,7 @@
  * entries) or `fragment` (everything else: cut or unfinished text, rules, runs of over 1000
  * characters cut at whitespace).
  */
+import { STOPWORDS } from "../lib/stop-words";
 
 /** What a unit of a document is; only a `sentence` is a claim of its own. */
 export type SegmentKind =
@@ -64,20 +65,6 @@ export const MIN_CLAIM_WORDS = 6;
 const WRAPPED_LINE_MIN_CHARS = 50;
 /** A line alone in its block without final punctuation is a heading up to this many words. */
 const HEADING_MAX_WORDS = 12;
-
-/** Common English function words; they carry no topic, so they are neither indexed nor queried. */
-export const STOPWORDS: ReadonlySet<string> = new Set(
-	(
-		"a about above after again against all also am an and any are as at be because been before being " +
-		"below between both but by can could did do does doing down during each few for from further had has " +
-		"have having he her here hers herself him himself his how i if in into is it its itself just me more " +
-		"most my myself no nor not of off on once only or other our ours ourselves out over own same she should " +
-		"so some such than that the their theirs them themselves then there these they this those through to " +
-		"too under until up very was we were what when where which while who whom why will with would you your " +
-		"yours yourself yourselves may might must shall us per via within without upon whether yet however " +
-		"thus therefore although though since among across onto"
-	).split(" "),
-);
 
 /** Abbreviations whose period never ends a sentence: "e.g. the", "Dr. Smith", "Fig. 3", "et al. 2020". */
 const CONTINUING_ABBREVIATIONS: ReadonlySet<string> = new Set(

@@ -3,6 +3,7 @@
  * wording), what kind of task it is (from cue words) and which words carry its content. Everything
  * here is a pure function of the task text and the depth.
  */
+import { STOPWORDS } from "../lib/stop-words";
 import type { Complexity, TaskAnalysis, TaskType } from "../protocol";
 import { estimateComplexity } from "./task-complexity";
 
@@ -83,20 +84,15 @@ const CUE_MATCHERS = TASK_TYPE_CUES.map(({ taskType, cues }) => ({
 	pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:${cues.join("|")})(?![\\p{L}\\p{N}])`, "giu"),
 }));
 
-/** Function words and generic question words that say nothing about a task's subject. */
-const STOPWORDS: ReadonlySet<string> = new Set(
-	(
-		"about above after again against all also among and any are aren't because been before being below " +
-		"between both but can can't cannot could couldn't did didn't does doesn't doing don't down during each " +
-		"either else etc ever every few for from further get gets had hadn't has hasn't have haven't having her " +
-		"here hers herself him himself his how however into isn't it's its itself just let's like many may might " +
-		"more most much must mustn't myself neither nor not now off once one only other ought our ours ourselves " +
-		"out over own per please same shall she should shouldn't since some such than that that's the their " +
-		"theirs them themselves then there there's these they this those through too toward towards under until " +
-		"upon very via was wasn't were weren't what what's when where which while who whom whose why will with " +
-		"within without won't would wouldn't yes yet you your yours yourself yourselves"
+/** Stop words, contractions and generic question words: none says anything about a task's subject. */
+const NON_KEYWORDS: ReadonlySet<string> = new Set([
+	...STOPWORDS,
+	...(
+		"aren't can't cannot couldn't didn't doesn't don't either else etc ever every get gets hadn't hasn't " +
+		"haven't isn't it's let's like many much mustn't neither now one ought please shouldn't that's there's " +
+		"toward towards wasn't weren't what's whose won't wouldn't yes"
 	).split(" "),
-);
+]);
 
 const WORD_PATTERN = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
 
@@ -142,7 +138,7 @@ export function extractKeywords(task: string): string[] {
 	const counts = new Map<string, number>();
 	for (const [raw] of task.toLowerCase().matchAll(WORD_PATTERN)) {
 		const word = raw.replaceAll("’", "'");
-		if (word.length < MIN_KEYWORD_LENGTH || STOPWORDS.has(word)) continue;
+		if (word.length < MIN_KEYWORD_LENGTH || NON_KEYWORDS.has(word)) continue;
 		counts.set(word, (counts.get(word) ?? 0) + 1);
 	}
 	// Map iteration follows insertion order and Array.prototype.sort is stable, so equal counts keep

@@ -4,7 +4,7 @@
  * of running every sub-goal as its own sub-swarm.
  */
 import { z } from "zod";
-import { type Complexity, ComplexitySchema, LIMITS } from "../protocol";
+import { type Complexity, LIMITS, type Subgoal, SubgoalSchema } from "../protocol";
 import { complexityForDepth } from "./analyzer";
 import { DEFAULTS } from "./config";
 import { assertValidDag, InvalidDagError } from "./dag";
@@ -16,21 +16,19 @@ export const MAX_SUBGOALS = 10;
 const MAX_CRITERIA = 5;
 const MAX_CRITERION_CHARS = 300;
 
-/** One sub-goal: an id such as "g1", what to research, how hard it is, what it waits for, and how to judge it. */
-export const SubgoalSchema = z.object({
+/** A sub-goal as a decomposition proposes it: the wire shape, with the limits a proposal must keep. */
+export const ProposedSubgoalSchema = SubgoalSchema.extend({
 	id: z
 		.string()
 		.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, "letters, digits, _ or -, at most 32 characters, e.g. g1"),
 	description: z.string().trim().min(1).max(LIMITS.taskChars),
-	complexity: ComplexitySchema,
 	dependsOn: z.array(z.string()).max(MAX_SUBGOALS - 1),
 	successCriteria: z.array(z.string().trim().min(1).max(MAX_CRITERION_CHARS)).min(1).max(MAX_CRITERIA),
 });
-export type Subgoal = z.infer<typeof SubgoalSchema>;
 
 /** The structured output a provider is asked for when it decomposes a goal. */
 export const DecompositionSchema = z.object({
-	subgoals: z.array(SubgoalSchema).min(MIN_SUBGOALS).max(MAX_SUBGOALS),
+	subgoals: z.array(ProposedSubgoalSchema).min(MIN_SUBGOALS).max(MAX_SUBGOALS),
 });
 export type Decomposition = z.infer<typeof DecompositionSchema>;
 

@@ -3,7 +3,7 @@
  * decomposition strategy, e.g. a model, with one repair, else the deterministic fallback), the GOAP
  * planner orders its sub-goals, and the plan is priced as an upper bound before any job exists.
  */
-import type { Role } from "../protocol";
+import type { Role, Subgoal } from "../protocol";
 import { type CostBounds, worstCaseCost } from "../providers/cost";
 import type { ModelPrice } from "../providers/prices";
 import { DEFAULTS } from "./config";
@@ -11,7 +11,6 @@ import {
 	type Decomposition,
 	estimateAgents,
 	fallbackDecomposition,
-	type Subgoal,
 	validateDecomposition,
 } from "./decompose";
 import {

@@ -30,7 +30,8 @@
  *   adds that answer cue (see `answerCues`);
  * - terms: focus, then subject, each once.
  */
-import { isContentWord, STOPWORDS, sameWord, shortenAtBoundary, stem, wordsOf } from "../providers/text";
+import { STOPWORDS } from "../lib/stop-words";
+import { isContentWord, sameWord, shortenAtBoundary, stem, wordsOf } from "../providers/text";
 
 /** One facet of a task: an id ("Q1"), its text, and its terms for ranking. */
 export type SubQuestion = {

@@ -26,12 +26,8 @@ import { buildGoalSection, goalSummaryParagraph } from "./goal-report";
 import { type CheckedSentence, checkNarrative, type EvidenceFinding } from "./narrative";
 import {
 	type AgentRun,
-	CHECK_DESCRIPTIONS,
 	type DivergentView,
-	formatPercent,
-	oneLine,
 	type PlanNode,
-	plural,
 	REPORT_SCHEMA_VERSION,
 	type Report,
 	type ReportCitation,
@@ -39,8 +35,8 @@ import {
 	ReportSchema,
 	type ReportSource,
 	type UnsupportedClaim,
-	VERDICT_DESCRIPTIONS,
 } from "./report-schema";
+import { CHECK_DESCRIPTIONS, formatPercent, oneLine, plural, VERDICT_DESCRIPTIONS } from "./report-text";
 import type {
 	AgentNarrative,
 	CheckedCitation,

@@ -16,17 +16,16 @@
  * least N distinct sources. A criterion with no topic words left ("Backs each conclusion with a
  * cited source") is about the sub-goal as a whole: every supported finding of the sub-goal covers it.
  */
-import { STOPWORDS } from "../providers/text";
-import {
-	type CriterionVerdict,
-	type CrossSubgoalInsights,
-	type GoalSection,
-	oneLine,
-	plural,
-	type ReportFinding,
-	type SubgoalConflict,
-	type SubgoalSection,
+import { STOPWORDS } from "../lib/stop-words";
+import type {
+	CriterionVerdict,
+	CrossSubgoalInsights,
+	GoalSection,
+	ReportFinding,
+	SubgoalConflict,
+	SubgoalSection,
 } from "./report-schema";
+import { oneLine, plural } from "./report-text";
 import type { Aggregation, GoalInput, GoalSubgoal, MergedFinding } from "./types";
 
 /** Share of a criterion's topic words a finding must contain to cover the criterion. */

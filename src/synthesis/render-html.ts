@@ -11,33 +11,35 @@
  * (`reportContentSecurityPolicy`) and the page repeats it in a `<meta http-equiv>` element.
  */
 import { html, raw } from "hono/html";
+import { safeHttpUrl } from "../lib/http-url";
 import type { AntiHallucination } from "../protocol";
+import type {
+	GoalSection,
+	Report,
+	ReportCitation,
+	ReportFinding,
+	ReportSource,
+	UnsupportedClaim,
+} from "./report-schema";
+import { type GoalSectionId, type ReportSectionId, reportSections } from "./report-sections";
 import {
 	agentRunTable,
-	CHECK_DESCRIPTIONS,
-	CONFLICT_DESCRIPTIONS,
-	describeAgents,
 	failuresTable,
-	type GoalSection,
-	type GoalSectionId,
 	learningTable,
 	methodologyFacts,
 	metricsTable,
 	providerTable,
 	qualityTable,
-	type Report,
-	type ReportCitation,
-	type ReportFinding,
-	type ReportSectionId,
-	type ReportSource,
-	reportSections,
-	safeHttpUrl,
 	type TextTable,
-	type UnsupportedClaim,
 	unreachableTable,
-	VERDICT_DESCRIPTIONS,
 	verificationTable,
-} from "./report-schema";
+} from "./report-tables";
+import {
+	CHECK_DESCRIPTIONS,
+	CONFLICT_DESCRIPTIONS,
+	describeAgents,
+	VERDICT_DESCRIPTIONS,
+} from "./report-text";
 
 type Html = ReturnType<typeof html>;
 

@@ -8,33 +8,36 @@
  * addresses) becomes a code span. The only links are the report's sources with an http(s) URL and,
  * in a goal-mode report, links from the sub-goal sections to the findings' headings.
  */
+
+import { safeHttpUrl } from "../lib/http-url";
 import type { AntiHallucination } from "../protocol";
+import type {
+	GoalSection,
+	Report,
+	ReportCitation,
+	ReportFinding,
+	ReportSource,
+	UnsupportedClaim,
+} from "./report-schema";
+import { type GoalSectionId, type ReportSectionId, reportSections } from "./report-sections";
 import {
 	agentRunTable,
-	CHECK_DESCRIPTIONS,
-	CONFLICT_DESCRIPTIONS,
-	describeAgents,
 	failuresTable,
-	type GoalSection,
-	type GoalSectionId,
 	learningTable,
 	methodologyFacts,
 	metricsTable,
 	providerTable,
 	qualityTable,
-	type Report,
-	type ReportCitation,
-	type ReportFinding,
-	type ReportSectionId,
-	type ReportSource,
-	reportSections,
-	safeHttpUrl,
 	type TextTable,
-	type UnsupportedClaim,
 	unreachableTable,
-	VERDICT_DESCRIPTIONS,
 	verificationTable,
-} from "./report-schema";
+} from "./report-tables";
+import {
+	CHECK_DESCRIPTIONS,
+	CONFLICT_DESCRIPTIONS,
+	describeAgents,
+	VERDICT_DESCRIPTIONS,
+} from "./report-text";
 
 /** Text GFM would turn into a link on its own: URLs with a scheme, www. hosts, e-mail addresses. */
 const AUTOLINKABLE =

@@ -9,6 +9,7 @@ import type {
 	JobMetrics,
 	Role,
 	SourceRecord,
+	Subgoal,
 	TaskView,
 } from "../protocol";
 
@@ -149,12 +150,7 @@ export type LearningSection = {
 };
 
 /** A sub-goal of a goal-mode job, with the tasks of its sub-swarm. */
-export type GoalSubgoal = {
-	id: string;
-	description: string;
-	complexity: "low" | "medium" | "high" | "very-high";
-	dependsOn: string[];
-	successCriteria: string[];
+export type GoalSubgoal = Subgoal & {
 	/** Ids of the agent tasks that researched this sub-goal. */
 	taskIds: string[];
 };

@@ -25,7 +25,7 @@ import {
 	listEndpoints,
 	recordAttempt,
 } from "../db/webhook-queries";
-import { reportKey } from "../lib/keys";
+import { reportKey } from "../lib/object-keys";
 import type { OutboundJobEvent } from "../protocol";
 import { ReportSchema } from "../synthesis/report-schema";
 import { type AttemptAnswer, postOnce } from "./attempt";

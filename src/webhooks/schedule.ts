@@ -7,6 +7,7 @@
  * is spread by ±10 % so that many deliveries failing together do not retry together. A `Retry-After`
  * longer than the scheduled wait replaces it.
  */
+import { fnv1a32 } from "../lib/hash";
 
 /** Wait before each attempt, in seconds; its length is the number of automatic attempts. */
 export const RETRY_SCHEDULE_SECONDS: readonly number[] = [0, 5, 300, 1800, 7200, 18_000, 36_000, 36_000];
@@ -23,19 +24,9 @@ export const MAX_QUEUE_DELAY_SECONDS = 43_200;
 /** How long one attempt may take, connection and answer included. */
 export const ATTEMPT_TIMEOUT_MS = 15_000;
 
-/** 32-bit FNV-1a of a string. */
-function fnv1a(text: string): number {
-	let hash = 0x811c9dc5;
-	for (let i = 0; i < text.length; i++) {
-		hash ^= text.charCodeAt(i);
-		hash = Math.imul(hash, 0x01000193) >>> 0;
-	}
-	return hash;
-}
-
 /** A number in [-1, 1] fixed by the delivery and attempt, e.g. `jitterUnit("dlv_a", 2)` → 0.37…. */
 export function jitterUnit(deliveryId: string, attempt: number): number {
-	return (fnv1a(`${deliveryId}:${attempt}`) / 0xffffffff) * 2 - 1;
+	return (fnv1a32(`${deliveryId}:${attempt}`) / 0xffffffff) * 2 - 1;
 }
 
 /**

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { isAgentEvent } from "../../src/events/event-types";
-import { evidenceKey } from "../../src/lib/keys";
+import { evidenceKey } from "../../src/lib/object-keys";
 import { ApiErrorBodySchema, JobAcceptedSchema, JobEventSchema, JobListSchema } from "../../src/protocol";
 import { ProvenanceSchema } from "../../src/synthesis/provenance";
 import { ReportSchema } from "../../src/synthesis/report-schema";

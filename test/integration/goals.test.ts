@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GoalPlanResponseSchema } from "../../src/api/goals";
+import { GoalPlanResponseSchema } from "../../src/api/goal-schemas";
 import { ApiErrorBodySchema } from "../../src/protocol";
 import { estimateAgents } from "../../src/swarm/decompose";
 import { api, postJson } from "./harness";

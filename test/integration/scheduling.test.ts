@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isAgentEvent } from "../../src/events/event-types";
 import { foldEvents } from "../../src/events/progress";
 import { eventLog, sampleRequest, submit, waitForJob } from "./harness";
 
@@ -17,10 +18,16 @@ describe("the coordinator's concurrency cap", () => {
 		const jobId = await submit(sampleRequest({ swarmSize: 7, maxConcurrent: 8 }));
 		await waitForJob(jobId);
 		const events = await eventLog(jobId);
-		const dispatchedAt = (agent: string) =>
-			events.findIndex((event) => event.type === "agent.dispatched" && event.data.agentId === agent);
-		const completedAt = (agent: string) =>
-			events.findIndex((event) => event.type === "agent.completed" && event.data.agentId === agent);
+		// A missing event would be -1 and pass every "before" check, so each position must exist first.
+		const positionOf = (type: string, agent: string) => {
+			const index = events.findIndex(
+				(event) => event.type === type && isAgentEvent(event) && event.data.agentId === agent,
+			);
+			expect(index, `${type} of ${agent}`).toBeGreaterThanOrEqual(0);
+			return index;
+		};
+		const dispatchedAt = (agent: string) => positionOf("agent.dispatched", agent);
+		const completedAt = (agent: string) => positionOf("agent.completed", agent);
 		// Roots start together; each dependent starts only after what it depends on.
 		for (const root of ["explorer", "depth-analyst", "trend-analyst"]) {
 			expect(dispatchedAt(root)).toBeLessThan(completedAt("explorer"));

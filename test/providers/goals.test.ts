@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { GoalPlanResponseSchema } from "../../src/api/goals";
+import { GoalPlanResponseSchema } from "../../src/api/goal-schemas";
 import { type ModelPrice, priceOf } from "../../src/providers/prices";
 import anthropicUnauthorized from "../fixtures/providers/anthropic/error-401-authentication.json";
 import anthropicRecord from "../fixtures/providers/anthropic/record-findings.json";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { evidenceKey } from "../../src/lib/keys";
+import { evidenceKey } from "../../src/lib/object-keys";
 import { type ModelPrice, priceOf } from "../../src/providers/prices";
 import { ProvenanceSchema } from "../../src/synthesis/provenance";
 import { ReportSchema } from "../../src/synthesis/report-schema";

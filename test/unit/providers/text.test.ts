@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { STOPWORDS } from "../../../src/lib/stop-words";
 import {
 	MAX_SENTENCE_CHARS,
 	MIN_CLAIM_WORDS,
 	type Segment,
 	type SegmentKind,
-	STOPWORDS,
 	sameWord,
 	segmentText,
 	shortenAtBoundary,

@@ -1,12 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../../../src/protocol";
+import { LIMITS, type Subgoal } from "../../../src/protocol";
 import {
 	type Decomposition,
 	DecompositionSchema,
 	estimateAgents,
 	fallbackDecomposition,
-	type Subgoal,
 	validateDecomposition,
 } from "../../../src/swarm/decompose";
 

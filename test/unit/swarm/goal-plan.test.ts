@@ -1,14 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { MAX_OUTPUT_TOKENS, searchUses } from "../../../src/agents/run-task";
-import type { Complexity, Role } from "../../../src/protocol";
+import type { Complexity, Role, Subgoal } from "../../../src/protocol";
 import { type ModelPrice, priceOf } from "../../../src/providers/prices";
-import {
-	type Decomposition,
-	estimateAgents,
-	fallbackDecomposition,
-	type Subgoal,
-} from "../../../src/swarm/decompose";
+import { type Decomposition, estimateAgents, fallbackDecomposition } from "../../../src/swarm/decompose";
 import {
 	type DecomposeRequest,
 	type DecomposeStrategy,

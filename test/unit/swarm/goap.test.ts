@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Complexity } from "../../../src/protocol";
-import type { Decomposition, Subgoal } from "../../../src/swarm/decompose";
+import type { Complexity, Subgoal } from "../../../src/protocol";
+import type { Decomposition } from "../../../src/swarm/decompose";
 import {
 	type Action,
 	actionsForDecomposition,

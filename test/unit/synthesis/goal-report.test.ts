@@ -12,13 +12,8 @@ import {
 } from "../../../src/synthesis/goal-report";
 import { renderHtml } from "../../../src/synthesis/render-html";
 import { headingAnchors, markdownText, renderMarkdown } from "../../../src/synthesis/render-markdown";
-import {
-	GOAL_SECTIONS,
-	REPORT_SECTIONS,
-	type Report,
-	ReportSchema,
-	reportSections,
-} from "../../../src/synthesis/report-schema";
+import { type Report, ReportSchema } from "../../../src/synthesis/report-schema";
+import { GOAL_SECTIONS, REPORT_SECTIONS, reportSections } from "../../../src/synthesis/report-sections";
 import type { GoalSubgoal, MergedFinding, ReportInput, SupportVerdict } from "../../../src/synthesis/types";
 import {
 	failedCitation,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { safeHttpUrl } from "../../../src/lib/http-url";
 import {
 	ANSWER_SENTENCES_PER_PART,
 	buildReport,
@@ -15,13 +16,8 @@ import {
 	reportContentSecurityPolicy,
 } from "../../../src/synthesis/render-html";
 import { markdownText, renderMarkdown } from "../../../src/synthesis/render-markdown";
-import {
-	REPORT_SCHEMA_VERSION,
-	REPORT_SECTIONS,
-	type Report,
-	ReportSchema,
-	safeHttpUrl,
-} from "../../../src/synthesis/report-schema";
+import { REPORT_SCHEMA_VERSION, type Report, ReportSchema } from "../../../src/synthesis/report-schema";
+import { REPORT_SECTIONS } from "../../../src/synthesis/report-sections";
 import type { MergedFinding, ReportInput, SupportVerdict } from "../../../src/synthesis/types";
 import {
 	COMPLETED_AT,

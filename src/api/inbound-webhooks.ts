@@ -6,7 +6,6 @@
  * job it started before and starts nothing new.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { database, findJob } from "../db/queries";
 import {
 	findGithubIntegration,
@@ -26,67 +25,51 @@ import { githubJobMetadata, githubTrigger } from "../webhooks/github-events";
 import { verifyGithubSignature } from "../webhooks/github-signature";
 import { secretsInForce } from "../webhooks/secrets";
 import { type StandardRefusal, verifyStandardWebhook } from "../webhooks/standard-signature";
+import { limitBody } from "./body-limit";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
-import { errorResponses } from "./research";
+import { errorResponses, jsonResponse, pathId } from "./openapi";
 import { MAX_BODY_BYTES, submitJob } from "./submit-job";
 import { validationHook } from "./validation";
 
 /** Longest sender message id accepted (`webhook-id`, `X-GitHub-Delivery`). */
 const MAX_MESSAGE_ID_CHARS = 200;
 
-const TenantParams = z.object({
-	tenantId: z
-		.string()
-		.min(1)
-		.max(64)
-		.openapi({ param: { name: "tenantId", in: "path" } }),
-});
+const TenantParams = z.object({ tenantId: pathId("tenantId") });
 const NotStartedSchema = z.object({ started: z.literal(false), reason: z.string() }).openapi("HookIgnored");
 
-const hookBodyLimit = bodyLimit({
-	maxSize: MAX_BODY_BYTES,
-	onError: () => {
-		throw new ApiError(413, "payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-	},
-});
+/** What both hooks share: a signature instead of an API key, the body limit, the tenant in the path. */
+const inboundHook = {
+	method: "post" as const,
+	security: [],
+	middleware: [limitBody(MAX_BODY_BYTES)],
+	request: { params: TenantParams },
+};
+const startedResponses = {
+	202: jsonResponse("Accepted", JobAcceptedSchema),
+	...errorResponses(400, 401, 409, 413, 422, 429),
+};
 
 const standardHookRoute = createRoute({
-	method: "post",
 	path: "/v1/hooks/standard/{tenantId}",
 	summary: "Start research from a Standard Webhook (event `research.requested`)",
 	description:
 		"Signed with the tenant's `whsec_` secret (`webhook-id`, `webhook-timestamp` within 5 minutes, " +
 		'`webhook-signature`). The body is `{type: "research.requested", timestamp, data}` where `data` is a ' +
 		"research request. The same `webhook-id` again answers with the same job.",
-	security: [],
-	middleware: [hookBodyLimit] as const,
-	request: { params: TenantParams },
-	responses: {
-		202: { description: "Accepted", content: { "application/json": { schema: JobAcceptedSchema } } },
-		...errorResponses(400, 401, 409, 413, 422, 429),
-	},
+	...inboundHook,
+	responses: startedResponses,
 });
 
 const githubHookRoute = createRoute({
-	method: "post",
 	path: "/v1/hooks/github/{tenantId}",
 	summary: "Start research from a GitHub issue or a `/research` comment",
 	description:
 		"Signed with the tenant's GitHub webhook secret (`X-Hub-Signature-256`). An `issues` event adding the " +
 		"configured label, or a new `issue_comment` starting with `/research`, starts a job; other events are " +
 		"acknowledged and ignored. The same `X-GitHub-Delivery` again answers with the same job.",
-	security: [],
-	middleware: [hookBodyLimit] as const,
-	request: { params: TenantParams },
-	responses: {
-		200: {
-			description: "Not a research trigger",
-			content: { "application/json": { schema: NotStartedSchema } },
-		},
-		202: { description: "Accepted", content: { "application/json": { schema: JobAcceptedSchema } } },
-		...errorResponses(400, 401, 409, 413, 422, 429),
-	},
+	...inboundHook,
+	responses: { 200: jsonResponse("Not a research trigger", NotStartedSchema), ...startedResponses },
 });
 
 const REFUSALS: Record<StandardRefusal, string> = {
@@ -154,7 +137,7 @@ function githubPayload(contentType: string | undefined, text: string | null): un
 	return parseJson(text);
 }
 
-export const hookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+export const inboundWebhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 	.openapi(standardHookRoute, async (c) => {
 		const { tenantId } = c.req.valid("param");
 		const db = database(c.env.DB);

@@ -1,5 +1,5 @@
 /** R2 object keys. Every key starts with its kind and tenant, so one tenant's objects never mix with another's. */
-export type ReportExtension = "md" | "json" | "html";
+import type { ReportExtension } from "./report-formats";
 
 /** `reports/{tenant}/{jobId}.{ext}` */
 export function reportKey(tenantId: string, jobId: string, extension: ReportExtension): string {

@@ -1,0 +1,195 @@
+/** The report's tables and methodology facts as plain text, built once for both renderers. */
+
+import { formatDuration } from "../lib/duration";
+import type { Report } from "./report-schema";
+import { formatCount, formatPercent, formatUsd, QUALITY_FORMULAS } from "./report-text";
+
+/** A table as plain text; each renderer escapes the cells for its own format. */
+export type TextTable = { caption: string; headers: string[]; rows: string[][] };
+
+/** Citation and claim counts of the verification section. */
+export function verificationTable(report: Report): TextTable {
+	const v = report.verification;
+	return {
+		caption: "Citation and claim counts",
+		headers: ["Measure", "Value"],
+		rows: [
+			["Citations", formatCount(v.citationsTotal)],
+			["Verified citations", formatCount(v.citationsVerified)],
+			["Altered quotes (not verified)", formatCount(v.alteredQuotes)],
+			["Quote not found", formatCount(v.quoteNotFound)],
+			["Unknown source", formatCount(v.unknownSource)],
+			["Unreachable source", formatCount(v.sourceUnreachable)],
+			["Fabricated URLs", formatCount(v.fabricatedUrls.length)],
+			["Findings (after merging)", formatCount(v.claimsTotal)],
+			["Supported", formatCount(v.claimsSupported)],
+			["Partly supported", formatCount(v.claimsPartial)],
+			["Unsupported", formatCount(v.claimsUnsupported)],
+			["Contradicted by their quotes", formatCount(v.claimsContradicted)],
+			["Grounding (supported / all findings)", formatPercent(v.groundingScore)],
+			[
+				"Narrative sentences supported / checked",
+				`${formatCount(v.narrativeSentencesSupported)} / ${formatCount(v.narrativeSentences)}`,
+			],
+		],
+	};
+}
+
+/** The quality score components. */
+export function qualityTable(report: Report): TextTable {
+	const q = report.quality;
+	return {
+		caption: "Quality score components, each from 0 to 1",
+		headers: ["Component", "Score", "How it is computed"],
+		rows: [
+			["Grounding", q.grounding.toFixed(2), QUALITY_FORMULAS.grounding],
+			["Citations", q.citations.toFixed(2), QUALITY_FORMULAS.citations],
+			["Depth", q.depth.toFixed(2), QUALITY_FORMULAS.depth],
+			["Corroboration", q.corroboration.toFixed(2), QUALITY_FORMULAS.corroboration],
+			["Source coverage", q.sourceCoverage.toFixed(2), QUALITY_FORMULAS.sourceCoverage],
+			["Completeness", q.completeness.toFixed(2), QUALITY_FORMULAS.completeness],
+			["Overall", q.overall.toFixed(2), QUALITY_FORMULAS.overall],
+		],
+	};
+}
+
+/** The learned patterns the job applied; null when it applied none. */
+export function learningTable(report: Report): TextTable | null {
+	const { patternsUsed } = report.learningPatterns;
+	if (patternsUsed.length === 0) return null;
+	return {
+		caption: "Learned patterns applied to this job",
+		headers: ["Pattern", "Learned from", "Reward", "What it changed"],
+		rows: patternsUsed.map((pattern) => [
+			pattern.id,
+			pattern.task,
+			pattern.reward.toFixed(2),
+			pattern.changed.length > 0 ? pattern.changed.join("; ") : "nothing",
+		]),
+	};
+}
+
+/** Job totals: durations, phases, usage, cost, provider latency percentiles, errors and retries. */
+export function metricsTable(report: Report): TextTable {
+	const { metrics } = report.performance;
+	const { usage, phases, agents } = metrics;
+	const latency = metrics.providerLatencyMs;
+	return {
+		caption: "Job totals",
+		headers: ["Metric", "Value"],
+		rows: [
+			["Total duration", formatDuration(metrics.durationMs)],
+			["Queued", formatDuration(phases.queuedMs)],
+			["Planning", formatDuration(phases.planningMs)],
+			["Running agents", formatDuration(phases.runningMs)],
+			["Synthesizing", formatDuration(phases.synthesizingMs)],
+			["Input tokens", formatCount(usage.inputTokens)],
+			["Output tokens", formatCount(usage.outputTokens)],
+			[
+				"Cache read / write tokens",
+				`${formatCount(usage.cacheReadTokens)} / ${formatCount(usage.cacheWriteTokens)}`,
+			],
+			["Search calls", formatCount(usage.searchCalls)],
+			["Cost", formatUsd(usage.costUsd)],
+			["Provider calls", formatCount(latency.count)],
+			[
+				"Provider latency p50 / p95 / p99",
+				[latency.p50, latency.p95, latency.p99].map(formatDuration).join(" / "),
+			],
+			["Errors", formatCount(metrics.errors)],
+			["Retries", formatCount(metrics.retries)],
+			["Re-dispatches", formatCount(metrics.redispatches)],
+			[
+				"Agents planned / completed / failed / skipped",
+				[agents.planned, agents.completed, agents.failed, agents.skipped].join(" / "),
+			],
+		],
+	};
+}
+
+/** Usage per provider, by provider name; null when no provider was called. */
+export function providerTable(report: Report): TextTable | null {
+	const providers = Object.entries(report.performance.metrics.usageByProvider).sort(([a], [b]) =>
+		a < b ? -1 : a > b ? 1 : 0,
+	);
+	if (providers.length === 0) return null;
+	return {
+		caption: "Usage by provider",
+		headers: ["Provider", "Input tokens", "Output tokens", "Search calls", "Cost"],
+		rows: providers.map(([provider, usage]) => [
+			provider,
+			formatCount(usage.inputTokens),
+			formatCount(usage.outputTokens),
+			formatCount(usage.searchCalls),
+			formatUsd(usage.costUsd),
+		]),
+	};
+}
+
+/** One row per planned task: status, attempts, duration, tokens, cost, provider. */
+export function agentRunTable(report: Report): TextTable {
+	return {
+		caption: "Usage and timing by agent",
+		headers: ["Task", "Role", "Status", "Attempts", "Duration", "Tokens", "Cost", "Provider"],
+		rows: report.performance.agentRuns.map((run) => [
+			run.taskId,
+			run.role,
+			run.status,
+			String(run.attempts),
+			formatDuration(run.durationMs),
+			formatCount(run.tokens),
+			formatUsd(run.costUsd),
+			[run.provider, run.model].filter((part) => part !== null).join(" ") || "n/a",
+		]),
+	};
+}
+
+/** Tasks that failed (or were skipped), with their error; null when there are none. */
+export function failuresTable(report: Report): TextTable | null {
+	const { failures } = report.appendix;
+	if (failures.length === 0) return null;
+	return {
+		caption: "Tasks that did not deliver",
+		headers: ["Task", "Role", "Error"],
+		rows: failures.map((failure) => [failure.taskId, failure.role, failure.error]),
+	};
+}
+
+/** Sources that could not be fetched; null when every source was retrieved. */
+export function unreachableTable(report: Report): TextTable | null {
+	if (report.unreachableSources.length === 0) return null;
+	return {
+		caption: "Sources that could not be fetched",
+		headers: ["Title", "URL", "Error"],
+		rows: report.unreachableSources.map((source) => [
+			source.title,
+			source.url ?? "none",
+			source.error ?? "unknown",
+		]),
+	};
+}
+
+/** The methodology facts as label and sentence pairs, in display order. */
+export function methodologyFacts(report: Report): { label: string; text: string }[] {
+	const { config, methodology: method } = report;
+	return [
+		{ label: "Swarm", text: `${method.swarmSize} agents (${method.roles.join(", ")})` },
+		{
+			label: "Depth",
+			text: `${config.depth} (complexity ${config.complexity}, task type ${config.taskType}, focus ${config.focus})`,
+		},
+		{
+			label: "Time budget",
+			text: `${config.timeMinutes} min; at most ${config.maxConcurrent} agents at once; second pass ${config.secondPass ? "on" : "off"}`,
+		},
+		{
+			label: "Provider",
+			text: config.model === null ? config.provider : `${config.provider} (model ${config.model})`,
+		},
+		{
+			label: "Sources",
+			text: `${method.sources.retrieved} retrieved, ${method.sources.unreachable} unreachable`,
+		},
+		{ label: "Verification", text: method.verificationRule },
+	];
+}
