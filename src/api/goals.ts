@@ -21,16 +21,18 @@ import { limitBody } from "./body-limit";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { GoalPlanRequestSchema, GoalPlanResponseSchema } from "./goal-schemas";
-import { errorResponses, jsonBody, jsonResponse } from "./openapi";
+import { endpoint, errorResponses, jsonBody, jsonResponse } from "./openapi";
 import { validationHook } from "./validation";
 
 /** A goal of 4,000 characters as JSON, with room for the other fields and escapes. */
 const MAX_BODY_BYTES = 64 * 1024;
 
 const planRoute = createRoute({
-	method: "post",
-	path: "/v1/goals/plan",
-	summary: "Plan a goal: sub-goals, their order and parallel levels, agents and cost; nothing runs",
+	...endpoint(
+		"post",
+		"/v1/goals/plan",
+		"Plan a goal: sub-goals, their order and parallel levels, agents and cost; nothing runs",
+	),
 	middleware: [limitBody(MAX_BODY_BYTES)] as const,
 	request: { body: jsonBody(GoalPlanRequestSchema) },
 	responses: {

@@ -5,7 +5,7 @@ import { createTenantWithKey, database, insertApiKey, listApiKeys, revokeApiKey 
 import { requireAdmin } from "./auth";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
-import { errorResponses, IdParamsSchema, jsonBody, jsonResponse } from "./openapi";
+import { endpoint, errorResponses, jsonBody, jsonResponse, resourceEndpoint } from "./openapi";
 import { validationHook } from "./validation";
 
 const KeyEnvironmentSchema = z.enum(["live", "test"]).default("live");
@@ -28,9 +28,7 @@ const CreatedKeySchema = ApiKeyMetadataSchema.extend({
 const ApiKeyListSchema = z.object({ keys: z.array(ApiKeyMetadataSchema) });
 
 const createTenantRoute = createRoute({
-	method: "post",
-	path: "/v1/admin/tenants",
-	summary: "Create a tenant and its first API key (admin token)",
+	...endpoint("post", "/v1/admin/tenants", "Create a tenant and its first API key (admin token)"),
 	middleware: [requireAdmin] as const,
 	request: {
 		body: jsonBody(
@@ -54,9 +52,7 @@ const createTenantRoute = createRoute({
 });
 
 const createKeyRoute = createRoute({
-	method: "post",
-	path: "/v1/keys",
-	summary: "Create another API key for your tenant",
+	...endpoint("post", "/v1/keys", "Create another API key for your tenant"),
 	request: {
 		body: jsonBody(
 			z.object({ name: z.string().trim().min(1).max(200), environment: KeyEnvironmentSchema }).strict(),
@@ -66,17 +62,12 @@ const createKeyRoute = createRoute({
 });
 
 const listKeysRoute = createRoute({
-	method: "get",
-	path: "/v1/keys",
-	summary: "Your tenant's API keys (metadata only)",
+	...endpoint("get", "/v1/keys", "Your tenant's API keys (metadata only)"),
 	responses: { 200: jsonResponse("Keys", ApiKeyListSchema), ...errorResponses(401, 429) },
 });
 
 const revokeKeyRoute = createRoute({
-	method: "delete",
-	path: "/v1/keys/{id}",
-	summary: "Revoke an API key",
-	request: { params: IdParamsSchema },
+	...resourceEndpoint("delete", "/v1/keys/{id}", "Revoke an API key"),
 	responses: { 204: { description: "Revoked" }, ...errorResponses(401, 404, 429) },
 });
 

@@ -25,7 +25,7 @@ import { JobMetricsSchema, type Pattern, PatternSchema, StatsSchema, TaskTypeSch
 import { rolesForSize } from "../swarm/sizing";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
-import { errorResponses, IdParamsSchema, jsonContent, jsonResponse } from "./openapi";
+import { endpoint, errorResponses, jsonContent, jsonResponse, resourceEndpoint } from "./openapi";
 import { validationHook } from "./validation";
 
 function toPattern(row: PatternRow, score: number | null): Pattern {
@@ -56,9 +56,7 @@ const LinkedPatternSchema = PatternSchema.extend({
 });
 
 const learnRoute = createRoute({
-	method: "post",
-	path: "/v1/learn",
-	summary: "Distill patterns into clusters and link associations (idempotent)",
+	...endpoint("post", "/v1/learn", "Distill patterns into clusters and link associations (idempotent)"),
 	request: {
 		body: {
 			required: false,
@@ -74,9 +72,7 @@ const learnRoute = createRoute({
 });
 
 const searchRoute = createRoute({
-	method: "get",
-	path: "/v1/patterns",
-	summary: "Patterns by similarity to `q` (or newest first without it)",
+	...endpoint("get", "/v1/patterns", "Patterns by similarity to `q` (or newest first without it)"),
 	request: {
 		query: z.object({
 			q: z.string().trim().min(1).max(4000).optional(),
@@ -88,17 +84,12 @@ const searchRoute = createRoute({
 });
 
 const getRoute = createRoute({
-	method: "get",
-	path: "/v1/patterns/{id}",
-	summary: "One pattern with its associations",
-	request: { params: IdParamsSchema },
+	...resourceEndpoint("get", "/v1/patterns/{id}", "One pattern with its associations"),
 	responses: { 200: jsonResponse("The pattern", LinkedPatternSchema), ...errorResponses(401, 404) },
 });
 
 const statsRoute = createRoute({
-	method: "get",
-	path: "/v1/stats",
-	summary: "Jobs, rewards, reuse, confidence, tokens and cost of the tenant",
+	...endpoint("get", "/v1/stats", "Jobs, rewards, reuse, confidence, tokens and cost of the tenant"),
 	responses: { 200: jsonResponse("Statistics", StatsSchema), ...errorResponses(401) },
 });
 

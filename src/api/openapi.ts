@@ -1,6 +1,6 @@
 /**
- * The pieces route definitions share: JSON bodies and responses, the error responses (all with the
- * JSON error body) and the `{id}` path parameter.
+ * The pieces route definitions share: method, path and summary, JSON bodies and responses, the error
+ * responses (all with the JSON error body) and the `{id}` path parameter.
  */
 import { z } from "@hono/zod-openapi";
 import { ApiErrorBodySchema } from "../protocol";
@@ -58,3 +58,30 @@ export function pathId(name: string): z.ZodString {
 
 /** The `{id}` path parameter of a route on one resource. */
 export const IdParamsSchema = z.object({ id: pathId("id") });
+
+/** The HTTP methods the API's routes use. */
+export type RouteMethod = "get" | "post" | "put" | "patch" | "delete";
+
+/**
+ * A route's method, path and summary, spread into its `createRoute` declaration.
+ * @example createRoute({ ...endpoint("get", "/v1/keys", "Your API keys"), responses: {…} })
+ */
+export function endpoint<Method extends RouteMethod, Path extends string>(
+	method: Method,
+	path: Path,
+	summary: string,
+): { method: Method; path: Path; summary: string } {
+	return { method, path, summary };
+}
+
+/**
+ * A route on one resource: its method, path and summary, and the `{id}` path parameter.
+ * @example createRoute({ ...resourceEndpoint("delete", "/v1/keys/{id}", "Revoke a key"), responses: {…} })
+ */
+export function resourceEndpoint<Method extends RouteMethod, Path extends `${string}{id}${string}`>(
+	method: Method,
+	path: Path,
+	summary: string,
+): { method: Method; path: Path; summary: string; request: { params: typeof IdParamsSchema } } {
+	return { method, path, summary, request: { params: IdParamsSchema } };
+}

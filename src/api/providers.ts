@@ -10,7 +10,7 @@ import {
 	providerSettings,
 } from "../providers/settings";
 import type { AppEnv } from "./env";
-import { jsonResponse } from "./openapi";
+import { endpoint, jsonResponse } from "./openapi";
 import { validationHook } from "./validation";
 
 const ProviderInfoSchema = z
@@ -51,9 +51,7 @@ function hasNativeSearchOnOpenRouter(model: string): boolean {
 }
 
 const listRoute = createRoute({
-	method: "get",
-	path: "/v1/providers",
-	summary: "Configured providers, their models and readiness",
+	...endpoint("get", "/v1/providers", "Configured providers, their models and readiness"),
 	responses: { 200: jsonResponse("Providers", ProvidersSchema) },
 });
 

@@ -18,14 +18,19 @@ import { limitBody } from "./body-limit";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { AppEnv } from "./env";
 import { ApiError, errorBody } from "./errors";
-import { errorResponses, IdParamsSchema, jsonBody, jsonResponse } from "./openapi";
+import {
+	endpoint,
+	errorResponses,
+	IdParamsSchema,
+	jsonBody,
+	jsonResponse,
+	resourceEndpoint,
+} from "./openapi";
 import { MAX_BODY_BYTES, submitJob } from "./submit-job";
 import { validationHook } from "./validation";
 
 const submitRoute = createRoute({
-	method: "post",
-	path: "/v1/research",
-	summary: "Submit a research job",
+	...endpoint("post", "/v1/research", "Submit a research job"),
 	middleware: [limitBody(MAX_BODY_BYTES)] as const,
 	request: {
 		headers: z.object({
@@ -45,9 +50,7 @@ const submitRoute = createRoute({
 });
 
 const listRoute = createRoute({
-	method: "get",
-	path: "/v1/research",
-	summary: "List jobs, newest first",
+	...endpoint("get", "/v1/research", "List jobs, newest first"),
 	request: {
 		query: z.object({
 			status: JobStatusSchema.optional(),
@@ -59,17 +62,20 @@ const listRoute = createRoute({
 });
 
 const getRoute = createRoute({
-	method: "get",
-	path: "/v1/research/{id}",
-	summary: "A job's status, configuration, plan, progress and metrics",
-	request: { params: IdParamsSchema },
+	...resourceEndpoint(
+		"get",
+		"/v1/research/{id}",
+		"A job's status, configuration, plan, progress and metrics",
+	),
 	responses: { 200: jsonResponse("The job", JobViewSchema), ...errorResponses(404) },
 });
 
 const eventsRoute = createRoute({
-	method: "get",
-	path: "/v1/research/{id}/events",
-	summary: "Server-Sent Events of every state change, in order; resumable with Last-Event-ID",
+	...endpoint(
+		"get",
+		"/v1/research/{id}/events",
+		"Server-Sent Events of every state change, in order; resumable with Last-Event-ID",
+	),
 	request: {
 		params: IdParamsSchema,
 		headers: z.object({
@@ -92,9 +98,7 @@ const eventsRoute = createRoute({
 });
 
 const reportRoute = createRoute({
-	method: "get",
-	path: "/v1/research/{id}/report",
-	summary: "The stored report",
+	...endpoint("get", "/v1/research/{id}/report", "The stored report"),
 	request: { params: IdParamsSchema, query: z.object({ format: ReportFormatSchema.default("json") }) },
 	responses: {
 		200: {
@@ -110,18 +114,16 @@ const reportRoute = createRoute({
 });
 
 const provenanceRoute = createRoute({
-	method: "get",
-	path: "/v1/research/{id}/provenance",
-	summary: "Every finding's verdict and each quote's source, snapshot hash, offsets and retrieval time",
-	request: { params: IdParamsSchema },
+	...resourceEndpoint(
+		"get",
+		"/v1/research/{id}/provenance",
+		"Every finding's verdict and each quote's source, snapshot hash, offsets and retrieval time",
+	),
 	responses: { 200: jsonResponse("The provenance record", ProvenanceSchema), ...errorResponses(404, 409) },
 });
 
 const cancelRoute = createRoute({
-	method: "post",
-	path: "/v1/research/{id}/cancel",
-	summary: "Cancel a job that has not finished",
-	request: { params: IdParamsSchema },
+	...resourceEndpoint("post", "/v1/research/{id}/cancel", "Cancel a job that has not finished"),
 	responses: { 200: jsonResponse("The cancelled job", JobViewSchema), ...errorResponses(404, 409) },
 });
 

@@ -39,7 +39,7 @@ import { decodeCursor, encodeCursor } from "./cursor";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { inboundWebhookRoutes } from "./inbound-webhooks";
-import { errorResponses, IdParamsSchema, jsonBody, jsonResponse } from "./openapi";
+import { endpoint, errorResponses, jsonBody, jsonResponse, resourceEndpoint } from "./openapi";
 import { validationHook } from "./validation";
 
 /** Endpoints a tenant may register. */
@@ -171,61 +171,56 @@ const DeliveryPageSchema = z.object({
 // ─── Routes ────────────────────────────────────────────────────────────────────────────────────────
 
 const settingsRoute = createRoute({
-	method: "get",
-	path: "/v1/webhooks/settings",
-	summary: "Webhook settings (never the secrets)",
+	...endpoint("get", "/v1/webhooks/settings", "Webhook settings (never the secrets)"),
 	responses: { 200: jsonResponse("Settings", SettingsSchema), ...errorResponses(401, 429) },
 });
 
 const rotateSecretRoute = createRoute({
-	method: "post",
-	path: "/v1/webhooks/signing-secret",
-	summary: "Create or rotate the signing secret (inbound Standard Webhooks and outbound deliveries)",
+	...endpoint(
+		"post",
+		"/v1/webhooks/signing-secret",
+		"Create or rotate the signing secret (inbound Standard Webhooks and outbound deliveries)",
+	),
 	responses: { 201: jsonResponse("The new secret", RotatedSecretSchema), ...errorResponses(401, 429) },
 });
 
 const saveGithubRoute = createRoute({
-	method: "put",
-	path: "/v1/webhooks/github",
-	summary: "Configure the GitHub integration: trigger label, optional token, webhook secret",
+	...endpoint(
+		"put",
+		"/v1/webhooks/github",
+		"Configure the GitHub integration: trigger label, optional token, webhook secret",
+	),
 	request: { body: jsonBody(GithubUpdateSchema) },
 	responses: { 200: jsonResponse("Saved", GithubSavedSchema), ...errorResponses(400, 401, 429) },
 });
 
 const deleteGithubRoute = createRoute({
-	method: "delete",
-	path: "/v1/webhooks/github",
-	summary: "Remove the GitHub integration",
+	...endpoint("delete", "/v1/webhooks/github", "Remove the GitHub integration"),
 	responses: { 204: { description: "Removed" }, ...errorResponses(401, 404, 429) },
 });
 
 const createEndpointRoute = createRoute({
-	method: "post",
-	path: "/v1/webhooks/endpoints",
-	summary: "Register an endpoint for job events",
+	...endpoint("post", "/v1/webhooks/endpoints", "Register an endpoint for job events"),
 	request: { body: jsonBody(CreateEndpointSchema) },
 	responses: { 201: jsonResponse("The endpoint", EndpointSchema), ...errorResponses(400, 401, 422, 429) },
 });
 
 const listEndpointsRoute = createRoute({
-	method: "get",
-	path: "/v1/webhooks/endpoints",
-	summary: "Your endpoints",
+	...endpoint("get", "/v1/webhooks/endpoints", "Your endpoints"),
 	responses: { 200: jsonResponse("Endpoints", EndpointListSchema), ...errorResponses(401, 429) },
 });
 
 const deleteEndpointRoute = createRoute({
-	method: "delete",
-	path: "/v1/webhooks/endpoints/{id}",
-	summary: "Delete an endpoint; its pending deliveries stop",
-	request: { params: IdParamsSchema },
+	...resourceEndpoint(
+		"delete",
+		"/v1/webhooks/endpoints/{id}",
+		"Delete an endpoint; its pending deliveries stop",
+	),
 	responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404, 429) },
 });
 
 const listDeliveriesRoute = createRoute({
-	method: "get",
-	path: "/v1/webhooks/deliveries",
-	summary: "The delivery log, newest first, with every attempt",
+	...endpoint("get", "/v1/webhooks/deliveries", "The delivery log, newest first, with every attempt"),
 	request: {
 		query: z.object({
 			endpointId: z.string().max(64).optional(),
@@ -242,18 +237,16 @@ const listDeliveriesRoute = createRoute({
 });
 
 const getDeliveryRoute = createRoute({
-	method: "get",
-	path: "/v1/webhooks/deliveries/{id}",
-	summary: "One delivery with every attempt",
-	request: { params: IdParamsSchema },
+	...resourceEndpoint("get", "/v1/webhooks/deliveries/{id}", "One delivery with every attempt"),
 	responses: { 200: jsonResponse("The delivery", DeliverySchema), ...errorResponses(401, 404, 429) },
 });
 
 const redeliverRoute = createRoute({
-	method: "post",
-	path: "/v1/webhooks/deliveries/{id}/redeliver",
-	summary: "Send a finished delivery once more, now, with the same `webhook-id`",
-	request: { params: IdParamsSchema },
+	...resourceEndpoint(
+		"post",
+		"/v1/webhooks/deliveries/{id}/redeliver",
+		"Send a finished delivery once more, now, with the same `webhook-id`",
+	),
 	responses: { 202: jsonResponse("Queued", DeliverySchema), ...errorResponses(401, 404, 409, 429) },
 });
 

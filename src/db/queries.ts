@@ -1,6 +1,7 @@
 /** Typed D1 queries. Each takes the tenant id and never reads or writes another tenant's rows. */
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import { ownedRow } from "./owned";
 import { newestPage, type Page, type PageRequest } from "./pages";
 import * as schema from "./schema";
 
@@ -54,7 +55,7 @@ export async function findJob(db: Database, tenantId: string, jobId: string): Pr
 	const [row] = await db
 		.select()
 		.from(schema.jobs)
-		.where(and(eq(schema.jobs.tenantId, tenantId), eq(schema.jobs.id, jobId)));
+		.where(ownedRow(schema.jobs, tenantId, jobId));
 	return row ?? null;
 }
 
@@ -86,7 +87,7 @@ export async function syncJob(
 	const jobWrite = db
 		.update(jobs)
 		.set(update)
-		.where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId)));
+		.where(ownedRow(jobs, tenantId, jobId));
 	const runWrites = runs.map((run) =>
 		db
 			.insert(agentRuns)
@@ -173,7 +174,7 @@ export async function revokeApiKey(
 	const [existing] = await db
 		.select({ id: schema.apiKeys.id })
 		.from(schema.apiKeys)
-		.where(and(eq(schema.apiKeys.tenantId, tenantId), eq(schema.apiKeys.id, keyId)));
+		.where(ownedRow(schema.apiKeys, tenantId, keyId));
 	return existing !== undefined;
 }
 

@@ -1,5 +1,6 @@
 /** Typed D1 queries of webhooks: secrets, the GitHub integration, endpoints, deliveries and inbound ids. Tenant-scoped. */
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { ownedRow } from "./owned";
 import { newestPage, type Page, type PageRequest } from "./pages";
 import type { Database } from "./queries";
 import {
@@ -120,7 +121,7 @@ export async function findEndpoint(db: Database, tenantId: string, id: string): 
 	const [row] = await db
 		.select()
 		.from(webhookEndpoints)
-		.where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.id, id)));
+		.where(ownedRow(webhookEndpoints, tenantId, id));
 	return row ?? null;
 }
 
@@ -128,7 +129,7 @@ export async function findEndpoint(db: Database, tenantId: string, id: string): 
 export async function deleteEndpoint(db: Database, tenantId: string, id: string): Promise<boolean> {
 	const deleted = await db
 		.delete(webhookEndpoints)
-		.where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.id, id)))
+		.where(ownedRow(webhookEndpoints, tenantId, id))
 		.returning({ id: webhookEndpoints.id });
 	return deleted.length > 0;
 }
@@ -185,7 +186,7 @@ export async function findDelivery(db: Database, tenantId: string, id: string): 
 	const [row] = await db
 		.select()
 		.from(webhookDeliveries)
-		.where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.id, id)));
+		.where(ownedRow(webhookDeliveries, tenantId, id));
 	return row ?? null;
 }
 

@@ -442,17 +442,21 @@ export function selectFindings(corpus: Corpus, input: AgentTaskInput): Extractiv
 	}
 	const questions = subQuestionsOf(input.task);
 	const count = countFor(input.config, input.timeShare, questions);
+	const turn: RoleTurn = { corpus, input, questions, count };
 	switch (input.role) {
 		case "verifier":
-			return verify(corpus, input, questions, count);
+			return verify(turn);
 		case "critic":
-			return critique(corpus, input, questions, count);
+			return critique(turn);
 		case "synthesizer":
-			return synthesize(corpus, input, questions, count);
+			return synthesize(turn);
 		default:
-			return rankForRole(corpus, input, questions, input.role, count);
+			return rankForRole(turn, input.role);
 	}
 }
+
+/** What one role's turn works from: the corpus, the task, its sub-questions and how many findings to give. */
+type RoleTurn = { corpus: Corpus; input: AgentTaskInput; questions: readonly SubQuestion[]; count: number };
 
 /** A task's findings: `findingCount`, raised to the number of sub-questions (at most MAX_FINDINGS). */
 function countFor(
@@ -470,13 +474,7 @@ function countFor(
 type Revisit = { excluded: ReadonlySet<string>; criticPreference: readonly number[] };
 
 /** Explorer, depth analyst, trend analyst and domain expert, including their revisit pass. */
-function rankForRole(
-	corpus: Corpus,
-	input: AgentTaskInput,
-	questions: readonly SubQuestion[],
-	role: RankingRole,
-	count: number,
-): ExtractiveOutput {
+function rankForRole({ corpus, input, questions, count }: RoleTurn, role: RankingRole): ExtractiveOutput {
 	const strategy = RANKING_STRATEGIES[role];
 	const revisit = input.phase === "revisit";
 	const criticClaims = revisit ? claimsOf(input.upstream.filter((result) => result.role === "critic")) : [];
@@ -1046,12 +1044,7 @@ function corroborate(corpus: Corpus, claim: string, citedSourceIds: ReadonlySet<
 		.map(({ passage, strength }) => ({ passage, strength }));
 }
 
-function verify(
-	corpus: Corpus,
-	input: AgentTaskInput,
-	questions: readonly SubQuestion[],
-	count: number,
-): ExtractiveOutput {
+function verify({ corpus, input, questions, count }: RoleTurn): ExtractiveOutput {
 	const claims = distinctUpstreamClaims(input.upstream);
 	if (claims.length === 0) {
 		return { findings: [], narrative: "No upstream claims were available to verify." };
@@ -1114,12 +1107,7 @@ function questionFor(passage: Passage, questions: readonly SubQuestion[]): SubQu
 	return best;
 }
 
-function critique(
-	corpus: Corpus,
-	input: AgentTaskInput,
-	questions: readonly SubQuestion[],
-	count: number,
-): ExtractiveOutput {
+function critique({ corpus, input, questions, count }: RoleTurn): ExtractiveOutput {
 	const claims = distinctUpstreamClaims(input.upstream);
 	const topicText = claims.length > 0 ? claims.map((claim) => claim.claim).join(" ") : input.task;
 	const topicTerms = new Set(tokenize(topicText));
@@ -1168,12 +1156,7 @@ function critique(
 /** An upstream finding whose citations were re-checked against the documents. */
 type CheckedUpstream = { finding: Finding; taskId: string; terms: ReadonlySet<string> };
 
-function synthesize(
-	corpus: Corpus,
-	input: AgentTaskInput,
-	questions: readonly SubQuestion[],
-	count: number,
-): ExtractiveOutput {
+function synthesize({ corpus, input, questions, count }: RoleTurn): ExtractiveOutput {
 	const textBySource = new Map(input.documents.map((document) => [document.source.id, document.text]));
 	const checked: CheckedUpstream[] = [];
 	let dropped = 0;
@@ -1200,7 +1183,7 @@ function synthesize(
 		}
 	}
 	if (checked.length === 0) {
-		const ranked = rankForRole(corpus, input, questions, "explorer", count);
+		const ranked = rankForRole({ corpus, input, questions, count }, "explorer");
 		const why =
 			dropped > 0
 				? `None of the ${dropped} upstream findings quotes a source verbatim, so the sources were ranked directly.`

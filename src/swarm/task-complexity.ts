@@ -136,13 +136,17 @@ export function estimateComplexity(task: string): ComplexityEstimate {
 	};
 }
 
+/** The first cue a task matches decides its question type; a task that matches none asks for an explanation. */
+const QUESTION_CUES: readonly [RegExp, QuestionType][] = [
+	[RECOMMENDATION, "recommendation"],
+	[EVALUATION, "evaluation"],
+	[EXPLANATORY_SUBJECT, "explanation"],
+	[DEFINITION, "definition"],
+	[LOOKUP, "lookup"],
+];
+
 function classifyQuestion(text: string): QuestionType {
-	if (RECOMMENDATION.test(text)) return "recommendation";
-	if (EVALUATION.test(text)) return "evaluation";
-	if (EXPLANATORY_SUBJECT.test(text)) return "explanation";
-	if (DEFINITION.test(text)) return "definition";
-	if (LOOKUP.test(text)) return "lookup";
-	return "explanation";
+	return QUESTION_CUES.find(([cue]) => cue.test(text))?.[1] ?? "explanation";
 }
 
 /** Splits a list such as "A, B and C" into its items; a list whose items are clauses is no list. */

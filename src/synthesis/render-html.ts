@@ -22,18 +22,7 @@ import type {
 	UnsupportedClaim,
 } from "./report-schema";
 import { type GoalSectionId, type ReportSectionId, reportSections } from "./report-sections";
-import {
-	agentRunTable,
-	failuresTable,
-	learningTable,
-	methodologyFacts,
-	metricsTable,
-	providerTable,
-	qualityTable,
-	type TextTable,
-	unreachableTable,
-	verificationTable,
-} from "./report-tables";
+import * as tables from "./report-tables";
 import {
 	CHECK_DESCRIPTIONS,
 	CONFLICT_DESCRIPTIONS,
@@ -222,7 +211,7 @@ function goalPlan(goal: GoalSection): Html {
 	const levelOf = new Map(
 		goal.plan.levels.flatMap((level, index) => level.map((id) => [id, String(index + 1)] as const)),
 	);
-	const plan: TextTable = {
+	const plan: tables.TextTable = {
 		caption: "Sub-goals in plan order, with the level they ran at and what each waited for",
 		headers: ["Level", "Sub-goal", "Description", "Complexity", "Depends on", "Criteria met"],
 		rows: goal.subgoals.map((subgoal) => [
@@ -311,7 +300,7 @@ function findingAnchor(number: number): string {
 }
 
 function methodology(report: Report): Html {
-	const plan: TextTable = {
+	const plan: tables.TextTable = {
 		caption: "The swarm's tasks and what each waited for",
 		headers: ["Task", "Role", "Phase", "Depends on", "Status", "Attempts"],
 		rows: report.methodology.plan.map((task) => [
@@ -323,7 +312,7 @@ function methodology(report: Report): Html {
 			String(task.attempts),
 		]),
 	};
-	return html`<ul>${methodologyFacts(report).map(({ label, text }) => html`<li><strong>${label}:</strong> ${text}</li>`)}</ul>
+	return html`<ul>${tables.methodologyFacts(report).map(({ label, text }) => html`<li><strong>${label}:</strong> ${text}</li>`)}</ul>
 <h3>Swarm Plan</h3>
 ${table(plan)}`;
 }
@@ -445,11 +434,11 @@ ${
 
 function verificationReport(report: Report): Html {
 	return html`<p>${report.methodology.verificationRule}</p>
-${table(verificationTable(report))}
+${table(tables.verificationTable(report))}
 <h3>Unsupported Claims</h3>
 ${unsupportedList(report.verification.unsupportedClaims, "Every claim is backed by at least one verified citation.")}
 <h3>Quality Score</h3>
-${table(qualityTable(report))}`;
+${table(tables.qualityTable(report))}`;
 }
 
 function unsupportedList(claims: UnsupportedClaim[], whenEmpty: string): Html {
@@ -461,19 +450,19 @@ function unsupportedList(claims: UnsupportedClaim[], whenEmpty: string): Html {
 }
 
 function learningPatterns(report: Report): Html {
-	const patterns = learningTable(report);
+	const patterns = tables.learningTable(report);
 	const note = report.learningPatterns.note.trim();
 	return html`${patterns === null ? html`<p>No learned patterns were used for this job.</p>` : table(patterns)}
 ${note === "" ? "" : html`<p>${note}</p>`}`;
 }
 
 function performanceMetrics(report: Report): Html {
-	const providers = providerTable(report);
-	return html`${table(metricsTable(report))}
+	const providers = tables.providerTable(report);
+	return html`${table(tables.metricsTable(report))}
 <h3>By Provider</h3>
 ${providers === null ? html`<p>No provider was called.</p>` : table(providers)}
 <h3>By Agent</h3>
-${table(agentRunTable(report))}`;
+${table(tables.agentRunTable(report))}`;
 }
 
 function appendix(report: Report): Html {
@@ -486,8 +475,8 @@ function appendix(report: Report): Html {
 `,
 		),
 	);
-	const failures = failuresTable(report);
-	const unreachable = unreachableTable(report);
+	const failures = tables.failuresTable(report);
+	const unreachable = tables.unreachableTable(report);
 	const { fabricatedUrls, unsupportedClaims } = report.appendix;
 	return html`<h3>Sources</h3>
 ${
@@ -553,7 +542,7 @@ ${sentences.length > 0 ? html`<p class="narrative">${sentences}</p>` : html`<p>N
 }
 
 /** A table with a caption and column headers; every cell is text and is escaped. */
-function table(text: TextTable): Html {
+function table(text: tables.TextTable): Html {
 	return html`<table><caption>${text.caption}</caption>
 ${headerRow(text.headers)}
 <tbody>${text.rows.map((row) => html`<tr>${row.map((cell) => html`<td>${cell}</td>`)}</tr>`)}</tbody></table>`;

@@ -20,18 +20,7 @@ import type {
 	UnsupportedClaim,
 } from "./report-schema";
 import { type GoalSectionId, type ReportSectionId, reportSections } from "./report-sections";
-import {
-	agentRunTable,
-	failuresTable,
-	learningTable,
-	methodologyFacts,
-	metricsTable,
-	providerTable,
-	qualityTable,
-	type TextTable,
-	unreachableTable,
-	verificationTable,
-} from "./report-tables";
+import * as tables from "./report-tables";
 import {
 	CHECK_DESCRIPTIONS,
 	CONFLICT_DESCRIPTIONS,
@@ -298,7 +287,9 @@ function crossSubgoalInsights(goal: GoalSection, lookups: Lookups): string[] {
 }
 
 function methodology(report: Report): string[] {
-	const facts = methodologyFacts(report).map(({ label, text }) => `- **${label}:** ${markdownText(text)}`);
+	const facts = tables
+		.methodologyFacts(report)
+		.map(({ label, text }) => `- **${label}:** ${markdownText(text)}`);
 	return [facts.join("\n"), "### Swarm Plan", mermaidPlan(report)];
 }
 
@@ -443,14 +434,14 @@ function crossAgentInsights(report: Report, lookups: Lookups): string[] {
 function verificationReport(report: Report): string[] {
 	return [
 		markdownText(report.methodology.verificationRule),
-		table(verificationTable(report)),
+		table(tables.verificationTable(report)),
 		"### Unsupported Claims",
 		unsupportedList(
 			report.verification.unsupportedClaims,
 			"Every finding is supported by its verbatim quotes.",
 		),
 		"### Quality Score",
-		table(qualityTable(report)),
+		table(tables.qualityTable(report)),
 	];
 }
 
@@ -466,7 +457,7 @@ function unsupportedList(claims: UnsupportedClaim[], whenEmpty: string): string 
 }
 
 function learningPatterns(report: Report): string[] {
-	const patterns = learningTable(report);
+	const patterns = tables.learningTable(report);
 	const note = markdownText(report.learningPatterns.note);
 	return [
 		patterns === null ? "No learned patterns were used for this job." : table(patterns),
@@ -475,13 +466,13 @@ function learningPatterns(report: Report): string[] {
 }
 
 function performanceMetrics(report: Report): string[] {
-	const providers = providerTable(report);
+	const providers = tables.providerTable(report);
 	return [
-		table(metricsTable(report)),
+		table(tables.metricsTable(report)),
 		"### By Provider",
 		providers === null ? "No provider was called." : table(providers),
 		"### By Agent",
-		table(agentRunTable(report)),
+		table(tables.agentRunTable(report)),
 	];
 }
 
@@ -495,8 +486,8 @@ function appendix(report: Report, lookups: Lookups): string[] {
 			citation.spans.map((span) => `${span.start}–${span.end}`).join(", ") || "none",
 		]),
 	);
-	const failures = failuresTable(report);
-	const unreachable = unreachableTable(report);
+	const failures = tables.failuresTable(report);
+	const unreachable = tables.unreachableTable(report);
 	const { fabricatedUrls, unsupportedClaims } = report.appendix;
 	const blocks = [
 		"### Sources",
@@ -568,7 +559,7 @@ function citationRefs(citations: ReportCitation[]): string {
 }
 
 /** A plain-text table with every cell escaped. */
-function table(text: TextTable): string {
+function table(text: tables.TextTable): string {
 	return markdownTable(
 		text.headers.map(markdownText),
 		text.rows.map((row) => row.map(markdownText)),
