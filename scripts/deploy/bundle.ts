@@ -45,7 +45,7 @@ export function bundleSize(outdir: string): BundleSize {
 }
 
 /** `bytes` in KiB with one decimal, as wrangler prints sizes. */
-export function kib(bytes: number): string {
+function kib(bytes: number): string {
 	return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 

@@ -39,7 +39,7 @@ export type DeployOptions = {
 const wranglerLine = (args: string[]) => commandLine({ tool: "wrangler", args });
 
 /** The plan as printed before anything runs: every resource, setting and secret, then the commands. */
-export function planLines(plan: ProductionPlan): string[] {
+function planLines(plan: ProductionPlan): string[] {
 	return [
 		`Worker ${plan.worker}, as wrangler.toml [env.${DEPLOY_ENV}] binds it.`,
 		"Account resources, each created only when the account lacks it:",
@@ -87,8 +87,9 @@ async function provision(options: DeployOptions, plan: ProductionPlan, configTex
 	const inventory = await readInventory(runner, plan.resources);
 	const creations = plannedCreations(plan.resources, inventory);
 	for (const resource of plan.resources) {
-		if (!creations.some((creation) => creation.resource === resource))
+		if (!creations.some((creation) => creation.resource === resource)) {
 			log(`  exists: ${describeResource(resource)}`);
+		}
 	}
 	for (const creation of creations) {
 		log(`  creating: ${describeResource(creation.resource)}`);
@@ -108,18 +109,14 @@ async function provision(options: DeployOptions, plan: ProductionPlan, configTex
 }
 
 /**
- * Deploys, uploading the secrets to `generate` with the Worker (`--secrets-file` keeps the Worker's
- * other secrets), from a file only this user can read, removed afterwards.
+ * Deploys, uploading the `generated` secrets with the Worker (`--secrets-file` keeps its other secrets)
+ * from a file only this user can read, removed afterwards.
  */
 async function deployWithSecrets(runner: Runner, generated: Record<string, string>): Promise<void> {
-	if (Object.keys(generated).length === 0) {
-		await runChecked(runner, { tool: "wrangler", args: deployArgs(null), capture: false });
-		return;
-	}
 	const work = await mkdtemp(join(tmpdir(), "research-swarm-secrets-"));
 	try {
-		const file = join(work, "secrets.json");
-		await writeFile(file, JSON.stringify(generated), { mode: 0o600 });
+		const file = Object.keys(generated).length > 0 ? join(work, "secrets.json") : null;
+		if (file) await writeFile(file, JSON.stringify(generated), { mode: 0o600 });
 		await runChecked(runner, { tool: "wrangler", args: deployArgs(file), capture: false });
 	} finally {
 		await rm(work, { recursive: true, force: true });
@@ -161,8 +158,11 @@ export async function deploy(options: DeployOptions): Promise<void> {
 	for (const secret of missing.filter((candidate) => !candidate.generate)) {
 		log(`Not set (optional, ${secret.purpose}): ${secretPutLine(secret)}`);
 	}
-	log("Create the first tenant and its API key (the key is shown once), at the URL wrangler printed:");
-	log(
-		`  curl -s https://<your-worker>/v1/admin/tenants -H "authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"name": "acme"}'`,
-	);
+	// A new admin token means a new deployment, which has no tenant yet.
+	if ("ADMIN_TOKEN" in generated) {
+		log("Create the first tenant and its API key (the key is shown once), at the URL wrangler printed:");
+		log(
+			`  curl -s https://<your-worker>/v1/admin/tenants -H "authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{"name": "acme"}'`,
+		);
+	}
 }

@@ -21,9 +21,9 @@ export const EMBEDDER_DIMENSIONS: Record<string, number> = {
 };
 
 /** The Vectorize binding of the pattern index; the only one the Worker has. */
-export const PATTERN_INDEX_BINDING = "PATTERN_INDEX";
+const PATTERN_INDEX_BINDING = "PATTERN_INDEX";
 
-export type MetadataType = "string" | "number" | "boolean";
+type MetadataType = "string" | "number" | "boolean";
 
 /**
  * Properties the Worker filters pattern queries on (src/learning/vectorize-index.ts). Vectorize filters
@@ -253,7 +253,7 @@ function conflict(resource: Resource, inventory: Inventory): string | null {
 	return null;
 }
 
-export type Creation = { resource: Resource; args: string[] };
+type Creation = { resource: Resource; args: string[] };
 
 /** The resources missing from the account, with their create commands; throws listing every conflict. */
 export function plannedCreations(resources: Resource[], inventory: Inventory): Creation[] {

@@ -27,7 +27,7 @@ export function configuredSchemaSources(root: string): SchemaSources {
 	return { dialect, schema: resolve(root, schema), migrations: resolve(root, out) };
 }
 
-export type NewMigration = { file: string; sql: string };
+type NewMigration = { file: string; sql: string };
 
 /** The scratch copy's folder name; relative, since drizzle-kit 0.31 prefixes `--out` with "./". */
 const SCRATCH_OUT = "migrations";
