@@ -205,15 +205,17 @@ export class SwarmCoordinator extends DurableObject<Env> {
 	private finalize(): Promise<void> {
 		this.finalizing ??= (async () => {
 			const state = this.current();
+			const completedAt = Date.now();
 			try {
 				const aggregation = await storeReport(state, {
 					bucket: this.env.ARTIFACTS,
 					resultOf: (taskId, attempt) => this.store.readResult(taskId, attempt),
 					judge: this.model(state.config, "verifier"),
 					latest: () => this.current(),
-					completedAt: Date.now(),
+					completedAt,
 				});
-				this.apply(job.reportStored(this.current(), aggregation, Date.now()));
+				// The job ends when its report says it did, so the report's duration is the job's.
+				this.apply(job.reportStored(this.current(), aggregation, completedAt));
 				await this.settleOwedWork();
 			} catch (error) {
 				console.error("report build failed", state.jobId, String(error));

@@ -11,7 +11,7 @@ import { renderMarkdown } from "../synthesis/render-markdown";
 import type { Aggregation } from "../synthesis/types";
 import type { CoordinatorModel } from "./model-caller";
 import { produceReport } from "./report-pipeline";
-import { computeMetrics, type JobState, toJobView } from "./state";
+import { type JobState, metricsAtCompletion, toJobView } from "./state";
 
 /** What building a job's report reads besides its state. */
 export type ReportContext = {
@@ -22,6 +22,7 @@ export type ReportContext = {
 	judge: CoordinatorModel | undefined;
 	/** The job's state as it is now: judging books its calls, and the report counts them. */
 	latest: () => JobState;
+	/** When the job completes: the report's end time, and the job's once the report is stored. */
 	completedAt: number;
 };
 
@@ -86,7 +87,7 @@ export async function storeReport(state: JobState, context: ReportContext): Prom
 				error: task.error ?? (task.status === "skipped" ? "skipped: the job ended before it ran" : "failed"),
 			})),
 		// After the judging calls, so the report counts their tokens too.
-		metrics: () => computeMetrics(context.latest(), completedAt),
+		metrics: () => metricsAtCompletion(context.latest(), completedAt),
 		...(state.goal ? { goal: state.goal } : {}),
 		learning: {
 			patternsUsed: state.learning.patternsUsed.map(({ id, task, reward, changed }) => ({

@@ -216,6 +216,17 @@ export function computeMetrics(state: JobState, now: number): JobMetrics {
 	};
 }
 
+/**
+ * The metrics of a job that completes at `completedAt`, for its report: the report is built before the
+ * job is marked completed, and must already state the job's whole duration.
+ */
+export function metricsAtCompletion(state: JobState, completedAt: number): JobMetrics {
+	return computeMetrics(
+		{ ...state, phaseStartedAt: { ...state.phaseStartedAt, finished: completedAt } },
+		completedAt,
+	);
+}
+
 /** The job as `GET /v1/research/:id` shows it. */
 export function toJobView(state: JobState, progress: number, now: number): JobView {
 	return {

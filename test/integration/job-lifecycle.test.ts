@@ -27,6 +27,9 @@ describe("a whole research job on the extractive provider", () => {
 		expect(json.status).toBe(200);
 		const parsed = ReportSchema.parse(await json.json());
 		expect(parsed.findings.length).toBeGreaterThan(0);
+		// The report states the job's whole duration, the same the job view shows.
+		expect(parsed.performance.metrics.durationMs).toBe(job.metrics.durationMs);
+		expect(job.completedAt).toBe(job.createdAt + (job.metrics.durationMs ?? Number.NaN));
 		expect(parsed.findings.every((finding) => finding.citations.some((citation) => citation.verified))).toBe(
 			true,
 		);
