@@ -5,11 +5,7 @@ import {
 	associationsOf,
 	findPatterns,
 	finishedJobMetrics,
-	followUps,
-	insertAssociations,
-	insertDistillations,
 	jobStatusCounts,
-	learningCounts,
 	listDistillations,
 	listPatterns,
 	type PatternRow,
@@ -17,12 +13,11 @@ import {
 } from "../db/learning-queries";
 import { database } from "../db/queries";
 import type { PatternStrategy } from "../learning/apply";
-import { computeAssociations } from "../learning/associations";
-import { DEFAULT_MIN_PATTERNS, distillPatterns } from "../learning/distill";
+import { consolidatePatterns } from "../learning/consolidate";
+import { DEFAULT_MIN_PATTERNS } from "../learning/distill";
 import { MAX_TOP_K } from "../learning/pattern-index";
 import { learningFor } from "../learning/service";
 import { JobMetricsSchema, type Pattern, PatternSchema, StatsSchema, TaskTypeSchema } from "../protocol";
-import { rolesForSize } from "../swarm/sizing";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { endpoint, errorResponses, jsonContent, jsonResponse, resourceEndpoint } from "./openapi";
@@ -97,104 +92,16 @@ function mean(values: readonly number[]): number | null {
 	return values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
-/** Loads each pattern's embedding from the index, in batches the index accepts. */
-async function embeddingsOf(env: Env, tenantId: string, ids: string[]): Promise<Map<string, number[]>> {
-	const { index } = learningFor(env);
-	const found = new Map<string, number[]>();
-	for (let start = 0; start < ids.length; start += MAX_TOP_K) {
-		for (const vector of await index.getByIds(ids.slice(start, start + MAX_TOP_K), { tenantId })) {
-			found.set(vector.id, vector.values);
-		}
-	}
-	return found;
-}
-
 export const learningRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 	.openapi(learnRoute, async (c) => {
 		const body = c.req.header("content-type")?.includes("json")
 			? c.req.valid("json")
 			: { minPatterns: DEFAULT_MIN_PATTERNS };
-		const tenantId = c.var.tenantId;
-		const db = database(c.env.DB);
-		const rows = await allPatterns(db, tenantId);
-		const embeddings = await embeddingsOf(
-			c.env,
-			tenantId,
-			rows.map((row) => row.id),
-		);
-		const withEmbeddings = rows.flatMap((row) => {
-			const embedding = embeddings.get(row.id);
-			return embedding ? [{ row, embedding, strategy: JSON.parse(row.strategy) as PatternStrategy }] : [];
+		const result = await consolidatePatterns(c.env, c.var.tenantId, {
+			minPatterns: body.minPatterns,
+			now: Date.now(),
 		});
-		const now = Date.now();
-		const distillations = distillPatterns(
-			withEmbeddings.map(({ row, embedding }) => ({
-				id: row.id,
-				tenantId,
-				taskType: TaskTypeSchema.parse(row.taskType),
-				success: row.success,
-				reward: row.reward,
-				improvements: JSON.parse(row.improvements) as string[],
-				usageCount: row.usageCount,
-				embedding,
-			})),
-			{ minPatterns: body.minPatterns },
-		);
-		const createdDistillations = await insertDistillations(
-			db,
-			distillations.map((distillation) => ({
-				// One distillation per set of members: the same patterns never make a second one.
-				id: `dist_${distillation.memberIds.join("+")}`.slice(0, 512),
-				tenantId,
-				keyInsights: JSON.stringify(distillation.keyInsights.map((insight) => insight.text)),
-				successRate: distillation.successRate,
-				confidence: distillation.confidence,
-				usageCount: distillation.usageCount,
-				patternIds: JSON.stringify(distillation.memberIds),
-				createdAt: now,
-			})),
-		);
-		const follows = await followUps(
-			db,
-			tenantId,
-			withEmbeddings.map(({ row }) => row.jobId),
-		);
-		const associations = computeAssociations(
-			withEmbeddings.map(({ row, embedding, strategy }) => ({
-				id: row.id,
-				tenantId,
-				jobId: row.jobId,
-				followsJobId: follows.get(row.jobId) ?? null,
-				taskType: TaskTypeSchema.parse(row.taskType),
-				success: row.success,
-				approach: {
-					provider: strategy.provider,
-					swarmSize: strategy.swarmSize,
-					roles: rolesForSize(strategy.swarmSize),
-				},
-				embedding,
-			})),
-		);
-		const createdAssociations = await insertAssociations(
-			db,
-			associations.map((association) => ({
-				tenantId,
-				fromId: association.sourceId,
-				toId: association.targetId,
-				kind: association.kind,
-				score: association.strength,
-				createdAt: now,
-			})),
-		);
-		const totals = await learningCounts(db, tenantId);
-		return c.json(
-			{
-				patterns: rows.length,
-				distillations: { created: createdDistillations, total: totals.distillations },
-				associations: { created: createdAssociations, total: totals.associations },
-			},
-			200,
-		);
+		return c.json(result, 200);
 	})
 	.openapi(searchRoute, async (c) => {
 		const { q, k, taskType } = c.req.valid("query");

@@ -5,8 +5,9 @@
 import { recordPatternUses } from "../db/learning-queries";
 import { database } from "../db/queries";
 import { type AppliedLearning, applyPatterns } from "../learning/apply";
+import { linkPattern } from "../learning/consolidate";
 import type { Trajectory } from "../learning/reward";
-import { recallPatterns, recordPattern } from "../learning/service";
+import { recallClusters, recallPatterns, recordPattern } from "../learning/service";
 import { configuredProviders, providerSettings } from "../providers/settings";
 import type { JobState } from "./state";
 
@@ -23,7 +24,12 @@ export async function recallLearning(
 		const patterns = await recallPatterns(env, state.tenantId, state.task);
 		if (patterns.length === 0) return { note: "No similar successful pattern was found for this task." };
 		const configured = configuredProviders(providerSettings(env));
-		const applied = applyPatterns(state.config, patterns, state.explicit, configured);
+		const clusters = await recallClusters(
+			env,
+			state.tenantId,
+			patterns.map((pattern) => pattern.id),
+		);
+		const applied = applyPatterns(state.config, patterns, state.explicit, configured, clusters);
 		if (applied.patternsUsed.length === 0) {
 			return {
 				note: "The similar patterns found came from single-agent runs, which are not applied to a swarm.",
@@ -43,18 +49,22 @@ export async function recallLearning(
 	}
 }
 
-/** Records the completed job's trajectory as a pattern; throws when the pattern index refuses it. */
+/**
+ * Records the completed job's trajectory as a pattern and links it to the tenant's other patterns;
+ * throws when the pattern index or D1 refuses (both steps are idempotent, so a retry is safe).
+ */
 export async function learnFromJob(
 	env: Env,
 	state: JobState,
 	trajectory: Trajectory,
 	now: number,
 ): Promise<void> {
-	await recordPattern(env, {
+	const { patternId } = await recordPattern(env, {
 		jobId: state.jobId,
 		tenantId: state.tenantId,
 		taskType: state.config.taskType,
 		trajectory,
 		now,
 	});
+	await linkPattern(env, state.tenantId, patternId, now);
 }

@@ -25,6 +25,9 @@ export type RecalledPattern = {
 	improvements: string[];
 };
 
+/** A distilled cluster of similar jobs that holds a recalled pattern, with the lessons it distilled. */
+export type RecalledCluster = { id: string; memberIds: string[]; lessons: string[]; confidence: number };
+
 /** Which settings the request fixed itself; learning never overrides those. */
 export type ExplicitChoices = { swarmSize: boolean; provider: boolean };
 
@@ -43,8 +46,9 @@ export const MAX_LESSONS = 5;
  * take from it: the best pattern's swarm size is adopted only when the request left the size open and
  * the pattern's is larger (the analyzer's size is the floor, and a swarm never becomes a single
  * agent); its provider when the request left that open and it is configured here; every pattern's
- * improvements become lessons for the agents. Patterns from single-agent runs are not applied to
- * swarm jobs at all: how one agent fared says nothing about how a swarm should run.
+ * improvements become lessons for the agents, after the lessons of the distilled clusters that hold
+ * them (a lesson many similar jobs share outranks one job's). Patterns from single-agent runs are not
+ * applied to swarm jobs at all: how one agent fared says nothing about how a swarm should run.
  * @example applyPatterns(config, [pattern], { swarmSize: false, provider: false }, ["extractive"])
  */
 export function applyPatterns(
@@ -52,6 +56,7 @@ export function applyPatterns(
 	recalled: readonly RecalledPattern[],
 	explicit: ExplicitChoices,
 	configuredProviders: readonly string[],
+	clusters: readonly RecalledCluster[] = [],
 ): AppliedLearning {
 	const patterns =
 		config.swarmSize > 1 ? recalled.filter((pattern) => pattern.strategy.swarmSize > 1) : recalled;
@@ -78,6 +83,21 @@ export function applyPatterns(
 		next.model = null;
 	}
 	const lessons: string[] = [];
+	for (const cluster of clusters) {
+		const members = patterns.filter((pattern) => cluster.memberIds.includes(pattern.id));
+		const added = cluster.lessons
+			.filter((lesson) => !lessons.includes(lesson))
+			.slice(0, MAX_LESSONS - lessons.length);
+		if (members.length === 0 || added.length === 0) continue;
+		lessons.push(...added);
+		const size = cluster.memberIds.length;
+		for (const member of members) {
+			note(
+				member.id,
+				`${added.length} lesson${added.length === 1 ? "" : "s"} from a cluster of ${size} similar jobs (confidence ${cluster.confidence.toFixed(2)})`,
+			);
+		}
+	}
 	for (const pattern of patterns) {
 		const added = pattern.improvements
 			.filter((lesson) => !lessons.includes(lesson))

@@ -5,11 +5,11 @@
  */
 
 import { z } from "zod";
-import { findPatterns, insertPattern } from "../db/learning-queries";
+import { findPatterns, insertPattern, listDistillations } from "../db/learning-queries";
 import { database } from "../db/queries";
 import type { TaskType } from "../protocol";
 import { providerSettings } from "../providers/settings";
-import type { PatternStrategy, RecalledPattern } from "./apply";
+import type { PatternStrategy, RecalledCluster, RecalledPattern } from "./apply";
 import { createD1Index } from "./d1-index";
 import { createHashingEmbedder, type Embedder, HASHING_EMBEDDER_MODEL } from "./embedder";
 import { createGeminiEmbedder } from "./gemini-embedder";
@@ -115,6 +115,29 @@ export async function recallPatterns(env: Env, tenantId: string, task: string): 
 			},
 		];
 	});
+}
+
+/**
+ * The tenant's distilled clusters that hold any of `patternIds`, most confident first: what a whole
+ * group of similar jobs taught, rather than one of them.
+ */
+export async function recallClusters(
+	env: Env,
+	tenantId: string,
+	patternIds: readonly string[],
+): Promise<RecalledCluster[]> {
+	if (patternIds.length === 0) return [];
+	const wanted = new Set(patternIds);
+	const rows = await listDistillations(database(env.DB), tenantId);
+	return rows
+		.map((row) => ({
+			id: row.id,
+			memberIds: z.array(z.string()).parse(JSON.parse(row.patternIds)),
+			lessons: z.array(z.string()).parse(JSON.parse(row.keyInsights)),
+			confidence: row.confidence,
+		}))
+		.filter((cluster) => cluster.memberIds.some((id) => wanted.has(id)))
+		.sort((a, b) => b.confidence - a.confidence);
 }
 
 /** The id of the pattern a job leaves behind. */

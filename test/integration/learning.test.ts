@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { patternIdFor } from "../../src/learning/service";
 import { ReportSchema } from "../../src/synthesis/report-schema";
-import { report, sampleRequest, submit, waitForJob } from "./harness";
+import { SAMPLE_SOURCES } from "../fixtures/sources";
+import { api, report, sampleRequest, submit, waitForJob } from "./harness";
 
 async function patternOf(jobId: string) {
 	const deadline = Date.now() + 20_000;
@@ -86,5 +87,42 @@ describe("learning changes the next run", () => {
 		const body = ReportSchema.parse(await (await report(deep, "json")).json());
 		expect(body.learningPatterns.patternsUsed).toEqual([]);
 		expect(body.learningPatterns.note).toContain("single-agent");
+	});
+
+	it("links each new pattern at once, and a later job learns first from the cluster its recalled pattern belongs to", async () => {
+		const tasks = [
+			"How long do residential solar panels last before they need replacing?",
+			"How long do residential solar panels last before needing replacement?",
+			"How long do rooftop residential solar panels last before they need replacing?",
+		];
+		const patterns: string[] = [];
+		// Two sources are too few to cross-check claims: each run's critique says so, and the cluster learns it.
+		const sources = SAMPLE_SOURCES.slice(0, 2);
+		for (const task of tasks) {
+			const jobId = await submit(sampleRequest({ task, swarmSize: 3, sources }));
+			expect((await waitForJob(jobId)).status).toBe("completed");
+			patterns.push((await patternOf(jobId)).id);
+		}
+		// Linked when the jobs completed, without a manual learn.
+		const links = await env.DB.prepare(
+			"SELECT COUNT(*) AS n FROM pattern_associations WHERE tenant_id = 'local' AND kind = 'similar' AND (from_id = ? OR to_id = ?)",
+		)
+			.bind(patterns[2], patterns[2])
+			.first<{ n: number }>();
+		expect(links?.n).toBeGreaterThanOrEqual(1);
+
+		const learned = await api("/v1/learn", { method: "POST" });
+		expect(learned.status).toBe(200);
+		const later = await submit(
+			sampleRequest({
+				task: "How long do residential solar panels last before replacement?",
+				swarmSize: 3,
+				sources,
+			}),
+		);
+		await waitForJob(later);
+		const body = ReportSchema.parse(await (await report(later, "json")).json());
+		const changes = body.learningPatterns.patternsUsed.flatMap((used) => used.changed);
+		expect(changes.some((change) => /lessons? from a cluster of \d+ similar jobs/.test(change))).toBe(true);
 	});
 });

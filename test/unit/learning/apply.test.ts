@@ -95,4 +95,43 @@ describe("applyPatterns", () => {
 			}),
 		);
 	});
+
+	it("puts a cluster's lessons before one pattern's, and says which cluster taught them", () => {
+		const applied = applyPatterns(
+			testConfig(),
+			[pattern("p1", 5, { improvements: ["a lesson of one job"] })],
+			OPEN,
+			["extractive"],
+			[
+				{
+					id: "dist_p0+p1+p2",
+					memberIds: ["p0", "p1", "p2"],
+					lessons: ["a lesson of three jobs"],
+					confidence: 0.44,
+				},
+			],
+		);
+		expect(applied.lessons).toEqual(["a lesson of three jobs", "a lesson of one job"]);
+		expect(applied.patternsUsed[0]?.changed).toContain(
+			"1 lesson from a cluster of 3 similar jobs (confidence 0.44)",
+		);
+	});
+
+	it("takes no cluster lessons through a pattern it does not apply", () => {
+		const applied = applyPatterns(
+			testConfig({ swarmSize: 5 }),
+			[pattern("single", 1)],
+			OPEN,
+			["extractive"],
+			[
+				{
+					id: "dist_single+x",
+					memberIds: ["single", "x"],
+					lessons: ["from single-agent runs"],
+					confidence: 0.3,
+				},
+			],
+		);
+		expect(applied.lessons).toEqual([]);
+	});
 });

@@ -1,0 +1,163 @@
+/**
+ * Consolidation of a tenant's patterns: clusters distilled into lessons, and links between patterns
+ * (similar, complementary, sequential). `POST /v1/learn` runs it over every pattern; each completed job
+ * links its own new pattern at once, so associations never wait for a manual learn.
+ */
+import {
+	allPatterns,
+	followUps,
+	insertAssociations,
+	insertDistillations,
+	learningCounts,
+	type PatternRow,
+} from "../db/learning-queries";
+import { database } from "../db/queries";
+import { TaskTypeSchema } from "../protocol";
+import { rolesForSize } from "../swarm/sizing";
+import type { PatternStrategy } from "./apply";
+import { type AssociationInput, computeAssociations } from "./associations";
+import { distillPatterns } from "./distill";
+import { MAX_TOP_K } from "./pattern-index";
+import { learningFor } from "./service";
+
+/** What a consolidation created now, and the tenant's totals after it. */
+export type ConsolidationResult = {
+	patterns: number;
+	distillations: { created: number; total: number };
+	associations: { created: number; total: number };
+};
+
+type EmbeddedPattern = { row: PatternRow; embedding: number[]; strategy: PatternStrategy };
+
+/**
+ * Distills the tenant's patterns into clusters of at least `minPatterns` and links every pair that is
+ * associated. Idempotent: what exists already is not created again.
+ * @example await consolidatePatterns(env, tenantId, { minPatterns: 2, now: Date.now() })
+ */
+export async function consolidatePatterns(
+	env: Env,
+	tenantId: string,
+	options: { minPatterns: number; now: number },
+): Promise<ConsolidationResult> {
+	const db = database(env.DB);
+	const patterns = await embeddedPatterns(env, tenantId);
+	const distillations = distillPatterns(
+		patterns.map(({ row, embedding }) => ({
+			id: row.id,
+			tenantId,
+			taskType: TaskTypeSchema.parse(row.taskType),
+			success: row.success,
+			reward: row.reward,
+			improvements: JSON.parse(row.improvements) as string[],
+			usageCount: row.usageCount,
+			embedding,
+		})),
+		{ minPatterns: options.minPatterns },
+	);
+	const createdDistillations = await insertDistillations(
+		db,
+		distillations.map((distillation) => ({
+			// One distillation per set of members: the same patterns never make a second one.
+			id: `dist_${distillation.memberIds.join("+")}`.slice(0, 512),
+			tenantId,
+			keyInsights: JSON.stringify(distillation.keyInsights.map((insight) => insight.text)),
+			successRate: distillation.successRate,
+			confidence: distillation.confidence,
+			usageCount: distillation.usageCount,
+			patternIds: JSON.stringify(distillation.memberIds),
+			createdAt: options.now,
+		})),
+	);
+	const inputs = await associationInputs(env, tenantId, patterns);
+	const createdAssociations = await storeAssociations(
+		env,
+		tenantId,
+		computeAssociations(inputs),
+		options.now,
+	);
+	const totals = await learningCounts(db, tenantId);
+	return {
+		patterns: patterns.length,
+		distillations: { created: createdDistillations, total: totals.distillations },
+		associations: { created: createdAssociations, total: totals.associations },
+	};
+}
+
+/**
+ * Links one new pattern to the tenant's others (each pair checked once, so the cost grows with the
+ * number of patterns, not its square); returns how many links were new.
+ */
+export async function linkPattern(
+	env: Env,
+	tenantId: string,
+	patternId: string,
+	now: number,
+): Promise<number> {
+	const inputs = await associationInputs(env, tenantId, await embeddedPatterns(env, tenantId));
+	const mine = inputs.find((input) => input.id === patternId);
+	if (!mine) return 0;
+	const links = inputs
+		.filter((other) => other.id !== patternId)
+		.flatMap((other) => computeAssociations([mine, other]));
+	return storeAssociations(env, tenantId, links, now);
+}
+
+/** The tenant's patterns with their embeddings (from the pattern index) and strategies. */
+async function embeddedPatterns(env: Env, tenantId: string): Promise<EmbeddedPattern[]> {
+	const rows = await allPatterns(database(env.DB), tenantId);
+	const { index } = learningFor(env);
+	const embeddings = new Map<string, number[]>();
+	for (let start = 0; start < rows.length; start += MAX_TOP_K) {
+		const ids = rows.slice(start, start + MAX_TOP_K).map((row) => row.id);
+		for (const vector of await index.getByIds(ids, { tenantId })) embeddings.set(vector.id, vector.values);
+	}
+	return rows.flatMap((row) => {
+		const embedding = embeddings.get(row.id);
+		return embedding ? [{ row, embedding, strategy: JSON.parse(row.strategy) as PatternStrategy }] : [];
+	});
+}
+
+async function associationInputs(
+	env: Env,
+	tenantId: string,
+	patterns: readonly EmbeddedPattern[],
+): Promise<AssociationInput[]> {
+	const follows = await followUps(
+		database(env.DB),
+		tenantId,
+		patterns.map(({ row }) => row.jobId),
+	);
+	return patterns.map(({ row, embedding, strategy }) => ({
+		id: row.id,
+		tenantId,
+		jobId: row.jobId,
+		followsJobId: follows.get(row.jobId) ?? null,
+		taskType: TaskTypeSchema.parse(row.taskType),
+		success: row.success,
+		approach: {
+			provider: strategy.provider,
+			swarmSize: strategy.swarmSize,
+			roles: rolesForSize(strategy.swarmSize),
+		},
+		embedding,
+	}));
+}
+
+async function storeAssociations(
+	env: Env,
+	tenantId: string,
+	links: ReturnType<typeof computeAssociations>,
+	now: number,
+): Promise<number> {
+	return insertAssociations(
+		database(env.DB),
+		links.map((link) => ({
+			tenantId,
+			fromId: link.sourceId,
+			toId: link.targetId,
+			kind: link.kind,
+			score: link.strength,
+			createdAt: now,
+		})),
+	);
+}
