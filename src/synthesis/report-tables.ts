@@ -169,6 +169,15 @@ export function unreachableTable(report: Report): TextTable | null {
 	};
 }
 
+/** What the analyzer read in the task and why the job has its size, in one sentence. */
+function analysisText(analysis: Report["config"]["analysis"]): string {
+	const basis =
+		analysis.basis === "task"
+			? "No depth was given, so the task's wording set the complexity"
+			: "The request's depth set the complexity";
+	return `${basis}. The analyzer read: ${analysis.reasons.join("; ")} (score ${analysis.score}).`;
+}
+
 /** The methodology facts as label and sentence pairs, in display order. */
 export function methodologyFacts(report: Report): { label: string; text: string }[] {
 	const { config, methodology: method } = report;
@@ -178,6 +187,7 @@ export function methodologyFacts(report: Report): { label: string; text: string 
 			label: "Depth",
 			text: `${config.depth} (complexity ${config.complexity}, task type ${config.taskType}, focus ${config.focus})`,
 		},
+		{ label: "Task analysis", text: analysisText(config.analysis) },
 		{
 			label: "Time budget",
 			text: `${config.timeMinutes} min; at most ${config.maxConcurrent} agents at once; second pass ${config.secondPass ? "on" : "off"}`,

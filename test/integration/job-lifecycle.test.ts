@@ -36,7 +36,10 @@ describe("a whole research job on the extractive provider", () => {
 
 		const markdown = await report(jobId, "markdown");
 		expect(markdown.headers.get("content-type")).toContain("text/markdown");
-		expect(await markdown.text()).toContain("```mermaid");
+		const text = await markdown.text();
+		expect(text).toContain("```mermaid");
+		// The methodology says what the analyzer read and why the job has its size.
+		expect(text).toContain(`The analyzer read: ${parsed.config.analysis.reasons[0]}`);
 
 		const html = await report(jobId, "html");
 		expect(html.headers.get("content-type")).toContain("text/html");
