@@ -24,18 +24,14 @@ export const ROLES = [
 export const RoleSchema = z.enum(ROLES).openapi("Role");
 export type Role = z.infer<typeof RoleSchema>;
 
-export const JOB_STATUSES = [
-	"queued",
-	"planning",
-	"running",
-	"synthesizing",
-	"completed",
-	"failed",
-	"cancelled",
-] as const;
+/** The statuses of a job still under way, in the order it passes them. */
+const ACTIVE_STATUSES = ["queued", "planning", "running", "synthesizing"] as const;
+/** The statuses a job ends in; it never leaves them. */
+const END_STATUSES = ["completed", "failed", "cancelled"] as const;
+export const JOB_STATUSES = [...ACTIVE_STATUSES, ...END_STATUSES] as const;
 export const JobStatusSchema = z.enum(JOB_STATUSES).openapi("JobStatus");
 export type JobStatus = z.infer<typeof JobStatusSchema>;
-export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ["completed", "failed", "cancelled"];
+export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = END_STATUSES;
 
 /** pending → dispatched → running → completed | failed; skipped when the job ends before the task ran. */
 export const TaskStatusSchema = z

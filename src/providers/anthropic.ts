@@ -74,18 +74,16 @@ import {
 	RECORD_TOOL_NAME,
 	type RecordedOutput,
 } from "./anthropic-output";
-import {
-	AgentOutputSchema,
-	type AgentTurn,
-	type Provider,
-	ProviderError,
-	type ProviderErrorKind,
-	type StructuredRequest,
-	type StructuredResult,
-	type TokenUsage,
-	type TurnResult,
-	ZERO_TOKEN_USAGE,
+import type {
+	AgentTurn,
+	Provider,
+	ProviderErrorKind,
+	StructuredRequest,
+	StructuredResult,
+	TokenUsage,
+	TurnResult,
 } from "./types";
+import { AgentOutputSchema, ProviderError, ZERO_TOKEN_USAGE } from "./types";
 
 const PROVIDER_NAME = "anthropic";
 /** SDK retries per API call; (MAX_RETRIES + 1) attempts share the call's time. */

@@ -54,21 +54,18 @@ import { GoogleGenAI } from "@google/genai";
 import { z } from "zod";
 import { sumTokenUsage } from "../lib/usage";
 import { applyGrounding, groundedStatements, groundingSources, searchQueryCount } from "./gemini-grounding";
-import {
-	type AgentOutput,
-	AgentOutputSchema,
-	type AgentTurn,
-	type Provider,
-	ProviderError,
-	type ProviderErrorKind,
-	parseJsonText,
-	type RetrievedRef,
-	type StructuredRequest,
-	type StructuredResult,
-	type TokenUsage,
-	type TurnResult,
-	ZERO_TOKEN_USAGE,
+import type {
+	AgentOutput,
+	AgentTurn,
+	Provider,
+	ProviderErrorKind,
+	RetrievedRef,
+	StructuredRequest,
+	StructuredResult,
+	TokenUsage,
+	TurnResult,
 } from "./types";
+import { AgentOutputSchema, ProviderError, parseJsonText, ZERO_TOKEN_USAGE } from "./types";
 
 /** The provider name in job configs, events and `ProviderError`s. */
 export const GEMINI_PROVIDER_NAME = "gemini";
