@@ -13,11 +13,29 @@ import type { CheckedCitation, CheckedFinding, Support } from "../synthesis/type
 import { type IndexedSnapshot, indexSnapshotText, locateQuote, spanText } from "./quote-match";
 import { checkSupport } from "./support";
 
+/** Query parameters that only say who sent a visitor, never which page it is. */
+const TRACKING_PARAMETERS: ReadonlySet<string> = new Set([
+	"fbclid",
+	"gclid",
+	"dclid",
+	"gbraid",
+	"wbraid",
+	"msclkid",
+	"yclid",
+	"twclid",
+	"igshid",
+	"mc_cid",
+	"mc_eid",
+	"_hsenc",
+	"_hsmi",
+	"mkt_tok",
+]);
+
 /**
  * Canonical form of a URL for comparing citations with retrieved sources: lower-case scheme and
- * host (as the URL parser does), fragment and `utm_*` tracking parameters dropped, trailing slashes of
- * the path dropped.
- * `normalizeUrl("HTTPS://Example.com/a/#intro")` → `"https://example.com/a"`.
+ * host (as the URL parser does), default port, fragment, tracking parameters (`utm_*` and the click
+ * and mail ids in `TRACKING_PARAMETERS`) and trailing slashes of the path dropped.
+ * @example normalizeUrl("HTTPS://Example.com/a/?utm_source=openai#intro") // "https://example.com/a"
  */
 export function normalizeUrl(url: string): string {
 	const trimmed = url.trim();
@@ -31,7 +49,8 @@ export function normalizeUrl(url: string): string {
 	if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return parsed.href;
 	// Search engines tag the links they cite (`?utm_source=openai`); the page is the same without the tag.
 	for (const name of [...parsed.searchParams.keys()]) {
-		if (name.toLowerCase().startsWith("utm_")) parsed.searchParams.delete(name);
+		const key = name.toLowerCase();
+		if (key.startsWith("utm_") || TRACKING_PARAMETERS.has(key)) parsed.searchParams.delete(name);
 	}
 	return `${parsed.origin}${parsed.pathname.replace(/\/+$/, "")}${parsed.search}`;
 }
@@ -39,18 +58,19 @@ export function normalizeUrl(url: string): string {
 type Resolution = { check: "unknown_source" | "url_not_retrieved" } | { source: SourceRecord };
 
 /**
- * Which source a citation is checked against. A non-empty URL decides: it must be the URL of a
- * retrieved source (that source is then used even if `sourceId` names another one), otherwise the
- * citation is fabricated. Without a URL the `sourceId` decides.
+ * Which source a citation is checked against. A non-empty URL decides: it must be the URL of a job
+ * source (that source is then used even if `sourceId` names another one; a page the job found but
+ * could not fetch is unreachable, not fabricated), otherwise the citation is fabricated. Without a URL
+ * the `sourceId` decides.
  */
 function resolveSource(
 	citationUrl: string | null,
 	sourceId: string,
-	retrievedByUrl: ReadonlyMap<string, SourceRecord>,
+	sourcesByUrl: ReadonlyMap<string, SourceRecord>,
 	sourcesById: ReadonlyMap<string, SourceRecord>,
 ): Resolution {
 	if (citationUrl !== null && citationUrl.trim() !== "") {
-		const source = retrievedByUrl.get(normalizeUrl(citationUrl));
+		const source = sourcesByUrl.get(normalizeUrl(citationUrl));
 		return source ? { source } : { check: "url_not_retrieved" };
 	}
 	const source = sourcesById.get(sourceId);
@@ -87,11 +107,12 @@ export function citationChecker(
 	snapshots: ReadonlyMap<string, string>,
 ): (citation: Finding["citations"][number]) => CheckedCitation {
 	const sourcesById = new Map(sources.map((source) => [source.id, source]));
-	const retrievedByUrl = new Map<string, SourceRecord>();
+	// One source per page: a retrieved copy wins over an unreachable entry for the same URL.
+	const sourcesByUrl = new Map<string, SourceRecord>();
 	for (const source of sources) {
-		if (source.status === "retrieved" && source.url !== null) {
-			retrievedByUrl.set(normalizeUrl(source.url), source);
-		}
+		if (source.url === null) continue;
+		const key = normalizeUrl(source.url);
+		if (source.status === "retrieved" || !sourcesByUrl.has(key)) sourcesByUrl.set(key, source);
 	}
 	const indexes = new Map<string, IndexedSnapshot>();
 	const indexFor = (sourceId: string, snapshot: string): IndexedSnapshot => {
@@ -105,7 +126,7 @@ export function citationChecker(
 	const unlocated = { sourceText: null, spans: [], similarity: 0 };
 
 	return (citation) => {
-		const resolution = resolveSource(citation.url, citation.sourceId, retrievedByUrl, sourcesById);
+		const resolution = resolveSource(citation.url, citation.sourceId, sourcesByUrl, sourcesById);
 		if ("check" in resolution) {
 			return { ...citation, verified: false, check: resolution.check, sha256: null, ...unlocated };
 		}

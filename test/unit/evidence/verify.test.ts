@@ -132,9 +132,32 @@ describe("checkFindings: which source a citation is checked against", () => {
 		});
 	});
 
-	it("treats the URL of an unreachable source as not retrieved", () => {
-		const checked = checkOne({ sourceId: "s3", url: "https://example.org/down", quote: HEAT_QUOTE });
-		expect(checked).toMatchObject({ check: "url_not_retrieved", verified: false, sha256: null });
+	it("calls a page the job found but could not fetch unreachable, not fabricated", () => {
+		const checked = checkOne({
+			sourceId: "s9",
+			url: "https://example.org/down?utm_source=openai",
+			quote: HEAT_QUOTE,
+		});
+		expect(checked).toMatchObject({
+			check: "source_unreachable",
+			sourceId: "s3",
+			verified: false,
+			sha256: null,
+		});
+	});
+
+	it("matches a cited URL to its source whatever tracking the search engine added", () => {
+		for (const url of [
+			"https://example.org/heat?utm_source=openai",
+			"https://EXAMPLE.org:443/heat/?fbclid=abc#section",
+			"https://example.org/heat?gclid=1&utm_medium=x",
+		]) {
+			expect(normalizeUrl(url)).toBe("https://example.org/heat");
+		}
+		// A parameter that names the page stays.
+		expect(normalizeUrl("https://example.org/heat?page=2&utm_source=x")).toBe(
+			"https://example.org/heat?page=2",
+		);
 	});
 
 	it("falls back to sourceId when the URL is blank", () => {
