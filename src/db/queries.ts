@@ -1,7 +1,7 @@
 /** Typed D1 queries. Each takes the tenant id and never reads or writes another tenant's rows. */
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
-import { ownedRow } from "./owned";
+import { findOwned, ownedRow } from "./owned";
 import { newestPage, type Page, type PageRequest } from "./pages";
 import * as schema from "./schema";
 
@@ -52,11 +52,7 @@ export async function insertJob(db: Database, row: NewJobRow): Promise<void> {
 
 /** The job row, or null when this tenant has no such job. */
 export async function findJob(db: Database, tenantId: string, jobId: string): Promise<JobRow | null> {
-	const [row] = await db
-		.select()
-		.from(schema.jobs)
-		.where(ownedRow(schema.jobs, tenantId, jobId));
-	return row ?? null;
+	return findOwned(db, schema.jobs, tenantId, jobId);
 }
 
 /** One page of a tenant's jobs, newest first, resuming after `cursor`. */

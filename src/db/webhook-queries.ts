@@ -1,6 +1,6 @@
 /** Typed D1 queries of webhooks: secrets, the GitHub integration, endpoints, deliveries and inbound ids. Tenant-scoped. */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { ownedRow } from "./owned";
+import { findOwned, ownedRow } from "./owned";
 import { newestPage, type Page, type PageRequest } from "./pages";
 import type { Database } from "./queries";
 import {
@@ -118,11 +118,7 @@ export async function listEndpoints(db: Database, tenantId: string): Promise<End
 
 /** One endpoint, or null. */
 export async function findEndpoint(db: Database, tenantId: string, id: string): Promise<EndpointRow | null> {
-	const [row] = await db
-		.select()
-		.from(webhookEndpoints)
-		.where(ownedRow(webhookEndpoints, tenantId, id));
-	return row ?? null;
+	return findOwned(db, webhookEndpoints, tenantId, id);
 }
 
 /** Deletes an endpoint; false when the tenant has no such endpoint. */
@@ -183,11 +179,7 @@ export async function deliveriesAwaitingFirstAttempt(
 
 /** One delivery, or null. */
 export async function findDelivery(db: Database, tenantId: string, id: string): Promise<DeliveryRow | null> {
-	const [row] = await db
-		.select()
-		.from(webhookDeliveries)
-		.where(ownedRow(webhookDeliveries, tenantId, id));
-	return row ?? null;
+	return findOwned(db, webhookDeliveries, tenantId, id);
 }
 
 /**
