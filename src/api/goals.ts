@@ -2,10 +2,10 @@
  * `POST /v1/goals/plan`: decompose a goal (by the provider's explorer model with one repair, else the
  * deterministic split), order its sub-goals and estimate agents and cost, without running any agent.
  */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { providerDecomposeStrategy } from "../agents/decompose-with-provider";
-import { ApiErrorBodySchema, ComplexitySchema, LIMITS, type Role } from "../protocol";
+import { ApiErrorBodySchema, type Role } from "../protocol";
 import { DEFAULT_MODELS, priceOf } from "../providers/prices";
 import { providerFor } from "../providers/registry";
 import { chooseProvider, resolveModel } from "../providers/router";
@@ -16,84 +16,15 @@ import {
 	providerSettings,
 } from "../providers/settings";
 import { analyzeTask } from "../swarm/analyzer";
-import { MAX_SUBGOALS, MIN_SUBGOALS } from "../swarm/decompose";
 import { type DecompositionOrigin, decomposeGoal, estimateGoalCostUsd, planGoal } from "../swarm/goal-plan";
 import type { GoapError } from "../swarm/goap";
+import { GoalPlanRequestSchema, GoalPlanResponseSchema } from "../wire/goals";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { validationHook } from "./validation";
 
 /** A goal of 4,000 characters as JSON, with room for the other fields and escapes. */
 const MAX_BODY_BYTES = 64 * 1024;
-const DEFAULT_MAX_SUBGOALS = 6;
-
-export const GoalPlanRequestSchema = z
-	.object({
-		goal: z
-			.string()
-			.trim()
-			.min(1)
-			.max(LIMITS.taskChars)
-			.openapi({ example: "Heat pumps vs gas furnaces for a cold-climate home" }),
-		maxSubgoals: z.int().min(MIN_SUBGOALS).max(MAX_SUBGOALS).default(DEFAULT_MAX_SUBGOALS),
-		/** Without it, the depth the task analyzer reads from the goal, as a research job would. */
-		depth: z.int().min(1).max(10).optional(),
-		swarmSize: z.int().min(3).max(7).optional(),
-		provider: z
-			.string()
-			.regex(/^[a-z][a-z0-9-]{1,31}$/)
-			.optional(),
-		model: z.string().min(1).max(200).optional().openapi({
-			description:
-				"The model that decomposes the goal and that the plan is priced for; the provider's default unless given.",
-		}),
-	})
-	.strict()
-	.openapi("GoalPlanRequest");
-
-export const GoalPlanResponseSchema = z
-	.object({
-		goal: z.string(),
-		subgoals: z.array(
-			z.object({
-				id: z.string(),
-				description: z.string(),
-				complexity: ComplexitySchema,
-				dependsOn: z.array(z.string()),
-				successCriteria: z.array(z.string()),
-			}),
-		),
-		plan: z.array(
-			z.object({
-				step: z.int(),
-				action: z.string(),
-				subgoalId: z.string().nullable(),
-				why: z.string(),
-				satisfies: z.array(z.string()),
-			}),
-		),
-		levels: z
-			.array(z.array(z.string()))
-			.openapi({ description: "Sub-goal ids per parallel level; the master synthesis follows the last." }),
-		explanation: z.array(z.string()),
-		estimatedAgents: z.int(),
-		estimatedCostUsd: z.number().nullable().openapi({
-			description:
-				"Upper bound of the model calls' cost: every planned agent task at its role's model with a full token and search allowance. Null for the extractive provider or an unpriced model.",
-		}),
-		provider: z.string(),
-		model: z.string().nullable(),
-		decomposition: z
-			.object({
-				origin: z.enum(["model", "repaired", "fallback"]),
-				problems: z.array(z.string()),
-			})
-			.openapi({
-				description:
-					"Where the sub-goals came from: the model's first answer, its one repair, or the deterministic split (extractive provider, or a model answer that failed twice or a failed call, listed in `problems`).",
-			}),
-	})
-	.openapi("GoalPlan");
 
 const planRoute = createRoute({
 	method: "post",

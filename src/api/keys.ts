@@ -3,6 +3,13 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { generateApiKey, randomId } from "../auth/keys";
 import { createTenantWithKey, database, insertApiKey, listApiKeys, revokeApiKey } from "../db/queries";
 import { ApiErrorBodySchema } from "../protocol";
+import {
+	CreatedKeySchema,
+	CreatedTenantSchema,
+	CreateKeyRequestSchema,
+	CreateTenantRequestSchema,
+	KeyListSchema,
+} from "../wire/api-keys";
 import { requireAdmin } from "./auth";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
@@ -16,23 +23,6 @@ const errors = (...statuses: number[]) =>
 		]),
 	);
 
-const KeyEnvironmentSchema = z.enum(["live", "test"]).default("live");
-
-const ApiKeyMetadataSchema = z
-	.object({
-		id: z.string(),
-		name: z.string(),
-		prefix: z.string(),
-		createdAt: z.number(),
-		lastUsedAt: z.number().nullable(),
-		revokedAt: z.number().nullable(),
-	})
-	.openapi("ApiKey");
-
-const CreatedKeySchema = ApiKeyMetadataSchema.extend({
-	key: z.string().openapi({ description: "The secret. It is shown only in this response." }),
-}).openapi("CreatedApiKey");
-
 const createTenantRoute = createRoute({
 	method: "post",
 	path: "/v1/admin/tenants",
@@ -43,14 +33,7 @@ const createTenantRoute = createRoute({
 			required: true,
 			content: {
 				"application/json": {
-					schema: z
-						.object({
-							name: z.string().trim().min(1).max(200),
-							maxConcurrentJobs: z.int().min(1).max(1000).optional(),
-							maxDailyJobs: z.int().min(1).max(1_000_000).optional(),
-							keyEnvironment: KeyEnvironmentSchema,
-						})
-						.strict(),
+					schema: CreateTenantRequestSchema,
 				},
 			},
 		},
@@ -60,10 +43,7 @@ const createTenantRoute = createRoute({
 			description: "The tenant and its first key",
 			content: {
 				"application/json": {
-					schema: z.object({
-						tenant: z.object({ id: z.string(), name: z.string() }),
-						apiKey: CreatedKeySchema,
-					}),
+					schema: CreatedTenantSchema,
 				},
 			},
 		},
@@ -80,9 +60,7 @@ const createKeyRoute = createRoute({
 			required: true,
 			content: {
 				"application/json": {
-					schema: z
-						.object({ name: z.string().trim().min(1).max(200), environment: KeyEnvironmentSchema })
-						.strict(),
+					schema: CreateKeyRequestSchema,
 				},
 			},
 		},
@@ -100,7 +78,7 @@ const listKeysRoute = createRoute({
 	responses: {
 		200: {
 			description: "Keys",
-			content: { "application/json": { schema: z.object({ keys: z.array(ApiKeyMetadataSchema) }) } },
+			content: { "application/json": { schema: KeyListSchema } },
 		},
 		...errors(401, 429),
 	},

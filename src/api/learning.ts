@@ -21,15 +21,14 @@ import { computeAssociations } from "../learning/associations";
 import { DEFAULT_MIN_PATTERNS, distillPatterns } from "../learning/distill";
 import { MAX_TOP_K } from "../learning/pattern-index";
 import { learningFor } from "../learning/service";
-import {
-	ApiErrorBodySchema,
-	JobMetricsSchema,
-	type Pattern,
-	PatternSchema,
-	StatsSchema,
-	TaskTypeSchema,
-} from "../protocol";
+import { ApiErrorBodySchema, JobMetricsSchema, type Pattern, StatsSchema, TaskTypeSchema } from "../protocol";
 import { rolesForSize } from "../swarm/sizing";
+import {
+	LearnRequestSchema,
+	LearnResultSchema,
+	PatternDetailSchema,
+	PatternListSchema,
+} from "../wire/learning";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { validationHook } from "./validation";
@@ -68,7 +67,7 @@ const learnRoute = createRoute({
 			required: false,
 			content: {
 				"application/json": {
-					schema: z.object({ minPatterns: z.int().min(1).max(1000).default(DEFAULT_MIN_PATTERNS) }).strict(),
+					schema: LearnRequestSchema,
 				},
 			},
 		},
@@ -78,11 +77,7 @@ const learnRoute = createRoute({
 			description: "What was created now, and the totals",
 			content: {
 				"application/json": {
-					schema: z.object({
-						patterns: z.int(),
-						distillations: z.object({ created: z.int(), total: z.int() }),
-						associations: z.object({ created: z.int(), total: z.int() }),
-					}),
+					schema: LearnResultSchema,
 				},
 			},
 		},
@@ -104,7 +99,7 @@ const searchRoute = createRoute({
 	responses: {
 		200: {
 			description: "Patterns",
-			content: { "application/json": { schema: z.object({ patterns: z.array(PatternSchema) }) } },
+			content: { "application/json": { schema: PatternListSchema } },
 		},
 		...errors(400, 401),
 	},
@@ -120,11 +115,7 @@ const getRoute = createRoute({
 			description: "The pattern",
 			content: {
 				"application/json": {
-					schema: PatternSchema.extend({
-						associations: z.array(
-							z.object({ kind: z.string(), patternId: z.string(), strength: z.number() }),
-						),
-					}),
+					schema: PatternDetailSchema,
 				},
 			},
 		},

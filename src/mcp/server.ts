@@ -12,7 +12,6 @@ import {
 	type ServerNotification,
 	type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
-import { GoalPlanRequestSchema } from "../api/goals";
 import { database, listJobs } from "../db/queries";
 import { isAgentEvent } from "../events/event-types";
 import { applyEvent, emptyProgress, jobPercent } from "../events/progress";
@@ -32,6 +31,7 @@ import {
 	ResearchRequestSchema,
 	TaskTypeSchema,
 } from "../protocol";
+import { GoalPlanRequestSchema } from "../wire/goals";
 import { ApiCallError, type CallApi, jobPath, postJsonInit, requestApi } from "./api-client";
 import { followJob } from "./follow-job";
 
