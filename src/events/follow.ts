@@ -44,6 +44,8 @@ export type FollowOptions = {
 	/** Hears when a connection opens (true) and when it is lost and about to be retried (false). */
 	onConnection?: (open: boolean) => void;
 	signal?: AbortSignal;
+	/** Start after this event, e.g. the last one an earlier run of the client saw; default from the first. */
+	lastEventId?: number;
 	retry?: Partial<RetryPolicy>;
 	/** Waits between attempts; rejects when `signal` aborts. */
 	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -167,7 +169,7 @@ export async function followJobEvents(options: FollowOptions): Promise<JobEvent>
 	const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
 	const sleep = options.sleep ?? sleepFor;
 	const random = options.random ?? Math.random;
-	let lastSeq = 0;
+	let lastSeq = options.lastEventId ?? 0;
 	/** Connections in a row that brought nothing new. */
 	let quiet = 0;
 	let advisedDelayMs: number | null = null;
