@@ -9,6 +9,7 @@ export default defineConfig({
 				test: {
 					name: "e2e",
 					include: ["test/e2e/**/*.test.ts"],
+					globalSetup: ["./test/e2e/build-cli.ts"],
 					environment: "node",
 					testTimeout: 90_000,
 					hookTimeout: 120_000,

@@ -44,9 +44,12 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 	return env;
 }
 
-/** Starts `node cli/main.ts …` with pipes (no TTY) and collects its output. */
+/** The command as the package ships it (built by this project's global setup). */
+const CLI = join(ROOT, "dist", "cli.js");
+
+/** Starts `node dist/cli.js …` with pipes (no TTY) and collects its output. */
 function startCli(args: string[], env: Record<string, string> = {}) {
-	const child: ChildProcess = spawn(process.execPath, ["cli/main.ts", ...args], {
+	const child: ChildProcess = spawn(process.execPath, [CLI, ...args], {
 		cwd: ROOT,
 		env: cleanEnv(env),
 		stdio: ["ignore", "pipe", "pipe"],
@@ -393,7 +396,7 @@ describe("the CLI against a local Worker", () => {
 	it("bridges stdio to the server's MCP endpoint with `mcp`", async () => {
 		const transport = new StdioClientTransport({
 			command: process.execPath,
-			args: [join(ROOT, "cli", "main.ts"), "mcp", "--url", worker.url],
+			args: [CLI, "mcp", "--url", worker.url],
 			cwd: ROOT,
 		});
 		const client = new Client({ name: "cli-bridge-test", version: "1.0.0" });
