@@ -99,5 +99,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 		await buildLibrary();
 		await buildDeclarations();
 	}
-	console.log(`built ${only === "cli" ? "dist/cli.js" : "dist/cli.js, dist/index.js and dist/types/"}`);
+	// On stderr: `npm pack --json` runs this (prepare) and its answer on stdout must stay JSON.
+	console.error(`built ${only === "cli" ? "dist/cli.js" : "dist/cli.js, dist/index.js and dist/types/"}`);
 }
