@@ -4,7 +4,8 @@
  * so a shape is defined exactly once.
  */
 import { z } from "@hono/zod-openapi";
-// With its extension: the CLI loads this module in Node, which resolves no extensionless paths.
+// With its extension: the dashboard's build (scripts/job-event-validator.mjs) loads this module in Node,
+// which resolves no extensionless paths.
 import {
 	type AgentEventType,
 	EVENT_TYPES,
@@ -518,6 +519,15 @@ export const JobEventSchema = z
 export type JobEvent = z.infer<typeof JobEventSchema>;
 export type JsonValue = z.infer<ReturnType<typeof z.json>>;
 
+/** A sub-goal of a goal as the planner split it: what to research, after which others, and when it is met. */
+export const PlannedSubgoalSchema = z.object({
+	id: z.string(),
+	description: z.string(),
+	complexity: ComplexitySchema,
+	dependsOn: z.array(z.string()),
+	successCriteria: z.array(z.string()),
+});
+
 /** `GET /v1/research/:id` */
 export const JobViewSchema = z
 	.object({
@@ -542,12 +552,7 @@ export const JobViewSchema = z
 				levels: z.array(z.array(z.string())),
 				explanation: z.array(z.string()),
 				subgoals: z.array(
-					z.object({
-						id: z.string(),
-						description: z.string(),
-						complexity: ComplexitySchema,
-						dependsOn: z.array(z.string()),
-						successCriteria: z.array(z.string()),
+					PlannedSubgoalSchema.extend({
 						taskIds: z.array(z.string()),
 						status: z.enum(["pending", "running", "completed"]),
 					}),

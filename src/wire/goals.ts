@@ -3,7 +3,7 @@
  * client both import them, so the plan has one definition.
  */
 import { z } from "@hono/zod-openapi";
-import { ComplexitySchema, LIMITS, ResearchRequestSchema } from "../protocol.ts";
+import { LIMITS, PlannedSubgoalSchema, ResearchRequestSchema } from "../protocol.ts";
 
 const DEFAULT_MAX_SUBGOALS = 6;
 
@@ -34,15 +34,7 @@ export type GoalPlanRequest = z.input<typeof GoalPlanRequestSchema>;
 export const GoalPlanResponseSchema = z
 	.object({
 		goal: z.string(),
-		subgoals: z.array(
-			z.object({
-				id: z.string(),
-				description: z.string(),
-				complexity: ComplexitySchema,
-				dependsOn: z.array(z.string()),
-				successCriteria: z.array(z.string()),
-			}),
-		),
+		subgoals: z.array(PlannedSubgoalSchema),
 		plan: z.array(
 			z.object({
 				step: z.int(),

@@ -8,6 +8,14 @@ import { SUBSCRIBABLE_EVENTS } from "../webhooks/events.ts";
 /** The label that starts research on a GitHub issue unless the tenant picks another. */
 export const DEFAULT_GITHUB_LABEL = "research";
 
+/** The tenant's GitHub integration as answers show it: never its secret or token. */
+const GithubIntegrationSchema = z.object({
+	label: z.string(),
+	tokenConfigured: z.boolean(),
+	createdAt: z.number(),
+	updatedAt: z.number(),
+});
+
 /** Answer of `GET /v1/webhooks/settings`: never a secret. */
 export const WebhookSettingsSchema = z
 	.object({
@@ -16,14 +24,7 @@ export const WebhookSettingsSchema = z
 			createdAt: z.number().nullable(),
 			previousSecretValidUntil: z.number().nullable(),
 		}),
-		github: z
-			.object({
-				label: z.string(),
-				tokenConfigured: z.boolean(),
-				createdAt: z.number(),
-				updatedAt: z.number(),
-			})
-			.nullable(),
+		github: GithubIntegrationSchema.nullable(),
 		inboundUrls: z.object({ standard: z.string(), github: z.string() }),
 	})
 	.openapi("WebhookSettings");
@@ -60,18 +61,12 @@ export const GithubUpdateSchema = z
 export type GithubUpdate = z.input<typeof GithubUpdateSchema>;
 
 /** Answer of `PUT /v1/webhooks/github`. */
-export const GithubSavedSchema = z
-	.object({
-		label: z.string(),
-		tokenConfigured: z.boolean(),
-		createdAt: z.number(),
-		updatedAt: z.number(),
-		webhookUrl: z.string(),
-		secret: z.string().optional().openapi({
-			description: "The webhook secret to enter in GitHub; present only when it was just created.",
-		}),
-	})
-	.openapi("GithubIntegration");
+export const GithubSavedSchema = GithubIntegrationSchema.extend({
+	webhookUrl: z.string(),
+	secret: z.string().optional().openapi({
+		description: "The webhook secret to enter in GitHub; present only when it was just created.",
+	}),
+}).openapi("GithubIntegration");
 export type GithubSaved = z.infer<typeof GithubSavedSchema>;
 
 export const EndpointSchema = z
