@@ -12,40 +12,28 @@ import {
 	type KeyList,
 	KeyListSchema,
 } from "../wire/api-keys.ts";
-import { type CallOptions, segment, type Transport } from "./transport.ts";
+import { type CallOptions, Resource, segment } from "./transport.ts";
 
 /** The tenant's API keys. A key's secret is in the answer that creates it, and nowhere else. */
-export class KeysResource {
-	readonly #transport: Transport;
-
-	constructor(transport: Transport) {
-		this.#transport = transport;
-	}
-
+export class KeysResource extends Resource {
 	/** @example const { key } = await client.keys.create({ name: "ci", environment: "test" }); */
 	create(request: CreateKeyRequest, options: CallOptions = {}): Promise<CreatedKey> {
-		return this.#transport.json(CreatedKeySchema, "/v1/keys", { ...options, method: "POST", body: request });
+		return this.transport.post(CreatedKeySchema, "/v1/keys", request, options);
 	}
 
 	/** Every key's metadata (never a secret). */
 	list(options: CallOptions = {}): Promise<KeyList> {
-		return this.#transport.json(KeyListSchema, "/v1/keys", options);
+		return this.transport.get(KeyListSchema, "/v1/keys", options);
 	}
 
 	/** Revokes a key; an unknown id is an ApiError 404. */
 	revoke(keyId: string, options: CallOptions = {}): Promise<void> {
-		return this.#transport.empty(`/v1/keys/${segment(keyId)}`, { ...options, method: "DELETE" });
+		return this.transport.delete(`/v1/keys/${segment(keyId)}`, options);
 	}
 }
 
 /** What only the deployment's admin token may do. */
-export class AdminResource {
-	readonly #transport: Transport;
-
-	constructor(transport: Transport) {
-		this.#transport = transport;
-	}
-
+export class AdminResource extends Resource {
 	/**
 	 * Creates a tenant and its first API key.
 	 * @example
@@ -53,10 +41,6 @@ export class AdminResource {
 	 * const { tenant, apiKey } = await admin.admin.createTenant({ name: "acme", maxDailyJobs: 500 });
 	 */
 	createTenant(request: CreateTenantRequest, options: CallOptions = {}): Promise<CreatedTenant> {
-		return this.#transport.json(CreatedTenantSchema, "/v1/admin/tenants", {
-			...options,
-			method: "POST",
-			body: request,
-		});
+		return this.transport.post(CreatedTenantSchema, "/v1/admin/tenants", request, options);
 	}
 }

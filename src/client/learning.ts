@@ -9,7 +9,7 @@ import {
 	type PatternList,
 	PatternListSchema,
 } from "../wire/learning.ts";
-import { type CallOptions, segment, type Transport } from "./transport.ts";
+import { type CallOptions, Resource, segment } from "./transport.ts";
 
 export type PatternQuery = {
 	/** Text to compare the patterns' tasks with; without it, the newest patterns. */
@@ -20,34 +20,24 @@ export type PatternQuery = {
 };
 
 /** Learned patterns and statistics. */
-export class LearningResource {
-	readonly #transport: Transport;
-
-	constructor(transport: Transport) {
-		this.#transport = transport;
-	}
-
+export class LearningResource extends Resource {
 	/** @example const { patterns } = await client.learning.patterns({ q: "heat pump efficiency", k: 3 }); */
 	patterns(query: PatternQuery = {}, options: CallOptions = {}): Promise<PatternList> {
-		return this.#transport.json(PatternListSchema, "/v1/patterns", { ...options, query });
+		return this.transport.get(PatternListSchema, "/v1/patterns", options, query);
 	}
 
 	/** One pattern with its associations to others. */
 	pattern(patternId: string, options: CallOptions = {}): Promise<PatternDetail> {
-		return this.#transport.json(PatternDetailSchema, `/v1/patterns/${segment(patternId)}`, options);
+		return this.transport.get(PatternDetailSchema, `/v1/patterns/${segment(patternId)}`, options);
 	}
 
 	/** Distills patterns into clusters and links associations; running it again creates nothing new. */
 	learn(request: LearnRequest = {}, options: CallOptions = {}): Promise<LearnResult> {
-		return this.#transport.json(LearnResultSchema, "/v1/learn", {
-			...options,
-			method: "POST",
-			body: request,
-		});
+		return this.transport.post(LearnResultSchema, "/v1/learn", request, options);
 	}
 
 	/** Jobs by status, rewards over time, pattern reuse, tokens and cost. */
 	stats(options: CallOptions = {}): Promise<Stats> {
-		return this.#transport.json(StatsSchema, "/v1/stats", options);
+		return this.transport.get(StatsSchema, "/v1/stats", options);
 	}
 }

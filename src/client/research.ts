@@ -19,7 +19,7 @@ import {
 import { type Provenance, ProvenanceSchema } from "../synthesis/provenance.ts";
 import { type Report, ReportSchema } from "../synthesis/report-schema.ts";
 import { apiErrorOf } from "./errors.ts";
-import { type CallOptions, segment, type Transport } from "./transport.ts";
+import { type CallOptions, Resource, segment } from "./transport.ts";
 
 export type SubmitOptions = CallOptions & {
 	/** The same key with the same request returns the first job; with another request the API answers 409. */
@@ -51,13 +51,7 @@ function jobPath(jobId: string, ...rest: string[]): string {
 }
 
 /** The research jobs of the client's tenant. */
-export class ResearchResource {
-	readonly #transport: Transport;
-
-	constructor(transport: Transport) {
-		this.#transport = transport;
-	}
-
+export class ResearchResource extends Resource {
 	/**
 	 * Submits a job; the API validates the request and answers before any agent runs.
 	 * @example const { id } = await client.research.submit({ task: "Heat pumps in cold climates", depth: 7 });
@@ -66,17 +60,15 @@ export class ResearchResource {
 		const { idempotencyKey, ...call } = options;
 		const headers =
 			idempotencyKey === undefined ? call.headers : { ...call.headers, "idempotency-key": idempotencyKey };
-		return this.#transport.json(JobAcceptedSchema, "/v1/research", {
+		return this.transport.post(JobAcceptedSchema, "/v1/research", request, {
 			...call,
 			...(headers ? { headers } : {}),
-			method: "POST",
-			body: request,
 		});
 	}
 
 	/** A job: status, effective configuration, plan, progress, sources, metrics and (in goal mode) its sub-goals. */
 	get(jobId: string, options: CallOptions = {}): Promise<JobView> {
-		return this.#transport.json(JobViewSchema, jobPath(jobId), options);
+		return this.transport.get(JobViewSchema, jobPath(jobId), options);
 	}
 
 	/**
@@ -84,12 +76,12 @@ export class ResearchResource {
 	 * @example const { jobs, nextCursor } = await client.research.list({ status: "completed", limit: 10 });
 	 */
 	list(query: ListJobsQuery = {}, options: CallOptions = {}): Promise<JobList> {
-		return this.#transport.json(JobListSchema, "/v1/research", { ...options, query });
+		return this.transport.get(JobListSchema, "/v1/research", options, query);
 	}
 
 	/** Cancels a job that has not ended and returns it; a job that has ended is an ApiError 409 (`job_finished`). */
 	cancel(jobId: string, options: CallOptions = {}): Promise<JobView> {
-		return this.#transport.json(JobViewSchema, jobPath(jobId, "cancel"), { ...options, method: "POST" });
+		return this.transport.post(JobViewSchema, jobPath(jobId, "cancel"), undefined, options);
 	}
 
 	/**
@@ -103,13 +95,13 @@ export class ResearchResource {
 	report(jobId: string, format: ReportFormat, options: CallOptions = {}): Promise<Report | string> {
 		const spec = { ...options, query: { format } };
 		return format === "json"
-			? this.#transport.json(ReportSchema, jobPath(jobId, "report"), spec)
-			: this.#transport.text(jobPath(jobId, "report"), spec);
+			? this.transport.json(ReportSchema, jobPath(jobId, "report"), spec)
+			: this.transport.text(jobPath(jobId, "report"), spec);
 	}
 
 	/** Every finding's verdict and each quote's source, snapshot hash, offsets and retrieval time. */
 	provenance(jobId: string, options: CallOptions = {}): Promise<Provenance> {
-		return this.#transport.json(ProvenanceSchema, jobPath(jobId, "provenance"), options);
+		return this.transport.get(ProvenanceSchema, jobPath(jobId, "provenance"), options);
 	}
 
 	/**
@@ -127,7 +119,7 @@ export class ResearchResource {
 		try {
 			return await followJobEvents({
 				jobId,
-				fetch: (path, init) => this.#transport.fetch(path, init),
+				fetch: (path, init) => this.transport.fetch(path, init),
 				parseEvent: parseJobEvent,
 				onEvent: onEvent ?? (() => {}),
 				...(onConnection ? { onConnection } : {}),

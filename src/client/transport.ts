@@ -145,4 +145,28 @@ export class Transport {
 		const response = await this.send(path, spec);
 		await response.body?.cancel();
 	}
+
+	/** A GET of `path` (with `query`), its JSON answer read by `schema`. */
+	get<T>(schema: z.ZodType<T>, path: string, options: CallOptions = {}, query?: QueryValues): Promise<T> {
+		return this.json(schema, path, { ...options, ...(query ? { query } : {}) });
+	}
+
+	/** A POST of `body` as JSON (none when undefined), its JSON answer read by `schema`. */
+	post<T>(schema: z.ZodType<T>, path: string, body: unknown, options: CallOptions = {}): Promise<T> {
+		return this.json(schema, path, { ...options, method: "POST", body });
+	}
+
+	/** A DELETE, whose success has no body. */
+	delete(path: string, options: CallOptions = {}): Promise<void> {
+		return this.empty(path, { ...options, method: "DELETE" });
+	}
+}
+
+/** A group of routes of one server: what each resource of the client is built on. */
+export abstract class Resource {
+	protected readonly transport: Transport;
+
+	constructor(transport: Transport) {
+		this.transport = transport;
+	}
 }

@@ -21,7 +21,7 @@ import {
 	type WebhookSettings,
 	WebhookSettingsSchema,
 } from "../wire/webhooks.ts";
-import { type CallOptions, segment, type Transport } from "./transport.ts";
+import { type CallOptions, Resource, segment, type Transport } from "./transport.ts";
 
 export type DeliveryQuery = {
 	endpointId?: string;
@@ -34,89 +34,64 @@ export type DeliveryQuery = {
 };
 
 /** Endpoints that receive the tenant's job events as signed Standard Webhooks. */
-export class EndpointsResource {
-	readonly #transport: Transport;
-
-	constructor(transport: Transport) {
-		this.#transport = transport;
-	}
-
+export class EndpointsResource extends Resource {
 	/** @example await client.webhooks.endpoints.create({ url: "https://example.com/hooks", events: ["job.completed"] }); */
 	create(request: CreateEndpoint, options: CallOptions = {}): Promise<Endpoint> {
-		return this.#transport.json(EndpointSchema, "/v1/webhooks/endpoints", {
-			...options,
-			method: "POST",
-			body: request,
-		});
+		return this.transport.post(EndpointSchema, "/v1/webhooks/endpoints", request, options);
 	}
 
 	list(options: CallOptions = {}): Promise<EndpointList> {
-		return this.#transport.json(EndpointListSchema, "/v1/webhooks/endpoints", options);
+		return this.transport.get(EndpointListSchema, "/v1/webhooks/endpoints", options);
 	}
 
 	/** Deletes an endpoint; its pending deliveries stop. */
 	delete(endpointId: string, options: CallOptions = {}): Promise<void> {
-		return this.#transport.empty(`/v1/webhooks/endpoints/${segment(endpointId)}`, {
-			...options,
-			method: "DELETE",
-		});
+		return this.transport.delete(`/v1/webhooks/endpoints/${segment(endpointId)}`, options);
 	}
 }
 
 /** Every delivery of the tenant's webhooks, with each attempt. */
-export class DeliveriesResource {
-	readonly #transport: Transport;
-
-	constructor(transport: Transport) {
-		this.#transport = transport;
-	}
-
+export class DeliveriesResource extends Resource {
 	/** A page of deliveries, newest first. */
 	list(query: DeliveryQuery = {}, options: CallOptions = {}): Promise<DeliveryList> {
-		return this.#transport.json(DeliveryListSchema, "/v1/webhooks/deliveries", { ...options, query });
+		return this.transport.get(DeliveryListSchema, "/v1/webhooks/deliveries", options, query);
 	}
 
 	get(deliveryId: string, options: CallOptions = {}): Promise<Delivery> {
-		return this.#transport.json(DeliverySchema, `/v1/webhooks/deliveries/${segment(deliveryId)}`, options);
+		return this.transport.get(DeliverySchema, `/v1/webhooks/deliveries/${segment(deliveryId)}`, options);
 	}
 
 	/** Sends a finished delivery once more, now, with the same `webhook-id`. */
 	redeliver(deliveryId: string, options: CallOptions = {}): Promise<Delivery> {
-		return this.#transport.json(DeliverySchema, `/v1/webhooks/deliveries/${segment(deliveryId)}/redeliver`, {
-			...options,
-			method: "POST",
-		});
+		const path = `/v1/webhooks/deliveries/${segment(deliveryId)}/redeliver`;
+		return this.transport.post(DeliverySchema, path, undefined, options);
 	}
 }
 
 /** Webhook settings, endpoints and deliveries. */
-export class WebhooksResource {
+export class WebhooksResource extends Resource {
 	readonly endpoints: EndpointsResource;
 	readonly deliveries: DeliveriesResource;
-	readonly #transport: Transport;
 
 	constructor(transport: Transport) {
-		this.#transport = transport;
+		super(transport);
 		this.endpoints = new EndpointsResource(transport);
 		this.deliveries = new DeliveriesResource(transport);
 	}
 
 	/** The settings, never the secrets: whether a signing secret exists, the GitHub integration, the inbound URLs. */
 	settings(options: CallOptions = {}): Promise<WebhookSettings> {
-		return this.#transport.json(WebhookSettingsSchema, "/v1/webhooks/settings", options);
+		return this.transport.get(WebhookSettingsSchema, "/v1/webhooks/settings", options);
 	}
 
 	/** Creates or rotates the `whsec_` signing secret; the answer is the only place it is shown. */
 	rotateSigningSecret(options: CallOptions = {}): Promise<RotatedSecret> {
-		return this.#transport.json(RotatedSecretSchema, "/v1/webhooks/signing-secret", {
-			...options,
-			method: "POST",
-		});
+		return this.transport.post(RotatedSecretSchema, "/v1/webhooks/signing-secret", undefined, options);
 	}
 
 	/** Configures the GitHub integration: trigger label, optional token, webhook secret. */
 	saveGithub(update: GithubUpdate, options: CallOptions = {}): Promise<GithubSaved> {
-		return this.#transport.json(GithubSavedSchema, "/v1/webhooks/github", {
+		return this.transport.json(GithubSavedSchema, "/v1/webhooks/github", {
 			...options,
 			method: "PUT",
 			body: update,
@@ -125,6 +100,6 @@ export class WebhooksResource {
 
 	/** Removes the GitHub integration; without one it is an ApiError 404. */
 	deleteGithub(options: CallOptions = {}): Promise<void> {
-		return this.#transport.empty("/v1/webhooks/github", { ...options, method: "DELETE" });
+		return this.transport.delete("/v1/webhooks/github", options);
 	}
 }

@@ -1,10 +1,9 @@
 /**
  * Following a job's live event stream (`GET /v1/research/:id/events`) to its end, for every client: the
- * dashboard, the CLI, the MCP bridge and the benchmarks. One parser, one validation, one resume rule
- * (`Last-Event-ID`) and one backoff policy.
+ * dashboard, the client library (and through it the CLI and the MCP server) and the benchmarks. One parser,
+ * one validation, one resume rule (`Last-Event-ID`) and one backoff policy.
  *
- * Imports use explicit `.ts` extensions and no schema code: the CLI runs this module in Node without a
- * bundler, and the dashboard's bundle brings its own compiled validator (see `EventParser`).
+ * No schema code: the dashboard's bundle brings its own compiled validator (see `EventParser`).
  */
 import { type EventSourceMessage, EventSourceParserStream } from "eventsource-parser/stream";
 import type { JobEvent } from "../protocol.ts";
