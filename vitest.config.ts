@@ -1,6 +1,27 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 import { PROVIDER_SECRETS } from "./test/providers/secrets.ts";
+
+const THIRD_PARTY_SOURCEMAP_WARNING =
+	/^Sourcemap for "[^"]*\/node_modules\/[^"]*" points to missing source files$/;
+
+/**
+ * Drops one Vite warning: that a package's published source maps name sources the package does not ship
+ * (@modelcontextprotocol/sdk's, standardwebhooks' and @google/genai's do), which the Workers projects hit
+ * as they load every dependency through Vite. Nothing in those packages is ours to fix. Vitest installs
+ * its own logger (a `customLogger` would be replaced), so this wraps that one once the config is
+ * resolved; every other message is kept.
+ */
+const quietThirdPartySourcemaps: Plugin = {
+	name: "quiet-third-party-sourcemaps",
+	configResolved({ logger }) {
+		const warnOnce = logger.warnOnce.bind(logger);
+		logger.warnOnce = (message, options) => {
+			if (!THIRD_PARTY_SOURCEMAP_WARNING.test(message)) warnOnce(message, options);
+		};
+	},
+};
 
 export default defineConfig({
 	test: {
@@ -9,6 +30,7 @@ export default defineConfig({
 				test: {
 					name: "e2e",
 					include: ["test/e2e/**/*.test.ts"],
+					globalSetup: ["./test/e2e/build-cli.ts"],
 					environment: "node",
 					testTimeout: 90_000,
 					hookTimeout: 120_000,
@@ -23,6 +45,7 @@ export default defineConfig({
 			},
 			{
 				plugins: [
+					quietThirdPartySourcemaps,
 					cloudflareTest(async () => ({
 						main: "./src/index.ts",
 						wrangler: { configPath: "./wrangler.toml" },
@@ -42,6 +65,7 @@ export default defineConfig({
 			{
 				// The same Worker with every provider configured; tests replay recorded provider responses.
 				plugins: [
+					quietThirdPartySourcemaps,
 					cloudflareTest(async () => ({
 						main: "./src/index.ts",
 						wrangler: { configPath: "./wrangler.toml" },

@@ -15,7 +15,7 @@ import { runMcpBridge } from "./commands/mcp.ts";
 import { type ResearchOptions, runResearch } from "./commands/research.ts";
 import type { CliContext, ServerFlags } from "./context.ts";
 import type { ExitCode } from "./errors.ts";
-import { parseDecimal, parseFormats, parseWholeNumber } from "./research-request.ts";
+import { parseDecimal, parseFormats, parseMetadata, parseWholeNumber } from "./research-request.ts";
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -35,7 +35,8 @@ const RESEARCH_EXAMPLES = `
 Examples:
   $ research-swarm research "How do heat pumps perform in cold climates?" --source samples --out out
   $ research-swarm research "Heat pump refrigerants" -d 7 --swarm-size 5 --format md,html --out out
-  $ research-swarm research "Grid impact of heat pumps" --url https://research.example.com --no-wait`;
+  $ research-swarm research "Grid impact of heat pumps" --url https://research.example.com --no-wait
+  $ research-swarm research "Heat pump refrigerants" --provider anthropic --budget 2 --dry-run`;
 
 function collect(value: string, previous: string[] | undefined): string[] {
 	return [...(previous ?? []), value];
@@ -76,6 +77,7 @@ function addResearchOptions(command: Command, withMode: boolean): Command {
 			"model provider: auto, extractive, anthropic, openai, gemini, openrouter; default auto",
 		)
 		.option("--model <id>", "model id for the provider; default the provider's current model for each role")
+		.option("--cost-optimize", "with provider auto, prefer the cheapest configured provider (OpenRouter)")
 		.option(
 			"--source <path|url>",
 			"a source to research: an http(s) URL, or a .md/.txt file or a folder of them (repeatable)",
@@ -86,9 +88,21 @@ function addResearchOptions(command: Command, withMode: boolean): Command {
 			"report formats to produce and write: md,json,html; default all three",
 			parseFormats,
 		)
-		.option("--out <dir>", "write report.md, report.json and report.html (per --format) into this folder")
+		.option(
+			"--out <dir>",
+			"write <job-id>.md, <job-id>.json and <job-id>.html (per --format) into this folder",
+		)
 		.option("--budget <usd>", "spending cap for the job's model calls, in US dollars", parseDecimal)
-		.option("--callback-url <url>", "http(s) address that receives the job's outcome as a signed webhook");
+		.option("--callback-url <url>", "http(s) address that receives the job's outcome as a signed webhook")
+		.option(
+			"--metadata <key=value>",
+			"a value returned with the job (repeatable); numbers, true, false and null are typed, the rest is text",
+			parseMetadata,
+		)
+		.option(
+			"--idempotency-key <key>",
+			"submitting again with the same key and request returns the first job instead of starting another",
+		);
 	if (withMode) {
 		command.addOption(
 			new Option(
@@ -103,8 +117,12 @@ function addResearchOptions(command: Command, withMode: boolean): Command {
 			"in goal mode, the most sub-goals to split into, 2 to 10; default 6",
 			parseWholeNumber,
 		)
+		.option(
+			"--dry-run",
+			"print the plan (agents, dependencies, time shares) and the cost upper bound; submit nothing",
+		)
 		.option("--no-wait", "print the job id once accepted instead of following the job (needs --url)")
-		.option("--json", "print only the final job as JSON (no progress)")
+		.option("--json", "print only the final job as JSON (no progress); with --dry-run, the plan")
 		.option("--verbose", "log every event with its data, one line each, instead of the live display")
 		.addHelpText("after", `${RESEARCH_EXAMPLES}\n${EXIT_CODES_HELP}`);
 }
@@ -219,7 +237,7 @@ export function buildProgram(
 			"md, json or html to print (default md); with --out, a list such as md,html",
 			parseFormats,
 		)
-		.option("--out <dir>", "write report.<ext> files here; default formats: all the job produced")
+		.option("--out <dir>", "write <job-id>.<ext> files here; default formats: all the job produced")
 		.action((id: string, options: ReportOptions, command: Command) =>
 			run(command, (server) => runReport(id, options, server, context)),
 		);

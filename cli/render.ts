@@ -1,10 +1,9 @@
 /** Text the CLI prints: progress bars, agent lines, event log lines, job summaries and lists. Pure. */
 import { usageTokens } from "../public/assets/format.js";
+import type { GoalPlan, JobEvent, JobList, JobView, Report } from "../src/client/index.ts";
 import { agentLabel, describeEvent } from "../src/events/describe.ts";
 import { type AgentProgress, type JobProgress, jobPercent } from "../src/events/progress.ts";
 import { formatDuration } from "../src/lib/duration.ts";
-import type { JobEvent, JobList, JobView } from "../src/protocol.ts";
-import type { GoalPlan } from "./answers.ts";
 import { progressFromJob } from "./board.ts";
 
 /** Characters between the brackets of a progress bar; keeps an agent line within 80 columns. */
@@ -94,8 +93,28 @@ export function eventLine(event: JobEvent, acceptedAt: number | null, verbose: b
 		.trimEnd();
 }
 
-/** The closing lines of a finished job: outcome, duration, agents, tokens, cost, and the error if any. */
-export function renderJobSummary(job: JobView): string[] {
+/** What the closing summary reads from a completed job's report. */
+export type ReportScores = Pick<Report, "quality" | "verification">;
+
+/**
+ * How good a completed job's report is: its quality score and the share of its citations that were
+ * verified verbatim in a stored source.
+ * @example reportScoreLine(report) // "quality 0.82 · 41 of 44 citations verified (93%)"
+ */
+export function reportScoreLine({ quality, verification }: ReportScores): string {
+	const { citationsTotal, citationsVerified } = verification;
+	const citations =
+		citationsTotal === 0
+			? "no citations"
+			: `${citationsVerified} of ${citationsTotal} citations verified (${Math.round((100 * citationsVerified) / citationsTotal)}%)`;
+	return `quality ${quality.overall.toFixed(2)} · ${citations}`;
+}
+
+/**
+ * The closing lines of a finished job: outcome, duration, agents, tokens, cost, the report's quality and
+ * verified citations when its report is given, and the error if any.
+ */
+export function renderJobSummary(job: JobView, report: ReportScores | null = null): string[] {
 	const { metrics } = job;
 	const duration = metrics.durationMs === null ? "" : ` in ${formatDuration(metrics.durationMs)}`;
 	const lines = [
@@ -107,6 +126,7 @@ export function renderJobSummary(job: JobView): string[] {
 			`${job.sources.filter((source) => source.status === "retrieved").length} sources`,
 		].join(" · "),
 	];
+	if (report) lines.push(reportScoreLine(report));
 	if (job.error) lines.push(`error: ${job.error.message} (${job.error.code})`);
 	return lines;
 }

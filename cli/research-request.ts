@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from "commander";
 import { formatOfExtension } from "../src/lib/report-formats.ts";
 import {
+	type Metadata,
 	type ReportFormat,
 	ReportFormatSchema,
 	type ResearchRequest,
@@ -23,11 +24,15 @@ export type ResearchFlags = {
 	maxConcurrent?: number;
 	provider?: string;
 	model?: string;
+	/** True with `--cost-optimize`. */
+	costOptimize?: boolean;
 	mode?: string;
 	maxSubgoals?: number;
 	budget?: number;
 	format?: ReportFormat[];
 	callbackUrl?: string;
+	/** From the repeatable `--metadata key=value`. */
+	metadata?: Metadata;
 };
 
 /** A request body before validation: every field of the request, of any type. */
@@ -40,7 +45,7 @@ function formatNamed(name: string): ReportFormat | null {
 }
 
 /** The flag (or argument) each request field comes from, so validation issues name what the user typed. */
-const FLAG_FOR_FIELD: Partial<Record<keyof ResearchRequest, string>> = {
+export const FLAG_FOR_FIELD: Record<keyof ResearchRequest, string> = {
 	task: "<task>",
 	depth: "--depth",
 	timeMinutes: "--time",
@@ -54,11 +59,12 @@ const FLAG_FOR_FIELD: Partial<Record<keyof ResearchRequest, string>> = {
 	model: "--model",
 	mode: "--mode",
 	maxSubgoals: "--max-subgoals",
-	costOptimize: "--provider",
+	costOptimize: "--cost-optimize",
 	budgetUsd: "--budget",
 	sources: "--source",
 	formats: "--format",
 	callbackUrl: "--callback-url",
+	metadata: "--metadata",
 };
 
 /**
@@ -90,6 +96,21 @@ export function parseDecimal(value: string): number {
 	return number;
 }
 
+/**
+ * Adds one `--metadata key=value` to the ones before it (commander argument parser). The value is a
+ * number, `true`, `false` or `null` when it reads as one in JSON, and text otherwise.
+ * @example parseMetadata("ticket=4711", { team: "heat" }) // { team: "heat", ticket: 4711 }
+ */
+export function parseMetadata(value: string, previous: Metadata | undefined): Metadata {
+	const separator = value.indexOf("=");
+	if (separator < 1) throw new InvalidArgumentError(`expected key=value; got "${value}"`);
+	const text = value.slice(separator + 1);
+	const typed = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)$/.test(text)
+		? (JSON.parse(text) as boolean | number | null)
+		: text;
+	return { ...previous, [value.slice(0, separator)]: typed };
+}
+
 /** The request body the flags ask for; flags not given are left out so the service's defaults apply. */
 export function researchRequestFrom(
 	task: string,
@@ -108,11 +129,13 @@ export function researchRequestFrom(
 		maxConcurrent: flags.maxConcurrent,
 		provider: flags.provider,
 		model: flags.model,
+		costOptimize: flags.costOptimize ? true : undefined,
 		mode: flags.mode,
 		maxSubgoals: flags.maxSubgoals,
 		budgetUsd: flags.budget,
 		formats: flags.format,
 		callbackUrl: flags.callbackUrl,
+		metadata: flags.metadata,
 		sources: sources.length > 0 ? sources : undefined,
 	};
 	return Object.fromEntries(Object.entries(candidate).filter(([, value]) => value !== undefined));

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { CommanderError } from "commander";
 import { z } from "zod";
 import type { CliContext } from "./context.ts";
-import { CliError, EXIT, type ExitCode } from "./errors.ts";
+import { CliError, cliErrorOf, EXIT, type ExitCode, interrupted } from "./errors.ts";
 import { buildProgram } from "./program.ts";
 
 const PackageSchema = z.object({ version: z.string() });
@@ -18,9 +18,11 @@ function packageVersion(): string {
 export function exitCodeFor(error: unknown, context: CliContext): ExitCode {
 	// commander has already printed its own message (or the help or version it was asked for).
 	if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.completed : EXIT.usage;
-	if (error instanceof CliError) {
-		context.stderr.write(error.exitCode === EXIT.interrupted ? "interrupted\n" : `error: ${error.message}\n`);
-		return error.exitCode;
+	// After Ctrl-C every request in flight fails; what ended the command is the interrupt.
+	const known = context.interrupts.signal.aborted ? interrupted() : (cliErrorOf(error) ?? error);
+	if (known instanceof CliError) {
+		context.stderr.write(known.exitCode === EXIT.interrupted ? "interrupted\n" : `error: ${known.message}\n`);
+		return known.exitCode;
 	}
 	context.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 	return EXIT.failed;

@@ -2,13 +2,13 @@
  * Choosing the server a command talks to: the one named by `--url` (or RESEARCH_SWARM_URL), or else a local
  * Worker the CLI starts with `wrangler dev` for the command and stops afterwards, also on errors and Ctrl-C.
  */
-import { applyLocalMigrations, freePort, startLocalWorker } from "../scripts/local-worker.mjs";
-import { ApiClient } from "./api-client.ts";
+import { applyLocalMigrations, canRunLocally, freePort, startLocalWorker } from "../scripts/local-worker.mjs";
+import { type Fetch, ResearchSwarmClient } from "../src/client/index.ts";
 import { type CliContext, type ServerFlags, writeLines } from "./context.ts";
 import { CliError, EXIT, interrupted } from "./errors.ts";
 
 export type Session = {
-	client: ApiClient;
+	client: ResearchSwarmClient;
 	/** True when the server is a local Worker that stops when the command ends. */
 	local: boolean;
 };
@@ -32,6 +32,12 @@ export function checkedServerUrl(url: string): string {
 /** Starts the local Worker (after applying the D1 migrations), giving up cleanly on Ctrl-C. */
 async function startWorker(flags: ServerFlags, context: CliContext): Promise<LocalWorker> {
 	const { signal } = context.interrupts;
+	if (!canRunLocally()) {
+		throw new CliError(
+			"no server: pass --url (or set RESEARCH_SWARM_URL); a local Worker runs only from a clone of research-swarm",
+			EXIT.usage,
+		);
+	}
 	writeLines(context.stderr, ["starting a local Worker (wrangler dev); pass --url to use a running server"]);
 	try {
 		applyLocalMigrations(flags.stateDir);
@@ -61,6 +67,16 @@ async function startWorker(flags: ServerFlags, context: CliContext): Promise<Loc
 	return worker;
 }
 
+/**
+ * A client of `baseUrl` whose requests Ctrl-C aborts, unless a call brings its own signal (the cancel sent
+ * after Ctrl-C must still go out).
+ */
+function clientFor(baseUrl: string, apiKey: string | null, context: CliContext): ResearchSwarmClient {
+	const fetchUntilInterrupted: Fetch = (input, init) =>
+		fetch(input, { ...init, signal: init.signal ?? context.interrupts.signal });
+	return new ResearchSwarmClient({ baseUrl, apiKey, fetch: fetchUntilInterrupted });
+}
+
 /** Runs `command` against the chosen server; a local Worker is stopped when it settles. */
 export async function withServer<T>(
 	flags: ServerFlags,
@@ -69,18 +85,12 @@ export async function withServer<T>(
 ): Promise<T> {
 	const apiKey = flags.apiKey || null;
 	if (flags.url) {
-		const client = new ApiClient({
-			baseUrl: checkedServerUrl(flags.url),
-			apiKey,
-			signal: context.interrupts.signal,
-		});
-		return command({ client, local: false });
+		return command({ client: clientFor(checkedServerUrl(flags.url), apiKey, context), local: false });
 	}
 	const worker = await startWorker(flags, context);
 	const forget = context.interrupts.onForcedExit(() => worker.stop());
 	try {
-		const client = new ApiClient({ baseUrl: worker.url, apiKey, signal: context.interrupts.signal });
-		return await command({ client, local: true });
+		return await command({ client: clientFor(worker.url, apiKey, context), local: true });
 	} finally {
 		forget();
 		worker.stop();

@@ -1,23 +1,59 @@
 /**
  * Starts the Worker locally with `wrangler dev` (local mode: Miniflare D1, R2, Durable Objects and Queues,
  * persisted in .wrangler/state), after applying the D1 migrations to the local database.
+ *
+ * wrangler needs Node >= 22.12, so it runs through scripts/ensure-node.sh, which installs Node 22 first when
+ * the machine's Node is older: the CLI and `npm run dev` themselves run on Node 20.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const WRANGLER = ["exec", "--", "wrangler"];
+/** The project's root: this module runs from scripts/, or bundled into dist/cli.js, one level below it too. */
+export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
 /** Local development runs in dev mode: tenant `local` without an API key, admin token `local-admin`. */
 export const DEV_VARS = { DEV_MODE: "true" };
+
+/**
+ * The environment wrangler runs with: no usage metrics, and a fixed `Request.cf` object instead of one
+ * fetched from workers.cloudflare.com, so an offline machine gets no network errors.
+ */
+export const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+
+/** Whether this is a checkout of the project, which a local Worker runs from (an installed package is not). */
+export function canRunLocally() {
+	return (
+		existsSync(join(PROJECT_ROOT, "wrangler.toml")) &&
+		existsSync(join(PROJECT_ROOT, "node_modules/.bin/wrangler"))
+	);
+}
+
+/**
+ * The command that runs `wrangler …args` from the project's root on Node >= 22.12.
+ * @param {string[]} args
+ * @returns {[command: string, args: string[]]}
+ */
+export function wranglerCommand(args) {
+	return [
+		"bash",
+		["-c", 'source scripts/ensure-node.sh && exec node_modules/.bin/wrangler "$@"', "wrangler", ...args],
+	];
+}
 
 /**
  * Applies migrations/ to the local D1 database (in `persistTo` when given, else .wrangler/state).
  * @param {string} [persistTo]
  */
 export function applyLocalMigrations(persistTo) {
-	const persist = persistTo ? ["--persist-to", persistTo] : [];
-	const result = spawnSync("npm", [...WRANGLER, "d1", "migrations", "apply", "DB", "--local", ...persist], {
+	const persist = persistTo ? ["--persist-to", resolve(persistTo)] : [];
+	const [command, args] = wranglerCommand(["d1", "migrations", "apply", "DB", "--local", ...persist]);
+	const result = spawnSync(command, args, {
+		cwd: PROJECT_ROOT,
 		stdio: ["ignore", "ignore", "inherit"],
-		env: { ...process.env, CI: "1" },
+		env: { ...process.env, ...WRANGLER_ENV, CI: "1" },
 	});
 	if (result.status !== 0) throw new Error("applying the local D1 migrations failed");
 }
@@ -44,11 +80,13 @@ export function freePort() {
 export async function startLocalWorker(port, { quiet = true, vars = {}, persistTo } = {}) {
 	const extra = [
 		...Object.entries({ ...DEV_VARS, ...vars }).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
-		...(persistTo ? ["--persist-to", persistTo] : []),
+		...(persistTo ? ["--persist-to", resolve(persistTo)] : []),
 	];
-	const child = spawn("npm", [...WRANGLER, "dev", "--port", String(port), "--ip", "127.0.0.1", ...extra], {
+	const [command, args] = wranglerCommand(["dev", "--port", String(port), "--ip", "127.0.0.1", ...extra]);
+	const child = spawn(command, args, {
+		cwd: PROJECT_ROOT,
 		stdio: ["ignore", quiet ? "ignore" : "inherit", quiet ? "pipe" : "inherit"],
-		env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
+		env: { ...process.env, ...WRANGLER_ENV, CI: "1" },
 		detached: true,
 	});
 	let stderr = "";

@@ -4,7 +4,8 @@
  * so a shape is defined exactly once.
  */
 import { z } from "@hono/zod-openapi";
-// With its extension: the CLI loads this module in Node, which resolves no extensionless paths.
+// With its extension: the dashboard's build (scripts/job-event-validator.mjs) loads this module in Node,
+// which resolves no extensionless paths.
 import {
 	type AgentEventType,
 	EVENT_TYPES,

@@ -1,5 +1,5 @@
 /** `goal-plan`, `goal-decompose` and `goal-explain`: a goal's plan from `POST /v1/goals/plan`, nothing run. */
-import { type GoalPlan, GoalPlanSchema } from "../answers.ts";
+import type { GoalPlan } from "../../src/client/index.ts";
 import { type CliContext, type ServerFlags, writeLines } from "../context.ts";
 import { EXIT, type ExitCode } from "../errors.ts";
 import { renderSubgoals } from "../render.ts";
@@ -32,17 +32,10 @@ export function runGoalPlan(
 	server: ServerFlags,
 	context: CliContext,
 ): Promise<ExitCode> {
-	const body = {
-		goal,
-		...(options.maxSubgoals === undefined ? {} : { maxSubgoals: options.maxSubgoals }),
-		...(options.depth === undefined ? {} : { depth: options.depth }),
-		...(options.swarmSize === undefined ? {} : { swarmSize: options.swarmSize }),
-		...(options.provider === undefined ? {} : { provider: options.provider }),
-		...(options.model === undefined ? {} : { model: options.model }),
-	};
+	const { json, ...request } = options;
 	return withServer(server, context, async ({ client }) => {
-		const plan = await client.json("/v1/goals/plan", GoalPlanSchema, { method: "POST", body });
-		writeLines(context.stdout, goalLines(plan, view, options.json ?? false));
+		const plan = await client.goals.plan({ goal, ...request });
+		writeLines(context.stdout, goalLines(plan, view, json ?? false));
 		return EXIT.completed;
 	});
 }

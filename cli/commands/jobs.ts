@@ -1,6 +1,5 @@
 /** `list`, `view`, `report` and `cancel`: reading and managing jobs that already exist. */
-import { JobListSchema, type JobStatus, JobViewSchema, type ReportFormat } from "../../src/protocol.ts";
-import type { ApiClient } from "../api-client.ts";
+import type { JobStatus, ReportFormat } from "../../src/client/index.ts";
 import { type CliContext, type ServerFlags, writeLines } from "../context.ts";
 import { CliError, EXIT, type ExitCode } from "../errors.ts";
 import { renderJobList, renderJobView } from "../render.ts";
@@ -10,24 +9,12 @@ import { withServer } from "../server.ts";
 export type ListOptions = { status?: JobStatus; limit?: number; cursor?: string; json?: boolean };
 export type ReportOptions = { format?: ReportFormat[]; out?: string };
 
-function jobPath(jobId: string): string {
-	return `/v1/research/${encodeURIComponent(jobId)}`;
-}
-
-function readJob(client: ApiClient, jobId: string) {
-	return client.json(jobPath(jobId), JobViewSchema);
-}
-
 /** Prints a page of jobs, newest first. */
 export function runList(options: ListOptions, server: ServerFlags, context: CliContext): Promise<ExitCode> {
-	const query = new URLSearchParams();
-	if (options.status) query.set("status", options.status);
-	if (options.limit !== undefined) query.set("limit", String(options.limit));
-	if (options.cursor) query.set("cursor", options.cursor);
-	const search = query.size > 0 ? `?${query}` : "";
+	const { json, ...query } = options;
 	return withServer(server, context, async ({ client }) => {
-		const list = await client.json(`/v1/research${search}`, JobListSchema);
-		writeLines(context.stdout, options.json ? [JSON.stringify(list, null, 2)] : renderJobList(list));
+		const list = await client.research.list(query);
+		writeLines(context.stdout, json ? [JSON.stringify(list, null, 2)] : renderJobList(list));
 		return EXIT.completed;
 	});
 }
@@ -40,7 +27,7 @@ export function runView(
 	context: CliContext,
 ): Promise<ExitCode> {
 	return withServer(server, context, async ({ client }) => {
-		const job = await readJob(client, jobId);
+		const job = await client.research.get(jobId);
 		writeLines(
 			context.stdout,
 			options.json ? [JSON.stringify(job, null, 2)] : renderJobView(job, Date.now()),
@@ -51,7 +38,7 @@ export function runView(
 
 /**
  * Prints a completed job's report in one format (Markdown by default), or with `--out` writes it in each
- * requested format (default: every format the job produced).
+ * requested format (default: every format the job produced) as `<jobId>.<ext>`.
  */
 export function runReport(
 	jobId: string,
@@ -67,7 +54,7 @@ export function runReport(
 			context.stdout.write(await fetchReport(client, jobId, options.format?.[0] ?? "markdown"));
 			return EXIT.completed;
 		}
-		const formats = options.format ?? (await readJob(client, jobId)).config.formats;
+		const formats = options.format ?? (await client.research.get(jobId)).config.formats;
 		const written = await writeReports(client, jobId, formats, options.out);
 		writeLines(
 			context.stdout,
@@ -85,7 +72,7 @@ export function runCancel(
 	context: CliContext,
 ): Promise<ExitCode> {
 	return withServer(server, context, async ({ client }) => {
-		const job = await client.json(`${jobPath(jobId)}/cancel`, JobViewSchema, { method: "POST" });
+		const job = await client.research.cancel(jobId);
 		writeLines(context.stdout, options.json ? [JSON.stringify(job, null, 2)] : [`cancelled job ${job.id}`]);
 		return EXIT.completed;
 	});

@@ -1,5 +1,4 @@
 /** `stats`, `learn` and `patterns`: what the service has learned from this tenant's jobs. */
-import { JsonObjectSchema } from "../answers.ts";
 import { type CliContext, type ServerFlags, writeLines } from "../context.ts";
 import { EXIT, type ExitCode } from "../errors.ts";
 import { withServer } from "../server.ts";
@@ -12,9 +11,7 @@ function printJson(context: CliContext, value: unknown): ExitCode {
 
 /** `GET /v1/stats`: jobs by status, rewards over time, pattern reuse, tokens and cost. */
 export function runStats(server: ServerFlags, context: CliContext): Promise<ExitCode> {
-	return withServer(server, context, async ({ client }) =>
-		printJson(context, await client.json("/v1/stats", JsonObjectSchema)),
-	);
+	return withServer(server, context, async ({ client }) => printJson(context, await client.learning.stats()));
 }
 
 /** `POST /v1/learn`: distills patterns into clusters and links associations. */
@@ -23,9 +20,8 @@ export function runLearn(
 	server: ServerFlags,
 	context: CliContext,
 ): Promise<ExitCode> {
-	const body = options.minPatterns === undefined ? {} : { minPatterns: options.minPatterns };
 	return withServer(server, context, async ({ client }) =>
-		printJson(context, await client.json("/v1/learn", JsonObjectSchema, { method: "POST", body })),
+		printJson(context, await client.learning.learn(options)),
 	);
 }
 
@@ -36,9 +32,7 @@ export function runPatterns(
 	server: ServerFlags,
 	context: CliContext,
 ): Promise<ExitCode> {
-	const search = new URLSearchParams({ q: query });
-	if (options.limit !== undefined) search.set("k", String(options.limit));
 	return withServer(server, context, async ({ client }) =>
-		printJson(context, await client.json(`/v1/patterns?${search}`, JsonObjectSchema)),
+		printJson(context, await client.learning.patterns({ q: query, k: options.limit })),
 	);
 }

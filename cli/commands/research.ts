@@ -1,12 +1,13 @@
-/** `research` and `goal-research`: submit a job, follow it live, write its reports, exit by its outcome. */
+/**
+ * `research` and `goal-research`: submit a job, follow it live, write its reports, exit by its outcome;
+ * or with `--dry-run`, show what the job would do and what it could cost, submitting nothing.
+ */
 import { createInterface } from "node:readline";
-import { applyEvent, emptyProgress } from "../../src/events/progress.ts";
-import { JobAcceptedSchema, type JobView, JobViewSchema } from "../../src/protocol.ts";
-import type { ApiClient } from "../api-client.ts";
+import { applyEvent, emptyProgress, type JobView, type ResearchSwarmClient } from "../../src/client/index.ts";
 import { progressFromJob } from "../board.ts";
 import { type CliContext, type ServerFlags, writeLines } from "../context.ts";
+import { planResearch, renderDryRun } from "../dry-run.ts";
 import { CliError, EXIT, type ExitCode } from "../errors.ts";
-import { followJob } from "../job-events.ts";
 import { createProgressDisplay } from "../progress-display.ts";
 import { renderJobSummary } from "../render.ts";
 import { writeReports } from "../reports.ts";
@@ -19,6 +20,8 @@ export type ResearchOptions = ResearchFlags & {
 	out?: string;
 	/** False with `--no-wait`. */
 	wait: boolean;
+	dryRun?: boolean;
+	idempotencyKey?: string;
 	json?: boolean;
 	verbose?: boolean;
 };
@@ -40,7 +43,12 @@ function askToCancel(jobId: string): Promise<boolean> {
 }
 
 /** After Ctrl-C: cancel the job (asking first when a person is at the terminal), or say how to find it again. */
-async function settleInterruptedJob(client: ApiClient, jobId: string, local: boolean, context: CliContext) {
+async function settleInterruptedJob(
+	client: ResearchSwarmClient,
+	jobId: string,
+	local: boolean,
+	context: CliContext,
+) {
 	const interactive = context.stdinIsTTY && Boolean(context.stdout.isTTY);
 	const cancel = interactive ? await askToCancel(jobId) : true;
 	if (!cancel) {
@@ -51,10 +59,7 @@ async function settleInterruptedJob(client: ApiClient, jobId: string, local: boo
 		return;
 	}
 	try {
-		await client.send(`/v1/research/${encodeURIComponent(jobId)}/cancel`, {
-			method: "POST",
-			signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS),
-		});
+		await client.research.cancel(jobId, { signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS) });
 		writeLines(context.stderr, [`cancelled job ${jobId}`]);
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
@@ -64,7 +69,7 @@ async function settleInterruptedJob(client: ApiClient, jobId: string, local: boo
 
 /** Follows the job to its end with a progress display (none with `--json`) and returns the final job view. */
 async function followToEnd(
-	client: ApiClient,
+	client: ResearchSwarmClient,
 	jobId: string,
 	local: boolean,
 	options: ResearchOptions,
@@ -73,9 +78,7 @@ async function followToEnd(
 	let progress = emptyProgress();
 	const display = options.json ? null : createProgressDisplay(context.stdout, options.verbose ?? false);
 	try {
-		await followJob({
-			client,
-			jobId,
+		await client.research.follow(jobId, {
 			signal: context.interrupts.signal,
 			onEvent: (event) => {
 				progress = applyEvent(progress, event);
@@ -84,19 +87,42 @@ async function followToEnd(
 		});
 	} catch (error) {
 		display?.stop();
-		if (error instanceof CliError && error.exitCode === EXIT.interrupted) {
-			await settleInterruptedJob(client, jobId, local, context);
-		}
+		if (context.interrupts.signal.aborted) await settleInterruptedJob(client, jobId, local, context);
 		throw error;
 	}
-	const job = await client.json(`/v1/research/${encodeURIComponent(jobId)}`, JobViewSchema);
+	const job = await client.research.get(jobId);
 	display?.finish(progressFromJob(job));
 	return job;
 }
 
+/** Prints the job's closing summary (with its report's quality and verified citations) and the files written. */
+async function printOutcome(
+	client: ResearchSwarmClient,
+	job: JobView,
+	options: ResearchOptions,
+	context: CliContext,
+): Promise<void> {
+	const completed = job.status === "completed";
+	const written =
+		options.out && completed
+			? await writeReports(client, job.id, options.format ?? job.config.formats, options.out)
+			: [];
+	if (options.json) {
+		writeLines(context.stdout, [JSON.stringify(job, null, 2)]);
+		return;
+	}
+	// Every completed job stores its JSON report, whatever formats it was asked for.
+	const report = completed ? await client.research.report(job.id, "json") : null;
+	writeLines(context.stdout, [...renderJobSummary(job, report), ...written.map((path) => `wrote ${path}`)]);
+	if (completed && written.length === 0) {
+		writeLines(context.stdout, [`read the report: research-swarm report ${job.id} --out <dir>`]);
+	}
+}
+
 /**
- * Runs the `research` command: validates the request before anything is sent, submits it, and unless
- * `--no-wait` follows the job, writes the reports to `--out` and exits 0 when it completed, 1 otherwise.
+ * Runs the `research` command: validates the request before anything is sent, then with `--dry-run`
+ * prints the plan and cost bound; otherwise submits it, and unless `--no-wait` follows the job, writes the
+ * reports to `--out` and exits 0 when it completed, 1 otherwise.
  */
 export async function runResearch(
 	task: string,
@@ -106,14 +132,21 @@ export async function runResearch(
 ): Promise<ExitCode> {
 	const sources = await readSources(options.source ?? []);
 	const request = validateResearchRequest(researchRequestFrom(task, options, sources));
-	if (!options.wait && !server.url) {
+	if (!options.wait && !server.url && !options.dryRun) {
 		throw new CliError(
 			"--no-wait needs a running server (--url): a local Worker stops with the command",
 			EXIT.usage,
 		);
 	}
 	return withServer(server, context, async ({ client, local }) => {
-		const accepted = await client.json("/v1/research", JobAcceptedSchema, { method: "POST", body: request });
+		if (options.dryRun) {
+			const plan = await planResearch(client, request);
+			writeLines(context.stdout, options.json ? [JSON.stringify(plan, null, 2)] : renderDryRun(plan));
+			return EXIT.completed;
+		}
+		const accepted = await client.research.submit(request, {
+			...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+		});
 		if (!options.wait) {
 			const lines = [
 				`accepted job ${accepted.id} (${accepted.status})`,
@@ -123,18 +156,7 @@ export async function runResearch(
 			return EXIT.completed;
 		}
 		const job = await followToEnd(client, accepted.id, local, options, context);
-		const written =
-			options.out && job.status === "completed"
-				? await writeReports(client, job.id, options.format ?? job.config.formats, options.out)
-				: [];
-		if (options.json) {
-			writeLines(context.stdout, [JSON.stringify(job, null, 2)]);
-		} else {
-			writeLines(context.stdout, [...renderJobSummary(job), ...written.map((path) => `wrote ${path}`)]);
-			if (job.status === "completed" && written.length === 0) {
-				writeLines(context.stdout, [`read the report: research-swarm report ${job.id} --out <dir>`]);
-			}
-		}
+		await printOutcome(client, job, options, context);
 		return job.status === "completed" ? EXIT.completed : EXIT.failed;
 	});
 }

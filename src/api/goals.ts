@@ -17,10 +17,10 @@ import {
 import { analyzeTask } from "../swarm/analyzer";
 import { type DecompositionOrigin, decomposeGoal, estimateGoalCostUsd, planGoal } from "../swarm/goal-plan";
 import type { GoapError } from "../swarm/goap";
+import { GoalPlanRequestSchema, GoalPlanResponseSchema } from "../wire/goals";
 import { limitBody } from "./body-limit";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
-import { GoalPlanRequestSchema, GoalPlanResponseSchema } from "./goal-schemas";
 import { endpoint, errorResponses, jsonBody, jsonResponse } from "./openapi";
 import { validationHook } from "./validation";
 

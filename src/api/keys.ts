@@ -1,52 +1,28 @@
 /** `/v1/admin/tenants` (admin token) and `/v1/keys` (a tenant's own keys). A key's secret is shown once. */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { generateApiKey, randomId } from "../auth/api-keys";
 import { createTenantWithKey, database, insertApiKey, listApiKeys, revokeApiKey } from "../db/queries";
+import {
+	CreatedKeySchema,
+	CreatedTenantSchema,
+	CreateKeyRequestSchema,
+	CreateTenantRequestSchema,
+	KeyListSchema,
+} from "../wire/api-keys";
 import { requireAdmin } from "./auth";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { endpoint, errorResponses, jsonBody, jsonResponse, resourceEndpoint } from "./openapi";
 import { validationHook } from "./validation";
 
-const KeyEnvironmentSchema = z.enum(["live", "test"]).default("live");
-
-const ApiKeyMetadataSchema = z
-	.object({
-		id: z.string(),
-		name: z.string(),
-		prefix: z.string(),
-		createdAt: z.number(),
-		lastUsedAt: z.number().nullable(),
-		revokedAt: z.number().nullable(),
-	})
-	.openapi("ApiKey");
-
-const CreatedKeySchema = ApiKeyMetadataSchema.extend({
-	key: z.string().openapi({ description: "The secret. It is shown only in this response." }),
-}).openapi("CreatedApiKey");
-
-const ApiKeyListSchema = z.object({ keys: z.array(ApiKeyMetadataSchema) });
-
 const createTenantRoute = createRoute({
 	...endpoint("post", "/v1/admin/tenants", "Create a tenant and its first API key (admin token)"),
 	middleware: [requireAdmin] as const,
 	request: {
-		body: jsonBody(
-			z
-				.object({
-					name: z.string().trim().min(1).max(200),
-					maxConcurrentJobs: z.int().min(1).max(1000).optional(),
-					maxDailyJobs: z.int().min(1).max(1_000_000).optional(),
-					keyEnvironment: KeyEnvironmentSchema,
-				})
-				.strict(),
-		),
+		body: jsonBody(CreateTenantRequestSchema),
 	},
 	responses: {
-		201: jsonResponse(
-			"The tenant and its first key",
-			z.object({ tenant: z.object({ id: z.string(), name: z.string() }), apiKey: CreatedKeySchema }),
-		),
+		201: jsonResponse("The tenant and its first key", CreatedTenantSchema),
 		...errorResponses(400, 401),
 	},
 });
@@ -54,16 +30,14 @@ const createTenantRoute = createRoute({
 const createKeyRoute = createRoute({
 	...endpoint("post", "/v1/keys", "Create another API key for your tenant"),
 	request: {
-		body: jsonBody(
-			z.object({ name: z.string().trim().min(1).max(200), environment: KeyEnvironmentSchema }).strict(),
-		),
+		body: jsonBody(CreateKeyRequestSchema),
 	},
 	responses: { 201: jsonResponse("The new key", CreatedKeySchema), ...errorResponses(400, 401, 429) },
 });
 
 const listKeysRoute = createRoute({
 	...endpoint("get", "/v1/keys", "Your tenant's API keys (metadata only)"),
-	responses: { 200: jsonResponse("Keys", ApiKeyListSchema), ...errorResponses(401, 429) },
+	responses: { 200: jsonResponse("Keys", KeyListSchema), ...errorResponses(401, 429) },
 });
 
 const revokeKeyRoute = createRoute({

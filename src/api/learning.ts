@@ -17,7 +17,13 @@ import { consolidatePatterns } from "../learning/consolidate";
 import { DEFAULT_MIN_PATTERNS } from "../learning/distill";
 import { MAX_TOP_K } from "../learning/pattern-index";
 import { learningFor } from "../learning/service";
-import { JobMetricsSchema, type Pattern, PatternSchema, StatsSchema, TaskTypeSchema } from "../protocol";
+import { JobMetricsSchema, type Pattern, StatsSchema, TaskTypeSchema } from "../protocol";
+import {
+	LearnRequestSchema,
+	LearnResultSchema,
+	PatternDetailSchema,
+	PatternListSchema,
+} from "../wire/learning";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { endpoint, errorResponses, jsonContent, jsonResponse, resourceEndpoint } from "./openapi";
@@ -40,24 +46,12 @@ function toPattern(row: PatternRow, score: number | null): Pattern {
 	};
 }
 
-const LearnResultSchema = z.object({
-	patterns: z.int(),
-	distillations: z.object({ created: z.int(), total: z.int() }),
-	associations: z.object({ created: z.int(), total: z.int() }),
-});
-const PatternListSchema = z.object({ patterns: z.array(PatternSchema) });
-const LinkedPatternSchema = PatternSchema.extend({
-	associations: z.array(z.object({ kind: z.string(), patternId: z.string(), strength: z.number() })),
-});
-
 const learnRoute = createRoute({
 	...endpoint("post", "/v1/learn", "Distill patterns into clusters and link associations (idempotent)"),
 	request: {
 		body: {
 			required: false,
-			content: jsonContent(
-				z.object({ minPatterns: z.int().min(1).max(1000).default(DEFAULT_MIN_PATTERNS) }).strict(),
-			),
+			content: jsonContent(LearnRequestSchema),
 		},
 	},
 	responses: {
@@ -80,7 +74,7 @@ const searchRoute = createRoute({
 
 const getRoute = createRoute({
 	...resourceEndpoint("get", "/v1/patterns/{id}", "One pattern with its associations"),
-	responses: { 200: jsonResponse("The pattern", LinkedPatternSchema), ...errorResponses(401, 404) },
+	responses: { 200: jsonResponse("The pattern", PatternDetailSchema), ...errorResponses(401, 404) },
 });
 
 const statsRoute = createRoute({

@@ -1,5 +1,5 @@
 /** `GET /v1/providers`: which providers this deployment can run, their models and prices. Never a secret. */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { isOnlineVariant, isPerplexitySonar } from "../providers/openrouter";
 import { DEFAULT_MODELS, MODEL_PRICES, PRICE_TABLE_AS_OF } from "../providers/prices";
 import {
@@ -9,37 +9,10 @@ import {
 	type ProviderSettings,
 	providerSettings,
 } from "../providers/settings";
+import { type ProviderInfo, ProvidersSchema } from "../wire/providers";
 import type { AppEnv } from "./env";
 import { endpoint, jsonResponse } from "./openapi";
 import { validationHook } from "./validation";
-
-const ProviderInfoSchema = z
-	.object({
-		name: z.string(),
-		ready: z
-			.boolean()
-			.openapi({ description: "Whether jobs can run on it: a key is configured (always for extractive)." }),
-		baseUrlOverridden: z.boolean(),
-		nativeSearch: z.boolean(),
-		defaultModel: z.string().nullable(),
-		models: z.array(
-			z.object({
-				id: z.string(),
-				inputPerMTok: z.number(),
-				outputPerMTok: z.number(),
-				source: z.string(),
-			}),
-		),
-	})
-	.openapi("ProviderInfo");
-
-const ProvidersSchema = z
-	.object({
-		providers: z.array(ProviderInfoSchema),
-		webSearchTool: z.object({ brave: z.boolean() }),
-		priceTableAsOf: z.string(),
-	})
-	.openapi("Providers");
 
 function defaultModel(settings: ProviderSettings, name: ModelProviderName): string {
 	return settings.modelOverrides[name]?.default ?? DEFAULT_MODELS[name].default;
@@ -60,7 +33,7 @@ export const providerRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 	(c) => {
 		const settings = providerSettings(c.env);
 		const modelProviders = MODEL_PROVIDERS.map(
-			(name): z.infer<typeof ProviderInfoSchema> => ({
+			(name): ProviderInfo => ({
 				name,
 				ready: settings.credentials[name] !== null,
 				baseUrlOverridden: settings.credentials[name]?.baseURL != null,

@@ -27,7 +27,7 @@ import {
 	saveGithubIntegration,
 } from "../db/webhook-queries";
 import { checkUrl } from "../evidence/address-rules";
-import { DEFAULT_SUBSCRIPTION, SUBSCRIBABLE_EVENTS } from "../webhooks/events";
+import { DEFAULT_SUBSCRIPTION } from "../webhooks/events";
 import type { DeliveryAttemptMessage } from "../webhooks/messages";
 import {
 	generateGithubSecret,
@@ -35,6 +35,20 @@ import {
 	SIGNING_SECRET_GRACE_MS,
 	secretsInForce,
 } from "../webhooks/secrets";
+import {
+	CreateEndpointSchema,
+	DEFAULT_GITHUB_LABEL,
+	DeliveryListSchema,
+	DeliverySchema,
+	DeliveryStatusSchema,
+	EndpointListSchema,
+	EndpointSchema,
+	type GithubIntegrationSchema,
+	GithubSavedSchema,
+	GithubUpdateSchema,
+	RotatedSecretSchema,
+	WebhookSettingsSchema,
+} from "../wire/webhooks";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
@@ -44,135 +58,11 @@ import { validationHook } from "./validation";
 
 /** Endpoints a tenant may register. */
 const MAX_ENDPOINTS = 20;
-/** The label that starts research on a GitHub issue unless the tenant picks another. */
-const DEFAULT_GITHUB_LABEL = "research";
-// ─── Schemas ───────────────────────────────────────────────────────────────────────────────────────
-
-/** The GitHub integration without its secrets. */
-const GithubViewSchema = z.object({
-	label: z.string(),
-	tokenConfigured: z.boolean(),
-	createdAt: z.number(),
-	updatedAt: z.number(),
-});
-
-const SettingsSchema = z
-	.object({
-		signingSecret: z.object({
-			configured: z.boolean(),
-			createdAt: z.number().nullable(),
-			previousSecretValidUntil: z.number().nullable(),
-		}),
-		github: GithubViewSchema.nullable(),
-		inboundUrls: z.object({ standard: z.string(), github: z.string() }),
-	})
-	.openapi("WebhookSettings");
-
-const RotatedSecretSchema = z
-	.object({
-		secret: z.string().openapi({ description: "The `whsec_` secret. It is shown only in this response." }),
-		createdAt: z.number(),
-		previousSecretValidUntil: z.number().nullable().openapi({
-			description: "Until then the replaced secret still verifies inbound messages and signs deliveries too.",
-		}),
-	})
-	.openapi("RotatedSigningSecret");
-
-const GithubUpdateSchema = z
-	.object({
-		label: z
-			.string()
-			.trim()
-			.min(1)
-			.max(50)
-			.optional()
-			.openapi({ description: `Default "${DEFAULT_GITHUB_LABEL}".` }),
-		token: z.string().trim().min(1).max(255).nullable().optional().openapi({
-			description: "A token allowed to comment on issues; null removes it. Never returned.",
-		}),
-		rotateSecret: z.boolean().optional(),
-	})
-	.strict();
-
-const GithubSavedSchema = GithubViewSchema.extend({
-	webhookUrl: z.string(),
-	secret: z.string().optional().openapi({
-		description: "The webhook secret to enter in GitHub; present only when it was just created.",
-	}),
-}).openapi("GithubIntegration");
-
-const EndpointSchema = z
-	.object({
-		id: z.string(),
-		url: z.string(),
-		events: z.array(z.string()),
-		description: z.string().nullable(),
-		createdAt: z.number(),
-		disabledAt: z.number().nullable(),
-		disabledReason: z.string().nullable(),
-	})
-	.openapi("WebhookEndpoint");
-
-const EndpointListSchema = z.object({ endpoints: z.array(EndpointSchema) });
-
-const SubscriptionSchema = z
-	.array(z.enum(SUBSCRIBABLE_EVENTS))
-	.min(1)
-	.max(SUBSCRIBABLE_EVENTS.length)
-	.openapi({
-		description: "Default: the three job events. `agent.*` is accepted; no agent events are sent yet.",
-	});
-
-const CreateEndpointSchema = z
-	.object({
-		url: z.url({ protocol: /^https?$/ }).max(2048),
-		events: SubscriptionSchema.optional(),
-		description: z.string().trim().max(200).optional(),
-	})
-	.strict();
-
-const DeliveryStatusSchema = z.enum(["pending", "succeeded", "failed"]);
-
-const DeliverySchema = z
-	.object({
-		id: z.string(),
-		eventId: z.string().openapi({ description: "The `webhook-id` every attempt carries." }),
-		eventType: z.string(),
-		jobId: z.string(),
-		destination: z.enum(["callback", "endpoint", "github"]),
-		endpointId: z.string().nullable(),
-		url: z.string(),
-		status: DeliveryStatusSchema,
-		attemptCount: z.int(),
-		nextAttemptAt: z.number().nullable(),
-		lastStatusCode: z.int().nullable(),
-		lastError: z.string().nullable(),
-		createdAt: z.number(),
-		updatedAt: z.number(),
-		attempts: z.array(
-			z.object({
-				attempt: z.int(),
-				startedAt: z.number(),
-				statusCode: z.int().nullable(),
-				latencyMs: z.number(),
-				outcome: z.enum(["succeeded", "failed"]),
-				error: z.string().nullable(),
-				manual: z.boolean(),
-			}),
-		),
-	})
-	.openapi("WebhookDelivery");
-
-const DeliveryPageSchema = z.object({
-	deliveries: z.array(DeliverySchema),
-	nextCursor: z.string().nullable(),
-});
-
 // ─── Routes ────────────────────────────────────────────────────────────────────────────────────────
 
 const settingsRoute = createRoute({
 	...endpoint("get", "/v1/webhooks/settings", "Webhook settings (never the secrets)"),
-	responses: { 200: jsonResponse("Settings", SettingsSchema), ...errorResponses(401, 429) },
+	responses: { 200: jsonResponse("Settings", WebhookSettingsSchema), ...errorResponses(401, 429) },
 });
 
 const rotateSecretRoute = createRoute({
@@ -231,7 +121,7 @@ const listDeliveriesRoute = createRoute({
 		}),
 	},
 	responses: {
-		200: jsonResponse("A page of deliveries", DeliveryPageSchema),
+		200: jsonResponse("A page of deliveries", DeliveryListSchema),
 		...errorResponses(400, 401, 429),
 	},
 });
@@ -293,7 +183,7 @@ function deliveryView(row: DeliveryRow, attempts: AttemptRow[]): z.infer<typeof 
 	};
 }
 
-function githubView(row: GithubIntegrationRow): z.infer<typeof GithubViewSchema> {
+function githubView(row: GithubIntegrationRow): z.infer<typeof GithubIntegrationSchema> {
 	return {
 		label: row.label,
 		tokenConfigured: row.token !== null,

@@ -1,10 +1,9 @@
 /**
  * Following a job's live event stream (`GET /v1/research/:id/events`) to its end, for every client: the
- * dashboard, the CLI, the MCP bridge and the benchmarks. One parser, one validation, one resume rule
- * (`Last-Event-ID`) and one backoff policy.
+ * dashboard, the client library (and through it the CLI and the MCP server) and the benchmarks. One parser,
+ * one validation, one resume rule (`Last-Event-ID`) and one backoff policy.
  *
- * Imports use explicit `.ts` extensions and no schema code: the CLI runs this module in Node without a
- * bundler, and the dashboard's bundle brings its own compiled validator (see `EventParser`).
+ * No schema code: the dashboard's bundle brings its own compiled validator (see `EventParser`).
  */
 import { type EventSourceMessage, EventSourceParserStream } from "eventsource-parser/stream";
 import type { JobEvent } from "../protocol.ts";
@@ -44,6 +43,8 @@ export type FollowOptions = {
 	/** Hears when a connection opens (true) and when it is lost and about to be retried (false). */
 	onConnection?: (open: boolean) => void;
 	signal?: AbortSignal;
+	/** Start after this event, e.g. the last one an earlier run of the client saw; default from the first. */
+	lastEventId?: number;
 	retry?: Partial<RetryPolicy>;
 	/** Waits between attempts; rejects when `signal` aborts. */
 	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -167,7 +168,7 @@ export async function followJobEvents(options: FollowOptions): Promise<JobEvent>
 	const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
 	const sleep = options.sleep ?? sleepFor;
 	const random = options.random ?? Math.random;
-	let lastSeq = 0;
+	let lastSeq = options.lastEventId ?? 0;
 	/** Connections in a row that brought nothing new. */
 	let quiet = 0;
 	let advisedDelayMs: number | null = null;

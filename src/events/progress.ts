@@ -4,8 +4,7 @@
  * them only renders. The fold mirrors the coordinator's own bookkeeping: the same statuses, the same
  * timestamps, the same percentage as the job view.
  *
- * Imports use explicit `.ts` extensions and no schema code: the CLI runs this module in Node without a
- * bundler, and the dashboard's bundle must stay free of zod.
+ * No schema code: the dashboard's bundle must stay free of zod.
  */
 import type {
 	EffectiveConfig,

@@ -12,7 +12,7 @@ import {
 	type ServerNotification,
 	type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
-import { GoalPlanRequestSchema } from "../api/goal-schemas";
+import { ApiError, type ResearchSwarmClient } from "../client/index";
 import { database, listJobs } from "../db/queries";
 import { isAgentEvent } from "../events/event-types";
 import { applyEvent, emptyProgress, jobPercent } from "../events/progress";
@@ -21,7 +21,6 @@ import { MAX_TOP_K } from "../learning/pattern-index";
 import { formatOfExtension, REPORT_FORMATS } from "../lib/report-formats";
 import {
 	EffectiveConfigSchema,
-	JobAcceptedSchema,
 	type JobEvent,
 	JobListSchema,
 	JobStatusSchema,
@@ -32,8 +31,9 @@ import {
 	ResearchRequestSchema,
 	TaskTypeSchema,
 } from "../protocol";
-import { ApiCallError, type CallApi, jobPath, postJsonInit, requestApi } from "./api-client";
-import { followJob } from "./follow-job";
+import type { Report } from "../synthesis/report-schema";
+import { GoalPlanRequestSchema } from "../wire/goals";
+import { apiClientOf, type CallApi, errorBodyOf } from "./api-client";
 
 /** What the server needs for one request: the API as the caller, and the caller's tenant for listing reports. */
 export type McpServerContext = { callApi: CallApi; db: D1Database; tenantId: string };
@@ -113,19 +113,9 @@ async function asTool(run: () => Promise<CallToolResult>): Promise<CallToolResul
 	try {
 		return await run();
 	} catch (error) {
-		if (error instanceof ApiCallError) return { ...jsonResult(error.body), isError: true };
+		if (error instanceof ApiError) return { ...jsonResult(errorBodyOf(error)), isError: true };
 		throw error;
 	}
-}
-
-/** A query string of the defined values, e.g. `?status=completed&limit=5`; empty when none is defined. */
-function queryOf(values: Record<string, string | number | undefined>): string {
-	const query = new URLSearchParams();
-	for (const [name, value] of Object.entries(values)) {
-		if (value !== undefined) query.set(name, String(value));
-	}
-	const text = query.toString();
-	return text === "" ? "" : `?${text}`;
 }
 
 /** The URI of a job's report in one format, e.g. `research-swarm://reports/job_1.md`. */
@@ -133,15 +123,16 @@ export function reportUri(jobId: string, format: ReportFormat): string {
 	return `research-swarm://reports/${jobId}.${REPORT_FORMATS[format].extension}`;
 }
 
-/** A stored report as text, with its MIME type. */
+/** A stored report as text, with its MIME type, and the JSON report itself when that is the format. */
 async function readReport(
-	callApi: CallApi,
+	api: ResearchSwarmClient,
 	jobId: string,
 	format: ReportFormat,
-): Promise<{ text: string; mimeType: string; json: unknown }> {
-	const answer = await requestApi(callApi, `${jobPath(jobId, "report")}${queryOf({ format })}`);
-	const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body, null, 2);
-	return { text, mimeType: REPORT_FORMATS[format].mediaType, json: format === "json" ? answer.body : null };
+): Promise<{ text: string; mimeType: string; json: Report | null }> {
+	const mimeType = REPORT_FORMATS[format].mediaType;
+	if (format !== "json") return { text: await api.research.report(jobId, format), mimeType, json: null };
+	const json = await api.research.report(jobId, "json");
+	return { text: JSON.stringify(json, null, 2), mimeType, json };
 }
 
 /**
@@ -169,21 +160,13 @@ function progressReporter(extra: Extra) {
 	};
 }
 
-/** The annotations of a tool that only reads the tenant's own data. */
-const READ_ONLY = { readOnlyHint: true, openWorldHint: false };
-
-/** A tool's answer that is the JSON body of one API request; an API error becomes a tool error. */
-function apiAnswer(callApi: CallApi, path: string, init?: RequestInit): Promise<CallToolResult> {
-	return asTool(async () => jsonResult((await requestApi(callApi, path, init)).body));
-}
-
 /** The report files a stored job row has: its configured formats, plus JSON, which every job stores. */
 function reportFormatsOf(configJson: string): ReportFormat[] {
 	const parsed = EffectiveConfigSchema.pick({ formats: true }).safeParse(JSON.parse(configJson));
 	return [...new Set<ReportFormat>(["json", ...(parsed.success ? parsed.data.formats : [])])];
 }
 
-function registerJobTools(server: McpServer, callApi: CallApi): void {
+function registerJobTools(server: McpServer, api: ResearchSwarmClient): void {
 	server.registerTool(
 		"research_swarm_create_job",
 		{
@@ -201,11 +184,10 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 		(args, extra) =>
 			asTool(async () => {
 				const { wait, ...request } = args;
-				const answer = await requestApi(callApi, "/v1/research", postJsonInit(request, extra.signal));
-				if (!wait) return jsonResult(answer.body);
-				const { id } = JobAcceptedSchema.parse(answer.body);
-				await followJob(callApi, id, { onEvent: progressReporter(extra), signal: extra.signal });
-				return jsonResult((await requestApi(callApi, jobPath(id))).body);
+				const accepted = await api.research.submit(request, { signal: extra.signal });
+				if (!wait) return jsonResult(accepted);
+				await api.research.follow(accepted.id, { onEvent: progressReporter(extra), signal: extra.signal });
+				return jsonResult(await api.research.get(accepted.id));
 			}),
 	);
 	server.registerTool(
@@ -214,9 +196,9 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 			title: "Get a job",
 			description: "A job's status, configuration, plan, progress, sources and metrics.",
 			inputSchema: JobIdInput,
-			annotations: READ_ONLY,
+			annotations: { readOnlyHint: true, openWorldHint: false },
 		},
-		({ jobId }) => apiAnswer(callApi, jobPath(jobId)),
+		({ jobId }) => asTool(async () => jsonResult(await api.research.get(jobId))),
 	);
 	server.registerTool(
 		"research_swarm_list_jobs",
@@ -224,9 +206,9 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 			title: "List jobs",
 			description: "The tenant's jobs, newest first, one page at a time.",
 			inputSchema: ListJobsInput,
-			annotations: READ_ONLY,
+			annotations: { readOnlyHint: true, openWorldHint: false },
 		},
-		(args) => apiAnswer(callApi, `/v1/research${queryOf(args)}`),
+		(args) => asTool(async () => jsonResult(await api.research.list(args))),
 	);
 	server.registerTool(
 		"research_swarm_get_report",
@@ -235,11 +217,11 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 			description:
 				"The report of a completed job as Markdown (default), JSON or self-contained HTML. Also available as resources.",
 			inputSchema: ReportInput,
-			annotations: READ_ONLY,
+			annotations: { readOnlyHint: true, openWorldHint: false },
 		},
 		({ jobId, format }) =>
 			asTool(async () => {
-				const report = await readReport(callApi, jobId, format);
+				const report = await readReport(api, jobId, format);
 				if (format === "json") return jsonResult(report.json);
 				return { content: [{ type: "text", text: report.text }] };
 			}),
@@ -257,20 +239,20 @@ function registerJobTools(server: McpServer, callApi: CallApi): void {
 				openWorldHint: false,
 			},
 		},
-		({ jobId }) => apiAnswer(callApi, jobPath(jobId, "cancel"), { method: "POST" }),
+		({ jobId }) => asTool(async () => jsonResult(await api.research.cancel(jobId))),
 	);
 }
 
-function registerLearningTools(server: McpServer, callApi: CallApi): void {
+function registerLearningTools(server: McpServer, api: ResearchSwarmClient): void {
 	server.registerTool(
 		"research_swarm_search_patterns",
 		{
 			title: "Search learned patterns",
 			description: "Patterns learned from the tenant's past jobs, by similarity to q, or newest first.",
 			inputSchema: SearchPatternsInput,
-			annotations: READ_ONLY,
+			annotations: { readOnlyHint: true, openWorldHint: false },
 		},
-		(args) => apiAnswer(callApi, `/v1/patterns${queryOf(args)}`),
+		(args) => asTool(async () => jsonResult(await api.learning.patterns(args))),
 	);
 	server.registerTool(
 		"research_swarm_learn",
@@ -286,16 +268,16 @@ function registerLearningTools(server: McpServer, callApi: CallApi): void {
 				openWorldHint: false,
 			},
 		},
-		(args) => apiAnswer(callApi, "/v1/learn", postJsonInit(args)),
+		(args) => asTool(async () => jsonResult(await api.learning.learn(args))),
 	);
 	server.registerTool(
 		"research_swarm_stats",
 		{
 			title: "Statistics",
 			description: "The tenant's jobs by status, rewards over time, pattern reuse, tokens and cost.",
-			annotations: READ_ONLY,
+			annotations: { readOnlyHint: true, openWorldHint: false },
 		},
-		() => apiAnswer(callApi, "/v1/stats"),
+		() => asTool(async () => jsonResult(await api.learning.stats())),
 	);
 	server.registerTool(
 		"research_swarm_goal_plan",
@@ -304,13 +286,17 @@ function registerLearningTools(server: McpServer, callApi: CallApi): void {
 			description:
 				"Splits a goal into sub-goals, orders them (GOAP) into parallel levels and estimates agents and cost. Nothing runs.",
 			inputSchema: GoalPlanRequestSchema,
-			annotations: READ_ONLY,
+			annotations: { readOnlyHint: true, openWorldHint: false },
 		},
-		(args) => apiAnswer(callApi, "/v1/goals/plan", postJsonInit(args)),
+		(args) => asTool(async () => jsonResult(await api.goals.plan(args))),
 	);
 }
 
-function registerReportResources(server: McpServer, context: McpServerContext): void {
+function registerReportResources(
+	server: McpServer,
+	context: McpServerContext,
+	api: ResearchSwarmClient,
+): void {
 	const template = new ResourceTemplate(REPORT_URI_TEMPLATE, {
 		list: async () => {
 			const { rows } = await listJobs(database(context.db), context.tenantId, {
@@ -346,14 +332,15 @@ function registerReportResources(server: McpServer, context: McpServerContext): 
 				);
 			}
 			try {
-				const report = await readReport(context.callApi, jobId, format);
+				const report = await readReport(api, jobId, format);
 				return { contents: [{ uri: uri.href, mimeType: report.mimeType, text: report.text }] };
 			} catch (error) {
-				if (!(error instanceof ApiCallError)) throw error;
+				if (!(error instanceof ApiError)) throw error;
+				const body = errorBodyOf(error);
 				throw new McpError(
 					ErrorCode.InvalidParams,
-					`no report at ${uri.href}: ${JSON.stringify(error.body)}`,
-					error.body,
+					`no report at ${uri.href}: ${JSON.stringify(body)}`,
+					body,
 				);
 			}
 		},
@@ -366,8 +353,9 @@ function registerReportResources(server: McpServer, context: McpServerContext): 
  */
 export function createMcpServer(context: McpServerContext): McpServer {
 	const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
-	registerJobTools(server, context.callApi);
-	registerLearningTools(server, context.callApi);
-	registerReportResources(server, context);
+	const api = apiClientOf(context.callApi);
+	registerJobTools(server, api);
+	registerLearningTools(server, api);
+	registerReportResources(server, context, api);
 	return server;
 }

@@ -183,10 +183,28 @@ export function goalAgentTasks(
 }
 
 /**
- * An upper bound of what a goal job's model calls cost, in USD: the sum over `goalAgentTasks` of
- * `worstCaseCost(priceForRole(role), TASK_COST_BOUNDS)` — every prompt token at the dearest input
- * rate, the full output allowance and every search paid for. Null when a role has no price (the
- * extractive provider, or a model missing from the price table), since nothing can be promised then.
+ * An upper bound of what agent tasks of `roles` cost in model calls, in USD: the sum of
+ * `worstCaseCost(priceForRole(role), TASK_COST_BOUNDS)` — every prompt token at the dearest input rate,
+ * the full output allowance and every search paid for. Null when a role has no price (the extractive
+ * provider, or a model missing from the price table), since nothing can be promised then.
+ * @example estimateTasksCostUsd(["explorer", "synthesizer"], () => null) // null
+ */
+export function estimateTasksCostUsd(
+	roles: readonly Role[],
+	priceForRole: (role: Role) => ModelPrice | null,
+): number | null {
+	let total = 0;
+	for (const role of roles) {
+		const price = priceForRole(role);
+		if (price === null) return null;
+		total += worstCaseCost(price, TASK_COST_BOUNDS);
+	}
+	return total;
+}
+
+/**
+ * An upper bound of what a goal job's model calls cost, in USD: `estimateTasksCostUsd` of every task of
+ * `goalAgentTasks`.
  * @example estimateGoalCostUsd(decomposition, {}, () => null) // null
  */
 export function estimateGoalCostUsd(
@@ -194,13 +212,8 @@ export function estimateGoalCostUsd(
 	options: { swarmSize?: number },
 	priceForRole: (role: Role) => ModelPrice | null,
 ): number | null {
-	let total = 0;
-	for (const task of goalAgentTasks(decomposition, options)) {
-		const price = priceForRole(task.role);
-		if (price === null) return null;
-		total += worstCaseCost(price, TASK_COST_BOUNDS);
-	}
-	return total;
+	const roles = goalAgentTasks(decomposition, options).map((task) => task.role);
+	return estimateTasksCostUsd(roles, priceForRole);
 }
 
 function checkDecomposition(

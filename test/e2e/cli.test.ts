@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,27 +8,35 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient } from "../../cli/api-client";
-import { CliError, EXIT } from "../../cli/errors";
+import { cliErrorOf, EXIT } from "../../cli/errors";
 import { Interrupts } from "../../cli/interrupts";
-import { followJob } from "../../cli/job-events";
 import { buildProgram } from "../../cli/program";
-import { eventLine, progressBar, renderBoard } from "../../cli/render";
-import { parseFormats, researchRequestFrom, validateResearchRequest } from "../../cli/research-request";
+import { eventLine, progressBar, renderBoard, renderJobSummary } from "../../cli/render";
+import {
+	FLAG_FOR_FIELD,
+	parseFormats,
+	parseMetadata,
+	researchRequestFrom,
+	validateResearchRequest,
+} from "../../cli/research-request";
 import { runCli } from "../../cli/run";
 import { titleFor } from "../../cli/sources";
 import { applyLocalMigrations, freePort, startLocalWorker } from "../../scripts/local-worker.mjs";
-import { DEFAULT_RETRY_POLICY } from "../../src/events/follow";
+import { ApiError, ConnectionError, EventStreamError } from "../../src/client/index";
 import { applyEvent, emptyProgress, foldEvents } from "../../src/events/progress";
 import {
 	JobAcceptedSchema,
 	type JobEvent,
 	JobListSchema,
 	JobViewSchema,
+	ResearchRequestSchema,
 	ZERO_USAGE,
 } from "../../src/protocol";
+import { buildReport } from "../../src/synthesis/build-report";
 import { testConfig } from "../fixtures/agent-context";
-import { agentEvent, completedJobLog, jobEvent, testMetrics } from "../fixtures/job-events";
+import { agentEvent, jobEvent, testMetrics } from "../fixtures/job-events";
+import { testJobView } from "../fixtures/job-view";
+import { makeReportInput } from "../unit/synthesis/report-fixture";
 
 const ROOT = join(import.meta.dirname, "../..");
 const ESC = "\u001b";
@@ -44,9 +52,12 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 	return env;
 }
 
-/** Starts `node cli/main.ts …` with pipes (no TTY) and collects its output. */
+/** The command as the package ships it (built by this project's global setup). */
+const CLI = join(ROOT, "dist", "cli.js");
+
+/** Starts `node dist/cli.js …` with pipes (no TTY) and collects its output. */
 function startCli(args: string[], env: Record<string, string> = {}) {
-	const child: ChildProcess = spawn(process.execPath, ["cli/main.ts", ...args], {
+	const child: ChildProcess = spawn(process.execPath, [CLI, ...args], {
 		cwd: ROOT,
 		env: cleanEnv(env),
 		stdio: ["ignore", "pipe", "pipe"],
@@ -80,90 +91,27 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
 /** A duration as the CLI writes it ("850ms", "12.3s", "1m 05s"). */
 const DURATION = String.raw`(\d+ms|\d+\.\ds|\d+m \d\ds)`;
 
-describe("following a job's events", () => {
-	let server: Server;
-	let url: string;
-	const requests: (string | undefined)[] = [];
-	let respond: (response: ServerResponse, attempt: number) => void;
-
-	beforeAll(async () => {
-		server = createServer((request, response) => {
-			requests.push(request.headers["last-event-id"] as string | undefined);
-			respond(response, requests.length);
+describe("exit codes of the client's errors", () => {
+	it("exits 2 for a refused request, with the details that say what to change, and 1 for other refusals", () => {
+		const refused = cliErrorOf(
+			new ApiError(422, "provider_not_configured", 'provider "openai" is not configured', {
+				available: ["auto", "extractive"],
+			}),
+		);
+		expect(refused).toMatchObject({ exitCode: EXIT.usage });
+		expect(refused?.message).toMatch(/is not configured \(provider_not_configured\)\n[\s\S]*"extractive"/);
+		expect(cliErrorOf(new ApiError(404, "not_found", "no job job_1", { jobId: "job_1" }))).toMatchObject({
+			exitCode: EXIT.failed,
+			message: "no job job_1 (not_found)",
 		});
-		await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-		url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	});
-	afterAll(() => new Promise((resolve) => server.close(resolve)));
-
-	const log = completedJobLog();
-	const sse = (seq: number) => {
-		const event = log.find((candidate) => candidate.seq === seq);
-		return event ? `id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n` : "";
-	};
-	const sseRange = (from: number, to: number) =>
-		Array.from({ length: to - from + 1 }, (_, index) => sse(from + index)).join("");
-	/** Follows job_1 on the test server with the CLI's client. */
-	const followTestJob = (
-		onEvent: (event: JobEvent) => void = () => {},
-		signal = new AbortController().signal,
-	) =>
-		followJob({
-			client: new ApiClient({ baseUrl: url, apiKey: "rs_test_key", signal }),
-			jobId: "job_1",
-			signal,
-			onEvent,
-		});
-
-	it("reconnects after a drop with Last-Event-ID and delivers each event once", async () => {
-		requests.length = 0;
-		respond = (response, attempt) => {
-			response.writeHead(200, { "content-type": "text/event-stream" });
-			if (attempt === 1) {
-				// Events 1 and 2, then half of event 3, then the connection drops.
-				response.write(`retry: 5\n\n${sseRange(1, 2)}${sse(3).slice(0, 25)}`, () =>
-					setTimeout(() => response.destroy(), 20),
-				);
-				return;
-			}
-			// The server replays from the id it was given; a stale duplicate must be skipped.
-			response.end(sseRange(2, log.length));
-		};
-		const seen: number[] = [];
-		const last = await followTestJob((received) => seen.push(received.seq));
-		expect(seen).toEqual(log.map((event) => event.seq));
-		expect(last.type).toBe("job.completed");
-		expect(requests).toEqual([undefined, "2"]);
 	});
 
-	it("gives up as unreachable when the stream keeps closing without news", async () => {
-		requests.length = 0;
-		respond = (response) => {
-			response.writeHead(200, { "content-type": "text/event-stream" });
-			response.end("retry: 1\n\n");
-		};
-		await expect(followTestJob()).rejects.toMatchObject({ exitCode: EXIT.unreachable });
-		expect(requests).toHaveLength(DEFAULT_RETRY_POLICY.maxAttempts);
-	});
-
-	it("exits with the API's error when the stream is refused", async () => {
-		requests.length = 0;
-		respond = (response) => {
-			response.writeHead(404, { "content-type": "application/json" });
-			response.end(JSON.stringify({ error: { code: "not_found", message: "no job job_1" } }));
-		};
-		await expect(followTestJob()).rejects.toMatchObject({ exitCode: EXIT.failed, code: "not_found" });
-		expect(requests).toHaveLength(1);
-	});
-
-	it("stops with the interrupted code when the signal aborts", async () => {
-		respond = (response) => {
-			response.writeHead(200, { "content-type": "text/event-stream" });
-			response.write(sse(1));
-		};
-		const controller = new AbortController();
-		const following = followTestJob(() => controller.abort(), controller.signal);
-		await expect(following).rejects.toEqual(new CliError("interrupted", EXIT.interrupted));
+	it("exits 3 when the server or its event stream cannot be reached, and 1 for an event it cannot read", () => {
+		const unreachable = cliErrorOf(new ConnectionError("http://127.0.0.1:9/v1/research", new Error("x")));
+		expect(unreachable?.exitCode).toBe(EXIT.unreachable);
+		expect(cliErrorOf(new EventStreamError("lost", "gave up"))?.exitCode).toBe(EXIT.unreachable);
+		expect(cliErrorOf(new EventStreamError("invalid", "event 3"))?.exitCode).toBe(EXIT.failed);
+		expect(cliErrorOf(new Error("a bug"))).toBeNull();
 	});
 });
 
@@ -263,9 +211,59 @@ describe("request building", () => {
 		expect(() => parseFormats("md,pdf")).toThrow(/md, json, html/);
 	});
 
+	it("turns --cost-optimize and --metadata into request fields", () => {
+		const metadata = [
+			"ticket=4711",
+			"team=heat",
+			"urgent=true",
+			"owner=null",
+			"ratio=0.5",
+			"code=007",
+		].reduce(
+			(previous: Record<string, string | number | boolean | null> | undefined, entry) =>
+				parseMetadata(entry, previous),
+			undefined,
+		);
+		expect(validateResearchRequest(researchRequestFrom("x", { costOptimize: true, metadata }, []))).toEqual({
+			task: "x",
+			costOptimize: true,
+			metadata: { ticket: 4711, team: "heat", urgent: true, owner: null, ratio: 0.5, code: "007" },
+		});
+		expect(parseMetadata("note=a=b", undefined)).toEqual({ note: "a=b" });
+		expect(() => parseMetadata("=x", undefined)).toThrow(/key=value/);
+	});
+
+	it("has an option for every field of the research request", () => {
+		const program = buildProgram(
+			{ stdout: process.stdout, stderr: process.stderr, stdinIsTTY: false, interrupts: new Interrupts() },
+			"0.0.0",
+			() => {},
+		);
+		const research = program.commands.find((command) => command.name() === "research");
+		const flags = new Set(research?.options.map((option) => option.long));
+		for (const field of Object.keys(ResearchRequestSchema.shape)) {
+			const flag = FLAG_FOR_FIELD[field as keyof typeof FLAG_FOR_FIELD];
+			expect(flag === "<task>" || flags.has(flag), `${field} → ${flag}`).toBe(true);
+		}
+	});
+
 	it("titles a text source by its first heading, else its file name", () => {
 		expect(titleFor("a/trial.md", "intro\n## Field trial ##\n# Later")).toBe("Field trial");
 		expect(titleFor("a/notes.txt", "no heading here")).toBe("notes.txt");
+	});
+});
+
+describe("the closing summary", () => {
+	it("says the outcome, duration, quality and the share of verified citations", () => {
+		const report = buildReport(makeReportInput());
+		const scores = {
+			quality: { ...report.quality, overall: 0.8234 },
+			verification: { ...report.verification, citationsTotal: 44, citationsVerified: 41 },
+		};
+		const lines = renderJobSummary(testJobView(), scores);
+		expect(lines[0]).toBe("job job_1 completed in 5.0s");
+		expect(lines).toContain("quality 0.82 · 41 of 44 citations verified (93%)");
+		expect(renderJobSummary(testJobView({ status: "failed" }))).toHaveLength(2);
 	});
 });
 
@@ -393,7 +391,7 @@ describe("the CLI against a local Worker", () => {
 	it("bridges stdio to the server's MCP endpoint with `mcp`", async () => {
 		const transport = new StdioClientTransport({
 			command: process.execPath,
-			args: [join(ROOT, "cli", "main.ts"), "mcp", "--url", worker.url],
+			args: [CLI, "mcp", "--url", worker.url],
 			cwd: ROOT,
 		});
 		const client = new Client({ name: "cli-bridge-test", version: "1.0.0" });
@@ -405,6 +403,46 @@ describe("the CLI against a local Worker", () => {
 		} finally {
 			await client.close();
 		}
+	}, 60_000);
+
+	it("answers what it was sent and exits 0 when its input closes", async () => {
+		const requests = [
+			{
+				jsonrpc: "2.0",
+				id: 1,
+				method: "initialize",
+				params: {
+					protocolVersion: "2025-06-18",
+					capabilities: {},
+					clientInfo: { name: "pipe", version: "1" },
+				},
+			},
+			{ jsonrpc: "2.0", method: "notifications/initialized" },
+			{ jsonrpc: "2.0", id: 2, method: "tools/list" },
+		];
+		const child = spawn(process.execPath, [CLI, "mcp", "--url", worker.url], {
+			cwd: ROOT,
+			env: cleanEnv(),
+			stdio: ["pipe", "pipe", "pipe"],
+		});
+		let stdout = "";
+		let stderr = "";
+		child.stdout.on("data", (chunk) => {
+			stdout += chunk;
+		});
+		child.stderr.on("data", (chunk) => {
+			stderr += chunk;
+		});
+		child.stdin.end(requests.map((request) => `${JSON.stringify(request)}\n`).join(""));
+		const code = await new Promise((resolve) => child.on("close", resolve));
+		expect(code, stderr).toBe(EXIT.completed);
+		expect(stderr).toBe("");
+		const answers = stdout
+			.trimEnd()
+			.split("\n")
+			.map((line) => JSON.parse(line));
+		expect(answers.map((answer) => answer.id)).toEqual([1, 2]);
+		expect(answers[1].result.tools).toHaveLength(9);
 	}, 60_000);
 
 	it("researches the sample folder, prints plain lines and writes every report format", async () => {
@@ -433,12 +471,26 @@ describe("the CLI against a local Worker", () => {
 			expect.stringMatching(new RegExp(String.raw`^\s+${DURATION} job\.completed$`)),
 		);
 		expect(run.stdout).toContain(`· ${sampleCount} sources`);
+		const [, id = ""] = /job (job_\w+) completed in \S+/.exec(run.stdout) ?? [];
+		expect(run.stdout).toMatch(/^quality \d\.\d\d · \d+ of \d+ citations verified \(\d+%\)$/m);
 		for (const extension of ["md", "json", "html"]) {
-			expect(run.stdout).toContain(`wrote ${join(out, `report.${extension}`)}`);
+			expect(run.stdout).toContain(`wrote ${join(out, `${id}.${extension}`)}`);
 		}
-		expect(await readFile(join(out, "report.md"), "utf8")).toMatch(/^# How do heat pumps perform/);
-		expect(JSON.parse(await readFile(join(out, "report.json"), "utf8"))).toBeTypeOf("object");
-		expect(await readFile(join(out, "report.html"), "utf8")).toMatch(/<html/i);
+		expect(await readFile(join(out, `${id}.md`), "utf8")).toMatch(/^# How do heat pumps perform/);
+		expect(JSON.parse(await readFile(join(out, `${id}.json`), "utf8"))).toHaveProperty("quality.overall");
+		expect(await readFile(join(out, `${id}.html`), "utf8")).toMatch(/<html/i);
+
+		const again = await cli(
+			["research", TASK, "--source", "samples/field-trials.md", "--swarm-size", "3", "--format", "md"].concat(
+				["--out", out, "--url", worker.url],
+			),
+		);
+		expect(again.code, again.stderr).toBe(EXIT.completed);
+		const [, second = ""] = /job (job_\w+) completed/.exec(again.stdout) ?? [];
+		expect(second).not.toBe(id);
+		expect((await readdir(out)).sort()).toEqual(
+			[`${id}.html`, `${id}.json`, `${id}.md`, `${second}.md`].sort(),
+		);
 	});
 
 	it("prints only the final job with --json, and the job can be listed, viewed and reported", async () => {
@@ -494,7 +546,7 @@ describe("the CLI against a local Worker", () => {
 	it("exits 3 when the server cannot be reached", async () => {
 		const run = await cli(["research", TASK, "--url", "http://127.0.0.1:9"]);
 		expect(run.code).toBe(EXIT.unreachable);
-		expect(run.stderr).toContain("cannot reach the server at http://127.0.0.1:9");
+		expect(run.stderr).toContain("cannot reach http://127.0.0.1:9/v1/research");
 		expect((await cli(["list"], { RESEARCH_SWARM_URL: "http://127.0.0.1:9" })).code).toBe(EXIT.unreachable);
 	});
 
@@ -539,6 +591,117 @@ describe("the CLI against a local Worker", () => {
 		]);
 		expect(run.code).toBe(EXIT.completed);
 		expect(JobAcceptedSchema.parse(JSON.parse(run.stdout)).links.events).toMatch(/\/events$/);
+	});
+
+	it("shows the plan and the cost bound with --dry-run, and submits nothing", async () => {
+		const jobsBefore = JobListSchema.parse(
+			JSON.parse((await cli(["list", "--json", "--url", worker.url])).stdout),
+		);
+		const priced = await cli(["research", TASK, "--provider", "anthropic", "--dry-run", "--url", worker.url]);
+		expect(priced.code, priced.stderr).toBe(EXIT.completed);
+		expect(priced.stdout).toMatch(/^dry run: nothing was submitted$/m);
+		expect(priced.stdout).toMatch(
+			/^ {2}synthesizer +after explorer, depth-analyst, verifier, trend-analyst +20% +20m 00s +claude-/m,
+		);
+		expect(priced.stdout).toMatch(
+			/^cost upper bound: \$\d+\.\d{4} \(every agent task at its worst case, price table of \d{4}-\d\d-\d\d\)$/m,
+		);
+
+		const json = await cli([
+			"research",
+			TASK,
+			"--swarm-size",
+			"3",
+			"--budget",
+			"0.5",
+			"--dry-run",
+			"--json",
+			"--url",
+			worker.url,
+		]);
+		const plan = JSON.parse(json.stdout);
+		expect(plan.config.provider).toBe("anthropic");
+		expect(plan.agents.map((agent: { id: string }) => agent.id)).toEqual([
+			"explorer",
+			"depth-analyst",
+			"synthesizer",
+		]);
+		expect(
+			plan.agents.reduce((sum: number, agent: { timeShare: number }) => sum + agent.timeShare, 0),
+		).toBeCloseTo(1);
+		expect(plan.cost.maxUsd).toBeGreaterThan(0);
+		expect(plan.caveats.join("\n")).toMatch(
+			/provider, which the request leaves open[\s\S]*budget of \$0\.5000/,
+		);
+
+		const extractive = await cli([
+			"research",
+			TASK,
+			"--provider",
+			"extractive",
+			"--dry-run",
+			"--url",
+			worker.url,
+		]);
+		expect(extractive.stdout).toContain("cost upper bound: none — the extractive provider calls no model");
+		const unpriced = await cli([
+			"research",
+			TASK,
+			"--provider",
+			"anthropic",
+			"--model",
+			"claude-unlisted",
+			"--dry-run",
+			"--url",
+			worker.url,
+		]);
+		expect(unpriced.stdout).toContain(
+			"cost upper bound: none — model claude-unlisted of anthropic has no price",
+		);
+		const goal = await cli(
+			["research", "1. costs 2. performance 3. reliability of heat pumps", "--mode", "goal"].concat([
+				"--provider",
+				"extractive",
+				"--dry-run",
+				"--url",
+				worker.url,
+			]),
+		);
+		expect(goal.code, goal.stderr).toBe(EXIT.completed);
+		expect(goal.stdout).toMatch(/^plan: \d+ sub-goals in levels .+, then one master synthesis$/m);
+		expect(goal.stdout).toMatch(/^agents: \d+ in all$/m);
+		const refused = await cli(["research", TASK, "--provider", "openai", "--dry-run", "--url", worker.url]);
+		expect(refused.code).toBe(EXIT.usage);
+		expect(refused.stderr).toContain('provider "openai" is not configured on the server');
+
+		const jobsAfter = JobListSchema.parse(
+			JSON.parse((await cli(["list", "--json", "--url", worker.url])).stdout),
+		);
+		expect(jobsAfter.jobs.map((job) => job.id)).toEqual(jobsBefore.jobs.map((job) => job.id));
+	});
+
+	it("sends the metadata, cost preference and idempotency key it is given", async () => {
+		const args = ["research", TASK, "--source", "samples/field-trials.md", "--provider", "extractive"].concat(
+			[
+				"--metadata",
+				"ticket=4711",
+				"--cost-optimize",
+				"--idempotency-key",
+				`cli-${Date.now()}`,
+				"--no-wait",
+				"--json",
+				"--url",
+				worker.url,
+			],
+		);
+		const first = JobAcceptedSchema.parse(JSON.parse((await cli(args)).stdout));
+		const again = JobAcceptedSchema.parse(JSON.parse((await cli(args)).stdout));
+		expect(again.id).toBe(first.id);
+		const view = JobViewSchema.parse(
+			JSON.parse((await cli(["view", first.id, "--json", "--url", worker.url])).stdout),
+		);
+		expect(view.metadata).toEqual({ ticket: 4711 });
+		expect(view.config.costOptimize).toBe(true);
 	});
 
 	it("plans goals: sub-goals and the planner's explanation", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { GoalPlanResponseSchema } from "../../src/api/goal-schemas";
 import { ApiErrorBodySchema } from "../../src/protocol";
 import { estimateAgents } from "../../src/swarm/decompose";
+import { GoalPlanResponseSchema } from "../../src/wire/goals";
 import { api, postJson } from "./harness";
 
 type GoalPlanResponse = ReturnType<typeof GoalPlanResponseSchema.parse>;

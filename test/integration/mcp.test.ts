@@ -3,9 +3,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { GoalPlanResponseSchema } from "../../src/api/goal-schemas";
 import { ApiErrorBodySchema, JobAcceptedSchema, JobListSchema, JobViewSchema } from "../../src/protocol";
 import { ReportSchema } from "../../src/synthesis/report-schema";
+import { GoalPlanResponseSchema } from "../../src/wire/goals";
 import { SAMPLE_SOURCES } from "../fixtures/sources";
 import { api, getJob, holdAgents, postJson, report, sampleRequest, waitForJob } from "./harness";
 

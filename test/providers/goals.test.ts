@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { GoalPlanResponseSchema } from "../../src/api/goal-schemas";
 import { type ModelPrice, priceOf } from "../../src/providers/prices";
+import { GoalPlanResponseSchema } from "../../src/wire/goals";
 import anthropicUnauthorized from "../fixtures/providers/anthropic/error-401-authentication.json";
 import anthropicRecord from "../fixtures/providers/anthropic/record-findings.json";
 import anthropicResearch from "../fixtures/providers/anthropic/research-web.json";

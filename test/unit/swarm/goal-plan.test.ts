@@ -9,6 +9,7 @@ import {
 	type DecomposeStrategy,
 	decomposeGoal,
 	estimateGoalCostUsd,
+	estimateTasksCostUsd,
 	type GoalPlan,
 	goalAgentTasks,
 	planGoal,
@@ -256,6 +257,14 @@ describe("estimateGoalCostUsd", () => {
 				expect(more).toBeGreaterThan(fewer);
 			}),
 		);
+	});
+
+	it("bounds a direct job's swarm the same way, task by task", () => {
+		// A swarm of 5: explorer, depth analyst, trend analyst and synthesizer on sonnet, the verifier on haiku.
+		const swarm: Role[] = ["explorer", "depth_analyst", "verifier", "trend_analyst", "synthesizer"];
+		expect(estimateTasksCostUsd(swarm, anthropicDefaults)).toBeCloseTo(4 * 0.50692 + 0.20173, 10);
+		expect(estimateTasksCostUsd(swarm, (role) => (role === "synthesizer" ? null : sonnet))).toBeNull();
+		expect(estimateTasksCostUsd([], () => null)).toBe(0);
 	});
 
 	it("allows at least what the research loop may spend on one turn", () => {

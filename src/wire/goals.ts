@@ -1,11 +1,12 @@
-/** The wire shapes of `POST /v1/goals/plan`: its request and the plan it answers with. */
+/**
+ * Wire shapes of `POST /v1/goals/plan`: the request and the plan it answers with. The route and the
+ * client both import them, so the plan has one definition.
+ */
 import { z } from "@hono/zod-openapi";
-import { LIMITS, SubgoalSchema } from "../protocol";
-import { MAX_SUBGOALS, MIN_SUBGOALS } from "../swarm/decompose";
+import { LIMITS, ResearchRequestSchema, SubgoalSchema } from "../protocol.ts";
 
 const DEFAULT_MAX_SUBGOALS = 6;
 
-/** Body of `POST /v1/goals/plan`; the MCP tool `research_swarm_goal_plan` takes the same. */
 export const GoalPlanRequestSchema = z
 	.object({
 		goal: z
@@ -14,23 +15,22 @@ export const GoalPlanRequestSchema = z
 			.min(1)
 			.max(LIMITS.taskChars)
 			.openapi({ example: "Heat pumps vs gas furnaces for a cold-climate home" }),
-		maxSubgoals: z.int().min(MIN_SUBGOALS).max(MAX_SUBGOALS).default(DEFAULT_MAX_SUBGOALS),
+		// The same bounds as a goal-mode research request's.
+		maxSubgoals: ResearchRequestSchema.shape.maxSubgoals.unwrap().default(DEFAULT_MAX_SUBGOALS),
 		/** Without it, the depth the task analyzer reads from the goal, as a research job would. */
-		depth: z.int().min(1).max(10).optional(),
-		swarmSize: z.int().min(3).max(7).optional(),
-		provider: z
-			.string()
-			.regex(/^[a-z][a-z0-9-]{1,31}$/)
-			.optional(),
-		model: z.string().min(1).max(200).optional().openapi({
+		depth: ResearchRequestSchema.shape.depth,
+		swarmSize: ResearchRequestSchema.shape.swarmSize,
+		provider: ResearchRequestSchema.shape.provider,
+		model: ResearchRequestSchema.shape.model.openapi({
 			description:
 				"The model that decomposes the goal and that the plan is priced for; the provider's default unless given.",
 		}),
 	})
 	.strict()
 	.openapi("GoalPlanRequest");
+/** A plan request as the caller writes it (`maxSubgoals` may be left out). */
+export type GoalPlanRequest = z.input<typeof GoalPlanRequestSchema>;
 
-/** The plan: sub-goals, their order and parallel levels, agents and cost, and where the sub-goals came from. */
 export const GoalPlanResponseSchema = z
 	.object({
 		goal: z.string(),
@@ -66,3 +66,4 @@ export const GoalPlanResponseSchema = z
 			}),
 	})
 	.openapi("GoalPlan");
+export type GoalPlan = z.infer<typeof GoalPlanResponseSchema>;

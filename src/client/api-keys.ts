@@ -1,0 +1,46 @@
+/**
+ * `/v1/keys`: the API keys of the client's tenant; and `/v1/admin/tenants`, which needs a client made
+ * with the deployment's admin token as its `apiKey`.
+ */
+import {
+	type CreatedKey,
+	CreatedKeySchema,
+	type CreatedTenant,
+	CreatedTenantSchema,
+	type CreateKeyRequest,
+	type CreateTenantRequest,
+	type KeyList,
+	KeyListSchema,
+} from "../wire/api-keys.ts";
+import { type CallOptions, Resource, segment } from "./transport.ts";
+
+/** The tenant's API keys. A key's secret is in the answer that creates it, and nowhere else. */
+export class KeysResource extends Resource {
+	/** @example const { key } = await client.keys.create({ name: "ci", environment: "test" }); */
+	create(request: CreateKeyRequest, options: CallOptions = {}): Promise<CreatedKey> {
+		return this.transport.post(CreatedKeySchema, "/v1/keys", request, options);
+	}
+
+	/** Every key's metadata (never a secret). */
+	list(options: CallOptions = {}): Promise<KeyList> {
+		return this.transport.get(KeyListSchema, "/v1/keys", options);
+	}
+
+	/** Revokes a key; an unknown id is an ApiError 404. */
+	revoke(keyId: string, options: CallOptions = {}): Promise<void> {
+		return this.transport.delete(`/v1/keys/${segment(keyId)}`, options);
+	}
+}
+
+/** What only the deployment's admin token may do. */
+export class AdminResource extends Resource {
+	/**
+	 * Creates a tenant and its first API key.
+	 * @example
+	 * const admin = new ResearchSwarmClient({ baseUrl, apiKey: process.env.ADMIN_TOKEN });
+	 * const { tenant, apiKey } = await admin.admin.createTenant({ name: "acme", maxDailyJobs: 500 });
+	 */
+	createTenant(request: CreateTenantRequest, options: CallOptions = {}): Promise<CreatedTenant> {
+		return this.transport.post(CreatedTenantSchema, "/v1/admin/tenants", request, options);
+	}
+}
