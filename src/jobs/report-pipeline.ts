@@ -41,6 +41,7 @@ export async function produceReport(input: PipelineInput): Promise<PipelineOutpu
 		sources: facts.sources,
 		tasksPlanned: facts.tasks.length,
 		tasksCompleted: facts.tasks.filter((task) => task.status === "completed").length,
+		citationsRequired: facts.config.citations,
 	});
 	const report = buildReport({ ...facts, metrics: metrics(), aggregation });
 	const provenance = buildProvenance({

@@ -15,6 +15,11 @@
  * verbatim by a member whose claim was supported, whose own quote does not fail the merged claim
  * (rules verdict supported or partial). A synthesizer or critic restating a finding adds no source, so
  * it never makes consensus on its own.
+ *
+ * Uncited findings: in a job that does not require citations (`citationsRequired` false) a merged
+ * finding none of whose members cites anything is `uncited`. It keeps its rules verdict (unsupported:
+ * nothing backs it) but is counted apart from the unsupported ones; a finding whose citations fail is
+ * never uncited, whatever the job required.
  */
 import { checkSupport, contradictionBetween, textFacts } from "../evidence/support";
 import type { SourceRecord } from "../protocol";
@@ -43,6 +48,8 @@ export type AggregationContext = {
 	sources: SourceRecord[];
 	tasksPlanned: number;
 	tasksCompleted: number;
+	/** The job's `config.citations`: false lets findings go without citations (see `uncited`). */
+	citationsRequired: boolean;
 };
 
 const VERDICT_RANK: Record<SupportVerdict, number> = {
@@ -139,7 +146,7 @@ function independentSourcesOf(claim: string, members: CheckedFinding[]): string[
 	return [...hashes].sort(compareText);
 }
 
-function mergeGroup(members: CheckedFinding[]): Omit<MergedFinding, "id"> {
+function mergeGroup(members: CheckedFinding[], citationsRequired: boolean): Omit<MergedFinding, "id"> {
 	const [representative] = members;
 	if (representative === undefined) throw new Error("a finding group is never empty");
 	const supportingAgents: { taskId: string; role: MergedFinding["supportingAgents"][number]["role"] }[] = [];
@@ -148,6 +155,7 @@ function mergeGroup(members: CheckedFinding[]): Omit<MergedFinding, "id"> {
 	}
 	const confidence = members.reduce((sum, member) => sum + member.confidence, 0) / members.length;
 	const independentSources = independentSourcesOf(representative.claim, members);
+	const citations = mergeCitations(members);
 	return {
 		title: representative.title,
 		claim: representative.claim,
@@ -155,9 +163,10 @@ function mergeGroup(members: CheckedFinding[]): Omit<MergedFinding, "id"> {
 		confidence,
 		weight: confidence * Math.max(1, independentSources.length),
 		supportingAgents,
-		citations: mergeCitations(members),
+		citations,
 		support: representative.support,
 		independentSources,
+		uncited: !citationsRequired && citations.length === 0,
 	};
 }
 
@@ -236,7 +245,7 @@ export function summarizeVerification(
 		if (citation.check === "url_not_retrieved" && citation.url !== null) fabricatedUrls.add(citation.url);
 	}
 	const claimsWith = (verdict: SupportVerdict): number =>
-		merged.filter((finding) => finding.support.verdict === verdict).length;
+		merged.filter((finding) => finding.support.verdict === verdict && !finding.uncited).length;
 	const claimsSupported = claimsWith("supported");
 	return {
 		citationsTotal: citations.length,
@@ -251,6 +260,7 @@ export function summarizeVerification(
 		claimsPartial: claimsWith("partial"),
 		claimsUnsupported: claimsWith("unsupported"),
 		claimsContradicted: claimsWith("contradicted"),
+		claimsUncited: merged.filter((finding) => finding.uncited).length,
 		groundingScore: merged.length === 0 ? 0 : claimsSupported / merged.length,
 	};
 }
@@ -292,7 +302,7 @@ function scoreQuality(
  */
 export function aggregate(checked: CheckedFinding[], context: AggregationContext): Aggregation {
 	const merged: MergedFinding[] = groupFindings(checked)
-		.map(mergeGroup)
+		.map((members) => mergeGroup(members, context.citationsRequired))
 		.sort(compareMerged)
 		.map((finding, position) => ({ id: `F${position + 1}`, ...finding }));
 	const supported = merged.filter((finding) => finding.support.verdict === "supported");

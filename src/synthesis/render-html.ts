@@ -25,8 +25,11 @@ import { type GoalSectionId, type ReportSectionId, reportSections } from "./repo
 import * as tables from "./report-tables";
 import {
 	CHECK_DESCRIPTIONS,
+	CITATIONS_NOT_REQUIRED,
 	CONFLICT_DESCRIPTIONS,
 	describeAgents,
+	UNCITED_DESCRIPTION,
+	uncitedSentenceLabel,
 	VERDICT_DESCRIPTIONS,
 } from "./report-text";
 
@@ -64,6 +67,7 @@ blockquote { border-left: 4px solid var(--line); color: var(--muted); margin: 0.
 .citations { list-style: none; padding-left: 0; }
 .flag-verified, .ok { color: var(--ok); font-weight: 600; }
 .flag-unverified, .bad { color: var(--bad); font-weight: 600; }
+.flag-uncited { color: var(--warn); font-weight: 600; }
 .narrative { white-space: pre-wrap; }
 .search { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
 .search input { flex: 1 1 16rem; font: inherit; padding: 0.35rem 0.5rem; }
@@ -154,6 +158,7 @@ ${
 		? html`<p class="notice" role="note"><strong>Partial report:</strong> the job ended before every agent finished; see the Appendix.</p>`
 		: ""
 }
+${report.config.citations ? "" : html`<p class="notice" role="note"><strong>Citations not required:</strong> ${CITATIONS_NOT_REQUIRED}</p>`}
 <div class="search" role="search">
 <label for="report-search">Search findings and citations</label>
 <input type="search" id="report-search" autocomplete="off" aria-describedby="report-search-status">
@@ -337,20 +342,24 @@ function findingArticle(
 	const flag =
 		finding.flag === "verified"
 			? html` · <span class="flag-verified">✓ Verified</span>`
-			: mode === "low"
-				? html` · ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`
-				: html` · <span class="flag-unverified">${finding.flag === "partial" ? "⚠ Partly supported" : `✗ ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`}: ${finding.support.reason}</span>`;
+			: finding.flag === "uncited"
+				? html` · <span class="flag-uncited">○ Uncited</span>`
+				: mode === "low"
+					? html` · ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`
+					: html` · <span class="flag-unverified">${finding.flag === "partial" ? "⚠ Partly supported" : `✗ ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`}: ${finding.support.reason}</span>`;
 	const answers = finding.subQuestion === null ? "" : html` · Answers: ${finding.subQuestion}`;
 	const quotes =
-		finding.citations.length === 0
-			? html`<p class="cite">No citations.</p>`
-			: html`<ul class="citations">${finding.citations.map(
-					(citation) => html`<li>
+		finding.flag === "uncited"
+			? html`<p class="cite">This finding ${UNCITED_DESCRIPTION}.</p>`
+			: finding.citations.length === 0
+				? html`<p class="cite">No citations.</p>`
+				: html`<ul class="citations">${finding.citations.map(
+						(citation) => html`<li>
 <blockquote>${citation.quote === "" ? "(empty quote)" : citation.quote}</blockquote>
 <p class="cite">${citationStatus(citation, sources)}</p>
 ${citation.nearestPassage === null ? "" : html`<p class="cite">The source says: ${citation.nearestPassage}</p>`}
 </li>`,
-				)}</ul>`;
+					)}</ul>`;
 	const anchor = anchored ? html` id="${findingAnchor(number)}"` : "";
 	return html`<article class="finding" data-search${anchor}>
 <h3>${number}. ${finding.title}</h3>
@@ -522,6 +531,7 @@ function sourceItem(source: ReportSource): Html {
 function agentBreakdown(report: Report): Html {
 	const runs = report.performance.agentRuns;
 	if (runs.length === 0) return html`<p>No agents ran.</p>`;
+	const numbers = new Map(report.findings.map((finding, index) => [finding.id, index + 1]));
 	return html`${runs.map((run) => {
 		const made = report.findings.filter((finding) =>
 			finding.supportingAgents.some((agent) => agent.taskId === run.taskId),
@@ -532,7 +542,9 @@ function agentBreakdown(report: Report): Html {
 			.map((sentence) =>
 				sentence.verdict === "supported"
 					? html`${sentence.text}${sourceRefs(sentence.sources)} `
-					: html`<span class="bad">${sentence.text} (${VERDICT_DESCRIPTIONS[sentence.verdict]}: ${sentence.reason})</span> `,
+					: sentence.uncitedFindingIds.length > 0
+						? html`<span class="flag-uncited">${sentence.text} (${uncitedSentenceLabel(sentence.uncitedFindingIds.map((id) => String(numbers.get(id) ?? id)))})</span> `
+						: html`<span class="bad">${sentence.text} (${VERDICT_DESCRIPTIONS[sentence.verdict]}: ${sentence.reason})</span> `,
 			);
 		return html`<h4>${run.role} (${run.taskId})</h4>
 <p class="facts">Status ${run.status} · ${run.attempts} attempt${run.attempts === 1 ? "" : "s"} · ${made} finding${made === 1 ? "" : "s"} in the report</p>

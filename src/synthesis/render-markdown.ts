@@ -12,6 +12,7 @@
 import { safeHttpUrl } from "../lib/http-url";
 import type { AntiHallucination } from "../protocol";
 import type {
+	CheckedSentence,
 	GoalSection,
 	Report,
 	ReportCitation,
@@ -23,8 +24,11 @@ import { type GoalSectionId, type ReportSectionId, reportSections } from "./repo
 import * as tables from "./report-tables";
 import {
 	CHECK_DESCRIPTIONS,
+	CITATIONS_NOT_REQUIRED,
 	CONFLICT_DESCRIPTIONS,
 	describeAgents,
+	UNCITED_DESCRIPTION,
+	uncitedSentenceLabel,
 	VERDICT_DESCRIPTIONS,
 } from "./report-text";
 
@@ -104,9 +108,13 @@ function headerBlock(report: Report): string {
 	const meta =
 		`Job ${markdownText(report.jobId)} · generated ${new Date(report.generatedAt).toISOString()} · ` +
 		`report schema v${report.schemaVersion} · ${report.completeness}`;
-	return report.completeness === "partial"
-		? `${meta}\n\n> **Partial report:** the job ended before every agent finished; see the Appendix.`
-		: meta;
+	const notices = [
+		report.completeness === "partial"
+			? "> **Partial report:** the job ended before every agent finished; see the Appendix."
+			: "",
+		report.config.citations ? "" : `> **Citations not required:** ${markdownText(CITATIONS_NOT_REQUIRED)}`,
+	];
+	return [meta, ...notices.filter((notice) => notice !== "")].join("\n\n");
 }
 
 /** The summary's paragraphs (its text already names the key findings), then the goal's summary. */
@@ -360,9 +368,10 @@ function findingBlocks(
 	];
 }
 
-/** "**✓ Verified**", or the verdict and its reason; with low anti-hallucination only counted. */
+/** "**✓ Verified**", "**○ Uncited**", or the verdict and its reason; with low anti-hallucination only counted. */
 function supportLine(finding: ReportFinding, mode: AntiHallucination): string {
 	if (finding.flag === "verified") return "**✓ Verified**";
+	if (finding.flag === "uncited") return `**○ Uncited:** ${UNCITED_DESCRIPTION}`;
 	const label =
 		finding.flag === "partial" ? "⚠ Partly supported" : `✗ ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`;
 	return mode === "low" ? `*${label}*` : `**${label}:** ${markdownText(finding.support.reason)}`;
@@ -497,7 +506,7 @@ function appendix(report: Report, lookups: Lookups): string[] {
 			? markdownTable(["Finding", "Source", "Status", "Check", "Snapshot offsets"], citationRows)
 			: "No citations.",
 		"### Agent Breakdown",
-		...agentBreakdown(report),
+		...agentBreakdown(report, lookups),
 		"### Failures",
 		failures === null ? "No agent failed." : table(failures),
 		"### Unreachable Sources",
@@ -523,7 +532,7 @@ function sourceLine(source: ReportSource): string {
 	return `- **${markdownText(source.id)}** ${sourceName(source)}${origin}${hash}${cited}`;
 }
 
-function agentBreakdown(report: Report): string[] {
+function agentBreakdown(report: Report, lookups: Lookups): string[] {
 	const runs = report.performance.agentRuns;
 	if (runs.length === 0) return ["No agents ran."];
 	return runs.flatMap((run) => {
@@ -536,7 +545,7 @@ function agentBreakdown(report: Report): string[] {
 			.map((sentence) =>
 				sentence.verdict === "supported"
 					? `${markdownText(sentence.text)}${sourceRefs(sentence.sources)}`
-					: `${markdownText(sentence.text)} *(${VERDICT_DESCRIPTIONS[sentence.verdict]}: ${markdownText(sentence.reason)})*`,
+					: `${markdownText(sentence.text)} *(${markdownText(sentenceLabel(sentence, lookups))})*`,
 			);
 		const paragraphs = narrative.length > 0 ? [narrative.join(" ")] : [];
 		return [
@@ -546,6 +555,18 @@ function agentBreakdown(report: Report): string[] {
 			...(paragraphs.length > 0 ? paragraphs : ["No checked narrative."]),
 		];
 	});
+}
+
+/**
+ * Why an unsupported sentence stands as it does: "uncited: it only restates finding 4, not checked
+ * against any source" for one that restates uncited findings, else its verdict and reason.
+ */
+function sentenceLabel(sentence: CheckedSentence, lookups: Lookups): string {
+	if (sentence.uncitedFindingIds.length === 0)
+		return `${VERDICT_DESCRIPTIONS[sentence.verdict]}: ${sentence.reason}`;
+	return uncitedSentenceLabel(
+		sentence.uncitedFindingIds.map((id) => String(lookups.findingNumbers.get(id) ?? id)),
+	);
 }
 
 /** " \\[S1, S3\\]": source labels in literal brackets, which can never form a link; "" without labels. */

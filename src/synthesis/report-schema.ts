@@ -15,8 +15,11 @@ import {
 	TaskStatusSchema,
 } from "../protocol";
 
-/** Bumped whenever a field is renamed, removed or changes meaning. */
-export const REPORT_SCHEMA_VERSION = 2;
+/**
+ * Bumped whenever a field is renamed, removed or changes meaning. 3: a finding's `flag` may be
+ * `uncited` (a job with `citations: false`), `claimsUnsupported` no longer counts uncited findings.
+ */
+export const REPORT_SCHEMA_VERSION = 3;
 
 const unitInterval = z.number().min(0).max(1);
 const count = z.int().nonnegative();
@@ -94,9 +97,9 @@ export const ReportFindingSchema = z.object({
 	citations: z.array(ReportCitationSchema).describe("Citations, verified ones first."),
 	support: SupportSchema,
 	flag: z
-		.enum(["verified", "partial", "unverified"])
+		.enum(["verified", "partial", "unverified", "uncited"])
 		.describe(
-			"`verified` = a verbatim quote and a supported claim; `partial` and `unverified` findings appear in the body only below high anti-hallucination.",
+			"`verified` = a verbatim quote and a supported claim; `partial` and `unverified` findings appear in the body only below high anti-hallucination; `uncited` = no citation in a job that did not require citations: never checked against a source, always in the body, never verified.",
 		),
 });
 export type ReportFinding = z.infer<typeof ReportFindingSchema>;
@@ -186,12 +189,18 @@ export const VerificationSummarySchema = z.object({
 	claimsSupported: count.describe("Findings whose claim its verbatim quotes support."),
 	claimsPartial: count.describe("Findings whose quotes support part of the claim."),
 	claimsUnsupported: count.describe(
-		"Findings with no verbatim quote, or quotes that do not say what they claim.",
+		"Findings with no verbatim quote, or quotes that do not say what they claim; uncited findings are counted apart.",
 	),
 	claimsContradicted: count.describe("Findings whose quotes say the opposite or give other numbers."),
+	claimsUncited: count.describe(
+		"Findings without any citation in a job that did not require citations; never checked against a source.",
+	),
 	groundingScore: unitInterval.describe("claimsSupported / claimsTotal; 0 when there are no claims."),
 	narrativeSentences: count.describe("Sentences of agent narratives and the summary that were checked."),
 	narrativeSentencesSupported: count.describe("Of those, sentences the findings' quotes support."),
+	narrativeSentencesUncited: count.describe(
+		"Of those, unsupported sentences that only restate uncited findings (labelled uncited).",
+	),
 });
 
 export const QualityScoreSchema = z.object({
@@ -212,6 +221,11 @@ export const CheckedSentenceSchema = z.object({
 	reason: z.string().describe("Why, in one line."),
 	findingIds: z.array(z.string()).describe("Findings whose quotes it was checked against."),
 	sources: z.array(z.string()).describe("Labels of the sources that support it; empty unless supported."),
+	uncitedFindingIds: z
+		.array(z.string())
+		.describe(
+			"Uncited findings whose claims hold everything the sentence says; when any, the sentence is labelled uncited (not verified). Empty unless it is unsupported.",
+		),
 });
 export type CheckedSentence = z.infer<typeof CheckedSentenceSchema>;
 
@@ -361,7 +375,9 @@ export const ReportSchema = z.object({
 		})
 		.describe("Where the agents agreed, disagreed, or found something alone."),
 	verification: VerificationSummarySchema.extend({
-		unsupportedClaims: z.array(UnsupportedClaimSchema).describe("Every claim without a verified citation."),
+		unsupportedClaims: z
+			.array(UnsupportedClaimSchema)
+			.describe("Every finding that is not supported, except uncited ones."),
 	}).describe("Citation checking results."),
 	learningPatterns: LearningSectionSchema.describe("Learned patterns that shaped this job."),
 	performance: z
@@ -389,7 +405,7 @@ export const ReportSchema = z.object({
 					}),
 				)
 				.describe(
-					"Each agent's own account, sentence by sentence, checked against the supported findings; with high anti-hallucination only supported sentences are kept.",
+					"Each agent's own account, sentence by sentence, checked against the supported findings; with high anti-hallucination only supported and uncited sentences are kept.",
 				),
 			unsupportedClaims: z
 				.array(UnsupportedClaimSchema)

@@ -26,11 +26,17 @@ export function verificationTable(report: Report): TextTable {
 			["Partly supported", formatCount(v.claimsPartial)],
 			["Unsupported", formatCount(v.claimsUnsupported)],
 			["Contradicted by their quotes", formatCount(v.claimsContradicted)],
+			...(report.config.citations
+				? []
+				: [["Uncited (citations not required; never checked)", formatCount(v.claimsUncited)]]),
 			["Grounding (supported / all findings)", formatPercent(v.groundingScore)],
 			[
 				"Narrative sentences supported / checked",
 				`${formatCount(v.narrativeSentencesSupported)} / ${formatCount(v.narrativeSentences)}`,
 			],
+			...(report.config.citations
+				? []
+				: [["Narrative sentences uncited", formatCount(v.narrativeSentencesUncited)]]),
 		],
 	};
 }
@@ -189,6 +195,12 @@ export function methodologyFacts(report: Report): { label: string; text: string 
 		{
 			label: "Sources",
 			text: `${method.sources.retrieved} retrieved, ${method.sources.unreachable} unreachable`,
+		},
+		{
+			label: "Citations",
+			text: config.citations
+				? "required: a finding without a verified citation is not verified"
+				: "not required for this job: findings without one are kept and labelled uncited",
 		},
 		{ label: "Verification", text: method.verificationRule },
 	];

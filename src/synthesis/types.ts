@@ -82,6 +82,11 @@ export type MergedFinding = {
 	support: Support;
 	/** Snapshot hashes of the distinct sources whose own verbatim quotes support the claim. */
 	independentSources: string[];
+	/**
+	 * True when no member carries a citation and the job did not require citations: the claim was never
+	 * checked against a source. Its support verdict stays unsupported; the report labels it uncited.
+	 */
+	uncited: boolean;
 };
 
 export type Conflict = {
@@ -121,8 +126,11 @@ export type VerificationSummary = {
 	claimsTotal: number;
 	claimsSupported: number;
 	claimsPartial: number;
+	/** Unsupported findings that carry citations, or that the job required citations for. */
 	claimsUnsupported: number;
 	claimsContradicted: number;
+	/** Uncited findings (a job that did not require citations); not counted in `claimsUnsupported`. */
+	claimsUncited: number;
 	/** claimsSupported / claimsTotal, 0 when there are no claims. */
 	groundingScore: number;
 };

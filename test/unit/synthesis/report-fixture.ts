@@ -52,6 +52,11 @@ export type FixtureOptions = {
 	withPattern?: boolean;
 	/** Make it a goal-mode job with three sub-goals (see the module comment). */
 	goal?: boolean;
+	/**
+	 * `false`: a job that did not require citations. f5, which cites nothing, is then uncited, and the
+	 * depth analyst's narrative restates it.
+	 */
+	citations?: boolean;
 };
 
 /** Builds a fresh input (safe to mutate) for the given anti-hallucination mode. */
@@ -61,6 +66,7 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 		timeMinutes: 120,
 		antiHallucination,
 		formats: ["markdown", "json", "html"],
+		citations: options.citations ?? true,
 	});
 	const input: ReportInput = {
 		jobId: "job_01JCOLDHP",
@@ -113,7 +119,31 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 				}
 			: ({ patternsUsed: [], note: "" } satisfies LearningSection),
 	};
-	return options.goal ? toGoalMode(input) : input;
+	const job = options.citations === false ? withoutRequiredCitations(input) : input;
+	return options.goal ? toGoalMode(job) : job;
+}
+
+/** The claim of f5, the finding that cites nothing. */
+export const UNCITED_CLAIM = "Ground-source systems always outperform air-source ones.";
+
+/** The job as one that did not require citations: f5 uncited, and restated by the depth analyst. */
+function withoutRequiredCitations(input: ReportInput): ReportInput {
+	const { aggregation } = input;
+	return {
+		...input,
+		aggregation: {
+			...aggregation,
+			findings: aggregation.findings.map((finding) =>
+				finding.citations.length === 0 ? { ...finding, uncited: true } : finding,
+			),
+			verification: { ...aggregation.verification, claimsUnsupported: 1, claimsUncited: 1 },
+		},
+		narratives: input.narratives.map((entry) =>
+			entry.taskId === "depth-analyst"
+				? { ...entry, narrative: `${entry.narrative} ${UNCITED_CLAIM}` }
+				: entry,
+		),
+	};
 }
 
 /** Task ids of the direct job → task ids of the goal-mode job. */
@@ -407,6 +437,7 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			],
 			support: ruled("supported", "the claim is its own quote"),
 			independentSources: ["S1".padEnd(64, "0"), "S2".padEnd(64, "0")],
+			uncited: false,
 		},
 		f4: {
 			id: "f4",
@@ -428,6 +459,7 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			],
 			support: ruled("supported", "the claim is its own quote"),
 			independentSources: ["S2".padEnd(64, "0")],
+			uncited: false,
 		},
 		f2: {
 			id: "f2",
@@ -440,6 +472,7 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			citations: [verbatimCitation("S3", null, F2_S3_TEXT)],
 			support: ruled("supported", "its quotes hold the claim's numbers, names and 90% of its words"),
 			independentSources: ["S3".padEnd(64, "0")],
+			uncited: false,
 		},
 		f6: {
 			id: "f6",
@@ -452,6 +485,7 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			citations: [verbatimCitation("S3", null, F6_S3_TEXT)],
 			support: ruled("partial", "only part of the claim is in its quotes: missing “last”, “longer”"),
 			independentSources: [],
+			uncited: false,
 		},
 		f3: {
 			id: "f3",
@@ -473,11 +507,12 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			],
 			support: ruled("unsupported", "no quote of the finding is verbatim in a retrieved source"),
 			independentSources: [],
+			uncited: false,
 		},
 		f5: {
 			id: "f5",
 			title: "Ground-source always wins",
-			claim: "Ground-source systems always outperform air-source ones.",
+			claim: UNCITED_CLAIM,
 			subQuestion: null,
 			confidence: 0.4,
 			weight: 0.4,
@@ -485,6 +520,7 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			citations: [],
 			support: ruled("unsupported", "the finding cites nothing"),
 			independentSources: [],
+			uncited: false,
 		},
 		f7: {
 			id: "f7",
@@ -497,6 +533,7 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			citations: [verbatimCitation("S3", null, F2_S3_TEXT)],
 			support: ruled("contradicted", "the claim's 30% against 10% in its quotes"),
 			independentSources: [],
+			uncited: false,
 		},
 	};
 }
@@ -548,6 +585,7 @@ function makeAggregation(): Aggregation {
 			claimsPartial: 1,
 			claimsUnsupported: 2,
 			claimsContradicted: 1,
+			claimsUncited: 0,
 			groundingScore: 3 / 7,
 		},
 	};

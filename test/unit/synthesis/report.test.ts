@@ -269,6 +269,7 @@ describe("buildReport", () => {
 			unsupportedClaims,
 			narrativeSentences: checked,
 			narrativeSentencesSupported,
+			narrativeSentencesUncited,
 			...counts
 		} = report.verification;
 		expect(counts).toEqual(input.aggregation.verification);
@@ -288,7 +289,7 @@ describe("buildReport", () => {
 		);
 		expect(unsupportedClaims[1]?.agents).toEqual([{ taskId: "explorer", role: "explorer" }]);
 		// Explorer 2, depth analyst 1, synthesizer 3 sentences; only one of them is supported.
-		expect([checked, narrativeSentencesSupported]).toEqual([6, 1]);
+		expect([checked, narrativeSentencesSupported, narrativeSentencesUncited]).toEqual([6, 1, 0]);
 	});
 
 	it("shows the snapshot's own text as a verbatim citation's quote, and the agent's text beside it", () => {
