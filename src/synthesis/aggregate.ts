@@ -25,6 +25,7 @@ import { checkSupport, contradictionBetween, textFacts } from "../evidence/suppo
 import type { SourceRecord } from "../protocol";
 import { tokenize } from "../providers/text";
 import type {
+	AgentFindingSummary,
 	Aggregation,
 	CheckedCitation,
 	CheckedFinding,
@@ -146,6 +147,11 @@ function independentSourcesOf(claim: string, members: CheckedFinding[]): string[
 	return [...hashes].sort(compareText);
 }
 
+/** A finding is uncited when it cites nothing in a job that did not require citations. */
+function isUncited(citations: readonly CheckedCitation[], citationsRequired: boolean): boolean {
+	return !citationsRequired && citations.length === 0;
+}
+
 function mergeGroup(members: CheckedFinding[], citationsRequired: boolean): Omit<MergedFinding, "id"> {
 	const [representative] = members;
 	if (representative === undefined) throw new Error("a finding group is never empty");
@@ -166,7 +172,7 @@ function mergeGroup(members: CheckedFinding[], citationsRequired: boolean): Omit
 		citations,
 		support: representative.support,
 		independentSources,
-		uncited: !citationsRequired && citations.length === 0,
+		uncited: isUncited(citations, citationsRequired),
 	};
 }
 
@@ -265,6 +271,36 @@ export function summarizeVerification(
 	};
 }
 
+/**
+ * Each agent's own findings by verdict (`uncited` as in `MergedFinding`), before any merging, by task
+ * id; the mean stated confidence sums in ascending order, so input order cannot change its last digit.
+ */
+function summarizeAgents(checked: CheckedFinding[], citationsRequired: boolean): AgentFindingSummary[] {
+	const byTask = new Map<string, CheckedFinding[]>();
+	for (const finding of checked) byTask.set(finding.taskId, [...(byTask.get(finding.taskId) ?? []), finding]);
+	return [...byTask]
+		.sort(([a], [b]) => compareText(a, b))
+		.map(([taskId, findings]) => {
+			const uncited = (finding: CheckedFinding) => isUncited(finding.citations, citationsRequired);
+			const withVerdict = (verdict: SupportVerdict) =>
+				findings.filter((finding) => finding.support.verdict === verdict && !uncited(finding)).length;
+			return {
+				taskId,
+				findings: findings.length,
+				supported: withVerdict("supported"),
+				partial: withVerdict("partial"),
+				unsupported: withVerdict("unsupported"),
+				contradicted: withVerdict("contradicted"),
+				uncited: findings.filter(uncited).length,
+				statedConfidence:
+					findings
+						.map((finding) => finding.confidence)
+						.sort((a, b) => a - b)
+						.reduce((sum, confidence) => sum + confidence, 0) / findings.length,
+			};
+		});
+}
+
 /** The quality components, computed as `QUALITY_FORMULAS` (report-schema.ts) states them. */
 function scoreQuality(
 	merged: MergedFinding[],
@@ -316,5 +352,6 @@ export function aggregate(checked: CheckedFinding[], context: AggregationContext
 		novel: findNovel(supported),
 		quality: scoreQuality(merged, verification, context),
 		verification,
+		agents: summarizeAgents(checked, context.citationsRequired),
 	};
 }

@@ -27,6 +27,7 @@
 import type { AntiHallucination, SourceRecord, TaskView } from "../protocol";
 import { tokenize } from "../providers/text";
 import { type SubQuestion, subQuestionsOf } from "../swarm/sub-questions";
+import { agentConfidence, overallConfidence } from "./confidence";
 import { buildGoalSection, goalSummaryParagraph } from "./goal-report";
 import { type CheckedSentence, checkNarrative, type EvidenceFinding, type UncitedFinding } from "./narrative";
 import {
@@ -50,6 +51,7 @@ import {
 	VERDICT_DESCRIPTIONS,
 } from "./report-text";
 import type {
+	AgentFindingSummary,
 	AgentNarrative,
 	CheckedCitation,
 	CitationCheck,
@@ -130,6 +132,7 @@ export function buildReport(input: ReportInput): Report {
 		narrativeSentencesUncited: checkedSentences.filter(isUncited).length,
 	};
 	const goal = input.goal === undefined ? null : buildGoalSection(input.goal, aggregation, findings);
+	const confidence = overallConfidence(aggregation);
 
 	const report: Report = {
 		schemaVersion: REPORT_SCHEMA_VERSION,
@@ -145,6 +148,7 @@ export function buildReport(input: ReportInput): Report {
 				synthesisParagraph(synthesis),
 				agentsParagraph(input.tasks, input.completeness, input.metrics),
 				groundingParagraph(verification, mode, notSupported.length, consensus.length, divergentViews.length),
+				`Overall confidence ${confidence.overall.toFixed(2)} of 1, from the findings' verdicts and corroboration (formula in the Verification Report).`,
 				input.config.citations ? "" : uncitedParagraph(verification.claimsUncited),
 			]
 				.filter((paragraph) => paragraph !== "")
@@ -171,8 +175,17 @@ export function buildReport(input: ReportInput): Report {
 		},
 		verification: { ...verification, unsupportedClaims },
 		learningPatterns: input.learning,
-		performance: { metrics: input.metrics, agentRuns: input.tasks.map(toAgentRun) },
+		performance: {
+			metrics: input.metrics,
+			agentRuns: input.tasks.map((task) =>
+				toAgentRun(
+					task,
+					aggregation.agents.find((agent) => agent.taskId === task.id),
+				),
+			),
+		},
 		quality: aggregation.quality,
+		confidence,
 		sources: reportSources(findings, input.sources),
 		unreachableSources: input.sources
 			.filter((source) => source.status === "unreachable")
@@ -390,8 +403,10 @@ function toPlanNode(task: TaskView): PlanNode {
 	return { id, role, phase, dependsOn, status, attempts };
 }
 
-function toAgentRun(task: TaskView): AgentRun {
+/** A task's performance row; `made` summarizes its findings, absent when it made none. */
+function toAgentRun(task: TaskView, made: AgentFindingSummary | undefined): AgentRun {
 	const { usage } = task;
+	const verdicts = made ?? NO_FINDINGS;
 	return {
 		taskId: task.id,
 		role: task.role,
@@ -405,8 +420,28 @@ function toAgentRun(task: TaskView): AgentRun {
 		costUsd: usage.costUsd,
 		provider: task.provider,
 		model: task.model,
+		findings: {
+			made: verdicts.findings,
+			supported: verdicts.supported,
+			partial: verdicts.partial,
+			unsupported: verdicts.unsupported,
+			contradicted: verdicts.contradicted,
+			uncited: verdicts.uncited,
+		},
+		statedConfidence: verdicts.statedConfidence,
+		confidence: agentConfidence(verdicts),
 	};
 }
+
+const NO_FINDINGS: Omit<AgentFindingSummary, "taskId"> = {
+	findings: 0,
+	supported: 0,
+	partial: 0,
+	unsupported: 0,
+	contradicted: 0,
+	uncited: 0,
+	statedConfidence: null,
+};
 
 /** Every retrieved source under its job label, in label order; `cited` when a body finding cites it verbatim. */
 function reportSources(findings: ReportFinding[], sources: SourceRecord[]): ReportSource[] {

@@ -447,7 +447,9 @@ ${table(tables.verificationTable(report))}
 <h3>Unsupported Claims</h3>
 ${unsupportedList(report.verification.unsupportedClaims, "Every claim is backed by at least one verified citation.")}
 <h3>Quality Score</h3>
-${table(tables.qualityTable(report))}`;
+${table(tables.qualityTable(report))}
+<h3>Confidence</h3>
+${table(tables.confidenceTable(report))}`;
 }
 
 function unsupportedList(claims: UnsupportedClaim[], whenEmpty: string): Html {

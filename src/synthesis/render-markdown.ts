@@ -451,6 +451,8 @@ function verificationReport(report: Report): string[] {
 		),
 		"### Quality Score",
 		table(tables.qualityTable(report)),
+		"### Confidence",
+		table(tables.confidenceTable(report)),
 	];
 }
 
@@ -481,7 +483,7 @@ function performanceMetrics(report: Report): string[] {
 		"### By Provider",
 		providers === null ? "No provider was called." : table(providers),
 		"### By Agent",
-		table(tables.agentRunTable(report)),
+		...captionedTable(tables.agentRunTable(report)),
 	];
 }
 
@@ -577,6 +579,11 @@ function sourceRefs(labels: readonly string[]): string {
 /** The labels of a side's verbatim citations. */
 function citationRefs(citations: ReportCitation[]): string {
 	return sourceRefs([...new Set(citations.filter((c) => c.verified).map((c) => c.sourceId))]);
+}
+
+/** A table that needs its caption to be read (it states a formula): the caption, then the table. */
+function captionedTable(text: tables.TextTable): string[] {
+	return [`${markdownText(text.caption)}:`, table(text)];
 }
 
 /** A plain-text table with every cell escaped. */

@@ -156,6 +156,24 @@ export const AgentRunSchema = z.object({
 	costUsd: z.number().nonnegative().describe("Provider cost of the task in US dollars."),
 	provider: z.string().nullable().describe("Provider that ran the task."),
 	model: z.string().nullable().describe("Model that ran the task."),
+	findings: z
+		.object({
+			made: count.describe("Findings the agent returned."),
+			supported: count,
+			partial: count,
+			unsupported: count,
+			contradicted: count,
+			uncited: count,
+		})
+		.describe("The agent's own findings by their verdicts, before merging across agents."),
+	statedConfidence: unitInterval
+		.nullable()
+		.describe("Mean confidence the agent stated for its findings; null when it made none."),
+	confidence: unitInterval
+		.nullable()
+		.describe(
+			"(supported + 0.5 × partial) / findings made × (0.8 + 0.2 × statedConfidence); null when it made none.",
+		),
 });
 export type AgentRun = z.infer<typeof AgentRunSchema>;
 
@@ -213,6 +231,20 @@ export const QualityScoreSchema = z.object({
 	sourceCoverage: unitInterval.describe("Retrieved sources backing a supported finding / retrieved sources."),
 	completeness: unitInterval.describe("Agents completed / agents planned."),
 	overall: unitInterval.describe("Weighted sum of the components; the weights are in `qualityTable`."),
+});
+
+export const ConfidenceSchema = z.object({
+	overall: unitInterval.describe(
+		"(1 × corroborated + 0.6 × singleSource + 0.3 × (contested + partial)) / findings; 0 without findings.",
+	),
+	corroborated: count.describe("Supported, uncontested findings with two or more independent sources."),
+	singleSource: count.describe("Supported, uncontested findings with fewer independent sources."),
+	contested: count.describe(
+		"Supported findings on a side of a contradiction with another supported finding.",
+	),
+	partial: count.describe("Partly supported findings."),
+	unbacked: count.describe("Unsupported, contradicted and uncited findings; they count 0."),
+	findings: count.describe("All findings after merging, whether or not the body shows them."),
 });
 
 export const CheckedSentenceSchema = z.object({
@@ -387,6 +419,7 @@ export const ReportSchema = z.object({
 		})
 		.describe("Performance of the job."),
 	quality: QualityScoreSchema.describe("Quality score of the aggregated findings."),
+	confidence: ConfidenceSchema.describe("How far the report can be relied on, from its findings' verdicts."),
 	sources: z
 		.array(ReportSourceSchema)
 		.describe("Every source the job retrieved, by label (S1…Sn); `cited` marks those the body cites."),

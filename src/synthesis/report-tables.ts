@@ -1,6 +1,7 @@
 /** The report's tables and methodology facts as plain text, built once for both renderers. */
 
 import { formatDuration } from "../lib/duration";
+import { CONFIDENCE_FORMULAS, FINDING_SCORES } from "./confidence";
 import type { Report } from "./report-schema";
 import { formatCount, formatPercent, formatUsd, QUALITY_FORMULAS } from "./report-text";
 
@@ -55,6 +56,36 @@ export function qualityTable(report: Report): TextTable {
 			["Source coverage", q.sourceCoverage.toFixed(2), QUALITY_FORMULAS.sourceCoverage],
 			["Completeness", q.completeness.toFixed(2), QUALITY_FORMULAS.completeness],
 			["Overall", q.overall.toFixed(2), QUALITY_FORMULAS.overall],
+		],
+	};
+}
+
+/** The overall confidence with its formula, and the finding counts it is computed from. */
+export function confidenceTable(report: Report): TextTable {
+	const c = report.confidence;
+	return {
+		caption: "Overall confidence, from 0 to 1, and the findings it is computed from",
+		headers: ["Measure", "Value", "How it counts"],
+		rows: [
+			["Overall confidence", c.overall.toFixed(2), CONFIDENCE_FORMULAS.overall],
+			[
+				"Corroborated",
+				formatCount(c.corroborated),
+				`supported by 2 or more independent sources, uncontested: ${FINDING_SCORES.corroborated} each`,
+			],
+			[
+				"Single-source",
+				formatCount(c.singleSource),
+				`supported by one independent source, uncontested: ${FINDING_SCORES.singleSource} each`,
+			],
+			[
+				"Contested",
+				formatCount(c.contested),
+				`supported, but contradicted by another supported finding: ${FINDING_SCORES.contested} each`,
+			],
+			["Partly supported", formatCount(c.partial), `${FINDING_SCORES.partial} each`],
+			["Unsupported, contradicted or uncited", formatCount(c.unbacked), "0 each"],
+			["Findings", formatCount(c.findings), "after merging, whether or not the body shows them"],
 		],
 	};
 }
@@ -132,11 +163,25 @@ export function providerTable(report: Report): TextTable | null {
 	};
 }
 
-/** One row per planned task: status, attempts, duration, tokens, cost, provider. */
+/**
+ * One row per planned task: status, attempts, duration, tokens, cost, provider, its findings and its
+ * confidence (formula in `CONFIDENCE_FORMULAS.agent`, which the caption states).
+ */
 export function agentRunTable(report: Report): TextTable {
 	return {
-		caption: "Usage and timing by agent",
-		headers: ["Task", "Role", "Status", "Attempts", "Duration", "Tokens", "Cost", "Provider"],
+		caption: `Usage, timing and confidence by agent; confidence = ${CONFIDENCE_FORMULAS.agent}`,
+		headers: [
+			"Task",
+			"Role",
+			"Status",
+			"Attempts",
+			"Duration",
+			"Tokens",
+			"Cost",
+			"Provider",
+			"Findings supported / made",
+			"Confidence",
+		],
 		rows: report.performance.agentRuns.map((run) => [
 			run.taskId,
 			run.role,
@@ -146,6 +191,8 @@ export function agentRunTable(report: Report): TextTable {
 			formatCount(run.tokens),
 			formatUsd(run.costUsd),
 			[run.provider, run.model].filter((part) => part !== null).join(" ") || "n/a",
+			`${formatCount(run.findings.supported)} / ${formatCount(run.findings.made)}`,
+			run.confidence === null ? "n/a" : run.confidence.toFixed(2),
 		]),
 	};
 }

@@ -135,6 +135,21 @@ export type VerificationSummary = {
 	groundingScore: number;
 };
 
+/** One agent's own findings before merging: how many, by verdict, and the confidence it stated. */
+export type AgentFindingSummary = {
+	taskId: string;
+	findings: number;
+	supported: number;
+	partial: number;
+	/** Unsupported findings that cite something, or that the job required citations for. */
+	unsupported: number;
+	contradicted: number;
+	/** Findings without any citation in a job that did not require citations. */
+	uncited: number;
+	/** Mean confidence the agent stated for its findings; null when it made none. */
+	statedConfidence: number | null;
+};
+
 export type Aggregation = {
 	/** Every merged finding, supported first, then heavier first. */
 	findings: MergedFinding[];
@@ -146,6 +161,8 @@ export type Aggregation = {
 	novel: string[];
 	quality: QualityScore;
 	verification: VerificationSummary;
+	/** Each agent that made findings, by its own findings' verdicts, in task id order. */
+	agents: AgentFindingSummary[];
 };
 
 export type AgentNarrative = { taskId: string; role: Role; narrative: string };

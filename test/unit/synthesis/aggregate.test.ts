@@ -709,6 +709,44 @@ describe("aggregate: uncited findings", () => {
 	});
 });
 
+describe("aggregate: each agent's own findings", () => {
+	it("counts each agent's findings by their own verdicts before merging, with the mean confidence it stated", () => {
+		const result = aggregate(
+			[
+				finding("explorer", "explorer", 0.8, COP_CLAIM, [verbatim("s1", COP_S1)]),
+				finding("explorer", "explorer", 0.4, "Heat pumps reach a COP of 9 in frost", [
+					notFound("s2", "COP of 9"),
+				]),
+				finding("synthesizer", "synthesizer", 0.9, COP_CLAIM, [verbatim("s2", COP_S2)]),
+				finding("synthesizer", "synthesizer", 0.5, "Most installers in Norway are certified", []),
+			],
+			context({ citationsRequired: false }),
+		);
+		expect(result.agents.map(({ statedConfidence: _, ...counts }) => counts)).toEqual([
+			{
+				taskId: "explorer",
+				findings: 2,
+				supported: 1,
+				partial: 0,
+				unsupported: 1,
+				contradicted: 0,
+				uncited: 0,
+			},
+			{
+				taskId: "synthesizer",
+				findings: 2,
+				supported: 1,
+				partial: 0,
+				unsupported: 0,
+				contradicted: 0,
+				uncited: 1,
+			},
+		]);
+		expect(result.agents[0]?.statedConfidence).toBeCloseTo(0.6, 12);
+		expect(result.agents[1]?.statedConfidence).toBeCloseTo(0.7, 12);
+	});
+});
+
 describe("aggregate: quality", () => {
 	it("lets every component fall below 1, each by its own formula", () => {
 		const sources = ["r1", "r2", "r3", "r4"].map((id) => source(id));

@@ -16,6 +16,7 @@ import type {
 	Usage,
 } from "../../../src/protocol";
 import type {
+	AgentFindingSummary,
 	Aggregation,
 	CheckedCitation,
 	CitationCheck,
@@ -137,6 +138,9 @@ function withoutRequiredCitations(input: ReportInput): ReportInput {
 				finding.citations.length === 0 ? { ...finding, uncited: true } : finding,
 			),
 			verification: { ...aggregation.verification, claimsUnsupported: 1, claimsUncited: 1 },
+			agents: aggregation.agents.map((agent) =>
+				agent.taskId === "depth-analyst" ? { ...agent, unsupported: 0, uncited: 1 } : agent,
+			),
 		},
 		narratives: input.narratives.map((entry) =>
 			entry.taskId === "depth-analyst"
@@ -237,6 +241,7 @@ function toGoalMode(input: ReportInput): ReportInput {
 		aggregation: {
 			...input.aggregation,
 			findings: input.aggregation.findings.map(renameAgents),
+			agents: input.aggregation.agents.map((agent) => ({ ...agent, taskId: rename(agent.taskId) })),
 		},
 		narratives: [
 			{ taskId: "g1/synthesizer", role: "synthesizer", narrative: G1_SYNTHESIS },
@@ -588,7 +593,23 @@ function makeAggregation(): Aggregation {
 			claimsUncited: 0,
 			groundingScore: 3 / 7,
 		},
+		agents: [
+			agentFindings("explorer", { supported: 1, unsupported: 1 }, 0.7),
+			agentFindings("depth-analyst", { supported: 2, unsupported: 1, contradicted: 1 }, 0.6),
+			agentFindings("verifier", { supported: 1, partial: 1 }, 0.5),
+		],
 	};
+}
+
+/** One agent's own findings by verdict; the synthesizer of the fixture made none. */
+export function agentFindings(
+	taskId: string,
+	verdicts: Partial<Omit<AgentFindingSummary, "taskId" | "findings" | "statedConfidence">>,
+	statedConfidence: number,
+): AgentFindingSummary {
+	const counts = { supported: 0, partial: 0, unsupported: 0, contradicted: 0, uncited: 0, ...verdicts };
+	const findings = Object.values(counts).reduce((sum, n) => sum + n, 0);
+	return { taskId, findings, ...counts, statedConfidence };
 }
 
 function usage(inputTokens: number, outputTokens: number, costUsd: number): Usage {
