@@ -525,9 +525,11 @@ ${unsupportedList(unsupportedClaims, "No claim was removed.")}`
 
 function sourceItem(source: ReportSource): Html {
 	const origin = source.url === null ? " (attached text)" : "";
+	const at = new Date(source.retrievedAt).toISOString();
+	const retrieved = html` · retrieved <time datetime="${at}">${at}</time>`;
 	const hash = source.sha256 === null ? "" : html` · SHA-256 <code>${source.sha256}</code>`;
 	const cited = source.cited ? "" : " · not cited in the findings";
-	return html`<li><strong>${source.id}</strong> ${sourceName(source)}${origin}${hash}${cited}</li>`;
+	return html`<li><strong>${source.id}</strong> ${sourceName(source)}${origin}${retrieved}${hash}${cited}</li>`;
 }
 
 function agentBreakdown(report: Report): Html {

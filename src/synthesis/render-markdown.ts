@@ -526,12 +526,13 @@ function appendix(report: Report, lookups: Lookups): string[] {
 	];
 }
 
-/** "- **S1** [Title](<https://…>) · SHA-256 …" */
+/** "- **S1** [Title](<https://…>) · retrieved 2026-11-02T09:00:01.000Z · SHA-256 …" */
 function sourceLine(source: ReportSource): string {
 	const origin = source.url === null ? " (attached text)" : "";
+	const retrieved = ` · retrieved ${new Date(source.retrievedAt).toISOString()}`;
 	const hash = source.sha256 === null ? "" : ` · SHA-256 ${markdownText(source.sha256)}`;
 	const cited = source.cited ? "" : " · not cited in the findings";
-	return `- **${markdownText(source.id)}** ${sourceName(source)}${origin}${hash}${cited}`;
+	return `- **${markdownText(source.id)}** ${sourceName(source)}${origin}${retrieved}${hash}${cited}`;
 }
 
 function agentBreakdown(report: Report, lookups: Lookups): string[] {

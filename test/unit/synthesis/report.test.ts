@@ -813,10 +813,10 @@ describe("renderMarkdown", () => {
 			"| Utility program report | `https://blocked.example.com/report` | HTTP 403 Forbidden |",
 		);
 		expect(markdown).toContain(
-			`- **S3** Installer survey notes (attached text) · SHA-256 ${"S3".padEnd(64, "0")}\n`,
+			`- **S3** Installer survey notes (attached text) · retrieved 2026-11-02T09:00:01.000Z · SHA-256 ${"S3".padEnd(64, "0")}\n`,
 		);
 		expect(markdown).toContain(
-			`- **S5** [Manufacturer brochure](<https://brochure.example.com/model-x>) · SHA-256 ${"S5".padEnd(64, "0")} · not cited in the findings`,
+			`- **S5** [Manufacturer brochure](<https://brochure.example.com/model-x>) · retrieved 2026-11-02T09:00:01.000Z · SHA-256 ${"S5".padEnd(64, "0")} · not cited in the findings`,
 		);
 		expect(markdown).toContain(
 			"| 1 | S1 [Cold-climate heat pump field study](<https://energy.example.org/ccashp-field-study>) | ✓ verbatim | quote found verbatim in the source | 120–191 |",
@@ -995,6 +995,9 @@ describe("renderHtml", () => {
 		expect(page).toContain("<td>pat_7</td><td>Heat pump efficiency in Nordic homes</td>");
 		expect(page).toContain("<td>Utility program report</td><td>https://blocked.example.com/report</td>");
 		expect(page).toContain(`<li><code>${FABRICATED_URL}</code></li>`);
+		expect(page).toContain(
+			'<li><strong>S3</strong> Installer survey notes (attached text) · retrieved <time datetime="2026-11-02T09:00:01.000Z">2026-11-02T09:00:01.000Z</time> · SHA-256',
+		);
 		expect(page).toContain("<strong>Side B</strong> (finding 2, COP drops to 1.4 at -15 °C)");
 		expect(page).toContain('<span class="cite">[S1, S2]</span>');
 		expect(page).not.toContain("[S9]");
