@@ -174,7 +174,7 @@ export function buildReport(input: ReportInput): Report {
 			novelDiscoveries: aggregation.novel.filter((id) => verifiedIds.has(id)),
 		},
 		verification: { ...verification, unsupportedClaims },
-		learningPatterns: input.learning,
+		learningPatterns: { ...input.learning, thisJob: input.lesson },
 		performance: {
 			metrics: input.metrics,
 			agentRuns: input.tasks.map((task) =>

@@ -17,7 +17,7 @@ import { CONSENSUS_SOURCES } from "./aggregate";
 import type { AgentFindingSummary, Aggregation, MergedFinding } from "./types";
 
 /** Score of a finding in the overall confidence, by what backs it. */
-export const FINDING_SCORES = { corroborated: 1, singleSource: 0.6, contested: 0.3, partial: 0.3 } as const;
+export const FINDING_SCORES = { corroborated: 1, singleSource: 0.6, contestedOrPartial: 0.3 } as const;
 /** Weight of an agent's stated confidence in its confidence; the verdicts carry the rest. */
 export const STATED_CONFIDENCE_WEIGHT = 0.2;
 
@@ -66,8 +66,7 @@ export function overallConfidence(
 	const score =
 		FINDING_SCORES.corroborated * counts.corroborated +
 		FINDING_SCORES.singleSource * counts.singleSource +
-		FINDING_SCORES.contested * counts.contested +
-		FINDING_SCORES.partial * counts.partial;
+		FINDING_SCORES.contestedOrPartial * (counts.contested + counts.partial);
 	return { overall: findings === 0 ? 0 : score / findings, ...counts, findings };
 }
 

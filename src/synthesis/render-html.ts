@@ -463,7 +463,17 @@ function unsupportedList(claims: UnsupportedClaim[], whenEmpty: string): Html {
 function learningPatterns(report: Report): Html {
 	const patterns = tables.learningTable(report);
 	const note = report.learningPatterns.note.trim();
-	return html`${patterns === null ? html`<p>No learned patterns were used for this job.</p>` : table(patterns)}
+	const { improvements } = report.learningPatterns.thisJob;
+	return html`<h3>This Job</h3>
+<ul>${tables.lessonFacts(report).map(({ label, text }) => html`<li><strong>${label}:</strong> ${text}</li>`)}</ul>
+${
+	improvements.length === 0
+		? html`<p>No improvements are called for.</p>`
+		: html`<p><strong>Improvements</strong></p>
+<ul>${improvements.map((line) => html`<li>${line}</li>`)}</ul>`
+}
+<h3>Patterns Applied</h3>
+${patterns === null ? html`<p>No learned patterns were used for this job.</p>` : table(patterns)}
 ${note === "" ? "" : html`<p>${note}</p>`}`;
 }
 

@@ -470,7 +470,17 @@ function unsupportedList(claims: UnsupportedClaim[], whenEmpty: string): string 
 function learningPatterns(report: Report): string[] {
 	const patterns = tables.learningTable(report);
 	const note = markdownText(report.learningPatterns.note);
+	const { improvements } = report.learningPatterns.thisJob;
 	return [
+		"### This Job",
+		tables
+			.lessonFacts(report)
+			.map(({ label, text }) => `- **${label}:** ${markdownText(text)}`)
+			.join("\n"),
+		improvements.length === 0
+			? "No improvements are called for."
+			: ["**Improvements**", ...improvements.map((line) => `- ${markdownText(line)}`)].join("\n"),
+		"### Patterns Applied",
 		patterns === null ? "No learned patterns were used for this job." : table(patterns),
 		...(note === "" ? [] : [note]),
 	];

@@ -9,6 +9,7 @@ import { z } from "zod";
 import {
 	ComplexitySchema,
 	EffectiveConfigSchema,
+	FocusSchema,
 	JobMetricsSchema,
 	PhaseSchema,
 	RoleSchema,
@@ -273,6 +274,44 @@ export const LearningSectionSchema = z.object({
 		)
 		.describe("Learned patterns this job retrieved and applied."),
 	note: z.string().describe("Free-form note from the learning step."),
+	thisJob: z
+		.object({
+			strategy: z
+				.object({
+					swarmSize: count.describe("Agents the job was sized for."),
+					roles: z.array(RoleSchema).describe("Distinct roles in plan order."),
+					provider: z.string().describe("Provider the agents actually ran on."),
+					model: z.string().nullable().describe("Model the agents actually ran on."),
+					focus: FocusSchema,
+					depth: z.int().min(1).max(10).describe("Requested research depth."),
+				})
+				.describe("The strategy this job ran."),
+			reward: z
+				.object({
+					value: unitInterval.describe("The weighted sum of the components, by `formula`."),
+					success: z
+						.boolean()
+						.describe("Above the success threshold: later similar jobs may adopt the strategy."),
+					components: z
+						.object({
+							quality: unitInterval,
+							speed: unitInterval,
+							citations: unitInterval,
+							depth: unitInterval,
+							coverage: unitInterval,
+						})
+						.describe("Each component from 0 to 1."),
+					formula: z.string().describe("The weighted sum, e.g. '0.35·quality + 0.15·speed + …'."),
+				})
+				.describe("The reward learning scores this job with."),
+			critique: z
+				.string()
+				.describe("The challenges this job met, in sentences; empty when learning found none."),
+			improvements: z.array(z.string()).describe("What the critique calls for in later similar jobs."),
+		})
+		.describe(
+			"This job's own lesson, from the same trajectory its learned pattern is built from, so both say the same.",
+		),
 });
 
 export const CriterionVerdictSchema = z.object({
@@ -411,7 +450,9 @@ export const ReportSchema = z.object({
 			.array(UnsupportedClaimSchema)
 			.describe("Every finding that is not supported, except uncited ones."),
 	}).describe("Citation checking results."),
-	learningPatterns: LearningSectionSchema.describe("Learned patterns that shaped this job."),
+	learningPatterns: LearningSectionSchema.describe(
+		"Learned patterns that shaped this job, and the lesson this job leaves for later ones.",
+	),
 	performance: z
 		.object({
 			metrics: JobMetricsSchema.describe("Job-level timings, usage, latency and error counts."),

@@ -62,32 +62,62 @@ export function qualityTable(report: Report): TextTable {
 
 /** The overall confidence with its formula, and the finding counts it is computed from. */
 export function confidenceTable(report: Report): TextTable {
-	const c = report.confidence;
+	const { overall, findings, ...counts } = report.confidence;
+	const scored: Record<keyof typeof counts, [string, string]> = {
+		corroborated: [
+			"Corroborated",
+			`supported by 2 or more independent sources, uncontested: ${FINDING_SCORES.corroborated} each`,
+		],
+		singleSource: [
+			"Single-source",
+			`supported by one independent source, uncontested: ${FINDING_SCORES.singleSource} each`,
+		],
+		contested: [
+			"Contested",
+			`supported, but contradicted by another supported finding: ${FINDING_SCORES.contestedOrPartial} each`,
+		],
+		partial: ["Partly supported", `${FINDING_SCORES.contestedOrPartial} each`],
+		unbacked: ["Unsupported, contradicted or uncited", "0 each"],
+	};
 	return {
 		caption: "Overall confidence, from 0 to 1, and the findings it is computed from",
 		headers: ["Measure", "Value", "How it counts"],
 		rows: [
-			["Overall confidence", c.overall.toFixed(2), CONFIDENCE_FORMULAS.overall],
-			[
-				"Corroborated",
-				formatCount(c.corroborated),
-				`supported by 2 or more independent sources, uncontested: ${FINDING_SCORES.corroborated} each`,
-			],
-			[
-				"Single-source",
-				formatCount(c.singleSource),
-				`supported by one independent source, uncontested: ${FINDING_SCORES.singleSource} each`,
-			],
-			[
-				"Contested",
-				formatCount(c.contested),
-				`supported, but contradicted by another supported finding: ${FINDING_SCORES.contested} each`,
-			],
-			["Partly supported", formatCount(c.partial), `${FINDING_SCORES.partial} each`],
-			["Unsupported, contradicted or uncited", formatCount(c.unbacked), "0 each"],
-			["Findings", formatCount(c.findings), "after merging, whether or not the body shows them"],
+			["Overall confidence", overall.toFixed(2), CONFIDENCE_FORMULAS.overall],
+			...Object.entries(scored).map(([key, [label, how]]) => [
+				label,
+				formatCount(counts[key as keyof typeof counts]),
+				how,
+			]),
+			["Findings", formatCount(findings), "after merging, whether or not the body shows them"],
 		],
 	};
+}
+
+/**
+ * This job's own lesson as label and sentence pairs: the strategy it ran, its reward with its formula,
+ * and the challenges it met. Its improvements are a list of their own.
+ */
+export function lessonFacts(report: Report): { label: string; text: string }[] {
+	const { strategy, reward, critique } = report.learningPatterns.thisJob;
+	const components = Object.entries(reward.components)
+		.map(([name, value]) => `${name} ${value.toFixed(2)}`)
+		.join(", ");
+	return [
+		{
+			label: "Strategy",
+			text:
+				`${strategy.swarmSize} agents (${strategy.roles.join(", ")}) on ${strategy.provider}` +
+				`${strategy.model === null ? "" : ` (model ${strategy.model})`}, focus ${strategy.focus}, depth ${strategy.depth}`,
+		},
+		{
+			label: "Reward",
+			text:
+				`${reward.value.toFixed(2)} = ${reward.formula}, with ${components}; ` +
+				(reward.success ? "a success, so later similar jobs may adopt this strategy" : "not a success"),
+		},
+		{ label: "Challenges", text: critique === "" ? "none found" : critique },
+	];
 }
 
 /** The learned patterns the job applied; null when it applied none. */

@@ -6,6 +6,7 @@ import type {
 	Citation,
 	EffectiveConfig,
 	Finding,
+	Focus,
 	JobMetrics,
 	Role,
 	SourceRecord,
@@ -174,6 +175,34 @@ export type LearningSection = {
 	note: string;
 };
 
+/**
+ * What the job itself teaches, from its trajectory, exactly as its learned pattern records it: the
+ * strategy it ran, its reward, and the challenges it met (`critique`) with the improvements they call for.
+ */
+export type JobLesson = {
+	strategy: {
+		swarmSize: number;
+		/** Distinct roles in plan order. */
+		roles: Role[];
+		/** The provider and model the agents actually ran on. */
+		provider: string;
+		model: string | null;
+		focus: Focus;
+		depth: number;
+	};
+	reward: {
+		value: number;
+		/** Above the success threshold, so later similar jobs may adopt the strategy. */
+		success: boolean;
+		components: { quality: number; speed: number; citations: number; depth: number; coverage: number };
+		/** The weighted sum, e.g. "0.35·quality + 0.15·speed + …". */
+		formula: string;
+	};
+	/** The run's weaknesses in sentences; empty when it had none. */
+	critique: string;
+	improvements: string[];
+};
+
 /** A sub-goal of a goal-mode job, with the tasks of its sub-swarm. */
 export type GoalSubgoal = Subgoal & {
 	/** Ids of the agent tasks that researched this sub-goal. */
@@ -207,6 +236,8 @@ export type ReportInput = {
 	failures: TaskFailure[];
 	metrics: JobMetrics;
 	learning: LearningSection;
+	/** This job's own lesson, from the trajectory its learned pattern is built from. */
+	lesson: JobLesson;
 	/** Present for goal-mode jobs: the report then is a master report across sub-goals. */
 	goal?: GoalInput;
 };

@@ -153,6 +153,7 @@ describe("overallConfidence", () => {
 				if (before > 0) expect(withLie).toBeLessThan(before);
 				else expect(withLie).toBe(0);
 			}),
+			{ numRuns: 2000 },
 		);
 	});
 

@@ -21,6 +21,7 @@ import type {
 	CheckedCitation,
 	CitationCheck,
 	GoalInput,
+	JobLesson,
 	LearningSection,
 	MergedFinding,
 	ReportInput,
@@ -119,9 +120,35 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 					note: "One similar job informed the plan.",
 				}
 			: ({ patternsUsed: [], note: "" } satisfies LearningSection),
+		lesson: makeLesson(),
 	};
 	const job = options.citations === false ? withoutRequiredCitations(input) : input;
 	return options.goal ? toGoalMode(job) : job;
+}
+
+/** This job's lesson as learning would draw it from its trajectory. */
+export function makeLesson(): JobLesson {
+	return {
+		strategy: {
+			swarmSize: 5,
+			roles: ["explorer", "depth_analyst", "verifier", "trend_analyst", "synthesizer"],
+			provider: "extractive",
+			model: null,
+			focus: "balanced",
+			depth: 5,
+		},
+		reward: {
+			value: 0.6,
+			success: false,
+			components: { quality: 0.55, speed: 0.93, citations: 0.53, depth: 0.3, coverage: 0.8 },
+			formula: "0.35·quality + 0.15·speed + 0.2·citations + 0.15·depth + 0.15·coverage",
+		},
+		critique: "2 of 7 claims had no verified citation. 1 agent failed: trend analyst.",
+		improvements: [
+			"Back every claim with an exact quote from a retrieved source; leave out claims no source supports.",
+			"Run the trend analyst on a different provider.",
+		],
+	};
 }
 
 /** The claim of f5, the finding that cites nothing. */
