@@ -30,6 +30,7 @@ import { type SubQuestion, subQuestionsOf } from "../swarm/sub-questions";
 import { agentConfidence, overallConfidence } from "./confidence";
 import { buildGoalSection, goalSummaryParagraph } from "./goal-report";
 import { type CheckedSentence, checkNarrative, type EvidenceFinding, type UncitedFinding } from "./narrative";
+import { boundRawOutputs } from "./raw-outputs";
 import {
 	type AgentRun,
 	type DivergentView,
@@ -201,6 +202,7 @@ export function buildReport(input: ReportInput): Report {
 			})),
 			unsupportedClaims: unsupportedClaims.filter((claim) => !byId.has(claim.findingId)),
 			fabricatedUrls: verification.fabricatedUrls,
+			rawOutputs: boundRawOutputs(input.rawOutputs),
 		},
 	};
 	return ReportSchema.parse(report);

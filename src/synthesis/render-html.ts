@@ -525,6 +525,8 @@ ${
 		? html`<ul>${fabricatedUrls.map((url) => html`<li><code>${url}</code></li>`)}</ul>`
 		: html`<p>No citation named a URL the job did not retrieve.</p>`
 }
+<h3>Raw Agent Outputs</h3>
+<p>${tables.rawOutputsNote(report)}</p>
 ${
 	report.config.antiHallucination === "high"
 		? html`<h3>Claims Removed From the Findings</h3>

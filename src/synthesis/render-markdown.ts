@@ -527,6 +527,8 @@ function appendix(report: Report, lookups: Lookups): string[] {
 		fabricatedUrls.length > 0
 			? fabricatedUrls.map((url) => `- ${codeSpan(url)}`).join("\n")
 			: "No citation named a URL the job did not retrieve.",
+		"### Raw Agent Outputs",
+		markdownText(tables.rawOutputsNote(report)),
 	];
 	if (report.config.antiHallucination !== "high") return blocks;
 	return [

@@ -9,6 +9,7 @@ import { z } from "zod";
 import {
 	ComplexitySchema,
 	EffectiveConfigSchema,
+	FindingSchema,
 	FocusSchema,
 	JobMetricsSchema,
 	PhaseSchema,
@@ -233,6 +234,22 @@ export const QualityScoreSchema = z.object({
 	completeness: unitInterval.describe("Agents completed / agents planned."),
 	overall: unitInterval.describe("Weighted sum of the components; the weights are in `qualityTable`."),
 });
+
+export const ReportRawOutputSchema = z.object({
+	taskId: z.string(),
+	role: RoleSchema,
+	findings: z
+		.array(FindingSchema)
+		.describe("Its findings as it returned them, before checking, in its order, as many as fit the bound."),
+	findingsOmitted: count.describe("Findings left out to stay within the bound."),
+	narrative: z.string().describe("Its narrative as it returned it, cut to the bound."),
+	malformedOutput: z
+		.string()
+		.nullable()
+		.describe("The raw text of output that failed the output schema, cut to the bound; null otherwise."),
+	truncated: z.boolean().describe("Whether the narrative or the malformed output was cut."),
+});
+export type ReportRawOutput = z.infer<typeof ReportRawOutputSchema>;
 
 export const ConfidenceSchema = z.object({
 	overall: unitInterval.describe(
@@ -487,6 +504,11 @@ export const ReportSchema = z.object({
 					"Findings the body does not show (at high: all but supported; at medium: unsupported and contradicted; at low: none), with their verdicts.",
 				),
 			fabricatedUrls: z.array(z.string()).describe("Cited URLs the job never retrieved."),
+			rawOutputs: z
+				.array(ReportRawOutputSchema)
+				.describe(
+					"Each agent's output as it returned it, before checking: completed agents in plan order, then agents whose output failed the output schema. Each keeps at most min(20,000, 200,000 / entries) characters. Only the JSON report carries it.",
+				),
 		})
 		.describe("Supporting material."),
 });

@@ -2,8 +2,9 @@
 
 import { formatDuration } from "../lib/duration";
 import { CONFIDENCE_FORMULAS, FINDING_SCORES } from "./confidence";
+import { RAW_OUTPUT_CHARS_PER_AGENT, RAW_OUTPUT_CHARS_PER_REPORT } from "./raw-outputs";
 import type { Report } from "./report-schema";
-import { formatCount, formatPercent, formatUsd, QUALITY_FORMULAS } from "./report-text";
+import { formatCount, formatPercent, formatUsd, plural, QUALITY_FORMULAS } from "./report-text";
 
 /** A table as plain text; each renderer escapes the cells for its own format. */
 export type TextTable = { caption: string; headers: string[]; rows: string[][] };
@@ -281,4 +282,17 @@ export function methodologyFacts(report: Report): { label: string; text: string 
 		},
 		{ label: "Verification", text: method.verificationRule },
 	];
+}
+
+/** Where the agents' raw outputs are: only the JSON report carries them, so the renderings say so. */
+export function rawOutputsNote(report: Report): string {
+	const outputs = report.appendix.rawOutputs;
+	if (outputs.length === 0) return "No agent returned output.";
+	const cut = outputs.filter((output) => output.truncated || output.findingsOmitted > 0).length;
+	return (
+		`The JSON report (appendix.rawOutputs) holds ${plural(outputs.length, "agent output")} as the agents returned them, ` +
+		`before checking, each within min(${formatCount(RAW_OUTPUT_CHARS_PER_AGENT)}, ` +
+		`${formatCount(RAW_OUTPUT_CHARS_PER_REPORT)} / ${outputs.length}) characters; ` +
+		`${cut} ${cut === 1 ? "was" : "were"} cut to fit. This rendering does not repeat them.`
+	);
 }

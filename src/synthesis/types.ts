@@ -168,6 +168,16 @@ export type Aggregation = {
 
 export type AgentNarrative = { taskId: string; role: Role; narrative: string };
 
+/** What one agent returned, before any checking. */
+export type RawAgentOutput = {
+	taskId: string;
+	role: Role;
+	findings: Finding[];
+	narrative: string;
+	/** The raw text of output that failed the output schema (it then has no findings); null otherwise. */
+	malformedOutput: string | null;
+};
+
 export type TaskFailure = { taskId: string; role: Role; error: string };
 
 export type LearningSection = {
@@ -233,6 +243,8 @@ export type ReportInput = {
 	sources: SourceRecord[];
 	aggregation: Aggregation;
 	narratives: AgentNarrative[];
+	/** Each agent's output as it returned it, for the JSON appendix. */
+	rawOutputs: RawAgentOutput[];
 	failures: TaskFailure[];
 	metrics: JobMetrics;
 	learning: LearningSection;

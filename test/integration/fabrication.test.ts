@@ -141,6 +141,13 @@ describe("citations: false", () => {
 		);
 		expect(others.length).toBeGreaterThan(0);
 		expect(others.every((finding) => finding.flag === "verified" && finding.sources.length > 0)).toBe(true);
+		// The JSON appendix keeps what each agent returned, before checking.
+		expect(body.appendix.rawOutputs.map((entry) => entry.taskId)).toEqual(
+			body.performance.agentRuns.filter((run) => run.status === "completed").map((run) => run.taskId),
+		);
+		const raw = body.appendix.rawOutputs.find((entry) => entry.role === "explorer");
+		expect(raw?.findings).toEqual(uncitedOutput().findings);
+		expect(raw?.narrative).toBe(BARE_CLAIM);
 		const explorer = body.appendix.agentNarratives.find((entry) => entry.role === "explorer");
 		expect(explorer?.sentences.map((sentence) => sentence.uncitedFindingIds)).toEqual([[bare?.id]]);
 

@@ -91,6 +91,29 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 			{ taskId: "verifier", role: "verifier", narrative: "" },
 			{ taskId: "synthesizer", role: "synthesizer", narrative: SYNTHESIS },
 		],
+		rawOutputs: [
+			{
+				taskId: "explorer",
+				role: "explorer",
+				findings: [
+					{
+						title: "Heat pumps stop working below -5 °C",
+						claim: "Air-source heat pumps stop heating below -5 °C.",
+						confidence: 0.5,
+						citations: [{ sourceId: "web-1", url: FABRICATED_URL, quote: "heat pumps fail below -5 °C" }],
+					},
+				],
+				narrative: "Read the field study and the COP measurements.",
+				malformedOutput: null,
+			},
+			{
+				taskId: "trend-analyst",
+				role: "trend_analyst",
+				findings: [],
+				narrative: "",
+				malformedOutput: '{"findings": [{"title": "Sales rose"',
+			},
+		],
 		failures: [
 			{ taskId: "trend-analyst", role: "trend_analyst", error: "provider timed out after 3 attempts" },
 		],
