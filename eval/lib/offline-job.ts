@@ -134,6 +134,11 @@ export async function runOfflineJob(
 			role: roleOf.get(result.taskId) ?? "explorer",
 			narrative: result.narrative,
 		})),
+		rawOutputs: [...results.values()].map((result) => ({
+			...result,
+			role: roleOf.get(result.taskId) ?? "explorer",
+			malformedOutput: null,
+		})),
 		failures: [],
 		metrics: () => emptyMetrics(plan.length),
 		learning: { patternsUsed: [], note: "" },

@@ -97,7 +97,7 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 				? { ...modelPrice, searchPerCall: BRAVE_SEARCH_PRICE.perCall }
 				: modelPrice;
 		const discovered: NewSource[] = [];
-		const instructions = roleInstructions(context.role);
+		const instructions = roleInstructions(context.role, context.config.citations);
 		const prompt = taskPrompt(context, documents);
 
 		const reservedUsd = price

@@ -3,6 +3,10 @@
  * every claim against its verbatim quotes (rules, then the optional model judge), merge and weigh the
  * findings, build the report and its provenance record. No storage I/O: the coordinator loads the
  * snapshots and stores the outputs, and the evaluation runs the very same steps offline.
+ *
+ * The report's own lesson comes from the job's trajectory, built here from the same facts, metrics and
+ * aggregation the completed job's trajectory is built from (`trajectoryFrom`), so the Learning
+ * section states what the job's learned pattern will record.
  */
 import { applyJudgements, judgeItems, judgeSupport, type SupportJudgeOptions } from "../agents/judge-support";
 import { type AgentFindings, checkFindings } from "../evidence/verify";
@@ -11,8 +15,9 @@ import { buildReport } from "../synthesis/build-report";
 import { buildProvenance, type Provenance } from "../synthesis/provenance";
 import type { Report } from "../synthesis/report-schema";
 import type { Aggregation, ReportInput } from "../synthesis/types";
+import { lessonOf, trajectoryFrom } from "./trajectory";
 
-export type PipelineInput = Omit<ReportInput, "aggregation" | "metrics"> & {
+export type PipelineInput = Omit<ReportInput, "aggregation" | "metrics" | "lesson"> & {
 	/** The job's metrics, read once the judging calls have been made. */
 	metrics: () => ReportInput["metrics"];
 	/** Each completed task's findings. */
@@ -41,8 +46,11 @@ export async function produceReport(input: PipelineInput): Promise<PipelineOutpu
 		sources: facts.sources,
 		tasksPlanned: facts.tasks.length,
 		tasksCompleted: facts.tasks.filter((task) => task.status === "completed").length,
+		citationsRequired: facts.config.citations,
 	});
-	const report = buildReport({ ...facts, metrics: metrics(), aggregation });
+	const jobMetrics = metrics();
+	const lesson = lessonOf(trajectoryFrom({ ...facts, metrics: jobMetrics }, aggregation));
+	const report = buildReport({ ...facts, metrics: jobMetrics, aggregation, lesson });
 	const provenance = buildProvenance({
 		jobId: facts.jobId,
 		generatedAt: facts.completedAt,

@@ -8,7 +8,7 @@ import { REPORT_FORMATS } from "../lib/report-formats";
 import type { AgentResult, ReportFormat } from "../protocol";
 import { renderHtml } from "../synthesis/render-html";
 import { renderMarkdown } from "../synthesis/render-markdown";
-import type { Aggregation } from "../synthesis/types";
+import type { Aggregation, RawAgentOutput } from "../synthesis/types";
 import type { CoordinatorModel } from "./model-caller";
 import { produceReport } from "./report-pipeline";
 import { type JobState, metricsAtCompletion, toJobView } from "./state";
@@ -43,12 +43,24 @@ export async function storeReport(state: JobState, context: ReportContext): Prom
 			if (text !== null) snapshots.set(source.id, text);
 		}),
 	);
-	const { aggregation, report, provenance } = await produceReport({
-		results: results.map(({ task, result }) => ({
+	const rawOutputs: RawAgentOutput[] = [
+		...results.map(({ task, result }) => ({
 			taskId: task.id,
 			role: task.role,
 			findings: result?.findings ?? [],
+			narrative: result?.narrative ?? "",
+			malformedOutput: null,
 		})),
+		...state.tasks.flatMap((task) => {
+			const raw = state.rawOutputs[task.id];
+			return raw
+				? [{ taskId: task.id, role: task.role, findings: [], narrative: "", malformedOutput: raw }]
+				: [];
+		}),
+	];
+	const { aggregation, report, provenance } = await produceReport({
+		results: rawOutputs.map(({ taskId, role, findings }) => ({ taskId, role, findings })),
+		rawOutputs,
 		snapshots,
 		...(context.judge === undefined ? {} : { judge: context.judge }),
 		jobId: state.jobId,
@@ -60,25 +72,14 @@ export async function storeReport(state: JobState, context: ReportContext): Prom
 		config: state.config,
 		tasks: toJobView(state, 100, completedAt).plan,
 		sources: state.sources,
-		narratives: [
-			...results.map(({ task, result }) => ({
-				taskId: task.id,
-				role: task.role,
-				narrative: result?.narrative ?? "",
-			})),
-			...state.tasks.flatMap((task) => {
-				const raw = state.rawOutputs[task.id];
-				return raw
-					? [
-							{
-								taskId: task.id,
-								role: task.role,
-								narrative: `Raw output, kept because it failed the output schema:\n\n${raw}`,
-							},
-						]
-					: [];
-			}),
-		],
+		narratives: rawOutputs.map(({ taskId, role, narrative, malformedOutput }) => ({
+			taskId,
+			role,
+			narrative:
+				malformedOutput === null
+					? narrative
+					: `Raw output, kept because it failed the output schema:\n\n${malformedOutput}`,
+		})),
 		failures: state.tasks
 			.filter((task) => task.status === "failed" || task.status === "skipped")
 			.map((task) => ({

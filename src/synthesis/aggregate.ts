@@ -15,11 +15,17 @@
  * verbatim by a member whose claim was supported, whose own quote does not fail the merged claim
  * (rules verdict supported or partial). A synthesizer or critic restating a finding adds no source, so
  * it never makes consensus on its own.
+ *
+ * Uncited findings: in a job that does not require citations (`citationsRequired` false) a merged
+ * finding none of whose members cites anything is `uncited`. It keeps its rules verdict (unsupported:
+ * nothing backs it) but is counted apart from the unsupported ones; a finding whose citations fail is
+ * never uncited, whatever the job required.
  */
 import { checkSupport, contradictionBetween, textFacts } from "../evidence/support";
 import type { SourceRecord } from "../protocol";
 import { tokenize } from "../providers/text";
 import type {
+	AgentFindingSummary,
 	Aggregation,
 	CheckedCitation,
 	CheckedFinding,
@@ -43,6 +49,8 @@ export type AggregationContext = {
 	sources: SourceRecord[];
 	tasksPlanned: number;
 	tasksCompleted: number;
+	/** The job's `config.citations`: false lets findings go without citations (see `uncited`). */
+	citationsRequired: boolean;
 };
 
 const VERDICT_RANK: Record<SupportVerdict, number> = {
@@ -139,7 +147,12 @@ function independentSourcesOf(claim: string, members: CheckedFinding[]): string[
 	return [...hashes].sort(compareText);
 }
 
-function mergeGroup(members: CheckedFinding[]): Omit<MergedFinding, "id"> {
+/** A finding is uncited when it cites nothing in a job that did not require citations. */
+function isUncited(citations: readonly CheckedCitation[], citationsRequired: boolean): boolean {
+	return !citationsRequired && citations.length === 0;
+}
+
+function mergeGroup(members: CheckedFinding[], citationsRequired: boolean): Omit<MergedFinding, "id"> {
 	const [representative] = members;
 	if (representative === undefined) throw new Error("a finding group is never empty");
 	const supportingAgents: { taskId: string; role: MergedFinding["supportingAgents"][number]["role"] }[] = [];
@@ -148,6 +161,7 @@ function mergeGroup(members: CheckedFinding[]): Omit<MergedFinding, "id"> {
 	}
 	const confidence = members.reduce((sum, member) => sum + member.confidence, 0) / members.length;
 	const independentSources = independentSourcesOf(representative.claim, members);
+	const citations = mergeCitations(members);
 	return {
 		title: representative.title,
 		claim: representative.claim,
@@ -155,9 +169,10 @@ function mergeGroup(members: CheckedFinding[]): Omit<MergedFinding, "id"> {
 		confidence,
 		weight: confidence * Math.max(1, independentSources.length),
 		supportingAgents,
-		citations: mergeCitations(members),
+		citations,
 		support: representative.support,
 		independentSources,
+		uncited: isUncited(citations, citationsRequired),
 	};
 }
 
@@ -236,7 +251,7 @@ export function summarizeVerification(
 		if (citation.check === "url_not_retrieved" && citation.url !== null) fabricatedUrls.add(citation.url);
 	}
 	const claimsWith = (verdict: SupportVerdict): number =>
-		merged.filter((finding) => finding.support.verdict === verdict).length;
+		merged.filter((finding) => finding.support.verdict === verdict && !finding.uncited).length;
 	const claimsSupported = claimsWith("supported");
 	return {
 		citationsTotal: citations.length,
@@ -251,8 +266,39 @@ export function summarizeVerification(
 		claimsPartial: claimsWith("partial"),
 		claimsUnsupported: claimsWith("unsupported"),
 		claimsContradicted: claimsWith("contradicted"),
+		claimsUncited: merged.filter((finding) => finding.uncited).length,
 		groundingScore: merged.length === 0 ? 0 : claimsSupported / merged.length,
 	};
+}
+
+/**
+ * Each agent's own findings by verdict (`uncited` as in `MergedFinding`), before any merging, by task
+ * id; the mean stated confidence sums in ascending order, so input order cannot change its last digit.
+ */
+function summarizeAgents(checked: CheckedFinding[], citationsRequired: boolean): AgentFindingSummary[] {
+	const byTask = new Map<string, CheckedFinding[]>();
+	for (const finding of checked) byTask.set(finding.taskId, [...(byTask.get(finding.taskId) ?? []), finding]);
+	return [...byTask]
+		.sort(([a], [b]) => compareText(a, b))
+		.map(([taskId, findings]) => {
+			const uncited = (finding: CheckedFinding) => isUncited(finding.citations, citationsRequired);
+			const withVerdict = (verdict: SupportVerdict) =>
+				findings.filter((finding) => finding.support.verdict === verdict && !uncited(finding)).length;
+			return {
+				taskId,
+				findings: findings.length,
+				supported: withVerdict("supported"),
+				partial: withVerdict("partial"),
+				unsupported: withVerdict("unsupported"),
+				contradicted: withVerdict("contradicted"),
+				uncited: findings.filter(uncited).length,
+				statedConfidence:
+					findings
+						.map((finding) => finding.confidence)
+						.sort((a, b) => a - b)
+						.reduce((sum, confidence) => sum + confidence, 0) / findings.length,
+			};
+		});
 }
 
 /** The quality components, computed as `QUALITY_FORMULAS` (report-schema.ts) states them. */
@@ -292,7 +338,7 @@ function scoreQuality(
  */
 export function aggregate(checked: CheckedFinding[], context: AggregationContext): Aggregation {
 	const merged: MergedFinding[] = groupFindings(checked)
-		.map(mergeGroup)
+		.map((members) => mergeGroup(members, context.citationsRequired))
 		.sort(compareMerged)
 		.map((finding, position) => ({ id: `F${position + 1}`, ...finding }));
 	const supported = merged.filter((finding) => finding.support.verdict === "supported");
@@ -306,5 +352,6 @@ export function aggregate(checked: CheckedFinding[], context: AggregationContext
 		novel: findNovel(supported),
 		quality: scoreQuality(merged, verification, context),
 		verification,
+		agents: summarizeAgents(checked, context.citationsRequired),
 	};
 }

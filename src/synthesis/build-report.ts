@@ -10,6 +10,11 @@
  *   contradicted ones go to the appendix; narrative sentences keep their verdicts;
  * - low: every finding stays in the body with its flag, and is counted.
  *
+ * A job with `citations: false` lets findings go without citations. Such a finding (`uncited`) stays
+ * in the body whatever the mode, flagged `uncited`, with no source labels, quotes or provenance, and
+ * is counted apart; a narrative sentence that only restates uncited findings is kept and labelled so.
+ * Findings that do cite are checked and placed exactly as above: a failed citation stays a failure.
+ *
  * Sources keep the job's own labels (S1…Sn), so a label means the same source in the body, the
  * narratives, the JSON and every rendering. The executive summary states nothing but supported
  * findings' claims, each with the labels of the sources whose quotes support it.
@@ -22,8 +27,10 @@
 import type { AntiHallucination, SourceRecord, TaskView } from "../protocol";
 import { tokenize } from "../providers/text";
 import { type SubQuestion, subQuestionsOf } from "../swarm/sub-questions";
+import { agentConfidence, overallConfidence } from "./confidence";
 import { buildGoalSection, goalSummaryParagraph } from "./goal-report";
-import { type CheckedSentence, checkNarrative, type EvidenceFinding } from "./narrative";
+import { type CheckedSentence, checkNarrative, type EvidenceFinding, type UncitedFinding } from "./narrative";
+import { boundRawOutputs } from "./raw-outputs";
 import {
 	type AgentRun,
 	type DivergentView,
@@ -36,8 +43,16 @@ import {
 	type ReportSource,
 	type UnsupportedClaim,
 } from "./report-schema";
-import { CHECK_DESCRIPTIONS, formatPercent, oneLine, plural, VERDICT_DESCRIPTIONS } from "./report-text";
+import {
+	CHECK_DESCRIPTIONS,
+	CITATIONS_NOT_REQUIRED,
+	formatPercent,
+	oneLine,
+	plural,
+	VERDICT_DESCRIPTIONS,
+} from "./report-text";
 import type {
+	AgentFindingSummary,
 	AgentNarrative,
 	CheckedCitation,
 	CitationCheck,
@@ -74,7 +89,8 @@ const UNSUPPORTED_HANDLING: Record<AntiHallucination, string> = {
 export function buildReport(input: ReportInput): Report {
 	const mode = input.config.antiHallucination;
 	const { aggregation } = input;
-	const inBody = (finding: MergedFinding) => BODY_VERDICTS[mode].has(finding.support.verdict);
+	const inBody = (finding: MergedFinding) =>
+		finding.uncited || BODY_VERDICTS[mode].has(finding.support.verdict);
 	const findings = aggregation.findings.filter(inBody).map(toReportFinding);
 	const byId = new Map(findings.map((finding) => [finding.id, finding]));
 	const verifiedIds = new Set(findings.filter((f) => f.flag === "verified").map((f) => f.id));
@@ -93,14 +109,19 @@ export function buildReport(input: ReportInput): Report {
 			},
 		];
 	});
-	const notSupported = aggregation.findings.filter((finding) => finding.support.verdict !== "supported");
+	const notSupported = aggregation.findings.filter(
+		(finding) => finding.support.verdict !== "supported" && !finding.uncited,
+	);
 	const unsupportedClaims = notSupported.map(toUnsupportedClaim);
 	const supportedFindings = findings.filter((finding) => finding.flag === "verified");
 	const evidence = supportedFindings.map(toEvidenceFinding);
+	const uncited: UncitedFinding[] = findings
+		.filter((finding) => finding.flag === "uncited")
+		.map(({ id, claim }) => ({ id, claim }));
 	const narratives = input.narratives.map((entry) => ({
 		taskId: entry.taskId,
 		role: entry.role,
-		sentences: checkNarrative(entry.narrative, evidence),
+		sentences: checkNarrative(entry.narrative, evidence, uncited),
 	}));
 	const { answer, unanswered } = answerSentences(input.task, supportedFindings);
 	const synthesis = synthesisSentences(narratives, input.goal, supportedFindings);
@@ -108,10 +129,11 @@ export function buildReport(input: ReportInput): Report {
 	const verification = {
 		...aggregation.verification,
 		narrativeSentences: checkedSentences.length,
-		narrativeSentencesSupported: checkedSentences.filter((sentence) => sentence.verdict === "supported")
-			.length,
+		narrativeSentencesSupported: checkedSentences.filter(isSupported).length,
+		narrativeSentencesUncited: checkedSentences.filter(isUncited).length,
 	};
 	const goal = input.goal === undefined ? null : buildGoalSection(input.goal, aggregation, findings);
+	const confidence = overallConfidence(aggregation);
 
 	const report: Report = {
 		schemaVersion: REPORT_SCHEMA_VERSION,
@@ -127,6 +149,8 @@ export function buildReport(input: ReportInput): Report {
 				synthesisParagraph(synthesis),
 				agentsParagraph(input.tasks, input.completeness, input.metrics),
 				groundingParagraph(verification, mode, notSupported.length, consensus.length, divergentViews.length),
+				`Overall confidence ${confidence.overall.toFixed(2)} of 1, from the findings' verdicts and corroboration (formula in the Verification Report).`,
+				input.config.citations ? "" : uncitedParagraph(verification.claimsUncited),
 			]
 				.filter((paragraph) => paragraph !== "")
 				.join("\n\n"),
@@ -142,7 +166,7 @@ export function buildReport(input: ReportInput): Report {
 				retrieved: input.sources.filter((source) => source.status === "retrieved").length,
 				unreachable: input.sources.filter((source) => source.status === "unreachable").length,
 			},
-			verificationRule: verificationRule(mode),
+			verificationRule: verificationRule(mode, input.config.citations),
 		},
 		findings,
 		crossAgentInsights: {
@@ -151,9 +175,18 @@ export function buildReport(input: ReportInput): Report {
 			novelDiscoveries: aggregation.novel.filter((id) => verifiedIds.has(id)),
 		},
 		verification: { ...verification, unsupportedClaims },
-		learningPatterns: input.learning,
-		performance: { metrics: input.metrics, agentRuns: input.tasks.map(toAgentRun) },
+		learningPatterns: { ...input.learning, thisJob: input.lesson },
+		performance: {
+			metrics: input.metrics,
+			agentRuns: input.tasks.map((task) =>
+				toAgentRun(
+					task,
+					aggregation.agents.find((agent) => agent.taskId === task.id),
+				),
+			),
+		},
 		quality: aggregation.quality,
+		confidence,
 		sources: reportSources(findings, input.sources),
 		unreachableSources: input.sources
 			.filter((source) => source.status === "unreachable")
@@ -162,10 +195,14 @@ export function buildReport(input: ReportInput): Report {
 			failures: input.failures,
 			agentNarratives: narratives.map((entry) => ({
 				...entry,
-				sentences: mode === "high" ? entry.sentences.filter(isSupported) : entry.sentences,
+				sentences:
+					mode === "high"
+						? entry.sentences.filter((sentence) => isSupported(sentence) || isUncited(sentence))
+						: entry.sentences,
 			})),
 			unsupportedClaims: unsupportedClaims.filter((claim) => !byId.has(claim.findingId)),
 			fabricatedUrls: verification.fabricatedUrls,
+			rawOutputs: boundRawOutputs(input.rawOutputs),
 		},
 	};
 	return ReportSchema.parse(report);
@@ -173,6 +210,11 @@ export function buildReport(input: ReportInput): Report {
 
 function isSupported(sentence: CheckedSentence): boolean {
 	return sentence.verdict === "supported";
+}
+
+/** A sentence that only restates uncited findings: kept and labelled, never verified. */
+function isUncited(sentence: CheckedSentence): boolean {
+	return sentence.uncitedFindingIds.length > 0;
 }
 
 function toReportCitation(citation: CheckedCitation): ReportCitation {
@@ -206,7 +248,13 @@ function toReportFinding(finding: MergedFinding): ReportFinding {
 		sources: [...new Set(citations.filter((c) => c.verified).map((c) => c.sourceId))],
 		citations,
 		support: finding.support,
-		flag: verdict === "supported" ? "verified" : verdict === "partial" ? "partial" : "unverified",
+		flag: finding.uncited
+			? "uncited"
+			: verdict === "supported"
+				? "verified"
+				: verdict === "partial"
+					? "partial"
+					: "unverified",
 	};
 }
 
@@ -357,8 +405,10 @@ function toPlanNode(task: TaskView): PlanNode {
 	return { id, role, phase, dependsOn, status, attempts };
 }
 
-function toAgentRun(task: TaskView): AgentRun {
+/** A task's performance row; `made` summarizes its findings, absent when it made none. */
+function toAgentRun(task: TaskView, made: AgentFindingSummary | undefined): AgentRun {
 	const { usage } = task;
+	const verdicts = made ?? NO_FINDINGS;
 	return {
 		taskId: task.id,
 		role: task.role,
@@ -372,8 +422,28 @@ function toAgentRun(task: TaskView): AgentRun {
 		costUsd: usage.costUsd,
 		provider: task.provider,
 		model: task.model,
+		findings: {
+			made: verdicts.findings,
+			supported: verdicts.supported,
+			partial: verdicts.partial,
+			unsupported: verdicts.unsupported,
+			contradicted: verdicts.contradicted,
+			uncited: verdicts.uncited,
+		},
+		statedConfidence: verdicts.statedConfidence,
+		confidence: agentConfidence(verdicts),
 	};
 }
+
+const NO_FINDINGS: Omit<AgentFindingSummary, "taskId"> = {
+	findings: 0,
+	supported: 0,
+	partial: 0,
+	unsupported: 0,
+	contradicted: 0,
+	uncited: 0,
+	statedConfidence: null,
+};
 
 /** Every retrieved source under its job label, in label order; `cited` when a body finding cites it verbatim. */
 function reportSources(findings: ReportFinding[], sources: SourceRecord[]): ReportSource[] {
@@ -395,14 +465,25 @@ function labelNumber(label: string): number {
 	return Number(/\d+/.exec(label)?.[0] ?? Number.MAX_SAFE_INTEGER);
 }
 
-function verificationRule(mode: AntiHallucination): string {
+function verificationRule(mode: AntiHallucination, citations: boolean): string {
 	return (
 		"A quote counts only when it is verbatim in the stored snapshot of a source this job retrieved " +
 		"(after normalising whitespace, Unicode quote and dash forms, entities, soft hyphens, footnote markers " +
 		"and marked elisions); one changed word makes it altered, not verified. Each claim is then judged " +
 		"against its verbatim quotes: every number, unit, name and negation in the claim must be in them. " +
 		"A cited URL the job never retrieved is treated as fabricated and is never listed as a source. " +
-		`Anti-hallucination is ${mode}: ${UNSUPPORTED_HANDLING[mode]}.`
+		`Anti-hallucination is ${mode}: ${UNSUPPORTED_HANDLING[mode]}.` +
+		(citations ? "" : ` ${CITATIONS_NOT_REQUIRED}`)
+	);
+}
+
+/** "Citations were not required for this job: 2 findings carry none; …", for the executive summary. */
+function uncitedParagraph(uncited: number): string {
+	if (uncited === 0) return "Citations were not required for this job, yet every finding carries one.";
+	const one = uncited === 1;
+	return (
+		`Citations were not required for this job: ${plural(uncited, "finding")} ${one ? "carries" : "carry"} none, ` +
+		`${one ? "is" : "are"} labelled uncited and ${one ? "was" : "were"} not checked against any source.`
 	);
 }
 

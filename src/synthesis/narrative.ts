@@ -33,6 +33,8 @@ export type CheckedSentence = {
 	findingIds: string[];
 	/** Labels of those findings' sources, in the order the findings give them; empty unless supported. */
 	sources: string[];
+	/** Uncited findings whose claims hold everything the sentence says; empty unless it is unsupported. */
+	uncitedFindingIds: string[];
 };
 
 // "[S3]", "[S1, S4]", "(S2)", "[3]", "【S1】": source labels a writer attached to a sentence. Only S-labels and
@@ -55,55 +57,93 @@ export function narrativeSentences(text: string): string[] {
 	).filter((sentence) => /\p{L}/u.test(sentence));
 }
 
+/** A finding that carries no citation in a job that did not require citations. */
+export type UncitedFinding = { id: string; claim: string };
+
 /**
- * Checks each sentence of `text` against the findings it shares most content words with.
- * @example checkNarrative("Cold weather lowers COP [S9].", findings)[0].sources // ["S1"], whatever the writer said
+ * Checks each sentence of `text` against the findings it shares most content words with. A sentence
+ * the supported findings leave unsupported is then held against the `uncited` findings' claims by the
+ * same rules: when they hold everything it says, it names them in `uncitedFindingIds` and the report
+ * labels it uncited (never supported: no source was checked for it).
+ * @example checkNarrative("Cold weather lowers COP [S9].", findings, [])[0].sources // ["S1"], whatever the writer said
  */
-export function checkNarrative(text: string, findings: readonly EvidenceFinding[]): CheckedSentence[] {
-	const profiles = findings.map((finding) => ({
-		finding,
-		words: new Set(tokenize(`${finding.claim} ${finding.evidence.join(" ")}`)),
-	}));
+export function checkNarrative(
+	text: string,
+	findings: readonly EvidenceFinding[],
+	uncited: readonly UncitedFinding[],
+): CheckedSentence[] {
+	const supported = profilesOf(findings);
+	const restated = profilesOf(
+		uncited.map(({ id, claim }) => ({ id, claim, evidence: [claim], sources: [] })),
+	);
 	return narrativeSentences(text).map((sentence) => {
-		const words = tokenize(sentence);
-		const ranked = profiles
-			.map((profile) => ({ ...profile, shared: words.filter((word) => profile.words.has(word)).length }))
-			.filter((profile) => profile.shared > 0)
-			.sort((a, b) => b.shared - a.shared);
-		const candidates = ranked.slice(0, NARRATIVE_CANDIDATES).map((profile) => profile.finding);
-		// A sentence that one related quote supports may still reverse another ("decreasing" where a
-		// source says "increasing"): every quote about the same thing gets a say before it stands.
-		const related = ranked.filter((profile) => profile.shared * 2 >= words.length);
-		const reversal = related
-			.flatMap((profile) => profile.finding.evidence)
-			.map((quote) => checkSupport(sentence, [quote]))
-			.find((check) => check.verdict === "contradicted");
-		const result =
-			reversal ??
-			checkSupport(
-				sentence,
-				candidates.flatMap((finding) => finding.evidence),
-			);
-		// Cite the findings that back the sentence on their own; when only their union does, the ones
-		// that carry a fair share of its words and do not contradict it, never one that merely shares a word or two.
-		const checks = candidates.map((finding) => ({
-			finding,
-			check: checkSupport(sentence, finding.evidence),
-		}));
-		const alone = checks.filter(({ check }) => check.verdict === "supported");
-		const contributing = checks.filter(
-			({ check }) => check.coverage >= CONTRIBUTING_COVERAGE && check.verdict !== "contradicted",
-		);
-		const cited =
-			result.verdict !== "supported"
-				? []
-				: (alone.length > 0 ? alone : contributing).map(({ finding }) => finding);
+		const result = checkSentence(sentence, supported);
+		const uncitedFindingIds =
+			result.verdict === "unsupported" && restated.length > 0
+				? checkSentence(sentence, restated).cited.map((finding) => finding.id)
+				: [];
 		return {
 			text: sentence,
 			verdict: result.verdict,
-			reason: candidates.length === 0 ? "no supported finding is about this sentence" : result.reason,
-			findingIds: candidates.map((finding) => finding.id),
-			sources: [...new Set(cited.flatMap((finding) => finding.sources))],
+			reason: result.reason,
+			findingIds: result.candidates.map((finding) => finding.id),
+			sources: [...new Set(result.cited.flatMap((finding) => finding.sources))],
+			uncitedFindingIds,
 		};
 	});
+}
+
+type Profile = { finding: EvidenceFinding; words: ReadonlySet<string> };
+
+function profilesOf(findings: readonly EvidenceFinding[]): Profile[] {
+	return findings.map((finding) => ({
+		finding,
+		words: new Set(tokenize(`${finding.claim} ${finding.evidence.join(" ")}`)),
+	}));
+}
+
+/** One sentence against the findings it shares most words with: its verdict and the findings that back it. */
+function checkSentence(
+	sentence: string,
+	profiles: readonly Profile[],
+): { verdict: SupportVerdict; reason: string; candidates: EvidenceFinding[]; cited: EvidenceFinding[] } {
+	const words = tokenize(sentence);
+	const ranked = profiles
+		.map((profile) => ({ ...profile, shared: words.filter((word) => profile.words.has(word)).length }))
+		.filter((profile) => profile.shared > 0)
+		.sort((a, b) => b.shared - a.shared);
+	const candidates = ranked.slice(0, NARRATIVE_CANDIDATES).map((profile) => profile.finding);
+	// A sentence that one related quote supports may still reverse another ("decreasing" where a
+	// source says "increasing"): every quote about the same thing gets a say before it stands.
+	const related = ranked.filter((profile) => profile.shared * 2 >= words.length);
+	const reversal = related
+		.flatMap((profile) => profile.finding.evidence)
+		.map((quote) => checkSupport(sentence, [quote]))
+		.find((check) => check.verdict === "contradicted");
+	const result =
+		reversal ??
+		checkSupport(
+			sentence,
+			candidates.flatMap((finding) => finding.evidence),
+		);
+	// Cite the findings that back the sentence on their own; when only their union does, the ones
+	// that carry a fair share of its words and do not contradict it, never one that merely shares a word or two.
+	const checks = candidates.map((finding) => ({
+		finding,
+		check: checkSupport(sentence, finding.evidence),
+	}));
+	const alone = checks.filter(({ check }) => check.verdict === "supported");
+	const contributing = checks.filter(
+		({ check }) => check.coverage >= CONTRIBUTING_COVERAGE && check.verdict !== "contradicted",
+	);
+	const cited =
+		result.verdict !== "supported"
+			? []
+			: (alone.length > 0 ? alone : contributing).map(({ finding }) => finding);
+	return {
+		verdict: result.verdict,
+		reason: candidates.length === 0 ? "no supported finding is about this sentence" : result.reason,
+		candidates,
+		cited,
+	};
 }

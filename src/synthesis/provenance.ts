@@ -53,7 +53,9 @@ export const ProvenanceSchema = z
 					quotes: z.array(ProvenanceQuoteSchema),
 				}),
 			)
-			.describe("Every finding after merging, whether or not the report body shows it."),
+			.describe(
+				"Every finding after merging, whether or not the report body shows it, except uncited ones: they carry no quote to re-check.",
+			),
 	})
 	.openapi("Provenance");
 export type Provenance = z.infer<typeof ProvenanceSchema>;
@@ -83,21 +85,23 @@ export function buildProvenance(input: {
 			bytes,
 			retrievedAt,
 		})),
-		findings: input.aggregation.findings.map((finding) => ({
-			id: finding.id,
-			claim: finding.claim,
-			support: finding.support,
-			agents: finding.supportingAgents.map((agent) => agent.taskId),
-			quotes: finding.citations.map((citation) => ({
-				sourceId: citation.sourceId,
-				url: citation.url,
-				agentQuote: citation.quote,
-				check: citation.check,
-				sha256: citation.sha256,
-				spans: citation.spans,
-				sourceText: citation.sourceText,
-				retrievedAt: citation.sha256 === null ? null : (retrievedAt.get(citation.sourceId) ?? null),
+		findings: input.aggregation.findings
+			.filter((finding) => !finding.uncited)
+			.map((finding) => ({
+				id: finding.id,
+				claim: finding.claim,
+				support: finding.support,
+				agents: finding.supportingAgents.map((agent) => agent.taskId),
+				quotes: finding.citations.map((citation) => ({
+					sourceId: citation.sourceId,
+					url: citation.url,
+					agentQuote: citation.quote,
+					check: citation.check,
+					sha256: citation.sha256,
+					spans: citation.spans,
+					sourceText: citation.sourceText,
+					retrievedAt: citation.sha256 === null ? null : (retrievedAt.get(citation.sourceId) ?? null),
+				})),
 			})),
-		})),
 	});
 }

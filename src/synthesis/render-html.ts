@@ -25,8 +25,11 @@ import { type GoalSectionId, type ReportSectionId, reportSections } from "./repo
 import * as tables from "./report-tables";
 import {
 	CHECK_DESCRIPTIONS,
+	CITATIONS_NOT_REQUIRED,
 	CONFLICT_DESCRIPTIONS,
 	describeAgents,
+	UNCITED_DESCRIPTION,
+	uncitedSentenceLabel,
 	VERDICT_DESCRIPTIONS,
 } from "./report-text";
 
@@ -64,6 +67,7 @@ blockquote { border-left: 4px solid var(--line); color: var(--muted); margin: 0.
 .citations { list-style: none; padding-left: 0; }
 .flag-verified, .ok { color: var(--ok); font-weight: 600; }
 .flag-unverified, .bad { color: var(--bad); font-weight: 600; }
+.flag-uncited { color: var(--warn); font-weight: 600; }
 .narrative { white-space: pre-wrap; }
 .search { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
 .search input { flex: 1 1 16rem; font: inherit; padding: 0.35rem 0.5rem; }
@@ -154,6 +158,7 @@ ${
 		? html`<p class="notice" role="note"><strong>Partial report:</strong> the job ended before every agent finished; see the Appendix.</p>`
 		: ""
 }
+${report.config.citations ? "" : html`<p class="notice" role="note"><strong>Citations not required:</strong> ${CITATIONS_NOT_REQUIRED}</p>`}
 <div class="search" role="search">
 <label for="report-search">Search findings and citations</label>
 <input type="search" id="report-search" autocomplete="off" aria-describedby="report-search-status">
@@ -337,20 +342,24 @@ function findingArticle(
 	const flag =
 		finding.flag === "verified"
 			? html` · <span class="flag-verified">✓ Verified</span>`
-			: mode === "low"
-				? html` · ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`
-				: html` · <span class="flag-unverified">${finding.flag === "partial" ? "⚠ Partly supported" : `✗ ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`}: ${finding.support.reason}</span>`;
+			: finding.flag === "uncited"
+				? html` · <span class="flag-uncited">○ Uncited</span>`
+				: mode === "low"
+					? html` · ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`
+					: html` · <span class="flag-unverified">${finding.flag === "partial" ? "⚠ Partly supported" : `✗ ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`}: ${finding.support.reason}</span>`;
 	const answers = finding.subQuestion === null ? "" : html` · Answers: ${finding.subQuestion}`;
 	const quotes =
-		finding.citations.length === 0
-			? html`<p class="cite">No citations.</p>`
-			: html`<ul class="citations">${finding.citations.map(
-					(citation) => html`<li>
+		finding.flag === "uncited"
+			? html`<p class="cite">This finding ${UNCITED_DESCRIPTION}.</p>`
+			: finding.citations.length === 0
+				? html`<p class="cite">No citations.</p>`
+				: html`<ul class="citations">${finding.citations.map(
+						(citation) => html`<li>
 <blockquote>${citation.quote === "" ? "(empty quote)" : citation.quote}</blockquote>
 <p class="cite">${citationStatus(citation, sources)}</p>
 ${citation.nearestPassage === null ? "" : html`<p class="cite">The source says: ${citation.nearestPassage}</p>`}
 </li>`,
-				)}</ul>`;
+					)}</ul>`;
 	const anchor = anchored ? html` id="${findingAnchor(number)}"` : "";
 	return html`<article class="finding" data-search${anchor}>
 <h3>${number}. ${finding.title}</h3>
@@ -438,7 +447,9 @@ ${table(tables.verificationTable(report))}
 <h3>Unsupported Claims</h3>
 ${unsupportedList(report.verification.unsupportedClaims, "Every claim is backed by at least one verified citation.")}
 <h3>Quality Score</h3>
-${table(tables.qualityTable(report))}`;
+${table(tables.qualityTable(report))}
+<h3>Confidence</h3>
+${table(tables.confidenceTable(report))}`;
 }
 
 function unsupportedList(claims: UnsupportedClaim[], whenEmpty: string): Html {
@@ -452,7 +463,17 @@ function unsupportedList(claims: UnsupportedClaim[], whenEmpty: string): Html {
 function learningPatterns(report: Report): Html {
 	const patterns = tables.learningTable(report);
 	const note = report.learningPatterns.note.trim();
-	return html`${patterns === null ? html`<p>No learned patterns were used for this job.</p>` : table(patterns)}
+	const { improvements } = report.learningPatterns.thisJob;
+	return html`<h3>This Job</h3>
+<ul>${tables.lessonFacts(report).map(({ label, text }) => html`<li><strong>${label}:</strong> ${text}</li>`)}</ul>
+${
+	improvements.length === 0
+		? html`<p>No improvements are called for.</p>`
+		: html`<p><strong>Improvements</strong></p>
+<ul>${improvements.map((line) => html`<li>${line}</li>`)}</ul>`
+}
+<h3>Patterns Applied</h3>
+${patterns === null ? html`<p>No learned patterns were used for this job.</p>` : table(patterns)}
 ${note === "" ? "" : html`<p>${note}</p>`}`;
 }
 
@@ -504,6 +525,8 @@ ${
 		? html`<ul>${fabricatedUrls.map((url) => html`<li><code>${url}</code></li>`)}</ul>`
 		: html`<p>No citation named a URL the job did not retrieve.</p>`
 }
+<h3>Raw Agent Outputs</h3>
+<p>${tables.rawOutputsNote(report)}</p>
 ${
 	report.config.antiHallucination === "high"
 		? html`<h3>Claims Removed From the Findings</h3>
@@ -514,14 +537,17 @@ ${unsupportedList(unsupportedClaims, "No claim was removed.")}`
 
 function sourceItem(source: ReportSource): Html {
 	const origin = source.url === null ? " (attached text)" : "";
+	const at = new Date(source.retrievedAt).toISOString();
+	const retrieved = html` · retrieved <time datetime="${at}">${at}</time>`;
 	const hash = source.sha256 === null ? "" : html` · SHA-256 <code>${source.sha256}</code>`;
 	const cited = source.cited ? "" : " · not cited in the findings";
-	return html`<li><strong>${source.id}</strong> ${sourceName(source)}${origin}${hash}${cited}</li>`;
+	return html`<li><strong>${source.id}</strong> ${sourceName(source)}${origin}${retrieved}${hash}${cited}</li>`;
 }
 
 function agentBreakdown(report: Report): Html {
 	const runs = report.performance.agentRuns;
 	if (runs.length === 0) return html`<p>No agents ran.</p>`;
+	const numbers = new Map(report.findings.map((finding, index) => [finding.id, index + 1]));
 	return html`${runs.map((run) => {
 		const made = report.findings.filter((finding) =>
 			finding.supportingAgents.some((agent) => agent.taskId === run.taskId),
@@ -532,7 +558,9 @@ function agentBreakdown(report: Report): Html {
 			.map((sentence) =>
 				sentence.verdict === "supported"
 					? html`${sentence.text}${sourceRefs(sentence.sources)} `
-					: html`<span class="bad">${sentence.text} (${VERDICT_DESCRIPTIONS[sentence.verdict]}: ${sentence.reason})</span> `,
+					: sentence.uncitedFindingIds.length > 0
+						? html`<span class="flag-uncited">${sentence.text} (${uncitedSentenceLabel(sentence.uncitedFindingIds.map((id) => String(numbers.get(id) ?? id)))})</span> `
+						: html`<span class="bad">${sentence.text} (${VERDICT_DESCRIPTIONS[sentence.verdict]}: ${sentence.reason})</span> `,
 			);
 		return html`<h4>${run.role} (${run.taskId})</h4>
 <p class="facts">Status ${run.status} · ${run.attempts} attempt${run.attempts === 1 ? "" : "s"} · ${made} finding${made === 1 ? "" : "s"} in the report</p>

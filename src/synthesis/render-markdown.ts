@@ -12,6 +12,7 @@
 import { safeHttpUrl } from "../lib/http-url";
 import type { AntiHallucination } from "../protocol";
 import type {
+	CheckedSentence,
 	GoalSection,
 	Report,
 	ReportCitation,
@@ -23,8 +24,11 @@ import { type GoalSectionId, type ReportSectionId, reportSections } from "./repo
 import * as tables from "./report-tables";
 import {
 	CHECK_DESCRIPTIONS,
+	CITATIONS_NOT_REQUIRED,
 	CONFLICT_DESCRIPTIONS,
 	describeAgents,
+	UNCITED_DESCRIPTION,
+	uncitedSentenceLabel,
 	VERDICT_DESCRIPTIONS,
 } from "./report-text";
 
@@ -104,9 +108,13 @@ function headerBlock(report: Report): string {
 	const meta =
 		`Job ${markdownText(report.jobId)} · generated ${new Date(report.generatedAt).toISOString()} · ` +
 		`report schema v${report.schemaVersion} · ${report.completeness}`;
-	return report.completeness === "partial"
-		? `${meta}\n\n> **Partial report:** the job ended before every agent finished; see the Appendix.`
-		: meta;
+	const notices = [
+		report.completeness === "partial"
+			? "> **Partial report:** the job ended before every agent finished; see the Appendix."
+			: "",
+		report.config.citations ? "" : `> **Citations not required:** ${markdownText(CITATIONS_NOT_REQUIRED)}`,
+	];
+	return [meta, ...notices.filter((notice) => notice !== "")].join("\n\n");
 }
 
 /** The summary's paragraphs (its text already names the key findings), then the goal's summary. */
@@ -360,9 +368,10 @@ function findingBlocks(
 	];
 }
 
-/** "**✓ Verified**", or the verdict and its reason; with low anti-hallucination only counted. */
+/** "**✓ Verified**", "**○ Uncited**", or the verdict and its reason; with low anti-hallucination only counted. */
 function supportLine(finding: ReportFinding, mode: AntiHallucination): string {
 	if (finding.flag === "verified") return "**✓ Verified**";
+	if (finding.flag === "uncited") return `**○ Uncited:** ${UNCITED_DESCRIPTION}`;
 	const label =
 		finding.flag === "partial" ? "⚠ Partly supported" : `✗ ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`;
 	return mode === "low" ? `*${label}*` : `**${label}:** ${markdownText(finding.support.reason)}`;
@@ -442,6 +451,8 @@ function verificationReport(report: Report): string[] {
 		),
 		"### Quality Score",
 		table(tables.qualityTable(report)),
+		"### Confidence",
+		table(tables.confidenceTable(report)),
 	];
 }
 
@@ -459,7 +470,17 @@ function unsupportedList(claims: UnsupportedClaim[], whenEmpty: string): string 
 function learningPatterns(report: Report): string[] {
 	const patterns = tables.learningTable(report);
 	const note = markdownText(report.learningPatterns.note);
+	const { improvements } = report.learningPatterns.thisJob;
 	return [
+		"### This Job",
+		tables
+			.lessonFacts(report)
+			.map(({ label, text }) => `- **${label}:** ${markdownText(text)}`)
+			.join("\n"),
+		improvements.length === 0
+			? "No improvements are called for."
+			: ["**Improvements**", ...improvements.map((line) => `- ${markdownText(line)}`)].join("\n"),
+		"### Patterns Applied",
 		patterns === null ? "No learned patterns were used for this job." : table(patterns),
 		...(note === "" ? [] : [note]),
 	];
@@ -472,7 +493,7 @@ function performanceMetrics(report: Report): string[] {
 		"### By Provider",
 		providers === null ? "No provider was called." : table(providers),
 		"### By Agent",
-		table(tables.agentRunTable(report)),
+		...captionedTable(tables.agentRunTable(report)),
 	];
 }
 
@@ -497,7 +518,7 @@ function appendix(report: Report, lookups: Lookups): string[] {
 			? markdownTable(["Finding", "Source", "Status", "Check", "Snapshot offsets"], citationRows)
 			: "No citations.",
 		"### Agent Breakdown",
-		...agentBreakdown(report),
+		...agentBreakdown(report, lookups),
 		"### Failures",
 		failures === null ? "No agent failed." : table(failures),
 		"### Unreachable Sources",
@@ -506,6 +527,8 @@ function appendix(report: Report, lookups: Lookups): string[] {
 		fabricatedUrls.length > 0
 			? fabricatedUrls.map((url) => `- ${codeSpan(url)}`).join("\n")
 			: "No citation named a URL the job did not retrieve.",
+		"### Raw Agent Outputs",
+		markdownText(tables.rawOutputsNote(report)),
 	];
 	if (report.config.antiHallucination !== "high") return blocks;
 	return [
@@ -515,15 +538,16 @@ function appendix(report: Report, lookups: Lookups): string[] {
 	];
 }
 
-/** "- **S1** [Title](<https://…>) · SHA-256 …" */
+/** "- **S1** [Title](<https://…>) · retrieved 2026-11-02T09:00:01.000Z · SHA-256 …" */
 function sourceLine(source: ReportSource): string {
 	const origin = source.url === null ? " (attached text)" : "";
+	const retrieved = ` · retrieved ${new Date(source.retrievedAt).toISOString()}`;
 	const hash = source.sha256 === null ? "" : ` · SHA-256 ${markdownText(source.sha256)}`;
 	const cited = source.cited ? "" : " · not cited in the findings";
-	return `- **${markdownText(source.id)}** ${sourceName(source)}${origin}${hash}${cited}`;
+	return `- **${markdownText(source.id)}** ${sourceName(source)}${origin}${retrieved}${hash}${cited}`;
 }
 
-function agentBreakdown(report: Report): string[] {
+function agentBreakdown(report: Report, lookups: Lookups): string[] {
 	const runs = report.performance.agentRuns;
 	if (runs.length === 0) return ["No agents ran."];
 	return runs.flatMap((run) => {
@@ -536,7 +560,7 @@ function agentBreakdown(report: Report): string[] {
 			.map((sentence) =>
 				sentence.verdict === "supported"
 					? `${markdownText(sentence.text)}${sourceRefs(sentence.sources)}`
-					: `${markdownText(sentence.text)} *(${VERDICT_DESCRIPTIONS[sentence.verdict]}: ${markdownText(sentence.reason)})*`,
+					: `${markdownText(sentence.text)} *(${markdownText(sentenceLabel(sentence, lookups))})*`,
 			);
 		const paragraphs = narrative.length > 0 ? [narrative.join(" ")] : [];
 		return [
@@ -548,6 +572,18 @@ function agentBreakdown(report: Report): string[] {
 	});
 }
 
+/**
+ * Why an unsupported sentence stands as it does: "uncited: it only restates finding 4, not checked
+ * against any source" for one that restates uncited findings, else its verdict and reason.
+ */
+function sentenceLabel(sentence: CheckedSentence, lookups: Lookups): string {
+	if (sentence.uncitedFindingIds.length === 0)
+		return `${VERDICT_DESCRIPTIONS[sentence.verdict]}: ${sentence.reason}`;
+	return uncitedSentenceLabel(
+		sentence.uncitedFindingIds.map((id) => String(lookups.findingNumbers.get(id) ?? id)),
+	);
+}
+
 /** " \\[S1, S3\\]": source labels in literal brackets, which can never form a link; "" without labels. */
 function sourceRefs(labels: readonly string[]): string {
 	return labels.length === 0 ? "" : ` \\[${markdownText(labels.join(", "))}\\]`;
@@ -556,6 +592,11 @@ function sourceRefs(labels: readonly string[]): string {
 /** The labels of a side's verbatim citations. */
 function citationRefs(citations: ReportCitation[]): string {
 	return sourceRefs([...new Set(citations.filter((c) => c.verified).map((c) => c.sourceId))]);
+}
+
+/** A table that needs its caption to be read (it states a formula): the caption, then the table. */
+function captionedTable(text: tables.TextTable): string[] {
+	return [`${markdownText(text.caption)}:`, table(text)];
 }
 
 /** A plain-text table with every cell escaped. */

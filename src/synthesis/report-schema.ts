@@ -9,14 +9,19 @@ import { z } from "zod";
 import {
 	ComplexitySchema,
 	EffectiveConfigSchema,
+	FindingSchema,
+	FocusSchema,
 	JobMetricsSchema,
 	PhaseSchema,
 	RoleSchema,
 	TaskStatusSchema,
 } from "../protocol";
 
-/** Bumped whenever a field is renamed, removed or changes meaning. */
-export const REPORT_SCHEMA_VERSION = 2;
+/**
+ * Bumped whenever a field is renamed, removed or changes meaning. 3: a finding's `flag` may be
+ * `uncited` (a job with `citations: false`), `claimsUnsupported` no longer counts uncited findings.
+ */
+export const REPORT_SCHEMA_VERSION = 3;
 
 const unitInterval = z.number().min(0).max(1);
 const count = z.int().nonnegative();
@@ -94,9 +99,9 @@ export const ReportFindingSchema = z.object({
 	citations: z.array(ReportCitationSchema).describe("Citations, verified ones first."),
 	support: SupportSchema,
 	flag: z
-		.enum(["verified", "partial", "unverified"])
+		.enum(["verified", "partial", "unverified", "uncited"])
 		.describe(
-			"`verified` = a verbatim quote and a supported claim; `partial` and `unverified` findings appear in the body only below high anti-hallucination.",
+			"`verified` = a verbatim quote and a supported claim; `partial` and `unverified` findings appear in the body only below high anti-hallucination; `uncited` = no citation in a job that did not require citations: never checked against a source, always in the body, never verified.",
 		),
 });
 export type ReportFinding = z.infer<typeof ReportFindingSchema>;
@@ -153,6 +158,24 @@ export const AgentRunSchema = z.object({
 	costUsd: z.number().nonnegative().describe("Provider cost of the task in US dollars."),
 	provider: z.string().nullable().describe("Provider that ran the task."),
 	model: z.string().nullable().describe("Model that ran the task."),
+	findings: z
+		.object({
+			made: count.describe("Findings the agent returned."),
+			supported: count,
+			partial: count,
+			unsupported: count,
+			contradicted: count,
+			uncited: count,
+		})
+		.describe("The agent's own findings by their verdicts, before merging across agents."),
+	statedConfidence: unitInterval
+		.nullable()
+		.describe("Mean confidence the agent stated for its findings; null when it made none."),
+	confidence: unitInterval
+		.nullable()
+		.describe(
+			"(supported + 0.5 × partial) / findings made × (0.8 + 0.2 × statedConfidence); null when it made none.",
+		),
 });
 export type AgentRun = z.infer<typeof AgentRunSchema>;
 
@@ -186,12 +209,18 @@ export const VerificationSummarySchema = z.object({
 	claimsSupported: count.describe("Findings whose claim its verbatim quotes support."),
 	claimsPartial: count.describe("Findings whose quotes support part of the claim."),
 	claimsUnsupported: count.describe(
-		"Findings with no verbatim quote, or quotes that do not say what they claim.",
+		"Findings with no verbatim quote, or quotes that do not say what they claim; uncited findings are counted apart.",
 	),
 	claimsContradicted: count.describe("Findings whose quotes say the opposite or give other numbers."),
+	claimsUncited: count.describe(
+		"Findings without any citation in a job that did not require citations; never checked against a source.",
+	),
 	groundingScore: unitInterval.describe("claimsSupported / claimsTotal; 0 when there are no claims."),
 	narrativeSentences: count.describe("Sentences of agent narratives and the summary that were checked."),
 	narrativeSentencesSupported: count.describe("Of those, sentences the findings' quotes support."),
+	narrativeSentencesUncited: count.describe(
+		"Of those, unsupported sentences that only restate uncited findings (labelled uncited).",
+	),
 });
 
 export const QualityScoreSchema = z.object({
@@ -206,12 +235,47 @@ export const QualityScoreSchema = z.object({
 	overall: unitInterval.describe("Weighted sum of the components; the weights are in `qualityTable`."),
 });
 
+export const ReportRawOutputSchema = z.object({
+	taskId: z.string(),
+	role: RoleSchema,
+	findings: z
+		.array(FindingSchema)
+		.describe("Its findings as it returned them, before checking, in its order, as many as fit the bound."),
+	findingsOmitted: count.describe("Findings left out to stay within the bound."),
+	narrative: z.string().describe("Its narrative as it returned it, cut to the bound."),
+	malformedOutput: z
+		.string()
+		.nullable()
+		.describe("The raw text of output that failed the output schema, cut to the bound; null otherwise."),
+	truncated: z.boolean().describe("Whether the narrative or the malformed output was cut."),
+});
+export type ReportRawOutput = z.infer<typeof ReportRawOutputSchema>;
+
+export const ConfidenceSchema = z.object({
+	overall: unitInterval.describe(
+		"(1 × corroborated + 0.6 × singleSource + 0.3 × (contested + partial)) / findings; 0 without findings.",
+	),
+	corroborated: count.describe("Supported, uncontested findings with two or more independent sources."),
+	singleSource: count.describe("Supported, uncontested findings with fewer independent sources."),
+	contested: count.describe(
+		"Supported findings on a side of a contradiction with another supported finding.",
+	),
+	partial: count.describe("Partly supported findings."),
+	unbacked: count.describe("Unsupported, contradicted and uncited findings; they count 0."),
+	findings: count.describe("All findings after merging, whether or not the body shows them."),
+});
+
 export const CheckedSentenceSchema = z.object({
 	text: z.string().describe("The sentence, without source labels its writer gave it."),
 	verdict: SupportVerdictSchema,
 	reason: z.string().describe("Why, in one line."),
 	findingIds: z.array(z.string()).describe("Findings whose quotes it was checked against."),
 	sources: z.array(z.string()).describe("Labels of the sources that support it; empty unless supported."),
+	uncitedFindingIds: z
+		.array(z.string())
+		.describe(
+			"Uncited findings whose claims hold everything the sentence says; when any, the sentence is labelled uncited (not verified). Empty unless it is unsupported.",
+		),
 });
 export type CheckedSentence = z.infer<typeof CheckedSentenceSchema>;
 
@@ -227,6 +291,44 @@ export const LearningSectionSchema = z.object({
 		)
 		.describe("Learned patterns this job retrieved and applied."),
 	note: z.string().describe("Free-form note from the learning step."),
+	thisJob: z
+		.object({
+			strategy: z
+				.object({
+					swarmSize: count.describe("Agents the job was sized for."),
+					roles: z.array(RoleSchema).describe("Distinct roles in plan order."),
+					provider: z.string().describe("Provider the agents actually ran on."),
+					model: z.string().nullable().describe("Model the agents actually ran on."),
+					focus: FocusSchema,
+					depth: z.int().min(1).max(10).describe("Requested research depth."),
+				})
+				.describe("The strategy this job ran."),
+			reward: z
+				.object({
+					value: unitInterval.describe("The weighted sum of the components, by `formula`."),
+					success: z
+						.boolean()
+						.describe("Above the success threshold: later similar jobs may adopt the strategy."),
+					components: z
+						.object({
+							quality: unitInterval,
+							speed: unitInterval,
+							citations: unitInterval,
+							depth: unitInterval,
+							coverage: unitInterval,
+						})
+						.describe("Each component from 0 to 1."),
+					formula: z.string().describe("The weighted sum, e.g. '0.35·quality + 0.15·speed + …'."),
+				})
+				.describe("The reward learning scores this job with."),
+			critique: z
+				.string()
+				.describe("The challenges this job met, in sentences; empty when learning found none."),
+			improvements: z.array(z.string()).describe("What the critique calls for in later similar jobs."),
+		})
+		.describe(
+			"This job's own lesson, from the same trajectory its learned pattern is built from, so both say the same.",
+		),
 });
 
 export const CriterionVerdictSchema = z.object({
@@ -361,9 +463,13 @@ export const ReportSchema = z.object({
 		})
 		.describe("Where the agents agreed, disagreed, or found something alone."),
 	verification: VerificationSummarySchema.extend({
-		unsupportedClaims: z.array(UnsupportedClaimSchema).describe("Every claim without a verified citation."),
+		unsupportedClaims: z
+			.array(UnsupportedClaimSchema)
+			.describe("Every finding that is not supported, except uncited ones."),
 	}).describe("Citation checking results."),
-	learningPatterns: LearningSectionSchema.describe("Learned patterns that shaped this job."),
+	learningPatterns: LearningSectionSchema.describe(
+		"Learned patterns that shaped this job, and the lesson this job leaves for later ones.",
+	),
 	performance: z
 		.object({
 			metrics: JobMetricsSchema.describe("Job-level timings, usage, latency and error counts."),
@@ -371,6 +477,7 @@ export const ReportSchema = z.object({
 		})
 		.describe("Performance of the job."),
 	quality: QualityScoreSchema.describe("Quality score of the aggregated findings."),
+	confidence: ConfidenceSchema.describe("How far the report can be relied on, from its findings' verdicts."),
 	sources: z
 		.array(ReportSourceSchema)
 		.describe("Every source the job retrieved, by label (S1…Sn); `cited` marks those the body cites."),
@@ -389,7 +496,7 @@ export const ReportSchema = z.object({
 					}),
 				)
 				.describe(
-					"Each agent's own account, sentence by sentence, checked against the supported findings; with high anti-hallucination only supported sentences are kept.",
+					"Each agent's own account, sentence by sentence, checked against the supported findings; with high anti-hallucination only supported and uncited sentences are kept.",
 				),
 			unsupportedClaims: z
 				.array(UnsupportedClaimSchema)
@@ -397,6 +504,11 @@ export const ReportSchema = z.object({
 					"Findings the body does not show (at high: all but supported; at medium: unsupported and contradicted; at low: none), with their verdicts.",
 				),
 			fabricatedUrls: z.array(z.string()).describe("Cited URLs the job never retrieved."),
+			rawOutputs: z
+				.array(ReportRawOutputSchema)
+				.describe(
+					"Each agent's output as it returned it, before checking: completed agents in plan order, then agents whose output failed the output schema. Each keeps at most min(20,000, 200,000 / entries) characters. Only the JSON report carries it.",
+				),
 		})
 		.describe("Supporting material."),
 });

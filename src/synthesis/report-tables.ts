@@ -1,8 +1,10 @@
 /** The report's tables and methodology facts as plain text, built once for both renderers. */
 
 import { formatDuration } from "../lib/duration";
+import { CONFIDENCE_FORMULAS, FINDING_SCORES } from "./confidence";
+import { RAW_OUTPUT_CHARS_PER_AGENT, RAW_OUTPUT_CHARS_PER_REPORT } from "./raw-outputs";
 import type { Report } from "./report-schema";
-import { formatCount, formatPercent, formatUsd, QUALITY_FORMULAS } from "./report-text";
+import { formatCount, formatPercent, formatUsd, plural, QUALITY_FORMULAS } from "./report-text";
 
 /** A table as plain text; each renderer escapes the cells for its own format. */
 export type TextTable = { caption: string; headers: string[]; rows: string[][] };
@@ -26,11 +28,17 @@ export function verificationTable(report: Report): TextTable {
 			["Partly supported", formatCount(v.claimsPartial)],
 			["Unsupported", formatCount(v.claimsUnsupported)],
 			["Contradicted by their quotes", formatCount(v.claimsContradicted)],
+			...(report.config.citations
+				? []
+				: [["Uncited (citations not required; never checked)", formatCount(v.claimsUncited)]]),
 			["Grounding (supported / all findings)", formatPercent(v.groundingScore)],
 			[
 				"Narrative sentences supported / checked",
 				`${formatCount(v.narrativeSentencesSupported)} / ${formatCount(v.narrativeSentences)}`,
 			],
+			...(report.config.citations
+				? []
+				: [["Narrative sentences uncited", formatCount(v.narrativeSentencesUncited)]]),
 		],
 	};
 }
@@ -51,6 +59,66 @@ export function qualityTable(report: Report): TextTable {
 			["Overall", q.overall.toFixed(2), QUALITY_FORMULAS.overall],
 		],
 	};
+}
+
+/** The overall confidence with its formula, and the finding counts it is computed from. */
+export function confidenceTable(report: Report): TextTable {
+	const { overall, findings, ...counts } = report.confidence;
+	const scored: Record<keyof typeof counts, [string, string]> = {
+		corroborated: [
+			"Corroborated",
+			`supported by 2 or more independent sources, uncontested: ${FINDING_SCORES.corroborated} each`,
+		],
+		singleSource: [
+			"Single-source",
+			`supported by one independent source, uncontested: ${FINDING_SCORES.singleSource} each`,
+		],
+		contested: [
+			"Contested",
+			`supported, but contradicted by another supported finding: ${FINDING_SCORES.contestedOrPartial} each`,
+		],
+		partial: ["Partly supported", `${FINDING_SCORES.contestedOrPartial} each`],
+		unbacked: ["Unsupported, contradicted or uncited", "0 each"],
+	};
+	return {
+		caption: "Overall confidence, from 0 to 1, and the findings it is computed from",
+		headers: ["Measure", "Value", "How it counts"],
+		rows: [
+			["Overall confidence", overall.toFixed(2), CONFIDENCE_FORMULAS.overall],
+			...Object.entries(scored).map(([key, [label, how]]) => [
+				label,
+				formatCount(counts[key as keyof typeof counts]),
+				how,
+			]),
+			["Findings", formatCount(findings), "after merging, whether or not the body shows them"],
+		],
+	};
+}
+
+/**
+ * This job's own lesson as label and sentence pairs: the strategy it ran, its reward with its formula,
+ * and the challenges it met. Its improvements are a list of their own.
+ */
+export function lessonFacts(report: Report): { label: string; text: string }[] {
+	const { strategy, reward, critique } = report.learningPatterns.thisJob;
+	const components = Object.entries(reward.components)
+		.map(([name, value]) => `${name} ${value.toFixed(2)}`)
+		.join(", ");
+	return [
+		{
+			label: "Strategy",
+			text:
+				`${strategy.swarmSize} agents (${strategy.roles.join(", ")}) on ${strategy.provider}` +
+				`${strategy.model === null ? "" : ` (model ${strategy.model})`}, focus ${strategy.focus}, depth ${strategy.depth}`,
+		},
+		{
+			label: "Reward",
+			text:
+				`${reward.value.toFixed(2)} = ${reward.formula}, with ${components}; ` +
+				(reward.success ? "a success, so later similar jobs may adopt this strategy" : "not a success"),
+		},
+		{ label: "Challenges", text: critique === "" ? "none found" : critique },
+	];
 }
 
 /** The learned patterns the job applied; null when it applied none. */
@@ -126,11 +194,25 @@ export function providerTable(report: Report): TextTable | null {
 	};
 }
 
-/** One row per planned task: status, attempts, duration, tokens, cost, provider. */
+/**
+ * One row per planned task: status, attempts, duration, tokens, cost, provider, its findings and its
+ * confidence (formula in `CONFIDENCE_FORMULAS.agent`, which the caption states).
+ */
 export function agentRunTable(report: Report): TextTable {
 	return {
-		caption: "Usage and timing by agent",
-		headers: ["Task", "Role", "Status", "Attempts", "Duration", "Tokens", "Cost", "Provider"],
+		caption: `Usage, timing and confidence by agent; confidence = ${CONFIDENCE_FORMULAS.agent}`,
+		headers: [
+			"Task",
+			"Role",
+			"Status",
+			"Attempts",
+			"Duration",
+			"Tokens",
+			"Cost",
+			"Provider",
+			"Findings supported / made",
+			"Confidence",
+		],
 		rows: report.performance.agentRuns.map((run) => [
 			run.taskId,
 			run.role,
@@ -140,6 +222,8 @@ export function agentRunTable(report: Report): TextTable {
 			formatCount(run.tokens),
 			formatUsd(run.costUsd),
 			[run.provider, run.model].filter((part) => part !== null).join(" ") || "n/a",
+			`${formatCount(run.findings.supported)} / ${formatCount(run.findings.made)}`,
+			run.confidence === null ? "n/a" : run.confidence.toFixed(2),
 		]),
 	};
 }
@@ -200,6 +284,25 @@ export function methodologyFacts(report: Report): { label: string; text: string 
 			label: "Sources",
 			text: `${method.sources.retrieved} retrieved, ${method.sources.unreachable} unreachable`,
 		},
+		{
+			label: "Citations",
+			text: config.citations
+				? "required: a finding without a verified citation is not verified"
+				: "not required for this job: findings without one are kept and labelled uncited",
+		},
 		{ label: "Verification", text: method.verificationRule },
 	];
+}
+
+/** Where the agents' raw outputs are: only the JSON report carries them, so the renderings say so. */
+export function rawOutputsNote(report: Report): string {
+	const outputs = report.appendix.rawOutputs;
+	if (outputs.length === 0) return "No agent returned output.";
+	const cut = outputs.filter((output) => output.truncated || output.findingsOmitted > 0).length;
+	return (
+		`The JSON report (appendix.rawOutputs) holds ${plural(outputs.length, "agent output")} as the agents returned them, ` +
+		`before checking, each within min(${formatCount(RAW_OUTPUT_CHARS_PER_AGENT)}, ` +
+		`${formatCount(RAW_OUTPUT_CHARS_PER_REPORT)} / ${outputs.length}) characters; ` +
+		`${cut} ${cut === 1 ? "was" : "were"} cut to fit. This rendering does not repeat them.`
+	);
 }

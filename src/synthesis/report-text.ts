@@ -23,6 +23,24 @@ export const QUALITY_FORMULAS: Record<keyof QualityScore, string> = {
 		"0.3·grounding + 0.15·citations + 0.15·depth + 0.15·corroboration + 0.1·sourceCoverage + 0.15·completeness",
 };
 
+/** What the report says of a job that did not require citations, wherever it states its rules. */
+export const CITATIONS_NOT_REQUIRED =
+	"Citations were not required for this job: a finding without one is kept, labelled uncited, and " +
+	"shown without sources or quotes, since it was never checked against a source; it is never shown as " +
+	"verified. Every citation an agent did give was checked as usual.";
+
+/** What an uncited finding or sentence is, as the report says beside its label. */
+export const UNCITED_DESCRIPTION = "carries no citation, so it was not checked against any source";
+
+/**
+ * The label of a narrative sentence that only restates uncited findings, by their numbers in the body.
+ * @example uncitedSentenceLabel(["4"]) // "uncited: it only restates finding 4, not checked against any source"
+ */
+export function uncitedSentenceLabel(findingNumbers: readonly string[]): string {
+	const findings = findingNumbers.map((number) => `finding ${number}`).join(", ");
+	return `uncited: it only restates ${findings}, not checked against any source`;
+}
+
 /** Why two supported findings disagree, in words. */
 export const CONFLICT_DESCRIPTIONS: Record<"polarity" | "numeric", string> = {
 	polarity: "one claim denies or reverses the other",

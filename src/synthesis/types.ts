@@ -6,6 +6,7 @@ import type {
 	Citation,
 	EffectiveConfig,
 	Finding,
+	Focus,
 	JobMetrics,
 	Role,
 	SourceRecord,
@@ -82,6 +83,11 @@ export type MergedFinding = {
 	support: Support;
 	/** Snapshot hashes of the distinct sources whose own verbatim quotes support the claim. */
 	independentSources: string[];
+	/**
+	 * True when no member carries a citation and the job did not require citations: the claim was never
+	 * checked against a source. Its support verdict stays unsupported; the report labels it uncited.
+	 */
+	uncited: boolean;
 };
 
 export type Conflict = {
@@ -121,10 +127,28 @@ export type VerificationSummary = {
 	claimsTotal: number;
 	claimsSupported: number;
 	claimsPartial: number;
+	/** Unsupported findings that carry citations, or that the job required citations for. */
 	claimsUnsupported: number;
 	claimsContradicted: number;
+	/** Uncited findings (a job that did not require citations); not counted in `claimsUnsupported`. */
+	claimsUncited: number;
 	/** claimsSupported / claimsTotal, 0 when there are no claims. */
 	groundingScore: number;
+};
+
+/** One agent's own findings before merging: how many, by verdict, and the confidence it stated. */
+export type AgentFindingSummary = {
+	taskId: string;
+	findings: number;
+	supported: number;
+	partial: number;
+	/** Unsupported findings that cite something, or that the job required citations for. */
+	unsupported: number;
+	contradicted: number;
+	/** Findings without any citation in a job that did not require citations. */
+	uncited: number;
+	/** Mean confidence the agent stated for its findings; null when it made none. */
+	statedConfidence: number | null;
 };
 
 export type Aggregation = {
@@ -138,15 +162,55 @@ export type Aggregation = {
 	novel: string[];
 	quality: QualityScore;
 	verification: VerificationSummary;
+	/** Each agent that made findings, by its own findings' verdicts, in task id order. */
+	agents: AgentFindingSummary[];
 };
 
 export type AgentNarrative = { taskId: string; role: Role; narrative: string };
+
+/** What one agent returned, before any checking. */
+export type RawAgentOutput = {
+	taskId: string;
+	role: Role;
+	findings: Finding[];
+	narrative: string;
+	/** The raw text of output that failed the output schema (it then has no findings); null otherwise. */
+	malformedOutput: string | null;
+};
 
 export type TaskFailure = { taskId: string; role: Role; error: string };
 
 export type LearningSection = {
 	patternsUsed: { id: string; task: string; reward: number; changed: string[] }[];
 	note: string;
+};
+
+/**
+ * What the job itself teaches, from its trajectory, exactly as its learned pattern records it: the
+ * strategy it ran, its reward, and the challenges it met (`critique`) with the improvements they call for.
+ */
+export type JobLesson = {
+	strategy: {
+		swarmSize: number;
+		/** Distinct roles in plan order. */
+		roles: Role[];
+		/** The provider and model the agents actually ran on. */
+		provider: string;
+		model: string | null;
+		focus: Focus;
+		depth: number;
+	};
+	reward: {
+		value: number;
+		/** Above the success threshold, so later similar jobs may adopt the strategy. */
+		success: boolean;
+		components: { quality: number; speed: number; citations: number; depth: number; coverage: number };
+		/** The weighted sum, e.g. "0.35·quality + 0.15·speed + …". */
+		formula: string;
+	};
+	/** The run's weaknesses in sentences; empty when it had none. */
+	critique: string;
+	improvements: string[];
 };
 
 /** A sub-goal of a goal-mode job, with the tasks of its sub-swarm. */
@@ -179,9 +243,13 @@ export type ReportInput = {
 	sources: SourceRecord[];
 	aggregation: Aggregation;
 	narratives: AgentNarrative[];
+	/** Each agent's output as it returned it, for the JSON appendix. */
+	rawOutputs: RawAgentOutput[];
 	failures: TaskFailure[];
 	metrics: JobMetrics;
 	learning: LearningSection;
+	/** This job's own lesson, from the trajectory its learned pattern is built from. */
+	lesson: JobLesson;
 	/** Present for goal-mode jobs: the report then is a master report across sub-goals. */
 	goal?: GoalInput;
 };

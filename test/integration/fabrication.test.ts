@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentOutput } from "../../src/providers/types";
+import { ProvenanceSchema } from "../../src/synthesis/provenance";
 import { ReportSchema } from "../../src/synthesis/report-schema";
-import { overrideAgents, report, sampleRequest, submit, waitForJob } from "./harness";
+import { api, overrideAgents, report, sampleRequest, submit, waitForJob } from "./harness";
 
 const FABRICATED_URL = "https://fabricated.example/heat-pump-study";
 const FABRICATED_QUOTE =
@@ -10,6 +11,8 @@ const ALTERED_NUMBER =
 	"Seasonal performance factors of 4.8 to 5.2 were typical for well-installed cold-climate units in these trials.";
 const REAL_QUOTE =
 	"Seasonal performance factors of 2.8 to 3.2 were typical for well-installed cold-climate units in these trials.";
+/** A claim with no citation at all. */
+const BARE_CLAIM = "Installers in Norway fit air-source heat pumps in most new detached homes.";
 
 let restore = () => {};
 afterEach(() => restore());
@@ -33,13 +36,26 @@ function plantedOutput(): AgentOutput {
 	};
 }
 
+/** An explorer that states one claim without any citation, one with an altered quote and one genuine. */
+function uncitedOutput(): AgentOutput {
+	const [, , altered, , genuine] = plantedOutput().findings;
+	if (altered === undefined || genuine === undefined) throw new Error("planted findings changed");
+	return {
+		findings: [{ title: "No citation", claim: BARE_CLAIM, confidence: 0.7, citations: [] }, altered, genuine],
+		narrative: BARE_CLAIM,
+	};
+}
+
 /** Runs a job whose explorer makes the planted findings and returns its JSON report. */
-async function plantedJob(antiHallucination: "high" | "medium" | "low") {
+async function plantedJob(
+	antiHallucination: "high" | "medium" | "low",
+	{ citations = true, output = plantedOutput }: { citations?: boolean; output?: () => AgentOutput } = {},
+) {
 	restore = overrideAgents(
 		(input) => input.role === "explorer",
-		async () => plantedOutput(),
+		async () => output(),
 	).restore;
-	const jobId = await submit(sampleRequest({ swarmSize: 3, antiHallucination }));
+	const jobId = await submit(sampleRequest({ swarmSize: 3, antiHallucination, citations }));
 	const job = await waitForJob(jobId);
 	expect(job.status).toBe("completed");
 	return { jobId, body: ReportSchema.parse(await (await report(jobId, "json")).json()) };
@@ -106,5 +122,47 @@ describe("planted fabrications", () => {
 		// The genuine finding is not credited to the agent that changed the figures, through that quote.
 		const genuine = body.findings.find((candidate) => candidate.claim === REAL_QUOTE);
 		expect(genuine?.citations.map((c) => c.agentQuote)).not.toContain(ALTERED_NUMBER);
+	});
+});
+
+describe("citations: false", () => {
+	it("keeps a finding without citations as uncited, still checks every citation given, and says so", async () => {
+		const { jobId, body } = await plantedJob("high", { citations: false, output: uncitedOutput });
+		expect(body.config.citations).toBe(false);
+		const bare = body.findings.find((finding) => finding.claim === BARE_CLAIM);
+		expect(bare).toMatchObject({ flag: "uncited", sources: [], citations: [] });
+		expect(body.verification.claimsUncited).toBe(1);
+		// The altered quote is still a failure; the genuine quote and the extractive agents' quotes are verified.
+		expect(body.findings.map((finding) => finding.claim)).not.toContain(ALTERED_NUMBER);
+		expect(body.verification.unsupportedClaims.map((claim) => claim.claim)).toContain(ALTERED_NUMBER);
+		expect(body.findings.find((finding) => finding.claim === REAL_QUOTE)?.flag).toBe("verified");
+		const others = body.findings.filter((finding) =>
+			finding.supportingAgents.every((a) => a.role !== "explorer"),
+		);
+		expect(others.length).toBeGreaterThan(0);
+		expect(others.every((finding) => finding.flag === "verified" && finding.sources.length > 0)).toBe(true);
+		// The JSON appendix keeps what each agent returned, before checking.
+		expect(body.appendix.rawOutputs.map((entry) => entry.taskId)).toEqual(
+			body.performance.agentRuns.filter((run) => run.status === "completed").map((run) => run.taskId),
+		);
+		const raw = body.appendix.rawOutputs.find((entry) => entry.role === "explorer");
+		expect(raw?.findings).toEqual(uncitedOutput().findings);
+		expect(raw?.narrative).toBe(BARE_CLAIM);
+		const explorer = body.appendix.agentNarratives.find((entry) => entry.role === "explorer");
+		expect(explorer?.sentences.map((sentence) => sentence.uncitedFindingIds)).toEqual([[bare?.id]]);
+
+		const provenance = ProvenanceSchema.parse(await (await api(`/v1/research/${jobId}/provenance`)).json());
+		expect(provenance.findings.map((finding) => finding.claim)).not.toContain(BARE_CLAIM);
+		const markdown = await (await report(jobId, "markdown")).text();
+		expect(markdown.split("## Executive Summary")[0]).toContain("**Citations not required:**");
+		expect(markdown).toContain("**○ Uncited:**");
+	});
+
+	it("with citations required, the same finding without citations is unsupported and left out of the body", async () => {
+		const { body } = await plantedJob("high", { output: uncitedOutput });
+		expect(body.findings.map((finding) => finding.claim)).not.toContain(BARE_CLAIM);
+		expect(body.verification.claimsUncited).toBe(0);
+		const claim = body.verification.unsupportedClaims.find((entry) => entry.claim === BARE_CLAIM);
+		expect(claim?.verdict).toBe("unsupported");
 	});
 });

@@ -12,7 +12,15 @@ async function patternOf(jobId: string) {
 			"SELECT * FROM reasoningbank_patterns WHERE tenant_id = 'local' AND job_id = ?",
 		)
 			.bind(jobId)
-			.first<{ id: string; reward: number; success: number; usage_count: number; strategy: string }>();
+			.first<{
+				id: string;
+				reward: number;
+				success: number;
+				usage_count: number;
+				strategy: string;
+				critique: string;
+				improvements: string;
+			}>();
 		if (row) return row;
 		if (Date.now() > deadline) throw new Error(`no pattern for ${jobId}`);
 		await new Promise((resolve) => setTimeout(resolve, 50));
@@ -124,5 +132,32 @@ describe("learning changes the next run", () => {
 		const body = ReportSchema.parse(await (await report(later, "json")).json());
 		const changes = body.learningPatterns.patternsUsed.flatMap((used) => used.changed);
 		expect(changes.some((change) => /lessons? from a cluster of \d+ similar jobs/.test(change))).toBe(true);
+	});
+});
+
+describe("a job's own lesson", () => {
+	it("is in its report exactly as its learned pattern records it", async () => {
+		// Two sources and depth 8: too few sources and supported findings, so the critique is not empty.
+		// Its task is unlike the other tests' so that its pattern is never recalled by them.
+		const jobId = await submit(
+			sampleRequest({
+				task: "Which refrigerants do the attached field notes compare?",
+				depth: 8,
+				sources: SAMPLE_SOURCES.slice(0, 2),
+			}),
+		);
+		expect((await waitForJob(jobId)).status).toBe("completed");
+		const pattern = await patternOf(jobId);
+		const { thisJob } = ReportSchema.parse(await (await report(jobId, "json")).json()).learningPatterns;
+		expect(thisJob.reward.value).toBe(pattern.reward);
+		expect(thisJob.reward.success).toBe(pattern.success === 1);
+		expect(thisJob.critique).toBe(pattern.critique);
+		expect(thisJob.critique).toContain("Only 2 sources retrieved");
+		expect(thisJob.improvements).toEqual(JSON.parse(pattern.improvements));
+		const { provider, model, swarmSize, depth } = thisJob.strategy;
+		expect(JSON.parse(pattern.strategy)).toEqual({ provider, model, swarmSize, depth });
+		const markdown = await (await report(jobId, "markdown")).text();
+		expect(markdown).toContain("### This Job");
+		expect(markdown).toContain("Only 2 sources retrieved");
 	});
 });

@@ -314,6 +314,10 @@ describe("structured output failures", () => {
 			),
 		).toBe(false);
 		expect(body.appendix.failures.map((failure) => failure.taskId)).toEqual(["explorer"]);
+		// The JSON appendix keeps the raw text itself, apart from the checked narratives.
+		const returned = body.appendix.rawOutputs.find((entry) => entry.taskId === "explorer");
+		expect(returned?.malformedOutput).toContain("seasonal COP of 2.8");
+		expect(returned?.findings).toEqual([]);
 	});
 });
 

@@ -172,6 +172,7 @@ describe("planted fabrications", () => {
 			sources: SOURCES,
 			tasksPlanned: 1,
 			tasksCompleted: 1,
+			citationsRequired: true,
 		});
 		const verifiedUrls = aggregation.findings
 			.flatMap((finding) => finding.citations)

@@ -37,6 +37,7 @@ const VERIFIED: VerificationSummary = {
 	claimsPartial: 0,
 	claimsUnsupported: 0,
 	claimsContradicted: 0,
+	claimsUncited: 0,
 	groundingScore: 1,
 };
 

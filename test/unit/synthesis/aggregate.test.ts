@@ -109,6 +109,7 @@ const context = (overrides: Partial<AggregationContext> = {}): AggregationContex
 	sources: SOURCES,
 	tasksPlanned: 7,
 	tasksCompleted: 6,
+	citationsRequired: true,
 	...overrides,
 });
 
@@ -272,6 +273,7 @@ describe("aggregate", () => {
 			claimsPartial: 0,
 			claimsUnsupported: 1,
 			claimsContradicted: 0,
+			claimsUncited: 0,
 			groundingScore: 5 / 6,
 		});
 	});
@@ -676,6 +678,75 @@ describe("aggregate: merging rules", () => {
 	});
 });
 
+describe("aggregate: uncited findings", () => {
+	const bare = finding("explorer", "explorer", 0.7, "Heat pumps are common in Norway", []);
+	const failing = finding("explorer", "explorer", 0.7, "Heat pumps reach a COP of 9 in frost", [
+		notFound("s1", "a COP of 9 in frost"),
+	]);
+
+	it("marks a finding without citations uncited only when the job did not require citations", () => {
+		const optional = aggregate([bare], context({ citationsRequired: false }));
+		expect(optional.findings.map((f) => [f.uncited, f.support.verdict])).toEqual([[true, "unsupported"]]);
+		expect(optional.verification).toMatchObject({ claimsUncited: 1, claimsUnsupported: 0, claimsTotal: 1 });
+		const required = aggregate([bare], context({ citationsRequired: true }));
+		expect(required.findings.map((f) => f.uncited)).toEqual([false]);
+		expect(required.verification).toMatchObject({ claimsUncited: 0, claimsUnsupported: 1 });
+	});
+
+	it("never makes a finding whose citation failed uncited: the failure stays a failure", () => {
+		const result = aggregate([failing], context({ citationsRequired: false }));
+		expect(result.findings.map((f) => [f.uncited, f.support.verdict])).toEqual([[false, "unsupported"]]);
+		expect(result.verification).toMatchObject({ claimsUncited: 0, claimsUnsupported: 1, quoteNotFound: 1 });
+	});
+
+	it("lets an uncited restatement of a supported finding take the supported finding's citations", () => {
+		const supported = finding("depth-analyst", "depth_analyst", 0.8, COP_CLAIM, [verbatim("s1", COP_S1)]);
+		const restated = finding("synthesizer", "synthesizer", 0.9, COP_CLAIM, []);
+		const result = aggregate([restated, supported], context({ citationsRequired: false }));
+		expect(result.findings).toHaveLength(1);
+		expect(result.findings[0]).toMatchObject({ uncited: false, support: { verdict: "supported" } });
+		expect(result.verification.claimsUncited).toBe(0);
+	});
+});
+
+describe("aggregate: each agent's own findings", () => {
+	it("counts each agent's findings by their own verdicts before merging, with the mean confidence it stated", () => {
+		const result = aggregate(
+			[
+				finding("explorer", "explorer", 0.8, COP_CLAIM, [verbatim("s1", COP_S1)]),
+				finding("explorer", "explorer", 0.4, "Heat pumps reach a COP of 9 in frost", [
+					notFound("s2", "COP of 9"),
+				]),
+				finding("synthesizer", "synthesizer", 0.9, COP_CLAIM, [verbatim("s2", COP_S2)]),
+				finding("synthesizer", "synthesizer", 0.5, "Most installers in Norway are certified", []),
+			],
+			context({ citationsRequired: false }),
+		);
+		expect(result.agents.map(({ statedConfidence: _, ...counts }) => counts)).toEqual([
+			{
+				taskId: "explorer",
+				findings: 2,
+				supported: 1,
+				partial: 0,
+				unsupported: 1,
+				contradicted: 0,
+				uncited: 0,
+			},
+			{
+				taskId: "synthesizer",
+				findings: 2,
+				supported: 1,
+				partial: 0,
+				unsupported: 0,
+				contradicted: 0,
+				uncited: 1,
+			},
+		]);
+		expect(result.agents[0]?.statedConfidence).toBeCloseTo(0.6, 12);
+		expect(result.agents[1]?.statedConfidence).toBeCloseTo(0.7, 12);
+	});
+});
+
 describe("aggregate: quality", () => {
 	it("lets every component fall below 1, each by its own formula", () => {
 		const sources = ["r1", "r2", "r3", "r4"].map((id) => source(id));
@@ -692,7 +763,7 @@ describe("aggregate: quality", () => {
 					altered("r3", "Ground loops last 50 years", "Ground loops last 25 years"),
 				]),
 			],
-			{ depth: 5, sources, tasksPlanned: 4, tasksCompleted: 3 },
+			{ depth: 5, sources, tasksPlanned: 4, tasksCompleted: 3, citationsRequired: true },
 		);
 		const expected = {
 			grounding: 2 / 3,
@@ -730,7 +801,7 @@ describe("aggregate: quality", () => {
 					verbatim("r2", "Geothermal loops are buried deep."),
 				]),
 			],
-			{ depth: 1, sources, tasksPlanned: 2, tasksCompleted: 2 },
+			{ depth: 1, sources, tasksPlanned: 2, tasksCompleted: 2, citationsRequired: true },
 		);
 		expect(result.findings.map((f) => f.support.verdict)).toEqual(["supported", "unsupported"]);
 		expect(result.quality.sourceCoverage).toBe(0.5);
@@ -752,7 +823,7 @@ describe("summarizeVerification", () => {
 			reason: "r",
 			judgedBy: "rules",
 		});
-	const merged = (verdict: Support["verdict"]): MergedFinding => ({
+	const merged = (verdict: Support["verdict"], uncited = false): MergedFinding => ({
 		id: "F",
 		title: "t",
 		claim: "c",
@@ -763,6 +834,7 @@ describe("summarizeVerification", () => {
 		citations: [],
 		support: { verdict, reason: "r", judgedBy: "rules" },
 		independentSources: [],
+		uncited,
 	});
 
 	it("counts checks over every citation, claims over the merged findings, and lists fabricated URLs once, sorted", () => {
@@ -792,7 +864,22 @@ describe("summarizeVerification", () => {
 			claimsPartial: 1,
 			claimsUnsupported: 0,
 			claimsContradicted: 1,
+			claimsUncited: 0,
 			groundingScore: 1 / 3,
+		});
+	});
+
+	it("counts uncited findings apart from unsupported ones, and in the total grounding divides by", () => {
+		const summary = summarizeVerification(
+			[],
+			[merged("supported"), merged("unsupported"), merged("unsupported", true), merged("unsupported", true)],
+		);
+		expect(summary).toMatchObject({
+			claimsTotal: 4,
+			claimsSupported: 1,
+			claimsUnsupported: 1,
+			claimsUncited: 2,
+			groundingScore: 1 / 4,
 		});
 	});
 

@@ -75,6 +75,7 @@ function finding(
 		citations,
 		support: ruled(verdict, `judged ${verdict}`),
 		independentSources: verdict === "supported" ? citations.flatMap((c) => (c.sha256 ? [c.sha256] : [])) : [],
+		uncited: false,
 	};
 }
 

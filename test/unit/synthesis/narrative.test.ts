@@ -61,7 +61,7 @@ describe("narrativeSentences", () => {
 
 describe("checkNarrative", () => {
 	it("replaces a label the writer gave with the labels of the sources that support the sentence", () => {
-		const [sentence] = checkNarrative("Heat pumps kept a COP above 2 at -15 °C [S9].", FINDINGS);
+		const [sentence] = checkNarrative("Heat pumps kept a COP above 2 at -15 °C [S9].", FINDINGS, []);
 		expect(sentence).toMatchObject({
 			text: "Heat pumps kept a COP above 2 at -15 °C.",
 			verdict: "supported",
@@ -71,7 +71,11 @@ describe("checkNarrative", () => {
 	});
 
 	it("gives a supported sentence the labels of the finding whose quotes support it, and no others", () => {
-		const [sentence] = checkNarrative("Global sales of heat pumps fell by around 3% in 2023 (S7).", FINDINGS);
+		const [sentence] = checkNarrative(
+			"Global sales of heat pumps fell by around 3% in 2023 (S7).",
+			FINDINGS,
+			[],
+		);
 		expect(sentence).toMatchObject({ verdict: "supported", sources: ["S2"] });
 		// The other findings were checked too, but their quotes do not back the sentence.
 		expect(sentence?.findingIds).toEqual(["F3", "F1", "F2"]);
@@ -81,6 +85,7 @@ describe("checkNarrative", () => {
 		const [sentence] = checkNarrative(
 			"Heat pumps kept a COP above 2 at -15 °C, while defrost cycles cut heating output by about 10%.",
 			FINDINGS,
+			[],
 		);
 		expect(sentence?.verdict).toBe("supported");
 		expect(sentence?.sources).toEqual(expect.arrayContaining(["S1", "S3", "S4"]));
@@ -101,16 +106,20 @@ describe("checkNarrative", () => {
 			evidence: ["Building owners increasingly buy heat pumps."],
 			sources: ["S1"],
 		};
-		const [sentence] = checkNarrative("Building codes increasingly favour heat pumps.", [
-			partly,
-			codes,
-			...FINDINGS,
-		]);
+		const [sentence] = checkNarrative(
+			"Building codes increasingly favour heat pumps.",
+			[partly, codes, ...FINDINGS],
+			[],
+		);
 		expect(sentence).toMatchObject({ verdict: "supported", sources: ["S4"] });
 	});
 
 	it("does not support an invented sentence", () => {
-		const [sentence] = checkNarrative("Heat pumps are loved by every homeowner in Europe [S1].", FINDINGS);
+		const [sentence] = checkNarrative(
+			"Heat pumps are loved by every homeowner in Europe [S1].",
+			FINDINGS,
+			[],
+		);
 		expect(sentence?.verdict).not.toBe("supported");
 		expect(sentence?.sources).toEqual([]);
 		expect(sentence?.text).toBe("Heat pumps are loved by every homeowner in Europe.");
@@ -122,7 +131,7 @@ describe("checkNarrative", () => {
 			"Global sales of heat pumps fell by around 30% in 2023.",
 			"Defrost cycles cut heating output by about 10% in 2019.",
 		]) {
-			const [sentence] = checkNarrative(text, FINDINGS);
+			const [sentence] = checkNarrative(text, FINDINGS, []);
 			expect(sentence?.verdict, text).not.toBe("supported");
 			expect(sentence?.sources).toEqual([]);
 			expect(sentence?.reason).not.toBe("");
@@ -130,21 +139,22 @@ describe("checkNarrative", () => {
 	});
 
 	it("does not support a sentence that reverses a finding", () => {
-		const [sentence] = checkNarrative("Global sales of heat pumps rose by around 3% in 2023.", FINDINGS);
+		const [sentence] = checkNarrative("Global sales of heat pumps rose by around 3% in 2023.", FINDINGS, []);
 		expect(sentence).toMatchObject({ verdict: "contradicted", sources: [] });
 	});
 
 	it("says when no supported finding is about a sentence", () => {
-		expect(checkNarrative("Installers prefer ducted systems.", FINDINGS)).toEqual([
+		expect(checkNarrative("Installers prefer ducted systems.", FINDINGS, [])).toEqual([
 			{
 				text: "Installers prefer ducted systems.",
 				verdict: "unsupported",
 				reason: "no supported finding is about this sentence",
 				findingIds: [],
 				sources: [],
+				uncitedFindingIds: [],
 			},
 		]);
-		const [alone] = checkNarrative("Heat pumps kept a COP above 2 at -15 °C.", []);
+		const [alone] = checkNarrative("Heat pumps kept a COP above 2 at -15 °C.", [], []);
 		expect(alone).toMatchObject({ verdict: "unsupported", findingIds: [], sources: [] });
 	});
 
@@ -155,7 +165,7 @@ describe("checkNarrative", () => {
 			evidence: [`Heat pumps ${"kept working ".repeat(index)}in trial ${index}.`],
 			sources: [`S${index + 1}`],
 		}));
-		const [sentence] = checkNarrative("Heat pumps kept working in the cold.", many);
+		const [sentence] = checkNarrative("Heat pumps kept working in the cold.", many, []);
 		expect(sentence?.findingIds).toHaveLength(NARRATIVE_CANDIDATES);
 		expect(sentence?.findingIds).not.toContain("G0");
 	});
@@ -165,6 +175,7 @@ describe("checkNarrative", () => {
 			"Heat pumps kept a COP above 2 at -15 °C [S2]. Heat pumps never need backup heat. " +
 				"Defrost cycles cut heating output by about 10%.",
 			FINDINGS,
+			[],
 		);
 		expect(checked.map((sentence) => sentence.sources)).toEqual([["S1"], [], ["S3", "S4"]]);
 		expect(checked.map((sentence) => sentence.verdict === "supported")).toEqual([true, false, true]);
@@ -186,7 +197,7 @@ describe("checkNarrative", () => {
 		const sentence = fc.array(word, { minLength: 1, maxLength: 10 }).map((words) => `${words.join(" ")}.`);
 		fc.assert(
 			fc.property(fc.array(sentence, { minLength: 1, maxLength: 4 }), (sentences) => {
-				for (const checked of checkNarrative(sentences.join(" "), FINDINGS)) {
+				for (const checked of checkNarrative(sentences.join(" "), FINDINGS, [])) {
 					if (checked.verdict !== "supported") expect(checked.sources).toEqual([]);
 					const allowed = FINDINGS.filter((f) => checked.findingIds.includes(f.id)).flatMap((f) => f.sources);
 					for (const label of checked.sources) expect(allowed).toContain(label);
@@ -194,5 +205,36 @@ describe("checkNarrative", () => {
 			}),
 			{ numRuns: 200 },
 		);
+	});
+
+	describe("with uncited findings (a job that did not require citations)", () => {
+		const UNCITED = [
+			{ id: "F7", claim: "Installers in Norway prefer ducted systems for new homes." },
+			{ id: "F8", claim: "Most buyers choose a heat pump for lower bills." },
+		];
+
+		it("names the uncited findings a sentence restates, and never makes it supported", () => {
+			const [sentence] = checkNarrative("Installers in Norway prefer ducted systems.", FINDINGS, UNCITED);
+			expect(sentence).toMatchObject({ verdict: "unsupported", sources: [], uncitedFindingIds: ["F7"] });
+		});
+
+		it("leaves a sentence that says more than the uncited findings unlabelled", () => {
+			const [sentence] = checkNarrative(
+				"Installers in Norway prefer ducted systems because they are cheaper than 2 radiators.",
+				FINDINGS,
+				UNCITED,
+			);
+			expect(sentence?.uncitedFindingIds).toEqual([]);
+		});
+
+		it("keeps a sentence the verified quotes support or contradict as it was", () => {
+			const [supported, reversed] = checkNarrative(
+				"Heat pumps kept a COP above 2 at -15 °C. Global sales of heat pumps rose by around 3% in 2023.",
+				FINDINGS,
+				[...UNCITED, { id: "F9", claim: "Global sales of heat pumps rose by around 3% in 2023." }],
+			);
+			expect(supported).toMatchObject({ verdict: "supported", uncitedFindingIds: [] });
+			expect(reversed).toMatchObject({ verdict: "contradicted", uncitedFindingIds: [] });
+		});
 	});
 });

@@ -16,10 +16,12 @@ import type {
 	Usage,
 } from "../../../src/protocol";
 import type {
+	AgentFindingSummary,
 	Aggregation,
 	CheckedCitation,
 	CitationCheck,
 	GoalInput,
+	JobLesson,
 	LearningSection,
 	MergedFinding,
 	ReportInput,
@@ -52,6 +54,11 @@ export type FixtureOptions = {
 	withPattern?: boolean;
 	/** Make it a goal-mode job with three sub-goals (see the module comment). */
 	goal?: boolean;
+	/**
+	 * `false`: a job that did not require citations. f5, which cites nothing, is then uncited, and the
+	 * depth analyst's narrative restates it.
+	 */
+	citations?: boolean;
 };
 
 /** Builds a fresh input (safe to mutate) for the given anti-hallucination mode. */
@@ -61,6 +68,7 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 		timeMinutes: 120,
 		antiHallucination,
 		formats: ["markdown", "json", "html"],
+		citations: options.citations ?? true,
 	});
 	const input: ReportInput = {
 		jobId: "job_01JCOLDHP",
@@ -82,6 +90,29 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 			{ taskId: "depth-analyst", role: "depth_analyst", narrative: "Compared COP curves across models." },
 			{ taskId: "verifier", role: "verifier", narrative: "" },
 			{ taskId: "synthesizer", role: "synthesizer", narrative: SYNTHESIS },
+		],
+		rawOutputs: [
+			{
+				taskId: "explorer",
+				role: "explorer",
+				findings: [
+					{
+						title: "Heat pumps stop working below -5 °C",
+						claim: "Air-source heat pumps stop heating below -5 °C.",
+						confidence: 0.5,
+						citations: [{ sourceId: "web-1", url: FABRICATED_URL, quote: "heat pumps fail below -5 °C" }],
+					},
+				],
+				narrative: "Read the field study and the COP measurements.",
+				malformedOutput: null,
+			},
+			{
+				taskId: "trend-analyst",
+				role: "trend_analyst",
+				findings: [],
+				narrative: "",
+				malformedOutput: '{"findings": [{"title": "Sales rose"',
+			},
 		],
 		failures: [
 			{ taskId: "trend-analyst", role: "trend_analyst", error: "provider timed out after 3 attempts" },
@@ -112,8 +143,61 @@ export function makeReportInput(options: FixtureOptions = {}): ReportInput {
 					note: "One similar job informed the plan.",
 				}
 			: ({ patternsUsed: [], note: "" } satisfies LearningSection),
+		lesson: makeLesson(),
 	};
-	return options.goal ? toGoalMode(input) : input;
+	const job = options.citations === false ? withoutRequiredCitations(input) : input;
+	return options.goal ? toGoalMode(job) : job;
+}
+
+/** This job's lesson as learning would draw it from its trajectory. */
+export function makeLesson(): JobLesson {
+	return {
+		strategy: {
+			swarmSize: 5,
+			roles: ["explorer", "depth_analyst", "verifier", "trend_analyst", "synthesizer"],
+			provider: "extractive",
+			model: null,
+			focus: "balanced",
+			depth: 5,
+		},
+		reward: {
+			value: 0.6,
+			success: false,
+			components: { quality: 0.55, speed: 0.93, citations: 0.53, depth: 0.3, coverage: 0.8 },
+			formula: "0.35·quality + 0.15·speed + 0.2·citations + 0.15·depth + 0.15·coverage",
+		},
+		critique: "2 of 7 claims had no verified citation. 1 agent failed: trend analyst.",
+		improvements: [
+			"Back every claim with an exact quote from a retrieved source; leave out claims no source supports.",
+			"Run the trend analyst on a different provider.",
+		],
+	};
+}
+
+/** The claim of f5, the finding that cites nothing. */
+export const UNCITED_CLAIM = "Ground-source systems always outperform air-source ones.";
+
+/** The job as one that did not require citations: f5 uncited, and restated by the depth analyst. */
+function withoutRequiredCitations(input: ReportInput): ReportInput {
+	const { aggregation } = input;
+	return {
+		...input,
+		aggregation: {
+			...aggregation,
+			findings: aggregation.findings.map((finding) =>
+				finding.citations.length === 0 ? { ...finding, uncited: true } : finding,
+			),
+			verification: { ...aggregation.verification, claimsUnsupported: 1, claimsUncited: 1 },
+			agents: aggregation.agents.map((agent) =>
+				agent.taskId === "depth-analyst" ? { ...agent, unsupported: 0, uncited: 1 } : agent,
+			),
+		},
+		narratives: input.narratives.map((entry) =>
+			entry.taskId === "depth-analyst"
+				? { ...entry, narrative: `${entry.narrative} ${UNCITED_CLAIM}` }
+				: entry,
+		),
+	};
 }
 
 /** Task ids of the direct job → task ids of the goal-mode job. */
@@ -207,6 +291,7 @@ function toGoalMode(input: ReportInput): ReportInput {
 		aggregation: {
 			...input.aggregation,
 			findings: input.aggregation.findings.map(renameAgents),
+			agents: input.aggregation.agents.map((agent) => ({ ...agent, taskId: rename(agent.taskId) })),
 		},
 		narratives: [
 			{ taskId: "g1/synthesizer", role: "synthesizer", narrative: G1_SYNTHESIS },
@@ -407,6 +492,7 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			],
 			support: ruled("supported", "the claim is its own quote"),
 			independentSources: ["S1".padEnd(64, "0"), "S2".padEnd(64, "0")],
+			uncited: false,
 		},
 		f4: {
 			id: "f4",
@@ -428,6 +514,7 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			],
 			support: ruled("supported", "the claim is its own quote"),
 			independentSources: ["S2".padEnd(64, "0")],
+			uncited: false,
 		},
 		f2: {
 			id: "f2",
@@ -440,6 +527,7 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			citations: [verbatimCitation("S3", null, F2_S3_TEXT)],
 			support: ruled("supported", "its quotes hold the claim's numbers, names and 90% of its words"),
 			independentSources: ["S3".padEnd(64, "0")],
+			uncited: false,
 		},
 		f6: {
 			id: "f6",
@@ -452,6 +540,7 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			citations: [verbatimCitation("S3", null, F6_S3_TEXT)],
 			support: ruled("partial", "only part of the claim is in its quotes: missing “last”, “longer”"),
 			independentSources: [],
+			uncited: false,
 		},
 		f3: {
 			id: "f3",
@@ -473,11 +562,12 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			],
 			support: ruled("unsupported", "no quote of the finding is verbatim in a retrieved source"),
 			independentSources: [],
+			uncited: false,
 		},
 		f5: {
 			id: "f5",
 			title: "Ground-source always wins",
-			claim: "Ground-source systems always outperform air-source ones.",
+			claim: UNCITED_CLAIM,
 			subQuestion: null,
 			confidence: 0.4,
 			weight: 0.4,
@@ -485,6 +575,7 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			citations: [],
 			support: ruled("unsupported", "the finding cites nothing"),
 			independentSources: [],
+			uncited: false,
 		},
 		f7: {
 			id: "f7",
@@ -497,6 +588,7 @@ export function makeFindings(): Record<"f1" | "f2" | "f3" | "f4" | "f5" | "f6" |
 			citations: [verbatimCitation("S3", null, F2_S3_TEXT)],
 			support: ruled("contradicted", "the claim's 30% against 10% in its quotes"),
 			independentSources: [],
+			uncited: false,
 		},
 	};
 }
@@ -548,9 +640,26 @@ function makeAggregation(): Aggregation {
 			claimsPartial: 1,
 			claimsUnsupported: 2,
 			claimsContradicted: 1,
+			claimsUncited: 0,
 			groundingScore: 3 / 7,
 		},
+		agents: [
+			agentFindings("explorer", { supported: 1, unsupported: 1 }, 0.7),
+			agentFindings("depth-analyst", { supported: 2, unsupported: 1, contradicted: 1 }, 0.6),
+			agentFindings("verifier", { supported: 1, partial: 1 }, 0.5),
+		],
 	};
+}
+
+/** One agent's own findings by verdict; the synthesizer of the fixture made none. */
+export function agentFindings(
+	taskId: string,
+	verdicts: Partial<Omit<AgentFindingSummary, "taskId" | "findings" | "statedConfidence">>,
+	statedConfidence: number,
+): AgentFindingSummary {
+	const counts = { supported: 0, partial: 0, unsupported: 0, contradicted: 0, uncited: 0, ...verdicts };
+	const findings = Object.values(counts).reduce((sum, n) => sum + n, 0);
+	return { taskId, findings, ...counts, statedConfidence };
 }
 
 function usage(inputTokens: number, outputTokens: number, costUsd: number): Usage {

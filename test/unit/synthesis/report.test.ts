@@ -95,6 +95,12 @@ function hostileInput(mode: ReportInput["config"]["antiHallucination"] = "medium
 		note: HOSTILE,
 	};
 	input.config = { ...input.config, provider: HOSTILE, model: HOSTILE };
+	input.lesson = {
+		...input.lesson,
+		strategy: { ...input.lesson.strategy, provider: HOSTILE, model: HOSTILE },
+		critique: HOSTILE,
+		improvements: [HOSTILE],
+	};
 	return input;
 }
 
@@ -227,7 +233,7 @@ describe("buildReport", () => {
 		expect(report.methodology.sources).toEqual({ retrieved: 4, unreachable: 1 });
 		expect(report.performance.metrics).toEqual(input.metrics);
 		expect(report.quality).toEqual(input.aggregation.quality);
-		expect(report.learningPatterns).toEqual(input.learning);
+		expect(report.learningPatterns).toEqual({ ...input.learning, thisJob: input.lesson });
 		expect(report.appendix.failures).toEqual(input.failures);
 		expect(report.appendix.agentNarratives.map(({ taskId, role }) => ({ taskId, role }))).toEqual(
 			input.narratives.map(({ taskId, role }) => ({ taskId, role })),
@@ -269,6 +275,7 @@ describe("buildReport", () => {
 			unsupportedClaims,
 			narrativeSentences: checked,
 			narrativeSentencesSupported,
+			narrativeSentencesUncited,
 			...counts
 		} = report.verification;
 		expect(counts).toEqual(input.aggregation.verification);
@@ -288,7 +295,7 @@ describe("buildReport", () => {
 		);
 		expect(unsupportedClaims[1]?.agents).toEqual([{ taskId: "explorer", role: "explorer" }]);
 		// Explorer 2, depth analyst 1, synthesizer 3 sentences; only one of them is supported.
-		expect([checked, narrativeSentencesSupported]).toEqual([6, 1]);
+		expect([checked, narrativeSentencesSupported, narrativeSentencesUncited]).toEqual([6, 1, 0]);
 	});
 
 	it("shows the snapshot's own text as a verbatim citation's quote, and the agent's text beside it", () => {
@@ -812,10 +819,10 @@ describe("renderMarkdown", () => {
 			"| Utility program report | `https://blocked.example.com/report` | HTTP 403 Forbidden |",
 		);
 		expect(markdown).toContain(
-			`- **S3** Installer survey notes (attached text) · SHA-256 ${"S3".padEnd(64, "0")}\n`,
+			`- **S3** Installer survey notes (attached text) · retrieved 2026-11-02T09:00:01.000Z · SHA-256 ${"S3".padEnd(64, "0")}\n`,
 		);
 		expect(markdown).toContain(
-			`- **S5** [Manufacturer brochure](<https://brochure.example.com/model-x>) · SHA-256 ${"S5".padEnd(64, "0")} · not cited in the findings`,
+			`- **S5** [Manufacturer brochure](<https://brochure.example.com/model-x>) · retrieved 2026-11-02T09:00:01.000Z · SHA-256 ${"S5".padEnd(64, "0")} · not cited in the findings`,
 		);
 		expect(markdown).toContain(
 			"| 1 | S1 [Cold-climate heat pump field study](<https://energy.example.org/ccashp-field-study>) | ✓ verbatim | quote found verbatim in the source | 120–191 |",
@@ -833,6 +840,25 @@ describe("renderMarkdown", () => {
 		);
 		expect(withPattern).toContain("One similar job informed the plan.");
 		expect(withPattern).not.toContain("No learned patterns were used");
+	});
+
+	it("states this job's own strategy, reward with its formula, challenges and improvements before the patterns it used", () => {
+		const learning = markdown.split("## Learning Patterns")[1]?.split("## Performance Metrics")[0] ?? "";
+		for (const line of [
+			"- **Strategy:** 5 agents (explorer, depth\\_analyst, verifier, trend\\_analyst, synthesizer) on extractive, focus balanced, depth 5",
+			"- **Reward:** 0.60 = 0.35·quality + 0.15·speed + 0.2·citations + 0.15·depth + 0.15·coverage, with quality 0.55, speed 0.93, citations 0.53, depth 0.30, coverage 0.80; not a success",
+			"- **Challenges:** 2 of 7 claims had no verified citation. 1 agent failed: trend analyst.",
+			"**Improvements**\n- Back every claim",
+			"- Run the trend analyst on a different provider.",
+		]) {
+			expect(learning).toContain(line);
+		}
+		expect(learning.indexOf("### This Job")).toBeLessThan(learning.indexOf("### Patterns Applied"));
+		const none = makeReportInput();
+		none.lesson = { ...none.lesson, critique: "", improvements: [] };
+		const clean = renderMarkdown(buildReport(none));
+		expect(clean).toContain("- **Challenges:** none found");
+		expect(clean).toContain("No improvements are called for.");
 	});
 
 	it("gives reasons for flagged findings only with medium, and shows removed claims in the appendix only with high", () => {
@@ -992,8 +1018,14 @@ describe("renderHtml", () => {
 		expect(page).toContain("<td>Grounding (supported / all findings)</td><td>43%</td>");
 		expect(page).toContain("<td>Provider latency p50 / p95 / p99</td><td>820ms / 2.4s / 3.1s</td>");
 		expect(page).toContain("<td>pat_7</td><td>Heat pump efficiency in Nordic homes</td>");
+		expect(page).toContain("<h3>This Job</h3>");
+		expect(page).toContain("<li><strong>Challenges:</strong> 2 of 7 claims had no verified citation.");
+		expect(page).toContain("<li>Run the trend analyst on a different provider.</li>");
 		expect(page).toContain("<td>Utility program report</td><td>https://blocked.example.com/report</td>");
 		expect(page).toContain(`<li><code>${FABRICATED_URL}</code></li>`);
+		expect(page).toContain(
+			'<li><strong>S3</strong> Installer survey notes (attached text) · retrieved <time datetime="2026-11-02T09:00:01.000Z">2026-11-02T09:00:01.000Z</time> · SHA-256',
+		);
 		expect(page).toContain("<strong>Side B</strong> (finding 2, COP drops to 1.4 at -15 °C)");
 		expect(page).toContain('<span class="cite">[S1, S2]</span>');
 		expect(page).not.toContain("[S9]");
