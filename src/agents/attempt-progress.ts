@@ -41,11 +41,8 @@ export type AttemptProgress = { percent: number; note: string };
 /** A turn nothing was heard from yet. */
 export const TURN_START: TurnState = { outputTokens: 0, searches: 0, phase: null, phases: 0 };
 
-const READING_PERCENT = 5;
-const CALL_START_PERCENT = 10;
-const CALL_SPAN_PERCENT = 45;
-const SNAPSHOTTING_PERCENT = 60;
-const REGISTERING_PERCENT = 80;
+/** The percentages of the stages; the turn's band runs from `callStart` over `callSpan` points. */
+const PERCENT = { reading: 5, callStart: 10, callSpan: 45, snapshotting: 60, registering: 80 } as const;
 /** The share of the turn's band one search or fetch is worth, at `maxSearches` of them together. */
 const SEARCH_SHARE = 1 / 4;
 /** The share of the turn's band one phase change is worth. */
@@ -72,13 +69,13 @@ export function foldTurnProgress(state: TurnState, update: TurnProgress): TurnSt
 export function attemptProgress(stage: AttemptStage, limits: AttemptLimits): AttemptProgress {
 	switch (stage.kind) {
 		case "reading":
-			return { percent: READING_PERCENT, note: `reading ${plural(stage.sources, "stored source")}` };
+			return { percent: PERCENT.reading, note: `reading ${plural(stage.sources, "stored source")}` };
 		case "calling":
 			return { percent: turnPercent(stage.turn, limits), note: turnNote(stage.turn, limits) };
 		case "snapshotting":
-			return { percent: SNAPSHOTTING_PERCENT, note: `snapshotting ${plural(stage.pages, "retrieved page")}` };
+			return { percent: PERCENT.snapshotting, note: `snapshotting ${plural(stage.pages, "retrieved page")}` };
 		case "registering":
-			return { percent: REGISTERING_PERCENT, note: `registering ${plural(stage.sources, "new source")}` };
+			return { percent: PERCENT.registering, note: `registering ${plural(stage.sources, "new source")}` };
 	}
 }
 
@@ -87,7 +84,7 @@ function turnPercent(turn: TurnState, limits: AttemptLimits): number {
 		turn.outputTokens / Math.max(1, limits.maxOutputTokens) +
 		(SEARCH_SHARE * turn.searches) / Math.max(1, limits.maxSearches) +
 		PHASE_SHARE * turn.phases;
-	return CALL_START_PERCENT + CALL_SPAN_PERCENT * Math.min(1, share);
+	return PERCENT.callStart + PERCENT.callSpan * Math.min(1, share);
 }
 
 /** @example turnNote({ outputTokens: 412, searches: 2, phase: "researching", phases: 1 }, limits) // "researching, search 2 of 6, 412 tokens so far" */
