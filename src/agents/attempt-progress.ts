@@ -69,7 +69,13 @@ export function foldTurnProgress(state: TurnState, update: TurnProgress): TurnSt
 export function attemptProgress(stage: AttemptStage, limits: AttemptLimits): AttemptProgress {
 	switch (stage.kind) {
 		case "reading":
-			return { percent: PERCENT.reading, note: `reading ${plural(stage.sources, "stored source")}` };
+			return {
+				percent: PERCENT.reading,
+				note:
+					stage.sources > 0
+						? `reading ${plural(stage.sources, "stored source")}`
+						: "no stored sources to read",
+			};
 		case "calling":
 			return { percent: turnPercent(stage.turn, limits), note: turnNote(stage.turn, limits) };
 		case "snapshotting":

@@ -99,6 +99,7 @@ describe("an attempt's progress", () => {
 	it("says what the attempt is doing", () => {
 		const note = (stage: AttemptStage) => attemptProgress(stage, LIMITS).note;
 		expect(note({ kind: "reading", sources: 1 })).toBe("reading 1 stored source");
+		expect(note({ kind: "reading", sources: 0 })).toBe("no stored sources to read");
 		expect(note({ kind: "calling", turn: TURN_START })).toBe("waiting for the provider");
 		expect(
 			note({ kind: "calling", turn: { outputTokens: 1412, searches: 2, phase: "researching", phases: 1 } }),
