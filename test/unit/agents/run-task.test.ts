@@ -1,31 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CoordinatorPort, HEARTBEAT_MS, runAgentTask } from "../../../src/agents/run-task";
-import type { AgentContext } from "../../../src/protocol";
 import {
 	type AgentTurn,
 	type Provider,
 	type TurnResult,
 	ZERO_TOKEN_USAGE,
 } from "../../../src/providers/types";
-import { testConfig } from "../../fixtures/agent-context";
+import { testContext } from "../../fixtures/agent-context";
 
-const CONTEXT: AgentContext = {
-	jobId: "job-1",
-	tenantId: "tenant-1",
-	taskId: "explorer",
-	attempt: 1,
-	role: "explorer",
-	phase: "research",
-	task: "How do heat pumps perform in cold climates?",
-	config: testConfig(),
-	provider: "scripted",
-	model: null,
-	timeShare: 0.4,
-	timeBudgetMs: 60_000,
-	sources: [],
-	upstream: [],
-	lessons: [],
-};
+const CONTEXT = testContext({ provider: "scripted" });
 
 const RESULT: TurnResult = {
 	output: { findings: [], narrative: "Nothing found." },

@@ -32,7 +32,7 @@ import {
 	type ProviderErrorKind,
 	type TurnProgress,
 } from "../../../src/providers/types";
-import { testConfig } from "../../fixtures/agent-context";
+import { testConfig, testContext } from "../../fixtures/agent-context";
 import apiKeyInvalidRaw from "../../fixtures/providers/gemini/error-400-api-key-invalid.json?raw";
 import toolWithJsonRaw from "../../fixtures/providers/gemini/error-400-tool-with-json.json?raw";
 import permissionDeniedRaw from "../../fixtures/providers/gemini/error-403-permission-denied.json?raw";
@@ -112,21 +112,7 @@ function turnFor(overrides: Partial<AgentTurn> = {}): AgentTurn {
 		instructions: "You are the explorer of a research swarm. Report findings with citations.",
 		prompt: "Task: How do heat pumps perform in cold climates?",
 		input: {
-			jobId: "job-1",
-			tenantId: "tenant-1",
-			taskId: "explorer",
-			attempt: 1,
-			role: "explorer",
-			phase: "research",
-			task: "How do heat pumps perform in cold climates?",
-			config: CONFIG,
-			provider: "gemini",
-			model: "gemini-3.8-flash",
-			timeShare: 0.4,
-			timeBudgetMs: 60_000,
-			sources: [],
-			upstream: [],
-			lessons: [],
+			...testContext({ config: CONFIG, provider: "gemini", model: "gemini-3.8-flash" }),
 			documents: [],
 		},
 		search: { enabled: true, maxUses: 5 },
