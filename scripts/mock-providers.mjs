@@ -1,6 +1,6 @@
 /**
  * A local stand-in for the Anthropic, OpenAI, Gemini and OpenRouter APIs that replays the recorded
- * responses in test/fixtures/providers/. Point the Worker's base URLs at it to run whole jobs on a
+ * responses in test/fixtures/providers/ (as event streams to requests that ask to stream). Point the Worker's base URLs at it to run whole jobs on a
  * provider without a key or a network:
  *
  *   node scripts/mock-providers.mjs --port 8790
@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { eventStreamOf, wantsEventStream } from "../test/fixtures/providers/event-stream.mjs";
 import { recordedResponseFor } from "../test/fixtures/providers/replay.mjs";
 
 const FIXTURES = fileURLToPath(new URL("../test/fixtures/providers/", import.meta.url));
@@ -40,6 +41,13 @@ export function startMockProviders(port = 0) {
 			return;
 		}
 		const fixture = JSON.parse(await readFile(`${FIXTURES}${name}.json`, "utf8"));
+		const events =
+			fixture.status === 200 && wantsEventStream(path, body) ? eventStreamOf(path, fixture.body) : null;
+		if (events !== null) {
+			response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8" });
+			response.end(events);
+			return;
+		}
 		response.writeHead(fixture.status, fixture.headers ?? { "content-type": "application/json" });
 		response.end(typeof fixture.body === "string" ? fixture.body : JSON.stringify(fixture.body));
 	});

@@ -1,7 +1,9 @@
 /**
  * The research loop of one agent task attempt: load the job's snapshots, build the prompt, reserve the
  * worst-case cost, run one provider turn, snapshot every page the provider searched or cited, map its
- * citations onto job sources, and settle the real cost. The lease is renewed every 5 s throughout.
+ * citations onto job sources, and settle the real cost. The lease is renewed every 5 s throughout, each
+ * heartbeat carrying the attempt's progress (`attempt-progress.ts`); the start of each stage, and each
+ * phase the provider reports, is reported at once.
  */
 import { type NewSource, snapshotUrl } from "../evidence/ingest";
 import { loadSnapshot } from "../evidence/snapshots";
@@ -20,6 +22,13 @@ import { costOf, promptTokens, toUsage, worstCaseCost } from "../providers/cost"
 import { BRAVE_SEARCH_PRICE, priceOf } from "../providers/prices";
 import type { Provider, ResearchTools, RetrievedRef, SourceDocument, TurnCitation } from "../providers/types";
 import { FOCUS_PROFILES } from "../swarm/focus";
+import {
+	type AttemptLimits,
+	type AttemptStage,
+	attemptProgress,
+	foldTurnProgress,
+	TURN_START,
+} from "./attempt-progress";
 import { roleInstructions, taskPrompt } from "./prompts";
 
 /** How often a running agent renews its lease, independent of the provider's own progress. */
@@ -72,22 +81,27 @@ export function searchUses(depth: number, timeShare: number, focus: Focus): numb
 /** Runs one attempt of `context` and returns its result for the coordinator. */
 export async function runAgentTask(context: AgentContext, deps: AgentRunDependencies): Promise<AgentResult> {
 	const { provider, coordinator } = deps;
-	const documents = await loadDocuments(deps.bucket, context);
 	const controller = new AbortController();
-	const budgetTimer = setTimeout(
-		() => controller.abort(new Error(`time budget of ${context.timeBudgetMs} ms spent`)),
-		context.timeBudgetMs,
-	);
-	let lastProgress = 0;
-	const beat = async (progress: number, note?: string) => {
-		lastProgress = Math.max(lastProgress, progress);
-		const { active } = await coordinator.heartbeat(lastProgress, note);
+	const maxUses = searchUses(context.config.depth, context.timeShare, context.config.focus);
+	const limits: AttemptLimits = { maxOutputTokens: MAX_OUTPUT_TOKENS, maxSearches: maxUses };
+	let stage: AttemptStage = { kind: "reading", sources: context.sources.filter(hasSnapshot).length };
+	const beat = async () => {
+		const { percent, note } = attemptProgress(stage, limits);
+		const { active } = await coordinator.heartbeat(percent, note);
 		if (!active) controller.abort(new Error("the coordinator no longer expects this attempt"));
 	};
-	const keepAlive = setInterval(() => void beat(lastProgress).catch(() => {}), HEARTBEAT_MS);
+	// A beat in the background: a lost one is made up by the next, and none may hold up the work.
+	const beatSoon = () => void beat().catch(() => {});
+	const keepAlive = setInterval(beatSoon, HEARTBEAT_MS);
+	let budgetTimer: ReturnType<typeof setTimeout> | undefined;
 	try {
+		beatSoon();
+		const documents = await loadDocuments(deps.bucket, context);
+		budgetTimer = setTimeout(
+			() => controller.abort(new Error(`time budget of ${context.timeBudgetMs} ms spent`)),
+			context.timeBudgetMs,
+		);
 		const model = context.model ?? "";
-		const maxUses = searchUses(context.config.depth, context.timeShare, context.config.focus);
 		const native = provider.supportsNativeSearch(model);
 		const searchEnabled = context.provider !== "extractive" && (native || deps.braveApiKey !== null);
 		const modelPrice = context.model ? priceOf(context.provider, context.model) : null;
@@ -110,6 +124,8 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 		if (reservedUsd > 0 && !(await coordinator.reserveBudget(reservedUsd)).granted) {
 			throw new BudgetExceededError(reservedUsd);
 		}
+		let turnState = TURN_START;
+		stage = { kind: "calling", turn: turnState };
 		let turn: Awaited<ReturnType<Provider["runTurn"]>>;
 		try {
 			turn = await provider.runTurn({
@@ -123,6 +139,14 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 				maxOutputTokens: MAX_OUTPUT_TOKENS,
 				timeoutMs: context.timeBudgetMs,
 				signal: controller.signal,
+				onProgress: (update) => {
+					const next = foldTurnProgress(turnState, update);
+					const newPhase = next.phases > turnState.phases;
+					turnState = next;
+					stage = { kind: "calling", turn: next };
+					// Tokens and searches go out with the keep-alive; a new phase is worth a beat of its own.
+					if (newPhase) beatSoon();
+				},
 			});
 		} catch (error) {
 			if (reservedUsd > 0) await coordinator.settleBudget(reservedUsd, 0);
@@ -131,9 +155,16 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 		const costUsd = price ? costOf(price, turn.usage) : 0;
 		if (reservedUsd > 0) await coordinator.settleBudget(reservedUsd, costUsd);
 		// Fetching pages takes seconds, worth a progress report; with none to fetch it would be a bare round trip.
-		if (turn.retrieved.length > 0) await beat(60, `snapshotting ${turn.retrieved.length} retrieved pages`);
+		if (turn.retrieved.length > 0) {
+			stage = { kind: "snapshotting", pages: turn.retrieved.length };
+			await beat();
+		}
 
 		const pages = await snapshotPages(context, deps, turn.retrieved, discovered);
+		if (pages.sources.length > 0) {
+			stage = { kind: "registering", sources: pages.sources.length };
+			beatSoon();
+		}
 		const sources =
 			pages.sources.length > 0 ? await coordinator.registerSources(pages.sources) : context.sources;
 		const findings = turn.output.findings.map(
@@ -165,12 +196,17 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 async function loadDocuments(bucket: R2Bucket, context: AgentContext): Promise<SourceDocument[]> {
 	const loaded = await Promise.all(
 		context.sources.map(async (source) => {
-			if (source.status !== "retrieved" || !source.sha256) return null;
+			if (!hasSnapshot(source)) return null;
 			const text = await loadSnapshot(bucket, context.tenantId, source.sha256);
 			return text === null ? null : { source, text };
 		}),
 	);
 	return loaded.filter((document) => document !== null);
+}
+
+/** Whether a job source has a stored snapshot to read. */
+function hasSnapshot(source: SourceRecord): source is SourceRecord & { sha256: string } {
+	return source.status === "retrieved" && Boolean(source.sha256);
 }
 
 /** Brave search and a snapshotting page fetch, for models without native search. */

@@ -42,6 +42,12 @@
  * (`messages.stream(...).finalMessage()`): the SDK refuses non-streaming requests it expects to take
  * over 10 minutes (60 min × max_tokens / 128,000).
  *
+ * Progress: when the turn has an `onProgress` listener, every call of the turn streams, and the SDK
+ * accumulates the events into the same `Message` the non-streaming call returns, so the result does not
+ * change. The listener hears each call's phase (research, record, repair), the running token counts of
+ * `message_start` and `message_delta` (cumulative), the text, tool input and thinking as they stream
+ * (estimated tokens in between) and each server tool call as it begins.
+ *
  * Retries: the SDK retries 408, 409, 429 and 5xx (honouring `retry-after-ms` / `retry-after`) and
  * never other 4xx. The injected fetch marks `x-should-retry: false` — which the SDK obeys — on
  * spend-limit and billing errors (a 429 spend limit included) and on any error whose retry-after wait
@@ -59,6 +65,7 @@ import type {
 	Message,
 	MessageCreateParamsNonStreaming,
 	MessageParam,
+	MessageStreamEvent,
 	TextBlockParam,
 	Tool,
 	ToolChoice,
@@ -74,6 +81,7 @@ import {
 	RECORD_TOOL_NAME,
 	type RecordedOutput,
 } from "./anthropic-output";
+import { TURN_PHASES, TurnProgressMeter } from "./progress";
 import type {
 	AgentTurn,
 	Provider,
@@ -250,7 +258,7 @@ async function runTurn(options: AnthropicProviderOptions, turn: AgentTurn): Prom
 	let check = checkRecordedOutput(recorded);
 	if (!check.ok) {
 		conversation.push(repairRequest(recorded, check.problem));
-		recorded = await calls.record(conversation, transcript);
+		recorded = await calls.record(conversation, transcript, TURN_PHASES.repair);
 		check = checkRecordedOutput(recorded);
 		if (!check.ok) {
 			throw new ProviderError(
@@ -310,9 +318,13 @@ class MessageCalls {
 		private readonly client: Anthropic,
 		private readonly settings: CallSettings,
 		private readonly timeLeft: () => number,
+		protected readonly meter = new TurnProgressMeter(undefined),
 	) {}
 
-	/** One call within the time left: streamed when its max_tokens needs it; a refusal is an invalid request. */
+	/**
+	 * One call within the time left, streamed when its max_tokens needs it or someone follows the turn's
+	 * progress; a refusal is an invalid request.
+	 */
 	async send(messages: MessageParam[], toolChoice: ToolChoice): Promise<Message> {
 		const { settings } = this;
 		const left = this.timeLeft();
@@ -333,11 +345,15 @@ class MessageCalls {
 		};
 		const started = performance.now();
 		const message =
-			params.max_tokens > NON_STREAMING_MAX_TOKENS
-				? await this.client.messages.stream(params, requestOptions).finalMessage()
+			params.max_tokens > NON_STREAMING_MAX_TOKENS || this.meter.listening
+				? await this.client.messages
+						.stream(params, requestOptions)
+						.on("streamEvent", (event) => this.observe(event))
+						.finalMessage()
 				: await this.client.messages.create(params, requestOptions);
 		this.latenciesMs.push(performance.now() - started);
 		this.usage = addUsage(this.usage, message.usage);
+		this.meter.settle(this.usage);
 		this.model = message.model;
 		if (message.stop_reason === "refusal") {
 			const category = message.stop_details?.category ?? "unspecified";
@@ -348,6 +364,42 @@ class MessageCalls {
 			);
 		}
 		return message;
+	}
+
+	/**
+	 * What a streamed event tells of the call's progress: the running token counts of message_start and
+	 * message_delta (cumulative), the text, tool input and thinking as they stream, and each server tool
+	 * call (a search or a fetch) as it begins.
+	 */
+	private observe(event: MessageStreamEvent): void {
+		switch (event.type) {
+			case "message_start": {
+				const { usage } = event.message;
+				this.meter.counted({
+					outputTokens: usage.output_tokens,
+					inputTokens:
+						usage.input_tokens +
+						(usage.cache_read_input_tokens ?? 0) +
+						(usage.cache_creation_input_tokens ?? 0),
+				});
+				return;
+			}
+			case "message_delta":
+				this.meter.counted({ outputTokens: event.usage.output_tokens });
+				return;
+			case "content_block_start":
+				if (event.content_block.type === "server_tool_use") this.meter.searched();
+				return;
+			case "content_block_delta": {
+				const { delta } = event;
+				if (delta.type === "text_delta") this.meter.streamed(delta.text);
+				else if (delta.type === "input_json_delta") this.meter.streamed(delta.partial_json);
+				else if (delta.type === "thinking_delta") this.meter.streamed(delta.thinking);
+				return;
+			}
+			default:
+				return;
+		}
 	}
 }
 
@@ -362,13 +414,19 @@ class TurnCalls extends MessageCalls {
 		timeLeft: () => number,
 	) {
 		const budget = turn.search.enabled ? splitSearchBudget(turn.search.maxUses) : { searches: 0, fetches: 0 };
-		super(client, { ...turn, system: systemBlocks(turn.instructions), tools: toolsFor(budget) }, timeLeft);
+		super(
+			client,
+			{ ...turn, system: systemBlocks(turn.instructions), tools: toolsFor(budget) },
+			timeLeft,
+			new TurnProgressMeter(turn.onProgress),
+		);
 		this.budget = budget;
 		this.recordChoice = handInChoice(turn.model, RECORD_TOOL_NAME);
 	}
 
 	/** Runs the research call and its pause_turn continuations; returns all their assistant content. */
 	async research(prompt: MessageParam): Promise<ContentBlock[]> {
+		this.meter.phase(TURN_PHASES.research);
 		const content: ContentBlock[] = [];
 		for (let call = 0; call <= MAX_PAUSE_CONTINUATIONS; call += 1) {
 			const messages: MessageParam[] =
@@ -382,7 +440,12 @@ class TurnCalls extends MessageCalls {
 	}
 
 	/** Asks for the hand-in (record or repair call); appends the answer to the conversation and transcript. */
-	async record(conversation: MessageParam[], transcript: ContentBlock[]): Promise<RecordedOutput> {
+	async record(
+		conversation: MessageParam[],
+		transcript: ContentBlock[],
+		phase: string = TURN_PHASES.write,
+	): Promise<RecordedOutput> {
+		this.meter.phase(phase);
 		const response = await this.send(conversation, this.recordChoice);
 		transcript.push(...response.content);
 		if (response.content.length > 0) conversation.push({ role: "assistant", content: response.content });

@@ -122,6 +122,7 @@ import {
 	type SubQuestion,
 	subQuestionsOf,
 } from "../swarm/sub-questions";
+import { plural } from "../synthesis/report-text";
 import type { Bm25Index } from "./bm25";
 import { buildIndex, inverseDocumentFrequency, score } from "./bm25";
 import { sameWord, shortenAtBoundary, splitSentences, tokenize, withoutMarkers } from "./text";
@@ -1307,7 +1308,8 @@ function wait(ms: number, signal: AbortSignal): Promise<void> {
 /**
  * The offline provider, waiting `simulatedLatencyMs` (scaled by `simulatedTurnMs`) before each turn to
  * stand in for model time. One turn ranks the job's own documents for the role and quotes them; it makes
- * no API call and searches nothing, so its usage is zero and every citation names a job source.
+ * no API call and searches nothing, so its usage is zero and every citation names a job source. It
+ * reports each step of the turn as a phase: indexing the sources, ranking the passages, quoting findings.
  */
 export function createExtractiveProvider(options: { simulatedLatencyMs: number }): Provider {
 	return {
@@ -1319,7 +1321,12 @@ export function createExtractiveProvider(options: { simulatedLatencyMs: number }
 			const { timeShare, config } = turn.input;
 			const waitMs = simulatedTurnMs(options.simulatedLatencyMs, timeShare, config.swarmSize);
 			if (waitMs > 0) await wait(waitMs, turn.signal);
-			const output = extractFindings(turn.input);
+			const { documents } = turn.input;
+			turn.onProgress?.({ phase: `indexing ${plural(documents.length, "source")}` });
+			const corpus = corpusOf(documents);
+			turn.onProgress?.({ phase: `ranking ${plural(corpus.passages.length, "passage")}` });
+			const output = selectFindings(corpus, turn.input);
+			turn.onProgress?.({ phase: `quoting ${plural(output.findings.length, "finding")}` });
 			turn.signal.throwIfAborted();
 			return {
 				output,

@@ -41,6 +41,13 @@
  * `promptTokenCount` includes cached tokens, so they are moved out of input; tool-use prompt tokens
  * are the search results fed back to the model, billed as input. Google Search grounding has no
  * per-request cap on searches, so `turn.search.maxUses` cannot be enforced here.
+ *
+ * Progress: a followed turn (`onProgress`) streams every call (`generateContentStream`, with the same
+ * retries) and merges the chunks into the response the unstreamed call returns (`gemini-stream.ts`), so
+ * the result does not change. The listener hears each call's phase (research, writing, repair), the
+ * text as it streams and the running usage the chunks carry; the searches are known from the grounding
+ * metadata once a call ends. An error chunk inside a stream is classified as the same error in an HTTP
+ * response.
  */
 import type {
 	Content,
@@ -50,10 +57,12 @@ import type {
 	GenerateContentResponseUsageMetadata,
 	GroundingMetadata,
 } from "@google/genai";
-import { GoogleGenAI } from "@google/genai";
+import { ApiError, GoogleGenAI } from "@google/genai";
 import { z } from "zod";
 import { sumTokenUsage } from "../lib/usage";
 import { applyGrounding, groundedStatements, groundingSources, searchQueryCount } from "./gemini-grounding";
+import { streamContent } from "./gemini-stream";
+import { TURN_PHASES, TurnProgressMeter } from "./progress";
 import type {
 	AgentOutput,
 	AgentTurn,
@@ -320,8 +329,13 @@ export function parseAgentOutput(raw: string): ParsedAgentOutput {
 		: { ok: false, problem: z.prettifyError(result.error) };
 }
 
-/** What one turn has spent so far. */
-type TurnLog = { usage: TokenUsage; latenciesMs: number[]; model: string | null };
+/** What one turn has spent so far, and its progress (silent unless the turn is followed). */
+type TurnLog = {
+	usage: TokenUsage;
+	latenciesMs: number[];
+	model: string | null;
+	progress: TurnProgressMeter;
+};
 
 /** The time budget and cancellation of a turn or a structured call. */
 type CallLimits = Pick<AgentTurn, "timeoutMs" | "signal">;
@@ -339,7 +353,12 @@ async function runStructured(
 	request: StructuredRequest,
 ): Promise<StructuredResult> {
 	requireModel(request.model);
-	const log: TurnLog = { usage: ZERO_TOKEN_USAGE, latenciesMs: [], model: null };
+	const log: TurnLog = {
+		usage: ZERO_TOKEN_USAGE,
+		latenciesMs: [],
+		model: null,
+		progress: new TurnProgressMeter(undefined),
+	};
 	const response = await sendWithRetries(
 		client,
 		redact,
@@ -370,7 +389,12 @@ async function runTurn(
 ): Promise<TurnResult> {
 	requireModel(turn.model);
 	const deadline = performance.now() + turn.timeoutMs;
-	const log: TurnLog = { usage: ZERO_TOKEN_USAGE, latenciesMs: [], model: null };
+	const log: TurnLog = {
+		usage: ZERO_TOKEN_USAGE,
+		latenciesMs: [],
+		model: null,
+		progress: new TurnProgressMeter(turn.onProgress),
+	};
 	const send = (contents: Content[], config: GenerateContentConfig) =>
 		sendWithRetries(client, redact, turn, deadline, log, { model: turn.model, contents, config });
 
@@ -379,6 +403,7 @@ async function runTurn(
 	let conversation: Content[] = [ask];
 	let grounding: GroundingMetadata | undefined;
 	if (researchFirst) {
+		log.progress.phase(TURN_PHASES.research);
 		const research = await send([ask], {
 			systemInstruction: turn.instructions,
 			maxOutputTokens: turn.maxOutputTokens,
@@ -401,15 +426,15 @@ async function runTurn(
 		];
 	}
 
-	const first = await send(
-		conversation,
-		jsonConfig(turn, AGENT_OUTPUT_RESPONSE_SCHEMA, turn.search.enabled && !researchFirst),
-	);
+	const searchesNow = turn.search.enabled && !researchFirst;
+	log.progress.phase(searchesNow ? TURN_PHASES.research : TURN_PHASES.write);
+	const first = await send(conversation, jsonConfig(turn, AGENT_OUTPUT_RESPONSE_SCHEMA, searchesNow));
 	if (!researchFirst) grounding = first.candidates?.[0]?.groundingMetadata;
 	let rawOutput = replyText(first);
 	let parsed = parseAgentOutput(rawOutput);
 	if (!parsed.ok) {
 		const firstReply = replyContent(first);
+		log.progress.phase(TURN_PHASES.repair);
 		const repair = await send(
 			[
 				...conversation,
@@ -441,7 +466,10 @@ async function runTurn(
 	};
 }
 
-/** One `generateContent` call with the adapter's retries, recording usage, latency and model in `log`. */
+/**
+ * One `generateContent` call with the adapter's retries, recording usage, latency and model in `log`;
+ * streamed (`gemini-stream.ts`) when the turn is followed.
+ */
 async function sendWithRetries(
 	client: GoogleGenAI,
 	redact: (text: string) => string,
@@ -463,7 +491,7 @@ async function sendWithRetries(
 		}
 		const started = performance.now();
 		try {
-			const response = await client.models.generateContent({
+			const params: GenerateContentParameters = {
 				...request,
 				config: {
 					...request.config,
@@ -471,7 +499,12 @@ async function sendWithRetries(
 					automaticContinuation: false,
 					httpOptions: { timeout: Math.max(1, Math.floor(Math.min(attemptBudgetMs, remainingMs))) },
 				},
-			});
+			};
+			const response = log.progress.listening
+				? await streamContent(client, params, log.progress)
+				: await client.models.generateContent(params);
+			if (!response)
+				throw new ProviderError(GEMINI_PROVIDER_NAME, "server", "the Gemini stream brought no response");
 			record(log, response, performance.now() - started);
 			const blockReason = response.promptFeedback?.blockReason;
 			if (blockReason) {
@@ -495,6 +528,7 @@ async function sendWithRetries(
 function record(log: TurnLog, response: GenerateContentResponse, latencyMs: number): void {
 	const searches = searchQueryCount(response.candidates?.[0]?.groundingMetadata);
 	log.usage = sumTokenUsage(log.usage, geminiUsage(response.usageMetadata, searches));
+	log.progress.settle(log.usage);
 	log.latenciesMs.push(latencyMs);
 	log.model = response.modelVersion ?? log.model;
 }
@@ -587,9 +621,22 @@ function classifyingFetch(baseFetch: typeof fetch, redact: (text: string) => str
 	};
 }
 
-/** A thrown value as a `ProviderError`: aborts are timeouts, fetch's TypeError a network failure. */
+/**
+ * A thrown value as a `ProviderError`: aborts are timeouts, fetch's TypeError a network failure, and the
+ * SDK's ApiError — an error chunk inside a stream, whose JSON the SDK puts after the status in its
+ * message — is classified as the same error in an HTTP response is.
+ */
 function asProviderError(error: unknown, redact: (text: string) => string): ProviderError {
 	if (error instanceof ProviderError) return error;
+	if (error instanceof ApiError) {
+		const message = redact(error.message);
+		const body = message.includes("{") ? message.slice(message.indexOf("{")) : message;
+		const failure = classifyGeminiFailure(error.status, new Headers(), body);
+		return new ProviderError(GEMINI_PROVIDER_NAME, failure.kind, failure.message, {
+			status: error.status,
+			...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+		});
+	}
 	if (isAbort(error)) {
 		return new ProviderError(
 			GEMINI_PROVIDER_NAME,

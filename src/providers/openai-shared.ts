@@ -28,6 +28,7 @@
 import { z } from "zod";
 import { isHttpUrl } from "../lib/http-url";
 import { sumTokenUsage } from "../lib/usage";
+import { TurnProgressMeter } from "./progress";
 import {
 	type AgentOutput,
 	AgentOutputSchema,
@@ -452,14 +453,17 @@ export type CallOptions = { timeout: number; maxRetries: number; signal: AbortSi
 export class TurnSession {
 	readonly latenciesMs: number[] = [];
 	readonly retrieved = new RetrievedPages();
+	/** The turn's progress, settled with the usage of every call; silent unless the turn is followed. */
+	readonly progress: TurnProgressMeter;
 	private total: TokenUsage = ZERO_TOKEN_USAGE;
 	private readonly deadline: number;
 
 	constructor(
 		private readonly errors: ErrorContext,
-		private readonly turn: Pick<AgentTurn, "timeoutMs" | "signal">,
+		private readonly turn: Pick<AgentTurn, "timeoutMs" | "signal" | "onProgress">,
 	) {
 		this.deadline = performance.now() + turn.timeoutMs;
+		this.progress = new TurnProgressMeter(turn.onProgress);
 	}
 
 	/** Token usage of the calls so far. */
@@ -515,5 +519,6 @@ export class TurnSession {
 	/** Adds the usage of a call (or of a tool the turn ran). */
 	record(usage: TokenUsage): void {
 		this.total = sumTokenUsage(this.total, usage);
+		this.progress.settle(this.total);
 	}
 }

@@ -17,6 +17,11 @@
  *   `open_page` actions.
  *
  * A 429 whose error code or type is `insufficient_quota` is a spend limit and is never retried.
+ *
+ * Progress: a followed turn (`onProgress`) streams its calls (`stream: true`) and takes the response
+ * from the terminal event, so the result is the one the unstreamed call gives. The listener hears the
+ * phase of each call (research with search, else writing; the repair), the text as it streams (tokens
+ * estimated until the final usage counts them) and each web search call as it begins.
  */
 import type OpenAI from "openai";
 import type {
@@ -30,6 +35,7 @@ import { openAICompatibleProvider } from "./openai-compatible";
 import {
 	AGENT_OUTPUT_FORMAT_NAME,
 	AGENT_OUTPUT_JSON_SCHEMA,
+	type CallOptions,
 	disjointUsage,
 	type ErrorContext,
 	type JsonSchema,
@@ -40,6 +46,7 @@ import {
 	type UrlAnnotation,
 	validateWithOneRepair,
 } from "./openai-shared";
+import { TURN_PHASES, type TurnProgressMeter } from "./progress";
 import {
 	type AgentTurn,
 	type Provider,
@@ -209,13 +216,54 @@ export function failedResponseError(response: Response): ProviderError | null {
 	);
 }
 
-/** One Responses API call of `session`: a failed response is thrown, usage and pages are recorded. */
+/**
+ * One streamed Responses API call: its text deltas and web search calls go to the session's progress,
+ * and the terminal event (`response.completed`, `.incomplete` or `.failed`) carries the whole response,
+ * the very object the call returns without streaming.
+ */
+async function streamResponse(
+	client: OpenAI,
+	request: ResponseCreateParamsNonStreaming,
+	options: CallOptions,
+	progress: TurnProgressMeter,
+): Promise<Response> {
+	const events = await client.responses.create({ ...request, stream: true }, options);
+	for await (const event of events) {
+		switch (event.type) {
+			case "response.output_text.delta":
+			case "response.refusal.delta":
+				progress.streamed(event.delta);
+				break;
+			case "response.web_search_call.in_progress":
+				progress.searched();
+				break;
+			case "response.completed":
+			case "response.incomplete":
+			case "response.failed":
+				return event.response;
+		}
+	}
+	throw new ProviderError(
+		OPENAI_PROVIDER_NAME,
+		"server",
+		"the response stream ended without a final response",
+	);
+}
+
+/**
+ * One Responses API call of `session`, streamed when the turn is followed: a failed response is thrown,
+ * usage and pages are recorded.
+ */
 async function sendResponse(
 	client: OpenAI,
 	session: TurnSession,
 	request: ResponseCreateParamsNonStreaming,
 ): Promise<OpenAIReply> {
-	const response = await session.run((options) => client.responses.create(request, options));
+	const response = await session.run((options) =>
+		session.progress.listening
+			? streamResponse(client, request, options, session.progress)
+			: client.responses.create(request, options),
+	);
 	const failure = failedResponseError(response);
 	if (failure) throw failure;
 	const reply = readResponse(response);
@@ -227,10 +275,15 @@ async function sendResponse(
 async function runOpenAITurn(client: OpenAI, errors: ErrorContext, turn: AgentTurn): Promise<TurnResult> {
 	const session = new TurnSession(errors, turn);
 	const call = (request: ResponseCreateParamsNonStreaming) => sendResponse(client, session, request);
-	const first = await call(responsesRequest(turn));
+	const request = responsesRequest(turn);
+	session.progress.phase(request.tools ? TURN_PHASES.research : TURN_PHASES.write);
+	const first = await call(request);
 	const { reply, output } = await validateWithOneRepair(
 		first,
-		(previous, error) => call(responsesRequest(turn, { previous: previous.text, error })),
+		(previous, error) => {
+			session.progress.phase(TURN_PHASES.repair);
+			return call(responsesRequest(turn, { previous: previous.text, error }));
+		},
 		OPENAI_PROVIDER_NAME,
 	);
 	return session.turnResult(reply, output);

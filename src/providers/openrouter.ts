@@ -28,11 +28,21 @@
  * the body of a 200 response (generation failed after it began) is classified by its code as a status.
  * Output that fails validation gets one repair call without plugin or tools (a Sonar model still searches).
  * `runStructured` is one such call with the caller's schema, its text parsed but not validated.
+ *
+ * Progress: a followed turn (`onProgress`) streams the calls whose answer is their whole message text —
+ * no web plugin, no Sonar model, no tool the model may call (`streamsAnswer`: the plain call, the tool
+ * loop's final answer, a repair on a model that does not search) — with `stream_options.include_usage`,
+ * and gathers the deltas into the completion the unstreamed call returns; an error chunk is classified
+ * as an error in a 200 body is. Calls that search or may call tools stay unstreamed: their annotations,
+ * Perplexity citations and tool calls would have to be rebuilt from chunks. They report their phase
+ * instead — the web search of a plugin or Sonar call, each round of the tool loop — and each tool call
+ * as it is answered.
  */
 
 import type OpenAI from "openai";
 import type {
 	ChatCompletion,
+	ChatCompletionChunk,
 	ChatCompletionCreateParamsNonStreaming,
 	ChatCompletionFunctionTool,
 	ChatCompletionMessage,
@@ -45,9 +55,11 @@ import { openAICompatibleProvider } from "./openai-compatible";
 import {
 	AGENT_OUTPUT_FORMAT_NAME,
 	AGENT_OUTPUT_JSON_SCHEMA,
+	type CallOptions,
 	disjointUsage,
 	type ErrorContext,
 	type JsonSchema,
+	loadOpenAISdk,
 	type OpenAICompatibleOptions,
 	repairInstruction,
 	statusError,
@@ -56,10 +68,11 @@ import {
 	type UrlAnnotation,
 	validateWithOneRepair,
 } from "./openai-shared";
+import { TURN_PHASES, type TurnProgressMeter } from "./progress";
 import {
 	type AgentTurn,
 	type Provider,
-	type ProviderError,
+	ProviderError,
 	type ResearchTools,
 	type StructuredRequest,
 	type StructuredResult,
@@ -198,8 +211,14 @@ const ErrorCarrierSchema = z.object({
 });
 const CitationsSchema = z.object({ citations: z.array(z.unknown()) });
 
-/** The error OpenRouter put in the body of a 200 response (top level or on the choice), or null. */
-export function bodyError(completion: ChatCompletion, errors: ErrorContext): ProviderError | null {
+/**
+ * The error OpenRouter put in the body of a 200 response or in a chunk of its stream (top level or on
+ * the choice), or null.
+ */
+export function bodyError(
+	completion: { error?: unknown; choices?: readonly unknown[] },
+	errors: ErrorContext,
+): ProviderError | null {
 	const carriers: unknown[] = [completion, completion.choices?.[0]];
 	const error = carriers
 		.map((carrier) => ErrorCarrierSchema.safeParse(carrier))
@@ -333,7 +352,8 @@ async function toolLoop(
 	const messages = baseMessages(turn);
 	const maxUses = turn.search.maxUses;
 	let used = 0;
-	while (used < maxUses) {
+	for (let round = 1; used < maxUses; round += 1) {
+		session.progress.phase(`${TURN_PHASES.research}, round ${round}`);
 		const reply = await call(
 			chatRequest(turn, turn.model, messages, { tools: RESEARCH_TOOLS, tool_choice: "auto" }),
 		);
@@ -342,13 +362,17 @@ async function toolLoop(
 		messages.push({ role: "assistant", content: reply.message?.content ?? null, tool_calls: toolCalls });
 		for (const toolCall of toolCalls) {
 			const withinBudget = used < maxUses;
-			if (withinBudget) used += 1;
+			if (withinBudget) {
+				used += 1;
+				session.progress.searched();
+			}
 			const content = withinBudget
 				? await answerToolCall(toolCall, tools, session)
 				: "Tool budget spent: answer with what you have.";
 			messages.push({ role: "tool", tool_call_id: toolCall.id, content });
 		}
 	}
+	session.progress.phase(TURN_PHASES.write);
 	return call(chatRequest(turn, turn.model, messages, { tools: RESEARCH_TOOLS, tool_choice: "none" }));
 }
 
@@ -359,20 +383,92 @@ function firstReply(turn: AgentTurn, call: Call, session: TurnSession): Promise<
 		const plugins: WebPlugin[] = [
 			{ id: "web", max_results: Math.min(turn.search.maxUses, WEB_PLUGIN_MAX_RESULTS) },
 		];
+		session.progress.phase(TURN_PHASES.research);
 		return call(chatRequest(turn, turn.model, baseMessages(turn), { plugins }));
 	}
 	if (searching && !isPerplexitySonar(turn.model) && turn.tools)
 		return toolLoop(turn, turn.tools, call, session);
+	session.progress.phase(isPerplexitySonar(turn.model) ? TURN_PHASES.research : TURN_PHASES.write);
 	return call(chatRequest(turn, withoutOnline(turn.model), baseMessages(turn)));
 }
 
 /**
- * The calls of `session`: an error in a 200 body is thrown; usage (a search when the web plugin ran or a
- * Sonar model answered) and every cited or annotated page are recorded.
+ * Whether a call streams when its turn is followed: one that can neither search (no web plugin, not a
+ * Sonar model) nor call a tool, whose whole answer is its message text.
+ */
+export function streamsAnswer(request: OpenRouterRequest): boolean {
+	const noTools = request.tools === undefined || request.tool_choice === "none";
+	return (request.plugins?.length ?? 0) === 0 && !isPerplexitySonar(request.model) && noTools;
+}
+
+/**
+ * One streamed call (`stream_options.include_usage`): the message text is gathered from the deltas and
+ * reported as it comes, the usage taken from the last chunk, and an error chunk thrown as `bodyError`
+ * classifies it. Returns the completion the unstreamed call would have returned.
+ */
+async function streamCompletion(
+	client: OpenAI,
+	errors: ErrorContext,
+	request: OpenRouterRequest,
+	options: CallOptions,
+	progress: TurnProgressMeter,
+): Promise<ChatCompletion> {
+	const { APIError } = await loadOpenAISdk();
+	const chunks = await client.chat.completions.create(
+		{ ...request, stream: true, stream_options: { include_usage: true } },
+		options,
+	);
+	const text = { content: "", refusal: "" };
+	let last: ChatCompletionChunk | null = null;
+	let finishReason: ChatCompletion.Choice["finish_reason"] | null = null;
+	try {
+		for await (const chunk of chunks) {
+			last = chunk;
+			const choice = chunk.choices[0];
+			text.content += choice?.delta.content ?? "";
+			text.refusal += choice?.delta.refusal ?? "";
+			progress.streamed((choice?.delta.content ?? "") + (choice?.delta.refusal ?? ""));
+			finishReason = choice?.finish_reason ?? finishReason;
+			if (chunk.usage) progress.counted({ outputTokens: chunk.usage.completion_tokens });
+		}
+	} catch (error) {
+		// The SDK throws a chunk's `error` as an APIError without a status.
+		const carried =
+			error instanceof APIError && error.status === undefined
+				? bodyError({ error: error.error }, errors)
+				: null;
+		throw carried ?? error;
+	}
+	if (!last) throw new ProviderError(OPENROUTER_PROVIDER_NAME, "server", "the completion stream was empty");
+	return {
+		id: last.id,
+		object: "chat.completion",
+		created: last.created,
+		model: last.model,
+		choices: [
+			{
+				index: 0,
+				finish_reason: finishReason ?? "stop",
+				logprobs: null,
+				message: { role: "assistant", content: text.content || null, refusal: text.refusal || null },
+			},
+		],
+		...(last.usage ? { usage: last.usage } : {}),
+	};
+}
+
+/**
+ * The calls of `session`, streamed when the turn is followed and `streamsAnswer` allows: an error in a
+ * 200 body is thrown; usage (a search when the web plugin ran or a Sonar model answered) and every cited
+ * or annotated page are recorded.
  */
 function completionCalls(client: OpenAI, errors: ErrorContext, session: TurnSession): Call {
 	return async (request) => {
-		const completion = await session.run((options) => client.chat.completions.create(request, options));
+		const completion = await session.run((options) =>
+			session.progress.listening && streamsAnswer(request)
+				? streamCompletion(client, errors, request, options, session.progress)
+				: client.chat.completions.create(request, options),
+		);
 		const failure = bodyError(completion, errors);
 		if (failure) throw failure;
 		const reply = readCompletion(completion);
@@ -400,14 +496,16 @@ async function runOpenRouterTurn(client: OpenAI, errors: ErrorContext, turn: Age
 	const first = await firstReply(turn, call, session);
 	const { reply, output } = await validateWithOneRepair(
 		first,
-		(previous, error) =>
-			call(
+		(previous, error) => {
+			session.progress.phase(TURN_PHASES.repair);
+			return call(
 				chatRequest(turn, withoutOnline(turn.model), [
 					...baseMessages(turn),
 					{ role: "assistant", content: previous.text },
 					{ role: "user", content: repairInstruction(error) },
 				]),
-			),
+			);
+		},
 		OPENROUTER_PROVIDER_NAME,
 	);
 	return session.turnResult(reply, output);

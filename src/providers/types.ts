@@ -77,6 +77,24 @@ export type ResearchTools = {
 	fetchPage(url: string): Promise<{ url: string; title: string | null; text: string } | null>;
 };
 
+/**
+ * How far a running turn got, as its provider tells it. Every count is the turn's total so far (all its
+ * API calls together) and never decreases from one update to the next.
+ */
+export type TurnProgress = {
+	/**
+	 * Output tokens so far: the API's running count where its stream carries one, else estimated from
+	 * the text streamed so far; each finished call counts with its reported usage.
+	 */
+	outputTokens?: number;
+	/** Prompt tokens so far, cached or not, as far as the API has reported them. */
+	inputTokens?: number;
+	/** Web searches plus page fetches begun so far (what `AgentTurn.search.maxUses` bounds). */
+	searches?: number;
+	/** What the turn is doing now, in a few words ("researching", "writing the findings"). */
+	phase?: string;
+};
+
 export type AgentTurn = {
 	/** The model id to call (ignored by the extractive provider). */
 	model: string;
@@ -99,6 +117,11 @@ export type AgentTurn = {
 	/** Wall-clock budget for the whole turn, including the SDK's own retries. */
 	timeoutMs: number;
 	signal: AbortSignal;
+	/**
+	 * Told how far the turn got while it runs. Adapters that can stream do so only when it is given, and
+	 * stream into the same result the non-streaming calls return; the rest report each phase or round.
+	 */
+	onProgress?: (update: TurnProgress) => void;
 };
 
 export type TurnResult = {

@@ -66,3 +66,28 @@ describe("a whole research job on the extractive provider", () => {
 		expect(runs.results.map((run) => run.status)).toEqual(Array(agents).fill("completed"));
 	});
 });
+
+describe("agent progress on the extractive provider", () => {
+	it("rises through several agent.progress events per agent, each with a note, below 100", async () => {
+		const jobId = await submit(sampleRequest({ swarmSize: 3 }));
+		const job = await waitForJob(jobId);
+		expect(job.status).toBe("completed");
+
+		const events = await eventLog(jobId);
+		for (const task of job.plan) {
+			const progress = events.flatMap((event) =>
+				event.type === "agent.progress" && event.data.agentId === task.id ? [event.data] : [],
+			);
+			// Reading the sources, then each step the provider reported: indexing, ranking, quoting.
+			expect(progress.length).toBeGreaterThanOrEqual(3);
+			const percents = progress.map((update) => update.progress);
+			expect(percents).toEqual([...percents].sort((a, b) => a - b));
+			expect(new Set(percents).size).toBe(percents.length);
+			expect(Math.max(...percents)).toBeLessThan(100);
+			expect(progress.every((update) => (update.note ?? "").length > 0)).toBe(true);
+			expect(progress.map((update) => update.note)).toContainEqual(
+				expect.stringMatching(/^ranking \d+ passages/),
+			);
+		}
+	});
+});

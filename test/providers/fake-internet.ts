@@ -1,9 +1,10 @@
 /**
  * Replays provider APIs and web pages for the Worker under test: every outbound `fetch` of the isolate
  * (SDK calls, the guarded fetch) is answered from recorded fixtures; anything unrouted fails like a
- * network error.
+ * network error. A provider call that asks to stream gets its recording as the API's event stream.
  */
 import { vi } from "vitest";
+import { eventStreamOf, wantsEventStream } from "../fixtures/providers/event-stream.mjs";
 
 /** A recorded HTTP exchange as stored under test/fixtures/providers/. */
 export type Fixture = { status: number; headers?: Record<string, string>; body: unknown };
@@ -69,11 +70,25 @@ export function installFakeInternet(...routes: Route[]): FakeInternet {
 		}
 		for (const route of routes) {
 			const response = route(request, body);
-			if (response) return response;
+			if (response) return streamedIfAsked(request, body, response);
 		}
 		throw new TypeError(`fetch failed: no route to ${request.url}`);
 	});
 	return { requests, restore: () => spy.mockRestore() };
+}
+
+/**
+ * A provider's recorded JSON answer to a request that asked to stream, as the event stream the API sends
+ * then; any other response as it is.
+ */
+async function streamedIfAsked(request: Request, body: unknown, response: Response): Promise<Response> {
+	const { pathname } = new URL(request.url);
+	const json = response.headers.get("content-type")?.includes("application/json") ?? false;
+	if (!response.ok || !json || !wantsEventStream(pathname, body)) return response;
+	const events = eventStreamOf(pathname, await response.json());
+	return events === null
+		? response
+		: new Response(events, { status: 200, headers: { "content-type": "text/event-stream; charset=utf-8" } });
 }
 
 /** Whether `request` goes to `host` + `path`. */

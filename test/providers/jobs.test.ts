@@ -226,6 +226,20 @@ describe.each(CASES)(
 			expect(job.metrics.usage.inputTokens).toBeGreaterThan(0);
 			expect(body.performance.metrics.usage.costUsd).toBeCloseTo(job.metrics.usage.costUsd, 9);
 			expect(job.metrics.providerLatencyMs.count).toBeGreaterThanOrEqual(3);
+
+			// Each agent's progress rose through its stages (reading, the provider's phases, snapshotting,
+			// registering), every step with a note, and never reached 100 before its result was accepted.
+			const events = await eventLog(jobId);
+			for (const task of job.plan) {
+				const progress = events.flatMap((event) =>
+					event.type === "agent.progress" && event.data.agentId === task.id ? [event.data] : [],
+				);
+				const percents = progress.map((update) => update.progress);
+				expect(percents.length).toBeGreaterThanOrEqual(3);
+				expect(percents).toEqual([...new Set(percents)].sort((a, b) => a - b));
+				expect(Math.max(...percents)).toBeLessThan(100);
+				expect(progress.every((update) => (update.note ?? "") !== "")).toBe(true);
+			}
 		});
 	},
 );

@@ -207,6 +207,9 @@ function drawAgents(agents, now) {
 					{},
 					h("progress", { max: 100, value: agent.progress, "aria-label": `${agent.id} progress` }),
 					` ${Math.round(agent.progress)} %`,
+					// What a running agent last said it was doing ("writing the findings, 412 tokens so far").
+					agent.status === "running" && agent.note && h("br"),
+					agent.status === "running" && agent.note && h("small", { class: "muted agent-note" }, agent.note),
 				),
 				h(
 					"td",

@@ -25,6 +25,7 @@ import {
 	type AgentTaskInput,
 	type AgentTurn,
 	ProviderError,
+	type TurnProgress,
 	type TurnResult,
 	ZERO_TOKEN_USAGE,
 } from "../../../src/providers/types";
@@ -151,6 +152,13 @@ function responseContent(name: string): ContentBlock[] {
 function recordedInput(name: string): unknown {
 	const call = responseContent(name).find((block) => block.type === "tool_use");
 	return call?.type === "tool_use" ? call.input : undefined;
+}
+
+/** The requests a plain (non-streamed) turn sends with `replies`. */
+async function requestsOf(...replies: Reply[]): Promise<SentRequest[]> {
+	const api = fakeApi(...replies);
+	await providerFor(api).runTurn(turnWith());
+	return api.requests;
 }
 
 async function failure(promise: Promise<TurnResult>): Promise<ProviderError> {
@@ -295,6 +303,47 @@ describe("createAnthropicProvider: turns", () => {
 			{ sourceId: null, url: IEA, quote: "Global sales of heat pumps grew by 11% in 2022" },
 		]);
 		expect(result.output.findings[1]?.citations).toEqual([{ sourceId: null, url: IEA, quote: IEA_CITED }]);
+	});
+
+	it("streams every call of a followed turn into the same result, reporting phases, searches and tokens", async () => {
+		const plain = await providerFor(
+			fakeApi(exchange("research-web.json"), exchange("record-findings.json")),
+		).runTurn(turnWith());
+		const api = fakeApi(eventStream("stream-research-web.txt"), eventStream("stream-record-findings.txt"));
+		const updates: TurnProgress[] = [];
+		const streamed = await providerFor(api).runTurn(
+			turnWith({ onProgress: (update) => updates.push(update) }),
+		);
+
+		expect(api.requests.map((request) => request.body.stream)).toEqual([true, true]);
+		// The research content goes back as it came; a streamed text block only lacks `citations: null`.
+		const withoutNullCitations = (value: unknown) =>
+			JSON.parse(
+				JSON.stringify(value, (key, field) => (key === "citations" && field === null ? undefined : field)),
+			);
+		expect(api.requests[1]?.body.messages).toEqual(
+			withoutNullCitations(
+				(await requestsOf(exchange("research-web.json"), exchange("record-findings.json")))[1]?.body.messages,
+			),
+		);
+		expect({ ...streamed, callLatenciesMs: [] }).toEqual({ ...plain, callLatenciesMs: [] });
+		expect(streamed.callLatenciesMs).toHaveLength(2);
+
+		expect(updates.flatMap((update) => (update.phase ? [update.phase] : []))).toEqual([
+			"researching",
+			"writing the findings",
+		]);
+		const tokens = updates.map((update) => update.outputTokens ?? 0);
+		expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
+		expect(new Set(tokens).size).toBeGreaterThan(10);
+		expect(updates.at(-1)).toEqual({
+			outputTokens: streamed.usage.outputTokens,
+			inputTokens: 3120 + 2048 + 9415 + 2048,
+			searches: 2,
+		});
+		expect(streamed.usage.outputTokens).toBe(742 + 655);
+		// The web search, then the fetch, each counted as it began.
+		expect(updates.map((update) => update.searches)).toContain(1);
 	});
 
 	it("continues a paused research call with the same tools while search budget is left", async () => {

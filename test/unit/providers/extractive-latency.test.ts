@@ -9,7 +9,7 @@ import {
 	simulatedTurnMs,
 } from "../../../src/providers/extractive";
 import type { AgentTaskInput, AgentTurn } from "../../../src/providers/types";
-import { testConfig } from "../../fixtures/agent-context";
+import { testConfig, testContext } from "../../fixtures/agent-context";
 
 const DEV = { ENVIRONMENT: "development", DEV_MODE: "true" };
 
@@ -25,21 +25,7 @@ const TEXT =
 
 function turn(timeShare: number, signal = new AbortController().signal): AgentTurn {
 	const input: AgentTaskInput = {
-		jobId: "job-1",
-		tenantId: "tenant-1",
-		taskId: "explorer",
-		attempt: 1,
-		role: "explorer",
-		phase: "research",
-		task: "How do heat pumps perform in cold climates?",
-		config: CONFIG,
-		provider: "extractive",
-		model: null,
-		timeShare,
-		timeBudgetMs: 60_000,
-		sources: [],
-		upstream: [],
-		lessons: [],
+		...testContext({ config: CONFIG, timeShare }),
 		documents: [
 			{
 				source: {

@@ -16,6 +16,7 @@ import {
 	type AgentTaskInput,
 	type AgentTurn,
 	type SourceDocument,
+	type TurnProgress,
 	ZERO_TOKEN_USAGE,
 } from "../../../src/providers/types";
 import { answerCues, subQuestionsOf } from "../../../src/swarm/sub-questions";
@@ -636,6 +637,18 @@ describe("extractiveProvider.runTurn", () => {
 		expect(result.model).toBeNull();
 		expect(result.callLatenciesMs).toHaveLength(1);
 		expect(result.callLatenciesMs[0]).toBeGreaterThanOrEqual(0);
+	});
+
+	it("reports its steps as phases: indexing the sources, ranking the passages, quoting findings", async () => {
+		const updates: TurnProgress[] = [];
+		const request = { ...turn(), onProgress: (update: TurnProgress) => updates.push(update) };
+		const result = await extractiveProvider.runTurn(request);
+		const passages = buildCorpus(request.input.documents).passages.length;
+		expect(updates).toEqual([
+			{ phase: `indexing ${request.input.documents.length} sources` },
+			{ phase: `ranking ${passages} passages` },
+			{ phase: `quoting ${result.output.findings.length} findings` },
+		]);
 	});
 
 	it("rejects when the signal is already aborted", async () => {

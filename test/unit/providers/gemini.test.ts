@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { GenerateContentResponse } from "@google/genai";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
@@ -21,14 +23,16 @@ import {
 	titleFromStatement,
 	UNSCORED_GROUNDING_CONFIDENCE,
 } from "../../../src/providers/gemini-grounding";
+import { mergeStreamedResponse } from "../../../src/providers/gemini-stream";
 import {
 	type AgentOutput,
 	AgentOutputSchema,
 	type AgentTurn,
 	ProviderError,
 	type ProviderErrorKind,
+	type TurnProgress,
 } from "../../../src/providers/types";
-import { testConfig } from "../../fixtures/agent-context";
+import { testConfig, testContext } from "../../fixtures/agent-context";
 import apiKeyInvalidRaw from "../../fixtures/providers/gemini/error-400-api-key-invalid.json?raw";
 import toolWithJsonRaw from "../../fixtures/providers/gemini/error-400-tool-with-json.json?raw";
 import permissionDeniedRaw from "../../fixtures/providers/gemini/error-403-permission-denied.json?raw";
@@ -108,21 +112,7 @@ function turnFor(overrides: Partial<AgentTurn> = {}): AgentTurn {
 		instructions: "You are the explorer of a research swarm. Report findings with citations.",
 		prompt: "Task: How do heat pumps perform in cold climates?",
 		input: {
-			jobId: "job-1",
-			tenantId: "tenant-1",
-			taskId: "explorer",
-			attempt: 1,
-			role: "explorer",
-			phase: "research",
-			task: "How do heat pumps perform in cold climates?",
-			config: CONFIG,
-			provider: "gemini",
-			model: "gemini-3.8-flash",
-			timeShare: 0.4,
-			timeBudgetMs: 60_000,
-			sources: [],
-			upstream: [],
-			lessons: [],
+			...testContext({ config: CONFIG, provider: "gemini", model: "gemini-3.8-flash" }),
 			documents: [],
 		},
 		search: { enabled: true, maxUses: 5 },
@@ -149,6 +139,23 @@ function fakeGemini(replies: Reply[]) {
 		return new Response(JSON.stringify(reply.body), { status: reply.status, headers: reply.headers });
 	};
 	return { provider: createGeminiProvider({ apiKey: API_KEY, fetch: fetchFn }), sent };
+}
+
+function readFixture(name: string): string {
+	return readFileSync(new URL(`../../fixtures/providers/gemini/${name}`, import.meta.url), "utf8");
+}
+
+/** A recorded `streamGenerateContent?alt=sse` stream, replayed byte for byte. */
+function eventStream(name: string): Reply {
+	const text = readFixture(name);
+	return async () => new Response(text, { status: 200, headers: { "content-type": "text/event-stream" } });
+}
+
+/** The request bodies a plain (unfollowed) turn sends with `replies`. */
+async function requestBodies(replies: Reply[]): Promise<SentBody[]> {
+	const api = fakeGemini(replies);
+	await api.provider.runTurn(turnFor());
+	return api.sent.map((request) => request.body);
 }
 
 /** A network that never answers, failing only when the request's signal aborts. */
@@ -318,6 +325,103 @@ describe("Gemini turns", () => {
 		expect(error.kind).toBe("invalid_request");
 		expect(error.message).toContain("PROHIBITED_CONTENT");
 		expect(sent).toHaveLength(1);
+	});
+});
+
+describe("Gemini turns followed as they run", () => {
+	it("streams a grounded structured call into the same result, reporting the chunks' running usage", async () => {
+		const plain = await fakeGemini([GROUNDED]).provider.runTurn(turnFor());
+		const updates: TurnProgress[] = [];
+		const { provider, sent } = fakeGemini([eventStream("stream-grounded-structured.txt")]);
+		const streamed = await provider.runTurn(turnFor({ onProgress: (update) => updates.push(update) }));
+
+		expect(sentAt(sent, 0).url).toMatch(/\/models\/gemini-3\.8-flash:streamGenerateContent\?alt=sse$/);
+		expect(sentAt(sent, 0).body.generationConfig?.responseJsonSchema).toEqual(
+			(await requestBodies([GROUNDED]))[0]?.generationConfig?.responseJsonSchema,
+		);
+		expect({ ...streamed, callLatenciesMs: [] }).toEqual({ ...plain, callLatenciesMs: [] });
+		expect(updates[0]).toEqual({ outputTokens: 0, inputTokens: 0, searches: 0, phase: "researching" });
+		const tokens = updates.map((update) => update.outputTokens ?? 0);
+		expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
+		expect(new Set(tokens).size).toBeGreaterThan(5);
+		expect(updates.at(-1)).toEqual({ outputTokens: 312 + 655, inputTokens: 1843 + 2210, searches: 2 });
+	});
+
+	it("streams the research call before Gemini 3 and sends its answer back as the unstreamed call does", async () => {
+		const plainApi = fakeGemini([RESEARCH, RESTATEMENT]);
+		const plain = await plainApi.provider.runTurn(turnFor({ model: "gemini-2.5-flash" }));
+		const updates: TurnProgress[] = [];
+		const { provider, sent } = fakeGemini([
+			eventStream("stream-research-answer.txt"),
+			eventStream("stream-structured-restatement.txt"),
+		]);
+		const streamed = await provider.runTurn(
+			turnFor({ model: "gemini-2.5-flash", onProgress: (update) => updates.push(update) }),
+		);
+
+		expect(sent.map((request) => request.body.contents)).toEqual(
+			plainApi.sent.map((request) => request.body.contents),
+		);
+		expect({ ...streamed, callLatenciesMs: [] }).toEqual({ ...plain, callLatenciesMs: [] });
+		expect(updates.flatMap((update) => (update.phase ? [update.phase] : []))).toEqual([
+			"researching",
+			"writing the findings",
+		]);
+		expect(updates.at(-1)).toMatchObject({ outputTokens: 180 + 410 + 260 + 120, searches: 3 });
+	});
+
+	it("classifies an error chunk inside a stream as the same error in a response, without retrying a spent quota", async () => {
+		const depleted = JSON.stringify(bodyOf(CREDITS_DEPLETED));
+		const { provider, sent } = fakeGemini([
+			async () =>
+				new Response(
+					`${readFixture("stream-research-answer.txt").split("\n\n")[0]}\n\ndata: ${depleted}\n\n`,
+					{
+						headers: { "content-type": "text/event-stream" },
+					},
+				),
+		]);
+		const error = await failureOf(provider.runTurn(turnFor({ onProgress: () => {} })));
+		expect(error.kind).toBe("spend_limit");
+		expect(error.options.status).toBe(429);
+		expect(sent).toHaveLength(1);
+	});
+});
+
+describe("mergeStreamedResponse", () => {
+	it("joins text parts of the same kind, keeps a signature sent on an empty part, and takes the latest fields", () => {
+		const chunk = (fields: Record<string, unknown>) => Object.assign(new GenerateContentResponse(), fields);
+		const merged = mergeStreamedResponse([
+			chunk({ candidates: [{ content: { role: "model", parts: [{ text: "Thinking", thought: true }] } }] }),
+			chunk({ candidates: [{ content: { role: "model", parts: [{ text: " more.", thought: true }] } }] }),
+			chunk({ candidates: [{ content: { role: "model", parts: [{ text: '{"a":' }] } }], modelVersion: "m1" }),
+			chunk({
+				candidates: [
+					{
+						content: { role: "model", parts: [{ text: "1}" }, { text: "", thoughtSignature: "sig" }] },
+						finishReason: "STOP",
+					},
+				],
+				usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 4 },
+			}),
+		]);
+		expect(merged.candidates).toEqual([
+			{
+				content: {
+					role: "model",
+					parts: [
+						{ text: "Thinking more.", thought: true },
+						{ text: '{"a":1}', thoughtSignature: "sig" },
+					],
+				},
+				finishReason: "STOP",
+			},
+		]);
+		expect(merged.modelVersion).toBe("m1");
+		expect(merged.usageMetadata).toEqual({ promptTokenCount: 10, candidatesTokenCount: 4 });
+		expect(
+			mergeStreamedResponse([chunk({ promptFeedback: { blockReason: "SAFETY" } })]).candidates,
+		).toBeUndefined();
 	});
 });
 

@@ -20,9 +20,16 @@ import {
 	statusKind,
 	strictJsonSchema,
 } from "../../../src/providers/openai-shared";
-import { type AgentOutput, AgentOutputSchema, ProviderError } from "../../../src/providers/types";
+import {
+	type AgentOutput,
+	AgentOutputSchema,
+	ProviderError,
+	type TurnProgress,
+} from "../../../src/providers/types";
+import { eventStreamOf } from "../../fixtures/providers/event-stream.mjs";
 import {
 	agentTurn,
+	eventStream,
 	hangingResponder,
 	loadRecording,
 	type Recording,
@@ -245,6 +252,67 @@ describe("createOpenAIProvider: structured output repair", () => {
 			role: "user",
 			content: expect.stringContaining("not valid JSON"),
 		});
+	});
+});
+
+describe("createOpenAIProvider: a followed turn", () => {
+	it("streams into the same result, reporting searches as they begin and tokens in order", async () => {
+		const plain = await openai(recording("response-web-search")).provider.runTurn(agentTurn(MODEL));
+		const updates: TurnProgress[] = [];
+		const { provider, requests } = openai(eventStream("openai", "stream-response-web-search"));
+		const streamed = await provider.runTurn(
+			agentTurn(MODEL, { onProgress: (update) => updates.push(update) }),
+		);
+
+		expect(requests[0]?.body).toMatchObject({ stream: true, tools: [{ type: "web_search" }] });
+		expect({ ...streamed, callLatenciesMs: [] }).toEqual({ ...plain, callLatenciesMs: [] });
+		expect(updates[0]).toEqual({ outputTokens: 0, inputTokens: 0, searches: 0, phase: "researching" });
+		expect(updates.map((update) => update.searches)).toEqual(expect.arrayContaining([1, 2, 3]));
+		const tokens = updates.map((update) => update.outputTokens ?? 0);
+		expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
+		expect(new Set(tokens).size).toBeGreaterThan(5);
+		expect(updates.at(-1)).toEqual({
+			outputTokens: streamed.usage.outputTokens,
+			inputTokens: 18_734,
+			searches: 3,
+		});
+	});
+
+	it("streams the repair call too, and reports it as its own phase", async () => {
+		const plain = await openai(
+			recording("response-schema-mismatch"),
+			recording("response-repaired"),
+		).provider.runTurn(agentTurn(MODEL));
+		const updates: TurnProgress[] = [];
+		const { provider, requests } = openai(
+			eventStream("openai", "stream-response-schema-mismatch"),
+			eventStream("openai", "stream-response-repaired"),
+		);
+		const streamed = await provider.runTurn(
+			agentTurn(MODEL, { onProgress: (update) => updates.push(update) }),
+		);
+
+		expect(requests.map((request) => request.body.stream)).toEqual([true, true]);
+		expect({ ...streamed, callLatenciesMs: [] }).toEqual({ ...plain, callLatenciesMs: [] });
+		expect(updates.flatMap((update) => (update.phase ? [update.phase] : []))).toEqual([
+			"researching",
+			"repairing the findings",
+		]);
+		expect(updates.at(-1)?.outputTokens).toBe(96 + 121);
+	});
+
+	it("reports a response that failed in the stream by its error code", async () => {
+		const failed = eventStreamOf("/v1/responses", {
+			...(recording("response-repaired").body as OpenAIResponse),
+			status: "failed",
+			error: { code: "server_error", message: "The model failed to respond." },
+		});
+		const { provider } = openai(
+			async () => new Response(failed, { headers: { "content-type": "text/event-stream" } }),
+		);
+		const error = await failure(provider.runTurn(agentTurn(MODEL, { onProgress: () => {} })));
+		expect(error.kind).toBe("server");
+		expect(error.message).toContain("server_error");
 	});
 });
 

@@ -12,9 +12,10 @@ import {
 	OPENROUTER_MODELS,
 	searchResultsMessage,
 } from "../../../src/providers/openrouter";
-import { ProviderError, type ResearchTools } from "../../../src/providers/types";
+import { ProviderError, type ResearchTools, type TurnProgress } from "../../../src/providers/types";
 import {
 	agentTurn,
+	eventStream,
 	hangingResponder,
 	loadRecording,
 	type Recording,
@@ -122,6 +123,80 @@ describe("createOpenRouterProvider: a normal turn", () => {
 		expect(provider.supportsNativeSearch(MODEL)).toBe(false);
 		expect(provider.supportsNativeSearch("openai/gpt-6.1-sol")).toBe(false);
 		expect(OPENROUTER_MODELS).toContain("openai/gpt-6.1-sol");
+	});
+});
+
+describe("createOpenRouterProvider: a followed turn", () => {
+	const NO_SEARCH = { search: { enabled: false, maxUses: 4 } };
+
+	it("streams a call without search or tools into the same result, with the usage of its last chunk", async () => {
+		const plain = await openrouter(recording("completion-plain")).provider.runTurn(
+			agentTurn(MODEL, NO_SEARCH),
+		);
+		const updates: TurnProgress[] = [];
+		const { provider, requests } = openrouter(eventStream("openrouter", "stream-completion-plain"));
+		const streamed = await provider.runTurn(
+			agentTurn(MODEL, { ...NO_SEARCH, onProgress: (update) => updates.push(update) }),
+		);
+
+		expect(requests[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+		expect({ ...streamed, callLatenciesMs: [] }).toEqual({ ...plain, callLatenciesMs: [] });
+		expect(updates[0]).toEqual({
+			outputTokens: 0,
+			inputTokens: 0,
+			searches: 0,
+			phase: "writing the findings",
+		});
+		const tokens = updates.map((update) => update.outputTokens ?? 0);
+		expect(tokens).toEqual([...tokens].sort((a, b) => a - b));
+		expect(new Set(tokens).size).toBeGreaterThan(5);
+		expect(updates.at(-1)).toEqual({ outputTokens: 356, inputTokens: 2870, searches: 0 });
+	});
+
+	it("reports each round of the tool loop and each answered tool call, and streams only the final answer", async () => {
+		const tools: ResearchTools = {
+			search: async () => [],
+			fetchPage: async () => null,
+		};
+		const replies = ["completion-tool-search", "completion-tool-fetch-and-search"].map(recording);
+		const turn = { tools, search: { enabled: true, maxUses: 2 } };
+		const plain = await openrouter(...replies, recording("completion-tool-final")).provider.runTurn(
+			agentTurn(MODEL, turn),
+		);
+		const updates: TurnProgress[] = [];
+		const { provider, requests } = openrouter(
+			...replies,
+			eventStream("openrouter", "stream-completion-tool-final"),
+		);
+		const streamed = await provider.runTurn(
+			agentTurn(MODEL, { ...turn, onProgress: (update) => updates.push(update) }),
+		);
+
+		expect(requests.map((request) => request.body.stream)).toEqual([undefined, undefined, true]);
+		expect({ ...streamed, callLatenciesMs: [] }).toEqual({ ...plain, callLatenciesMs: [] });
+		expect(updates.flatMap((update) => (update.phase ? [update.phase] : []))).toEqual([
+			"researching, round 1",
+			"researching, round 2",
+			"writing the findings",
+		]);
+		expect(updates.map((update) => update.searches)).toEqual(expect.arrayContaining([1, 2]));
+		expect(updates.at(-1)).toMatchObject({ outputTokens: 41 + 88 + 402, searches: 2 });
+	});
+
+	it("keeps calls that search unstreamed and reports them as research", async () => {
+		const updates: TurnProgress[] = [];
+		const { provider, requests } = openrouter(recording("completion-online"));
+		await provider.runTurn(agentTurn(`${MODEL}:online`, { onProgress: (update) => updates.push(update) }));
+		expect(requests[0]?.body).not.toHaveProperty("stream");
+		expect(updates[0]?.phase).toBe("researching");
+		expect(updates.at(-1)).toMatchObject({ searches: 1 });
+	});
+
+	it("classifies an error chunk in the stream by its code, as in a 200 body", async () => {
+		const { provider } = openrouter(eventStream("openrouter", "stream-upstream-error"));
+		const error = await failure(provider.runTurn(agentTurn(MODEL, { ...NO_SEARCH, onProgress: () => {} })));
+		expect(error).toMatchObject({ kind: "server", options: { status: 502 } });
+		expect(error.message).toContain("the model is overloaded");
 	});
 });
 
