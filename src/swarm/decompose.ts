@@ -1,14 +1,11 @@
 /**
  * Goal decomposition: the shape of a split of a goal into 2–10 sub-goals (what a provider is asked to
- * return as structured output), its validation, a deterministic fallback split, and the agent count
- * of running every sub-goal as its own sub-swarm.
+ * return as structured output), its validation and a deterministic fallback split.
  */
 import { z } from "zod";
 import { type Complexity, LIMITS, type Subgoal, SubgoalSchema } from "../protocol";
 import { complexityForDepth } from "./analyzer";
-import { DEFAULTS } from "./config";
 import { assertValidDag, InvalidDagError } from "./dag";
-import { rolesForSize } from "./sizing";
 
 /** Fewest and most sub-goals a decomposition may have. */
 export const MIN_SUBGOALS = 2;
@@ -77,21 +74,6 @@ export function validateDecomposition(input: unknown): DecompositionValidation {
 		errors.push(error.message);
 	}
 	return errors.length === 0 ? { ok: true, value: parsed.data } : { ok: false, errors };
-}
-
-/**
- * Agents needed to run a decomposition: per sub-goal a sub-swarm of `swarmSize` agents when given,
- * else the default size for the sub-goal's complexity (low 3, medium 5, high 7, very-high 7), plus
- * one agent for the master synthesis. A very-high sub-swarm's revisit pass reuses its explorer and
- * depth analyst, so it adds runs but no agents. Throws a RangeError for an invalid `swarmSize`.
- * @example estimateAgents({ subgoals: [low, medium, high] }) // 3 + 5 + 7 + 1 = 16
- */
-export function estimateAgents(decomposition: Decomposition, options: { swarmSize?: number } = {}): number {
-	const subSwarmAgents = decomposition.subgoals.reduce((total, subgoal) => {
-		const size = options.swarmSize ?? DEFAULTS.swarmSizeByComplexity[subgoal.complexity];
-		return total + rolesForSize(size).length;
-	}, 0);
-	return subSwarmAgents + 1;
 }
 
 /** How a fallback part is researched and judged; a "follow-up" builds on the parts before it. */

@@ -4,7 +4,6 @@ import { LIMITS, type Subgoal } from "../../../src/protocol";
 import {
 	type Decomposition,
 	DecompositionSchema,
-	estimateAgents,
 	fallbackDecomposition,
 	validateDecomposition,
 } from "../../../src/swarm/decompose";
@@ -346,25 +345,5 @@ describe("fallbackDecomposition", () => {
 		expect(() => decompose("Heat pumps", 11)).toThrow(RangeError);
 		expect(() => decompose("Heat pumps", 5, 0)).toThrow(RangeError);
 		expect(() => decompose("Heat pumps", 5, 2.5)).toThrow(RangeError);
-	});
-});
-
-describe("estimateAgents", () => {
-	const decomposition = {
-		subgoals: [
-			subgoal("g1", [], { complexity: "low" }),
-			subgoal("g2", [], { complexity: "medium" }),
-			subgoal("g3", ["g1"], { complexity: "high" }),
-			subgoal("g4", ["g3"], { complexity: "very-high" }),
-		],
-	};
-
-	it("sizes each sub-swarm from its complexity and adds the master synthesis", () => {
-		expect(estimateAgents(decomposition)).toBe(3 + 5 + 7 + 7 + 1);
-	});
-
-	it("uses an explicit swarm size for every sub-swarm", () => {
-		expect(estimateAgents(decomposition, { swarmSize: 3 })).toBe(4 * 3 + 1);
-		expect(() => estimateAgents(decomposition, { swarmSize: 2 })).toThrow(RangeError);
 	});
 });
