@@ -70,6 +70,10 @@ describe("goal mode", () => {
 			expect(markdown).toContain(subgoal.id);
 			expect(html).toContain(subgoal.id);
 		}
+		// The planner's steps are numbered once, by the list that shows them.
+		expect(markdown).toMatch(/^1\. research:g\d \(level 1,/m);
+		expect(markdown).not.toMatch(/^\d+\. \d+\\?\./m);
+		expect(html).toMatch(/<li>research:g\d \(level 1,/);
 	});
 
 	it("runs the revisit round in every very-high sub-swarm of a very-high goal", async () => {
