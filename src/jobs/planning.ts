@@ -9,7 +9,7 @@ import type { EffectiveConfig, PlannedTask } from "../protocol";
 import type { Decomposition } from "../swarm/decompose";
 import { decomposeGoal } from "../swarm/goal-plan";
 import { planGoalSwarm } from "../swarm/goal-swarm";
-import { actionsForDecomposition, explainPlan, isGoapError, planGoap, REPORT_FACT } from "../swarm/goap";
+import { actionsForDecomposition, describeSteps, isGoapError, planGoap, REPORT_FACT } from "../swarm/goap";
 import { planSwarm } from "../swarm/sizing";
 import type { GoalInput } from "../synthesis/types";
 import { recallLearning } from "./learning";
@@ -87,7 +87,8 @@ function planTasks(
 		levels: plan.levels
 			.map((level) => level.flatMap((name) => subgoalOf.get(name) ?? []))
 			.filter((level) => level.length > 0),
-		explanation: explainPlan(plan).split("\n"),
+		// Unnumbered: the report and the job view list them, and a list numbers its items itself.
+		explanation: describeSteps(plan),
 	};
 	return { tasks, goal };
 }

@@ -1,14 +1,11 @@
 /**
  * Goal decomposition: the shape of a split of a goal into 2–10 sub-goals (what a provider is asked to
- * return as structured output), its validation, a deterministic fallback split, and the agent count
- * of running every sub-goal as its own sub-swarm.
+ * return as structured output), its validation and a deterministic fallback split.
  */
 import { z } from "zod";
 import { type Complexity, LIMITS, type Subgoal, SubgoalSchema } from "../protocol";
 import { complexityForDepth } from "./analyzer";
-import { DEFAULTS } from "./config";
 import { assertValidDag, InvalidDagError } from "./dag";
-import { rolesForSize } from "./sizing";
 
 /** Fewest and most sub-goals a decomposition may have. */
 export const MIN_SUBGOALS = 2;
@@ -79,21 +76,6 @@ export function validateDecomposition(input: unknown): DecompositionValidation {
 	return errors.length === 0 ? { ok: true, value: parsed.data } : { ok: false, errors };
 }
 
-/**
- * Agents needed to run a decomposition: per sub-goal a sub-swarm of `swarmSize` agents when given,
- * else the default size for the sub-goal's complexity (low 3, medium 5, high 7, very-high 7), plus
- * one agent for the master synthesis. A very-high sub-swarm's revisit pass reuses its explorer and
- * depth analyst, so it adds runs but no agents. Throws a RangeError for an invalid `swarmSize`.
- * @example estimateAgents({ subgoals: [low, medium, high] }) // 3 + 5 + 7 + 1 = 16
- */
-export function estimateAgents(decomposition: Decomposition, options: { swarmSize?: number } = {}): number {
-	const subSwarmAgents = decomposition.subgoals.reduce((total, subgoal) => {
-		const size = options.swarmSize ?? DEFAULTS.swarmSizeByComplexity[subgoal.complexity];
-		return total + rolesForSize(size).length;
-	}, 0);
-	return subSwarmAgents + 1;
-}
-
 /** How a fallback part is researched and judged; a "follow-up" builds on the parts before it. */
 type PartKind = "research" | "follow-up" | "comparison" | "background" | "analysis" | "outlook";
 
@@ -117,8 +99,15 @@ const JOINING_VERBS =
 	"recommend|conclude|summari[sz]e|synthesi[sz]e|prioriti[sz]e|rank|compare|contrast|decide|choose";
 /** Verbs that open a clause of their own, besides the research and joining verbs. */
 const OTHER_CLAUSE_VERBS =
-	"propose|suggest|predict|forecast|calculate|quantify|measure|design|plan|benchmark|collect|gather|compile|draft";
-const SEQUENCE_WORDS = "then|next|finally|afterwards|lastly";
+	"propose|suggest|predict|forecast|calculate|quantify|measure|design|plan|benchmark|collect|gather|compile|draft|" +
+	"select|pick|advise";
+/** Every verb that opens a clause. */
+const CLAUSE_VERBS = `${RESEARCH_VERBS}|${JOINING_VERBS}|${OTHER_CLAUSE_VERBS}`;
+/** Words that open a later step of a goal: "…, then recommend one", "… and finally rank them". */
+const STEP_WORDS = "then|finally|lastly|afterwards|after that|in the end";
+const SEQUENCE_WORDS = `${STEP_WORDS}|next`;
+/** Verbs that open a concluding step even without a step word: "…. Recommend one", "…, and recommend one". */
+const CONCLUDING_VERBS = "recommend|conclude";
 
 /** A leading verb, optionally with "me", an article and "a (brief) overview of"-style wrappers. */
 const TOPIC_LEAD = new RegExp(
@@ -136,11 +125,24 @@ const FOLLOW_UP_START = new RegExp(
 );
 /** Words that open a clause without a verb; such a clause takes the verb of the first clause. */
 const VERBLESS_START = /^(?:how|why|what|when|where|which|who|whether|the|a|an|its|their|our|any)\b/i;
-const CLAUSE_START = new RegExp(
-	`^(?:please\\s+)?(?:${RESEARCH_VERBS}|${JOINING_VERBS}|${OTHER_CLAUSE_VERBS}|${SEQUENCE_WORDS})\\b`,
+const CLAUSE_START = new RegExp(`^(?:please\\s+)?(?:${CLAUSE_VERBS}|${SEQUENCE_WORDS})\\b`, "i");
+const SEQUENCE_LEAD = new RegExp(`^(?:${SEQUENCE_WORDS})\\b[\\s,]*`, "i");
+/** "First, …", "To begin with …": an opening that only says the step comes first. */
+const FIRST_LEAD = /^(?:first(?:ly)?|to (?:start|begin)(?: with)?)\b[\s,]*/i;
+/**
+ * Where a later step of a goal starts. A step word after a comma, semicolon, sentence end or line
+ * break ("…, then", "…; finally,", "…. Lastly", "…, next,"); a step word and a verb after "and" ("…
+ * and then rank", "… and finally recommend"); a concluding verb opening a sentence, a clause after a
+ * comma or one after "and" ("…. Recommend", "…, and recommend"). A step word inside a clause ("costs
+ * that finally fell", "prices rose and then fell") starts nothing.
+ */
+const STEP_BREAK = new RegExp(
+	`(?:[,;.!?]\\s*|\\s*\\n\\s*)(?=(?:and\\s+)?(?:(?:${STEP_WORDS})\\b|next,))|` +
+		`\\s+and\\s+(?=(?:${STEP_WORDS})\\b[\\s,]*(?:please\\s+)?(?:${CLAUSE_VERBS})\\b)|` +
+		// Not after a step word: "Finally, recommend …" is one step.
+		`(?<!\\b(?:${SEQUENCE_WORDS}))(?:[;.!?]\\s+|,\\s*(?:and\\s+)?|\\s+and\\s+)(?=(?:${CONCLUDING_VERBS})\\b)`,
 	"i",
 );
-const SEQUENCE_LEAD = new RegExp(`^(?:${SEQUENCE_WORDS})\\b[\\s,]*`, "i");
 
 const COMPARISON_MARKER = /\s+(?:vs\.?|versus|compared (?:to|with)|as opposed to)\s+/i;
 const LIST_MARKER_LINE = /^\s*(?:[-*•]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+(.*)$/;
@@ -210,8 +212,14 @@ const CRITERIA: Record<PartKind, ReadonlyArray<(topic: string) => string>> = {
 };
 
 /**
- * A deterministic split of a goal into sub-goals, for when no provider can decompose it. The first
- * rule that finds at least two parts wins:
+ * A deterministic split of a goal into sub-goals, for when no provider can decompose it.
+ *
+ * Later steps come off first: "…, then X", "… and finally X", "Finally, X", "…; lastly, X", "…. After
+ * that, X", a line "Then X" (`STEP_BREAK`), and a concluding "…, and recommend X" / "…. Conclude X".
+ * Each step is a follow-up sub-goal of its own ("Recommend X") that depends on every part before it,
+ * and no other sub-goal's description carries it; inside a list, each item sheds its steps the same
+ * way. The rest of the goal (a leading "First," dropped) is split by the first rule that finds at
+ * least two parts, and stays one part when none does:
  * 1. a list: bulleted or numbered lines, or inline "1. … 2. …" (text before the list prefixes each item);
  * 2. a comparison: sides joined by "vs", "versus", "compared to/with", "as opposed to" → one sub-goal
  *    per side plus a comparison sub-goal that depends on all sides;
@@ -225,8 +233,8 @@ const CRITERIA: Record<PartKind, ReadonlyArray<(topic: string) => string>> = {
  *    A clause without a verb ("… and why …") takes the first clause's verb.
  * A part (other than the first) that starts with a sequencing word (then, next, finally, based on, …)
  * or a joining verb (recommend, conclude, summarize, compare, rank, decide, …) is a follow-up and
- * depends on every part before it; other parts are independent. With fewer than two parts the split is
- * generic: background → analysis (→ outlook when the goal's complexity is high or very-high and
+ * depends on every part before it; other parts are independent. With fewer than two parts and no
+ * step the split is generic: background → analysis (→ outlook when the goal's complexity is high or very-high and
  * maxSubgoals ≥ 3), each step depending on all steps before it. Parts beyond `maxSubgoals` merge into
  * the last sub-goal (a final part that depends on all others, like a comparison, stays separate).
  *
@@ -262,12 +270,34 @@ export function fallbackDecomposition(
 function splitGoal(goal: string): Part[] {
 	const listed = listParts(goal);
 	if (listed.length >= MIN_SUBGOALS) return listed;
-	const line = goal.replace(/\s+/g, " ").replace(/[\s.?!]+$/, "");
+	// Later steps ("…, then recommend one") are parts of their own, never a side or an aspect of the
+	// rest; the pieces come back on one line each, without end punctuation.
+	const [rawBody = "", ...steps] = splitSteps(goal);
+	const body = rawBody.replace(FIRST_LEAD, "") || rawBody;
+	const bodyParts = firstSplit(body);
+	if (steps.length === 0) return bodyParts;
+	const verb = LEADING_VERB.exec(body)?.[0];
+	return [
+		...(bodyParts.length > 0 ? bodyParts : partsFromClauses([body], "")),
+		...steps.map((step) => clausePart(step, { prefix: "", verb, followUp: true })),
+	];
+}
+
+/** The parts of the first rule (comparison, semicolons, aspects, "compare X with Y", clauses) that finds two. */
+function firstSplit(line: string): Part[] {
 	for (const rule of [comparisonParts, semicolonParts, aspectParts, leadingCompareParts, clauseParts]) {
 		const parts = rule(line);
 		if (parts.length >= MIN_SUBGOALS) return parts;
 	}
 	return [];
+}
+
+/** A text cut where each later step starts (`STEP_BREAK`): the text before the first step, then the steps. */
+function splitSteps(text: string): string[] {
+	return text
+		.split(STEP_BREAK)
+		.map(cleanPhrase)
+		.filter((piece) => piece.length > 0);
 }
 
 /** Bulleted or numbered lines, else an inline "1. … 2. …" sequence numbered from 1. */
@@ -278,12 +308,14 @@ function listParts(goal: string): Part[] {
 		const item = LIST_MARKER_LINE.exec(line)?.[1];
 		if (item !== undefined) items.push(item);
 		else if (items.length === 0) preambleLines.push(line);
-		// A line without a marker continues the item above it.
-		else if (line.length > 0) items[items.length - 1] = `${items[items.length - 1]} ${line}`;
+		// A line without a marker continues the item above it ("- gas boilers\nThen recommend one").
+		else if (line.length > 0) items[items.length - 1] = `${items[items.length - 1]}\n${line}`;
 	}
-	if (items.length >= MIN_SUBGOALS) return partsFromClauses(items, preambleLines.join(" "));
+	if (items.length >= MIN_SUBGOALS)
+		return partsFromClauses(items.flatMap(splitSteps), preambleLines.join(" "));
 
-	const flat = goal.replace(/\s+/g, " ");
+	// Line breaks stay: one before "Then …" still starts a step.
+	const flat = goal.replace(/[^\S\n]+/g, " ");
 	const markers: { start: number; end: number }[] = [];
 	for (const match of flat.matchAll(INLINE_NUMBER)) {
 		if (Number(match[1]) === markers.length + 1) {
@@ -292,7 +324,7 @@ function listParts(goal: string): Part[] {
 	}
 	if (markers.length < MIN_SUBGOALS) return [];
 	const inlineItems = markers.map((marker, index) => flat.slice(marker.end, markers[index + 1]?.start));
-	return partsFromClauses(inlineItems, flat.slice(0, markers[0]?.start));
+	return partsFromClauses(inlineItems.flatMap(splitSteps), flat.slice(0, markers[0]?.start));
 }
 
 /** "X vs Y (vs Z)": one part per side, then the comparison. */
@@ -374,23 +406,37 @@ function joinNonClauses(piecesAndSeparators: readonly string[]): string[] {
 
 /**
  * Clauses or list items as parts. `context` (text before a list, a "subject:" preamble) prefixes
- * every description; a clause without a verb ("why …") takes the first clause's verb.
+ * every description; a clause without a verb ("why …") takes the first clause's verb. A clause
+ * after the first that starts as a follow-up (`FOLLOW_UP_START`) builds on every part before it.
  */
 function partsFromClauses(rawClauses: readonly string[], context: string): Part[] {
 	const clauses = rawClauses.map(cleanPhrase).filter((clause) => clause.length > 0);
 	const prefix = cleanPhrase(context);
 	const verb = LEADING_VERB.exec(clauses[0] ?? "")?.[0];
-	return clauses.map((clause, index) => {
-		const buildsOnEarlier = index > 0 && FOLLOW_UP_START.test(clause);
-		const bare = clause.replace(SEQUENCE_LEAD, "") || clause;
-		const withVerb = verb && index > 0 && VERBLESS_START.test(bare) ? `${verb} ${bare}` : bare;
-		return {
-			kind: buildsOnEarlier ? "follow-up" : "research",
-			description: prefix ? `${prefix}: ${withVerb}` : upperFirst(withVerb),
-			topic: buildsOnEarlier ? withVerb : topicOf(withVerb),
-			buildsOnEarlier,
-		};
-	});
+	return clauses.map((clause, index) =>
+		index === 0
+			? clausePart(clause, { prefix, verb: undefined, followUp: false })
+			: clausePart(clause, { prefix, verb, followUp: FOLLOW_UP_START.test(clause) }),
+	);
+}
+
+/**
+ * One clause as a part, its sequencing word ("then", "finally,") dropped. `verb` is lent to a clause
+ * without one; `prefix` leads the description; a follow-up builds on every part before it.
+ */
+function clausePart(
+	clause: string,
+	options: { prefix: string; verb: string | undefined; followUp: boolean },
+): Part {
+	const { prefix, verb, followUp } = options;
+	const bare = clause.replace(SEQUENCE_LEAD, "") || clause;
+	const withVerb = verb && VERBLESS_START.test(bare) ? `${verb} ${bare}` : bare;
+	return {
+		kind: followUp ? "follow-up" : "research",
+		description: prefix ? `${prefix}: ${withVerb}` : upperFirst(withVerb),
+		topic: followUp ? withVerb : topicOf(withVerb),
+		buildsOnEarlier: followUp,
+	};
 }
 
 /** One research part per side, then a comparison of `compared` (the sides in words) that depends on them all. */
@@ -484,9 +530,10 @@ function topicOf(part: string): string {
 	return part.replace(TOPIC_LEAD, "").trim() || part.trim();
 }
 
-/** Trims whitespace, list punctuation and a dangling "and" from both ends. */
+/** Collapses whitespace, trims it, list punctuation and a dangling "and" from both ends. */
 function cleanPhrase(phrase: string): string {
 	return phrase
+		.replace(/\s+/g, " ")
 		.trim()
 		.replace(/^and\s+/i, "")
 		.replace(/(?:[\s,;:.?!]+|\s+and)$/i, "")

@@ -6,13 +6,8 @@
 import type { Role, Subgoal } from "../protocol";
 import { type CostBounds, worstCaseCost } from "../providers/cost";
 import type { ModelPrice } from "../providers/prices";
-import { DEFAULTS } from "./config";
-import {
-	type Decomposition,
-	estimateAgents,
-	fallbackDecomposition,
-	validateDecomposition,
-} from "./decompose";
+import { type Decomposition, fallbackDecomposition, validateDecomposition } from "./decompose";
+import { planGoalSwarm } from "./goal-swarm";
 import {
 	actionsForDecomposition,
 	explainPlan,
@@ -21,7 +16,6 @@ import {
 	planGoap,
 	REPORT_FACT,
 } from "./goap";
-import { planSwarm, rolesForSize } from "./sizing";
 
 /** What a goal is planned with: at most `maxSubgoals` sub-goals (2–10), a depth (1–10), an optional sub-swarm size (3–7). */
 export type GoalPlanOptions = { maxSubgoals: number; depth: number; swarmSize?: number };
@@ -61,7 +55,8 @@ export type GoalPlanStep = {
 
 /**
  * A planned goal. `levels` lists sub-goal ids per parallel level (the sub-goals of one level may run
- * at once; the master synthesis follows the last level); `explanation` is one line per step plus a total.
+ * at once; the master synthesis follows the last level); `explanation` is one line per step plus a total;
+ * `estimatedAgents` counts the agent tasks the job runs (revisit rounds and the master synthesis included).
  */
 export type GoalPlan = {
 	subgoals: Subgoal[];
@@ -144,7 +139,7 @@ export function planGoal(
 		})),
 		levels,
 		explanation: explainPlan(result).split("\n"),
-		estimatedAgents: estimateAgents(decomposition, options),
+		estimatedAgents: goalAgentTasks(decomposition, options).length,
 	};
 }
 
@@ -165,21 +160,20 @@ export const TASK_COST_BOUNDS: CostBounds = {
 export type GoalAgentTask = { subgoalId: string | null; role: Role };
 
 /**
- * Every agent task a goal job runs: per sub-goal the tasks of its sub-swarm (`swarmSize` agents when
- * given, else the default size for its complexity; a very-high sub-goal whose swarm has a critic adds
- * the two revisit tasks, as `resolveConfig` decides for a job), then the master synthesis.
+ * Every agent task a goal job runs, read off the plan the job runs (`planGoalSwarm`): per sub-goal
+ * the tasks of its sub-swarm (`swarmSize` agents when given, else the default size for its
+ * complexity; a very-high sub-goal whose swarm has a critic adds the two revisit tasks), then the
+ * master synthesis.
  * @example goalAgentTasks({ subgoals: [low g1] }, {}) // explorer, depth_analyst, synthesizer of g1, then the master synthesizer
  */
 export function goalAgentTasks(
 	decomposition: Decomposition,
 	options: { swarmSize?: number },
 ): GoalAgentTask[] {
-	const subSwarmTasks = decomposition.subgoals.flatMap((subgoal) => {
-		const swarmSize = options.swarmSize ?? DEFAULTS.swarmSizeByComplexity[subgoal.complexity];
-		const secondPass = subgoal.complexity === "very-high" && rolesForSize(swarmSize).includes("critic");
-		return planSwarm({ swarmSize, secondPass }).map((task) => ({ subgoalId: subgoal.id, role: task.role }));
-	});
-	return [...subSwarmTasks, { subgoalId: null, role: "synthesizer" }];
+	return planGoalSwarm(decomposition, { swarmSize: options.swarmSize ?? null }).map((task) => ({
+		subgoalId: task.subgoalId ?? null,
+		role: task.role,
+	}));
 }
 
 /**

@@ -178,24 +178,32 @@ export function planGoap(problem: GoapProblem): GoapPlan | GoapError {
 }
 
 /**
- * The plan as numbered lines, one per step: its level, cost, the preconditions it waits for and what
- * it produces for whom; then the total.
+ * One line per step, unnumbered (a list that shows them numbers them itself): its level, cost, the
+ * preconditions it waits for and what it produces for whom.
+ * @example describeSteps(plan)[0] // "research:g1 (level 1, cost 2): requires nothing; produces done:g1 (needed by synthesize)."
+ */
+export function describeSteps(plan: GoapPlan): string[] {
+	const levelOf = new Map<string, number>();
+	plan.levels.forEach((names, index) => {
+		for (const name of names) levelOf.set(name, index + 1);
+	});
+	return plan.steps.map((step, index) => {
+		const requires = step.preconditions.length > 0 ? step.preconditions.join(", ") : "nothing";
+		const why = plan.explanation[index]?.why ?? "";
+		const level = levelOf.get(step.name) ?? "?";
+		return `${step.name} (level ${level}, cost ${step.cost}): requires ${requires}; ${lowerFirst(why)}`;
+	});
+}
+
+/**
+ * The plan as text: `describeSteps`' lines numbered, then the total.
  * @example explainPlan(plan)
  * // "1. research:g1 (level 1, cost 2): requires nothing; produces done:g1 (needed by synthesize).
  * //  2. synthesize (level 2, cost 1): requires done:g1; produces report (a goal fact).
  * //  Total cost 3 over 2 levels."
  */
 export function explainPlan(plan: GoapPlan): string {
-	const levelOf = new Map<string, number>();
-	plan.levels.forEach((names, index) => {
-		for (const name of names) levelOf.set(name, index + 1);
-	});
-	const lines = plan.steps.map((step, index) => {
-		const requires = step.preconditions.length > 0 ? step.preconditions.join(", ") : "nothing";
-		const why = plan.explanation[index]?.why ?? "";
-		const level = levelOf.get(step.name) ?? "?";
-		return `${index + 1}. ${step.name} (level ${level}, cost ${step.cost}): requires ${requires}; ${lowerFirst(why)}`;
-	});
+	const lines = describeSteps(plan).map((line, index) => `${index + 1}. ${line}`);
 	const levelWord = plan.levels.length === 1 ? "level" : "levels";
 	lines.push(`Total cost ${plan.cost} over ${plan.levels.length} ${levelWord}.`);
 	return lines.join("\n");

@@ -70,5 +70,37 @@ describe("goal mode", () => {
 			expect(markdown).toContain(subgoal.id);
 			expect(html).toContain(subgoal.id);
 		}
+		// The planner's steps are numbered once, by the list that shows them.
+		expect(markdown).toMatch(/^1\. research:g\d \(level 1,/m);
+		expect(markdown).not.toMatch(/^\d+\. \d+\\?\./m);
+		expect(html).toMatch(/<li>research:g\d \(level 1,/);
 	});
+
+	it("runs the revisit round in every very-high sub-swarm of a very-high goal", async () => {
+		const jobId = await submit(
+			sampleRequest({
+				task: "Research air-source heat pump efficiency in cold climates, then recommend a heating system",
+				mode: "goal",
+				depth: 9,
+			}),
+		);
+		const job = await waitForJob(jobId, undefined, 90_000);
+		expect(job.status).toBe("completed");
+		const veryHigh = (job.goal?.subgoals ?? []).filter((subgoal) => subgoal.complexity === "very-high");
+		expect(veryHigh.length).toBeGreaterThanOrEqual(2);
+		const plan = job.plan ?? [];
+		for (const subgoal of veryHigh) {
+			const revisits = plan.filter((task) => task.subgoalId === subgoal.id && task.phase === "revisit");
+			expect(revisits.map((task) => [task.id, task.dependsOn, task.status])).toEqual([
+				[`${subgoal.id}/explorer-revisit`, [`${subgoal.id}/critic`], "completed"],
+				[`${subgoal.id}/depth-analyst-revisit`, [`${subgoal.id}/critic`], "completed"],
+			]);
+			expect(subgoal.taskIds).toEqual(expect.arrayContaining(revisits.map((task) => task.id)));
+		}
+		const events = await eventLog(jobId);
+		const completed = events.filter(
+			(event) => event.type === "agent.completed" && event.data.agentId.endsWith("-revisit"),
+		);
+		expect(completed).toHaveLength(veryHigh.length * 2);
+	}, 100_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiErrorBodySchema } from "../../src/protocol";
-import { estimateAgents } from "../../src/swarm/decompose";
+import { goalAgentTasks } from "../../src/swarm/goal-plan";
 import { GoalPlanResponseSchema } from "../../src/wire/goals";
 import { api, postJson } from "./harness";
 
@@ -66,7 +66,7 @@ describe("POST /v1/goals/plan", () => {
 		expect(last?.dependsOn).toEqual(ids.slice(0, 9));
 		expect(result.levels).toEqual([ids.slice(0, 9), [last?.id]]);
 		expectValidLayering(result);
-		expect(result.estimatedAgents).toBe(estimateAgents({ subgoals: result.subgoals }));
+		expect(result.estimatedAgents).toBe(goalAgentTasks({ subgoals: result.subgoals }, {}).length);
 
 		expect(result.plan.map((step) => step.step)).toEqual(Array.from({ length: 11 }, (_, index) => index + 1));
 		expect(result.plan.at(-1)).toMatchObject({
@@ -111,6 +111,8 @@ describe("POST /v1/goals/plan", () => {
 
 		const deep = await plan({ goal: "Heat pumps vs gas furnaces", depth: 9 });
 		expect(deep.subgoals.every((subgoal) => subgoal.complexity === "very-high")).toBe(true);
+		// Each very-high sub-swarm of 7 runs its revisit round too: 9 agent tasks, plus the master synthesis.
+		expect(deep.estimatedAgents).toBe(deep.subgoals.length * 9 + 1);
 	});
 
 	it("answers 400 with the offending field for bad bodies", async () => {

@@ -4,7 +4,6 @@ import { LIMITS, type Subgoal } from "../../../src/protocol";
 import {
 	type Decomposition,
 	DecompositionSchema,
-	estimateAgents,
 	fallbackDecomposition,
 	validateDecomposition,
 } from "../../../src/swarm/decompose";
@@ -160,6 +159,131 @@ describe("fallbackDecomposition", () => {
 		expect(result.subgoals[2]?.successCriteria[0]).toBe(
 			'Addresses "recommend one for home storage" using the findings of the sub-goals it depends on',
 		);
+	});
+
+	it("makes a later step its own sub-goal that builds on the parts before it, in any wording", () => {
+		const wordings: [string, string, string[]][] = [
+			[
+				"Compare air-source heat pumps vs gas boilers for heating homes in cold climates, then recommend a system",
+				"Recommend a system",
+				["air-source heat pumps", "gas boilers for heating homes in cold climates"],
+			],
+			[
+				"Compare heat pumps with gas boilers and finally recommend one for a cold climate",
+				"Recommend one for a cold climate",
+				["heat pumps", "gas boilers"],
+			],
+			[
+				"Research the running costs of heat pumps, examine their emissions, and then recommend a system",
+				"Recommend a system",
+				["Research the running costs of heat pumps", "Examine their emissions"],
+			],
+			[
+				"Survey battery chemistries for grid storage. Finally, recommend one for a small utility.",
+				"Recommend one for a small utility",
+				["Survey battery chemistries for grid storage"],
+			],
+			[
+				"Investigate heat pump efficiency in cold climates; assess gas boiler emissions; then recommend a system",
+				"Recommend a system",
+				["Investigate heat pump efficiency in cold climates", "Assess gas boiler emissions"],
+			],
+			[
+				"1. Research heat pump costs 2. Research gas boiler costs, then recommend the cheaper option",
+				"Recommend the cheaper option",
+				["Research heat pump costs", "Research gas boiler costs"],
+			],
+			[
+				"Evaluate the cost, performance and reliability of heat pumps, and recommend a model",
+				"Recommend a model",
+				["Evaluate the cost of heat pumps", "Evaluate the reliability of heat pumps"],
+			],
+			[
+				"Heating options:\n- heat pumps\n- gas boilers\nLastly, recommend one.",
+				"Heating options: recommend one",
+				["Heating options: heat pumps", "Heating options: gas boilers"],
+			],
+			[
+				"How do heat pumps cope with frost? After that, conclude whether they suit Minnesota.",
+				"Conclude whether they suit Minnesota",
+				["How do heat pumps cope with frost"],
+			],
+		];
+		for (const [goal, step, earlier] of wordings) {
+			const result = decompose(goal);
+			const last = result.subgoals.at(-1);
+			expect(last?.description, goal).toBe(step);
+			expect(last?.dependsOn, goal).toEqual(result.subgoals.slice(0, -1).map((item) => item.id));
+			expect(last?.successCriteria[0], goal).toMatch(/using the findings of the sub-goals it depends on$/);
+			const others = result.subgoals.slice(0, -1);
+			for (const item of others) expect(item.description, goal).not.toMatch(/\b(?:recommend|conclude)\b/i);
+			for (const part of earlier) {
+				expect(
+					others.some((item) => item.description.includes(part)),
+					`${goal}: ${part}`,
+				).toBe(true);
+			}
+		}
+	});
+
+	it("keeps a later step out of every other sub-goal for any body and step wording", () => {
+		const body = fc.constantFrom(
+			"Compare heat pumps vs gas boilers for cold climates",
+			"Compare Python with Rust",
+			"Research heat pump costs",
+			"How do heat pumps cope with frost?",
+			"1. research heat pump costs 2. research boiler costs",
+			"Evaluate the cost, noise and reliability of heat pumps",
+			"Map the supply chain; identify bottlenecks",
+			"Explain what heat pumps are and how they work",
+		);
+		const separator = fc.constantFrom(
+			", then ",
+			", and then ",
+			" and then ",
+			" and finally ",
+			", and finally, ",
+			". Finally, ",
+			"; then ",
+			"; lastly, ",
+			". Then ",
+			"\nThen ",
+			". After that, ",
+			", next, ",
+		);
+		const step = fc.constantFrom("recommend a system", "rank the options", "propose a policy for renters");
+		fc.assert(
+			fc.property(body, separator, step, fc.integer({ min: 1, max: 10 }), (first, between, last, depth) => {
+				const result = fallbackDecomposition(`${first}${between}${last}`, { maxSubgoals: 10, depth });
+				const final = result.subgoals.at(-1);
+				expect(final?.description).toBe(last.charAt(0).toUpperCase() + last.slice(1));
+				expect(final?.dependsOn).toEqual(result.subgoals.slice(0, -1).map((item) => item.id));
+				for (const item of result.subgoals.slice(0, -1)) expect(item.description).not.toContain(last);
+			}),
+			{ numRuns: 300 },
+		);
+	});
+
+	it("chains several steps, each after every part before it", () => {
+		const result = decompose(
+			"First, map the EU battery supply chain, then identify bottlenecks, and finally propose policy responses",
+		);
+		expect(descriptions(result)).toEqual([
+			"Map the EU battery supply chain",
+			"Identify bottlenecks",
+			"Propose policy responses",
+		]);
+		expect(dependencies(result)).toEqual([[], ["g1"], ["g1", "g2"]]);
+	});
+
+	it("starts no step at a step word inside a clause, and one at a step word and a verb after 'and'", () => {
+		expect(descriptions(decompose("Explain why heating costs finally fell in Norway", 10, 5))[0]).toMatch(
+			/^Background for "Explain why heating costs finally fell in Norway"/,
+		);
+		expect(descriptions(decompose("Research how grid prices rose and then rank the causes"))).toEqual([
+			"Research how grid prices rose",
+			"Rank the causes",
+		]);
 	});
 
 	it("splits bulleted lines and prefixes the text before them", () => {
@@ -346,25 +470,5 @@ describe("fallbackDecomposition", () => {
 		expect(() => decompose("Heat pumps", 11)).toThrow(RangeError);
 		expect(() => decompose("Heat pumps", 5, 0)).toThrow(RangeError);
 		expect(() => decompose("Heat pumps", 5, 2.5)).toThrow(RangeError);
-	});
-});
-
-describe("estimateAgents", () => {
-	const decomposition = {
-		subgoals: [
-			subgoal("g1", [], { complexity: "low" }),
-			subgoal("g2", [], { complexity: "medium" }),
-			subgoal("g3", ["g1"], { complexity: "high" }),
-			subgoal("g4", ["g3"], { complexity: "very-high" }),
-		],
-	};
-
-	it("sizes each sub-swarm from its complexity and adds the master synthesis", () => {
-		expect(estimateAgents(decomposition)).toBe(3 + 5 + 7 + 7 + 1);
-	});
-
-	it("uses an explicit swarm size for every sub-swarm", () => {
-		expect(estimateAgents(decomposition, { swarmSize: 3 })).toBe(4 * 3 + 1);
-		expect(() => estimateAgents(decomposition, { swarmSize: 2 })).toThrow(RangeError);
 	});
 });

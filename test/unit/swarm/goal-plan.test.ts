@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { MAX_OUTPUT_TOKENS, searchUses } from "../../../src/agents/run-task";
 import type { Complexity, Role, Subgoal } from "../../../src/protocol";
 import { type ModelPrice, priceOf } from "../../../src/providers/prices";
-import { type Decomposition, estimateAgents, fallbackDecomposition } from "../../../src/swarm/decompose";
+import { type Decomposition, fallbackDecomposition } from "../../../src/swarm/decompose";
 import {
 	type DecomposeRequest,
 	type DecomposeStrategy,
@@ -134,6 +134,21 @@ describe("planGoal", () => {
 		expect(expectPlan(planGoal(VALID, { swarmSize: 3 })).estimatedAgents).toBe(10);
 	});
 
+	it("counts every agent task the job runs, a very-high sub-goal's revisit round included", () => {
+		const mixed = {
+			subgoals: [
+				subgoal("a", [], "low"),
+				subgoal("b", [], "medium"),
+				subgoal("c", ["a"], "high"),
+				subgoal("d", ["c"], "very-high"),
+			],
+		};
+		// 3 + 5 + 7 + (7 + 2 revisit) + the master synthesis.
+		expect(expectPlan(planGoal(mixed, {})).estimatedAgents).toBe(3 + 5 + 7 + 9 + 1);
+		expect(expectPlan(planGoal(mixed, { swarmSize: 3 })).estimatedAgents).toBe(4 * 3 + 1);
+		expect(() => planGoal(mixed, { swarmSize: 2 })).toThrow(RangeError);
+	});
+
 	it("names the facts that can never hold when a dependency names no sub-goal", () => {
 		const broken = { subgoals: [subgoal("a"), subgoal("b", ["ghost"])] };
 		const result = planGoal(broken, {});
@@ -196,7 +211,7 @@ describe("planGoal", () => {
 					}
 				}
 				expect(plan.plan.at(-1)?.action).toBe("synthesize");
-				expect(plan.estimatedAgents).toBe(estimateAgents(decomposition));
+				expect(plan.estimatedAgents).toBe(goalAgentTasks(decomposition, {}).length);
 			}),
 			{ numRuns: 150 },
 		);

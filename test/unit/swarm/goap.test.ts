@@ -5,6 +5,7 @@ import type { Decomposition } from "../../../src/swarm/decompose";
 import {
 	type Action,
 	actionsForDecomposition,
+	describeSteps,
 	doneFact,
 	explainPlan,
 	type GoapError,
@@ -347,6 +348,18 @@ describe("explanations", () => {
 		];
 		const chained = expectPlan(planGoap({ start: [], goal: ["goal"], actions }));
 		expect(chained.explanation.map((step) => step.satisfies)).toEqual([["x"], ["y"], ["goal"]]);
+	});
+
+	it("describes each step once, unnumbered, for a list to number", () => {
+		const lines = describeSteps(plan);
+		expect(lines).toHaveLength(plan.steps.length);
+		expect(lines[0]).toBe(
+			"research:g1 (level 1, cost 2): requires nothing; produces done:g1 (needed by research:g3, synthesize).",
+		);
+		for (const line of lines) expect(line).not.toMatch(/^\d/);
+		expect(explainPlan(plan).split("\n").slice(0, -1)).toEqual(
+			lines.map((line, index) => `${index + 1}. ${line}`),
+		);
 	});
 
 	it("renders lines naming each step's real preconditions and level", () => {

@@ -1,5 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import {
+	actionsForDecomposition,
+	describeSteps,
+	isGoapError,
+	planGoap,
+	REPORT_FACT,
+} from "../../../src/swarm/goap";
 import { buildReport } from "../../../src/synthesis/build-report";
 import {
 	CRITERION_COVERAGE,
@@ -483,6 +490,23 @@ describe("rendering a goal-mode report", () => {
 		expect(markdown).toContain(
 			"### Planner's Explanation\n\n1. research g1: no preconditions; makes researched(g1), which g3 needs",
 		);
+	});
+
+	it("numbers each step of the planner's explanation once, in Markdown and HTML", async () => {
+		const goal = makeGoal();
+		const plan = planGoap({ start: [], goal: [REPORT_FACT], actions: actionsForDecomposition(goal) });
+		if (isGoapError(plan)) throw new Error(plan.message);
+		const input = goalInput();
+		input.goal = { ...goal, explanation: describeSteps(plan) };
+		const planned = buildReport(input);
+		const text = renderMarkdown(planned);
+		const section = text.slice(text.indexOf("### Planner's Explanation"), text.indexOf("## Sub-goals"));
+		expect(section).toContain("\n1. research:g1 (level 1, cost 2): requires nothing;");
+		expect(section).toContain("\n4. synthesize (level 3, cost 1): requires done:g1, done:g2, done:g3;");
+		expect(section).not.toMatch(/^\d+\. \d+\\?\./m);
+		const page = await renderHtml(planned);
+		expect(page).toContain("<li>research:g1 (level 1, cost 2): requires nothing;");
+		expect(page).not.toMatch(/<li>\d+\./);
 	});
 
 	it("has a Markdown section per sub-goal with every criterion's verdict and links to its findings", () => {
