@@ -396,7 +396,7 @@ function firstReply(turn: AgentTurn, call: Call, session: TurnSession): Promise<
  * Whether a call streams when its turn is followed: one that can neither search (no web plugin, not a
  * Sonar model) nor call a tool, whose whole answer is its message text.
  */
-export function streamsAnswer(request: OpenRouterRequest): boolean {
+function streamsAnswer(request: OpenRouterRequest): boolean {
 	const noTools = request.tools === undefined || request.tool_choice === "none";
 	return (request.plugins?.length ?? 0) === 0 && !isPerplexitySonar(request.model) && noTools;
 }
