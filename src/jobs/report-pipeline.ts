@@ -1,13 +1,17 @@
 /**
  * From the agents' results to the report: check every citation against the stored snapshots, judge
  * every claim against its verbatim quotes (rules, then the optional model judge), merge and weigh the
- * findings, build the report and its provenance record. No storage I/O: the coordinator loads the
+ * findings, in goal mode have the same model judge the sub-goals' success criteria, build the report
+ * and its provenance record. No storage I/O: the coordinator loads the
  * snapshots and stores the outputs, and the evaluation runs the very same steps offline.
  */
-import { applyJudgements, judgeItems, judgeSupport, type SupportJudgeOptions } from "../agents/judge-support";
+import { judgeCriteria } from "../agents/judge-criteria";
+import { applyJudgements, judgeItems, judgeSupport } from "../agents/judge-support";
+import type { JudgeModel } from "../agents/model-judge";
 import { type AgentFindings, checkFindings } from "../evidence/verify";
 import { aggregate } from "../synthesis/aggregate";
 import { buildReport } from "../synthesis/build-report";
+import { criteriaReviews } from "../synthesis/goal-report";
 import { buildProvenance, type Provenance } from "../synthesis/provenance";
 import type { Report } from "../synthesis/report-schema";
 import type { Aggregation, ReportInput } from "../synthesis/types";
@@ -19,8 +23,11 @@ export type PipelineInput = Omit<ReportInput, "aggregation" | "metrics"> & {
 	results: AgentFindings[];
 	/** Source id → the text of its stored snapshot, for every retrieved source. */
 	snapshots: ReadonlyMap<string, string>;
-	/** The model that judges claims the rules leave open; without it the rules decide alone. */
-	judge?: SupportJudgeOptions;
+	/**
+	 * The model that judges claims the rules leave open and, in goal mode, the sub-goals' success
+	 * criteria; without it the rules decide alone.
+	 */
+	judge?: JudgeModel;
 };
 
 export type PipelineOutput = { aggregation: Aggregation; report: Report; provenance: Provenance };
@@ -42,7 +49,14 @@ export async function produceReport(input: PipelineInput): Promise<PipelineOutpu
 		tasksPlanned: facts.tasks.length,
 		tasksCompleted: facts.tasks.filter((task) => task.status === "completed").length,
 	});
-	const report = buildReport({ ...facts, metrics: metrics(), aggregation });
+	const goal =
+		facts.goal === undefined || judge === undefined
+			? facts.goal
+			: {
+					...facts.goal,
+					criterionJudgements: await judgeCriteria(criteriaReviews(facts.goal, aggregation), judge),
+				};
+	const report = buildReport({ ...facts, ...(goal ? { goal } : {}), metrics: metrics(), aggregation });
 	const provenance = buildProvenance({
 		jobId: facts.jobId,
 		generatedAt: facts.completedAt,
