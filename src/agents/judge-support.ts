@@ -14,9 +14,8 @@ import { checkSupport } from "../evidence/support";
 import { evidenceOf } from "../evidence/verify";
 import { escapeSourceText } from "../lib/untrusted";
 import { type CostBounds, promptCostBounds } from "../providers/cost";
-import { strictJsonSchema } from "../providers/openai-shared";
-import type { Provider, StructuredResult } from "../providers/types";
 import type { CheckedFinding, Support } from "../synthesis/types";
+import { askInBatches, type JudgeCall, type JudgeModel } from "./model-judge";
 
 /** Name of the verdict schema in provider requests. */
 export const JUDGE_SCHEMA_NAME = "support_verdicts";
@@ -103,14 +102,15 @@ export function judgeCostBounds(items: readonly JudgeItem[]): CostBounds {
 	return promptCostBounds(promptChars, JUDGE_MAX_OUTPUT_TOKENS);
 }
 
-/** What the judge runs on, and who hears of each call's usage. */
-export type SupportJudgeOptions = {
-	provider: Provider;
-	model: string;
-	/** Called after every answered call, e.g. to book its cost; false stops further calls (budget spent). */
-	onCall?: (result: StructuredResult) => void;
-	/** Asked before every call with its worst case; false skips the rest of the items. */
-	mayCall?: (bounds: CostBounds) => boolean;
+const SUPPORT_CALL: JudgeCall<JudgeItem, z.infer<typeof JudgeAnswerSchema>> = {
+	instructions: JUDGE_INSTRUCTIONS,
+	schemaName: JUDGE_SCHEMA_NAME,
+	schema: JudgeAnswerSchema,
+	batchSize: JUDGE_BATCH_SIZE,
+	maxOutputTokens: JUDGE_MAX_OUTPUT_TOKENS,
+	timeoutMs: JUDGE_TIMEOUT_MS,
+	prompt: judgePrompt,
+	costBounds: judgeCostBounds,
 };
 
 /**
@@ -119,33 +119,12 @@ export type SupportJudgeOptions = {
  */
 export async function judgeSupport(
 	items: readonly JudgeItem[],
-	options: SupportJudgeOptions,
+	model: JudgeModel,
 ): Promise<Map<string, Omit<Support, "judgedBy">>> {
 	const verdicts = new Map<string, Omit<Support, "judgedBy">>();
-	for (let start = 0; start < items.length; start += JUDGE_BATCH_SIZE) {
-		const batch = items.slice(start, start + JUDGE_BATCH_SIZE);
-		if (options.mayCall && !options.mayCall(judgeCostBounds(batch))) break;
-		let result: StructuredResult;
-		try {
-			result = await options.provider.runStructured({
-				model: options.model,
-				instructions: JUDGE_INSTRUCTIONS,
-				prompt: judgePrompt(batch),
-				schemaName: JUDGE_SCHEMA_NAME,
-				jsonSchema: strictJsonSchema(z.toJSONSchema(JudgeAnswerSchema)),
-				maxOutputTokens: JUDGE_MAX_OUTPUT_TOKENS,
-				timeoutMs: JUDGE_TIMEOUT_MS,
-				signal: AbortSignal.timeout(JUDGE_TIMEOUT_MS),
-			});
-		} catch (error) {
-			console.error("support judge call failed", String(error));
-			continue;
-		}
-		options.onCall?.(result);
-		const answer = JudgeAnswerSchema.safeParse(result.value);
-		if (!answer.success) continue;
+	for (const { batch, answer } of await askInBatches(items, SUPPORT_CALL, model)) {
 		const asked = new Set(batch.map((item) => item.id));
-		for (const { id, verdict, reason } of answer.data.verdicts) {
+		for (const { id, verdict, reason } of answer.verdicts) {
 			if (asked.has(id)) verdicts.set(id, { verdict, reason });
 		}
 	}

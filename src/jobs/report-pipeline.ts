@@ -1,17 +1,21 @@
 /**
  * From the agents' results to the report: check every citation against the stored snapshots, judge
  * every claim against its verbatim quotes (rules, then the optional model judge), merge and weigh the
- * findings, build the report and its provenance record. No storage I/O: the coordinator loads the
+ * findings, in goal mode have the same model judge the sub-goals' success criteria, build the report
+ * and its provenance record. No storage I/O: the coordinator loads the
  * snapshots and stores the outputs, and the evaluation runs the very same steps offline.
  *
  * The report's own lesson comes from the job's trajectory, built here from the same facts, metrics and
  * aggregation the completed job's trajectory is built from (`trajectoryFrom`), so the Learning
  * section states what the job's learned pattern will record.
  */
-import { applyJudgements, judgeItems, judgeSupport, type SupportJudgeOptions } from "../agents/judge-support";
+import { judgeCriteria } from "../agents/judge-criteria";
+import { applyJudgements, judgeItems, judgeSupport } from "../agents/judge-support";
+import type { JudgeModel } from "../agents/model-judge";
 import { type AgentFindings, checkFindings } from "../evidence/verify";
 import { aggregate } from "../synthesis/aggregate";
 import { buildReport } from "../synthesis/build-report";
+import { criteriaReviews } from "../synthesis/goal-report";
 import { buildProvenance, type Provenance } from "../synthesis/provenance";
 import type { Report } from "../synthesis/report-schema";
 import type { Aggregation, ReportInput } from "../synthesis/types";
@@ -24,8 +28,11 @@ export type PipelineInput = Omit<ReportInput, "aggregation" | "metrics" | "lesso
 	results: AgentFindings[];
 	/** Source id → the text of its stored snapshot, for every retrieved source. */
 	snapshots: ReadonlyMap<string, string>;
-	/** The model that judges claims the rules leave open; without it the rules decide alone. */
-	judge?: SupportJudgeOptions;
+	/**
+	 * The model that judges claims the rules leave open and, in goal mode, the sub-goals' success
+	 * criteria; without it the rules decide alone.
+	 */
+	judge?: JudgeModel;
 };
 
 export type PipelineOutput = { aggregation: Aggregation; report: Report; provenance: Provenance };
@@ -48,9 +55,22 @@ export async function produceReport(input: PipelineInput): Promise<PipelineOutpu
 		tasksCompleted: facts.tasks.filter((task) => task.status === "completed").length,
 		citationsRequired: facts.config.citations,
 	});
+	const goal =
+		facts.goal === undefined || judge === undefined
+			? facts.goal
+			: {
+					...facts.goal,
+					criterionJudgements: await judgeCriteria(criteriaReviews(facts.goal, aggregation), judge),
+				};
 	const jobMetrics = metrics();
 	const lesson = lessonOf(trajectoryFrom({ ...facts, metrics: jobMetrics }, aggregation));
-	const report = buildReport({ ...facts, metrics: jobMetrics, aggregation, lesson });
+	const report = buildReport({
+		...facts,
+		...(goal ? { goal } : {}),
+		metrics: jobMetrics,
+		aggregation,
+		lesson,
+	});
 	const provenance = buildProvenance({
 		jobId: facts.jobId,
 		generatedAt: facts.completedAt,

@@ -14,6 +14,7 @@ import { html, raw } from "hono/html";
 import { safeHttpUrl } from "../lib/http-url";
 import type { AntiHallucination } from "../protocol";
 import type {
+	CriterionStatus,
 	GoalSection,
 	Report,
 	ReportCitation,
@@ -34,6 +35,13 @@ import {
 } from "./report-text";
 
 type Html = ReturnType<typeof html>;
+
+/** How a criterion's verdict opens its item. */
+const CRITERION_MARKS: Record<CriterionStatus, Html> = {
+	met: html`<span class="ok">✓ met</span>`,
+	partly: html`<strong>◐ partly met</strong>`,
+	not_met: html`<span class="bad">✗ not met</span>`,
+};
 
 /** The page's only stylesheet; its hash is in the CSP, so any edit changes the policy with it. */
 export const REPORT_STYLE = `
@@ -243,10 +251,18 @@ function subgoalSection(
 	subgoal: GoalSection["subgoals"][number],
 	findings: Map<string, IndexedFinding>,
 ): Html {
-	const criteria = subgoal.criteria.map(
-		(verdict) =>
-			html`<li>${verdict.met ? html`<span class="ok">✓ met</span>` : html`<span class="bad">✗ not met</span>`}: ${verdict.criterion} — ${verdict.why}</li>`,
-	);
+	const criteria = subgoal.criteria.map((verdict) => {
+		// A finding outside the body (e.g. a partial one under high anti-hallucination) has no article to link.
+		const refs = verdict.evidence.map((id) => {
+			const entry = findings.get(id);
+			return entry === undefined ? html`${id}` : findingLink(entry);
+		});
+		const cited =
+			refs.length > 0
+				? html`; findings ${refs.map((ref, index) => (index === 0 ? ref : html`, ${ref}`))}`
+				: html``;
+		return html`<li>${CRITERION_MARKS[verdict.status]} (judged by ${verdict.judgedBy}): ${verdict.criterion} — ${verdict.why}${cited}</li>`;
+	});
 	const listed = subgoal.findingIds.flatMap((id) => {
 		const entry = findings.get(id);
 		if (entry === undefined) return [];

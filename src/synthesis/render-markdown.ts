@@ -13,6 +13,7 @@ import { safeHttpUrl } from "../lib/http-url";
 import type { AntiHallucination } from "../protocol";
 import type {
 	CheckedSentence,
+	CriterionStatus,
 	GoalSection,
 	Report,
 	ReportCitation,
@@ -36,6 +37,13 @@ import {
 const AUTOLINKABLE =
 	/(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>]*[^\s<>.,;:!?'")\]]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gi;
 const INLINE_SIGNIFICANT = /[\\`*_[\]<>#|~&$]/g;
+
+/** How a criterion's verdict opens its line. */
+const CRITERION_MARKS: Record<CriterionStatus, string> = {
+	met: "✓ **Met**",
+	partly: "◐ **Partly met**",
+	not_met: "✗ **Not met**",
+};
 
 /** Longest sub-goal description a node of the goal plan diagram shows. */
 const PLAN_LABEL_CHARS = 60;
@@ -237,10 +245,14 @@ function subgoalBlocks(subgoal: GoalSection["subgoals"][number], lookups: Lookup
 		`**Agents** ${subgoal.taskIds.length > 0 ? markdownText(subgoal.taskIds.join(", ")) : "none"}`,
 		`**Criteria met** ${subgoal.criteriaMet} of ${subgoal.criteria.length}`,
 	];
-	const criteria = subgoal.criteria.map(
-		(verdict) =>
-			`- ${verdict.met ? "✓ **Met:**" : "✗ **Not met:**"} ${markdownText(verdict.criterion)} — ${markdownText(verdict.why)}`,
-	);
+	const criteria = subgoal.criteria.map((verdict) => {
+		// A finding outside the body (e.g. a partial one under high anti-hallucination) has no heading to link.
+		const refs = verdict.evidence.map((id) =>
+			lookups.findingAnchors.has(id) ? findingLink(id, lookups) : markdownText(id),
+		);
+		const findings = refs.length > 0 ? `; findings ${refs.join(", ")}` : "";
+		return `- ${CRITERION_MARKS[verdict.status]} (judged by ${verdict.judgedBy}): ${markdownText(verdict.criterion)} — ${markdownText(verdict.why)}${findings}`;
+	});
 	const findings = subgoal.findingIds.flatMap((id) => {
 		const finding = lookups.findings.get(id);
 		if (finding === undefined) return [];

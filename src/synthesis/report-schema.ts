@@ -331,13 +331,28 @@ export const LearningSectionSchema = z.object({
 		),
 });
 
+export const CriterionStatusSchema = z
+	.enum(["met", "partly", "not_met"])
+	.describe(
+		"`met`: the sub-goal's supported findings state every key term of the criterion; `partly`: they state its subject but not all of it, or only partly supported findings do; `not_met`: no supported or partial finding of the sub-goal states its subject.",
+	);
+export type CriterionStatus = z.infer<typeof CriterionStatusSchema>;
+
 export const CriterionVerdictSchema = z.object({
 	criterion: z.string().describe("The success criterion, as the decomposition stated it."),
-	met: z.boolean().describe("Whether the sub-goal's verified findings meet the criterion."),
-	why: z.string().describe("The verdict in plain words, naming the topic and the findings it rests on."),
+	status: CriterionStatusSchema,
+	met: z.boolean().describe("True exactly when `status` is `met`."),
+	why: z.string().describe("The verdict in plain words, naming the terms and the findings it rests on."),
 	evidence: z
 		.array(z.string())
-		.describe("Ids of the verified findings of the sub-goal on the criterion's topic."),
+		.describe(
+			"Ids of the sub-goal's supported or partial findings the verdict rests on; empty when not met.",
+		),
+	judgedBy: z
+		.enum(["rules", "model"])
+		.describe(
+			"`rules`: the deterministic term check decided; `model`: the job's model judged and its verdict passed the checks.",
+		),
 });
 export type CriterionVerdict = z.infer<typeof CriterionVerdictSchema>;
 

@@ -13,6 +13,7 @@ import type {
 	Subgoal,
 	TaskView,
 } from "../protocol";
+import type { CriterionStatus } from "./report-schema";
 
 /**
  * What checking a citation's quote against the job's stored snapshots found. Only `verbatim` counts:
@@ -229,6 +230,19 @@ export type GoalInput = {
 	explanation: string[];
 };
 
+/** A model's verdict on one success criterion, before the report checks it against the sub-goal's findings. */
+export type CriterionJudgement = {
+	/** `{subgoalId}#{n}`: the sub-goal and the criterion's position in it, from 1. */
+	criterionId: string;
+	status: CriterionStatus;
+	/** The findings the model says the verdict rests on. */
+	findingIds: string[];
+	reason: string;
+};
+
+/** The goal of a master report: the job's goal, with the model's criterion verdicts when a model judged. */
+export type ReportGoal = GoalInput & { criterionJudgements?: CriterionJudgement[] };
+
 /** Everything the report is built from. */
 export type ReportInput = {
 	jobId: string;
@@ -251,5 +265,5 @@ export type ReportInput = {
 	/** This job's own lesson, from the trajectory its learned pattern is built from. */
 	lesson: JobLesson;
 	/** Present for goal-mode jobs: the report then is a master report across sub-goals. */
-	goal?: GoalInput;
+	goal?: ReportGoal;
 };

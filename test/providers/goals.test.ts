@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { CRITERIA_SCHEMA_NAME } from "../../src/agents/judge-criteria";
 import { type ModelPrice, priceOf } from "../../src/providers/prices";
+import { ReportSchema } from "../../src/synthesis/report-schema";
 import { GoalPlanResponseSchema } from "../../src/wire/goals";
 import anthropicUnauthorized from "../fixtures/providers/anthropic/error-401-authentication.json";
 import anthropicRecord from "../fixtures/providers/anthropic/record-findings.json";
 import anthropicResearch from "../fixtures/providers/anthropic/research-web.json";
 import anthropicDecomposition from "../fixtures/providers/anthropic/structured-decomposition.json";
 import { recordedResponseFor } from "../fixtures/providers/replay.mjs";
-import { postJson, submit, waitForJob } from "../integration/harness";
+import { postJson, report, submit, waitForJob } from "../integration/harness";
 import {
 	type FakeInternet,
 	type Fixture,
@@ -15,6 +17,7 @@ import {
 	type Route,
 	reply,
 } from "./fake-internet";
+import { RECORDED_WEB } from "./recorded-web";
 
 const GOAL =
 	"Heat pumps vs gas furnaces for a cold-climate home: running costs, emissions and comfort, then recommend one";
@@ -80,27 +83,73 @@ describe("POST /v1/goals/plan on a model provider (recorded responses)", () => {
 	});
 });
 
+/** Answers the research calls of every agent task with their recordings, counting them in `answered`. */
+function recordedResearch(answered = { research: 0 }): Route {
+	return (request, body) => {
+		if (!isCall(request, "api.anthropic.com", /\/v1\/messages$/)) return null;
+		const name = recordedResponseFor(new URL(request.url).pathname, body);
+		const recording = name === null ? undefined : RESEARCH_RECORDINGS[name];
+		if (!recording) return null;
+		answered.research += 1;
+		return reply(recording);
+	};
+}
+
+/** Runs GOAL as a goal-mode job on Anthropic (sub-swarms of 3, a $10 budget) to its end. */
+async function runGoalJob(): Promise<{ jobId: string; job: Awaited<ReturnType<typeof waitForJob>> }> {
+	const jobId = await submit({
+		task: GOAL,
+		provider: "anthropic",
+		mode: "goal",
+		maxSubgoals: 5,
+		swarmSize: 3,
+		budgetUsd: 10,
+	});
+	return { jobId, job: await waitForJob(jobId, undefined, 80_000) };
+}
+
+/**
+ * Answers the criteria judge in Anthropic's wire format: the first criterion asked about is met,
+ * citing the first supported finding shown with it; the second claims met on a finding that does not
+ * exist. `asked` records the criterion and finding ids it used.
+ */
+function criteriaJudge(asked: { met?: string; finding?: string; forged?: string }): Route {
+	return (request, body) => {
+		if (!isCall(request, "api.anthropic.com", /\/v1\/messages$/)) return null;
+		const call = body as { tools?: { name?: string }[]; messages?: { content?: unknown }[] };
+		if (!(call.tools ?? []).some((tool) => tool.name === CRITERIA_SCHEMA_NAME)) return null;
+		const prompt = String(call.messages?.[0]?.content ?? "");
+		const criteria = [...prompt.matchAll(/^Criterion (\S+) \(/gm)].map((match) => match[1] ?? "");
+		asked.met = criteria[0];
+		asked.forged = criteria[1];
+		asked.finding = /^Finding (\S+) \(supported\):/m.exec(prompt)?.[1];
+		const verdicts = [
+			{
+				criterionId: asked.met,
+				status: "met",
+				findingIds: [asked.finding],
+				reason: "The finding states it.",
+			},
+			{ criterionId: asked.forged, status: "met", findingIds: ["F999"], reason: "Trust me." },
+		];
+		return reply({
+			status: 200,
+			headers: { "content-type": "application/json" },
+			body: {
+				...anthropicDecomposition.body,
+				content: [
+					{ type: "tool_use", id: "toolu_criteria", name: CRITERIA_SCHEMA_NAME, input: { verdicts } },
+				],
+			},
+		});
+	};
+}
+
 describe("a goal-mode job on a model provider (recorded responses)", () => {
 	it("runs the sub-goals the model returns and books the decomposition's cost to the budget", async () => {
 		const answered = { research: 0 };
-		const researcher: Route = (request, body) => {
-			if (!isCall(request, "api.anthropic.com", /\/v1\/messages$/)) return null;
-			const name = recordedResponseFor(new URL(request.url).pathname, body);
-			const recording = name === null ? undefined : RESEARCH_RECORDINGS[name];
-			if (!recording) return null;
-			answered.research += 1;
-			return reply(recording);
-		};
-		internet = installFakeInternet(anthropicDecomposer, researcher);
-		const jobId = await submit({
-			task: GOAL,
-			provider: "anthropic",
-			mode: "goal",
-			maxSubgoals: 5,
-			swarmSize: 3,
-			budgetUsd: 10,
-		});
-		const job = await waitForJob(jobId, undefined, 80_000);
+		internet = installFakeInternet(anthropicDecomposer, recordedResearch(answered));
+		const { job } = await runGoalJob();
 
 		expect(job.status).toBe("completed");
 		expect(
@@ -122,5 +171,32 @@ describe("a goal-mode job on a model provider (recorded responses)", () => {
 		expect(job.metrics.usage.costUsd - agentsCost).toBeGreaterThanOrEqual(decompositionCost - 1e-9);
 		expect(job.metrics.budget.spentUsd).toBeCloseTo(job.metrics.usage.costUsd, 9);
 		expect(job.metrics.providerLatencyMs.count).toBe(modelCalls.length);
+	}, 90_000);
+
+	it("has the model judge the sub-goals' success criteria and keeps only the verdicts that pass their checks", async () => {
+		const asked: { met?: string; finding?: string; forged?: string } = {};
+		internet = installFakeInternet(
+			anthropicDecomposer,
+			criteriaJudge(asked),
+			recordedResearch(),
+			RECORDED_WEB,
+		);
+		const { jobId, job } = await runGoalJob();
+		expect(job.status).toBe("completed");
+		expect(asked.met).toMatch(/^g\d#\d$/);
+		expect(asked.finding).toMatch(/^F\d+$/);
+
+		const body = ReportSchema.parse(await (await report(jobId, "json")).json());
+		const criteria = body.goal?.subgoals.flatMap((subgoal) =>
+			subgoal.criteria.map((verdict, index) => ({ id: `${subgoal.id}#${index + 1}`, ...verdict })),
+		);
+		const met = criteria?.find((verdict) => verdict.id === asked.met);
+		expect(met).toMatchObject({ status: "met", judgedBy: "model", evidence: [asked.finding] });
+		const forged = criteria?.find((verdict) => verdict.id === asked.forged);
+		expect(forged?.judgedBy).toBe("rules");
+		expect(forged?.why).toContain("set aside: F999 is not a supported or partial finding of");
+		const markdown = await (await report(jobId, "markdown")).text();
+		expect(markdown).toContain("(judged by model)");
+		expect(markdown).toContain("(judged by rules)");
 	}, 90_000);
 });

@@ -14,16 +14,11 @@ import {
 } from "../../../src/agents/decompose-with-provider";
 import { LIMITS } from "../../../src/protocol";
 import { createAnthropicProvider } from "../../../src/providers/anthropic";
-import {
-	type Provider,
-	ProviderError,
-	type StructuredRequest,
-	type StructuredResult,
-	ZERO_TOKEN_USAGE,
-} from "../../../src/providers/types";
+import { ProviderError, type StructuredResult } from "../../../src/providers/types";
 import { type Decomposition, validateDecomposition } from "../../../src/swarm/decompose";
 import { decomposeGoal } from "../../../src/swarm/goal-plan";
 import { type Recording, replay } from "../../fixtures/providers/openai/harness";
+import { scriptedResults } from "./scripted-provider";
 
 const GOAL =
 	"Heat pumps vs gas furnaces for a cold-climate home: running costs, emissions, then recommend one";
@@ -37,31 +32,6 @@ function anthropicRecording(name: string): Recording {
 function toolInput(recording: Recording): unknown {
 	const { content } = recording.body as { content: { type: string; input?: unknown }[] };
 	return content.find((block) => block.type === "tool_use")?.input;
-}
-
-/** A provider whose structured calls answer with `answers` in order and keep every request. */
-function scriptedProvider(answers: (Partial<StructuredResult> | Error)[]) {
-	const requests: StructuredRequest[] = [];
-	const provider: Provider = {
-		name: "scripted",
-		supportsNativeSearch: () => false,
-		runTurn: () => Promise.reject(new Error("no turns here")),
-		runStructured: async (request) => {
-			requests.push(request);
-			const answer = answers[requests.length - 1];
-			if (answer === undefined) throw new Error(`unexpected call #${requests.length}`);
-			if (answer instanceof Error) throw answer;
-			return {
-				value: undefined,
-				usage: ZERO_TOKEN_USAGE,
-				callLatenciesMs: [1],
-				rawOutput: "",
-				model: "scripted-1",
-				...answer,
-			};
-		},
-	};
-	return { provider, requests };
 }
 
 /** Every object node of a JSON schema. */
@@ -199,7 +169,7 @@ describe("providerDecomposeStrategy with decomposeGoal", () => {
 				},
 			],
 		};
-		const { provider, requests } = scriptedProvider([
+		const { provider, requests } = scriptedResults([
 			{ value: undefined, rawOutput: "I would look at costs first, then emissions." },
 			{ value: valid, rawOutput: JSON.stringify(valid) },
 		]);
@@ -221,7 +191,7 @@ describe("providerDecomposeStrategy with decomposeGoal", () => {
 
 	it("takes the first answer when it is valid and within maxSubgoals", async () => {
 		const answer = toolInput(anthropicRecording("structured-decomposition"));
-		const { provider, requests } = scriptedProvider([{ value: answer, rawOutput: JSON.stringify(answer) }]);
+		const { provider, requests } = scriptedResults([{ value: answer, rawOutput: JSON.stringify(answer) }]);
 		const outcome = await decomposeGoal(GOAL, OPTIONS, providerDecomposeStrategy({ provider, model: "m-1" }));
 		expect(outcome).toEqual({ decomposition: answer, origin: "strategy", problems: [] });
 		expect(validateDecomposition(answer).ok).toBe(true);
@@ -229,7 +199,7 @@ describe("providerDecomposeStrategy with decomposeGoal", () => {
 	});
 
 	it("falls back to the deterministic split when the provider fails", async () => {
-		const { provider, requests } = scriptedProvider([
+		const { provider, requests } = scriptedResults([
 			new ProviderError("scripted", "spend_limit", "credit balance is too low"),
 		]);
 		const outcome = await decomposeGoal(GOAL, OPTIONS, providerDecomposeStrategy({ provider, model: "m-1" }));

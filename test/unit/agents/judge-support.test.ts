@@ -8,15 +8,15 @@ import {
 	judgeItems,
 	judgePrompt,
 	judgeSupport,
-	type SupportJudgeOptions,
 } from "../../../src/agents/judge-support";
+import type { JudgeModel } from "../../../src/agents/model-judge";
 import { checkFindings } from "../../../src/evidence/verify";
 import { produceReport } from "../../../src/jobs/report-pipeline";
 import type { Citation } from "../../../src/protocol";
-import type { Provider, StructuredRequest, StructuredResult } from "../../../src/providers/types";
-import { ZERO_TOKEN_USAGE } from "../../../src/providers/types";
+import type { StructuredResult } from "../../../src/providers/types";
 import type { CheckedFinding, Support } from "../../../src/synthesis/types";
 import { pipelineInput, pipelineSources, SNAPSHOTS, TRIAL, TRIAL_URL } from "../synthesis/pipeline-fixture";
+import { scriptedProvider } from "./scripted-provider";
 
 const QUOTE = "measured electricity use for heating fell by 40%";
 
@@ -46,30 +46,6 @@ function checkedClaims(claims: string[], citation: Citation = { sourceId: "S1", 
 		pipelineSources(),
 		SNAPSHOTS,
 	);
-}
-
-/** A provider whose structured calls give `answers` in order (an Error is thrown) and keep every request. */
-function scriptedProvider(answers: (unknown | Error)[]) {
-	const requests: StructuredRequest[] = [];
-	const provider: Provider = {
-		name: "scripted",
-		supportsNativeSearch: () => false,
-		runTurn: () => Promise.reject(new Error("no turns here")),
-		runStructured: async (request): Promise<StructuredResult> => {
-			requests.push(request);
-			const answer = answers[requests.length - 1];
-			if (answer === undefined) throw new Error(`unexpected call #${requests.length}`);
-			if (answer instanceof Error) throw answer;
-			return {
-				value: answer,
-				usage: { ...ZERO_TOKEN_USAGE, inputTokens: 100, outputTokens: 20 },
-				callLatenciesMs: [5],
-				rawOutput: JSON.stringify(answer),
-				model: "judge-1",
-			};
-		},
-	};
-	return { provider, requests };
 }
 
 const verdicts = (...entries: [string, Support["verdict"]][]) => ({
@@ -202,7 +178,7 @@ describe("judgeSupport", () => {
 		const items = Array.from({ length: JUDGE_BATCH_SIZE + 1 }, (_, index) => item(String(index)));
 		const { provider, requests } = scriptedProvider([verdicts(["0", "supported"])]);
 		let asked = 0;
-		const options: SupportJudgeOptions = {
+		const options: JudgeModel = {
 			provider,
 			model: "m",
 			mayCall: (bounds) => {

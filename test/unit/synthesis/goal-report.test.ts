@@ -9,8 +9,7 @@ import {
 } from "../../../src/swarm/goap";
 import { buildReport } from "../../../src/synthesis/build-report";
 import {
-	CRITERION_COVERAGE,
-	criterionTopic,
+	criterionTerms,
 	criterionVerdicts,
 	crossSubgoalInsights,
 	requiredSourceCount,
@@ -21,7 +20,13 @@ import { renderHtml } from "../../../src/synthesis/render-html";
 import { headingAnchors, markdownText, renderMarkdown } from "../../../src/synthesis/render-markdown";
 import { type Report, ReportSchema } from "../../../src/synthesis/report-schema";
 import { GOAL_SECTIONS, REPORT_SECTIONS, reportSections } from "../../../src/synthesis/report-sections";
-import type { GoalSubgoal, MergedFinding, ReportInput, SupportVerdict } from "../../../src/synthesis/types";
+import type {
+	CriterionJudgement,
+	GoalSubgoal,
+	MergedFinding,
+	ReportInput,
+	SupportVerdict,
+} from "../../../src/synthesis/types";
 import {
 	failedCitation,
 	G1_SYNTHESIS,
@@ -111,15 +116,54 @@ function headingLines(markdown: string): string[] {
 		.filter((line) => /^#{1,6}\s/.test(line));
 }
 
-describe("criterion topics and source counts", () => {
-	it("keeps a criterion's content words, without template, stop and number words", () => {
-		expect(criterionTopic("Cites at least two sources on defrost cycles")).toEqual(["defrost", "cycles"]);
-		expect(criterionTopic("Identifies the key facts and evidence on installation cost")).toEqual([
-			"installation",
-			"cost",
-		]);
-		expect(criterionTopic("Explains how 3 heat pumps differ")).toEqual(["heat", "pumps"]);
-		expect(criterionTopic("Backs each conclusion with a cited source")).toEqual([]);
+describe("criterion terms and source counts", () => {
+	it("splits a criterion's key terms into subject phrases and the context after a qualifying word", () => {
+		expect(criterionTerms("Identifies the key facts and evidence on gas boilers for cold climates")).toEqual({
+			subject: [["gas", "boilers"]],
+			context: ["cold", "climates"],
+		});
+		expect(criterionTerms("Cites at least two sources on the running costs of heat pumps")).toEqual({
+			subject: [["running", "costs", "heat", "pumps"]],
+			context: [],
+		});
+		expect(criterionTerms("States where standard models and cold-climate models differ")).toEqual({
+			subject: [
+				["standard", "models"],
+				["cold", "climate", "models"],
+			],
+			context: [],
+		});
+		expect(criterionTerms("Gives yearly emissions, running costs or comfort for a cold home")).toEqual({
+			subject: [["yearly", "emissions"], ["running", "costs"], ["comfort"]],
+			context: ["cold", "home"],
+		});
+		// Numbers stay with the subject, even after a qualifying word.
+		expect(criterionTerms("Explains how 3 heat pumps keep a COP above 2 at -15 °C")).toEqual({
+			subject: [["3", "heat", "pumps", "keep", "cop", "2", "15"]],
+			context: [],
+		});
+		expect(criterionTerms("Notes open questions or conflicting evidence on defrost in cold weather")).toEqual(
+			{ subject: [["defrost"]], context: ["cold", "weather"] },
+		);
+		expect(criterionTerms("Backs each conclusion with a cited source")).toEqual({ subject: [], context: [] });
+		expect(criterionTerms("States the assumptions and limits of its conclusions")).toEqual({
+			subject: [],
+			context: [],
+		});
+	});
+
+	it("states a phrase only when one finding states all of it", () => {
+		const boilers = subgoal("g1", ["Identifies the key facts and evidence on gas boilers"]);
+		const apart = [
+			finding("F1", "Heat pumps replace fossil fuel boilers", ["g1/explorer"], ["s1"]),
+			finding("F2", "High gas prices drove heat pump sales", ["g1/explorer"], ["s2"]),
+		];
+		expect(criterionVerdicts(boilers, apart)[0]?.status).toBe("not_met");
+		const together = finding("F3", "Gas boilers cannot meet the new standards", ["g1/critic"], ["s3"]);
+		expect(criterionVerdicts(boilers, [...apart, together])[0]).toMatchObject({
+			status: "met",
+			evidence: ["F3"],
+		});
 	});
 
 	it("reads N from 'Cites at least N sources', in digits or words, and nothing else", () => {
@@ -142,8 +186,8 @@ describe("criterion topics and source counts", () => {
 	});
 });
 
-describe("criterionVerdicts", () => {
-	it("judges the fixture's sub-goals from their own verified findings", () => {
+describe("criterionVerdicts by rule", () => {
+	it("judges the fixture's sub-goals from their own supported and partial findings", () => {
 		const input = goalInput();
 		const goal = input.goal ?? makeGoal();
 		const findings = input.aggregation.findings;
@@ -151,76 +195,138 @@ describe("criterionVerdicts", () => {
 		expect(g1).toEqual([
 			{
 				criterion: "Identifies the key facts and evidence on the coefficient of performance",
+				status: "met",
 				met: true,
-				why: "met: 1 verified finding covers 'coefficient performance' (f1)",
+				why: "met: f1 states 'coefficient performance'",
 				evidence: ["f1"],
+				judgedBy: "rules",
 			},
 			{
 				criterion: "Cites at least two sources on the coefficient of performance",
+				status: "met",
 				met: true,
-				why: "met: 2 distinct verified sources across 1 verified finding on 'coefficient performance' (f1); 2 needed",
+				why: "met: f1 states 'coefficient performance', with 2 distinct verified sources of 2 needed",
 				evidence: ["f1"],
+				judgedBy: "rules",
 			},
 		]);
-		expect(g2?.map((verdict) => [verdict.met, verdict.why])).toEqual([
-			[true, "met: 1 verified finding covers 'defrost cycles' (f2)"],
-			[
-				false,
-				"not met: 1 distinct verified source across 1 verified finding on 'defrost cycles' (f2); 2 needed",
-			],
+		expect(g2?.map((verdict) => [verdict.status, verdict.why])).toEqual([
+			["met", "met: f2 states 'defrost cycles'"],
+			["partly", "partly: f2 states 'defrost cycles', with 1 distinct verified source of 2 needed"],
 		]);
-		// f4 shares 2 of the 4 topic words (standard, models): exactly the 50% threshold.
-		expect(g3?.[0]).toMatchObject({ met: true, evidence: ["f1", "f4"] });
+		expect(g3?.[0]).toMatchObject({ status: "met", evidence: ["f1", "f4"] });
+		// f6 says "cost more to install", but it is g2's finding, not g3's.
 		expect(g3?.[1]).toEqual({
 			criterion: "Identifies the installation cost",
+			status: "not_met",
 			met: false,
-			why: "not met: no verified finding of the sub-goal covers at least half of 'installation cost'",
+			why: "not met: no supported or partial finding of the sub-goal states 'installation cost'",
 			evidence: [],
+			judgedBy: "rules",
 		});
 	});
 
-	it("counts only supported findings of the sub-goal itself", () => {
+	it("does not meet a criterion on gas boilers with findings about heat pumps", () => {
+		const boilers = subgoal("g2", [
+			"Identifies the key facts and evidence on gas boilers for cold climates",
+			"Cites at least two sources on gas boilers for cold climates",
+			"Notes open questions or conflicting evidence on gas boilers for cold climates",
+		]);
+		const heatPumps = [
+			finding("F1", "Air-source heat pumps keep heating homes in cold climates", ["g2/explorer"], ["s1"]),
+			finding("F2", "Cold climates cut heat pump efficiency by a third", ["g2/critic"], ["s2"]),
+			finding("F3", "Heat pumps for cold climates need backup heat", ["g2/explorer"], ["s3"], "partial"),
+		];
+		const verdicts = criterionVerdicts(boilers, heatPumps);
+		expect(verdicts.map((verdict) => verdict.status)).toEqual(["not_met", "not_met", "not_met"]);
+		expect(verdicts[0]?.why).toBe(
+			"not met: no supported or partial finding of the sub-goal states 'gas boilers'",
+		);
+		expect(verdicts.every((verdict) => verdict.evidence.length === 0)).toBe(true);
+
+		const onBoilers = finding("F4", "Gas boilers reach 90 percent efficiency", ["g2/critic"], ["s4"]);
+		expect(criterionVerdicts(boilers, [...heatPumps, onBoilers])[0]).toMatchObject({
+			status: "partly",
+			why: "partly: F4 states 'gas boilers' but none states 'cold climates'",
+			evidence: ["F4"],
+		});
+		const inTheCold = finding(
+			"F5",
+			"Gas boilers keep their efficiency in cold climates",
+			["g2/explorer"],
+			["s5"],
+		);
+		expect(criterionVerdicts(boilers, [...heatPumps, onBoilers, inTheCold]).map((v) => v.status)).toEqual([
+			"met",
+			"met",
+			"met",
+		]);
+	});
+
+	it("reads claims and verified quotes, not titles or quotes that failed", () => {
+		const target = subgoal("g1", ["Identifies the installation cost of heat pumps"]);
+		const titled = { ...finding("F1", "Prices vary by region", ["g1/explorer"], ["s1"]) };
+		titled.title = "Installation cost of heat pumps";
+		expect(criterionVerdicts(target, [titled])[0]?.status).toBe("not_met");
+		const quoted = finding("F2", "Prices vary by region", ["g1/explorer"], ["s1"]);
+		quoted.citations = [verbatimCitation("s1", null, "the installation cost of heat pumps varies by region")];
+		expect(criterionVerdicts(target, [quoted])[0]?.status).toBe("met");
+		const failed = finding("F3", "Prices vary by region", ["g1/explorer"], ["s1"]);
+		failed.citations = [failedCitation("s1", null, "the installation cost of heat pumps", "not_found")];
+		expect(criterionVerdicts(target, [failed])[0]?.status).toBe("not_met");
+	});
+
+	it("needs the criterion's numbers", () => {
+		const target = subgoal("g1", ["Explains whether heat pumps keep a COP above 2 at -15 °C"]);
+		const three = finding("F1", "Heat pumps keep a COP above 3 at -15 °C", ["g1/explorer"], ["s1"]);
+		expect(criterionVerdicts(target, [three])[0]?.why).toBe(
+			"not met: no supported or partial finding of the sub-goal states 'heat pumps keep cop 2 15'",
+		);
+		const two = finding("F2", "Heat pumps keep a COP above 2 at -15 °C", ["g1/explorer"], ["s2"]);
+		expect(criterionVerdicts(target, [three, two])[0]).toMatchObject({
+			status: "met",
+			evidence: ["F2"],
+		});
+	});
+
+	it("counts only the sub-goal's own supported and partial findings, partial ones for partly at most", () => {
 		const target = subgoal("g1", ["Identifies the installation cost of heat pumps"]);
 		const findings = [
 			finding("F1", "Installation cost of heat pumps is high", ["g2/explorer"], ["s1"]),
 			finding("F2", "Installation cost of heat pumps is high", ["g1/explorer"], ["s1"], "unsupported"),
 			finding("F3", "Installation cost of heat pumps is high", ["synthesizer"], ["s1"]),
-			finding("F5", "Installation cost of heat pumps is high", ["g1/explorer"], ["s2"], "partial"),
 			finding("F6", "Installation cost of heat pumps is high", ["g1/critic"], ["s3"], "contradicted"),
 		];
-		expect(criterionVerdicts(target, findings)).toEqual([
-			{
-				criterion: "Identifies the installation cost of heat pumps",
-				met: false,
-				why: "not met: the sub-goal has no verified findings",
-				evidence: [],
-			},
-		]);
-		const own = finding("F4", "Heat pump installation costs vary", ["g1/critic"], ["s2"]);
-		expect(criterionVerdicts(target, [...findings, own])[0]).toMatchObject({ met: true, evidence: ["F4"] });
-	});
-
-	it(`needs at least ${CRITERION_COVERAGE * 100}% of the topic words and names the closest finding otherwise`, () => {
-		const target = subgoal("g1", ["Identifies grid carbon intensity and tariffs"]);
-		const oneOfFour = finding("F1", "Grid upgrades are slow", ["g1/explorer"], ["s1"]);
-		expect(criterionVerdicts(target, [oneOfFour])[0]?.why).toBe(
-			"not met: no verified finding of the sub-goal covers at least half of 'grid carbon intensity tariffs' (closest: F1, 1 of 4 words)",
+		expect(criterionVerdicts(target, findings)[0]).toMatchObject({
+			status: "not_met",
+			why: "not met: the sub-goal has no supported or partial findings",
+		});
+		const partial = finding(
+			"F5",
+			"Installation cost of heat pumps is high",
+			["g1/explorer"],
+			["s2"],
+			"partial",
 		);
-		const twoOfFour = finding("F2", "Tariffs follow the grid", ["g1/explorer"], ["s1"]);
-		expect(criterionVerdicts(target, [oneOfFour, twoOfFour])[0]).toMatchObject({
-			met: true,
-			evidence: ["F2"],
+		expect(criterionVerdicts(target, [...findings, partial])[0]).toMatchObject({
+			status: "partly",
+			why: "partly: F5 (partial) states 'installation cost heat pumps', only with partly supported findings",
+			evidence: ["F5"],
+		});
+		const own = finding("F4", "Heat pump installation costs vary", ["g1/critic"], ["s2"]);
+		expect(criterionVerdicts(target, [...findings, partial, own])[0]).toMatchObject({
+			status: "met",
+			evidence: ["F4"],
 		});
 	});
 
-	it("needs N distinct verified sources over the findings on the topic for 'Cites at least N sources'", () => {
+	it("needs N distinct verified sources over the supported findings on the subject for 'Cites at least N sources'", () => {
 		const target = subgoal("g1", ["Cites at least three sources on defrost cycles"]);
 		const onTopic = [
 			finding("F1", "Defrost cycles cut output", ["g1/explorer"], ["s1", "s2"]),
 			finding("F2", "Each defrost cycle lasts minutes", ["g1/critic"], ["s2"]),
 		];
 		const offTopic = finding("F3", "Heat pumps cost more upfront", ["g1/explorer"], ["s3", "s4"]);
-		const unsupported = finding("F4", "Defrost cycles are rare", ["g1/explorer"], ["s5"], "unsupported");
 		const partial = finding(
 			"F6",
 			"Defrost cycles are rare in mild weather",
@@ -228,35 +334,38 @@ describe("criterionVerdicts", () => {
 			["s7"],
 			"partial",
 		);
-		expect(criterionVerdicts(target, [...onTopic, offTopic, unsupported, partial])[0]).toEqual({
+		expect(criterionVerdicts(target, [...onTopic, offTopic, partial])[0]).toEqual({
 			criterion: "Cites at least three sources on defrost cycles",
+			status: "partly",
 			met: false,
-			why: "not met: 2 distinct verified sources across 2 verified findings on 'defrost cycles' (F1, F2); 3 needed",
-			evidence: ["F1", "F2"],
+			why: "partly: F1, F2 state 'defrost cycles', with 2 distinct verified sources of 3 needed",
+			evidence: ["F1", "F2", "F6"],
+			judgedBy: "rules",
 		});
 		const third = finding("F5", "Defrost cycles use stored heat", ["g1/critic"], ["s6"]);
 		expect(criterionVerdicts(target, [...onTopic, third])[0]).toMatchObject({
-			met: true,
-			why: "met: 3 distinct verified sources across 3 verified findings on 'defrost cycles' (F1, F2, F5); 3 needed",
+			status: "met",
+			why: "met: F1, F2, F5 state 'defrost cycles', with 3 distinct verified sources of 3 needed",
 		});
 	});
 
-	it("judges a criterion with no topic words on the sub-goal as a whole", () => {
+	it("judges a criterion with no key terms on the sub-goal as a whole", () => {
 		const target = subgoal("g1", ["Backs each conclusion with a cited source", "Cites at least two sources"]);
 		const verdicts = criterionVerdicts(target, [
 			finding("F1", "Anything at all", ["g1/explorer"], ["s1"]),
 			finding("F2", "Something else", ["g1/critic"], ["s1"]),
 		]);
-		expect(verdicts.map((verdict) => [verdict.met, verdict.why])).toEqual([
-			[true, "met: the sub-goal has 2 verified findings (F1, F2)"],
-			[
-				false,
-				"not met: 1 distinct verified source across 2 verified findings of the sub-goal (F1, F2); 2 needed",
-			],
+		expect(verdicts.map((verdict) => [verdict.status, verdict.why])).toEqual([
+			["met", "met: the sub-goal has findings F1, F2"],
+			["partly", "partly: the sub-goal has findings F1, F2, with 1 distinct verified source of 2 needed"],
 		]);
+		const onlyPartial = criterionVerdicts(target, [
+			finding("F3", "Partly so", ["g1/explorer"], ["s1"], "partial"),
+		]);
+		expect(onlyPartial[0]?.status).toBe("partly");
 	});
 
-	it("is met whenever a verified finding of the sub-goal states the topic, and adding findings never unmeets it", () => {
+	it("is met once a supported finding of the sub-goal states every key term, and more findings never lower it", () => {
 		const word = fc.constantFrom(
 			"defrost",
 			"tariff",
@@ -269,6 +378,7 @@ describe("criterionVerdicts", () => {
 			"ducts",
 			"insulation",
 		);
+		const rank = { not_met: 0, partly: 1, met: 2 };
 		fc.assert(
 			fc.property(
 				fc.uniqueArray(word, { minLength: 1, maxLength: 4 }),
@@ -293,20 +403,110 @@ describe("criterionVerdicts", () => {
 					const before = criterionVerdicts(target, noise)[0];
 					const stating = finding("T", `It is about ${topic.join(" and ")}`, ["g1/critic"], ["s2"]);
 					const after = criterionVerdicts(target, [...noise, stating])[0];
-					expect(after?.met).toBe(true);
+					expect(after?.status).toBe("met");
 					expect(after?.evidence).toContain("T");
-					if (before?.met) expect(after?.evidence).toEqual(expect.arrayContaining(before.evidence));
-					const ownVerified = noise
+					expect(rank[after?.status ?? "not_met"]).toBeGreaterThanOrEqual(rank[before?.status ?? "not_met"]);
+					const counted = noise
 						.filter(
 							(entry) =>
-								entry.support.verdict === "supported" && entry.supportingAgents[0]?.taskId === "g1/explorer",
+								["supported", "partial"].includes(entry.support.verdict) &&
+								entry.supportingAgents[0]?.taskId === "g1/explorer",
 						)
 						.map((entry) => entry.id);
-					expect(ownVerified).toEqual(expect.arrayContaining(before?.evidence ?? []));
+					expect(counted).toEqual(expect.arrayContaining(before?.evidence ?? []));
+					// Findings of another sub-goal never change the verdict.
+					const foreign = noise.filter((entry) => entry.supportingAgents[0]?.taskId === "g2/explorer");
+					expect(criterionVerdicts(target, foreign)[0]?.status).toBe("not_met");
 				},
 			),
 			{ numRuns: 200 },
 		);
+	});
+});
+
+describe("criterionVerdicts with a model's judgements", () => {
+	const target = subgoal("g1", [
+		"Identifies the key facts and evidence on gas boilers for cold climates",
+		"Cites at least two sources on gas boilers",
+	]);
+	const own = [
+		finding("F1", "Gas boilers reach 90 percent efficiency", ["g1/explorer"], ["s1"]),
+		finding("F2", "Gas boilers run quietly", ["g1/critic"], ["s2"]),
+		finding("F3", "Gas boilers need yearly servicing", ["g1/explorer"], ["s3"], "partial"),
+	];
+	const other = finding("F9", "Gas boilers keep homes warm in cold climates", ["g2/explorer"], ["s4"]);
+	const findings = [...own, other];
+	const judge = (
+		criterionId: string,
+		status: CriterionJudgement["status"],
+		findingIds: string[],
+	): CriterionJudgement => ({ criterionId, status, findingIds, reason: "the findings say so" });
+
+	it("judges by rules alone without judgements, and names the judge of each verdict", () => {
+		expect(criterionVerdicts(target, findings).map((verdict) => [verdict.status, verdict.judgedBy])).toEqual([
+			["partly", "rules"],
+			["met", "rules"],
+		]);
+	});
+
+	it("takes a raise to met that cites the sub-goal's own supported findings", () => {
+		const [first] = criterionVerdicts(target, findings, [judge("g1#1", "met", ["F1", "F2"])]);
+		expect(first).toEqual({
+			criterion: target.successCriteria[0],
+			status: "met",
+			met: true,
+			why: "met: the findings say so (F1, F2)",
+			evidence: ["F1", "F2"],
+			judgedBy: "model",
+		});
+	});
+
+	it("takes a confirmation or a downgrade", () => {
+		const verdicts = criterionVerdicts(target, findings, [
+			judge("g1#1", "not_met", []),
+			judge("g1#2", "partly", []),
+		]);
+		expect(verdicts.map((verdict) => [verdict.status, verdict.judgedBy, verdict.evidence])).toEqual([
+			["not_met", "model", []],
+			["partly", "model", ["F1", "F2"]],
+		]);
+		const confirmed = criterionVerdicts(target, findings, [judge("g1#2", "met", ["F1", "F2"])]);
+		expect(confirmed[1]).toMatchObject({ status: "met", judgedBy: "model", evidence: ["F1", "F2"] });
+	});
+
+	it("sets aside a met that cites another sub-goal's finding, an unknown id, no id or a partial finding", () => {
+		const cases: [string[], string][] = [
+			[["F1", "F9"], "F9 is not a supported or partial finding of g1"],
+			[["F404"], "F404 is not a supported or partial finding of g1"],
+			[[], "it names no finding"],
+			[["F1", "F3"], "F3 only partly supported"],
+		];
+		for (const [ids, problem] of cases) {
+			const [first] = criterionVerdicts(target, findings, [judge("g1#1", "met", ids)]);
+			expect(first, problem).toMatchObject({ status: "partly", met: false, judgedBy: "rules" });
+			expect(first?.why).toBe(
+				`partly: F1, F2, F3 (partial) state 'gas boilers' but none states 'cold climates' (the model's "met" was set aside: ${problem})`,
+			);
+		}
+	});
+
+	it("sets aside a met short of the sources a criterion asks for, and a raise to partly", () => {
+		const [, second] = criterionVerdicts(target, findings, [judge("g1#2", "met", ["F1"])]);
+		expect(second?.judgedBy).toBe("rules");
+		expect(second?.why).toMatch(/set aside: its findings have 1 distinct verified source of 2 needed\)$/);
+		const boilers = subgoal("g1", ["Identifies the key facts on gas boilers"]);
+		const heatPumps = [finding("F1", "Heat pumps work in the cold", ["g1/explorer"], ["s1"])];
+		const [raised] = criterionVerdicts(boilers, heatPumps, [judge("g1#1", "partly", ["F1"])]);
+		expect(raised).toMatchObject({ status: "not_met", judgedBy: "rules" });
+		expect(raised?.why).toContain("set aside: a verdict may be raised only to met");
+	});
+
+	it("ignores judgements of criteria it does not have", () => {
+		const verdicts = criterionVerdicts(target, findings, [
+			judge("g2#1", "not_met", []),
+			judge("g1#3", "met", ["F1"]),
+		]);
+		expect(verdicts).toEqual(criterionVerdicts(target, findings));
 	});
 });
 
@@ -514,17 +714,43 @@ describe("rendering a goal-mode report", () => {
 			const start = markdown.indexOf(`### Sub-goal ${entry.id}: ${markdownText(entry.description)}\n`);
 			expect(start).toBeGreaterThan(0);
 			const section = markdown.slice(start, markdown.indexOf("\n### ", start + 1));
+			const marks = { met: "✓ **Met**", partly: "◐ **Partly met**", not_met: "✗ **Not met**" };
 			for (const verdict of entry.criteria) {
-				const mark = verdict.met ? "✓ **Met:**" : "✗ **Not met:**";
 				expect(section).toContain(
-					`- ${mark} ${markdownText(verdict.criterion)} — ${markdownText(verdict.why)}`,
+					`- ${marks[verdict.status]} (judged by rules): ${markdownText(verdict.criterion)} — ${markdownText(verdict.why)}`,
 				);
 			}
 			for (const id of entry.findingIds) expect(section).toMatch(new RegExp(`- \\[${id}\\]\\(#[\\w-]+\\) `));
 		}
+		expect(markdown).toContain(
+			"- ◐ **Partly met** (judged by rules): Cites at least 2 sources on defrost cycles — partly: f2 states 'defrost cycles', with 1 distinct verified source of 2 needed; findings [f2](#3-defrost-cycles-cost-about-10-of-output)\n",
+		);
+		expect(markdown).toContain(
+			"- ✗ **Not met** (judged by rules): Identifies the installation cost — not met: no supported or partial finding of the sub-goal states 'installation cost'\n",
+		);
 		expect(markdown).toContain("- [f1](#1-cop-stays-above-2-at--15-c) COP stays above 2 at -15 °C\n");
 		expect(markdown).toContain(
 			"- [f6](#4-cold-climate-models-cost-more) Cold-climate models cost more (unverified)",
+		);
+	});
+
+	it("names a finding outside the body without a link", async () => {
+		const input = goalInput({ antiHallucination: "high" });
+		const goal = input.goal ?? makeGoal();
+		const [g1, g2, g3] = goal.subgoals;
+		if (g1 === undefined || g2 === undefined || g3 === undefined)
+			throw new Error("fixture has three sub-goals");
+		const criterion = "Identifies what cold-climate models cost to install";
+		input.goal = { ...goal, subgoals: [g1, { ...g2, successCriteria: [criterion] }, g3] };
+		const high = buildReport(input);
+		expect(high.goal?.subgoals[1]?.criteria[0]).toMatchObject({ status: "partly", evidence: ["f6"] });
+		expect(high.findings.map((entry) => entry.id)).not.toContain("f6");
+		expect(renderMarkdown(high)).toMatch(
+			/Identifies what cold-climate models cost to install — partly: .*; findings f6\n/,
+		);
+		const page = await renderHtml(high);
+		expect(page).toMatch(
+			/Identifies what cold-climate models cost to install — partly: [^<]*; findings f6<\/li>/,
 		);
 	});
 
@@ -554,10 +780,12 @@ describe("rendering a goal-mode report", () => {
 			const start = page.indexOf(`<h3>Sub-goal ${entry.id}: ${entry.description}</h3>`);
 			expect(start).toBeGreaterThan(0);
 			const section = page.slice(start, page.indexOf("<h3>", start + 1));
-			expect(section.match(/<span class="ok">✓ met<\/span>/g) ?? []).toHaveLength(entry.criteriaMet);
-			expect(section.match(/<span class="bad">✗ not met<\/span>/g) ?? []).toHaveLength(
-				entry.criteria.length - entry.criteriaMet,
+			const count = (status: string) => entry.criteria.filter((verdict) => verdict.status === status).length;
+			expect(section.match(/<span class="ok">✓ met<\/span> \(judged by rules\)/g) ?? []).toHaveLength(
+				entry.criteriaMet,
 			);
+			expect(section.match(/<strong>◐ partly met<\/strong>/g) ?? []).toHaveLength(count("partly"));
+			expect(section.match(/<span class="bad">✗ not met<\/span>/g) ?? []).toHaveLength(count("not_met"));
 			for (const id of entry.findingIds)
 				expect(section).toMatch(new RegExp(`<a href="#finding-\\d+">${id}</a>`));
 		}
@@ -633,8 +861,9 @@ describe("hostile goal text", () => {
 				),
 			);
 		expect(markup(page)).toEqual(markup(benign));
-		const hrefs = (text: string) => [...text.matchAll(/href="([^"]*)"/g)].map((match) => match[1]);
-		expect(hrefs(page)).toEqual(hrefs(benign));
+		// Hostile criteria meet less, so they link fewer findings, but never anywhere new.
+		const hrefs = (text: string) => new Set([...text.matchAll(/href="([^"]*)"/g)].map((match) => match[1]));
+		expect([...hrefs(page)].filter((href) => !hrefs(benign).has(href))).toEqual([]);
 		const csp = (text: string) => /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(text)?.[1];
 		expect(csp(page)).toBe(csp(await renderHtml(buildReport(makeReportInput()))));
 	});
