@@ -41,6 +41,9 @@ export default defineConfig({
 					name: "unit",
 					include: ["test/unit/**/*.test.ts"],
 					environment: "node",
+					// Some unit tests run the whole report pipeline over the evaluation corpus; on a busy
+					// 2-core machine one such test takes several seconds, past vitest's 5 s default.
+					testTimeout: 30_000,
 				},
 			},
 			{

@@ -38,42 +38,38 @@ export function SubmitPage({ providers }: SubmitPageProps) {
 						inputmode="numeric"
 					/>
 				</p>
-				<p>
-					<label for="swarm-size">Swarm size</label>
-					<select id="swarm-size" name="swarmSize">
-						<option value="">Sized from the task</option>
-						{[3, 4, 5, 6, 7].map((size) => (
-							<option value={String(size)}>{size} agents</option>
-						))}
-					</select>
-				</p>
-				<p>
-					<label for="provider">Provider</label>
-					<select id="provider" name="provider">
-						<option value="auto">Best available</option>
-						{providers.map((name) => (
-							<option value={name}>{name}</option>
-						))}
-					</select>
-				</p>
-				<p>
-					<label for="mode">Mode</label>
-					<select id="mode" name="mode">
-						<option value="direct">One swarm</option>
-						<option value="goal">Split into sub-goals</option>
-						<option value="auto">Sub-goals when very complex</option>
-					</select>
-				</p>
-				<p>
-					<label for="anti-hallucination">Anti-hallucination</label>
-					<select id="anti-hallucination" name="antiHallucination">
-						{AntiHallucinationSchema.options.map((level) => (
-							<option value={level} selected={level === DEFAULTS.antiHallucination}>
-								{level}
-							</option>
-						))}
-					</select>
-				</p>
+				<Choice
+					id="swarm-size"
+					name="swarmSize"
+					label="Swarm size"
+					options={[
+						["", "Sized from the task"],
+						...[3, 4, 5, 6, 7].map((size): Option => [String(size), `${size} agents`]),
+					]}
+				/>
+				<Choice
+					id="provider"
+					name="provider"
+					label="Provider"
+					options={[["auto", "Best available"], ...providers.map((name): Option => [name, name])]}
+				/>
+				<Choice
+					id="mode"
+					name="mode"
+					label="Mode"
+					options={[
+						["direct", "One swarm"],
+						["goal", "Split into sub-goals"],
+						["auto", "Sub-goals when very complex"],
+					]}
+				/>
+				<Choice
+					id="anti-hallucination"
+					name="antiHallucination"
+					label="Anti-hallucination"
+					options={AntiHallucinationSchema.options.map((level): Option => [level, level])}
+					selected={DEFAULTS.antiHallucination}
+				/>
 			</div>
 			<fieldset class="stack">
 				<legend>Sources (optional)</legend>
@@ -117,5 +113,26 @@ export function SubmitPage({ providers }: SubmitPageProps) {
 				<span id="submit-status" class="muted" aria-live="polite" />
 			</p>
 		</form>
+	);
+}
+
+/** A select option: its submitted value and its label. */
+type Option = [value: string, label: string];
+
+type ChoiceProps = { id: string; name: string; label: string; options: Option[]; selected?: string };
+
+/** A labelled select; `selected` names the option chosen at first (else the first one). */
+function Choice({ id, name, label, options, selected }: ChoiceProps) {
+	return (
+		<p>
+			<label for={id}>{label}</label>
+			<select id={id} name={name}>
+				{options.map(([value, text]) => (
+					<option value={value} selected={value === selected}>
+						{text}
+					</option>
+				))}
+			</select>
+		</p>
 	);
 }

@@ -9,6 +9,9 @@ export type Database = DrizzleD1Database<typeof schema>;
 export type JobRow = typeof schema.jobs.$inferSelect;
 export type NewJobRow = typeof schema.jobs.$inferInsert;
 export type AgentRunRow = typeof schema.agentRuns.$inferInsert;
+export type TenantRow = typeof schema.tenants.$inferSelect;
+export type ApiKeyRow = typeof schema.apiKeys.$inferSelect;
+export type NewApiKeyRow = typeof schema.apiKeys.$inferInsert;
 
 /** Wraps the D1 binding in drizzle. */
 export function database(d1: D1Database): Database {
@@ -107,14 +110,11 @@ export async function syncJob(
 	await db.batch([jobWrite, ...runWrites]);
 }
 
-export type TenantRow = typeof schema.tenants.$inferSelect;
-export type ApiKeyRow = typeof schema.apiKeys.$inferSelect;
-
 /** Creates a tenant and its first API key in one batch. */
 export async function createTenantWithKey(
 	db: Database,
 	tenant: typeof schema.tenants.$inferInsert,
-	key: typeof schema.apiKeys.$inferInsert,
+	key: NewApiKeyRow,
 ): Promise<void> {
 	await db.batch([db.insert(schema.tenants).values(tenant), db.insert(schema.apiKeys).values(key)]);
 }
@@ -126,7 +126,7 @@ export async function findTenant(db: Database, tenantId: string): Promise<Tenant
 }
 
 /** Adds an API key to a tenant. */
-export async function insertApiKey(db: Database, key: typeof schema.apiKeys.$inferInsert): Promise<void> {
+export async function insertApiKey(db: Database, key: NewApiKeyRow): Promise<void> {
 	await db.insert(schema.apiKeys).values(key);
 }
 

@@ -17,8 +17,10 @@
  * 3. coverage — the weighted share of the claim's content words found in the evidence decides
  *    between supported, partial and unsupported.
  */
+import { z } from "zod";
 import { STOPWORDS } from "../lib/stop-words";
 import { stem } from "../providers/text";
+import polarityGroups from "./polarity-groups.json";
 
 export type SupportVerdict = "supported" | "partial" | "unsupported" | "contradicted";
 
@@ -171,107 +173,18 @@ const HEDGE_STEMS: ReadonlySet<string> = new Set(
 );
 
 /**
- * Antonym groups: words on one side contradict words on the other. Surface forms are listed in full
- * so that no stem collision ("present"/"presented") makes an unrelated word polar.
+ * Antonym groups (`polarity-groups.json`): words on one side contradict words on the other. Surface
+ * forms are listed in full so that no stem collision ("present"/"presented") makes an unrelated word polar.
  */
-const POLAR_GROUPS: ReadonlyArray<readonly [string, string, string]> = [
-	[
-		"direction",
-		"increase increases increased increasing rise rises rose risen rising grow grows grew grown growing " +
-			"growth climb climbs climbed climbing jump jumps jumped jumping surge surges surged surging soar soars " +
-			"soared soaring raise raises raised raising boost boosts boosted boosting gain gains gained gaining " +
-			"higher high more greater larger bigger up upward upwards exceed exceeds exceeded exceeding hike hikes " +
-			"hiked increment",
-		"decrease decreases decreased decreasing fall falls fell fallen falling drop drops dropped dropping " +
-			"decline declines declined declining reduce reduces reduced reducing reduction reductions cut cuts " +
-			"cutting lower lowers lowered lowering low lose loses lost losing loss losses less fewer smaller down " +
-			"downward downwards plunge plunges plunged plunging slump slumps slumped sink sinks sank diminish " +
-			"diminishes diminished diminishing lessen lessened dip dips dipped slash slashed",
-	],
-	["extreme", "maximum max most highest peak", "minimum min least lowest"],
-	["bound", "atleast", "atmost"],
-	["position", "above", "below beneath"],
-	[
-		"quality",
-		"improve improves improved improving improvement improvements better enhance enhanced enhances",
-		"worsen worsens worsened worsening worse worst degrade degrades degraded degrading degradation " +
-			"deteriorate deteriorated deteriorates deterioration impair impaired impairs impairment",
-	],
-	[
-		"speed",
-		"accelerate accelerates accelerated accelerating acceleration faster quicker hasten hastened",
-		"slow slows slowed slowing slowdown slower decelerate decelerated decelerating deceleration",
-	],
-	[
-		"strength",
-		"strengthen strengthens strengthened strengthening stronger strong",
-		"weaken weakens weakened weakening weaker weak",
-	],
-	[
-		"size",
-		"expand expands expanded expanding expansion widen widened broaden broadened enlarge enlarged",
-		"shrink shrinks shrank shrunk shrinking contracted contracting contraction narrow narrowed narrowing",
-	],
-	["sign", "positive", "negative"],
-	[
-		"benefit",
-		"benefit benefits benefited beneficial helpful",
-		"harm harms harmed harmful detrimental damaging",
-	],
-	[
-		"success",
-		"success successes successful successfully succeed succeeded succeeds",
-		"failure failures fail fails failed unsuccessful",
-	],
-	["share", "majority", "minority"],
-	["order", "before earlier prior preceding", "after later subsequent subsequently"],
-	[
-		"temperature",
-		"warm warmer warmest warming warmed hot hotter hottest",
-		"cold colder coldest cool cooler coolest cooling cooled freezing",
-	],
-	["safety", "safe safer", "unsafe dangerous hazardous risky"],
-	["efficacy", "effective efficacious effectiveness", "ineffective ineffectiveness"],
-	["ability", "able", "unable"],
-	["likelihood", "likely", "unlikely"],
-	["possibility", "possible", "impossible"],
-	["legality", "legal lawful", "illegal unlawful"],
-	[
-		"stance",
-		"support supports supported supporting favor favour favors favours endorse endorsed approve approved " +
-			"accept accepted",
-		"oppose opposes opposed opposing opposition reject rejects rejected disapprove disapproved",
-	],
-	[
-		"causation",
-		"cause causes caused causing trigger triggers triggered induce induces induced promote promotes " +
-			"promoted stimulate stimulates stimulated activate activates activated",
-		"prevent prevents prevented preventing prevention avert averted inhibit inhibits inhibited " +
-			"suppress suppresses suppressed block blocks blocked",
-	],
-	["inclusion", "include includes included including", "exclude excludes excluded excluding"],
-	[
-		"permission",
-		"allow allows allowed allowing permit permits permitted legalize legalise legalized legalised",
-		"forbid forbids forbade forbidden prohibit prohibits prohibited ban bans banned outlaw outlawed",
-	],
-	["contest", "win wins won winning victory", "lose loses lost losing defeat defeated"],
-	[
-		"truth",
-		"true correct accurate confirm confirms confirmed",
-		"false incorrect inaccurate refute refutes refuted disprove disproved",
-	],
-	["balance", "surplus profit profits profitable", "deficit deficits unprofitable loss losses"],
-	["estimate", "overestimate overestimated overestimates", "underestimate underestimated underestimates"],
-	["performance", "outperform outperformed outperforms", "underperform underperformed underperforms"],
-	["outlook", "optimistic bullish", "pessimistic bearish"],
-];
+const POLAR_GROUPS = z
+	.array(z.object({ group: z.string(), up: z.string(), down: z.string() }))
+	.parse(polarityGroups);
 
 type PolarEntry = { group: string; side: 0 | 1 };
 
 const POLAR_WORDS: ReadonlyMap<string, readonly PolarEntry[]> = (() => {
 	const map = new Map<string, PolarEntry[]>();
-	for (const [group, up, down] of POLAR_GROUPS) {
+	for (const { group, up, down } of POLAR_GROUPS) {
 		for (const [side, words] of [up, down].entries()) {
 			for (const word of words.split(" ")) {
 				const entries = map.get(word) ?? [];

@@ -11,6 +11,7 @@ import {
 	McpError,
 	type ServerNotification,
 	type ServerRequest,
+	type ToolAnnotations,
 } from "@modelcontextprotocol/sdk/types.js";
 import { ApiError, type ResearchSwarmClient } from "../client/index";
 import { database, listJobs } from "../db/queries";
@@ -99,6 +100,19 @@ const LearnInput = {
 		.describe(`Fewest similar patterns that make a distillation (default ${DEFAULT_MIN_PATTERNS})`),
 };
 
+/** A tool that only reads the tenant's own data. */
+const READS_OWN_DATA: ToolAnnotations = { readOnlyHint: true, openWorldHint: false };
+
+/** The annotations of a tool that changes state. */
+function changes(hints: { destructive: boolean; idempotent: boolean; openWorld: boolean }): ToolAnnotations {
+	return {
+		readOnlyHint: false,
+		destructiveHint: hints.destructive,
+		idempotentHint: hints.idempotent,
+		openWorldHint: hints.openWorld,
+	};
+}
+
 /** A JSON value as tool output: pretty text for any client, and structured content when it is an object. */
 function jsonResult(body: unknown): CallToolResult {
 	const structured = typeof body === "object" && body !== null && !Array.isArray(body);
@@ -174,12 +188,7 @@ function registerJobTools(server: McpServer, api: ResearchSwarmClient): void {
 			description:
 				"Submits a research task to a swarm of agents. Every option of POST /v1/research is accepted. Returns the accepted job, or with wait: true the finished job.",
 			inputSchema: CreateJobInput,
-			annotations: {
-				readOnlyHint: false,
-				destructiveHint: false,
-				idempotentHint: false,
-				openWorldHint: true,
-			},
+			annotations: changes({ destructive: false, idempotent: false, openWorld: true }),
 		},
 		(args, extra) =>
 			asTool(async () => {
@@ -196,7 +205,7 @@ function registerJobTools(server: McpServer, api: ResearchSwarmClient): void {
 			title: "Get a job",
 			description: "A job's status, configuration, plan, progress, sources and metrics.",
 			inputSchema: JobIdInput,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READS_OWN_DATA,
 		},
 		({ jobId }) => asTool(async () => jsonResult(await api.research.get(jobId))),
 	);
@@ -206,7 +215,7 @@ function registerJobTools(server: McpServer, api: ResearchSwarmClient): void {
 			title: "List jobs",
 			description: "The tenant's jobs, newest first, one page at a time.",
 			inputSchema: ListJobsInput,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READS_OWN_DATA,
 		},
 		(args) => asTool(async () => jsonResult(await api.research.list(args))),
 	);
@@ -217,7 +226,7 @@ function registerJobTools(server: McpServer, api: ResearchSwarmClient): void {
 			description:
 				"The report of a completed job as Markdown (default), JSON or self-contained HTML. Also available as resources.",
 			inputSchema: ReportInput,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READS_OWN_DATA,
 		},
 		({ jobId, format }) =>
 			asTool(async () => {
@@ -232,12 +241,7 @@ function registerJobTools(server: McpServer, api: ResearchSwarmClient): void {
 			title: "Cancel a job",
 			description: "Cancels a job that has not finished and returns it; a finished job is an error.",
 			inputSchema: JobIdInput,
-			annotations: {
-				readOnlyHint: false,
-				destructiveHint: true,
-				idempotentHint: false,
-				openWorldHint: false,
-			},
+			annotations: changes({ destructive: true, idempotent: false, openWorld: false }),
 		},
 		({ jobId }) => asTool(async () => jsonResult(await api.research.cancel(jobId))),
 	);
@@ -250,7 +254,7 @@ function registerLearningTools(server: McpServer, api: ResearchSwarmClient): voi
 			title: "Search learned patterns",
 			description: "Patterns learned from the tenant's past jobs, by similarity to q, or newest first.",
 			inputSchema: SearchPatternsInput,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READS_OWN_DATA,
 		},
 		(args) => asTool(async () => jsonResult(await api.learning.patterns(args))),
 	);
@@ -261,12 +265,7 @@ function registerLearningTools(server: McpServer, api: ResearchSwarmClient): voi
 			description:
 				"Distills the tenant's patterns into clusters and links associations. Running it again adds nothing new.",
 			inputSchema: LearnInput,
-			annotations: {
-				readOnlyHint: false,
-				destructiveHint: false,
-				idempotentHint: true,
-				openWorldHint: false,
-			},
+			annotations: changes({ destructive: false, idempotent: true, openWorld: false }),
 		},
 		(args) => asTool(async () => jsonResult(await api.learning.learn(args))),
 	);
@@ -275,7 +274,7 @@ function registerLearningTools(server: McpServer, api: ResearchSwarmClient): voi
 		{
 			title: "Statistics",
 			description: "The tenant's jobs by status, rewards over time, pattern reuse, tokens and cost.",
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READS_OWN_DATA,
 		},
 		() => asTool(async () => jsonResult(await api.learning.stats())),
 	);
@@ -286,7 +285,7 @@ function registerLearningTools(server: McpServer, api: ResearchSwarmClient): voi
 			description:
 				"Splits a goal into sub-goals, orders them (GOAP) into parallel levels and estimates agents and cost. Nothing runs.",
 			inputSchema: GoalPlanRequestSchema,
-			annotations: { readOnlyHint: true, openWorldHint: false },
+			annotations: READS_OWN_DATA,
 		},
 		(args) => asTool(async () => jsonResult(await api.goals.plan(args))),
 	);

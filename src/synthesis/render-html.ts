@@ -13,31 +13,15 @@
 import { html, raw } from "hono/html";
 import { safeHttpUrl } from "../lib/http-url";
 import type { AntiHallucination } from "../protocol";
-import type {
-	CriterionStatus,
-	GoalSection,
-	Report,
-	ReportCitation,
-	ReportFinding,
-	ReportSource,
-	UnsupportedClaim,
-} from "./report-schema";
+import type * as schema from "./report-schema";
 import { type GoalSectionId, type ReportSectionId, reportSections } from "./report-sections";
 import * as tables from "./report-tables";
-import {
-	CHECK_DESCRIPTIONS,
-	CITATIONS_NOT_REQUIRED,
-	CONFLICT_DESCRIPTIONS,
-	describeAgents,
-	UNCITED_DESCRIPTION,
-	uncitedSentenceLabel,
-	VERDICT_DESCRIPTIONS,
-} from "./report-text";
+import * as reportText from "./report-text";
 
 type Html = ReturnType<typeof html>;
 
 /** How a criterion's verdict opens its item. */
-const CRITERION_MARKS: Record<CriterionStatus, Html> = {
+const CRITERION_MARKS: Record<schema.CriterionStatus, Html> = {
 	met: html`<span class="ok">✓ met</span>`,
 	partly: html`<strong>◐ partly met</strong>`,
 	not_met: html`<span class="bad">✗ not met</span>`,
@@ -133,7 +117,7 @@ export async function reportContentSecurityPolicy(): Promise<string> {
 }
 
 /** Renders the whole report as an HTML document, sections in `reportSections` order. */
-export async function renderHtml(report: Report): Promise<string> {
+export async function renderHtml(report: schema.Report): Promise<string> {
 	const csp = await reportContentSecurityPolicy();
 	const generated = new Date(report.generatedAt).toISOString();
 	const bodies: Record<ReportSectionId, Html> = {
@@ -166,7 +150,7 @@ ${
 		? html`<p class="notice" role="note"><strong>Partial report:</strong> the job ended before every agent finished; see the Appendix.</p>`
 		: ""
 }
-${report.config.citations ? "" : html`<p class="notice" role="note"><strong>Citations not required:</strong> ${CITATIONS_NOT_REQUIRED}</p>`}
+${report.config.citations ? "" : html`<p class="notice" role="note"><strong>Citations not required:</strong> ${reportText.CITATIONS_NOT_REQUIRED}</p>`}
 <div class="search" role="search">
 <label for="report-search">Search findings and citations</label>
 <input type="search" id="report-search" autocomplete="off" aria-describedby="report-search-status">
@@ -194,7 +178,7 @@ async function sha256Base64(text: string): Promise<string> {
 }
 
 /** The summary's paragraphs (its text already names the key findings), then the goal's summary. */
-function executiveSummary(report: Report): Html {
+function executiveSummary(report: schema.Report): Html {
 	const summary = paragraphs(report.executiveSummary.text);
 	if (report.goal === null) return summary;
 	return html`${summary}
@@ -208,7 +192,7 @@ function paragraphs(text: string): Html {
 }
 
 /** The goal-mode sections; empty in a direct-mode report, which does not show them. */
-function goalSections(report: Report): Record<GoalSectionId, Html> {
+function goalSections(report: schema.Report): Record<GoalSectionId, Html> {
 	const { goal } = report;
 	if (goal === null) return { "goal-plan": html``, "sub-goals": html``, "cross-subgoal-insights": html`` };
 	const findings = findingsById(report);
@@ -220,7 +204,7 @@ function goalSections(report: Report): Record<GoalSectionId, Html> {
 }
 
 /** The sub-goal DAG as a table (level, dependencies, verdict count), then the planner's reasons. */
-function goalPlan(goal: GoalSection): Html {
+function goalPlan(goal: schema.GoalSection): Html {
 	const levelOf = new Map(
 		goal.plan.levels.flatMap((level, index) => level.map((id) => [id, String(index + 1)] as const)),
 	);
@@ -248,7 +232,7 @@ ${
 }
 
 function subgoalSection(
-	subgoal: GoalSection["subgoals"][number],
+	subgoal: schema.GoalSection["subgoals"][number],
 	findings: Map<string, IndexedFinding>,
 ): Html {
 	const criteria = subgoal.criteria.map((verdict) => {
@@ -278,7 +262,7 @@ ${listed.length > 0 ? html`<ul>${listed}</ul>` : html`<p>No finding in the repor
 `;
 }
 
-function crossSubgoalInsights(goal: GoalSection, findings: Map<string, IndexedFinding>): Html {
+function crossSubgoalInsights(goal: schema.GoalSection, findings: Map<string, IndexedFinding>): Html {
 	const { sharedFindings, conflicts } = goal.crossSubgoalInsights;
 	const shared = sharedFindings.flatMap((entry) => {
 		const found = findings.get(entry.findingId);
@@ -295,7 +279,7 @@ function crossSubgoalInsights(goal: GoalSection, findings: Map<string, IndexedFi
 	const items = conflicts.map(
 		(
 			conflict,
-		) => html`<li><strong>${conflict.topic.join(" ")}</strong> — ${CONFLICT_DESCRIPTIONS[conflict.reason]}
+		) => html`<li><strong>${conflict.topic.join(" ")}</strong> — ${reportText.CONFLICT_DESCRIPTIONS[conflict.reason]}
 <ul>${side("Side A", conflict.sideA)}${side("Side B", conflict.sideB)}</ul></li>`,
 	);
 	return html`<h3>Shared Findings</h3>
@@ -305,9 +289,9 @@ ${items.length > 0 ? html`<ol>${items}</ol>` : html`<p>No verified findings of d
 }
 
 /** A body finding with its position (1-based), which names its anchor `finding-N`. */
-type IndexedFinding = { finding: ReportFinding; number: number };
+type IndexedFinding = { finding: schema.ReportFinding; number: number };
 
-function findingsById(report: Report): Map<string, IndexedFinding> {
+function findingsById(report: schema.Report): Map<string, IndexedFinding> {
 	return new Map(report.findings.map((finding, index) => [finding.id, { finding, number: index + 1 }]));
 }
 
@@ -320,7 +304,7 @@ function findingAnchor(number: number): string {
 	return `finding-${number}`;
 }
 
-function methodology(report: Report): Html {
+function methodology(report: schema.Report): Html {
 	const plan: tables.TextTable = {
 		caption: "The swarm's tasks and what each waited for",
 		headers: ["Task", "Role", "Phase", "Depends on", "Status", "Attempts"],
@@ -338,7 +322,7 @@ function methodology(report: Report): Html {
 ${table(plan)}`;
 }
 
-function detailedFindings(report: Report): Html {
+function detailedFindings(report: schema.Report): Html {
 	if (report.findings.length === 0) return html`<p>No findings to report.</p>`;
 	const sources = sourcesById(report);
 	// Only a goal-mode report links to findings, so only there do the articles carry an anchor.
@@ -349,10 +333,10 @@ function detailedFindings(report: Report): Html {
 }
 
 function findingArticle(
-	finding: ReportFinding,
+	finding: schema.ReportFinding,
 	number: number,
 	mode: AntiHallucination,
-	sources: Map<string, ReportSource>,
+	sources: Map<string, schema.ReportSource>,
 	anchored: boolean,
 ): Html {
 	const flag =
@@ -361,12 +345,12 @@ function findingArticle(
 			: finding.flag === "uncited"
 				? html` · <span class="flag-uncited">○ Uncited</span>`
 				: mode === "low"
-					? html` · ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`
-					: html` · <span class="flag-unverified">${finding.flag === "partial" ? "⚠ Partly supported" : `✗ ${VERDICT_DESCRIPTIONS[finding.support.verdict]}`}: ${finding.support.reason}</span>`;
+					? html` · ${reportText.VERDICT_DESCRIPTIONS[finding.support.verdict]}`
+					: html` · <span class="flag-unverified">${finding.flag === "partial" ? "⚠ Partly supported" : `✗ ${reportText.VERDICT_DESCRIPTIONS[finding.support.verdict]}`}: ${finding.support.reason}</span>`;
 	const answers = finding.subQuestion === null ? "" : html` · Answers: ${finding.subQuestion}`;
 	const quotes =
 		finding.flag === "uncited"
-			? html`<p class="cite">This finding ${UNCITED_DESCRIPTION}.</p>`
+			? html`<p class="cite">This finding ${reportText.UNCITED_DESCRIPTION}.</p>`
 			: finding.citations.length === 0
 				? html`<p class="cite">No citations.</p>`
 				: html`<ul class="citations">${finding.citations.map(
@@ -380,7 +364,7 @@ ${citation.nearestPassage === null ? "" : html`<p class="cite">The source says: 
 	return html`<article class="finding" data-search${anchor}>
 <h3>${number}. ${finding.title}</h3>
 <p>${finding.claim}${sourceRefs(finding.sources)}</p>
-<p class="facts">Confidence ${finding.confidence.toFixed(2)} · Weight ${finding.weight.toFixed(2)} · Agents ${describeAgents(finding.supportingAgents)}${flag}${answers}</p>
+<p class="facts">Confidence ${finding.confidence.toFixed(2)} · Weight ${finding.weight.toFixed(2)} · Agents ${reportText.describeAgents(finding.supportingAgents)}${flag}${answers}</p>
 ${quotes}
 </article>
 `;
@@ -392,22 +376,22 @@ function sourceRefs(labels: readonly string[]): Html {
 }
 
 /** The labels of a side's verbatim citations. */
-function citationRefs(citations: ReportCitation[]): Html {
+function citationRefs(citations: schema.ReportCitation[]): Html {
 	return sourceRefs([...new Set(citations.filter((c) => c.verified).map((c) => c.sourceId))]);
 }
 
-function verifiedMark(citation: ReportCitation): Html {
+function verifiedMark(citation: schema.ReportCitation): Html {
 	return citation.verified
 		? html`<span class="ok">✓ verbatim</span>`
 		: html`<span class="bad">✗ not verified</span>`;
 }
 
-function citationStatus(citation: ReportCitation, sources: Map<string, ReportSource>): Html {
-	return html`${verifiedMark(citation)}: ${citedSource(citation, sources)}, ${CHECK_DESCRIPTIONS[citation.check]}`;
+function citationStatus(citation: schema.ReportCitation, sources: Map<string, schema.ReportSource>): Html {
+	return html`${verifiedMark(citation)}: ${citedSource(citation, sources)}, ${reportText.CHECK_DESCRIPTIONS[citation.check]}`;
 }
 
 /** The cited source: "S1 Title" (linked when http(s)) when listed, else its id and the URL the agent gave, as text. */
-function citedSource(citation: ReportCitation, sources: Map<string, ReportSource>): Html {
+function citedSource(citation: schema.ReportCitation, sources: Map<string, schema.ReportSource>): Html {
 	const source = sources.get(citation.sourceId);
 	if (source !== undefined) return html`${source.id} ${sourceName(source)}`;
 	const citedAs = citation.url === null ? "" : html` cited as <code>${citation.url}</code>`;
@@ -415,18 +399,18 @@ function citedSource(citation: ReportCitation, sources: Map<string, ReportSource
 }
 
 /** A source's title, linked only when its URL is http(s). */
-function sourceName(source: ReportSource): Html {
+function sourceName(source: schema.ReportSource): Html {
 	const title = source.title === "" ? "untitled" : source.title;
 	const href = safeHttpUrl(source.url);
 	if (href === null) return html`${title}`;
 	return html`<a href="${href}" rel="noopener noreferrer nofollow">${title}</a>`;
 }
 
-function crossAgentInsights(report: Report): Html {
+function crossAgentInsights(report: schema.Report): Html {
 	const { consensus, divergentViews, novelDiscoveries } = report.crossAgentInsights;
 	const numbers = new Map(report.findings.map((finding, index) => [finding.id, index + 1]));
 	const byId = new Map(report.findings.map((finding) => [finding.id, finding]));
-	const findingItem = (id: string, detail: (finding: ReportFinding) => string): Html[] => {
+	const findingItem = (id: string, detail: (finding: schema.ReportFinding) => string): Html[] => {
 		const finding = byId.get(id);
 		if (finding === undefined) return [];
 		return [html`<li>Finding ${numbers.get(id)}: ${finding.title} — ${detail(finding)}</li>`];
@@ -435,14 +419,14 @@ function crossAgentInsights(report: Report): Html {
 		findingItem(id, (f) => `${f.independentSources} independent sources: ${f.sources.join(", ")}`),
 	);
 	const novelItems = novelDiscoveries.flatMap((id) =>
-		findingItem(id, (f) => `found only by ${describeAgents(f.supportingAgents)}`),
+		findingItem(id, (f) => `found only by ${reportText.describeAgents(f.supportingAgents)}`),
 	);
 	const side = (name: string, entry: (typeof divergentViews)[number]["sideA"]): Html =>
 		html`<li><strong>${name}</strong> (finding ${numbers.get(entry.findingId)}, ${entry.title}): ${entry.claim}${citationRefs(entry.citations)}</li>`;
 	const views = divergentViews.map(
 		(
 			view,
-		) => html`<li><strong>${view.topic.join(" ")}</strong> — ${CONFLICT_DESCRIPTIONS[view.reason]}: ${view.detail}
+		) => html`<li><strong>${view.topic.join(" ")}</strong> — ${reportText.CONFLICT_DESCRIPTIONS[view.reason]}: ${view.detail}
 <ul>${side("Side A", view.sideA)}${side("Side B", view.sideB)}</ul></li>`,
 	);
 	return html`<h3>Consensus</h3>
@@ -457,7 +441,7 @@ ${
 }`;
 }
 
-function verificationReport(report: Report): Html {
+function verificationReport(report: schema.Report): Html {
 	return html`<p>${report.methodology.verificationRule}</p>
 ${table(tables.verificationTable(report))}
 <h3>Unsupported Claims</h3>
@@ -468,15 +452,15 @@ ${table(tables.qualityTable(report))}
 ${table(tables.confidenceTable(report))}`;
 }
 
-function unsupportedList(claims: UnsupportedClaim[], whenEmpty: string): Html {
+function unsupportedList(claims: schema.UnsupportedClaim[], whenEmpty: string): Html {
 	if (claims.length === 0) return html`<p>${whenEmpty}</p>`;
 	return html`<ul>${claims.map(
 		(claim) =>
-			html`<li data-search><strong>${claim.title}:</strong> ${claim.claim} — by ${describeAgents(claim.agents)}; ${claim.why}</li>`,
+			html`<li data-search><strong>${claim.title}:</strong> ${claim.claim} — by ${reportText.describeAgents(claim.agents)}; ${claim.why}</li>`,
 	)}</ul>`;
 }
 
-function learningPatterns(report: Report): Html {
+function learningPatterns(report: schema.Report): Html {
 	const patterns = tables.learningTable(report);
 	const note = report.learningPatterns.note.trim();
 	const { improvements } = report.learningPatterns.thisJob;
@@ -493,7 +477,7 @@ ${patterns === null ? html`<p>No learned patterns were used for this job.</p>` :
 ${note === "" ? "" : html`<p>${note}</p>`}`;
 }
 
-function performanceMetrics(report: Report): Html {
+function performanceMetrics(report: schema.Report): Html {
 	const providers = tables.providerTable(report);
 	return html`${table(tables.metricsTable(report))}
 <h3>By Provider</h3>
@@ -502,13 +486,13 @@ ${providers === null ? html`<p>No provider was called.</p>` : table(providers)}
 ${table(tables.agentRunTable(report))}`;
 }
 
-function appendix(report: Report): Html {
+function appendix(report: schema.Report): Html {
 	const sources = sourcesById(report);
 	const citationRows = report.findings.flatMap((finding, index) =>
 		finding.citations.map(
 			(
 				citation,
-			) => html`<tr data-search><td>${index + 1}</td><td>${citedSource(citation, sources)}</td><td>${verifiedMark(citation)}</td><td>${CHECK_DESCRIPTIONS[citation.check]}</td><td>${citation.spans.map((span) => `${span.start}–${span.end}`).join(", ") || "none"}</td></tr>
+			) => html`<tr data-search><td>${index + 1}</td><td>${citedSource(citation, sources)}</td><td>${verifiedMark(citation)}</td><td>${reportText.CHECK_DESCRIPTIONS[citation.check]}</td><td>${citation.spans.map((span) => `${span.start}–${span.end}`).join(", ") || "none"}</td></tr>
 `,
 		),
 	);
@@ -551,7 +535,7 @@ ${unsupportedList(unsupportedClaims, "No claim was removed.")}`
 }`;
 }
 
-function sourceItem(source: ReportSource): Html {
+function sourceItem(source: schema.ReportSource): Html {
 	const origin = source.url === null ? " (attached text)" : "";
 	const at = new Date(source.retrievedAt).toISOString();
 	const retrieved = html` · retrieved <time datetime="${at}">${at}</time>`;
@@ -560,27 +544,21 @@ function sourceItem(source: ReportSource): Html {
 	return html`<li><strong>${source.id}</strong> ${sourceName(source)}${origin}${retrieved}${hash}${cited}</li>`;
 }
 
-function agentBreakdown(report: Report): Html {
-	const runs = report.performance.agentRuns;
-	if (runs.length === 0) return html`<p>No agents ran.</p>`;
+function agentBreakdown(report: schema.Report): Html {
+	const digests = tables.agentRunDigests(report);
+	if (digests.length === 0) return html`<p>No agents ran.</p>`;
 	const numbers = new Map(report.findings.map((finding, index) => [finding.id, index + 1]));
-	return html`${runs.map((run) => {
-		const made = report.findings.filter((finding) =>
-			finding.supportingAgents.some((agent) => agent.taskId === run.taskId),
-		).length;
-		const sentences = report.appendix.agentNarratives
-			.filter((entry) => entry.taskId === run.taskId)
-			.flatMap((entry) => entry.sentences)
-			.map((sentence) =>
-				sentence.verdict === "supported"
-					? html`${sentence.text}${sourceRefs(sentence.sources)} `
-					: sentence.uncitedFindingIds.length > 0
-						? html`<span class="flag-uncited">${sentence.text} (${uncitedSentenceLabel(sentence.uncitedFindingIds.map((id) => String(numbers.get(id) ?? id)))})</span> `
-						: html`<span class="bad">${sentence.text} (${VERDICT_DESCRIPTIONS[sentence.verdict]}: ${sentence.reason})</span> `,
-			);
+	return html`${digests.map(({ run, facts, sentences }) => {
+		const narrative = sentences.map((sentence) =>
+			sentence.verdict === "supported"
+				? html`${sentence.text}${sourceRefs(sentence.sources)} `
+				: sentence.uncitedFindingIds.length > 0
+					? html`<span class="flag-uncited">${sentence.text} (${reportText.uncitedSentenceLabel(sentence.uncitedFindingIds.map((id) => String(numbers.get(id) ?? id)))})</span> `
+					: html`<span class="bad">${sentence.text} (${reportText.VERDICT_DESCRIPTIONS[sentence.verdict]}: ${sentence.reason})</span> `,
+		);
 		return html`<h4>${run.role} (${run.taskId})</h4>
-<p class="facts">Status ${run.status} · ${run.attempts} attempt${run.attempts === 1 ? "" : "s"} · ${made} finding${made === 1 ? "" : "s"} in the report</p>
-${sentences.length > 0 ? html`<p class="narrative">${sentences}</p>` : html`<p>No checked narrative.</p>`}
+<p class="facts">${facts}</p>
+${narrative.length > 0 ? html`<p class="narrative">${narrative}</p>` : html`<p>No checked narrative.</p>`}
 `;
 	})}`;
 }
@@ -596,6 +574,6 @@ function headerRow(headers: string[]): Html {
 	return html`<thead><tr>${headers.map((header) => html`<th scope="col">${header}</th>`)}</tr></thead>`;
 }
 
-function sourcesById(report: Report): Map<string, ReportSource> {
+function sourcesById(report: schema.Report): Map<string, schema.ReportSource> {
 	return new Map(report.sources.map((source) => [source.id, source]));
 }

@@ -560,26 +560,18 @@ function sourceLine(source: ReportSource): string {
 }
 
 function agentBreakdown(report: Report, lookups: Lookups): string[] {
-	const runs = report.performance.agentRuns;
-	if (runs.length === 0) return ["No agents ran."];
-	return runs.flatMap((run) => {
-		const made = report.findings.filter((finding) =>
-			finding.supportingAgents.some((agent) => agent.taskId === run.taskId),
-		).length;
-		const narrative = report.appendix.agentNarratives
-			.filter((entry) => entry.taskId === run.taskId)
-			.flatMap((entry) => entry.sentences)
-			.map((sentence) =>
-				sentence.verdict === "supported"
-					? `${markdownText(sentence.text)}${sourceRefs(sentence.sources)}`
-					: `${markdownText(sentence.text)} *(${markdownText(sentenceLabel(sentence, lookups))})*`,
-			);
-		const paragraphs = narrative.length > 0 ? [narrative.join(" ")] : [];
+	const digests = tables.agentRunDigests(report);
+	if (digests.length === 0) return ["No agents ran."];
+	return digests.flatMap(({ run, facts, sentences }) => {
+		const narrative = sentences.map((sentence) =>
+			sentence.verdict === "supported"
+				? `${markdownText(sentence.text)}${sourceRefs(sentence.sources)}`
+				: `${markdownText(sentence.text)} *(${markdownText(sentenceLabel(sentence, lookups))})*`,
+		);
 		return [
 			`#### ${markdownText(run.role)} (${markdownText(run.taskId)})`,
-			`Status ${run.status} · ${run.attempts} attempt${run.attempts === 1 ? "" : "s"} · ` +
-				`${made} finding${made === 1 ? "" : "s"} in the report`,
-			...(paragraphs.length > 0 ? paragraphs : ["No checked narrative."]),
+			facts,
+			narrative.length > 0 ? narrative.join(" ") : "No checked narrative.",
 		];
 	});
 }

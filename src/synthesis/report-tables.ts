@@ -306,3 +306,27 @@ export function rawOutputsNote(report: Report): string {
 		`${cut} ${cut === 1 ? "was" : "were"} cut to fit. This rendering does not repeat them.`
 	);
 }
+
+/** One agent run as the agent breakdown states it: its facts line and its checked narrative. */
+export type AgentRunDigest = {
+	run: Report["performance"]["agentRuns"][number];
+	/** "Status completed · 1 attempt · 4 findings in the report" */
+	facts: string;
+	sentences: Report["appendix"]["agentNarratives"][number]["sentences"];
+};
+
+/** Each agent run with the number of report findings it supports and its checked narrative sentences. */
+export function agentRunDigests(report: Report): AgentRunDigest[] {
+	return report.performance.agentRuns.map((run) => {
+		const made = report.findings.filter((finding) =>
+			finding.supportingAgents.some((agent) => agent.taskId === run.taskId),
+		).length;
+		return {
+			run,
+			facts: `Status ${run.status} · ${plural(run.attempts, "attempt")} · ${plural(made, "finding")} in the report`,
+			sentences: report.appendix.agentNarratives
+				.filter((entry) => entry.taskId === run.taskId)
+				.flatMap((entry) => entry.sentences),
+		};
+	});
+}
