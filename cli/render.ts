@@ -50,12 +50,17 @@ function agentLine(agent: AgentProgress, labelWidth: number, now: number): strin
 		elapsed.padStart(7),
 		`${formatTokens(agentTokens(agent))} tok`.padStart(12),
 		formatCost(agent.usage?.costUsd ?? 0),
-	].join(" ");
+		// What a running agent is doing now ("searching the web", "writing 1,240 tokens"); the live
+		// display cuts the line at the terminal's width, so the note goes last.
+		agent.status === "running" && agent.note !== null ? `· ${agent.note}` : "",
+	]
+		.join(" ")
+		.trimEnd();
 }
 
 /**
  * The progress display: a job header line, then one line per agent with role, status, bar, elapsed time,
- * tokens and cost. `now` is the local clock, for the elapsed time of running agents.
+ * tokens, cost and, while it runs, its latest progress note. `now` is the local clock, for the elapsed time of running agents.
  */
 export function renderBoard(progress: JobProgress, now: number): string[] {
 	const { agents } = progress;

@@ -138,6 +138,19 @@ describe("the progress board and its text", () => {
 		agentEvent(5, "agent.progress", explorer, { progress: 60 }),
 	];
 
+	it("shows a running agent's latest progress note at the end of its line, and drops it once it ends", () => {
+		const noted = applyEvent(
+			foldEvents(events),
+			agentEvent(6, "agent.progress", explorer, { progress: 70, note: "reading 2 sources" }),
+		);
+		expect(renderBoard(noted, 2_900)[1]).toMatch(/70%\s+1\.5s\s+0 tok \$0\.0000 · reading 2 sources$/);
+		const done = applyEvent(
+			noted,
+			agentEvent(7, "agent.completed", explorer, { findings: 1, usage: ZERO_USAGE, providerMs: 10 }),
+		);
+		expect(renderBoard(done, 2_900)[1]).toMatch(/\$0\.0000$/);
+	});
+
 	it("renders a header and one line per agent with status, bar, elapsed time, tokens and cost", () => {
 		const lines = renderBoard(foldEvents(events), 2_900);
 		expect(lines).toHaveLength(3);
