@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { DEPLOY_ENV } from "../../scripts/deploy/config.ts";
 import { summarize } from "../lib/stats.mjs";
 
 const WRANGLER = ["exec", "--", "wrangler"];
@@ -40,7 +41,7 @@ function wrangler(args, cwd) {
 }
 
 /**
- * Builds the Worker as `wrangler deploy --dry-run` does, into `workDir`. It only measures bytes, so it
+ * Builds the production Worker as `wrangler deploy --env production --dry-run` does, into `workDir`. It only measures bytes, so it
  * may run while other work is going on.
  * @param {string} workDir
  */
@@ -49,7 +50,18 @@ export async function buildBundle(workDir) {
 	const bundleFile = join(workDir, "worker.bundle");
 	const metafile = join(outdir, "bundle-meta.json");
 	const output = await wrangler(
-		["deploy", "--dry-run", "--outdir", outdir, "--outfile", bundleFile, "--metafile", metafile],
+		[
+			"deploy",
+			"--env",
+			DEPLOY_ENV,
+			"--dry-run",
+			"--outdir",
+			outdir,
+			"--outfile",
+			bundleFile,
+			"--metafile",
+			metafile,
+		],
 		process.cwd(),
 	);
 	return { script: join(outdir, "index.js"), bundleFile, metafile, output };
