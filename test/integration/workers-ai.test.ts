@@ -10,6 +10,7 @@ import { DEFAULT_MODELS, priceOf } from "../../src/providers/prices";
 import type { WorkersAiChatInput } from "../../src/providers/workers-ai";
 import { ProvenanceSchema } from "../../src/synthesis/provenance";
 import { ReportSchema } from "../../src/synthesis/report-schema";
+import { ProvidersSchema } from "../../src/wire/providers";
 import agentAnswer from "../fixtures/providers/workers-ai/chat-completion.json";
 import judgeAnswer from "../fixtures/providers/workers-ai/support-verdicts.json";
 import { api, getJob, postJson, report, submit, TENANT, waitForJob } from "./harness";
@@ -95,6 +96,26 @@ describe("a research job on workers-ai (recorded answers through the AI binding)
 		expect(job.metrics.usage.costUsd).toBeCloseTo(3 * perTask + judgeCost, 12);
 		expect(job.metrics.usageByProvider["workers-ai"]?.costUsd).toBeCloseTo(job.metrics.usage.costUsd, 12);
 		expect(job.metrics.usage.costUsd).toBeCloseTo(job.metrics.budget.spentUsd, 9);
+	});
+
+	it("lists workers-ai as ready with the binding, without web search, with its model's price and source", async () => {
+		installWorkersAi();
+		const body = ProvidersSchema.parse(await (await api("/v1/providers")).json());
+		expect(body.providers.find((provider) => provider.name === "workers-ai")).toEqual({
+			name: "workers-ai",
+			ready: true,
+			baseUrlOverridden: false,
+			nativeSearch: false,
+			defaultModel: MODEL,
+			models: [
+				{
+					id: MODEL,
+					inputPerMTok: 0.1,
+					outputPerMTok: 0.3,
+					source: "https://developers.cloudflare.com/workers-ai/models/gemma-4-26b-a4b-it/",
+				},
+			],
+		});
 	});
 
 	it("stays on the extractive provider without the binding, and refuses workers-ai by name", async () => {
