@@ -101,6 +101,12 @@ const ClassicSchema = z.object({
 	usage: UsageSchema,
 });
 
+/** The text of an older model's `response`: as it is, or the JSON text of the object JSON mode returns. */
+function classicText(response: unknown): string {
+	if (typeof response === "string") return response;
+	return response === null || response === undefined ? "" : JSON.stringify(response);
+}
+
 /** What one call produced, in the adapter's terms. */
 export type WorkersAiReply = { text: string; usage: TokenUsage; model: string };
 
@@ -120,15 +126,10 @@ export function readAnswer(answer: unknown, model: string): WorkersAiReply {
 		throw new ProviderError(WORKERS_AI_PROVIDER_NAME, "server", "Workers AI answered in an unknown shape");
 	}
 	const usage = completion.success ? completion.data.usage : classic?.data?.usage;
-	const response = classic?.data?.response;
 	const message = completion.data?.choices[0]?.message;
 	const text = completion.success
 		? (message?.content ?? message?.refusal ?? "")
-		: typeof response === "string"
-			? response
-			: response === null || response === undefined
-				? ""
-				: JSON.stringify(response);
+		: classicText(classic?.data?.response);
 	return {
 		text,
 		usage: disjointUsage({

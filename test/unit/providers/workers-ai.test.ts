@@ -182,6 +182,10 @@ describe("the workers-ai provider", () => {
 			expect(error.provider).toBe("workers-ai");
 		}
 		expect(workersAiError(bindingError("AbortError", "The operation was aborted")).kind).toBe("timeout");
+		const unknownShape = await failure(
+			createWorkersAiProvider(stubBinding([{ result: "no choices, no response" }])).runTurn(agentTurn(MODEL)),
+		);
+		expect(unknownShape.kind).toBe("server");
 	});
 
 	it("stops before calling when the turn was cancelled", async () => {
