@@ -74,7 +74,7 @@ function addResearchOptions(command: Command, withMode: boolean): Command {
 		.option("--max-concurrent <n>", "agents running at once, 1 to 8; default 4", parseWholeNumber)
 		.option(
 			"--provider <name>",
-			"model provider: auto, extractive, anthropic, openai, gemini, openrouter; default auto",
+			"model provider: auto, extractive, anthropic, openai, gemini, openrouter, workers-ai; default auto",
 		)
 		.option("--model <id>", "model id for the provider; default the provider's current model for each role")
 		.option("--cost-optimize", "with provider auto, prefer the cheapest configured provider (OpenRouter)")

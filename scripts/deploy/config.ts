@@ -55,6 +55,8 @@ const ProductionEnvSchema = z.strictObject({
 		})
 		.default({ producers: [], consumers: [] }),
 	vectorize: z.array(z.object({ binding: z.string(), index_name: z.string() })).default([]),
+	// Workers AI: the account has it already, so the binding needs nothing created.
+	ai: z.object({ binding: z.string() }).optional(),
 	// Settings that create nothing: wrangler applies them as they are.
 	routes: z.unknown().optional(),
 	workers_dev: z.boolean().optional(),

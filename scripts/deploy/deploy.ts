@@ -55,6 +55,9 @@ function planLines(plan: ProductionPlan): string[] {
 		...plan.rateLimits.map(
 			(limit) => `  Rate limit ${limit.binding}: ${limit.limit} requests per ${limit.period} s`,
 		),
+		...(plan.workersAi
+			? [`  Workers AI (binding ${plan.workersAi.binding}): the workers-ai provider and EMBEDDER=workers-ai`]
+			: []),
 		"Secrets:",
 		...plan.secrets.map((secret) =>
 			secret.generate

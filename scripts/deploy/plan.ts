@@ -73,6 +73,8 @@ export type ProductionPlan = {
 	durableObjects: { binding: string; className: string; migration: string | null }[];
 	/** Configured in the binding itself; nothing to create. */
 	rateLimits: { binding: string; limit: number; period: number }[];
+	/** The Workers AI binding (the workers-ai provider and embedder); every account has Workers AI. */
+	workersAi: { binding: string } | null;
 	/** D1 bindings whose migrations are applied remotely before the deploy. */
 	d1Migrations: { binding: string; directory: string }[];
 	secrets: Secret[];
@@ -111,6 +113,7 @@ export function productionPlan(config: ProductionConfig): ProductionPlan {
 			limit: limit.simple.limit,
 			period: limit.simple.period,
 		})),
+		workersAi: config.ai ? { binding: config.ai.binding } : null,
 		d1Migrations: config.d1_databases.map((database) => ({
 			binding: database.binding,
 			directory: database.migrations_dir ?? "migrations",

@@ -4,10 +4,13 @@ import { isOnlineVariant, isPerplexitySonar } from "../providers/openrouter";
 import { DEFAULT_MODELS, MODEL_PRICES, PRICE_TABLE_AS_OF } from "../providers/prices";
 import {
 	EXTRACTIVE,
+	isKeyedProvider,
+	isReady,
 	MODEL_PROVIDERS,
 	type ModelProviderName,
 	type ProviderSettings,
 	providerSettings,
+	WORKERS_AI,
 } from "../providers/settings";
 import { type ProviderInfo, ProvidersSchema } from "../wire/providers";
 import type { AppEnv } from "./env";
@@ -18,9 +21,13 @@ function defaultModel(settings: ProviderSettings, name: ModelProviderName): stri
 	return settings.modelOverrides[name]?.default ?? DEFAULT_MODELS[name].default;
 }
 
-/** OpenRouter models search the web themselves only as `:online` variants or Perplexity Sonar. */
-function hasNativeSearchOnOpenRouter(model: string): boolean {
-	return isOnlineVariant(model) || isPerplexitySonar(model);
+/**
+ * Whether the provider's default model searches the web itself: OpenRouter models only as `:online`
+ * variants or Perplexity Sonar, Workers AI never.
+ */
+function hasNativeSearch(name: ModelProviderName, model: string): boolean {
+	if (name === WORKERS_AI) return false;
+	return name !== "openrouter" || isOnlineVariant(model) || isPerplexitySonar(model);
 }
 
 const listRoute = createRoute({
@@ -35,9 +42,9 @@ export const providerRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 		const modelProviders = MODEL_PROVIDERS.map(
 			(name): ProviderInfo => ({
 				name,
-				ready: settings.credentials[name] !== null,
-				baseUrlOverridden: settings.credentials[name]?.baseURL != null,
-				nativeSearch: name !== "openrouter" || hasNativeSearchOnOpenRouter(defaultModel(settings, name)),
+				ready: isReady(settings, name),
+				baseUrlOverridden: isKeyedProvider(name) && settings.credentials[name]?.baseURL != null,
+				nativeSearch: hasNativeSearch(name, defaultModel(settings, name)),
 				defaultModel: defaultModel(settings, name),
 				models: MODEL_PRICES.filter((price) => price.provider === name).map((price) => ({
 					id: price.model,

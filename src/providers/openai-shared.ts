@@ -38,6 +38,7 @@ import {
 	parseJsonText,
 	type RetrievedRef,
 	type StructuredResult,
+	structuredResultOf,
 	type TokenUsage,
 	type TurnResult,
 	ZERO_TOKEN_USAGE,
@@ -485,14 +486,7 @@ export class TurnSession {
 
 	/** A structured call's result: the reply's text parsed as JSON (undefined when it is not), and what the call recorded. */
 	structuredResult(reply: Pick<AnnotatedReply, "text" | "model">): StructuredResult {
-		const json = parseJsonText(reply.text);
-		return {
-			value: json.ok ? json.value : undefined,
-			usage: this.total,
-			callLatenciesMs: this.latenciesMs,
-			rawOutput: reply.text,
-			model: reply.model,
-		};
+		return structuredResultOf(reply, { usage: this.total, callLatenciesMs: this.latenciesMs });
 	}
 
 	/** Runs one API call within the time left; its latency is recorded and its failure classified. */

@@ -36,6 +36,12 @@
  *   table must be refreshed by then.
  * - Claude Sonnet 5.5 cache reads are $0.10 since Anthropic's cut of 2026-10-07 (the model overview
  *   still showed the earlier $0.20).
+ * - Workers AI bills Neurons, $0.011 per 1,000 Neurons beyond a free 10,000 a day (ignored, as other
+ *   free allowances are); its model pages state what those Neurons come to per million tokens, and the
+ *   row keeps those token rates (`WORKERS_AI_NEURON_PRICE` converts back). Copied on 2026-12-05. Its default model is `@cf/google/gemma-4-26b-a4b-it`, the newest
+ *   general instruction model of Workers AI's catalogue (`AiModels` in worker-configuration.d.ts) that
+ *   needs no Workers Paid plan, with function calling and JSON mode's `response_format` in its input
+ *   schema; its page lists no cached-input rate, so cache reads are billed at the input rate.
  */
 import type { Role } from "../protocol";
 import type { ModelProviderName } from "./settings";
@@ -76,6 +82,23 @@ const OPENAI_SEARCH = 10 / 1000;
 const GEMINI_GROUNDING = 14 / 1000;
 const OPENROUTER_WEB_PLUGIN = (4 / 1000) * 5;
 const SONAR_SEARCH = 5 / 1000;
+
+/**
+ * Workers AI's unit of billing: $0.011 per 1,000 Neurons. A model's token rates are its Neurons per
+ * million tokens at this price: Gemma 4 26B A4B's $0.10 per M input tokens is 9,091 Neurons.
+ */
+export const WORKERS_AI_NEURON_PRICE = {
+	usdPerNeuron: 0.011 / 1000,
+	source: "https://developers.cloudflare.com/workers-ai/platform/pricing/",
+} as const;
+
+/**
+ * The Neurons a cost in USD on Workers AI stands for (its pricing pages give both).
+ * @example workersAiNeurons(0.011) // 1_000
+ */
+export function workersAiNeurons(costUsd: number): number {
+	return costUsd / WORKERS_AI_NEURON_PRICE.usdPerNeuron;
+}
 
 export const MODEL_PRICES: readonly ModelPrice[] = [
 	{
@@ -226,6 +249,19 @@ export const MODEL_PRICES: readonly ModelPrice[] = [
 		ratesValidThrough: null,
 		source: "https://openrouter.ai/perplexity/sonar",
 	},
+	{
+		provider: "workers-ai",
+		model: "@cf/google/gemma-4-26b-a4b-it",
+		inputPerMTok: 0.1,
+		outputPerMTok: 0.3,
+		cacheReadPerMTok: 0.1,
+		cacheWritePerMTok: 0.1,
+		searchPerCall: 0,
+		fetchPerCall: 0,
+		longContext: null,
+		ratesValidThrough: null,
+		source: "https://developers.cloudflare.com/workers-ai/models/gemma-4-26b-a4b-it/",
+	},
 ];
 
 /**
@@ -282,6 +318,16 @@ export const DEFAULT_MODELS: Record<ModelProviderName, Record<Role | "default", 
 		domain_expert: "google/gemini-3.8-flash",
 		critic: "google/gemini-3.8-flash",
 		synthesizer: "google/gemini-3.8-flash",
+	},
+	"workers-ai": {
+		default: "@cf/google/gemma-4-26b-a4b-it",
+		explorer: "@cf/google/gemma-4-26b-a4b-it",
+		depth_analyst: "@cf/google/gemma-4-26b-a4b-it",
+		verifier: "@cf/google/gemma-4-26b-a4b-it",
+		trend_analyst: "@cf/google/gemma-4-26b-a4b-it",
+		domain_expert: "@cf/google/gemma-4-26b-a4b-it",
+		critic: "@cf/google/gemma-4-26b-a4b-it",
+		synthesizer: "@cf/google/gemma-4-26b-a4b-it",
 	},
 };
 

@@ -14,7 +14,8 @@ export type ProviderChoice = { provider: string } | { error: "not_configured"; r
 /**
  * Resolves the job's provider. An explicit provider wins only when it is configured. `auto` picks among
  * configured providers: tasks about recent events → gemini; technical or code tasks → anthropic;
- * `costOptimize` → openrouter; otherwise anthropic, then the first configured; with no keys → extractive.
+ * `costOptimize` → openrouter; otherwise anthropic, then the first configured — Workers AI on a deployment
+ * with its `AI` binding and no third-party key — and with neither → extractive.
  * @example chooseProvider("latest heat pump sales", undefined, ["gemini", "extractive"], false) // { provider: "gemini" }
  */
 export function chooseProvider(

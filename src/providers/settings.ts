@@ -1,17 +1,29 @@
 /**
- * Provider configuration of a deployment, read from Worker secrets and vars and validated with zod.
- * Keys are secrets (`wrangler secret put ANTHROPIC_API_KEY`); base URLs and model overrides are vars.
+ * Provider configuration of a deployment, read from Worker secrets, vars and bindings and validated
+ * with zod. Keys are secrets (`wrangler secret put ANTHROPIC_API_KEY`); base URLs and model overrides
+ * are vars; Workers AI needs no key, only the `AI` binding (production only).
  */
 import { z } from "zod";
 import { ROLES } from "../protocol";
+import { isWorkersAiBinding, type WorkersAiTextBinding } from "./workers-ai";
 
-export const MODEL_PROVIDERS = ["anthropic", "openai", "gemini", "openrouter"] as const;
+/** The third-party providers, each configured by its API key. */
+export const KEYED_PROVIDERS = ["anthropic", "openai", "gemini", "openrouter"] as const;
+export type KeyedProviderName = (typeof KEYED_PROVIDERS)[number];
+export const WORKERS_AI = "workers-ai";
+/** Every model provider, in preference order: the keyed ones first, then Workers AI. */
+export const MODEL_PROVIDERS = [...KEYED_PROVIDERS, WORKERS_AI] as const;
 export type ModelProviderName = (typeof MODEL_PROVIDERS)[number];
 export const EXTRACTIVE = "extractive";
 
 /** Whether `name` is one of the model providers (not `extractive`). */
 export function isModelProvider(name: string): name is ModelProviderName {
 	return (MODEL_PROVIDERS as readonly string[]).includes(name);
+}
+
+/** Whether `name` is one of the providers configured by an API key. */
+export function isKeyedProvider(name: string): name is KeyedProviderName {
+	return (KEYED_PROVIDERS as readonly string[]).includes(name);
 }
 
 const optionalText = z.preprocess(
@@ -41,6 +53,7 @@ const ProviderEnvSchema = z.object({
 	OPENAI_BASE_URL: optionalUrl,
 	OPENROUTER_BASE_URL: optionalUrl,
 	GEMINI_BASE_URL: optionalUrl,
+	AI: z.custom<WorkersAiTextBinding>(isWorkersAiBinding).optional(),
 	MODEL_OVERRIDES: z
 		.preprocess((value) => (value === "" ? undefined : value), z.string().optional())
 		.transform((text, context) => {
@@ -60,8 +73,10 @@ const ProviderEnvSchema = z.object({
 export type ProviderCredentials = { apiKey: string; baseURL: string | null };
 
 export type ProviderSettings = {
-	/** Credentials of each model provider that has a key; null when it has none. */
-	credentials: Record<ModelProviderName, ProviderCredentials | null>;
+	/** Credentials of each keyed provider that has a key; null when it has none. */
+	credentials: Record<KeyedProviderName, ProviderCredentials | null>;
+	/** The `AI` binding when the deployment has one (production); null locally and in tests. */
+	workersAi: WorkersAiTextBinding | null;
 	braveApiKey: string | null;
 	modelOverrides: ModelOverrides;
 };
@@ -83,12 +98,23 @@ export function providerSettings(env: Env): ProviderSettings {
 			gemini: credentials(vars.GEMINI_API_KEY, vars.GEMINI_BASE_URL),
 			openrouter: credentials(vars.OPENROUTER_API_KEY, vars.OPENROUTER_BASE_URL),
 		},
+		workersAi: vars.AI ?? null,
 		braveApiKey: vars.BRAVE_API_KEY ?? null,
 		modelOverrides: vars.MODEL_OVERRIDES,
 	};
 }
 
-/** Providers a job may use in this deployment, in preference order; `extractive` is always last. */
+/** Whether jobs can run on the model provider `name` here: it has a key, or (Workers AI) the binding. */
+export function isReady(settings: ProviderSettings, name: ModelProviderName): boolean {
+	return name === WORKERS_AI ? settings.workersAi !== null : settings.credentials[name] !== null;
+}
+
+/**
+ * Providers a job may use in this deployment, in preference order; `extractive` is always last. Workers
+ * AI comes after every keyed provider, so a deployment with no third-party key runs on it, and one
+ * without the binding (local runs, tests) on extractive.
+ * @example configuredProviders(providerSettings({ AI: env.AI })) // ["workers-ai", "extractive"]
+ */
 export function configuredProviders(settings: ProviderSettings): string[] {
-	return [...MODEL_PROVIDERS.filter((name) => settings.credentials[name] !== null), EXTRACTIVE];
+	return [...MODEL_PROVIDERS.filter((name) => isReady(settings, name)), EXTRACTIVE];
 }

@@ -186,6 +186,25 @@ export function parseJsonText(raw: string): JsonText {
 	}
 }
 
+/**
+ * A structured call's result: the answer's text parsed as JSON (undefined when it is not) beside what
+ * the calls recorded.
+ * @example structuredResultOf({ text: '{"a":1}', model: "m" }, { usage, callLatenciesMs: [12] }).value // { a: 1 }
+ */
+export function structuredResultOf(
+	reply: { text: string; model: string | null },
+	recorded: Pick<StructuredResult, "usage" | "callLatenciesMs">,
+): StructuredResult {
+	const json = parseJsonText(reply.text);
+	return {
+		value: json.ok ? json.value : undefined,
+		usage: recorded.usage,
+		callLatenciesMs: recorded.callLatenciesMs,
+		rawOutput: reply.text,
+		model: reply.model,
+	};
+}
+
 /** How a provider call failed, which decides whether it is retried and whether the breaker counts it. */
 export type ProviderErrorKind =
 	| "rate_limited" // 429: retry after `retryAfterMs`

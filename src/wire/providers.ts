@@ -4,9 +4,10 @@ import { z } from "@hono/zod-openapi";
 export const ProviderInfoSchema = z
 	.object({
 		name: z.string(),
-		ready: z
-			.boolean()
-			.openapi({ description: "Whether jobs can run on it: a key is configured (always for extractive)." }),
+		ready: z.boolean().openapi({
+			description:
+				"Whether jobs can run on it: a key is configured (Workers AI: the AI binding; always for extractive).",
+		}),
 		baseUrlOverridden: z.boolean(),
 		nativeSearch: z.boolean(),
 		defaultModel: z.string().nullable(),

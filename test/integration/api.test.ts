@@ -327,7 +327,7 @@ describe("validation errors are 4xx JSON, never 500", () => {
 });
 
 describe("service endpoints", () => {
-	it("lists providers: only extractive is ready without keys", async () => {
+	it("lists providers: only extractive is ready without keys or the AI binding", async () => {
 		const body = await (await api("/v1/providers")).json<{
 			providers: { name: string; ready: boolean; models: unknown[] }[];
 			webSearchTool: { brave: boolean };
@@ -337,6 +337,7 @@ describe("service endpoints", () => {
 			["openai", false],
 			["gemini", false],
 			["openrouter", false],
+			["workers-ai", false],
 			["extractive", true],
 		]);
 		expect(body.providers.find((provider) => provider.name === "anthropic")?.models.length).toBeGreaterThan(

@@ -92,6 +92,13 @@ describe("the production plan of wrangler.toml", () => {
 		expect(plan.d1Migrations).toEqual([{ binding: "DB", directory: "migrations" }]);
 	});
 
+	it("binds Workers AI in production only: it has no local simulator, so local runs stay extractive", () => {
+		expect(repoPlan().workersAi).toEqual({ binding: "AI" });
+		const local = WRANGLER_TOML.split(/^\[env\.production\]$/m)[0] ?? "";
+		expect(local).toContain("[[d1_databases]]");
+		expect(local).not.toMatch(/^\s*(\[ai\]|ai\s*=)/m);
+	});
+
 	it("says what each queue is for, the dead-letter queue included", () => {
 		const queues = repoPlan().resources.flatMap((resource) => (resource.kind === "queue" ? [resource] : []));
 		expect(queues.map((queue) => [queue.name, queue.uses])).toEqual([

@@ -69,6 +69,7 @@ describe("npm run deploy -- --dry-run", () => {
 			expect(output).toContain(`--propertyName=${property}`);
 		}
 		expect(output).toContain("ADMIN_TOKEN");
+		expect(output).toContain("Workers AI (binding AI): the workers-ai provider and EMBEDDER=workers-ai");
 		expect(calls.map((call) => [call.tool, call.args[0]])).toEqual([
 			["drizzle-kit", "check"],
 			["drizzle-kit", "generate"],
@@ -219,6 +220,8 @@ describe("npm run deploy -- --dry-run with the real wrangler", () => {
 		]) {
 			expect(output).toContain(binding);
 		}
+		// wrangler itself lists the Workers AI binding production declares.
+		expect(output).toMatch(/env\.AI\s+AI\b/);
 		expect(output).toMatch(/Worker bundle: [\d.]+ KiB raw, [\d.]+ KiB gzip; ceiling 1024\.0 KiB gzip/);
 	});
 });
