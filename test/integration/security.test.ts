@@ -1,8 +1,9 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/api/app";
 import { ApiErrorBodySchema } from "../../src/protocol";
-import { api, holdAgents, postJson, sampleRequest, waitForJob } from "./harness";
+import { api, coordinator, holdAgents, postJson, sampleRequest, submit, TENANT, waitForJob } from "./harness";
 
 type Tenant = { id: string; key: string; keyId: string };
 
@@ -225,5 +226,63 @@ describe("limits", () => {
 		const sources = Array.from({ length: 21 }, (_, index) => ({ url: `https://example.com/${index}` }));
 		const response = await postJson("/v1/research", { task: "t", sources });
 		expect(response.status).toBe(400);
+	});
+});
+
+describe("cancel versus report", () => {
+	it("leaves no report objects when a cancel lands while the report is being built", async () => {
+		const gate = holdAgents();
+		try {
+			const id = await submit(sampleRequest({ swarmSize: 3 }));
+			await waitForJob(id, ["running"]);
+			const outcome = await runInDurableObject(coordinator(id), async (instance) => {
+				// The agents are held, so the job only reaches its report the way a deadline brings it there.
+				const state = structuredClone(instance.store.state);
+				if (!state) throw new Error("the job has no state");
+				for (const task of state.tasks) {
+					if (task.status !== "completed" && task.status !== "failed") task.status = "skipped";
+				}
+				state.status = "synthesizing";
+				instance.store.commit({ state, events: [], notify: [] }, Date.now());
+				// The alarm starts building the report and yields at its first read; the cancel lands then.
+				const building = instance.alarm();
+				const cancel = await instance.cancel(TENANT);
+				await building;
+				return cancel;
+			});
+			expect(outcome).toEqual({ cancelled: true, status: "cancelled" });
+			expect((await waitForJob(id)).status).toBe("cancelled");
+			const objects = await env.ARTIFACTS.list({ prefix: `reports/${TENANT}/${id}.` });
+			expect(objects.objects.map((object) => object.key)).toEqual([]);
+			expect((await api(`/v1/research/${id}/report`)).status).not.toBe(200);
+		} finally {
+			gate.release();
+			gate.restore();
+		}
+	});
+
+	it("deletes report objects a build cut short by an eviction left behind when the job is cancelled", async () => {
+		const gate = holdAgents();
+		try {
+			const id = await submit(sampleRequest({ swarmSize: 3 }));
+			await waitForJob(id, ["running"]);
+			// What a report build writes before the object is evicted, short of committing the job completed.
+			for (const key of ["json", "md", "provenance.json"]) {
+				await env.ARTIFACTS.put(`reports/${TENANT}/${id}.${key}`, "{}");
+			}
+			await runInDurableObject(coordinator(id), async (instance) => {
+				const state = structuredClone(instance.store.state);
+				if (!state) throw new Error("the job has no state");
+				state.status = "synthesizing";
+				instance.store.commit({ state, events: [], notify: [] }, Date.now());
+				await instance.cancel(TENANT);
+			});
+			expect((await waitForJob(id)).status).toBe("cancelled");
+			const objects = await env.ARTIFACTS.list({ prefix: `reports/${TENANT}/${id}.` });
+			expect(objects.objects.map((object) => object.key)).toEqual([]);
+		} finally {
+			gate.release();
+			gate.restore();
+		}
 	});
 });
