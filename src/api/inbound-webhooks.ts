@@ -11,7 +11,7 @@ import {
 	findGithubIntegration,
 	findInboundJob,
 	findSigningSecret,
-	type InboundSource,
+	type InboundKey,
 	recordInbound,
 } from "../db/webhook-queries";
 import {
@@ -36,7 +36,15 @@ import { validationHook } from "./validation";
 const MAX_MESSAGE_ID_CHARS = 200;
 
 const TenantParams = z.object({ tenantId: pathId("tenantId") });
-const NotStartedSchema = z.object({ started: z.literal(false), reason: z.string() }).openapi("HookIgnored");
+const NotStartedSchema = z
+	.object({
+		started: z.literal(false),
+		reason: z.string(),
+		duplicateOf: z.string().optional().openapi({
+			description: "The job this same GitHub event already started (a replay under a new delivery id).",
+		}),
+	})
+	.openapi("HookIgnored");
 
 /** What both hooks share: a signature instead of an API key, the body limit, the tenant in the path. */
 const inboundHook = {
@@ -67,7 +75,10 @@ const githubHookRoute = createRoute({
 	description:
 		"Signed with the tenant's GitHub webhook secret (`X-Hub-Signature-256`). An `issues` event adding the " +
 		"configured label, or a new `issue_comment` starting with `/research`, starts a job; other events are " +
-		"acknowledged and ignored. The same `X-GitHub-Delivery` again answers with the same job.",
+		"acknowledged and ignored. The same `X-GitHub-Delivery` again answers with the same job. GitHub does " +
+		"not sign `X-GitHub-Delivery`, so an event is also known by what its signed body identifies " +
+		"(repository, issue, event and action, the label or comment id): the same event under another " +
+		"delivery id starts nothing and answers 200 with `duplicateOf`.",
 	...inboundHook,
 	responses: { 200: jsonResponse("Not a research trigger", NotStartedSchema), ...startedResponses },
 });
@@ -119,7 +130,7 @@ function invalidBody(error: z.ZodError, prefix: string): ApiError {
 async function earlierJob(
 	env: Env,
 	tenantId: string,
-	source: InboundSource,
+	source: InboundKey,
 	messageId: string,
 ): Promise<JobAccepted | null> {
 	const db = database(env.DB);
@@ -167,14 +178,16 @@ export const inboundWebhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: valid
 		const event = ResearchRequestedSchema.safeParse(payload);
 		if (!event.success) throw invalidBody(event.error, "body");
 		const accepted = await submitJob(c.env, tenantId, event.data.data, `webhook:standard:${messageId}`);
-		await recordInbound(db, {
-			tenantId,
-			source: "standard",
-			messageId,
-			eventType: event.data.type,
-			jobId: accepted.id,
-			receivedAt: now,
-		});
+		await recordInbound(db, [
+			{
+				tenantId,
+				source: "standard",
+				messageId,
+				eventType: event.data.type,
+				jobId: accepted.id,
+				receivedAt: now,
+			},
+		]);
 		return c.json(accepted, 202, { Location: accepted.links.self });
 	})
 	.openapi(githubHookRoute, async (c) => {
@@ -199,6 +212,11 @@ export const inboundWebhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: valid
 			integration.label,
 		);
 		if (!trigger.start) return c.json({ started: false as const, reason: trigger.reason }, 200);
+		const replayed = await findInboundJob(db, tenantId, "github_event", trigger.event);
+		if (replayed !== null) {
+			const reason = `duplicate: this ${eventName} event already started job ${replayed}`;
+			return c.json({ started: false as const, reason, duplicateOf: replayed }, 200);
+		}
 		const origin = {
 			repository: trigger.repository,
 			issue: trigger.issue,
@@ -209,14 +227,12 @@ export const inboundWebhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: valid
 			metadata: githubJobMetadata(origin, delivery),
 		});
 		if (!request.success) throw invalidBody(request.error, "issue");
-		const accepted = await submitJob(c.env, tenantId, request.data, `webhook:github:${delivery}`);
-		await recordInbound(db, {
-			tenantId,
-			source: "github",
-			messageId: delivery,
-			eventType: eventName,
-			jobId: accepted.id,
-			receivedAt: Date.now(),
-		});
+		// Keyed by the event, not the delivery: replays racing each other claim the same key.
+		const accepted = await submitJob(c.env, tenantId, request.data, `webhook:github:${trigger.event}`);
+		const received = { tenantId, eventType: eventName, jobId: accepted.id, receivedAt: Date.now() };
+		await recordInbound(db, [
+			{ ...received, source: "github", messageId: delivery },
+			{ ...received, source: "github_event", messageId: trigger.event },
+		]);
 		return c.json(accepted, 202, { Location: accepted.links.self });
 	});

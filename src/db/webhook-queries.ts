@@ -321,11 +321,17 @@ export async function attemptsOf(
 
 export type InboundSource = "standard" | "github";
 
+/**
+ * What an inbound record is keyed by: a sender's message id (`standard`, `github`), or, for
+ * `github_event`, what the signed GitHub body identifies (repository, issue, event, action, subject).
+ */
+export type InboundKey = InboundSource | "github_event";
+
 /** The job an inbound message already started, or null. */
 export async function findInboundJob(
 	db: Database,
 	tenantId: string,
-	source: InboundSource,
+	source: InboundKey,
 	messageId: string,
 ): Promise<string | null> {
 	const [row] = await db
@@ -341,7 +347,13 @@ export async function findInboundJob(
 	return row?.jobId ?? null;
 }
 
-/** Remembers which job an inbound message started. */
-export async function recordInbound(db: Database, row: typeof inboundWebhooks.$inferInsert): Promise<void> {
-	await db.insert(inboundWebhooks).values(row).onConflictDoNothing();
+/** Remembers which job an inbound message started, under each of its keys. */
+export async function recordInbound(
+	db: Database,
+	rows: [typeof inboundWebhooks.$inferInsert, ...(typeof inboundWebhooks.$inferInsert)[]],
+): Promise<void> {
+	const insert = (row: typeof inboundWebhooks.$inferInsert) =>
+		db.insert(inboundWebhooks).values(row).onConflictDoNothing();
+	const [first, ...rest] = rows;
+	await db.batch([insert(first), ...rest.map(insert)]);
 }

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/api/app";
 import { ApiErrorBodySchema } from "../../src/protocol";
+import { githubSignature } from "../../src/webhooks/github-signature";
 import { api, coordinator, holdAgents, postJson, sampleRequest, submit, TENANT, waitForJob } from "./harness";
 
 type Tenant = { id: string; key: string; keyId: string };
@@ -280,6 +281,56 @@ describe("cancel versus report", () => {
 			expect((await waitForJob(id)).status).toBe("cancelled");
 			const objects = await env.ARTIFACTS.list({ prefix: `reports/${TENANT}/${id}.` });
 			expect(objects.objects.map((object) => object.key)).toEqual([]);
+		} finally {
+			gate.release();
+			gate.restore();
+		}
+	});
+});
+
+describe("GitHub hook replay", () => {
+	it("does not start a second job when a signed body is replayed under a new delivery id", async () => {
+		const gate = holdAgents();
+		try {
+			const tenant = await createTenant();
+			const saved = await api(
+				"/v1/webhooks/github",
+				as(tenant, {
+					method: "PUT",
+					headers: { "content-type": "application/json" },
+					body: JSON.stringify({ label: "research" }),
+				}),
+			);
+			const { secret } = await saved.json<{ secret: string }>();
+			const body = JSON.stringify({
+				action: "created",
+				comment: { id: 90210, body: "/research heat pump defrost cycles", user: { type: "User" } },
+				issue: { number: 12, title: "Defrost", body: null, labels: [] },
+				repository: { full_name: "octo/heat-pumps" },
+			});
+			// What a receiver of the first delivery (or anyone on its path) holds: the body and its signature.
+			const signature = await githubSignature(secret, new TextEncoder().encode(body));
+			const deliver = (delivery: string) =>
+				api(`/v1/hooks/github/${tenant.id}`, {
+					method: "POST",
+					headers: {
+						"content-type": "application/json",
+						"x-github-event": "issue_comment",
+						"x-github-delivery": delivery,
+						"x-hub-signature-256": signature,
+					},
+					body,
+				});
+			const first = await deliver(crypto.randomUUID());
+			expect(first.status).toBe(202);
+			const { id } = await first.json<{ id: string }>();
+			const replayed = await deliver(crypto.randomUUID());
+			expect(replayed.status).toBe(200);
+			const answer = await replayed.json<{ started: boolean; reason: string; duplicateOf: string }>();
+			expect(answer).toMatchObject({ started: false, duplicateOf: id });
+			expect(answer.reason).toMatch(/^duplicate/);
+			const jobs = await env.DB.prepare("SELECT id FROM jobs WHERE tenant_id = ?").bind(tenant.id).all();
+			expect(jobs.results.map((row) => row.id)).toEqual([id]);
 		} finally {
 			gate.release();
 			gate.restore();

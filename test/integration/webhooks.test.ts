@@ -436,7 +436,7 @@ describe("inbound GitHub webhooks", () => {
 
 		const comment = {
 			action: "created",
-			comment: { body: "Thanks, that helps.", user: { type: "User" } },
+			comment: { id: 101, body: "Thanks, that helps.", user: { type: "User" } },
 			issue: ISSUE,
 			repository: REPOSITORY,
 		};
@@ -470,7 +470,7 @@ describe("inbound GitHub webhooks", () => {
 		serve("api.github.com", () => Response.json({ id: 1 }, { status: 201 }));
 		const comment = {
 			action: "created",
-			comment: { body: "/research cold-climate heat pump efficiency", user: { type: "User" } },
+			comment: { id: 102, body: "/research cold-climate heat pump efficiency", user: { type: "User" } },
 			issue: { ...ISSUE, number: 8 },
 			repository: REPOSITORY,
 		};
