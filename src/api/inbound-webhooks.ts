@@ -7,13 +7,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { database, findJob } from "../db/queries";
-import {
-	findGithubIntegration,
-	findInboundJob,
-	findSigningSecret,
-	type InboundKey,
-	recordInbound,
-} from "../db/webhook-queries";
+import { findInboundJob, findRotatingSecret, type InboundKey, recordInbound } from "../db/webhook-queries";
 import {
 	type JobAccepted,
 	JobAcceptedSchema,
@@ -23,12 +17,13 @@ import {
 } from "../protocol";
 import { githubJobMetadata, githubTrigger } from "../webhooks/github-events";
 import { verifyGithubSignature } from "../webhooks/github-signature";
-import { secretsInForce } from "../webhooks/secrets";
+import { loadGithubIntegration, rotatingSecretsInForce } from "../webhooks/secret-store";
 import { type StandardRefusal, verifyStandardWebhook } from "../webhooks/standard-signature";
 import { limitBody } from "./body-limit";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { errorResponses, jsonResponse, pathId } from "./openapi";
+import { requireKeyring } from "./secrets-keyring";
 import { MAX_BODY_BYTES, submitJob } from "./submit-job";
 import { validationHook } from "./validation";
 
@@ -62,7 +57,8 @@ const standardHookRoute = createRoute({
 	path: "/v1/hooks/standard/{tenantId}",
 	summary: "Start research from a Standard Webhook (event `research.requested`)",
 	description:
-		"Signed with the tenant's `whsec_` secret (`webhook-id`, `webhook-timestamp` within 5 minutes, " +
+		"Signed with the tenant's inbound `whsec_` secret (`POST /v1/webhooks/inbound-secret`; never the " +
+		"outbound signing secret), with `webhook-id`, `webhook-timestamp` within 5 minutes, " +
 		'`webhook-signature`). The body is `{type: "research.requested", timestamp, data}` where `data` is a ' +
 		"research request. The same `webhook-id` again answers with the same job.",
 	...inboundHook,
@@ -154,7 +150,16 @@ export const inboundWebhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: valid
 		const db = database(c.env.DB);
 		const body = utf8(new Uint8Array(await c.req.arrayBuffer()));
 		const now = Date.now();
-		const secrets = secretsInForce(await findSigningSecret(db, tenantId), now);
+		if ((await findRotatingSecret(db, "inbound", tenantId)) === null) {
+			throw new ApiError(
+				401,
+				"inbound_secret_missing",
+				"this tenant has no inbound secret yet: create one with POST /v1/webhooks/inbound-secret " +
+					"(the signing secret signs outbound deliveries only)",
+			);
+		}
+		const keyring = await requireKeyring(c.env);
+		const secrets = await rotatingSecretsInForce(db, keyring, "inbound", tenantId, now);
 		const verification =
 			body === null
 				? { ok: false as const, reason: "bad_signature" as const }
@@ -194,7 +199,7 @@ export const inboundWebhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: valid
 		const { tenantId } = c.req.valid("param");
 		const db = database(c.env.DB);
 		const bytes = new Uint8Array(await c.req.arrayBuffer());
-		const integration = await findGithubIntegration(db, tenantId);
+		const integration = await loadGithubIntegration(db, await requireKeyring(c.env), tenantId);
 		const signature = c.req.header("x-hub-signature-256");
 		if (!integration || !(await verifyGithubSignature(integration.secret, bytes, signature))) {
 			throw unauthorized("X-Hub-Signature-256 does not match this body");
