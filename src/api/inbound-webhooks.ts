@@ -50,7 +50,7 @@ const inboundHook = {
 };
 const startedResponses = {
 	202: jsonResponse("Accepted", JobAcceptedSchema),
-	...errorResponses(400, 401, 409, 413, 422, 429),
+	...errorResponses(400, 401, 409, 413, 422, 429, 503),
 };
 
 const standardHookRoute = createRoute({

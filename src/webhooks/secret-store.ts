@@ -64,6 +64,8 @@ export async function signingSecretsForDelivery(
 	tenantId: string,
 	now: number,
 ): Promise<string[]> {
+	const existing = await rotatingSecretsInForce(db, keyring, "signing", tenantId, now);
+	if (existing.length > 0) return existing;
 	const sealed = await sealSecret(keyring, generateSigningSecret(), context(tenantId, "signing"));
 	await ensureRotatingSecret(db, "signing", tenantId, sealed, now);
 	return rotatingSecretsInForce(db, keyring, "signing", tenantId, now);
