@@ -16,7 +16,7 @@ import { mirrorJob } from "../src/jobs/mirror";
 import { type CallLedger, type CoordinatorModel, coordinatorModel } from "../src/jobs/model-caller";
 import { JobOutbox } from "../src/jobs/outbox";
 import { planJob } from "../src/jobs/planning";
-import { storeReport } from "../src/jobs/report";
+import { discardReport, storeReport } from "../src/jobs/report";
 import { type JobState, owedWork, type StartJobInput, toJobView } from "../src/jobs/state";
 import { JobStore } from "../src/jobs/store";
 import * as job from "../src/jobs/transitions";
@@ -81,11 +81,18 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		return this.streams.open(this.store.readEvents(afterSeq, Number.MAX_SAFE_INTEGER));
 	}
 
-	/** Cancels the job unless it already ended; tasks not yet finished are skipped. */
+	/**
+	 * Cancels the job unless it already ended; tasks not yet finished are skipped. A job cancelled while
+	 * its report was built keeps no report objects: a report build in progress discards its own, and one
+	 * cut short by an eviction may have left objects behind, which are deleted here.
+	 */
 	async cancel(tenantId: string): Promise<CancelOutcome | null> {
 		const state = this.owned(tenantId);
 		if (!state) return null;
 		const { cancelled } = this.apply(job.cancel(state, Date.now()));
+		if (cancelled && state.status === "synthesizing" && this.finalizing === null) {
+			await discardReport(this.env.ARTIFACTS, state.tenantId, state.jobId);
+		}
 		if (cancelled) await this.settleOwedWork();
 		return { cancelled, status: this.current().status };
 	}
@@ -201,11 +208,16 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		if (outcome) await this.runNow(job.planned(this.current(), outcome, Date.now()));
 	}
 
-	/** Builds and stores the report, then completes the job. Safe to re-run after an eviction. */
+	/**
+	 * Builds and stores the report, then completes the job. Safe to re-run after an eviction. A cancel
+	 * that lands while the report is built leaves no report objects: nothing is written once the job is
+	 * no longer synthesizing, and what was written before a cancel landed is deleted again.
+	 */
 	private finalize(): Promise<void> {
 		this.finalizing ??= (async () => {
 			const state = this.current();
 			const completedAt = Date.now();
+			const synthesizing = () => this.current().status === "synthesizing";
 			try {
 				const aggregation = await storeReport(state, {
 					bucket: this.env.ARTIFACTS,
@@ -213,7 +225,13 @@ export class SwarmCoordinator extends DurableObject<Env> {
 					judge: this.model(state.config, "verifier"),
 					latest: () => this.current(),
 					completedAt,
+					wanted: synthesizing,
 				});
+				// Checked and committed with no await between them, so no cancel can land in the gap.
+				if (aggregation === null || !synthesizing()) {
+					await discardReport(this.env.ARTIFACTS, state.tenantId, state.jobId);
+					return;
+				}
 				// The job ends when its report says it did, so the report's duration is the job's.
 				this.apply(job.reportStored(this.current(), aggregation, completedAt));
 				await this.settleOwedWork();

@@ -1,6 +1,6 @@
 /**
  * `npm run deploy`: creates whatever the production environment binds and the account lacks, writes the
- * D1 ids into wrangler.toml, applies the D1 migrations remotely, sets ADMIN_TOKEN when it is missing and
+ * D1 ids into wrangler.toml, applies the D1 migrations remotely, sets ADMIN_TOKEN and SECRETS_KEYS when they are missing and
  * deploys. Running it again creates nothing that exists. `--dry-run` prints the plan and builds the
  * Worker with `wrangler deploy --dry-run`, offline. Every command goes through the injected runner.
  */
@@ -150,7 +150,7 @@ export async function deploy(options: DeployOptions): Promise<void> {
 	const generated = Object.fromEntries(
 		missing
 			.filter((secret) => secret.generate)
-			.map((secret) => [secret.name, randomBytes(32).toString("hex")]),
+			.map((secret) => [secret.name, `${secret.prefix ?? ""}${randomBytes(32).toString("hex")}`]),
 	);
 	await deployWithSecrets(runner, generated);
 
@@ -160,6 +160,13 @@ export async function deploy(options: DeployOptions): Promise<void> {
 	}
 	for (const secret of missing.filter((candidate) => !candidate.generate)) {
 		log(`Not set (optional, ${secret.purpose}): ${secretPutLine(secret)}`);
+	}
+	// A deployment from before secrets were sealed holds them in plain text until they are re-sealed.
+	if ("SECRETS_KEYS" in generated) {
+		log("Seal webhook secrets stored before SECRETS_KEYS existed (nothing to do on a new deployment):");
+		log(
+			`  curl -s -X POST https://<your-worker>/v1/admin/secrets/reseal -H "authorization: Bearer $ADMIN_TOKEN"`,
+		);
 	}
 	// A new admin token means a new deployment, which has no tenant yet.
 	if ("ADMIN_TOKEN" in generated) {

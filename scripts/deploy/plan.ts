@@ -37,12 +37,21 @@ export const PATTERN_METADATA_INDEXES: { property: string; type: MetadataType }[
 	{ property: "success", type: "boolean" },
 ];
 
-/** A secret the Worker reads; `generate`d ones are set by the deploy when missing, the rest by hand. */
-export type Secret = { name: string; generate: boolean; purpose: string };
+/**
+ * A secret the Worker reads; `generate`d ones are set by the deploy when missing (256 random bits as hex,
+ * after `prefix`), the rest by hand.
+ */
+export type Secret = { name: string; generate: boolean; purpose: string; prefix?: string };
 
-/** Secrets the Worker reads (src/auth/settings.ts, src/providers/settings.ts). */
+/** Secrets the Worker reads (src/auth/settings.ts, src/auth/secrets-keys.ts, src/providers/settings.ts). */
 export const SECRETS: Secret[] = [
 	{ name: "ADMIN_TOKEN", generate: true, purpose: "creates tenants and their first key" },
+	{
+		name: "SECRETS_KEYS",
+		generate: true,
+		purpose: "seals webhook secrets and GitHub tokens in D1 (key id k1)",
+		prefix: "k1:",
+	},
 	{ name: "ANTHROPIC_API_KEY", generate: false, purpose: "the anthropic provider" },
 	{ name: "OPENAI_API_KEY", generate: false, purpose: "the openai provider, and EMBEDDER=openai" },
 	{ name: "GEMINI_API_KEY", generate: false, purpose: "the gemini provider, and EMBEDDER=gemini" },

@@ -7,13 +7,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { database, findJob } from "../db/queries";
-import {
-	findGithubIntegration,
-	findInboundJob,
-	findSigningSecret,
-	type InboundSource,
-	recordInbound,
-} from "../db/webhook-queries";
+import { findInboundJob, findRotatingSecret, type InboundKey, recordInbound } from "../db/webhook-queries";
 import {
 	type JobAccepted,
 	JobAcceptedSchema,
@@ -23,12 +17,13 @@ import {
 } from "../protocol";
 import { githubJobMetadata, githubTrigger } from "../webhooks/github-events";
 import { verifyGithubSignature } from "../webhooks/github-signature";
-import { secretsInForce } from "../webhooks/secrets";
+import { loadGithubIntegration, rotatingSecretsInForce } from "../webhooks/secret-store";
 import { type StandardRefusal, verifyStandardWebhook } from "../webhooks/standard-signature";
 import { limitBody } from "./body-limit";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { errorResponses, jsonResponse, pathId } from "./openapi";
+import { requireKeyring } from "./secrets-keyring";
 import { MAX_BODY_BYTES, submitJob } from "./submit-job";
 import { validationHook } from "./validation";
 
@@ -36,7 +31,15 @@ import { validationHook } from "./validation";
 const MAX_MESSAGE_ID_CHARS = 200;
 
 const TenantParams = z.object({ tenantId: pathId("tenantId") });
-const NotStartedSchema = z.object({ started: z.literal(false), reason: z.string() }).openapi("HookIgnored");
+const NotStartedSchema = z
+	.object({
+		started: z.literal(false),
+		reason: z.string(),
+		duplicateOf: z.string().optional().openapi({
+			description: "The job this same GitHub event already started (a replay under a new delivery id).",
+		}),
+	})
+	.openapi("HookIgnored");
 
 /** What both hooks share: a signature instead of an API key, the body limit, the tenant in the path. */
 const inboundHook = {
@@ -47,14 +50,15 @@ const inboundHook = {
 };
 const startedResponses = {
 	202: jsonResponse("Accepted", JobAcceptedSchema),
-	...errorResponses(400, 401, 409, 413, 422, 429),
+	...errorResponses(400, 401, 409, 413, 422, 429, 503),
 };
 
 const standardHookRoute = createRoute({
 	path: "/v1/hooks/standard/{tenantId}",
 	summary: "Start research from a Standard Webhook (event `research.requested`)",
 	description:
-		"Signed with the tenant's `whsec_` secret (`webhook-id`, `webhook-timestamp` within 5 minutes, " +
+		"Signed with the tenant's inbound `whsec_` secret (`POST /v1/webhooks/inbound-secret`; never the " +
+		"outbound signing secret), with `webhook-id`, `webhook-timestamp` within 5 minutes, " +
 		'`webhook-signature`). The body is `{type: "research.requested", timestamp, data}` where `data` is a ' +
 		"research request. The same `webhook-id` again answers with the same job.",
 	...inboundHook,
@@ -67,7 +71,10 @@ const githubHookRoute = createRoute({
 	description:
 		"Signed with the tenant's GitHub webhook secret (`X-Hub-Signature-256`). An `issues` event adding the " +
 		"configured label, or a new `issue_comment` starting with `/research`, starts a job; other events are " +
-		"acknowledged and ignored. The same `X-GitHub-Delivery` again answers with the same job.",
+		"acknowledged and ignored. The same `X-GitHub-Delivery` again answers with the same job. GitHub does " +
+		"not sign `X-GitHub-Delivery`, so an event is also known by what its signed body identifies " +
+		"(repository, issue, event and action, the label or comment id): the same event under another " +
+		"delivery id starts nothing and answers 200 with `duplicateOf`.",
 	...inboundHook,
 	responses: { 200: jsonResponse("Not a research trigger", NotStartedSchema), ...startedResponses },
 });
@@ -119,7 +126,7 @@ function invalidBody(error: z.ZodError, prefix: string): ApiError {
 async function earlierJob(
 	env: Env,
 	tenantId: string,
-	source: InboundSource,
+	source: InboundKey,
 	messageId: string,
 ): Promise<JobAccepted | null> {
 	const db = database(env.DB);
@@ -143,7 +150,16 @@ export const inboundWebhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: valid
 		const db = database(c.env.DB);
 		const body = utf8(new Uint8Array(await c.req.arrayBuffer()));
 		const now = Date.now();
-		const secrets = secretsInForce(await findSigningSecret(db, tenantId), now);
+		if ((await findRotatingSecret(db, "inbound", tenantId)) === null) {
+			throw new ApiError(
+				401,
+				"inbound_secret_missing",
+				"this tenant has no inbound secret yet: create one with POST /v1/webhooks/inbound-secret " +
+					"(the signing secret signs outbound deliveries only)",
+			);
+		}
+		const keyring = await requireKeyring(c.env);
+		const secrets = await rotatingSecretsInForce(db, keyring, "inbound", tenantId, now);
 		const verification =
 			body === null
 				? { ok: false as const, reason: "bad_signature" as const }
@@ -167,21 +183,23 @@ export const inboundWebhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: valid
 		const event = ResearchRequestedSchema.safeParse(payload);
 		if (!event.success) throw invalidBody(event.error, "body");
 		const accepted = await submitJob(c.env, tenantId, event.data.data, `webhook:standard:${messageId}`);
-		await recordInbound(db, {
-			tenantId,
-			source: "standard",
-			messageId,
-			eventType: event.data.type,
-			jobId: accepted.id,
-			receivedAt: now,
-		});
+		await recordInbound(db, [
+			{
+				tenantId,
+				source: "standard",
+				messageId,
+				eventType: event.data.type,
+				jobId: accepted.id,
+				receivedAt: now,
+			},
+		]);
 		return c.json(accepted, 202, { Location: accepted.links.self });
 	})
 	.openapi(githubHookRoute, async (c) => {
 		const { tenantId } = c.req.valid("param");
 		const db = database(c.env.DB);
 		const bytes = new Uint8Array(await c.req.arrayBuffer());
-		const integration = await findGithubIntegration(db, tenantId);
+		const integration = await loadGithubIntegration(db, await requireKeyring(c.env), tenantId);
 		const signature = c.req.header("x-hub-signature-256");
 		if (!integration || !(await verifyGithubSignature(integration.secret, bytes, signature))) {
 			throw unauthorized("X-Hub-Signature-256 does not match this body");
@@ -199,6 +217,11 @@ export const inboundWebhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: valid
 			integration.label,
 		);
 		if (!trigger.start) return c.json({ started: false as const, reason: trigger.reason }, 200);
+		const replayed = await findInboundJob(db, tenantId, "github_event", trigger.event);
+		if (replayed !== null) {
+			const reason = `duplicate: this ${eventName} event already started job ${replayed}`;
+			return c.json({ started: false as const, reason, duplicateOf: replayed }, 200);
+		}
 		const origin = {
 			repository: trigger.repository,
 			issue: trigger.issue,
@@ -209,14 +232,12 @@ export const inboundWebhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: valid
 			metadata: githubJobMetadata(origin, delivery),
 		});
 		if (!request.success) throw invalidBody(request.error, "issue");
-		const accepted = await submitJob(c.env, tenantId, request.data, `webhook:github:${delivery}`);
-		await recordInbound(db, {
-			tenantId,
-			source: "github",
-			messageId: delivery,
-			eventType: eventName,
-			jobId: accepted.id,
-			receivedAt: Date.now(),
-		});
+		// Keyed by the event, not the delivery: replays racing each other claim the same key.
+		const accepted = await submitJob(c.env, tenantId, request.data, `webhook:github:${trigger.event}`);
+		const received = { tenantId, eventType: eventName, jobId: accepted.id, receivedAt: Date.now() };
+		await recordInbound(db, [
+			{ ...received, source: "github", messageId: delivery },
+			{ ...received, source: "github_event", messageId: trigger.event },
+		]);
 		return c.json(accepted, 202, { Location: accepted.links.self });
 	});

@@ -1,7 +1,8 @@
 /**
- * Webhook settings over the API (API key): the tenant's `whsec_` signing secret and its GitHub
- * integration (secrets are shown once), endpoints that receive job events, and the delivery log with
- * manual redelivery. `webhookRoutes` also carries the inbound hooks of `./inbound-webhooks`.
+ * Webhook settings over the API (API key): the tenant's two `whsec_` secrets (outbound signing, inbound
+ * verification) and its GitHub integration (secrets are shown once and stored sealed), endpoints that
+ * receive job events, and the delivery log with manual redelivery. `webhookRoutes` also carries the
+ * inbound hooks of `./inbound-webhooks` and the admin route that re-seals stored secrets.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { randomId } from "../auth/api-keys";
@@ -16,25 +17,25 @@ import {
 	findDelivery,
 	findEndpoint,
 	findGithubIntegration,
-	findSigningSecret,
+	findRotatingSecret,
 	type GithubIntegrationRow,
 	type InboundSource,
 	insertEndpoint,
 	listDeliveries,
 	listEndpoints,
 	reopenDelivery,
-	rotateSigningSecret,
-	saveGithubIntegration,
+	type SigningSecretRow,
 } from "../db/webhook-queries";
 import { checkUrl } from "../evidence/address-rules";
 import { DEFAULT_SUBSCRIPTION } from "../webhooks/events";
 import type { DeliveryAttemptMessage } from "../webhooks/messages";
 import {
-	generateGithubSecret,
-	generateSigningSecret,
-	SIGNING_SECRET_GRACE_MS,
-	secretsInForce,
-} from "../webhooks/secrets";
+	loadGithubIntegration,
+	resealSecrets,
+	rotateSecret,
+	storeGithubIntegration,
+} from "../webhooks/secret-store";
+import { generateGithubSecret, secretsInForce } from "../webhooks/secrets";
 import {
 	CreateEndpointSchema,
 	DEFAULT_GITHUB_LABEL,
@@ -46,14 +47,19 @@ import {
 	type GithubIntegrationSchema,
 	GithubSavedSchema,
 	GithubUpdateSchema,
+	ResealOutcomeSchema,
+	RotatedInboundSecretSchema,
 	RotatedSecretSchema,
+	type SecretStatus,
 	WebhookSettingsSchema,
 } from "../wire/webhooks";
+import { requireAdmin } from "./auth";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { inboundWebhookRoutes } from "./inbound-webhooks";
 import { endpoint, errorResponses, jsonBody, jsonResponse, resourceEndpoint } from "./openapi";
+import { requireKeyring } from "./secrets-keyring";
 import { validationHook } from "./validation";
 
 /** Endpoints a tenant may register. */
@@ -66,12 +72,30 @@ const settingsRoute = createRoute({
 });
 
 const rotateSecretRoute = createRoute({
+	...endpoint("post", "/v1/webhooks/signing-secret", "Create or rotate the outbound signing secret"),
+	description: "It signs deliveries to callback URLs and endpoints, and never verifies an inbound hook.",
+	responses: { 201: jsonResponse("The new secret", RotatedSecretSchema), ...errorResponses(401, 429, 503) },
+});
+
+const rotateInboundSecretRoute = createRoute({
+	...endpoint("post", "/v1/webhooks/inbound-secret", "Create or rotate the inbound secret"),
+	description:
+		"`/v1/hooks/standard/{tenantId}` accepts only messages signed with it. Shown only in this answer.",
+	responses: {
+		201: jsonResponse("The new secret", RotatedInboundSecretSchema),
+		...errorResponses(401, 429, 503),
+	},
+});
+
+const resealSecretsRoute = createRoute({
 	...endpoint(
 		"post",
-		"/v1/webhooks/signing-secret",
-		"Create or rotate the signing secret (inbound Standard Webhooks and outbound deliveries)",
+		"/v1/admin/secrets/reseal",
+		"Re-seal stored secrets under the current key (admin token)",
 	),
-	responses: { 201: jsonResponse("The new secret", RotatedSecretSchema), ...errorResponses(401, 429) },
+	description: "Seals every webhook secret and GitHub token under the first key of SECRETS_KEYS.",
+	middleware: [requireAdmin] as const,
+	responses: { 200: jsonResponse("What was re-sealed", ResealOutcomeSchema), ...errorResponses(401, 503) },
 });
 
 const saveGithubRoute = createRoute({
@@ -81,7 +105,7 @@ const saveGithubRoute = createRoute({
 		"Configure the GitHub integration: trigger label, optional token, webhook secret",
 	),
 	request: { body: jsonBody(GithubUpdateSchema) },
-	responses: { 200: jsonResponse("Saved", GithubSavedSchema), ...errorResponses(400, 401, 429) },
+	responses: { 200: jsonResponse("Saved", GithubSavedSchema), ...errorResponses(400, 401, 429, 503) },
 });
 
 const deleteGithubRoute = createRoute({
@@ -192,6 +216,14 @@ function githubView(row: GithubIntegrationRow): z.infer<typeof GithubIntegration
 	};
 }
 
+function secretStatus(row: SigningSecretRow | null, now: number): SecretStatus {
+	return {
+		configured: row !== null,
+		createdAt: row?.createdAt ?? null,
+		previousSecretValidUntil: secretsInForce(row, now).length > 1 ? (row?.previousExpiresAt ?? null) : null,
+	};
+}
+
 function inboundUrl(requestUrl: string, kind: InboundSource, tenantId: string): string {
 	return `${new URL(requestUrl).origin}/v1/hooks/${kind}/${tenantId}`;
 }
@@ -203,18 +235,16 @@ export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
 	.openapi(settingsRoute, async (c) => {
 		const db = database(c.env.DB);
 		const tenantId = c.var.tenantId;
-		const [secret, github] = await Promise.all([
-			findSigningSecret(db, tenantId),
+		const [signing, inbound, github] = await Promise.all([
+			findRotatingSecret(db, "signing", tenantId),
+			findRotatingSecret(db, "inbound", tenantId),
 			findGithubIntegration(db, tenantId),
 		]);
-		const inForce = secretsInForce(secret, Date.now());
+		const now = Date.now();
 		return c.json(
 			{
-				signingSecret: {
-					configured: secret !== null,
-					createdAt: secret?.createdAt ?? null,
-					previousSecretValidUntil: inForce.length > 1 ? (secret?.previousExpiresAt ?? null) : null,
-				},
+				signingSecret: secretStatus(signing, now),
+				inboundSecret: secretStatus(inbound, now),
 				github: github ? githubView(github) : null,
 				inboundUrls: {
 					standard: inboundUrl(c.req.url, "standard", tenantId),
@@ -225,22 +255,24 @@ export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
 		);
 	})
 	.openapi(rotateSecretRoute, async (c) => {
-		const now = Date.now();
-		const row = await rotateSigningSecret(
-			database(c.env.DB),
-			c.var.tenantId,
-			generateSigningSecret(),
-			now,
-			now + SIGNING_SECRET_GRACE_MS,
-		);
-		const previousSecretValidUntil = row.previousSecret === null ? null : row.previousExpiresAt;
-		return c.json({ secret: row.secret, createdAt: row.createdAt, previousSecretValidUntil }, 201);
+		const keyring = await requireKeyring(c.env);
+		const rotated = await rotateSecret(database(c.env.DB), keyring, "signing", c.var.tenantId, Date.now());
+		return c.json(rotated, 201);
+	})
+	.openapi(rotateInboundSecretRoute, async (c) => {
+		const keyring = await requireKeyring(c.env);
+		const rotated = await rotateSecret(database(c.env.DB), keyring, "inbound", c.var.tenantId, Date.now());
+		return c.json({ ...rotated, inboundUrl: inboundUrl(c.req.url, "standard", c.var.tenantId) }, 201);
+	})
+	.openapi(resealSecretsRoute, async (c) => {
+		return c.json(await resealSecrets(database(c.env.DB), await requireKeyring(c.env)), 200);
 	})
 	.openapi(saveGithubRoute, async (c) => {
 		const update = c.req.valid("json");
 		const db = database(c.env.DB);
 		const tenantId = c.var.tenantId;
-		const existing = await findGithubIntegration(db, tenantId);
+		const keyring = await requireKeyring(c.env);
+		const existing = await loadGithubIntegration(db, keyring, tenantId);
 		const secret = existing && !update.rotateSecret ? existing.secret : generateGithubSecret();
 		const now = Date.now();
 		const row: GithubIntegrationRow = {
@@ -251,7 +283,7 @@ export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
 			createdAt: existing?.createdAt ?? now,
 			updatedAt: now,
 		};
-		await saveGithubIntegration(db, row);
+		await storeGithubIntegration(db, keyring, row);
 		const webhookUrl = inboundUrl(c.req.url, "github", tenantId);
 		return c.json(
 			{ ...githubView(row), webhookUrl, ...(secret === existing?.secret ? {} : { secret }) },

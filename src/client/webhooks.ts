@@ -1,6 +1,6 @@
 /**
- * `/v1/webhooks/*`: the tenant's signing secret and GitHub integration, the endpoints that receive job
- * events, and the log of deliveries with manual redelivery.
+ * `/v1/webhooks/*`: the tenant's signing and inbound secrets and GitHub integration, the endpoints that
+ * receive job events, and the log of deliveries with manual redelivery.
  */
 import {
 	type CreateEndpoint,
@@ -16,6 +16,8 @@ import {
 	type GithubSaved,
 	GithubSavedSchema,
 	type GithubUpdate,
+	type RotatedInboundSecret,
+	RotatedInboundSecretSchema,
 	type RotatedSecret,
 	RotatedSecretSchema,
 	type WebhookSettings,
@@ -84,9 +86,20 @@ export class WebhooksResource extends Resource {
 		return this.transport.get(WebhookSettingsSchema, "/v1/webhooks/settings", options);
 	}
 
-	/** Creates or rotates the `whsec_` signing secret; the answer is the only place it is shown. */
+	/**
+	 * Creates or rotates the `whsec_` secret that signs outbound deliveries; the answer is the only place
+	 * it is shown. Give it to receivers: it cannot start jobs.
+	 */
 	rotateSigningSecret(options: CallOptions = {}): Promise<RotatedSecret> {
 		return this.transport.post(RotatedSecretSchema, "/v1/webhooks/signing-secret", undefined, options);
+	}
+
+	/**
+	 * Creates or rotates the `whsec_` secret that inbound Standard Webhooks must be signed with; the answer
+	 * is the only place it is shown. Give it only to senders allowed to start jobs.
+	 */
+	rotateInboundSecret(options: CallOptions = {}): Promise<RotatedInboundSecret> {
+		return this.transport.post(RotatedInboundSecretSchema, "/v1/webhooks/inbound-secret", undefined, options);
 	}
 
 	/** Configures the GitHub integration: trigger label, optional token, webhook secret. */

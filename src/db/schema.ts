@@ -225,19 +225,30 @@ export const patternAssociations = sqliteTable(
 );
 
 /**
- * Each tenant's `whsec_…` secret: it verifies inbound Standard Webhooks and signs outbound deliveries.
- * It is kept (not hashed) because signing needs it. After a rotation the previous secret stays valid until
- * `previous_expires_at`, so receivers can switch without missing a delivery.
+ * The columns of a rotating `whsec_…` secret. Secrets are kept (not hashed) because signing and
+ * verifying need them, sealed with the deployment's secrets key (`src/lib/secret-box.ts`). After a
+ * rotation the previous secret stays valid until `previous_expires_at`, so the other side can switch over.
  */
-export const webhookSigningSecrets = sqliteTable("webhook_signing_secrets", {
-	tenantId: text("tenant_id").primaryKey(),
-	secret: text("secret").notNull(),
-	createdAt: integer("created_at").notNull(),
-	previousSecret: text("previous_secret"),
-	previousExpiresAt: integer("previous_expires_at"),
-});
+function rotatingSecretColumns() {
+	return {
+		tenantId: text("tenant_id").primaryKey(),
+		secret: text("secret").notNull(),
+		createdAt: integer("created_at").notNull(),
+		previousSecret: text("previous_secret"),
+		previousExpiresAt: integer("previous_expires_at"),
+	};
+}
 
-/** A tenant's GitHub integration: webhook secret, trigger label, and an optional token for comments. */
+/** Each tenant's outbound signing secret: it signs deliveries to callback URLs and endpoints, nothing else. */
+export const webhookSigningSecrets = sqliteTable("webhook_signing_secrets", rotatingSecretColumns());
+
+/**
+ * Each tenant's inbound verification secret: `/v1/hooks/standard/{tenant}` accepts only messages signed
+ * with it. Separate from the signing secret, so a receiver that verifies deliveries cannot start jobs.
+ */
+export const webhookInboundSecrets = sqliteTable("webhook_inbound_secrets", rotatingSecretColumns());
+
+/** A tenant's GitHub integration: webhook secret, trigger label, and an optional token for comments (both sealed). */
 export const githubIntegrations = sqliteTable("github_integrations", {
 	tenantId: text("tenant_id").primaryKey(),
 	secret: text("secret").notNull(),

@@ -1,5 +1,6 @@
 /** Typed D1 queries of webhooks: secrets, the GitHub integration, endpoints, deliveries and inbound ids. Tenant-scoped. */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { findOwned, ownedRow } from "./owned";
 import { newestPage, type Page, type PageRequest } from "./pages";
 import type { Database } from "./queries";
@@ -9,6 +10,7 @@ import {
 	webhookAttempts,
 	webhookDeliveries,
 	webhookEndpoints,
+	webhookInboundSecrets,
 	webhookSigningSecrets,
 } from "./schema";
 
@@ -19,54 +21,98 @@ export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type NewDeliveryRow = typeof webhookDeliveries.$inferInsert;
 export type AttemptRow = typeof webhookAttempts.$inferSelect;
 
-// ─── Signing secret ────────────────────────────────────────────────────────────────────────────────
+// ─── Rotating secrets (outbound signing, inbound verification) ────────────────────────────────────
 
-/** The tenant's signing secret row, or null when it never created one. */
-export async function findSigningSecret(db: Database, tenantId: string): Promise<SigningSecretRow | null> {
-	const [row] = await db
-		.select()
-		.from(webhookSigningSecrets)
-		.where(eq(webhookSigningSecrets.tenantId, tenantId));
+/** Which of a tenant's two `whsec_` secrets: `signing` signs deliveries, `inbound` verifies inbound hooks. */
+export type RotatingSecretKind = "signing" | "inbound";
+
+const ROTATING_SECRET_TABLES = { signing: webhookSigningSecrets, inbound: webhookInboundSecrets } as const;
+
+/** The tenant's secret row of `kind`, or null when it never created one. */
+export async function findRotatingSecret(
+	db: Database,
+	kind: RotatingSecretKind,
+	tenantId: string,
+): Promise<SigningSecretRow | null> {
+	const table = ROTATING_SECRET_TABLES[kind];
+	const [row] = await db.select().from(table).where(eq(table.tenantId, tenantId));
 	return row ?? null;
 }
 
-/** Stores `secret` as the tenant's first signing secret unless it has one; returns the row in force. */
-export async function ensureSigningSecret(
+/** Every tenant's secret rows of `kind`: only re-sealing under a new key reads across tenants. */
+export async function allRotatingSecrets(
 	db: Database,
+	kind: RotatingSecretKind,
+): Promise<SigningSecretRow[]> {
+	return db.select().from(ROTATING_SECRET_TABLES[kind]);
+}
+
+/** Stores `secret` as the tenant's first secret of `kind` unless it has one; returns the row in force. */
+export async function ensureRotatingSecret(
+	db: Database,
+	kind: RotatingSecretKind,
 	tenantId: string,
 	secret: string,
 	now: number,
 ): Promise<SigningSecretRow> {
-	await db.insert(webhookSigningSecrets).values({ tenantId, secret, createdAt: now }).onConflictDoNothing();
-	const row = await findSigningSecret(db, tenantId);
-	if (!row) throw new Error("signing secret vanished after insert");
+	await db
+		.insert(ROTATING_SECRET_TABLES[kind])
+		.values({ tenantId, secret, createdAt: now })
+		.onConflictDoNothing();
+	const row = await findRotatingSecret(db, kind, tenantId);
+	if (!row) throw new Error("secret vanished after insert");
 	return row;
 }
 
-/** Makes `secret` the tenant's signing secret; the one it replaces stays valid until `previousExpiresAt`. */
-export async function rotateSigningSecret(
+/** Makes `secret` the tenant's secret of `kind`; the one it replaces stays valid until `previousExpiresAt`. */
+export async function rotateRotatingSecret(
 	db: Database,
+	kind: RotatingSecretKind,
 	tenantId: string,
 	secret: string,
 	now: number,
 	previousExpiresAt: number,
 ): Promise<SigningSecretRow> {
+	const table = ROTATING_SECRET_TABLES[kind];
 	const [row] = await db
-		.insert(webhookSigningSecrets)
+		.insert(table)
 		.values({ tenantId, secret, createdAt: now })
 		.onConflictDoUpdate({
-			target: webhookSigningSecrets.tenantId,
+			target: table.tenantId,
 			// SQLite evaluates every SET expression against the row before the update.
-			set: {
-				previousSecret: sql`${webhookSigningSecrets.secret}`,
-				previousExpiresAt,
-				secret,
-				createdAt: now,
-			},
+			set: { previousSecret: sql`${table.secret}`, previousExpiresAt, secret, createdAt: now },
 		})
 		.returning();
-	if (!row) throw new Error("signing secret rotation wrote nothing");
+	if (!row) throw new Error("secret rotation wrote nothing");
 	return row;
+}
+
+/**
+ * Matches the row of `tenantId` only while its two sealed columns still hold what was read, so a value
+ * re-sealed from a stale read never overwrites a rotation that happened meanwhile.
+ */
+function unchangedRow(
+	columns: [tenant: SQLiteColumn, first: SQLiteColumn, second: SQLiteColumn],
+	read: [tenantId: string, first: string, second: string | null],
+): SQL | undefined {
+	const [tenant, first, second] = columns;
+	return and(eq(tenant, read[0]), eq(first, read[1]), sql`${second} IS ${read[2]}`);
+}
+
+/** Replaces a row's stored values (the same secrets sealed anew) unless a rotation changed the row since. */
+export async function resealRotatingSecret(
+	db: Database,
+	kind: RotatingSecretKind,
+	before: SigningSecretRow,
+	values: { secret: string; previousSecret: string | null },
+): Promise<boolean> {
+	const table = ROTATING_SECRET_TABLES[kind];
+	const where = unchangedRow(
+		[table.tenantId, table.secret, table.previousSecret],
+		[before.tenantId, before.secret, before.previousSecret],
+	);
+	const updated = await db.update(table).set(values).where(where).returning({ tenantId: table.tenantId });
+	return updated.length > 0;
 }
 
 // ─── GitHub ────────────────────────────────────────────────────────────────────────────────────────
@@ -89,6 +135,23 @@ export async function saveGithubIntegration(db: Database, row: GithubIntegration
 			target: githubIntegrations.tenantId,
 			set: { secret: row.secret, label: row.label, token: row.token, updatedAt: row.updatedAt },
 		});
+}
+
+/** Every tenant's GitHub integration: only re-sealing under a new key reads across tenants. */
+export async function allGithubIntegrations(db: Database): Promise<GithubIntegrationRow[]> {
+	return db.select().from(githubIntegrations);
+}
+
+/** Replaces an integration's sealed secret and token unless the row changed since `before` was read. */
+export async function resealGithubIntegration(
+	db: Database,
+	before: GithubIntegrationRow,
+	values: { secret: string; token: string | null },
+): Promise<boolean> {
+	const { tenantId, secret, token } = githubIntegrations;
+	const where = unchangedRow([tenantId, secret, token], [before.tenantId, before.secret, before.token]);
+	const updated = await db.update(githubIntegrations).set(values).where(where).returning({ tenantId });
+	return updated.length > 0;
 }
 
 /** Removes the tenant's GitHub integration; false when there was none. */
@@ -321,11 +384,17 @@ export async function attemptsOf(
 
 export type InboundSource = "standard" | "github";
 
+/**
+ * What an inbound record is keyed by: a sender's message id (`standard`, `github`), or, for
+ * `github_event`, what the signed GitHub body identifies (repository, issue, event, action, subject).
+ */
+export type InboundKey = InboundSource | "github_event";
+
 /** The job an inbound message already started, or null. */
 export async function findInboundJob(
 	db: Database,
 	tenantId: string,
-	source: InboundSource,
+	source: InboundKey,
 	messageId: string,
 ): Promise<string | null> {
 	const [row] = await db
@@ -341,7 +410,13 @@ export async function findInboundJob(
 	return row?.jobId ?? null;
 }
 
-/** Remembers which job an inbound message started. */
-export async function recordInbound(db: Database, row: typeof inboundWebhooks.$inferInsert): Promise<void> {
-	await db.insert(inboundWebhooks).values(row).onConflictDoNothing();
+/** Remembers which job an inbound message started, under each of its keys. */
+export async function recordInbound(
+	db: Database,
+	rows: [typeof inboundWebhooks.$inferInsert, ...(typeof inboundWebhooks.$inferInsert)[]],
+): Promise<void> {
+	const insert = (row: typeof inboundWebhooks.$inferInsert) =>
+		db.insert(inboundWebhooks).values(row).onConflictDoNothing();
+	const [first, ...rest] = rows;
+	await db.batch([insert(first), ...rest.map(insert)]);
 }

@@ -24,13 +24,19 @@ export type ReportContext = {
 	latest: () => JobState;
 	/** When the job completes: the report's end time, and the job's once the report is stored. */
 	completedAt: number;
+	/**
+	 * Whether the job still wants its report, asked once the report is built and before anything is
+	 * written: a job cancelled meanwhile gets no report objects.
+	 */
+	wanted: () => boolean;
 };
 
 /**
- * Builds `state`'s report and stores it with its provenance; returns the aggregation the job learns from.
- * @example const aggregation = await storeReport(state, { bucket: env.ARTIFACTS, resultOf, judge, latest, completedAt });
+ * Builds `state`'s report and stores it with its provenance; returns the aggregation the job learns from,
+ * or null when the job no longer wanted it (nothing was written then).
+ * @example const aggregation = await storeReport(state, { bucket: env.ARTIFACTS, resultOf, judge, latest, completedAt, wanted });
  */
-export async function storeReport(state: JobState, context: ReportContext): Promise<Aggregation> {
+export async function storeReport(state: JobState, context: ReportContext): Promise<Aggregation | null> {
 	const { bucket, completedAt } = context;
 	const results = state.tasks
 		.filter((task) => task.status === "completed")
@@ -105,6 +111,7 @@ export async function storeReport(state: JobState, context: ReportContext): Prom
 		markdown: async () => renderMarkdown(report),
 		html: () => renderHtml(report),
 	};
+	if (!context.wanted()) return null;
 	await bucket.put(provenanceKey(state.tenantId, state.jobId), JSON.stringify(provenance, null, 2), {
 		httpMetadata: { contentType: "application/json" },
 	});
@@ -118,4 +125,18 @@ export async function storeReport(state: JobState, context: ReportContext): Prom
 		}),
 	);
 	return aggregation;
+}
+
+/** Every key a job's report may be stored under: each format and the provenance record. */
+export function reportObjectKeys(tenantId: string, jobId: string): string[] {
+	const formats = Object.values(REPORT_FORMATS).map(({ extension }) => reportKey(tenantId, jobId, extension));
+	return [...formats, provenanceKey(tenantId, jobId)];
+}
+
+/**
+ * Deletes whatever a job's report left in R2: a job cancelled after its report was written, but before
+ * it was committed as completed, must not keep report objects.
+ */
+export async function discardReport(bucket: R2Bucket, tenantId: string, jobId: string): Promise<void> {
+	await bucket.delete(reportObjectKeys(tenantId, jobId));
 }

@@ -11,16 +11,15 @@
  * Every attempt of a delivery carries the same `webhook-id` (the event id), so receivers can deduplicate.
  */
 import { z } from "zod";
+import { secretsKeyring } from "../auth/secrets-keys";
 import { database, findJob } from "../db/queries";
 import {
 	claimAttempt,
 	type DeliveryRow,
 	deliveriesAwaitingFirstAttempt,
 	disableEndpoint,
-	ensureSigningSecret,
 	findDelivery,
 	findEndpoint,
-	findGithubIntegration,
 	insertDeliveries,
 	listEndpoints,
 	recordAttempt,
@@ -34,7 +33,7 @@ import { githubComment, githubOriginOf, issueCommentsUrl } from "./github-events
 import { type DeliveryAttemptMessage, WebhookQueueMessageSchema } from "./messages";
 import { githubRequestHeaders, standardRequestHeaders } from "./requests";
 import { judgeAttempt, nextAttemptDelaySeconds, parseRetryAfter } from "./schedule";
-import { generateSigningSecret, secretsInForce } from "./secrets";
+import { loadGithubIntegration, signingSecretsForDelivery } from "./secret-store";
 
 /** The queue this consumer serves (wrangler.toml). */
 export const WEBHOOK_QUEUE = "webhook-deliveries";
@@ -128,7 +127,8 @@ async function githubDestination(env: Env, event: OutboundJobEvent): Promise<Des
 	const job = await findJob(db, event.tenantId, event.jobId);
 	const origin = githubOriginOf(job?.metadata ? JSON.parse(job.metadata) : null);
 	if (!origin) return null;
-	const integration = await findGithubIntegration(db, event.tenantId);
+	const keyring = await secretsKeyring(env);
+	const integration = keyring && (await loadGithubIntegration(db, keyring, event.tenantId));
 	if (!integration?.token) return null;
 	const summary = event.type === "job.completed" ? await reportSummary(env, event) : null;
 	const error = z.object({ message: z.string() }).safeParse(event.payload.error);
@@ -253,14 +253,14 @@ async function prepareRequest(env: Env, delivery: DeliveryRow, now: number): Pro
 		if (endpoint.disabledAt !== null)
 			return { refusal: `the endpoint is disabled: ${endpoint.disabledReason}` };
 	}
+	const keyring = await secretsKeyring(env);
+	if (!keyring) return { refusal: "the deployment has no SECRETS_KEYS secret to open its webhook secrets" };
 	if (delivery.kind === "github_comment") {
-		const integration = await findGithubIntegration(db, delivery.tenantId);
+		const integration = await loadGithubIntegration(db, keyring, delivery.tenantId);
 		if (!integration?.token) return { refusal: "no GitHub token is configured" };
 		return { headers: githubRequestHeaders(integration.token) };
 	}
-	// A tenant that never created a secret gets one now; it can see it only by rotating it.
-	const stored = await ensureSigningSecret(db, delivery.tenantId, generateSigningSecret(), now);
-	const secrets = secretsInForce(stored, now);
+	const secrets = await signingSecretsForDelivery(db, keyring, delivery.tenantId, now);
 	return {
 		headers: standardRequestHeaders(secrets, delivery.eventId, Math.floor(now / 1000), delivery.payload),
 	};

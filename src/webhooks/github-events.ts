@@ -35,14 +35,21 @@ const IssuesEventSchema = z.object({
 
 const IssueCommentEventSchema = z.object({
 	action: z.string(),
-	comment: z.object({ body: z.string(), user: z.object({ type: z.string() }).optional() }),
+	comment: z.object({
+		id: z.int().positive(),
+		body: z.string(),
+		user: z.object({ type: z.string() }).optional(),
+	}),
 	issue: IssueSchema,
 	repository: RepositorySchema,
 });
 
-/** What to do with a GitHub event. */
+/**
+ * What to do with a GitHub event. A trigger carries `event`, what the signed body identifies: GitHub
+ * does not sign `X-GitHub-Delivery`, so a replayed body under a new delivery id is recognised by it.
+ */
 export type GithubTrigger =
-	| { start: true; task: string; repository: string; issue: number }
+	| { start: true; task: string; repository: string; issue: number; event: string }
 	| { start: false; reason: string };
 
 function sameLabel(a: string, b: string): boolean {
@@ -54,10 +61,21 @@ function issueText(issue: z.infer<typeof IssueSchema>): string {
 	return [issue.title.trim(), (issue.body ?? "").trim()].filter((part) => part !== "").join("\n\n");
 }
 
-function started(text: string, repository: string, issue: number): GithubTrigger {
+/**
+ * The identity of a triggering event: repository, issue, event and action, and what the action was about
+ * (the label applied, or the comment's id).
+ *
+ * @example
+ * githubEventKey("octo/repo", 7, "issue_comment.created", "comment:4242") // → "octo/repo#7:issue_comment.created:comment:4242"
+ */
+export function githubEventKey(repository: string, issue: number, event: string, subject: string): string {
+	return `${repository}#${issue}:${event}:${subject}`;
+}
+
+function started(text: string, repository: string, issue: number, event: string): GithubTrigger {
 	const task = text.trim().slice(0, LIMITS.taskChars).trim();
 	if (task === "") return { start: false, reason: "the issue has no text to research" };
-	return { start: true, task, repository, issue };
+	return { start: true, task, repository, issue, event };
 }
 
 /**
@@ -66,7 +84,7 @@ function started(text: string, repository: string, issue: number): GithubTrigger
  *
  * @example
  * githubTrigger("issue_comment", { action: "created", comment: { body: "/research heat pumps" }, issue, repository }, "research")
- * // → { start: true, task: "heat pumps", repository: "octo/repo", issue: 7 }
+ * // → { start: true, task: "heat pumps", repository: "octo/repo", issue: 7, event: "octo/repo#7:issue_comment.created:comment:4242" }
  */
 export function githubTrigger(eventName: string, payload: unknown, label: string): GithubTrigger {
 	if (eventName === "issues") {
@@ -77,7 +95,13 @@ export function githubTrigger(eventName: string, payload: unknown, label: string
 			(action === "labeled" && event.data.label !== undefined && sameLabel(event.data.label.name, label)) ||
 			(action === "opened" && issue.labels.some((candidate) => sameLabel(candidate.name, label)));
 		if (!labeled) return { start: false, reason: `issue event is not the "${label}" label being applied` };
-		return started(issueText(issue), repository.full_name, issue.number);
+		const key = githubEventKey(
+			repository.full_name,
+			issue.number,
+			`issues.${action}`,
+			`label:${label.toLowerCase()}`,
+		);
+		return started(issueText(issue), repository.full_name, issue.number, key);
 	}
 	if (eventName === "issue_comment") {
 		const event = IssueCommentEventSchema.safeParse(payload);
@@ -90,7 +114,13 @@ export function githubTrigger(eventName: string, payload: unknown, label: string
 		if (!command.test(text))
 			return { start: false, reason: `the comment does not start with ${RESEARCH_COMMAND}` };
 		const question = text.slice(RESEARCH_COMMAND.length).trim();
-		return started(question === "" ? issueText(issue) : question, repository.full_name, issue.number);
+		const key = githubEventKey(
+			repository.full_name,
+			issue.number,
+			`issue_comment.${action}`,
+			`comment:${comment.id}`,
+		);
+		return started(question === "" ? issueText(issue) : question, repository.full_name, issue.number, key);
 	}
 	return { start: false, reason: `${eventName} events do not start research` };
 }

@@ -1,6 +1,7 @@
 /**
- * Wire shapes of `/v1/webhooks/*`: the tenant's settings, its signing secret and GitHub integration,
- * endpoints that receive job events, and the delivery log. Shared by the routes and the client.
+ * Wire shapes of `/v1/webhooks/*`: the tenant's settings, its signing and inbound secrets and GitHub
+ * integration, endpoints that receive job events, the delivery log, and the admin re-sealing of stored
+ * secrets. Shared by the routes and the client.
  */
 import { z } from "@hono/zod-openapi";
 import { SUBSCRIBABLE_EVENTS } from "../webhooks/events.ts";
@@ -16,13 +17,21 @@ export const GithubIntegrationSchema = z.object({
 	updatedAt: z.number(),
 });
 
+/** Whether one of the tenant's `whsec_` secrets exists, and until when a rotated-out one still works. */
+const SecretStatusSchema = z.object({
+	configured: z.boolean(),
+	createdAt: z.number().nullable(),
+	previousSecretValidUntil: z.number().nullable(),
+});
+export type SecretStatus = z.infer<typeof SecretStatusSchema>;
+
 /** Answer of `GET /v1/webhooks/settings`: never a secret. */
 export const WebhookSettingsSchema = z
 	.object({
-		signingSecret: z.object({
-			configured: z.boolean(),
-			createdAt: z.number().nullable(),
-			previousSecretValidUntil: z.number().nullable(),
+		signingSecret: SecretStatusSchema.openapi({ description: "Signs outbound deliveries." }),
+		inboundSecret: SecretStatusSchema.openapi({
+			description:
+				"Verifies inbound Standard Webhooks; until it exists they answer 401 `inbound_secret_missing`.",
 		}),
 		github: GithubIntegrationSchema.nullable(),
 		inboundUrls: z.object({ standard: z.string(), github: z.string() }),
@@ -36,11 +45,27 @@ export const RotatedSecretSchema = z
 		secret: z.string().openapi({ description: "The `whsec_` secret. It is shown only in this response." }),
 		createdAt: z.number(),
 		previousSecretValidUntil: z.number().nullable().openapi({
-			description: "Until then the replaced secret still verifies inbound messages and signs deliveries too.",
+			description: "Until then the replaced secret still works too (signing deliveries, or verifying hooks).",
 		}),
 	})
 	.openapi("RotatedSigningSecret");
 export type RotatedSecret = z.infer<typeof RotatedSecretSchema>;
+
+/** Answer of `POST /v1/webhooks/inbound-secret`: the secret to give the sender, and where it sends. */
+export const RotatedInboundSecretSchema = RotatedSecretSchema.extend({
+	inboundUrl: z.string().openapi({ description: "`/v1/hooks/standard/{tenantId}`, which verifies with it." }),
+}).openapi("RotatedInboundSecret");
+export type RotatedInboundSecret = z.infer<typeof RotatedInboundSecretSchema>;
+
+/** Answer of `POST /v1/admin/secrets/reseal`. */
+export const ResealOutcomeSchema = z
+	.object({
+		rows: z.int().openapi({ description: "Rows holding a secret (signing, inbound, GitHub)." }),
+		resealed: z.int().openapi({ description: "Rows now sealed under the current key that were not." }),
+		skipped: z.int().openapi({ description: "Rows rotated meanwhile; run again until this is 0." }),
+	})
+	.openapi("ResealOutcome");
+export type ResealOutcome = z.infer<typeof ResealOutcomeSchema>;
 
 /** Body of `PUT /v1/webhooks/github`. */
 export const GithubUpdateSchema = z

@@ -354,6 +354,7 @@ describe("service endpoints", () => {
 		}>();
 		expect(document.openapi).toBe("3.1.0");
 		expect(Object.keys(document.paths).sort()).toEqual([
+			"/v1/admin/secrets/reseal",
 			"/v1/admin/tenants",
 			"/v1/goals/plan",
 			"/v1/hooks/github/{tenantId}",
@@ -377,6 +378,7 @@ describe("service endpoints", () => {
 			"/v1/webhooks/endpoints",
 			"/v1/webhooks/endpoints/{id}",
 			"/v1/webhooks/github",
+			"/v1/webhooks/inbound-secret",
 			"/v1/webhooks/settings",
 			"/v1/webhooks/signing-secret",
 		]);

@@ -1,8 +1,12 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/api/app";
+import { developmentKeySpec } from "../../src/auth/secrets-keys";
 import { ApiErrorBodySchema } from "../../src/protocol";
-import { api, holdAgents, postJson, sampleRequest, waitForJob } from "./harness";
+import { githubSignature } from "../../src/webhooks/github-signature";
+import { signStandardWebhook } from "../../src/webhooks/standard-signature";
+import { api, coordinator, holdAgents, postJson, sampleRequest, submit, TENANT, waitForJob } from "./harness";
 
 type Tenant = { id: string; key: string; keyId: string };
 
@@ -225,5 +229,268 @@ describe("limits", () => {
 		const sources = Array.from({ length: 21 }, (_, index) => ({ url: `https://example.com/${index}` }));
 		const response = await postJson("/v1/research", { task: "t", sources });
 		expect(response.status).toBe(400);
+	});
+});
+
+describe("cancel versus report", () => {
+	it("leaves no report objects when a cancel lands while the report is being built", async () => {
+		const gate = holdAgents();
+		try {
+			const id = await submit(sampleRequest({ swarmSize: 3 }));
+			await waitForJob(id, ["running"]);
+			const outcome = await runInDurableObject(coordinator(id), async (instance) => {
+				// The agents are held, so the job only reaches its report the way a deadline brings it there.
+				const state = structuredClone(instance.store.state);
+				if (!state) throw new Error("the job has no state");
+				for (const task of state.tasks) {
+					if (task.status !== "completed" && task.status !== "failed") task.status = "skipped";
+				}
+				state.status = "synthesizing";
+				instance.store.commit({ state, events: [], notify: [] }, Date.now());
+				// The alarm starts building the report and yields at its first read; the cancel lands then.
+				const building = instance.alarm();
+				const cancel = await instance.cancel(TENANT);
+				await building;
+				return cancel;
+			});
+			expect(outcome).toEqual({ cancelled: true, status: "cancelled" });
+			expect((await waitForJob(id)).status).toBe("cancelled");
+			const objects = await env.ARTIFACTS.list({ prefix: `reports/${TENANT}/${id}.` });
+			expect(objects.objects.map((object) => object.key)).toEqual([]);
+			expect((await api(`/v1/research/${id}/report`)).status).not.toBe(200);
+		} finally {
+			gate.release();
+			gate.restore();
+		}
+	});
+
+	it("deletes report objects a build cut short by an eviction left behind when the job is cancelled", async () => {
+		const gate = holdAgents();
+		try {
+			const id = await submit(sampleRequest({ swarmSize: 3 }));
+			await waitForJob(id, ["running"]);
+			// What a report build writes before the object is evicted, short of committing the job completed.
+			for (const key of ["json", "md", "provenance.json"]) {
+				await env.ARTIFACTS.put(`reports/${TENANT}/${id}.${key}`, "{}");
+			}
+			await runInDurableObject(coordinator(id), async (instance) => {
+				const state = structuredClone(instance.store.state);
+				if (!state) throw new Error("the job has no state");
+				state.status = "synthesizing";
+				instance.store.commit({ state, events: [], notify: [] }, Date.now());
+				await instance.cancel(TENANT);
+			});
+			expect((await waitForJob(id)).status).toBe("cancelled");
+			const objects = await env.ARTIFACTS.list({ prefix: `reports/${TENANT}/${id}.` });
+			expect(objects.objects.map((object) => object.key)).toEqual([]);
+		} finally {
+			gate.release();
+			gate.restore();
+		}
+	});
+});
+
+describe("GitHub hook replay", () => {
+	it("does not start a second job when a signed body is replayed under a new delivery id", async () => {
+		const gate = holdAgents();
+		try {
+			const tenant = await createTenant();
+			const saved = await api(
+				"/v1/webhooks/github",
+				as(tenant, {
+					method: "PUT",
+					headers: { "content-type": "application/json" },
+					body: JSON.stringify({ label: "research" }),
+				}),
+			);
+			const { secret } = await saved.json<{ secret: string }>();
+			const body = JSON.stringify({
+				action: "created",
+				comment: { id: 90210, body: "/research heat pump defrost cycles", user: { type: "User" } },
+				issue: { number: 12, title: "Defrost", body: null, labels: [] },
+				repository: { full_name: "octo/heat-pumps" },
+			});
+			// What a receiver of the first delivery (or anyone on its path) holds: the body and its signature.
+			const signature = await githubSignature(secret, new TextEncoder().encode(body));
+			const deliver = (delivery: string) =>
+				api(`/v1/hooks/github/${tenant.id}`, {
+					method: "POST",
+					headers: {
+						"content-type": "application/json",
+						"x-github-event": "issue_comment",
+						"x-github-delivery": delivery,
+						"x-hub-signature-256": signature,
+					},
+					body,
+				});
+			const first = await deliver(crypto.randomUUID());
+			expect(first.status).toBe(202);
+			const { id } = await first.json<{ id: string }>();
+			const replayed = await deliver(crypto.randomUUID());
+			expect(replayed.status).toBe(200);
+			const answer = await replayed.json<{ started: boolean; reason: string; duplicateOf: string }>();
+			expect(answer).toMatchObject({ started: false, duplicateOf: id });
+			expect(answer.reason).toMatch(/^duplicate/);
+			const jobs = await env.DB.prepare("SELECT id FROM jobs WHERE tenant_id = ?").bind(tenant.id).all();
+			expect(jobs.results.map((row) => row.id)).toEqual([id]);
+		} finally {
+			gate.release();
+			gate.restore();
+		}
+	});
+});
+
+/** POSTs a signed `research.requested` to the tenant's inbound Standard Webhooks route. */
+async function standardHook(
+	tenantId: string,
+	secret: string,
+	messageId: string,
+	environment?: Env,
+): Promise<Response> {
+	const body = JSON.stringify({ type: "research.requested", data: sampleRequest({ swarmSize: 3 }) });
+	const headers = signStandardWebhook([secret], messageId, Math.floor(Date.now() / 1000), body);
+	const init = { method: "POST", headers: { "content-type": "application/json", ...headers }, body };
+	const path = `/v1/hooks/standard/${tenantId}`;
+	return environment ? app.request(path, init, environment) : api(path, init);
+}
+
+async function newSecret(tenant: Tenant, kind: "signing" | "inbound"): Promise<string> {
+	const response = await api(`/v1/webhooks/${kind}-secret`, as(tenant, { method: "POST" }));
+	expect(response.status).toBe(201);
+	return (await response.json<{ secret: string }>()).secret;
+}
+
+async function saveGithub(tenant: Tenant, token: string): Promise<string> {
+	const response = await api(
+		"/v1/webhooks/github",
+		as(tenant, {
+			method: "PUT",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ token }),
+		}),
+	);
+	expect(response.status).toBe(200);
+	return (await response.json<{ secret: string }>()).secret;
+}
+
+/** Every stored secret row of a tenant, as D1 holds it. */
+async function secretRows(tenantId: string): Promise<Record<string, unknown>[]> {
+	const rows: Record<string, unknown>[] = [];
+	for (const table of ["webhook_signing_secrets", "webhook_inbound_secrets", "github_integrations"]) {
+		const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE tenant_id = ?`)
+			.bind(tenantId)
+			.all();
+		rows.push(...results);
+	}
+	return rows;
+}
+
+describe("one secret per direction", () => {
+	it("does not accept the outbound signing secret on the inbound hook", async () => {
+		const gate = holdAgents();
+		try {
+			const tenant = await createTenant();
+			// What every callback receiver holds to verify deliveries.
+			const signing = await newSecret(tenant, "signing");
+			const before = await standardHook(tenant.id, signing, "msg_receiver_1");
+			expect(before.status).toBe(401);
+			expect(ApiErrorBodySchema.parse(await before.json()).error.code).toBe("inbound_secret_missing");
+
+			const inbound = await newSecret(tenant, "inbound");
+			expect(inbound).not.toBe(signing);
+			const forged = await standardHook(tenant.id, signing, "msg_receiver_2");
+			expect(forged.status).toBe(401);
+			expect(ApiErrorBodySchema.parse(await forged.json()).error.code).toBe("invalid_signature");
+			const jobs = await env.DB.prepare("SELECT COUNT(*) AS n FROM jobs WHERE tenant_id = ?")
+				.bind(tenant.id)
+				.first<{ n: number }>();
+			expect(jobs?.n).toBe(0);
+
+			expect((await standardHook(tenant.id, inbound, "msg_sender_1")).status).toBe(202);
+			// Rotating one leaves the other as it was.
+			await newSecret(tenant, "signing");
+			expect((await standardHook(tenant.id, inbound, "msg_sender_2")).status).toBe(202);
+		} finally {
+			gate.release();
+			gate.restore();
+		}
+	});
+});
+
+describe("secrets at rest", () => {
+	it("stores no webhook secret or GitHub token readable in D1", async () => {
+		const tenant = await createTenant();
+		const token = "ghp_plaintextTokenThatMustNotBeStored0001";
+		const secrets = [
+			await newSecret(tenant, "signing"),
+			await newSecret(tenant, "signing"), // the previous one is kept for its grace period
+			await newSecret(tenant, "inbound"),
+			await saveGithub(tenant, token),
+		];
+		const rows = await secretRows(tenant.id);
+		expect(rows).toHaveLength(3);
+		const stored = JSON.stringify(rows);
+		for (const secret of [...secrets, token]) {
+			expect(stored).not.toContain(secret);
+			expect(stored).not.toContain(secret.replace(/^whsec_/, ""));
+		}
+		for (const row of rows) {
+			for (const column of ["secret", "previous_secret", "token"]) {
+				if (typeof row[column] === "string") expect(row[column]).toMatch(/^sb1\.dev\./);
+			}
+		}
+	});
+
+	it("seals rows written in plain text before, and re-seals everything under a new key", async () => {
+		const gate = holdAgents();
+		try {
+			const tenant = await createTenant();
+			const legacy = "whsec_bGVnYWN5IHBsYWluIHRleHQgc2VjcmV0IDAxMjM0NTY3";
+			const now = Date.now();
+			await env.DB.prepare(
+				"INSERT INTO webhook_inbound_secrets (tenant_id, secret, created_at) VALUES (?, ?, ?)",
+			)
+				.bind(tenant.id, legacy, now)
+				.run();
+			await env.DB.prepare(
+				"INSERT INTO github_integrations (tenant_id, secret, label, token, created_at, updated_at) VALUES (?, ?, 'research', ?, ?, ?)",
+			)
+				.bind(tenant.id, "legacy-github-secret", "ghp_legacyToken", now, now)
+				.run();
+			// Plain rows keep working until they are sealed.
+			expect((await standardHook(tenant.id, legacy, "msg_legacy_1")).status).toBe(202);
+
+			const admin = { method: "POST", headers: { authorization: "Bearer local-admin" } };
+			const sealed = await api("/v1/admin/secrets/reseal", admin);
+			expect(sealed.status).toBe(200);
+			expect((await sealed.json<{ resealed: number }>()).resealed).toBeGreaterThanOrEqual(2);
+			let stored = JSON.stringify(await secretRows(tenant.id));
+			expect(stored).not.toContain(legacy);
+			expect(stored).not.toContain("ghp_legacyToken");
+			expect(stored).not.toContain("legacy-github-secret");
+			expect((await standardHook(tenant.id, legacy, "msg_legacy_2")).status).toBe(202);
+			const again = await api("/v1/admin/secrets/reseal", admin);
+			expect(await again.json()).toMatchObject({ resealed: 0, skipped: 0 });
+
+			// Key rotation: the new key first, the old one still listed while rows are re-sealed.
+			const next = `k2:${"5e".repeat(32)}`;
+			const during = { ...env, SECRETS_KEYS: `${next},${await developmentKeySpec()}` } as Env;
+			const rotated = await app.request("/v1/admin/secrets/reseal", admin, during);
+			expect((await rotated.json<{ resealed: number }>()).resealed).toBeGreaterThanOrEqual(2);
+			stored = JSON.stringify(await secretRows(tenant.id));
+			expect(stored).not.toContain("sb1.dev.");
+			expect(stored).toContain("sb1.k2.");
+			// With the old key gone, everything still opens.
+			const after = { ...env, SECRETS_KEYS: next } as Env;
+			expect((await standardHook(tenant.id, legacy, "msg_legacy_3", after)).status).toBe(202);
+			// And nothing opens without a key outside dev mode: a clear 503, not a plain-text fallback.
+			const unkeyed = { ...env, DEV_MODE: "false" } as Env;
+			const refused = await standardHook(tenant.id, legacy, "msg_legacy_4", unkeyed);
+			expect(refused.status).toBe(503);
+			expect(ApiErrorBodySchema.parse(await refused.json()).error.code).toBe("secrets_key_missing");
+		} finally {
+			gate.release();
+			gate.restore();
+		}
 	});
 });

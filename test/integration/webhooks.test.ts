@@ -42,8 +42,8 @@ function as(tenant: Tenant, init: RequestInit = {}): RequestInit {
 	return { ...init, headers };
 }
 
-async function rotateSecret(tenant: Tenant): Promise<string> {
-	const response = await api("/v1/webhooks/signing-secret", as(tenant, { method: "POST" }));
+async function rotateSecret(tenant: Tenant, kind: "signing" | "inbound" = "signing"): Promise<string> {
+	const response = await api(`/v1/webhooks/${kind}-secret`, as(tenant, { method: "POST" }));
 	expect(response.status).toBe(201);
 	return (await response.json<{ secret: string }>()).secret;
 }
@@ -261,7 +261,7 @@ describe("inbound Standard Webhooks", () => {
 	let secret: string;
 	beforeEach(async () => {
 		tenant = await createTenant();
-		secret = await rotateSecret(tenant);
+		secret = await rotateSecret(tenant, "inbound");
 	});
 
 	it("starts a job from a signed research.requested; the same webhook-id again returns the same job", async () => {
@@ -326,7 +326,7 @@ describe("inbound Standard Webhooks", () => {
 	});
 
 	it("keeps accepting the previous secret for a while after a rotation", async () => {
-		const next = await rotateSecret(tenant);
+		const next = await rotateSecret(tenant, "inbound");
 		expect(next).not.toBe(secret);
 		for (const [id, key] of [
 			["msg_old_secret", secret],
@@ -436,7 +436,7 @@ describe("inbound GitHub webhooks", () => {
 
 		const comment = {
 			action: "created",
-			comment: { body: "Thanks, that helps.", user: { type: "User" } },
+			comment: { id: 101, body: "Thanks, that helps.", user: { type: "User" } },
 			issue: ISSUE,
 			repository: REPOSITORY,
 		};
@@ -470,7 +470,7 @@ describe("inbound GitHub webhooks", () => {
 		serve("api.github.com", () => Response.json({ id: 1 }, { status: 201 }));
 		const comment = {
 			action: "created",
-			comment: { body: "/research cold-climate heat pump efficiency", user: { type: "User" } },
+			comment: { id: 102, body: "/research cold-climate heat pump efficiency", user: { type: "User" } },
 			issue: { ...ISSUE, number: 8 },
 			repository: REPOSITORY,
 		};
@@ -542,7 +542,7 @@ describe("webhook settings", () => {
 		expect((await app.request("/v1/webhooks/endpoints", {}, production)).status).toBe(401);
 		const hook = await app.request("/v1/hooks/standard/tn_none", { method: "POST", body: "{}" }, production);
 		expect(hook.status).toBe(401);
-		expect((await hook.json<{ error: { code: string } }>()).error.code).toBe("invalid_signature");
+		expect((await hook.json<{ error: { code: string } }>()).error.code).toBe("inbound_secret_missing");
 	});
 
 	it("validates endpoints and keeps them per tenant", async () => {

@@ -284,6 +284,11 @@ describe("every route", () => {
 			"POST /v1/webhooks/signing-secret",
 		],
 		[
+			"webhooks.rotateInboundSecret",
+			(c) => c.webhooks.rotateInboundSecret(),
+			"POST /v1/webhooks/inbound-secret",
+		],
+		[
 			"webhooks.saveGithub",
 			(c) => c.webhooks.saveGithub({ label: "ask" }),
 			"PUT /v1/webhooks/github",

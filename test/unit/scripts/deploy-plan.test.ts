@@ -12,6 +12,7 @@ import {
 	productionPlan,
 	SECRETS,
 } from "../../../scripts/deploy/plan";
+import { secretsKeyring } from "../../../src/auth/secrets-keys";
 import { accessSettings } from "../../../src/auth/settings";
 import { embedderFor } from "../../../src/learning/service";
 import { createVectorizeIndex } from "../../../src/learning/vectorize-index";
@@ -190,15 +191,26 @@ describe("what an account needs", () => {
 });
 
 describe("the deploy's knowledge of the Worker", () => {
-	it("names secrets the Worker reads", () => {
+	it("names secrets the Worker reads", async () => {
 		const env = { ENVIRONMENT: "production" } as unknown as Env;
-		for (const { name } of SECRETS) {
-			const withSecret = { ...env, [name]: "s".repeat(32) } as Env;
+		for (const { name, prefix } of SECRETS) {
+			const withSecret = { ...env, [name]: `${prefix ?? ""}${"5".repeat(64)}` } as Env;
 			const read =
 				JSON.stringify(accessSettings(withSecret)) !== JSON.stringify(accessSettings(env)) ||
-				JSON.stringify(providerSettings(withSecret)) !== JSON.stringify(providerSettings(env));
+				JSON.stringify(providerSettings(withSecret)) !== JSON.stringify(providerSettings(env)) ||
+				(await secretsKeyring(withSecret)) !== (await secretsKeyring(env));
 			expect(read, name).toBe(true);
 		}
+	});
+
+	it("generates a SECRETS_KEYS value the Worker accepts", async () => {
+		const secret = SECRETS.find((candidate) => candidate.name === "SECRETS_KEYS");
+		const value = `${secret?.prefix ?? ""}${"ab".repeat(32)}`;
+		const keyring = await secretsKeyring({
+			ENVIRONMENT: "production",
+			SECRETS_KEYS: value,
+		} as unknown as Env);
+		expect(keyring?.currentId).toBe("k1");
 	});
 
 	it("sizes the pattern index as each embedder's vectors are", () => {

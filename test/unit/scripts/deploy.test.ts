@@ -168,7 +168,12 @@ describe("npm run deploy", () => {
 		expect(readFileSync(configPath, "utf8")).toContain(
 			'database_id = "aaaaaaaa-0000-4000-8000-000000000001"',
 		);
-		expect(account.secrets).toEqual({ ADMIN_TOKEN: "set-before" });
+		// An account from before secrets were sealed gets its keyring, and the step that seals old rows.
+		expect(account.secrets).toEqual({
+			ADMIN_TOKEN: "set-before",
+			SECRETS_KEYS: expect.stringMatching(/^k1:[0-9a-f]{64}$/),
+		});
+		expect(output).toContain("/v1/admin/secrets/reseal");
 		expect(output).toContain("exists: D1 database research-swarm");
 	});
 

@@ -36,10 +36,10 @@ describe("npm run db:check", { timeout: 60_000 }, () => {
 		writeFileSync(schemaFile, schema.replace(column, `${column}\tplan: text("plan"),\n`));
 
 		const drift = await schemaDrift(runner, { ...sources, schema: schemaFile });
-		expect(drift.map((migration) => migration.file)).toEqual([expect.stringMatching(/^0006_.*\.sql$/)]);
+		expect(drift.map((migration) => migration.file)).toEqual([expect.stringMatching(/^\d{4}_.*\.sql$/)]);
 		expect(drift[0]?.sql).toContain("ALTER TABLE `tenants` ADD `plan` text;");
 		await expect(requireNoSchemaDrift(runner, { ...sources, schema: schemaFile })).rejects.toThrow(
-			/has changes that .*migrations lacks; drizzle-kit would add:\n-- 0006_.*\.sql\nALTER TABLE `tenants` ADD `plan` text;/,
+			/has changes that .*migrations lacks; drizzle-kit would add:\n-- \d{4}_.*\.sql\nALTER TABLE `tenants` ADD `plan` text;/,
 		);
 	});
 

@@ -25,6 +25,7 @@ describe("githubTrigger on issues events", () => {
 			task: "Cold-climate heat pumps\n\nHow do they perform below -20 °C?",
 			repository: "octo/heat-pumps",
 			issue: 7,
+			event: "octo/heat-pumps#7:issues.labeled:label:research",
 		});
 	});
 
@@ -66,7 +67,7 @@ describe("githubTrigger on issues events", () => {
 describe("githubTrigger on issue comments", () => {
 	const comment = (body: string, type = "User") => ({
 		action: "created",
-		comment: { body, user: { type } },
+		comment: { id: 4242, body, user: { type } },
 		issue,
 		repository,
 	});
@@ -79,7 +80,20 @@ describe("githubTrigger on issue comments", () => {
 			task: "defrost cycles in humid cold",
 			repository: "octo/heat-pumps",
 			issue: 7,
+			event: "octo/heat-pumps#7:issue_comment.created:comment:4242",
 		});
+	});
+
+	it("names each comment by its id, so a replayed body is the same event and a new comment is not", () => {
+		const first = githubTrigger("issue_comment", comment("/research a"), "x");
+		const replayed = githubTrigger("issue_comment", JSON.parse(JSON.stringify(comment("/research a"))), "x");
+		const next = githubTrigger(
+			"issue_comment",
+			{ ...comment("/research a"), comment: { id: 4243, body: "/research a" } },
+			"x",
+		);
+		expect(first.start && replayed.start && first.event === replayed.event).toBe(true);
+		expect(first.start && next.start && first.event !== next.event).toBe(true);
 	});
 
 	it("researches the issue itself when the command stands alone", () => {
