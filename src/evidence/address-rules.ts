@@ -55,45 +55,56 @@ const NON_PUBLIC_SUFFIXES: readonly string[] = [
 	"private",
 ];
 
-type Ipv4Range = { base: string; bits: number; label: string };
+/** A reserved range: its base address, prefix length and what it is, e.g. "loopback (127.0.0.0/8)". */
+type AddressRange = { base: string; bits: number; label: string };
 
-const BLOCKED_IPV4: readonly Ipv4Range[] = [
-	{ base: "0.0.0.0", bits: 8, label: "this network (0.0.0.0/8)" },
-	{ base: "10.0.0.0", bits: 8, label: "private network (10.0.0.0/8)" },
-	{ base: "100.64.0.0", bits: 10, label: "carrier-grade NAT (100.64.0.0/10)" },
-	{ base: "127.0.0.0", bits: 8, label: "loopback (127.0.0.0/8)" },
-	{ base: "169.254.0.0", bits: 16, label: "link-local and cloud metadata (169.254.0.0/16)" },
-	{ base: "172.16.0.0", bits: 12, label: "private network (172.16.0.0/12)" },
-	{ base: "192.0.0.0", bits: 24, label: "IETF protocol assignments (192.0.0.0/24)" },
-	{ base: "192.0.2.0", bits: 24, label: "documentation (192.0.2.0/24)" },
-	{ base: "192.168.0.0", bits: 16, label: "private network (192.168.0.0/16)" },
-	{ base: "198.18.0.0", bits: 15, label: "benchmarking (198.18.0.0/15)" },
-	{ base: "198.51.100.0", bits: 24, label: "documentation (198.51.100.0/24)" },
-	{ base: "203.0.113.0", bits: 24, label: "documentation (203.0.113.0/24)" },
-	{ base: "224.0.0.0", bits: 4, label: "multicast (224.0.0.0/4)" },
-	{ base: "240.0.0.0", bits: 4, label: "reserved (240.0.0.0/4)" },
-	{ base: "255.255.255.255", bits: 32, label: "broadcast (255.255.255.255/32)" },
-];
-
-type Ipv6Range = { base: string; bits: number; label: string };
-
-const BLOCKED_IPV6: readonly Ipv6Range[] = [
-	{ base: "::", bits: 128, label: "unspecified (::)" },
-	{ base: "::1", bits: 128, label: "loopback (::1)" },
+/** Every reserved range refused, IPv4 and IPv6, in CIDR notation with what it is. */
+const RESERVED_RANGES: ReadonlyArray<readonly [cidr: string, name: string]> = [
+	["0.0.0.0/8", "this network"],
+	["10.0.0.0/8", "private network"],
+	["100.64.0.0/10", "carrier-grade NAT"],
+	["127.0.0.0/8", "loopback"],
+	["169.254.0.0/16", "link-local and cloud metadata"],
+	["172.16.0.0/12", "private network"],
+	["192.0.0.0/24", "IETF protocol assignments"],
+	["192.0.2.0/24", "documentation"],
+	["192.168.0.0/16", "private network"],
+	["198.18.0.0/15", "benchmarking"],
+	["198.51.100.0/24", "documentation"],
+	["203.0.113.0/24", "documentation"],
+	["224.0.0.0/4", "multicast"],
+	["240.0.0.0/4", "reserved"],
+	["255.255.255.255/32", "broadcast"],
+	["::/128", "unspecified"],
+	["::1/128", "loopback"],
 	// Deprecated IPv4-compatible form; never a legitimate public destination.
-	{ base: "::", bits: 96, label: "IPv4-compatible (::/96)" },
-	{ base: "100::", bits: 64, label: "discard-only (100::/64)" },
-	{ base: "64:ff9b:1::", bits: 48, label: "local-use NAT64 (64:ff9b:1::/48)" },
-	{ base: "2001:db8::", bits: 32, label: "documentation (2001:db8::/32)" },
+	["::/96", "IPv4-compatible"],
+	["100::/64", "discard-only"],
+	["64:ff9b:1::/48", "local-use NAT64"],
+	["2001:db8::/32", "documentation"],
 	// Includes fd00:ec2::254, the AWS instance metadata service over IPv6.
-	{ base: "fc00::", bits: 7, label: "unique local (fc00::/7)" },
-	{ base: "fe80::", bits: 10, label: "link-local (fe80::/10)" },
-	{ base: "fec0::", bits: 10, label: "site-local (fec0::/10)" },
-	{ base: "ff00::", bits: 8, label: "multicast (ff00::/8)" },
+	["fc00::/7", "unique local"],
+	["fe80::/10", "link-local"],
+	["fec0::/10", "site-local"],
+	["ff00::/8", "multicast"],
 ];
+
+/** A row of RESERVED_RANGES as a range; a single IPv6 address (/128) is labelled by the address alone. */
+function addressRange([cidr, name]: readonly [string, string]): AddressRange {
+	const [base = "", bits = ""] = cidr.split("/");
+	const single = bits === "128";
+	return { base, bits: Number(bits), label: `${name} (${single ? base : cidr})` };
+}
+
+const BLOCKED_IPV4: readonly AddressRange[] = RESERVED_RANGES.filter(([cidr]) => !cidr.includes(":")).map(
+	addressRange,
+);
+const BLOCKED_IPV6: readonly AddressRange[] = RESERVED_RANGES.filter(([cidr]) => cidr.includes(":")).map(
+	addressRange,
+);
 
 /** IPv6 ranges that carry an IPv4 address; `shift` is how many low bits sit below the IPv4 part. */
-type Ipv4CarryingRange = Ipv6Range & { shift: number };
+type Ipv4CarryingRange = AddressRange & { shift: number };
 
 const IPV4_CARRYING_IPV6: readonly Ipv4CarryingRange[] = [
 	{ base: "::ffff:0:0", bits: 96, shift: 0, label: "IPv4-mapped" },
@@ -206,7 +217,7 @@ function parseIpv6(text: string): bigint | null {
 	return groups.reduce((address, group) => (address << 16n) | BigInt(Number.parseInt(group, 16)), 0n);
 }
 
-function inIpv6Range(address: bigint, range: Ipv6Range): boolean {
+function inIpv6Range(address: bigint, range: AddressRange): boolean {
 	const base = parseIpv6(range.base) ?? 0n;
 	const hostBits = BigInt(128 - range.bits);
 	return address >> hostBits === base >> hostBits;
