@@ -1,25 +1,39 @@
 /** Builds the provider a task runs on from the deployment's provider settings. */
 import { createAnthropicProvider } from "./anthropic";
 import { extractiveProvider } from "./extractive";
+import { gatewayFetch } from "./gateway";
 import { createGeminiProvider } from "./gemini";
 import { createOpenAIProvider } from "./openai";
 import { createOpenRouterProvider } from "./openrouter";
-import { EXTRACTIVE, isModelProvider, type ModelProviderName, type ProviderSettings } from "./settings";
+import {
+	EXTRACTIVE,
+	type GeminiApiVersion,
+	isModelProvider,
+	type ModelProviderName,
+	type ProviderSettings,
+} from "./settings";
 import type { Provider } from "./types";
 
-const FACTORIES: Record<
-	ModelProviderName,
-	(options: { apiKey: string; baseURL?: string; fetch?: typeof fetch }) => Provider
-> = {
+/** What every adapter is built from; each takes the fields it knows. */
+type AdapterOptions = {
+	apiKey: string;
+	baseURL?: string;
+	fetch: typeof fetch;
+	geminiApiVersion: GeminiApiVersion;
+};
+
+const FACTORIES: Record<ModelProviderName, (options: AdapterOptions) => Provider> = {
 	anthropic: createAnthropicProvider,
 	openai: createOpenAIProvider,
-	gemini: createGeminiProvider,
+	gemini: ({ geminiApiVersion, ...options }) =>
+		createGeminiProvider({ ...options, apiVersion: geminiApiVersion }),
 	openrouter: createOpenRouterProvider,
 };
 
 /**
- * The provider named `name`, with its key and base URL from `settings`. Throws when it is not configured;
- * the API refuses such jobs with a 422 before they are accepted.
+ * The provider named `name`, with its key and base URL from `settings`, calling through `fetchImpl` (the
+ * runtime's fetch by default) with the AI Gateway token when its calls go to a gateway. Throws when it is
+ * not configured; the API refuses such jobs with a 422 before they are accepted.
  */
 export function providerFor(name: string, settings: ProviderSettings, fetchImpl?: typeof fetch): Provider {
 	if (name === EXTRACTIVE) return extractiveProvider;
@@ -28,6 +42,7 @@ export function providerFor(name: string, settings: ProviderSettings, fetchImpl?
 	return FACTORIES[name]({
 		apiKey: credentials.apiKey,
 		...(credentials.baseURL ? { baseURL: credentials.baseURL } : {}),
-		...(fetchImpl ? { fetch: fetchImpl } : {}),
+		fetch: gatewayFetch(credentials.gatewayToken, fetchImpl),
+		geminiApiVersion: settings.geminiApiVersion,
 	});
 }
