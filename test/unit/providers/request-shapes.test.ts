@@ -362,3 +362,17 @@ describe("recordings answer only requests that offered the tools they used", () 
 		expect(recordedResponseFor(new URL(request.url).pathname, request.body)).toBeNull();
 	});
 });
+
+describe("the adapters' unit replays", () => {
+	it("answer a request without its endpoint's documented shape with a 400 naming the problem", async () => {
+		const wire = replay([recording("openai", "response-web-search")]);
+		const response = await wire.fetch("https://api.openai.com/v1/responses", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ model: "gpt-6.1-sol", input: "heat pumps", tools: [{ type: "web_browser" }] }),
+		});
+		expect(response.status).toBe(400);
+		const { error } = (await response.json()) as { error: { message: string } };
+		expect(error.message).toMatch(/OpenAI Responses request to \/v1\/responses[\s\S]*tools\[0\]/);
+	});
+});
