@@ -27,10 +27,11 @@ const optionalUrl = z.preprocess(
 /**
  * The Gemini API version in request paths (`/{version}/models/{model}:generateContent`). The default is
  * `v1beta`, not the installed SDK's `v1` (@google/genai 3.1.0, `GOOGLE_AI_API_DEFAULT_VERSION`): Google's
- * guides for Grounding with Google Search and for structured output with built-in tools — the
- * `googleSearch` tool and `responseJsonSchema` in one call, which Gemini 3 turns rely on — show every
- * REST call on `v1beta`, and Google's "API versions" page says new capabilities reach `v1beta` before
- * they are promoted to the stable `v1`. `v1` stays selectable for deployments that want the stable path.
+ * Grounding with Google Search examples call `v1beta`, and its "API versions explained" page describes
+ * `v1beta` as the version where capabilities arrive before they are promoted to the stable `v1` — the
+ * `googleSearch` tool together with `responseJsonSchema` in one call (structured output with built-in
+ * tools, which Gemini 3 turns rely on) is documented there. `v1` stays selectable for deployments that
+ * want the stable path; both send the same body.
  */
 export const GEMINI_API_VERSIONS = ["v1beta", "v1"] as const;
 export type GeminiApiVersion = (typeof GEMINI_API_VERSIONS)[number];
