@@ -11,17 +11,22 @@ import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { eventStreamOf, wantsEventStream } from "../test/fixtures/providers/event-stream.mjs";
-import { recordedResponseFor } from "../test/fixtures/providers/replay.mjs";
+import {
+	recordedResponseFor,
+	recordingProblem,
+	requestProblem,
+	unrecorded,
+} from "../test/fixtures/providers/replay.mjs";
 
 const FIXTURES = fileURLToPath(new URL("../test/fixtures/providers/", import.meta.url));
 
 /**
  * Starts the mock on `port` (0 picks one); resolves to its base URL, the calls it served and `stop()`.
  * @param {number} [port]
- * @returns {Promise<{ url: string; calls: { method: string | undefined; path: string; fixture: string | null }[]; stop(): Promise<unknown> }>}
+ * @returns {Promise<{ url: string; calls: { method: string | undefined; path: string; fixture: string | null; problem: string | null }[]; stop(): Promise<unknown> }>}
  */
 export function startMockProviders(port = 0) {
-	/** @type {{ method: string | undefined; path: string; fixture: string | null }[]} */
+	/** @type {{ method: string | undefined; path: string; fixture: string | null; problem: string | null }[]} */
 	const calls = [];
 	const server = createServer(async (request, response) => {
 		let text = "";
@@ -32,12 +37,27 @@ export function startMockProviders(port = 0) {
 		} catch {
 			body = null;
 		}
-		const path = new URL(request.url ?? "/", "http://mock").pathname;
+		const url = new URL(request.url ?? "/", "http://mock");
+		const path = url.pathname;
 		const name = recordedResponseFor(path, body);
-		calls.push({ method: request.method, path, fixture: name });
+		const headers = new Headers(
+			Object.entries(request.headers).flatMap(([key, value]) =>
+				typeof value === "string" ? [[key, value]] : [],
+			),
+		);
+		const problem =
+			requestProblem({ method: request.method ?? "GET", url: url.toString(), headers, body }) ??
+			(name ? recordingProblem(name, body) : null);
+		calls.push({ method: request.method, path, fixture: name, problem });
+		if (problem) {
+			response.writeHead(400, { "content-type": "application/json" });
+			response.end(JSON.stringify({ error: { type: "invalid_request_error", message: problem } }));
+			return;
+		}
 		if (!name) {
-			response.writeHead(404, { "content-type": "application/json" });
-			response.end(JSON.stringify({ error: { message: `no recorded response for ${path}` } }));
+			const { status, body: error } = unrecorded(path);
+			response.writeHead(status, { "content-type": "application/json" });
+			response.end(JSON.stringify(error));
 			return;
 		}
 		const fixture = JSON.parse(await readFile(`${FIXTURES}${name}.json`, "utf8"));

@@ -14,6 +14,7 @@
  * normalizes them.
  */
 import { GoogleGenAI } from "@google/genai";
+import { DEFAULT_GEMINI_API_VERSION, type GeminiApiVersion } from "../providers/settings";
 import { assertDimensions, type Embedder, type HostedEmbedderOptions, serviceEmbedder } from "./embedder";
 
 export const GEMINI_EMBEDDING_MODEL = "gemini-embedding-2";
@@ -21,7 +22,10 @@ export const GEMINI_EMBEDDING_DIMENSIONS = 768;
 /** `batchEmbedContents` refuses more than 100 requests in one batch. */
 const MAX_TEXTS_PER_REQUEST = 100;
 
-export type GeminiEmbedderOptions = HostedEmbedderOptions;
+export type GeminiEmbedderOptions = HostedEmbedderOptions & {
+	/** The API version in request paths, as for the Gemini provider; `v1beta` unless set. */
+	apiVersion?: GeminiApiVersion;
+};
 
 /** An Embedder backed by the Gemini API's embeddings. */
 export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
@@ -32,6 +36,7 @@ export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
 		vertexai: false,
 		httpOptions: {
 			...(options.baseURL ? { baseUrl: options.baseURL } : {}),
+			apiVersion: options.apiVersion ?? DEFAULT_GEMINI_API_VERSION,
 			timeout: options.timeoutMs ?? 30_000,
 			fetch: options.fetch ?? ((input, init) => fetch(input, init)),
 		},

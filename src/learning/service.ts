@@ -8,7 +8,8 @@ import { z } from "zod";
 import { findPatterns, insertPattern, listDistillations } from "../db/learning-queries";
 import { database } from "../db/queries";
 import type { TaskType } from "../protocol";
-import { providerSettings } from "../providers/settings";
+import { gatewayFetch } from "../providers/gateway";
+import { type ProviderCredentials, providerSettings } from "../providers/settings";
 import type { PatternStrategy, RecalledCluster, RecalledPattern } from "./apply";
 import { createD1Index } from "./d1-index";
 import { createHashingEmbedder, type Embedder, HASHING_EMBEDDER_MODEL } from "./embedder";
@@ -51,22 +52,20 @@ const EmbedderEnvSchema = z.object({
 
 /**
  * The deployment's embedder: the offline hashing embedder unless `EMBEDDER` names another (OpenAI and
- * Gemini use the provider keys; Workers AI needs the production-only `AI` binding).
+ * Gemini use the provider keys, base URLs and AI Gateway token, calling through `fetchImpl` when given;
+ * Workers AI needs the production-only `AI` binding, whose calls are authenticated by the account).
  */
-export function embedderFor(env: Env): Embedder {
+export function embedderFor(env: Env, fetchImpl?: typeof fetch): Embedder {
 	const { EMBEDDER: choice, AI: ai } = EmbedderEnvSchema.parse(env);
-	const { credentials } = providerSettings(env);
-	if (choice === "openai" && credentials.openai) {
-		return createOpenAIEmbedder({
-			apiKey: credentials.openai.apiKey,
-			...(credentials.openai.baseURL ? { baseURL: credentials.openai.baseURL } : {}),
-		});
-	}
+	const { credentials, geminiApiVersion } = providerSettings(env);
+	const hosted = (provider: ProviderCredentials) => ({
+		apiKey: provider.apiKey,
+		...(provider.baseURL ? { baseURL: provider.baseURL } : {}),
+		fetch: gatewayFetch(provider.gatewayToken, fetchImpl),
+	});
+	if (choice === "openai" && credentials.openai) return createOpenAIEmbedder(hosted(credentials.openai));
 	if (choice === "gemini" && credentials.gemini) {
-		return createGeminiEmbedder({
-			apiKey: credentials.gemini.apiKey,
-			...(credentials.gemini.baseURL ? { baseURL: credentials.gemini.baseURL } : {}),
-		});
+		return createGeminiEmbedder({ ...hosted(credentials.gemini), apiVersion: geminiApiVersion });
 	}
 	if (choice === "workers-ai" && ai) return createWorkersAiEmbedder(ai);
 	if (choice !== "hashing") throw new Error(`EMBEDDER=${choice} is set but its key or binding is missing`);

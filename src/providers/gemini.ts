@@ -63,6 +63,7 @@ import { sumTokenUsage } from "../lib/usage";
 import { applyGrounding, groundedStatements, groundingSources, searchQueryCount } from "./gemini-grounding";
 import { streamContent } from "./gemini-stream";
 import { TURN_PHASES, TurnProgressMeter } from "./progress";
+import { DEFAULT_GEMINI_API_VERSION, type GeminiApiVersion } from "./settings";
 import type {
 	AgentOutput,
 	AgentTurn,
@@ -104,6 +105,8 @@ export type GeminiProviderOptions = {
 	apiKey: string;
 	/** Another endpoint for the Gemini API, e.g. a Cloudflare AI Gateway `…/google-ai-studio` URL. */
 	baseURL?: string;
+	/** The API version in request paths; `v1beta` unless set (see `DEFAULT_GEMINI_API_VERSION`). */
+	apiVersion?: GeminiApiVersion;
 	fetch?: typeof fetch;
 };
 
@@ -154,6 +157,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
 		vertexai: false,
 		httpOptions: {
 			...(options.baseURL ? { baseUrl: options.baseURL } : {}),
+			apiVersion: options.apiVersion ?? DEFAULT_GEMINI_API_VERSION,
 			fetch: classifyingFetch(baseFetch, redact),
 		},
 	});

@@ -1,11 +1,13 @@
 /** Builds the provider a task runs on from the deployment's provider settings. */
 import { createAnthropicProvider } from "./anthropic";
 import { extractiveProvider } from "./extractive";
+import { gatewayFetch } from "./gateway";
 import { createGeminiProvider } from "./gemini";
 import { createOpenAIProvider } from "./openai";
 import { createOpenRouterProvider } from "./openrouter";
 import {
 	EXTRACTIVE,
+	type GeminiApiVersion,
 	isKeyedProvider,
 	type KeyedProviderName,
 	type ProviderSettings,
@@ -14,13 +16,19 @@ import {
 import type { Provider } from "./types";
 import { createWorkersAiProvider } from "./workers-ai";
 
-const FACTORIES: Record<
-	KeyedProviderName,
-	(options: { apiKey: string; baseURL?: string; fetch?: typeof fetch }) => Provider
-> = {
+/** What every adapter is built from; each takes the fields it knows. */
+type AdapterOptions = {
+	apiKey: string;
+	baseURL?: string;
+	fetch: typeof fetch;
+	geminiApiVersion: GeminiApiVersion;
+};
+
+const FACTORIES: Record<KeyedProviderName, (options: AdapterOptions) => Provider> = {
 	anthropic: createAnthropicProvider,
 	openai: createOpenAIProvider,
-	gemini: createGeminiProvider,
+	gemini: ({ geminiApiVersion, ...options }) =>
+		createGeminiProvider({ ...options, apiVersion: geminiApiVersion }),
 	openrouter: createOpenRouterProvider,
 };
 
@@ -29,8 +37,10 @@ function notConfigured(name: string): Error {
 }
 
 /**
- * The provider named `name`, with its key and base URL from `settings` (Workers AI: the `AI` binding).
- * Throws when it is not configured; the API refuses such jobs with a 422 before they are accepted.
+ * The provider named `name`, with its key and base URL from `settings` (Workers AI: the `AI` binding),
+ * calling through `fetchImpl` (the runtime's fetch by default) with the AI Gateway token when its calls
+ * go to a gateway. Throws when it is not configured; the API refuses such jobs with a 422 before they
+ * are accepted.
  */
 export function providerFor(name: string, settings: ProviderSettings, fetchImpl?: typeof fetch): Provider {
 	if (name === EXTRACTIVE) return extractiveProvider;
@@ -43,6 +53,7 @@ export function providerFor(name: string, settings: ProviderSettings, fetchImpl?
 	return FACTORIES[name]({
 		apiKey: credentials.apiKey,
 		...(credentials.baseURL ? { baseURL: credentials.baseURL } : {}),
-		...(fetchImpl ? { fetch: fetchImpl } : {}),
+		fetch: gatewayFetch(credentials.gatewayToken, fetchImpl),
+		geminiApiVersion: settings.geminiApiVersion,
 	});
 }

@@ -1,7 +1,8 @@
 /**
  * Provider configuration of a deployment, read from Worker secrets, vars and bindings and validated
- * with zod. Keys are secrets (`wrangler secret put ANTHROPIC_API_KEY`); base URLs and model overrides
- * are vars; Workers AI needs no key, only the `AI` binding (production only).
+ * with zod. Keys are secrets (`wrangler secret put ANTHROPIC_API_KEY`), and so is the token of an
+ * authenticated Cloudflare AI Gateway (`AI_GATEWAY_TOKEN`); base URLs, the Gemini API version and model
+ * overrides are vars; Workers AI needs no key, only the `AI` binding (production only).
  */
 import { z } from "zod";
 import { ROLES } from "../protocol";
@@ -34,6 +35,19 @@ const optionalUrl = z.preprocess(
 	(value) => (value === "" ? undefined : value),
 	z.url({ protocol: /^https?$/ }).optional(),
 );
+/**
+ * The Gemini API version in request paths (`/{version}/models/{model}:generateContent`). The default is
+ * `v1beta`, not the installed SDK's `v1` (@google/genai 3.1.0, `GOOGLE_AI_API_DEFAULT_VERSION`): Google's
+ * Grounding with Google Search examples call `v1beta`, and its "API versions explained" page describes
+ * `v1beta` as the version where capabilities arrive before they are promoted to the stable `v1` — the
+ * `googleSearch` tool together with `responseJsonSchema` in one call (structured output with built-in
+ * tools, which Gemini 3 turns rely on) is documented there. `v1` stays selectable for deployments that
+ * want the stable path; both send the same body.
+ */
+export const GEMINI_API_VERSIONS = ["v1beta", "v1"] as const;
+export type GeminiApiVersion = (typeof GEMINI_API_VERSIONS)[number];
+export const DEFAULT_GEMINI_API_VERSION: GeminiApiVersion = "v1beta";
+
 const ModelsByRoleSchema = z.partialRecord(z.enum([...ROLES, "default"]), z.string().min(1));
 
 /**
@@ -54,6 +68,11 @@ const ProviderEnvSchema = z.object({
 	OPENROUTER_BASE_URL: optionalUrl,
 	GEMINI_BASE_URL: optionalUrl,
 	AI: z.custom<WorkersAiTextBinding>(isWorkersAiBinding).optional(),
+	AI_GATEWAY_TOKEN: optionalText,
+	GEMINI_API_VERSION: z.preprocess(
+		(value) => (value === "" ? undefined : value),
+		z.enum(GEMINI_API_VERSIONS).default(DEFAULT_GEMINI_API_VERSION),
+	),
 	MODEL_OVERRIDES: z
 		.preprocess((value) => (value === "" ? undefined : value), z.string().optional())
 		.transform((text, context) => {
@@ -70,7 +89,16 @@ const ProviderEnvSchema = z.object({
 		}),
 });
 
-export type ProviderCredentials = { apiKey: string; baseURL: string | null };
+export type ProviderCredentials = {
+	apiKey: string;
+	baseURL: string | null;
+	/**
+	 * The AI Gateway token this provider's calls carry: `AI_GATEWAY_TOKEN` when the provider has a base
+	 * URL (its calls go to the gateway), null when it calls its vendor's API directly, which has no use
+	 * for a Cloudflare token and must not be handed one.
+	 */
+	gatewayToken: string | null;
+};
 
 export type ProviderSettings = {
 	/** Credentials of each keyed provider that has a key; null when it has none. */
@@ -79,6 +107,8 @@ export type ProviderSettings = {
 	workersAi: WorkersAiTextBinding | null;
 	braveApiKey: string | null;
 	modelOverrides: ModelOverrides;
+	/** The Gemini API version of the Gemini provider and embedder. */
+	geminiApiVersion: GeminiApiVersion;
 };
 
 /** Reads the provider secrets and vars of `env`. Throws a clear error (naming the variable) when one is malformed. */
@@ -90,7 +120,9 @@ export function providerSettings(env: Env): ProviderSettings {
 	}
 	const vars = parsed.data;
 	const credentials = (apiKey: string | undefined, baseURL: string | undefined) =>
-		apiKey ? { apiKey, baseURL: baseURL ?? null } : null;
+		apiKey
+			? { apiKey, baseURL: baseURL ?? null, gatewayToken: baseURL ? (vars.AI_GATEWAY_TOKEN ?? null) : null }
+			: null;
 	return {
 		credentials: {
 			anthropic: credentials(vars.ANTHROPIC_API_KEY, vars.ANTHROPIC_BASE_URL),
@@ -101,6 +133,7 @@ export function providerSettings(env: Env): ProviderSettings {
 		workersAi: vars.AI ?? null,
 		braveApiKey: vars.BRAVE_API_KEY ?? null,
 		modelOverrides: vars.MODEL_OVERRIDES,
+		geminiApiVersion: vars.GEMINI_API_VERSION,
 	};
 }
 

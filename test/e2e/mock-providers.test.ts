@@ -63,6 +63,7 @@ describe("wrangler dev with provider base URLs pointing at a local mock server",
 		expect(job.plan.every((task) => task.provider === provider)).toBe(true);
 		expect(job.metrics.usage.inputTokens).toBeGreaterThan(0);
 		expect(mock.calls.some((call) => call.fixture?.startsWith(provider))).toBe(true);
+		expect(mock.calls.flatMap((call) => (call.problem === null ? [] : [call.problem]))).toEqual([]);
 		const report = await fetch(`${worker.url}/v1/research/${id}/report?format=markdown`);
 		expect(report.status).toBe(200);
 	});

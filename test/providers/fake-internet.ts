@@ -2,9 +2,15 @@
  * Replays provider APIs and web pages for the Worker under test: every outbound `fetch` of the isolate
  * (SDK calls, the guarded fetch) is answered from recorded fixtures; anything unrouted fails like a
  * network error. A provider call that asks to stream gets its recording as the API's event stream.
+ *
+ * Every provider call is first checked against its endpoint's documented request shape
+ * (`requestProblem`), and a route may refuse a request by throwing; either way the request is answered
+ * with a 400 and its problem is kept in `rejected`, which the tests require to be empty, so a wire
+ * regression fails the test with the replay's message.
  */
 import { vi } from "vitest";
 import { eventStreamOf, wantsEventStream } from "../fixtures/providers/event-stream.mjs";
+import { type ReplayExpectations, requestProblem } from "../fixtures/providers/replay.mjs";
 
 /** A recorded HTTP exchange as stored under test/fixtures/providers/. */
 export type Fixture = { status: number; headers?: Record<string, string>; body: unknown };
@@ -53,11 +59,21 @@ export function redirects(targets: Record<string, string>): Route {
 	};
 }
 
-export type FakeInternet = { requests: string[]; restore(): void };
+/** The isolate's fake internet: the requests it saw, the provider calls it refused (and why), and its removal. */
+export type FakeInternet = { requests: string[]; rejected: string[]; restore(): void };
 
-/** Installs `routes` as the isolate's internet until `restore()`. */
+/** Installs `routes` as the isolate's internet until `restore()`, checking provider calls for any well-formed model. */
 export function installFakeInternet(...routes: Route[]): FakeInternet {
+	return installFakeInternetFor({}, ...routes);
+}
+
+/**
+ * Installs `routes` as the isolate's internet until `restore()`; provider calls must have their
+ * endpoint's documented shape and name the models `expected` lists.
+ */
+export function installFakeInternetFor(expected: ReplayExpectations, ...routes: Route[]): FakeInternet {
 	const requests: string[] = [];
+	const rejected: string[] = [];
 	const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
 		const request = new Request(input, init);
 		requests.push(`${request.method} ${request.url}`);
@@ -68,13 +84,29 @@ export function installFakeInternet(...routes: Route[]): FakeInternet {
 		} catch {
 			body = text;
 		}
+		const problem = requestProblem(
+			{ method: request.method, url: request.url, headers: request.headers, body },
+			expected,
+		);
+		if (problem !== null) return refused(rejected, problem);
 		for (const route of routes) {
-			const response = route(request, body);
+			let response: Response | null;
+			try {
+				response = route(request, body);
+			} catch (error) {
+				return refused(rejected, error instanceof Error ? error.message : String(error));
+			}
 			if (response) return streamedIfAsked(request, body, response);
 		}
 		throw new TypeError(`fetch failed: no route to ${request.url}`);
 	});
-	return { requests, restore: () => spy.mockRestore() };
+	return { requests, rejected, restore: () => spy.mockRestore() };
+}
+
+/** Keeps `problem` and answers as an API answers a malformed request. */
+function refused(rejected: string[], problem: string): Response {
+	rejected.push(problem);
+	return Response.json({ error: { type: "invalid_request_error", message: problem } }, { status: 400 });
 }
 
 /**

@@ -7,7 +7,7 @@ import anthropicUnauthorized from "../fixtures/providers/anthropic/error-401-aut
 import anthropicRecord from "../fixtures/providers/anthropic/record-findings.json";
 import anthropicResearch from "../fixtures/providers/anthropic/research-web.json";
 import anthropicDecomposition from "../fixtures/providers/anthropic/structured-decomposition.json";
-import { recordedResponseFor } from "../fixtures/providers/replay.mjs";
+import { recordedResponseFor, recordingProblem, unrecorded } from "../fixtures/providers/replay.mjs";
 import { postJson, report, submit, waitForJob } from "../integration/harness";
 import {
 	type FakeInternet,
@@ -34,8 +34,11 @@ const RESEARCH_RECORDINGS: Record<string, Fixture> = {
 
 let internet: FakeInternet | null = null;
 afterEach(() => {
+	const rejected = internet?.rejected ?? [];
 	internet?.restore();
 	internet = null;
+	// Every provider call had its endpoint's documented shape (the replay's message says what was wrong).
+	expect(rejected).toEqual([]);
 });
 
 /** Answers Anthropic calls that offer the goal_decomposition tool with the recorded decomposition. */
@@ -83,12 +86,19 @@ describe("POST /v1/goals/plan on a model provider (recorded responses)", () => {
 	});
 });
 
-/** Answers the research calls of every agent task with their recordings, counting them in `answered`. */
+/**
+ * Answers the research calls of every agent task with their recordings, counting them in `answered`;
+ * a call no recording covers (the support judge's) gets the mock server's 404.
+ */
 function recordedResearch(answered = { research: 0 }): Route {
 	return (request, body) => {
 		if (!isCall(request, "api.anthropic.com", /\/v1\/messages$/)) return null;
-		const name = recordedResponseFor(new URL(request.url).pathname, body);
-		const recording = name === null ? undefined : RESEARCH_RECORDINGS[name];
+		const path = new URL(request.url).pathname;
+		const name = recordedResponseFor(path, body);
+		if (name === null) return reply(unrecorded(path));
+		const problem = recordingProblem(name, body);
+		if (problem) throw new Error(problem);
+		const recording = RESEARCH_RECORDINGS[name];
 		if (!recording) return null;
 		answered.research += 1;
 		return reply(recording);

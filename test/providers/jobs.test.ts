@@ -11,12 +11,13 @@ import anthropicResearch from "../fixtures/providers/anthropic/research-web.json
 import geminiGrounded from "../fixtures/providers/gemini/grounded-structured.json";
 import openaiWebSearch from "../fixtures/providers/openai/response-web-search.json";
 import openrouterOnline from "../fixtures/providers/openrouter/completion-online.json";
-import { recordedResponseFor } from "../fixtures/providers/replay.mjs";
+import { recordedResponseFor, recordingProblem, unrecorded } from "../fixtures/providers/replay.mjs";
 import { api, eventLog, getJob, report, submit, TENANT, waitForJob } from "../integration/harness";
 import {
 	type FakeInternet,
 	type Fixture,
 	installFakeInternet,
+	installFakeInternetFor,
 	isCall,
 	type Route,
 	redirects,
@@ -52,14 +53,24 @@ const PROVIDER_HOSTS = new Set([
 	"openrouter.ai",
 ]);
 
-/** The four providers' APIs, answered with the same recordings the local mock server replays. */
+/**
+ * The four providers' APIs, answered with the same recordings the local mock server replays; a request
+ * that lacks a tool its recording used is refused, and a call no recording covers (the support judge's)
+ * gets the mock server's 404.
+ */
 const providerApis: Route = (request, body) => {
 	const url = new URL(request.url);
 	if (!PROVIDER_HOSTS.has(url.hostname)) return null;
 	const name = recordedResponseFor(url.pathname, body);
-	const recording = name ? RECORDINGS[`../fixtures/providers/${name}.json`] : undefined;
-	return recording ? reply(recording) : null;
+	const problem = name ? recordingProblem(name, body) : null;
+	if (problem) throw new Error(`${request.method} ${url.pathname}: ${problem}`);
+	return reply(
+		name ? (RECORDINGS[`../fixtures/providers/${name}.json`] as Fixture) : unrecorded(url.pathname),
+	);
 };
+
+/** The models a job on `model` calls: the model itself, and for an `:online` variant the variant dropped (structured calls never search). */
+const modelsOfJob = (model: string) => [model, model.replace(/:online$/, "")];
 
 /** Cost of one agent task, from the fixture's usage fields and the price row, computed by hand. */
 type CostOfTask = (price: ModelPrice) => number;
@@ -134,9 +145,12 @@ const CASES: { provider: string; model: string; costOfTask: CostOfTask }[] = [
 
 let internet: FakeInternet | null = null;
 afterEach(() => {
+	const rejected = internet?.rejected ?? [];
 	internet?.restore();
 	internet = null;
 	vi.restoreAllMocks();
+	// Every provider call had its endpoint's documented shape (the replay's message says what was wrong).
+	expect(rejected).toEqual([]);
 });
 
 /** Lower case, letters and digits only: enough to find an exact quote despite punctuation and spacing. */
@@ -151,7 +165,12 @@ describe.each(CASES)(
 	"a research job on $provider (recorded responses)",
 	({ provider, model, costOfTask }) => {
 		it("completes with verbatim citations whose offsets are in the snapshots, and prices the fixtures' usage", async () => {
-			internet = installFakeInternet(providerApis, GEMINI_REDIRECTS, WEB);
+			internet = installFakeInternetFor(
+				{ models: { [provider]: modelsOfJob(model) } },
+				providerApis,
+				GEMINI_REDIRECTS,
+				WEB,
+			);
 			const jobId = await submit({
 				task: "How well do air-source heat pumps work in cold climates?",
 				provider,

@@ -124,7 +124,7 @@ describe("Gemini embedder", () => {
 
 		expect(embedder).toMatchObject({ model: GEMINI_EMBEDDING_MODEL, dimensions: 768 });
 		expect(requests[0]?.url).toBe(
-			"https://generativelanguage.googleapis.com/v1/models/gemini-embedding-2:batchEmbedContents",
+			"https://generativelanguage.googleapis.com/v1beta/models/gemini-embedding-2:batchEmbedContents",
 		);
 		expect(requests[0]?.headers.get("x-goog-api-key")).toBe("gemini-test-key");
 		expect(requests[0]?.body).toEqual({

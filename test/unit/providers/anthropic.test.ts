@@ -30,6 +30,7 @@ import {
 	ZERO_TOKEN_USAGE,
 } from "../../../src/providers/types";
 import { testConfig } from "../../fixtures/agent-context";
+import { refusalOf } from "../../fixtures/providers/replay.mjs";
 
 const FIXTURES = new URL("../../fixtures/providers/anthropic/", import.meta.url);
 const API_KEY = "sk-ant-api03-Zq9cVb2Lm7Xr4Tn1Wd8Hk5Jp0Fs3Gy6Ue9Ia2Oc5Rv8Bx1Nm4Kt7Lq0Pw3Sz6Dy9-QwErTyAA";
@@ -135,6 +136,9 @@ function fakeApi(...replies: Reply[]): { fetch: typeof fetch; requests: SentRequ
 			body: JSON.parse(String(init?.body)) as Record<string, unknown>,
 		});
 		if (!reply) throw new Error(`unexpected request #${requests.length}`);
+		const sent = requests.at(-1);
+		const refusal = sent ? refusalOf(sent) : null;
+		if (refusal) return refusal;
 		return reply(init);
 	};
 	return { fetch: fetchImpl, requests };

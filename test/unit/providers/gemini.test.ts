@@ -48,6 +48,7 @@ import promptBlockedRaw from "../../fixtures/providers/gemini/prompt-blocked.jso
 import researchAnswerRaw from "../../fixtures/providers/gemini/research-answer.json?raw";
 import schemaMismatchRaw from "../../fixtures/providers/gemini/schema-mismatch.json?raw";
 import restatementRaw from "../../fixtures/providers/gemini/structured-restatement.json?raw";
+import { refusalOf } from "../../fixtures/providers/replay.mjs";
 
 /** A recorded HTTP response: status, headers and the JSON body exactly as the API sent it. */
 type Recorded = { status: number; headers: Record<string, string>; body: unknown };
@@ -135,6 +136,13 @@ function fakeGemini(replies: Reply[]) {
 		});
 		const reply = replies[sent.length - 1];
 		if (reply === undefined) throw new Error(`unexpected request #${sent.length}`);
+		const refusal = refusalOf({
+			method: init?.method ?? "GET",
+			url: String(input),
+			headers: new Headers(init?.headers),
+			body: JSON.parse(String(init?.body)),
+		});
+		if (refusal) return refusal;
 		if (typeof reply === "function") return reply(init);
 		return new Response(JSON.stringify(reply.body), { status: reply.status, headers: reply.headers });
 	};

@@ -16,11 +16,24 @@ describe("providerSettings", () => {
 		expect(settings.credentials.anthropic).toEqual({
 			apiKey: "sk-ant-1",
 			baseURL: "https://gateway.ai.cloudflare.com/v1/acc/gw/anthropic",
+			gatewayToken: null,
 		});
 		expect(settings.credentials.openai).toBeNull();
 		expect(settings.braveApiKey).toBe("brave-1");
 		expect(settings.modelOverrides).toEqual({ anthropic: { critic: "claude-small" } });
 		expect(configuredProviders(settings)).toEqual(["anthropic", "extractive"]);
+	});
+
+	it("gives the AI Gateway token to the providers whose base URL is set, and only to them", () => {
+		const settings = providerSettings({
+			...base,
+			AI_GATEWAY_TOKEN: "aig-token-1",
+			ANTHROPIC_API_KEY: "sk-ant-1",
+			ANTHROPIC_BASE_URL: "https://gateway.ai.cloudflare.com/v1/acc/gw/anthropic",
+			OPENAI_API_KEY: "sk-proj-1",
+		} as unknown as Env);
+		expect(settings.credentials.anthropic?.gatewayToken).toBe("aig-token-1");
+		expect(settings.credentials.openai).toEqual({ apiKey: "sk-proj-1", baseURL: null, gatewayToken: null });
 	});
 
 	it("is extractive only with no keys", () => {
