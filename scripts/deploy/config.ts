@@ -60,6 +60,7 @@ const ProductionEnvSchema = z.strictObject({
 	// Settings that create nothing: wrangler applies them as they are.
 	routes: z.unknown().optional(),
 	workers_dev: z.boolean().optional(),
+	minify: z.boolean().optional(),
 	observability: z.unknown().optional(),
 });
 
