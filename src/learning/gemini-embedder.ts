@@ -13,8 +13,8 @@
  * Shortened outputs (`outputDimensionality` below 3072) are not unit length; `checkedVectors`
  * normalizes them.
  */
-import { GoogleGenAI } from "@google/genai";
-import { DEFAULT_GEMINI_API_VERSION, type GeminiApiVersion } from "../providers/settings";
+import { geminiClient } from "../providers/gemini-client";
+import type { GeminiApiVersion } from "../providers/settings";
 import { assertDimensions, type Embedder, type HostedEmbedderOptions, serviceEmbedder } from "./embedder";
 
 export const GEMINI_EMBEDDING_MODEL = "gemini-embedding-2";
@@ -31,16 +31,14 @@ export type GeminiEmbedderOptions = HostedEmbedderOptions & {
 export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
 	const dimensions = options.dimensions ?? GEMINI_EMBEDDING_DIMENSIONS;
 	assertDimensions(dimensions);
-	const client = new GoogleGenAI({
+	const client = geminiClient({
 		apiKey: options.apiKey,
-		vertexai: false,
-		httpOptions: {
-			...(options.baseURL ? { baseUrl: options.baseURL } : {}),
-			apiVersion: options.apiVersion ?? DEFAULT_GEMINI_API_VERSION,
-			timeout: options.timeoutMs ?? 30_000,
-			fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-		},
+		baseURL: options.baseURL,
+		apiVersion: options.apiVersion,
+		timeoutMs: options.timeoutMs ?? 30_000,
+		fetch: options.fetch ?? ((input, init) => fetch(input, init)),
 	});
+
 	return serviceEmbedder({
 		name: "Gemini",
 		model: GEMINI_EMBEDDING_MODEL,

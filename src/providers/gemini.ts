@@ -57,13 +57,13 @@ import type {
 	GenerateContentResponseUsageMetadata,
 	GroundingMetadata,
 } from "@google/genai";
-import { ApiError, GoogleGenAI } from "@google/genai";
+import { ApiError, type GoogleGenAI } from "@google/genai";
 import { z } from "zod";
 import { sumTokenUsage } from "../lib/usage";
+import { type GeminiClientOptions, geminiClient } from "./gemini-client";
 import { applyGrounding, groundedStatements, groundingSources, searchQueryCount } from "./gemini-grounding";
 import { streamContent } from "./gemini-stream";
 import { TURN_PHASES, TurnProgressMeter } from "./progress";
-import { DEFAULT_GEMINI_API_VERSION, type GeminiApiVersion } from "./settings";
 import type {
 	AgentOutput,
 	AgentTurn,
@@ -101,12 +101,7 @@ export const GEMINI_MODELS = [
 export const GEMINI_RETRY = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 8000, minAttemptMs: 2000 } as const;
 
 /** What `createGeminiProvider` needs: the key, and optionally another endpoint and fetch. */
-export type GeminiProviderOptions = {
-	apiKey: string;
-	/** Another endpoint for the Gemini API, e.g. a Cloudflare AI Gateway `…/google-ai-studio` URL. */
-	baseURL?: string;
-	/** The API version in request paths; `v1beta` unless set (see `DEFAULT_GEMINI_API_VERSION`). */
-	apiVersion?: GeminiApiVersion;
+export type GeminiProviderOptions = Omit<GeminiClientOptions, "fetch" | "timeoutMs"> & {
 	fetch?: typeof fetch;
 };
 
@@ -152,15 +147,8 @@ const RESPONSE_SCHEMA_KEYWORDS: ReadonlySet<string> = new Set([
 export function createGeminiProvider(options: GeminiProviderOptions): Provider {
 	const redact = redactor(options.apiKey);
 	const baseFetch = options.fetch ?? ((input, init) => fetch(input, init));
-	const client = new GoogleGenAI({
-		apiKey: options.apiKey,
-		vertexai: false,
-		httpOptions: {
-			...(options.baseURL ? { baseUrl: options.baseURL } : {}),
-			apiVersion: options.apiVersion ?? DEFAULT_GEMINI_API_VERSION,
-			fetch: classifyingFetch(baseFetch, redact),
-		},
-	});
+	const client = geminiClient({ ...options, fetch: classifyingFetch(baseFetch, redact) });
+
 	return {
 		name: GEMINI_PROVIDER_NAME,
 		supportsNativeSearch: () => true,
