@@ -150,6 +150,30 @@ export function serviceEmbedder(service: EmbeddingService): Embedder {
 	};
 }
 
+/** A hosted embeddings API as `hostedEmbedder` calls it: the key and vector length come from the options. */
+export type HostedEmbeddingService = Omit<EmbeddingService, "dimensions" | "secret" | "request"> & {
+	/** The vector length asked for unless the options name another. */
+	defaultDimensions: number;
+	/** One request for vectors of `dimensions` numbers: a vector (or nothing) per text, in order. */
+	request(texts: string[], dimensions: number): Promise<ReadonlyArray<readonly number[] | undefined>>;
+};
+
+/**
+ * A `serviceEmbedder` over a hosted API called with `options.apiKey` (which errors never show), asking
+ * for `options.dimensions` numbers per vector, or the service's default. Throws a RangeError for a
+ * length that is not a positive integer.
+ */
+export function hostedEmbedder(options: HostedEmbedderOptions, service: HostedEmbeddingService): Embedder {
+	const dimensions = options.dimensions ?? service.defaultDimensions;
+	assertDimensions(dimensions);
+	return serviceEmbedder({
+		...service,
+		dimensions,
+		secret: options.apiKey,
+		request: (texts) => service.request(texts, dimensions),
+	});
+}
+
 /**
  * Calls `embedBatch` on consecutive slices of at most `batchSize` texts and joins the results, for
  * services that cap the number of inputs per request.

@@ -15,7 +15,7 @@
  */
 import { geminiClient } from "../providers/gemini-client";
 import type { GeminiApiVersion } from "../providers/settings";
-import { assertDimensions, type Embedder, type HostedEmbedderOptions, serviceEmbedder } from "./embedder";
+import { type Embedder, type HostedEmbedderOptions, hostedEmbedder } from "./embedder";
 
 export const GEMINI_EMBEDDING_MODEL = "gemini-embedding-2";
 export const GEMINI_EMBEDDING_DIMENSIONS = 768;
@@ -29,8 +29,6 @@ export type GeminiEmbedderOptions = HostedEmbedderOptions & {
 
 /** An Embedder backed by the Gemini API's embeddings. */
 export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
-	const dimensions = options.dimensions ?? GEMINI_EMBEDDING_DIMENSIONS;
-	assertDimensions(dimensions);
 	const client = geminiClient({
 		apiKey: options.apiKey,
 		baseURL: options.baseURL,
@@ -39,13 +37,12 @@ export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
 		fetch: options.fetch ?? ((input, init) => fetch(input, init)),
 	});
 
-	return serviceEmbedder({
+	return hostedEmbedder(options, {
 		name: "Gemini",
 		model: GEMINI_EMBEDDING_MODEL,
-		dimensions,
+		defaultDimensions: GEMINI_EMBEDDING_DIMENSIONS,
 		maxTextsPerRequest: MAX_TEXTS_PER_REQUEST,
-		secret: options.apiKey,
-		request: async (texts) => {
+		request: async (texts, dimensions) => {
 			const response = await client.models.embedContent({
 				model: GEMINI_EMBEDDING_MODEL,
 				contents: texts.map((text) => ({ parts: [{ text }] })),

@@ -6,7 +6,7 @@
  * vector on the server, which text-embedding-3 models support.
  */
 import { loadOpenAISdk } from "../providers/openai-shared";
-import { assertDimensions, type Embedder, type HostedEmbedderOptions, serviceEmbedder } from "./embedder";
+import { type Embedder, type HostedEmbedderOptions, hostedEmbedder } from "./embedder";
 
 export const OPENAI_EMBEDDING_MODEL = "text-embedding-3-small";
 /** The native length of a text-embedding-3-small vector. */
@@ -21,8 +21,6 @@ export type OpenAIEmbedderOptions = HostedEmbedderOptions & {
 
 /** An Embedder backed by OpenAI's embeddings API. */
 export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
-	const dimensions = options.dimensions ?? OPENAI_EMBEDDING_DIMENSIONS;
-	assertDimensions(dimensions);
 	// The SDK is evaluated when an embedder is built rather than when the Worker starts.
 	const client = loadOpenAISdk().then(
 		({ default: OpenAI }) =>
@@ -39,13 +37,12 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
 				fetch: options.fetch ?? ((input, init) => fetch(input, init)),
 			}),
 	);
-	return serviceEmbedder({
+	return hostedEmbedder(options, {
 		name: "OpenAI",
 		model: OPENAI_EMBEDDING_MODEL,
-		dimensions,
+		defaultDimensions: OPENAI_EMBEDDING_DIMENSIONS,
 		maxTextsPerRequest: MAX_INPUTS_PER_REQUEST,
-		secret: options.apiKey,
-		request: async (texts) => {
+		request: async (texts, dimensions) => {
 			const response = await (await client).embeddings.create({
 				model: OPENAI_EMBEDDING_MODEL,
 				input: texts,
