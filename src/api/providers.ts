@@ -1,7 +1,14 @@
 /** `GET /v1/providers`: which providers this deployment can run, their models and prices. Never a secret. */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { isOnlineVariant, isPerplexitySonar } from "../providers/openrouter";
-import { DEFAULT_MODELS, MODEL_PRICES, PRICE_TABLE_AS_OF } from "../providers/prices";
+import {
+	DEFAULT_MODELS,
+	type ModelPrice,
+	PRICE_ROWS,
+	PRICE_TABLE_AS_OF,
+	rowPriceOn,
+	utcDay,
+} from "../providers/prices";
 import {
 	EXTRACTIVE,
 	MODEL_PROVIDERS,
@@ -9,7 +16,7 @@ import {
 	type ProviderSettings,
 	providerSettings,
 } from "../providers/settings";
-import { type ProviderInfo, ProvidersSchema } from "../wire/providers";
+import { type ModelRate, type ProviderInfo, ProvidersSchema } from "../wire/providers";
 import type { AppEnv } from "./env";
 import { endpoint, jsonResponse } from "./openapi";
 import { validationHook } from "./validation";
@@ -23,6 +30,23 @@ function hasNativeSearchOnOpenRouter(model: string): boolean {
 	return isOnlineVariant(model) || isPerplexitySonar(model);
 }
 
+/** The wire form of a model's price on a day. */
+function modelRate(price: ModelPrice): ModelRate {
+	const { model, inputPerMTok, outputPerMTok, cacheReadPerMTok, searchPerCall } = price;
+	const { validFrom, validThrough, stale, source } = price;
+	return {
+		id: model,
+		inputPerMTok,
+		outputPerMTok,
+		cacheReadPerMTok,
+		searchPerCall,
+		validFrom,
+		validThrough,
+		stale,
+		source,
+	};
+}
+
 const listRoute = createRoute({
 	...endpoint("get", "/v1/providers", "Configured providers, their models and readiness"),
 	responses: { 200: jsonResponse("Providers", ProvidersSchema) },
@@ -32,6 +56,8 @@ export const providerRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 	listRoute,
 	(c) => {
 		const settings = providerSettings(c.env);
+		const today = utcDay(Date.now());
+		const prices = PRICE_ROWS.flatMap((row) => rowPriceOn(row, today) ?? []);
 		const modelProviders = MODEL_PROVIDERS.map(
 			(name): ProviderInfo => ({
 				name,
@@ -39,12 +65,7 @@ export const providerRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 				baseUrlOverridden: settings.credentials[name]?.baseURL != null,
 				nativeSearch: name !== "openrouter" || hasNativeSearchOnOpenRouter(defaultModel(settings, name)),
 				defaultModel: defaultModel(settings, name),
-				models: MODEL_PRICES.filter((price) => price.provider === name).map((price) => ({
-					id: price.model,
-					inputPerMTok: price.inputPerMTok,
-					outputPerMTok: price.outputPerMTok,
-					source: price.source,
-				})),
+				models: prices.filter((price) => price.provider === name).map(modelRate),
 			}),
 		);
 		return c.json(
@@ -62,6 +83,7 @@ export const providerRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 				],
 				webSearchTool: { brave: settings.braveApiKey !== null },
 				priceTableAsOf: PRICE_TABLE_AS_OF,
+				pricedOn: today,
 			},
 			200,
 		);
