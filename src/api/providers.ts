@@ -1,6 +1,5 @@
 /** `GET /v1/providers`: which providers this deployment can run, their models and prices. Never a secret. */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { isOnlineVariant, isPerplexitySonar } from "../providers/openrouter";
 import {
 	DEFAULT_MODELS,
 	type ModelPrice,
@@ -23,11 +22,6 @@ import { validationHook } from "./validation";
 
 function defaultModel(settings: ProviderSettings, name: ModelProviderName): string {
 	return settings.modelOverrides[name]?.default ?? DEFAULT_MODELS[name].default;
-}
-
-/** OpenRouter models search the web themselves only as `:online` variants or Perplexity Sonar. */
-function hasNativeSearchOnOpenRouter(model: string): boolean {
-	return isOnlineVariant(model) || isPerplexitySonar(model);
 }
 
 /** The wire form of a model's price on a day. */
@@ -63,7 +57,8 @@ export const providerRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 				name,
 				ready: settings.credentials[name] !== null,
 				baseUrlOverridden: settings.credentials[name]?.baseURL != null,
-				nativeSearch: name !== "openrouter" || hasNativeSearchOnOpenRouter(defaultModel(settings, name)),
+				// Every model provider searches by itself; OpenRouter through its web search server tool.
+				nativeSearch: true,
 				defaultModel: defaultModel(settings, name),
 				models: prices.filter((price) => price.provider === name).map(modelRate),
 			}),

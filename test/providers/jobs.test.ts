@@ -12,7 +12,7 @@ import geminiGrounded from "../fixtures/providers/gemini/grounded-structured.jso
 import geminiResearch from "../fixtures/providers/gemini/research-answer.json";
 import geminiRestatement from "../fixtures/providers/gemini/structured-restatement.json";
 import openaiWebSearch from "../fixtures/providers/openai/response-web-search.json";
-import openrouterOnline from "../fixtures/providers/openrouter/completion-online.json";
+import openrouterWebSearch from "../fixtures/providers/openrouter/completion-web-search.json";
 import { recordedResponseFor } from "../fixtures/providers/replay.mjs";
 import { api, eventLog, getJob, postJson, report, submit, TENANT, waitForJob } from "../integration/harness";
 import {
@@ -70,7 +70,7 @@ const providerApis: Route = (request, body) => {
 	return recording ? reply(recording) : null;
 };
 
-/** Cost of one agent task, from the fixture's usage fields and the price row, computed by hand. */
+/** Cost of one agent task, from the fixture's usage fields and the price row computed by hand, or as the provider billed it. */
 type CostOfTask = (price: ModelPrice) => number;
 const perMTok = (tokens: number, rate: number) => (tokens * rate) / 1_000_000;
 
@@ -128,16 +128,10 @@ const CASES: { provider: string; model: string; costOfTask: CostOfTask }[] = [
 		},
 	},
 	{
+		// The default model searches by OpenRouter's server tool; each call costs what OpenRouter charged.
 		provider: "openrouter",
-		model: "google/gemini-3.8-flash:online",
-		costOfTask: (price) => {
-			const { usage } = openrouterOnline.body;
-			return (
-				perMTok(usage.prompt_tokens - usage.prompt_tokens_details.cached_tokens, price.inputPerMTok) +
-				perMTok(usage.completion_tokens, price.outputPerMTok) +
-				price.searchPerCall
-			);
-		},
+		model: "google/gemini-3.8-flash",
+		costOfTask: () => openrouterWebSearch.body.usage.cost,
 	},
 ];
 
