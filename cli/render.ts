@@ -25,9 +25,9 @@ export function formatTokens(tokens: number): string {
 	return tokens.toLocaleString("en-US");
 }
 
-/** Cost in US dollars to four decimals, since single agent calls often cost fractions of a cent. */
-export function formatCost(usd: number): string {
-	return `$${usd.toFixed(4)}`;
+/** Cost in US dollars to four decimals (single agent calls often cost fractions of a cent); unknown for an unpriced model. */
+export function formatCost(usd: number | null): string {
+	return usd === null ? "cost unknown" : `$${usd.toFixed(4)}`;
 }
 
 /** A timestamp as `YYYY-MM-DD HH:MM:SS` in UTC. */
@@ -49,7 +49,7 @@ function agentLine(agent: AgentProgress, labelWidth: number, now: number): strin
 		`${Math.round(agent.progress)}%`.padStart(4),
 		elapsed.padStart(7),
 		`${formatTokens(agentTokens(agent))} tok`.padStart(12),
-		formatCost(agent.usage?.costUsd ?? 0),
+		formatCost(agent.usage ? agent.usage.costUsd : 0),
 		// What a running agent is doing now ("searching the web", "writing 1,240 tokens"); the live
 		// display cuts the line at the terminal's width, so the note goes last.
 		agent.status === "running" && agent.note !== null ? `· ${agent.note}` : "",
@@ -65,7 +65,8 @@ function agentLine(agent: AgentProgress, labelWidth: number, now: number): strin
 export function renderBoard(progress: JobProgress, now: number): string[] {
 	const { agents } = progress;
 	const tokens = agents.reduce((sum, agent) => sum + agentTokens(agent), 0);
-	const cost = agents.reduce((sum, agent) => sum + (agent.usage?.costUsd ?? 0), 0);
+	const costs = agents.map((agent) => (agent.usage ? agent.usage.costUsd : 0));
+	const cost = costs.includes(null) ? null : costs.reduce((sum: number, usd) => sum + (usd ?? 0), 0);
 	const percent = jobPercent(progress);
 	const elapsed =
 		progress.acceptedAt === null ? "-" : formatDuration((progress.finishedAt ?? now) - progress.acceptedAt);

@@ -226,7 +226,10 @@ export const UsageSchema = z
 		cacheReadTokens: z.int().nonnegative(),
 		cacheWriteTokens: z.int().nonnegative(),
 		searchCalls: z.int().nonnegative(),
-		costUsd: z.number().nonnegative(),
+		costUsd: z.number().nonnegative().nullable().openapi({
+			description:
+				"Cost in US dollars; null when a call in it ran on a model with no price (see `metrics.pricing`).",
+		}),
 	})
 	.openapi("Usage");
 export type Usage = z.infer<typeof UsageSchema>;
@@ -238,6 +241,26 @@ export const ZERO_USAGE: Usage = {
 	searchCalls: 0,
 	costUsd: 0,
 };
+
+/**
+ * Why a job's cost is not exact: a model with no price row (its calls' cost is unknown, null) or a row
+ * whose rates have expired (priced at its last known rates, an estimate).
+ */
+export const PricingWarningSchema = z
+	.object({ kind: z.enum(["unpriced", "stale"]), provider: z.string(), model: z.string() })
+	.extend({
+		/** For a stale row, the last day of the rates that stood in; null for an unpriced model. */
+		validThrough: z.string().nullable(),
+		message: z.string(),
+	})
+	.openapi("PricingWarning");
+export type PricingWarning = z.infer<typeof PricingWarningSchema>;
+
+/** The pricing of a job's calls: whether its cost is an estimate (a stale row's rates), and each warning once. */
+export const JobPricingSchema = z
+	.object({ estimated: z.boolean(), warnings: z.array(PricingWarningSchema) })
+	.openapi("JobPricing");
+export type JobPricing = z.infer<typeof JobPricingSchema>;
 
 export const ApiErrorBodySchema = z
 	.object({
@@ -323,6 +346,8 @@ export const AgentResultSchema = z.object({
 	providerCalls: z.array(ProviderCallSchema),
 	provider: z.string(),
 	model: z.string().nullable(),
+	/** Set when the attempt's cost is unknown (unpriced model) or an estimate (stale price row). */
+	pricingWarning: PricingWarningSchema.nullable().optional(),
 });
 export type AgentResult = z.infer<typeof AgentResultSchema>;
 
@@ -400,6 +425,8 @@ export const JobMetricsSchema = z
 			/** True when a call was refused because the budget could not cover it. */
 			limited: z.boolean(),
 		}),
+		/** Whether `usage.costUsd` is an estimate, and why it is unknown (null) or estimated. */
+		pricing: JobPricingSchema.optional(),
 		/** Tasks moved to another provider because theirs was failing (circuit breaker open). */
 		fallbacks: z.array(
 			z.object({ taskId: z.string(), attempt: z.int(), from: z.string(), to: z.string(), at: z.number() }),

@@ -28,12 +28,15 @@ export function formatTokens(tokens) {
 }
 
 /**
- * An amount in US dollars; sub-cent amounts keep four decimals so a cheap job does not read as free.
+ * An amount in US dollars; sub-cent amounts keep four decimals so a cheap job does not read as free,
+ * and an unknown cost (a model without a price) reads as unknown, never as $0.
  * @example formatUsd(0.00042) // "$0.0004"
- * @param {number} usd
+ * @example formatUsd(null) // "unknown"
+ * @param {number | null} usd
  * @returns {string}
  */
 export function formatUsd(usd) {
+	if (usd === null) return "unknown";
 	if (usd === 0) return "$0.00";
 	return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }

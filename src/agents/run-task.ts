@@ -18,7 +18,7 @@ import {
 	type SourceRecord,
 } from "../protocol";
 import { braveSearch } from "../providers/brave-search";
-import { costOf, promptTokens, toUsage, worstCaseCost } from "../providers/cost";
+import { pricedCost, promptTokens, toUsage, worstCaseCost } from "../providers/cost";
 import { BRAVE_SEARCH_PRICE, priceOf } from "../providers/prices";
 import type { Provider, ResearchTools, RetrievedRef, SourceDocument, TurnCitation } from "../providers/types";
 import { FOCUS_PROFILES } from "../swarm/focus";
@@ -152,8 +152,9 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 			if (reservedUsd > 0) await coordinator.settleBudget(reservedUsd, 0);
 			throw error;
 		}
-		const costUsd = price ? costOf(price, turn.usage) : 0;
-		if (reservedUsd > 0) await coordinator.settleBudget(reservedUsd, costUsd);
+		const { costUsd, warning } = pricedCost(context.provider, model, price, turn.usage, turn.billing);
+		// A reservation needs a price row, and a priced turn's cost is never null.
+		if (reservedUsd > 0) await coordinator.settleBudget(reservedUsd, costUsd ?? reservedUsd);
 		// Fetching pages takes seconds, worth a progress report; with none to fetch it would be a bare round trip.
 		if (turn.retrieved.length > 0) {
 			stage = { kind: "snapshotting", pages: turn.retrieved.length };
@@ -185,6 +186,7 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 			})),
 			provider: provider.name,
 			model: turn.model ?? context.model,
+			pricingWarning: warning,
 		});
 	} finally {
 		clearTimeout(budgetTimer);

@@ -196,7 +196,8 @@ export const learningRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 					),
 					output: usage.reduce((sum, entry) => sum + entry.outputTokens, 0),
 				},
-				costUsd: usage.reduce((sum, entry) => sum + entry.costUsd, 0),
+				// Jobs on an unpriced model have no known cost to add.
+				costUsd: usage.reduce((sum, entry) => sum + (entry.costUsd ?? 0), 0),
 			},
 			200,
 		);

@@ -1,7 +1,13 @@
 /** `GET /v1/providers`: which providers this deployment can run, their models and prices. Never a secret. */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { isOnlineVariant, isPerplexitySonar } from "../providers/openrouter";
-import { DEFAULT_MODELS, MODEL_PRICES, PRICE_TABLE_AS_OF } from "../providers/prices";
+import {
+	DEFAULT_MODELS,
+	type ModelPrice,
+	PRICE_ROWS,
+	PRICE_TABLE_AS_OF,
+	rowPriceOn,
+	utcDay,
+} from "../providers/prices";
 import {
 	EXTRACTIVE,
 	isKeyedProvider,
@@ -12,7 +18,7 @@ import {
 	providerSettings,
 	WORKERS_AI,
 } from "../providers/settings";
-import { type ProviderInfo, ProvidersSchema } from "../wire/providers";
+import { type ModelRate, type ProviderInfo, ProvidersSchema } from "../wire/providers";
 import type { AppEnv } from "./env";
 import { endpoint, jsonResponse } from "./openapi";
 import { validationHook } from "./validation";
@@ -21,13 +27,21 @@ function defaultModel(settings: ProviderSettings, name: ModelProviderName): stri
 	return settings.modelOverrides[name]?.default ?? DEFAULT_MODELS[name].default;
 }
 
-/**
- * Whether the provider's default model searches the web itself: OpenRouter models only as `:online`
- * variants or Perplexity Sonar, Workers AI never.
- */
-function hasNativeSearch(name: ModelProviderName, model: string): boolean {
-	if (name === WORKERS_AI) return false;
-	return name !== "openrouter" || isOnlineVariant(model) || isPerplexitySonar(model);
+/** The wire form of a model's price on a day. */
+function modelRate(price: ModelPrice): ModelRate {
+	const { model, inputPerMTok, outputPerMTok, cacheReadPerMTok, searchPerCall } = price;
+	const { validFrom, validThrough, stale, source } = price;
+	return {
+		id: model,
+		inputPerMTok,
+		outputPerMTok,
+		cacheReadPerMTok,
+		searchPerCall,
+		validFrom,
+		validThrough,
+		stale,
+		source,
+	};
 }
 
 const listRoute = createRoute({
@@ -39,19 +53,18 @@ export const providerRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 	listRoute,
 	(c) => {
 		const settings = providerSettings(c.env);
+		const today = utcDay(Date.now());
+		const prices = PRICE_ROWS.flatMap((row) => rowPriceOn(row, today) ?? []);
 		const modelProviders = MODEL_PROVIDERS.map(
 			(name): ProviderInfo => ({
 				name,
 				ready: isReady(settings, name),
 				baseUrlOverridden: isKeyedProvider(name) && settings.credentials[name]?.baseURL != null,
-				nativeSearch: hasNativeSearch(name, defaultModel(settings, name)),
+				// Every keyed provider searches by itself (OpenRouter through its web search server tool);
+				// Workers AI has no search.
+				nativeSearch: name !== WORKERS_AI,
 				defaultModel: defaultModel(settings, name),
-				models: MODEL_PRICES.filter((price) => price.provider === name).map((price) => ({
-					id: price.model,
-					inputPerMTok: price.inputPerMTok,
-					outputPerMTok: price.outputPerMTok,
-					source: price.source,
-				})),
+				models: prices.filter((price) => price.provider === name).map(modelRate),
 			}),
 		);
 		return c.json(
@@ -69,6 +82,7 @@ export const providerRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 				],
 				webSearchTool: { brave: settings.braveApiKey !== null },
 				priceTableAsOf: PRICE_TABLE_AS_OF,
+				pricedOn: today,
 			},
 			200,
 		);

@@ -9,8 +9,7 @@ import { storeSnapshot } from "../evidence/snapshots";
 import { canonicalJson, sha256Hex } from "../lib/hash";
 import { newJobId } from "../lib/ids";
 import { type JobAccepted, jobLinks, type ResearchRequest } from "../protocol";
-import { priceOf } from "../providers/prices";
-import { chooseProvider } from "../providers/router";
+import { chooseProvider, unpricedModel } from "../providers/router";
 import { configuredProviders, providerSettings } from "../providers/settings";
 import { resolveConfig } from "../swarm/config";
 import { ApiError } from "./errors";
@@ -33,18 +32,24 @@ export async function submitJob(
 	request: ResearchRequest,
 	idempotencyKey?: string,
 ): Promise<JobAccepted> {
-	const configured = configuredProviders(providerSettings(env));
+	const settings = providerSettings(env);
+	const configured = configuredProviders(settings);
 	const choice = chooseProvider(request.task, request.provider, configured, request.costOptimize ?? false);
 	if ("error" in choice) {
 		throw new ApiError(422, "provider_not_configured", `provider "${choice.requested}" is not configured`, {
 			available: ["auto", ...configured],
 		});
 	}
-	if (request.budgetUsd !== undefined && request.model && !priceOf(choice.provider, request.model)) {
+	const unpriced =
+		request.budgetUsd === undefined
+			? null
+			: unpricedModel(choice.provider, request.model ?? null, settings.modelOverrides);
+	if (unpriced !== null) {
 		throw new ApiError(
 			422,
 			"model_unpriced",
-			`model "${request.model}" has no price in the price table, so a budget cannot be enforced for it`,
+			`model "${unpriced}" has no price in the price table, so a budget cannot be enforced for it`,
+			{ provider: choice.provider, model: unpriced },
 		);
 	}
 	const config = resolveConfig({ ...request, provider: choice.provider }, { provider: choice.provider });

@@ -91,7 +91,8 @@ export const agentRuns = sqliteTable(
 		finishedAt: integer("finished_at"),
 		inputTokens: integer("input_tokens").notNull().default(0),
 		outputTokens: integer("output_tokens").notNull().default(0),
-		costUsd: real("cost_usd").notNull().default(0),
+		/** Null when the task's model has no price, so its cost is unknown. */
+		costUsd: real("cost_usd").default(0),
 		error: text("error"),
 	},
 	(table) => [

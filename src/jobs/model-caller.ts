@@ -2,14 +2,14 @@
  * The job's model for the calls the coordinator makes itself: decomposing a goal (explorer model) and
  * judging support (verifier model). Each call is admitted against the job's budget and booked to it.
  */
-import type { EffectiveConfig, Usage } from "../protocol";
-import { type CostBounds, costOf, toUsage, worstCaseCost } from "../providers/cost";
+import type { EffectiveConfig } from "../protocol";
+import { type CostBounds, pricedCost, toUsage, worstCaseCost } from "../providers/cost";
 import { priceOf } from "../providers/prices";
 import { providerFor } from "../providers/registry";
 import { resolveModel } from "../providers/router";
 import { configuredProviders, type ProviderSettings } from "../providers/settings";
 import type { Provider, StructuredResult } from "../providers/types";
-import type { JobState } from "./state";
+import type { CoordinatorCall, JobState } from "./state";
 
 /** A provider and model the coordinator may call, with the budget check and the booking of each call. */
 export type CoordinatorModel = {
@@ -24,7 +24,7 @@ export type CoordinatorModel = {
 /** Where a coordinator call's spending is read and written: the job's budget as it stands, and its books. */
 export type CallLedger = {
 	budget: () => JobState["budget"];
-	book: (call: { provider: string; usage: Usage; latenciesMs: number[] }) => void;
+	book: (call: CoordinatorCall) => void;
 };
 
 /**
@@ -52,11 +52,12 @@ export function coordinatorModel(
 			return budget.spentUsd + budget.reservedUsd + worstCase <= budget.limitUsd;
 		},
 		onCall: (result) => {
-			const cost = price ? costOf(price, result.usage) : 0;
+			const { costUsd, warning } = pricedCost(name, model, price, result.usage, result.billing);
 			ledger.book({
 				provider: name,
-				usage: toUsage(result.usage, cost),
+				usage: toUsage(result.usage, costUsd),
 				latenciesMs: result.callLatenciesMs,
+				pricingWarning: warning,
 			});
 		},
 	};

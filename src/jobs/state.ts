@@ -6,7 +6,7 @@ import type { SourceRequest } from "../evidence/ingest";
 import type { ExplicitChoices } from "../learning/apply";
 import type { Trajectory } from "../learning/reward";
 import { percentile } from "../lib/stats";
-import { sumUsage } from "../lib/usage";
+import { jobPricing, sumUsage } from "../lib/usage";
 import {
 	type EffectiveConfig,
 	type JobMetrics,
@@ -15,6 +15,7 @@ import {
 	jobLinks,
 	type Metadata,
 	type PlannedTask,
+	type PricingWarning,
 	type SourceRecord,
 	type TaskView,
 	type Usage,
@@ -54,6 +55,8 @@ export type JobState = {
 	providerLatencies: number[];
 	/** Usage of the calls the coordinator makes itself (goal decomposition, support judging), by provider. */
 	coordinatorUsage?: Record<string, Usage>;
+	/** Why the job's cost is unknown or estimated: one warning per model and kind. */
+	pricingWarnings?: PricingWarning[];
 	budget: { limitUsd: number | null; spentUsd: number; reservedUsd: number; limited: boolean };
 	breakers: Record<string, BreakerState>;
 	fallbacks: JobMetrics["fallbacks"];
@@ -137,6 +140,14 @@ export function newJobState(input: StartJobInput): JobState {
 /** Side effects a job still owes, read from its stored state alone. */
 export type OwedWork = { mirror: boolean; quotaRelease: boolean; pattern: boolean };
 
+/** A call the coordinator made itself, as booked to the job: its usage, latencies and pricing warning. */
+export type CoordinatorCall = {
+	provider: string;
+	usage: Usage;
+	latenciesMs: number[];
+	pricingWarning?: PricingWarning | null;
+};
+
 /** What the job still owes: the D1 mirror, its tenant's quota slot, its learned pattern. */
 export function owedWork(state: JobState): OwedWork {
 	return {
@@ -213,6 +224,7 @@ export function computeMetrics(state: JobState, now: number): JobMetrics {
 			limited: state.budget.limited,
 		},
 		fallbacks: state.fallbacks,
+		pricing: jobPricing(state.pricingWarnings ?? []),
 	};
 }
 

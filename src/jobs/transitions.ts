@@ -7,7 +7,7 @@
 import type { NewSource } from "../evidence/ingest";
 import { normalizeUrl } from "../evidence/verify";
 import type { AppliedLearning } from "../learning/apply";
-import { sumUsage } from "../lib/usage";
+import { sumUsage, withPricingWarning } from "../lib/usage";
 import {
 	type AgentEventType,
 	type AgentRef,
@@ -19,7 +19,6 @@ import {
 	type OutboundJobEvent,
 	type SourceRecord,
 	TERMINAL_JOB_STATUSES,
-	type Usage,
 	ZERO_USAGE,
 } from "../protocol";
 import { CLOSED_BREAKER, isOpen, recordOutcome } from "../providers/breaker";
@@ -28,6 +27,7 @@ import type { ProviderSettings } from "../providers/settings";
 import { isSettled, nextDispatch } from "../swarm/dag";
 import type { Aggregation, GoalInput } from "../synthesis/types";
 import {
+	type CoordinatorCall,
 	computeMetrics,
 	type JobState,
 	newJobState,
@@ -289,6 +289,7 @@ export function completeTask(
 		task.finishedAt = now;
 		task.leaseExpiresAt = null;
 		task.usage = result.usage;
+		next.pricingWarnings = withPricingWarning(next.pricingWarnings ?? [], result.pricingWarning);
 		task.provider = result.provider;
 		task.model = result.model;
 		task.error = null;
@@ -423,13 +424,10 @@ export function settleBudget(
 }
 
 /** Books a call the coordinator made itself (decomposition, support judging) to the budget and metrics. */
-export function bookCoordinatorCall(
-	state: JobState,
-	call: { provider: string; usage: Usage; latenciesMs: number[] },
-	now: number,
-): Transition {
+export function bookCoordinatorCall(state: JobState, call: CoordinatorCall, now: number): Transition {
 	return change(state, now, (next) => {
-		next.budget.spentUsd += call.usage.costUsd;
+		next.budget.spentUsd += call.usage.costUsd ?? 0;
+		next.pricingWarnings = withPricingWarning(next.pricingWarnings ?? [], call.pricingWarning);
 		next.providerLatencies.push(...call.latenciesMs);
 		const usage = next.coordinatorUsage ?? {};
 		usage[call.provider] = sumUsage(usage[call.provider] ?? ZERO_USAGE, call.usage);

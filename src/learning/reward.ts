@@ -185,7 +185,7 @@ export function critiqueFor(trajectory: Trajectory): Critique {
 	if (trajectory.budgetLimited) {
 		const cap = config.budgetUsd === null ? "The cost budget" : `The $${config.budgetUsd} cost budget`;
 		findings.push({
-			critique: `${cap} refused a model call after $${trajectory.usage.costUsd.toFixed(2)} was spent.`,
+			critique: `${cap} refused a model call after $${(trajectory.usage.costUsd ?? 0).toFixed(2)} was spent.`,
 			improvement: "Raise the cost budget or choose a cheaper model.",
 		});
 	}

@@ -2,7 +2,7 @@
  * Usage sums: a turn's token usage over its API calls (`TokenUsage`), and the protocol's `Usage`
  * over tasks, providers and the coordinator's own calls.
  */
-import { type Usage, ZERO_USAGE } from "../protocol";
+import type { JobPricing, PricingWarning, Usage } from "../protocol";
 import { type TokenUsage, ZERO_TOKEN_USAGE } from "../providers/types";
 
 /** Adds records of counts field by field; the fields are those of `zero`. */
@@ -27,10 +27,42 @@ export function sumTokenUsage(...usages: TokenUsage[]): TokenUsage {
 	return sumFields(ZERO_TOKEN_USAGE, usages);
 }
 
+const ZERO_COUNTS: Omit<Usage, "costUsd"> = {
+	inputTokens: 0,
+	outputTokens: 0,
+	cacheReadTokens: 0,
+	cacheWriteTokens: 0,
+	searchCalls: 0,
+};
+
 /**
- * The field-wise sum of protocol usages, cost included; `ZERO_USAGE` for none.
+ * The field-wise sum of protocol usages, cost included: an unknown (null) cost makes the sum's cost
+ * unknown, since a total that leaves it out would understate it. `ZERO_USAGE` for none.
  * @example sumUsage(...tasks.map((task) => task.usage))
  */
 export function sumUsage(...usages: Usage[]): Usage {
-	return sumFields(ZERO_USAGE, usages);
+	const costs = usages.map((usage) => usage.costUsd);
+	const costUsd = costs.includes(null) ? null : costs.reduce((sum: number, cost) => sum + (cost ?? 0), 0);
+	return { ...sumFields(ZERO_COUNTS, usages), costUsd };
+}
+
+/**
+ * `warnings` with `warning` added, unless one of the same kind for the same model is there already.
+ * @example withPricingWarning([], unpricedWarning) // [unpricedWarning]
+ */
+export function withPricingWarning(
+	warnings: readonly PricingWarning[],
+	warning: PricingWarning | null | undefined,
+): PricingWarning[] {
+	if (!warning) return [...warnings];
+	const known = warnings.some(
+		(entry) =>
+			entry.kind === warning.kind && entry.provider === warning.provider && entry.model === warning.model,
+	);
+	return known ? [...warnings] : [...warnings, warning];
+}
+
+/** A job's pricing from its warnings: estimated when any call was priced at a stale row. */
+export function jobPricing(warnings: readonly PricingWarning[]): JobPricing {
+	return { estimated: warnings.some((warning) => warning.kind === "stale"), warnings: [...warnings] };
 }

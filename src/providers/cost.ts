@@ -13,9 +13,9 @@
  * Reasoning ("thinking") tokens are billed as output: OpenAI counts them in `output_tokens` already,
  * Gemini reports them apart (`thoughtsTokenCount`) and they are added to outputTokens.
  */
-import type { Usage } from "../protocol";
+import type { PricingWarning, Usage } from "../protocol";
 import type { ModelPrice } from "./prices";
-import type { TokenUsage } from "./types";
+import type { ProviderBilling, TokenUsage } from "./types";
 
 /** The most a turn may use, for a budget reservation. */
 export type CostBounds = {
@@ -105,11 +105,71 @@ export function worstCaseCost(price: ModelPrice, bounds: CostBounds): number {
 	);
 }
 
+/** What a turn or call cost, in USD (null when it cannot be known), and why it is not exact. */
+export type PricedCost = { costUsd: number | null; warning: PricingWarning | null };
+
+/** Whether `usage` records no tokens and no tool calls, so it costs nothing at any price. */
+function isEmptyUsage(usage: TokenUsage): boolean {
+	return Object.values(usage).every((count) => count === 0);
+}
+
+/**
+ * The warning of a call priced at `price` on `provider`/`model`: unpriced (no row, cost unknown),
+ * stale (last known rates stood in, cost estimated) or null (rates in force).
+ * @example pricingWarning("gemini", "gemini-2.5-pro", null)?.kind // "unpriced"
+ */
+export function pricingWarning(
+	provider: string,
+	model: string,
+	price: ModelPrice | null,
+): PricingWarning | null {
+	if (price === null) {
+		return {
+			kind: "unpriced",
+			provider,
+			model,
+			validThrough: null,
+			message: `${provider} model "${model}" has no price in the price table, so the cost of its calls is unknown`,
+		};
+	}
+	if (!price.stale) return null;
+	return {
+		kind: "stale",
+		provider,
+		model,
+		validThrough: price.validThrough,
+		message: `${provider} model "${model}" was priced at rates that ended on ${price.validThrough}, so its cost is an estimate`,
+	};
+}
+
+/**
+ * The cost of a turn's `usage` on `provider`/`model`: what the provider itself stated (`billing`), plus
+ * the rest priced at `price`. Usage the provider did not bill and the table cannot price makes the cost
+ * null (unknown), never 0; a stale price makes it an estimate. Both come with their warning.
+ *
+ * @example pricedCost("openrouter", "x/y", null, usage, { reportedUsd: 0.01, unreported: ZERO_TOKEN_USAGE })
+ * // { costUsd: 0.01, warning: null }
+ * @example pricedCost("gemini", "gemini-2.5-pro", null, usage) // { costUsd: null, warning: { kind: "unpriced", … } }
+ */
+export function pricedCost(
+	provider: string,
+	model: string,
+	price: ModelPrice | null,
+	usage: TokenUsage,
+	billing?: ProviderBilling,
+): PricedCost {
+	const unbilled = billing?.unreported ?? usage;
+	const reported = billing?.reportedUsd ?? 0;
+	if (isEmptyUsage(unbilled)) return { costUsd: reported, warning: null };
+	const warning = pricingWarning(provider, model, price);
+	return { costUsd: price === null ? null : reported + costOf(price, unbilled), warning };
+}
+
 /**
  * The protocol's `Usage` of a turn. The protocol has one tool-call counter, so `searchCalls` there
  * counts web searches plus server-side page fetches.
  */
-export function toUsage(usage: TokenUsage, costUsd: number): Usage {
+export function toUsage(usage: TokenUsage, costUsd: number | null): Usage {
 	return {
 		inputTokens: usage.inputTokens,
 		outputTokens: usage.outputTokens,

@@ -33,6 +33,7 @@ import {
 	type AgentOutput,
 	AgentOutputSchema,
 	type AgentTurn,
+	type ProviderBilling,
 	ProviderError,
 	type ProviderErrorKind,
 	parseJsonText,
@@ -457,6 +458,9 @@ export class TurnSession {
 	/** The turn's progress, settled with the usage of every call; silent unless the turn is followed. */
 	readonly progress: TurnProgressMeter;
 	private total: TokenUsage = ZERO_TOKEN_USAGE;
+	/** What the provider stated it charged, and the usage of the calls whose charge it did not state. */
+	private billed: ProviderBilling = { reportedUsd: 0, unreported: ZERO_TOKEN_USAGE };
+	private anyBilled = false;
 	private readonly deadline: number;
 
 	constructor(
@@ -472,6 +476,11 @@ export class TurnSession {
 		return this.total;
 	}
 
+	/** The calls' charges as the provider stated them; absent when no call stated one. */
+	private get billing(): { billing?: ProviderBilling } {
+		return this.anyBilled ? { billing: this.billed } : {};
+	}
+
 	/** A turn's result: the validated output with the reply's URL citations applied, and what the calls recorded. */
 	turnResult(reply: AnnotatedReply, output: AgentOutput): TurnResult {
 		return {
@@ -481,12 +490,17 @@ export class TurnSession {
 			callLatenciesMs: this.latenciesMs,
 			rawOutput: reply.text,
 			model: reply.model,
+			...this.billing,
 		};
 	}
 
 	/** A structured call's result: the reply's text parsed as JSON (undefined when it is not), and what the call recorded. */
 	structuredResult(reply: Pick<AnnotatedReply, "text" | "model">): StructuredResult {
-		return structuredResultOf(reply, { usage: this.total, callLatenciesMs: this.latenciesMs });
+		return structuredResultOf(reply, {
+			usage: this.total,
+			callLatenciesMs: this.latenciesMs,
+			...this.billing,
+		});
 	}
 
 	/** Runs one API call within the time left; its latency is recorded and its failure classified. */
@@ -510,9 +524,18 @@ export class TurnSession {
 		}
 	}
 
-	/** Adds the usage of a call (or of a tool the turn ran). */
-	record(usage: TokenUsage): void {
+	/**
+	 * Adds the usage of a call (or of a tool the turn ran) and, when the provider stated it, what the
+	 * call was charged (`billedUsd`), which then stands for the call's cost.
+	 */
+	record(usage: TokenUsage, billedUsd?: number): void {
 		this.total = sumTokenUsage(this.total, usage);
+		if (billedUsd === undefined) {
+			this.billed = { ...this.billed, unreported: sumTokenUsage(this.billed.unreported, usage) };
+		} else {
+			this.billed = { ...this.billed, reportedUsd: this.billed.reportedUsd + billedUsd };
+			this.anyBilled = true;
+		}
 		this.progress.settle(this.total);
 	}
 }

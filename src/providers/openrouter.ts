@@ -4,39 +4,37 @@
  * `response_format` (strict JSON schema).
  *
  * Search, by model:
- * - `…:online` variants search natively through OpenRouter's web plugin. Requests carry
- *   `plugins: [{id: "web", max_results: min(maxUses, 5)}]`: never more than the plugin's default 5
- *   results, which is what the price table charges one request for. Each such call counts as one search.
- *   When the turn may not search, the `:online` suffix is dropped so no search runs.
- * - `perplexity/sonar…` models always search; each call counts as one search.
- * - Any other model, when the turn may search and lends `ResearchTools`: a tool loop with two function
- *   tools, `web_search(query)` and `fetch_page(url)`, answered by `tools.search` / `tools.fetchPage`.
- *   At most `search.maxUses` tool calls are answered (each answered `web_search` counts as a search);
- *   once they are spent the model is called with `tool_choice: "none"` for its structured answer. Tool
- *   results go back to the model as untrusted data in `<source>` elements, a fetched page cut to
- *   `FETCHED_PAGE_CHARS` characters.
+ * - Every model searches through OpenRouter's `openrouter:web_search` server tool when the turn may
+ *   search: the request's `tools` carry `{type: "openrouter:web_search", parameters: {engine: "exa",
+ *   max_results: 5, max_total_results: 5 × maxUses}}`, so the model decides when and how often to search,
+ *   OpenRouter runs each search, and the results are fetched by Exa at the price the table charges
+ *   (5 results, $0.02 a search) whatever the model's own search would cost; `max_total_results` caps a
+ *   turn at `maxUses` searches' worth of results. The searches a call ran are
+ *   `usage.server_tool_use.web_search_requests`. The deprecated `web` plugin and `:online` variants are
+ *   not used: an `:online` suffix is dropped and the model searches by the server tool.
+ * - `perplexity/sonar…` models always search; each call counts as one search, and no tool is sent.
  *
- * OpenRouter reports web results of every search model (the plugin, Perplexity) as `url_citation`
+ * OpenRouter reports web results of every search (the server tool, Perplexity) as `url_citation`
  * annotations of the message; they are mapped onto findings as described in `openai-shared`. Their
  * `content` is the search result's text, not a quote backing a claim, so it never becomes a quote.
- * `retrieved` gets every annotated page, every URL in a Perplexity `citations` list, every search result
- * and every page fetched through the tools.
+ * `retrieved` gets every annotated page and every URL in a Perplexity `citations` list.
  *
  * Usage: prompt_tokens − cached − cache writes, completion_tokens, `prompt_tokens_details.cached_tokens`
- * and `cache_write_tokens`; OpenRouter's `usage.cost` is ignored (costs come from the price table).
+ * and `cache_write_tokens`. Cost: OpenRouter states what each call was charged (`usage.cost`, in every
+ * response without asking; `usage: {include: true}` is no longer needed). A call that states it is billed
+ * at that amount, search fees included; only a call that does not is priced by the table (the turn's
+ * `billing`), so no search fee is counted twice.
  * A 402 (insufficient credits) is a spend limit and is never retried. An error OpenRouter reports in
  * the body of a 200 response (generation failed after it began) is classified by its code as a status.
- * Output that fails validation gets one repair call without plugin or tools (a Sonar model still searches).
+ * Output that fails validation gets one repair call without tools (a Sonar model still searches).
  * `runStructured` is one such call with the caller's schema, its text parsed but not validated.
  *
  * Progress: a followed turn (`onProgress`) streams the calls whose answer is their whole message text —
- * no web plugin, no Sonar model, no tool the model may call (`streamsAnswer`: the plain call, the tool
- * loop's final answer, a repair on a model that does not search) — with `stream_options.include_usage`,
- * and gathers the deltas into the completion the unstreamed call returns; an error chunk is classified
- * as an error in a 200 body is. Calls that search or may call tools stay unstreamed: their annotations,
- * Perplexity citations and tool calls would have to be rebuilt from chunks. They report their phase
- * instead — the web search of a plugin or Sonar call, each round of the tool loop — and each tool call
- * as it is answered.
+ * no server tool, no Sonar model (`streamsAnswer`: a call that may not search, a repair on a model that
+ * does not search) — with `stream_options.include_usage`, and gathers the deltas into the completion the
+ * unstreamed call returns; an error chunk is classified as an error in a 200 body is. Calls that search
+ * stay unstreamed: their annotations and Perplexity citations would have to be rebuilt from chunks. They
+ * report their phase instead (the web search of a server-tool or Sonar call).
  */
 
 import type OpenAI from "openai";
@@ -44,13 +42,10 @@ import type {
 	ChatCompletion,
 	ChatCompletionChunk,
 	ChatCompletionCreateParamsNonStreaming,
-	ChatCompletionFunctionTool,
 	ChatCompletionMessage,
-	ChatCompletionMessageFunctionToolCall,
 	ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
 import { z } from "zod";
-import { escapeSourceText } from "../lib/untrusted";
 import { openAICompatibleProvider } from "./openai-compatible";
 import {
 	AGENT_OUTPUT_FORMAT_NAME,
@@ -73,11 +68,9 @@ import {
 	type AgentTurn,
 	type Provider,
 	ProviderError,
-	type ResearchTools,
 	type StructuredRequest,
 	type StructuredResult,
 	type TurnResult,
-	ZERO_TOKEN_USAGE,
 } from "./types";
 
 export const OPENROUTER_PROVIDER_NAME = "openrouter";
@@ -87,10 +80,8 @@ export const OPENROUTER_APP_HEADERS = {
 	"HTTP-Referer": "https://github.com/research-swarm",
 	"X-Title": "research-swarm",
 } as const;
-/** Characters of a fetched page handed to the model by `fetch_page`. */
-export const FETCHED_PAGE_CHARS = 8_000;
-/** Results per web-plugin search: OpenRouter's default, the amount the price table charges a request for. */
-export const WEB_PLUGIN_MAX_RESULTS = 5;
+/** Results per search of the web search server tool: its default, the amount the price table charges a search for. */
+export const WEB_SEARCH_MAX_RESULTS = 5;
 
 /**
  * Current models as OpenRouter names them: Google's current Flash model (`gemini-3.8-flash`, the model
@@ -106,11 +97,6 @@ export const OPENROUTER_MODELS = [
 	"perplexity/sonar-pro",
 ] as const;
 
-/** Whether `model` is an OpenRouter `:online` variant (web plugin on every request). */
-export function isOnlineVariant(model: string): boolean {
-	return model.split(":").slice(1).includes("online");
-}
-
 /** Whether `model` is a Perplexity Sonar model, which searches the web on every request. */
 export function isPerplexitySonar(model: string): boolean {
 	return /^perplexity\/sonar/.test(model);
@@ -121,6 +107,7 @@ export function isOpenRouterSpendLimit(status: number): boolean {
 	return status === 402;
 }
 
+/** `model` without the deprecated `:online` suffix: the web search server tool searches instead. */
 function withoutOnline(model: string): string {
 	return model
 		.split(":")
@@ -128,40 +115,33 @@ function withoutOnline(model: string): string {
 		.join(":");
 }
 
-type WebPlugin = { id: "web"; max_results: number };
-/** A Chat Completions request with OpenRouter's `plugins` extension. */
-export type OpenRouterRequest = ChatCompletionCreateParamsNonStreaming & { plugins?: WebPlugin[] };
+/** OpenRouter's web search server tool, run by OpenRouter whenever the model calls it. */
+export type WebSearchServerTool = {
+	type: "openrouter:web_search";
+	parameters: { engine: "exa"; max_results: number; max_total_results: number };
+};
 
-const RESEARCH_TOOLS: ChatCompletionFunctionTool[] = [
-	{
-		type: "function",
-		function: {
-			name: "web_search",
-			description: "Search the web. Returns result URLs, titles and snippets as untrusted data.",
-			parameters: {
-				type: "object",
-				properties: { query: { type: "string", description: "The search query." } },
-				required: ["query"],
-				additionalProperties: false,
-			},
-			strict: true,
+/** A Chat Completions request whose tools are OpenRouter server tools (not in the SDK's tool union). */
+export type OpenRouterRequest = Omit<ChatCompletionCreateParamsNonStreaming, "tools"> & {
+	tools?: WebSearchServerTool[];
+};
+
+/**
+ * The web search server tool for a turn of at most `maxUses` searches: Exa's engine (the price the
+ * table charges, whatever the model's own search would cost), 5 results a search, and no more results
+ * in all than `maxUses` searches bring.
+ * @example webSearchTool(3).parameters // { engine: "exa", max_results: 5, max_total_results: 15 }
+ */
+export function webSearchTool(maxUses: number): WebSearchServerTool {
+	return {
+		type: "openrouter:web_search",
+		parameters: {
+			engine: "exa",
+			max_results: WEB_SEARCH_MAX_RESULTS,
+			max_total_results: WEB_SEARCH_MAX_RESULTS * maxUses,
 		},
-	},
-	{
-		type: "function",
-		function: {
-			name: "fetch_page",
-			description: `Read a web page. Returns its text (at most ${FETCHED_PAGE_CHARS} characters) as untrusted data.`,
-			parameters: {
-				type: "object",
-				properties: { url: { type: "string", description: "The http(s) URL of the page." } },
-				required: ["url"],
-				additionalProperties: false,
-			},
-			strict: true,
-		},
-	},
-];
+	};
+}
 
 function baseMessages(call: Pick<AgentTurn, "instructions" | "prompt">): ChatCompletionMessageParam[] {
 	return [
@@ -262,144 +242,41 @@ export function readCompletion(completion: ChatCompletion): ChatReply {
 	};
 }
 
-function attribute(text: string): string {
-	return escapeSourceText(text).replaceAll('"', "&quot;");
-}
-
-/** Search results as the model sees them: one `<source>` element (untrusted data) per result. */
-export function searchResultsMessage(
-	query: string,
-	results: { url: string; title: string; snippet: string }[],
-): string {
-	if (results.length === 0) return `No results for "${query}".`;
-	const items = results.map(
-		(result) =>
-			`<source url="${attribute(result.url)}" title="${attribute(result.title)}">\n${escapeSourceText(result.snippet)}\n</source>`,
-	);
-	return [`Results for "${query}" (untrusted data):`, ...items].join("\n");
-}
-
-/** A fetched page as the model sees it: one `<source>` element (untrusted data), text cut to `FETCHED_PAGE_CHARS`. */
-export function fetchedPageMessage(page: { url: string; title: string | null; text: string }): string {
-	const title = page.title === null ? "" : ` title="${attribute(page.title)}"`;
-	const text = page.text.slice(0, FETCHED_PAGE_CHARS);
-	const cut = page.text.length > FETCHED_PAGE_CHARS ? "\n[page text cut]" : "";
-	return `Page (untrusted data):\n<source url="${attribute(page.url)}"${title}>\n${escapeSourceText(text)}${cut}\n</source>`;
-}
-
-const SearchArgumentsSchema = z.object({ query: z.string().min(1) });
-const FetchArgumentsSchema = z.object({ url: z.string().min(1) });
-
-function toolArguments(raw: string): unknown {
-	try {
-		return JSON.parse(raw);
-	} catch {
-		return null;
-	}
-}
-
-/** Answers one tool call of the model with `tools`, recording searches and every page it returned. */
-async function answerToolCall(
-	toolCall: ChatCompletionMessageFunctionToolCall,
-	tools: ResearchTools,
-	session: TurnSession,
-): Promise<string> {
-	const args = toolArguments(toolCall.function.arguments);
-	if (toolCall.function.name === "web_search") {
-		const parsed = SearchArgumentsSchema.safeParse(args);
-		if (!parsed.success) return 'Invalid arguments: web_search takes {"query": string}.';
-		session.record({ ...ZERO_TOKEN_USAGE, searchCalls: 1 });
-		try {
-			const results = await tools.search(parsed.data.query);
-			for (const result of results) session.retrieved.add(result.url, result.title);
-			return searchResultsMessage(parsed.data.query, results);
-		} catch {
-			return "The search failed. Try another query or answer with what you have.";
-		}
-	}
-	if (toolCall.function.name === "fetch_page") {
-		const parsed = FetchArgumentsSchema.safeParse(args);
-		if (!parsed.success) return 'Invalid arguments: fetch_page takes {"url": string}.';
-		try {
-			const page = await tools.fetchPage(parsed.data.url);
-			if (!page) return `The page ${parsed.data.url} could not be retrieved.`;
-			session.retrieved.add(page.url, page.title);
-			return fetchedPageMessage(page);
-		} catch {
-			return `The page ${parsed.data.url} could not be retrieved.`;
-		}
-	}
-	return `Unknown tool "${toolCall.function.name}". The tools are web_search and fetch_page.`;
-}
-
-function functionToolCalls(message: ChatCompletionMessage | null): ChatCompletionMessageFunctionToolCall[] {
-	return (message?.tool_calls ?? []).filter((toolCall) => toolCall.type === "function");
-}
-
 type Call = (request: OpenRouterRequest) => Promise<ChatReply>;
 
 /**
- * The tool loop: calls the model with the research tools until it answers without tool calls or
- * `maxUses` tool calls were answered, then once more with `tool_choice: "none"`. Every round answers at
- * least one tool call, so there are at most maxUses + 1 API calls.
+ * The first reply of a turn: with the web search server tool when the turn may search (a Sonar model
+ * searches without it), otherwise a plain call.
  */
-async function toolLoop(
-	turn: AgentTurn,
-	tools: ResearchTools,
-	call: Call,
-	session: TurnSession,
-): Promise<ChatReply> {
-	const messages = baseMessages(turn);
-	const maxUses = turn.search.maxUses;
-	let used = 0;
-	for (let round = 1; used < maxUses; round += 1) {
-		session.progress.phase(`${TURN_PHASES.research}, round ${round}`);
-		const reply = await call(
-			chatRequest(turn, turn.model, messages, { tools: RESEARCH_TOOLS, tool_choice: "auto" }),
-		);
-		const toolCalls = functionToolCalls(reply.message);
-		if (toolCalls.length === 0) return reply;
-		messages.push({ role: "assistant", content: reply.message?.content ?? null, tool_calls: toolCalls });
-		for (const toolCall of toolCalls) {
-			const withinBudget = used < maxUses;
-			if (withinBudget) {
-				used += 1;
-				session.progress.searched();
-			}
-			const content = withinBudget
-				? await answerToolCall(toolCall, tools, session)
-				: "Tool budget spent: answer with what you have.";
-			messages.push({ role: "tool", tool_call_id: toolCall.id, content });
-		}
-	}
-	session.progress.phase(TURN_PHASES.write);
-	return call(chatRequest(turn, turn.model, messages, { tools: RESEARCH_TOOLS, tool_choice: "none" }));
-}
-
-/** The first reply of a turn: native search, the tool loop, or a plain call, as the model and turn allow. */
 function firstReply(turn: AgentTurn, call: Call, session: TurnSession): Promise<ChatReply> {
-	const searching = turn.search.enabled && turn.search.maxUses > 0;
-	if (searching && isOnlineVariant(turn.model)) {
-		const plugins: WebPlugin[] = [
-			{ id: "web", max_results: Math.min(turn.search.maxUses, WEB_PLUGIN_MAX_RESULTS) },
-		];
-		session.progress.phase(TURN_PHASES.research);
-		return call(chatRequest(turn, turn.model, baseMessages(turn), { plugins }));
-	}
-	if (searching && !isPerplexitySonar(turn.model) && turn.tools)
-		return toolLoop(turn, turn.tools, call, session);
-	session.progress.phase(isPerplexitySonar(turn.model) ? TURN_PHASES.research : TURN_PHASES.write);
-	return call(chatRequest(turn, withoutOnline(turn.model), baseMessages(turn)));
+	const sonar = isPerplexitySonar(turn.model);
+	const searching = turn.search.enabled && turn.search.maxUses > 0 && !sonar;
+	session.progress.phase(searching || sonar ? TURN_PHASES.research : TURN_PHASES.write);
+	const tools = searching ? { tools: [webSearchTool(turn.search.maxUses)] } : {};
+	return call(chatRequest(turn, withoutOnline(turn.model), baseMessages(turn), tools));
 }
 
 /**
- * Whether a call streams when its turn is followed: one that can neither search (no web plugin, not a
- * Sonar model) nor call a tool, whose whole answer is its message text.
+ * Whether a call streams when its turn is followed: one that cannot search (no server tool, not a
+ * Sonar model), whose whole answer is its message text.
  */
 function streamsAnswer(request: OpenRouterRequest): boolean {
-	const noTools = request.tools === undefined || request.tool_choice === "none";
-	return (request.plugins?.length ?? 0) === 0 && !isPerplexitySonar(request.model) && noTools;
+	return request.tools === undefined && !isPerplexitySonar(request.model);
 }
+
+/** The request as the SDK takes it: OpenRouter's server tools are outside the SDK's tool union, and it sends the body as given. */
+function sdkRequest(request: OpenRouterRequest): ChatCompletionCreateParamsNonStreaming {
+	const { tools, ...rest } = request;
+	return tools === undefined
+		? rest
+		: ({ ...rest, tools } as unknown as ChatCompletionCreateParamsNonStreaming);
+}
+
+/** What OpenRouter adds to a completion's `usage`: the charge, and the server tool's searches. */
+const OpenRouterUsageSchema = z.object({
+	cost: z.number().nonnegative().optional(),
+	server_tool_use: z.object({ web_search_requests: z.int().nonnegative() }).partial().optional(),
+});
 
 /**
  * One streamed call (`stream_options.include_usage`): the message text is gathered from the deltas and
@@ -415,7 +292,7 @@ async function streamCompletion(
 ): Promise<ChatCompletion> {
 	const { APIError } = await loadOpenAISdk();
 	const chunks = await client.chat.completions.create(
-		{ ...request, stream: true, stream_options: { include_usage: true } },
+		{ ...sdkRequest(request), stream: true, stream_options: { include_usage: true } },
 		options,
 	);
 	const text = { content: "", refusal: "" };
@@ -459,30 +336,35 @@ async function streamCompletion(
 
 /**
  * The calls of `session`, streamed when the turn is followed and `streamsAnswer` allows: an error in a
- * 200 body is thrown; usage (a search when the web plugin ran or a Sonar model answered) and every cited
- * or annotated page are recorded.
+ * 200 body is thrown; usage (the server tool's searches, or one for a Sonar model), the charge OpenRouter
+ * stated and every cited or annotated page are recorded.
  */
 function completionCalls(client: OpenAI, errors: ErrorContext, session: TurnSession): Call {
 	return async (request) => {
 		const completion = await session.run((options) =>
 			session.progress.listening && streamsAnswer(request)
 				? streamCompletion(client, errors, request, options, session.progress)
-				: client.chat.completions.create(request, options),
+				: client.chat.completions.create(sdkRequest(request), options),
 		);
 		const failure = bodyError(completion, errors);
 		if (failure) throw failure;
 		const reply = readCompletion(completion);
-		const searched = (request.plugins?.length ?? 0) > 0 || isPerplexitySonar(request.model);
 		const usage = completion.usage;
+		const extra = OpenRouterUsageSchema.safeParse(usage ?? {});
+		const stated = extra.success ? extra.data : {};
+		const searches = isPerplexitySonar(request.model)
+			? 1
+			: (stated.server_tool_use?.web_search_requests ?? 0);
 		session.record(
 			disjointUsage({
 				prompt: usage?.prompt_tokens ?? 0,
 				output: usage?.completion_tokens ?? 0,
 				cached: usage?.prompt_tokens_details?.cached_tokens ?? 0,
 				written: usage?.prompt_tokens_details?.cache_write_tokens ?? 0,
-				searchCalls: searched ? 1 : 0,
+				searchCalls: searches,
 				fetchCalls: 0,
 			}),
+			stated.cost,
 		);
 		for (const url of reply.citedUrls) session.retrieved.add(url);
 		for (const annotation of reply.annotations) session.retrieved.add(annotation.url, annotation.title);
@@ -512,8 +394,8 @@ async function runOpenRouterTurn(client: OpenAI, errors: ErrorContext, turn: Age
 }
 
 /**
- * One strict-schema call without plugin or tools (an `:online` suffix is dropped so no search runs); the
- * text parsed as JSON.
+ * One strict-schema call without tools (an `:online` suffix is dropped so no search runs); the text
+ * parsed as JSON.
  */
 async function runOpenRouterStructured(
 	client: OpenAI,
@@ -540,7 +422,8 @@ export function createOpenRouterProvider(options: OpenAICompatibleOptions): Prov
 		baseURL: OPENROUTER_BASE_URL,
 		isSpendLimit: isOpenRouterSpendLimit,
 		defaultHeaders: OPENROUTER_APP_HEADERS,
-		supportsNativeSearch: (model) => isOnlineVariant(model) || isPerplexitySonar(model),
+		// Every model searches through the web search server tool, Sonar models by themselves.
+		supportsNativeSearch: () => true,
 		runTurn: runOpenRouterTurn,
 		runStructured: runOpenRouterStructured,
 	});

@@ -1,8 +1,8 @@
 /**
  * Which provider a job runs on. Pure: it sees the task, the request and the configured providers.
  */
-import type { Role } from "../protocol";
-import { DEFAULT_MODELS } from "./prices";
+import { ROLES, type Role } from "../protocol";
+import { DEFAULT_MODELS, priceOf } from "./prices";
 import { EXTRACTIVE, isModelProvider, type ModelOverrides } from "./settings";
 
 const RECENT = /\b(latest|recent|recently|today|current|currently|news|this (?:week|month|year)|20\d\d)\b/i;
@@ -64,4 +64,20 @@ export function resolveModel(
 	const override = overrides[provider];
 	const defaults: Partial<Record<Role | "default", string>> = DEFAULT_MODELS[provider];
 	return override?.[role] ?? override?.default ?? defaults[role] ?? defaults.default ?? null;
+}
+
+/**
+ * The first model a job on `provider` would run that the price table cannot price today: the job's
+ * `model`, or a role's model from the deployment's overrides or the defaults. Null when every one is
+ * priced, or the provider runs no model. A budget cannot be enforced on such a model.
+ * @example unpricedModel("gemini", "gemini-2.5-pro", {}) // "gemini-2.5-pro"
+ * @example unpricedModel("anthropic", null, { anthropic: { critic: "claude-unknown-1" } }) // "claude-unknown-1"
+ */
+export function unpricedModel(
+	provider: string,
+	jobModel: string | null,
+	overrides: ModelOverrides,
+): string | null {
+	const models = ROLES.map((role) => resolveModel(provider, role, jobModel, provider, overrides));
+	return models.find((model) => model !== null && priceOf(provider, model) === null) ?? null;
 }

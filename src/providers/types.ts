@@ -60,6 +60,12 @@ export type TokenUsage = {
 	fetchCalls: number;
 };
 
+/**
+ * What the provider itself said a turn's calls cost (OpenRouter's `usage.cost`), and the usage of the
+ * calls and tools whose cost it did not state, which the price table prices instead.
+ */
+export type ProviderBilling = { reportedUsd: number; unreported: TokenUsage };
+
 export const ZERO_TOKEN_USAGE: TokenUsage = {
 	inputTokens: 0,
 	outputTokens: 0,
@@ -134,6 +140,8 @@ export type TurnResult = {
 	rawOutput: string;
 	/** The model that actually answered (as the API reports it). */
 	model: string | null;
+	/** Set when the provider stated what (some of) the calls cost; absent when it stated nothing. */
+	billing?: ProviderBilling;
 };
 
 /**
@@ -166,6 +174,8 @@ export type StructuredResult = {
 	rawOutput: string;
 	/** The model that actually answered (as the API reports it). */
 	model: string | null;
+	/** Set when the provider stated what (some of) the calls cost; absent when it stated nothing. */
+	billing?: ProviderBilling;
 };
 
 /** A model's text read as JSON: the value, or why it is not JSON. */
@@ -193,16 +203,10 @@ export function parseJsonText(raw: string): JsonText {
  */
 export function structuredResultOf(
 	reply: { text: string; model: string | null },
-	recorded: Pick<StructuredResult, "usage" | "callLatenciesMs">,
+	recorded: Pick<StructuredResult, "usage" | "callLatenciesMs" | "billing">,
 ): StructuredResult {
 	const json = parseJsonText(reply.text);
-	return {
-		value: json.ok ? json.value : undefined,
-		usage: recorded.usage,
-		callLatenciesMs: recorded.callLatenciesMs,
-		rawOutput: reply.text,
-		model: reply.model,
-	};
+	return { ...recorded, value: json.ok ? json.value : undefined, rawOutput: reply.text, model: reply.model };
 }
 
 /** How a provider call failed, which decides whether it is retried and whether the breaker counts it. */

@@ -501,6 +501,9 @@ function agentsParagraph(
 			`The job was budget-limited: calls that could have exceeded its $${metrics.budget.limitUsd ?? 0} budget were not made.`,
 		);
 	}
+	for (const warning of metrics.pricing?.warnings ?? []) {
+		sentences.push(`${warning.kind === "unpriced" ? "Cost unknown" : "Cost estimated"}: ${warning.message}.`);
+	}
 	for (const fallback of metrics.fallbacks) {
 		sentences.push(
 			`${fallback.taskId} ran on ${fallback.to} instead of ${fallback.from}, which was failing at the time.`,

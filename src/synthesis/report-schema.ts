@@ -155,7 +155,11 @@ export const AgentRunSchema = z.object({
 		.nullable()
 		.describe("Start to finish of the last attempt; null if it never ran."),
 	tokens: count.describe("Input + output + cache-read + cache-write tokens over all attempts."),
-	costUsd: z.number().nonnegative().describe("Provider cost of the task in US dollars."),
+	costUsd: z
+		.number()
+		.nonnegative()
+		.nullable()
+		.describe("Provider cost of the task in US dollars; null when its model has no price."),
 	provider: z.string().nullable().describe("Provider that ran the task."),
 	model: z.string().nullable().describe("Model that ran the task."),
 	findings: z

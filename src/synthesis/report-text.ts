@@ -66,9 +66,10 @@ export function formatPercent(ratio: number): string {
 /**
  * A dollar amount with four decimals, enough for per-call provider costs.
  * @example formatUsd(0.01234) // "$0.0123"
+ * @example formatUsd(null) // "unknown"
  */
-export function formatUsd(amount: number): string {
-	return `$${amount.toFixed(4)}`;
+export function formatUsd(amount: number | null): string {
+	return amount === null ? "unknown" : `$${amount.toFixed(4)}`;
 }
 
 /**

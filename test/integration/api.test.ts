@@ -1,11 +1,12 @@
 import { env } from "cloudflare:workers";
 import { createHash } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { isAgentEvent } from "../../src/events/event-types";
 import { evidenceKey } from "../../src/lib/object-keys";
 import { ApiErrorBodySchema, JobAcceptedSchema, JobEventSchema, JobListSchema } from "../../src/protocol";
 import { ProvenanceSchema } from "../../src/synthesis/provenance";
 import { ReportSchema } from "../../src/synthesis/report-schema";
+import { type Providers, ProvidersSchema } from "../../src/wire/providers";
 import { SAMPLE_SOURCES } from "../fixtures/sources";
 import {
 	api,
@@ -344,6 +345,57 @@ describe("service endpoints", () => {
 			0,
 		);
 		expect(body.webSearchTool.brave).toBe(false);
+	});
+
+	describe("model rates", () => {
+		afterEach(() => {
+			vi.useRealTimers();
+		});
+
+		/** `GET /v1/providers` as the API answers it on `day` (noon UTC). */
+		async function providersOn(day: string): Promise<Providers> {
+			vi.useFakeTimers({ toFake: ["Date"] });
+			vi.setSystemTime(new Date(`${day}T12:00:00Z`));
+			return ProvidersSchema.parse(await (await api("/v1/providers")).json());
+		}
+		const rateOf = (body: Providers, provider: string, model: string) =>
+			body.providers.find((entry) => entry.name === provider)?.models.find((entry) => entry.id === model);
+
+		it("shows the rates in force today, with their validity: Gemini 4 Argon at $4 / $20 since 2026-12-01", async () => {
+			const body = await providersOn("2026-12-05");
+			expect(body.pricedOn).toBe("2026-12-05");
+			expect(rateOf(body, "gemini", "gemini-4-argon")).toMatchObject({
+				inputPerMTok: 4,
+				outputPerMTok: 20,
+				cacheReadPerMTok: 0.2,
+				validFrom: "2026-12-01",
+				validThrough: null,
+				stale: false,
+			});
+			expect(rateOf(body, "gemini", "gemini-3.8-flash")).toMatchObject({
+				inputPerMTok: 0.75,
+				validThrough: "2026-12-31",
+				stale: false,
+			});
+			const before = await providersOn("2026-11-30");
+			expect(rateOf(before, "gemini", "gemini-4-argon")).toMatchObject({
+				inputPerMTok: 2,
+				outputPerMTok: 10,
+				validThrough: "2026-11-30",
+				stale: false,
+			});
+		});
+
+		it("reports a row past its last date as stale, still at its last known rates", async () => {
+			const body = await providersOn("2027-01-01");
+			expect(rateOf(body, "gemini", "gemini-3.8-flash")).toMatchObject({
+				inputPerMTok: 0.75,
+				validThrough: "2026-12-31",
+				stale: true,
+			});
+			expect(rateOf(body, "openrouter", "google/gemini-3.8-flash")?.stale).toBe(true);
+			expect(rateOf(body, "gemini", "gemini-4-argon")?.stale).toBe(false);
+		});
 	});
 
 	it("serves /healthz and an OpenAPI 3.1 document describing the API", async () => {

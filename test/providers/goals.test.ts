@@ -177,9 +177,11 @@ describe("a goal-mode job on a model provider (recorded responses)", () => {
 			(usage.input_tokens * price.inputPerMTok + usage.output_tokens * price.outputPerMTok) / 1_000_000;
 		expect(decompositionCost).toBeGreaterThan(0);
 		// The decomposition (and any support judging) is counted in the usage and booked to the budget.
-		const agentsCost = (job.plan ?? []).reduce((sum, task) => sum + task.usage.costUsd, 0);
-		expect(job.metrics.usage.costUsd - agentsCost).toBeGreaterThanOrEqual(decompositionCost - 1e-9);
-		expect(job.metrics.budget.spentUsd).toBeCloseTo(job.metrics.usage.costUsd, 9);
+		const agentsCost = (job.plan ?? []).reduce((sum, task) => sum + (task.usage.costUsd ?? Number.NaN), 0);
+		expect((job.metrics.usage.costUsd ?? Number.NaN) - agentsCost).toBeGreaterThanOrEqual(
+			decompositionCost - 1e-9,
+		);
+		expect(job.metrics.budget.spentUsd).toBeCloseTo(job.metrics.usage.costUsd ?? Number.NaN, 9);
 		expect(job.metrics.providerLatencyMs.count).toBe(modelCalls.length);
 	}, 90_000);
 

@@ -9,10 +9,12 @@ import anthropicRecord from "../fixtures/providers/anthropic/record-findings.jso
 import anthropicInvalid from "../fixtures/providers/anthropic/record-invalid.json";
 import anthropicResearch from "../fixtures/providers/anthropic/research-web.json";
 import geminiGrounded from "../fixtures/providers/gemini/grounded-structured.json";
+import geminiResearch from "../fixtures/providers/gemini/research-answer.json";
+import geminiRestatement from "../fixtures/providers/gemini/structured-restatement.json";
 import openaiWebSearch from "../fixtures/providers/openai/response-web-search.json";
-import openrouterOnline from "../fixtures/providers/openrouter/completion-online.json";
+import openrouterWebSearch from "../fixtures/providers/openrouter/completion-web-search.json";
 import { recordedResponseFor, recordingProblem, unrecorded } from "../fixtures/providers/replay.mjs";
-import { api, eventLog, getJob, report, submit, TENANT, waitForJob } from "../integration/harness";
+import { api, eventLog, getJob, postJson, report, submit, TENANT, waitForJob } from "../integration/harness";
 import {
 	type FakeInternet,
 	type Fixture,
@@ -28,6 +30,13 @@ import { PROVIDER_SECRETS } from "./secrets";
 
 const NORWEGIAN_TRIAL =
 	"The Norwegian trial followed 60 homes for two winters. Their heat pumps reached a seasonal COP of 2.8 at an average outdoor temperature of -7 °C, with backup heat needed on fewer than ten days.";
+
+/** A three-agent job on cold-climate heat pumps with one attached source; add the provider and model. */
+const COLD_CLIMATE_JOB = {
+	task: "How well do air-source heat pumps work in cold climates?",
+	swarmSize: 3,
+	sources: [{ title: "Norwegian trial", text: NORWEGIAN_TRIAL }],
+};
 
 const GEMINI_REDIRECTS = redirects(
 	Object.fromEntries(
@@ -69,10 +78,7 @@ const providerApis: Route = (request, body) => {
 	);
 };
 
-/** The models a job on `model` calls: the model itself, and for an `:online` variant the variant dropped (structured calls never search). */
-const modelsOfJob = (model: string) => [model, model.replace(/:online$/, "")];
-
-/** Cost of one agent task, from the fixture's usage fields and the price row, computed by hand. */
+/** Cost of one agent task, from the fixture's usage fields and the price row computed by hand, or as the provider billed it. */
 type CostOfTask = (price: ModelPrice) => number;
 const perMTok = (tokens: number, rate: number) => (tokens * rate) / 1_000_000;
 
@@ -130,16 +136,10 @@ const CASES: { provider: string; model: string; costOfTask: CostOfTask }[] = [
 		},
 	},
 	{
+		// The default model searches by OpenRouter's server tool; each call costs what OpenRouter charged.
 		provider: "openrouter",
-		model: "google/gemini-3.8-flash:online",
-		costOfTask: (price) => {
-			const { usage } = openrouterOnline.body;
-			return (
-				perMTok(usage.prompt_tokens - usage.prompt_tokens_details.cached_tokens, price.inputPerMTok) +
-				perMTok(usage.completion_tokens, price.outputPerMTok) +
-				price.searchPerCall
-			);
-		},
+		model: "google/gemini-3.8-flash",
+		costOfTask: () => openrouterWebSearch.body.usage.cost,
 	},
 ];
 
@@ -166,18 +166,12 @@ describe.each(CASES)(
 	({ provider, model, costOfTask }) => {
 		it("completes with verbatim citations whose offsets are in the snapshots, and prices the fixtures' usage", async () => {
 			internet = installFakeInternetFor(
-				{ models: { [provider]: modelsOfJob(model) } },
+				{ models: { [provider]: [model] } },
 				providerApis,
 				GEMINI_REDIRECTS,
 				WEB,
 			);
-			const jobId = await submit({
-				task: "How well do air-source heat pumps work in cold climates?",
-				provider,
-				model,
-				swarmSize: 3,
-				sources: [{ title: "Norwegian trial", text: NORWEGIAN_TRIAL }],
-			});
+			const jobId = await submit({ ...COLD_CLIMATE_JOB, provider, model });
 			const job = await waitForJob(jobId);
 			expect(job.status).toBe("completed");
 			expect(job.plan.every((task) => task.status === "completed" && task.provider === provider)).toBe(true);
@@ -220,14 +214,15 @@ describe.each(CASES)(
 			const price = priceOf(provider, model);
 			expect(price).not.toBeNull();
 			const expected = 3 * costOfTask(price as ModelPrice);
-			const agentsCost = job.plan.reduce((sum, task) => sum + task.usage.costUsd, 0);
+			const agentsCost = job.plan.reduce((sum, task) => sum + (task.usage.costUsd ?? Number.NaN), 0);
 			expect(agentsCost).toBeCloseTo(expected, 9);
 			// The support judge's calls, if any, are counted on top of the agents', and booked to the budget.
 			expect(job.metrics.usage.costUsd).toBeGreaterThanOrEqual(agentsCost - 1e-9);
-			expect(job.metrics.usage.costUsd).toBeCloseTo(job.metrics.budget.spentUsd, 9);
-			expect(job.metrics.usageByProvider[provider]?.costUsd).toBeCloseTo(job.metrics.usage.costUsd, 9);
+			const jobCost = job.metrics.usage.costUsd ?? Number.NaN;
+			expect(jobCost).toBeCloseTo(job.metrics.budget.spentUsd, 9);
+			expect(job.metrics.usageByProvider[provider]?.costUsd).toBeCloseTo(jobCost, 9);
 			expect(job.metrics.usage.inputTokens).toBeGreaterThan(0);
-			expect(body.performance.metrics.usage.costUsd).toBeCloseTo(job.metrics.usage.costUsd, 9);
+			expect(body.performance.metrics.usage.costUsd).toBeCloseTo(jobCost, 9);
 			expect(job.metrics.providerLatencyMs.count).toBeGreaterThanOrEqual(3);
 
 			// Each agent's progress rose through its stages (reading, the provider's phases, snapshotting,
@@ -283,13 +278,52 @@ describe("resilience and budgets", () => {
 		expect(body.executiveSummary.text).toContain("budget-limited");
 	});
 
-	it("refuses an explicit model without a price when a budget is set", async () => {
-		const response = await api("/v1/research", {
-			method: "POST",
-			headers: { "content-type": "application/json" },
-			body: JSON.stringify({ task: "t", provider: "anthropic", model: "claude-unknown-1", budgetUsd: 1 }),
-		});
-		expect(response.status).toBe(422);
+	it("costs a job on a model without a price as unknown (null), never $0, and says so in the job and the report", async () => {
+		// Gemini 2.5 has no price row: it researches with Google Search, then restates as JSON in a second call.
+		const gemini25: Route = (request, body) => {
+			if (!isCall(request, "generativelanguage.googleapis.com", /gemini-2\.5-flash:\w*[gG]enerateContent$/))
+				return null;
+			const searches = typeof body === "object" && body !== null && "tools" in body;
+			return reply((searches ? geminiResearch : geminiRestatement) as Fixture);
+		};
+		internet = installFakeInternet(gemini25, WEB);
+		const jobId = await submit({ ...COLD_CLIMATE_JOB, provider: "gemini", model: "gemini-2.5-flash" });
+		const job = await waitForJob(jobId);
+		expect(job.status).toBe("completed");
+		const ran = job.plan.filter((task) => task.status === "completed");
+		expect(ran.length).toBeGreaterThan(0);
+		expect(ran.every((task) => task.usage.inputTokens > 0 && task.usage.costUsd === null)).toBe(true);
+		expect(job.metrics.usage.costUsd).toBeNull();
+		expect(job.metrics.usageByProvider.gemini?.costUsd).toBeNull();
+		expect(job.metrics.pricing?.estimated).toBe(false);
+		expect(job.metrics.pricing?.warnings).toEqual([
+			expect.objectContaining({ kind: "unpriced", provider: "gemini", model: "gemini-2.5-flash" }),
+		]);
+
+		const body = ReportSchema.parse(await (await report(jobId, "json")).json());
+		expect(body.performance.metrics.usage.costUsd).toBeNull();
+		expect(
+			body.performance.agentRuns.filter((run) => run.status === "completed").map((run) => run.costUsd),
+		).toEqual(ran.map(() => null));
+		expect(body.performance.metrics.pricing?.warnings.map((warning) => warning.model)).toEqual([
+			"gemini-2.5-flash",
+		]);
+		const markdown = await (await report(jobId, "markdown")).text();
+		expect(markdown).toContain('Cost unknown: gemini model "gemini-2.5-flash" has no price');
+		expect(markdown).toContain("| Cost | unknown |");
+	}, 90_000);
+
+	it("refuses a budgeted job on a model without a price with 422, naming the model", async () => {
+		for (const [provider, model] of [
+			["gemini", "gemini-2.5-flash"],
+			["anthropic", "claude-unknown-1"],
+		]) {
+			const response = await postJson("/v1/research", { task: "t", provider, model, budgetUsd: 1 });
+			expect(response.status).toBe(422);
+			expect(await response.json()).toMatchObject({
+				error: { code: "model_unpriced", details: { provider, model } },
+			});
+		}
 	});
 });
 

@@ -217,7 +217,7 @@ function drawAgents(agents, now) {
 					agent.startedAt === null ? "–" : formatDuration((agent.finishedAt ?? now) - agent.startedAt),
 				),
 				h("td", {}, formatTokens(agent.usage ? usageTokens(agent.usage) : 0)),
-				h("td", {}, formatUsd(agent.usage?.costUsd ?? 0)),
+				h("td", {}, formatUsd(agent.usage ? agent.usage.costUsd : 0)),
 				h("td", {}, agent.provider ? `${agent.provider}${agent.model ? ` · ${agent.model}` : ""}` : "–"),
 			),
 		),
@@ -226,22 +226,23 @@ function drawAgents(agents, now) {
 
 /**
  * What the job has spent: its final total once it ended (the coordinator's own model calls included),
- * the sum of its finished agents until then.
+ * the sum of its finished agents until then. An agent whose cost is unknown (null) makes the sum unknown.
  * @param {JobProgress} progress
- * @returns {{ tokens: number; costUsd: number }}
+ * @returns {{ tokens: number; costUsd: number | null }}
  */
 function spent(progress) {
 	if (progress.metrics) {
 		const { usage } = progress.metrics;
 		return { tokens: usageTokens(usage), costUsd: usage.costUsd };
 	}
-	return progress.agents.reduce(
-		(sum, agent) =>
-			agent.usage
-				? { tokens: sum.tokens + usageTokens(agent.usage), costUsd: sum.costUsd + agent.usage.costUsd }
-				: sum,
-		{ tokens: 0, costUsd: 0 },
-	);
+	/** @type {{ tokens: number; costUsd: number | null }} */
+	const none = { tokens: 0, costUsd: 0 };
+	return progress.agents.reduce((sum, agent) => {
+		if (!agent.usage) return sum;
+		const { costUsd } = agent.usage;
+		const total = sum.costUsd === null || costUsd === null ? null : sum.costUsd + costUsd;
+		return { tokens: sum.tokens + usageTokens(agent.usage), costUsd: total };
+	}, none);
 }
 
 /**

@@ -91,3 +91,71 @@ describe("runAgentTask's heartbeats", () => {
 		expect(beats).toHaveLength(4);
 	});
 });
+
+describe("runAgentTask's cost", () => {
+	const MILLION = { ...ZERO_TOKEN_USAGE, inputTokens: 1_000_000, outputTokens: 1_000_000 };
+
+	/** Runs one attempt on `provider`/`model` whose turn returns `turn`, on `day`; returns the result and the settlements. */
+	async function attemptOn(day: string, provider: string, model: string, turn: Partial<TurnResult>) {
+		vi.useFakeTimers({ toFake: ["Date"] });
+		vi.setSystemTime(new Date(`${day}T12:00:00Z`));
+		const settled: [number, number][] = [];
+		const result = await runAgentTask(testContext({ provider, model }), {
+			provider: {
+				name: provider,
+				supportsNativeSearch: () => true,
+				runTurn: async () => ({ ...RESULT, ...turn }),
+				runStructured: () => Promise.reject(new Error("not used")),
+			},
+			bucket: {} as R2Bucket,
+			coordinator: {
+				heartbeat: async () => ({ active: true }),
+				registerSources: async () => [],
+				reserveBudget: async () => ({ granted: true }),
+				settleBudget: async (reservedUsd, actualUsd) => {
+					settled.push([reservedUsd, actualUsd]);
+				},
+			},
+			braveApiKey: null,
+		});
+		return { result, settled };
+	}
+
+	it("prices a turn at the rates in force on its day", async () => {
+		const { result } = await attemptOn("2026-12-05", "gemini", "gemini-4-argon", { usage: MILLION });
+		expect(result.usage.costUsd).toBeCloseTo(4 + 20, 9);
+		expect(result.pricingWarning).toBeNull();
+	});
+
+	it("prices a turn on a stale row at its last rates, settles the budget at them, and marks it an estimate", async () => {
+		const { result, settled } = await attemptOn("2027-01-02", "gemini", "gemini-3.8-flash", {
+			usage: MILLION,
+		});
+		expect(result.usage.costUsd).toBeCloseTo(0.75 + 3.75, 9);
+		expect(settled.map(([, actual]) => actual)).toEqual([result.usage.costUsd]);
+		expect(result.pricingWarning).toMatchObject({
+			kind: "stale",
+			model: "gemini-3.8-flash",
+			validThrough: "2026-12-31",
+		});
+	});
+
+	it("costs a turn on a model without a price as unknown (null), with a warning, and reserves nothing", async () => {
+		const { result, settled } = await attemptOn("2026-12-05", "gemini", "gemini-2.5-flash", {
+			usage: MILLION,
+		});
+		expect(result.usage.costUsd).toBeNull();
+		expect(result.usage.inputTokens).toBe(1_000_000);
+		expect(result.pricingWarning).toMatchObject({ kind: "unpriced", model: "gemini-2.5-flash" });
+		expect(settled).toEqual([]);
+	});
+
+	it("takes what the provider billed instead of the table", async () => {
+		const billing = { reportedUsd: 0.0421, unreported: ZERO_TOKEN_USAGE };
+		const { result } = await attemptOn("2026-12-05", "openrouter", "google/gemini-3.8-flash", {
+			usage: MILLION,
+			billing,
+		});
+		expect(result.usage.costUsd).toBe(0.0421);
+	});
+});

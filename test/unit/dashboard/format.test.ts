@@ -4,7 +4,7 @@ import { formatChange, formatPercent, formatTokens, formatUsd } from "../../../p
 describe("dashboard formatting", () => {
 	it("abbreviates tokens and keeps sub-cent costs visible", () => {
 		expect([12, 12_345, 3_400_000].map(formatTokens)).toEqual(["12", "12.3k", "3.40M"]);
-		expect([0, 0.00042, 1.234].map(formatUsd)).toEqual(["$0.00", "$0.0004", "$1.23"]);
+		expect([0, 0.00042, 1.234, null].map(formatUsd)).toEqual(["$0.00", "$0.0004", "$1.23", "unknown"]);
 	});
 
 	it("signs changes except those that round to zero", () => {

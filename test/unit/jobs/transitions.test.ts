@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MAX_OWED_RETRY_MS, nextAlarmAt, WATCHDOG_MS } from "../../../src/jobs/alarm";
-import { initialTasks, type JobState, owedWork } from "../../../src/jobs/state";
+import { computeMetrics, initialTasks, type JobState, owedWork } from "../../../src/jobs/state";
 import * as job from "../../../src/jobs/transitions";
 import type { AgentResult, AgentTaskMessage, EffectiveConfig } from "../../../src/protocol";
 import { ZERO_USAGE } from "../../../src/protocol";
@@ -312,6 +312,57 @@ describe("sources and budget", () => {
 		expect(booked.state.budget.spentUsd).toBeCloseTo(0.02);
 		expect(booked.state.coordinatorUsage?.anthropic?.inputTokens).toBe(500);
 		expect(booked.state.providerLatencies).toEqual([300]);
+	});
+});
+
+describe("pricing warnings", () => {
+	const unpriced = {
+		kind: "unpriced" as const,
+		provider: "gemini",
+		model: "gemini-2.5-flash",
+		validThrough: null,
+		message: 'gemini model "gemini-2.5-flash" has no price in the price table',
+	};
+
+	it("make the job's cost unknown and list each model once, from agents and the coordinator alike", () => {
+		let state = running();
+		const begun = job.beginTask(state, message("explorer"), PROVIDERS, T0 + 3).state;
+		const unknown = { ...ZERO_USAGE, inputTokens: 100, costUsd: null };
+		state = job.completeTask(
+			begun,
+			message("explorer"),
+			result({ usage: unknown, pricingWarning: unpriced }),
+			T0 + 4,
+		).state;
+		state = job.bookCoordinatorCall(
+			state,
+			{ provider: "gemini", usage: unknown, latenciesMs: [5], pricingWarning: unpriced },
+			T0 + 5,
+		).state;
+		const metrics = computeMetrics(state, T0 + 6);
+		expect(metrics.usage.costUsd).toBeNull();
+		expect(metrics.pricing).toEqual({ estimated: false, warnings: [unpriced] });
+		expect(state.budget.spentUsd).toBe(0);
+	});
+
+	it("mark the cost estimated when a call was priced at a stale row", () => {
+		const stale = {
+			...unpriced,
+			kind: "stale" as const,
+			model: "gemini-3.8-flash",
+			validThrough: "2026-12-31",
+		};
+		const booked = job.bookCoordinatorCall(
+			running(),
+			{
+				provider: "gemini",
+				usage: { ...ZERO_USAGE, costUsd: 0.01 },
+				latenciesMs: [5],
+				pricingWarning: stale,
+			},
+			T0,
+		).state;
+		expect(computeMetrics(booked, T0 + 1).pricing).toEqual({ estimated: true, warnings: [stale] });
 	});
 });
 

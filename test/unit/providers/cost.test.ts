@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { jobPricing, sumUsage, withPricingWarning } from "../../../src/lib/usage";
 import { UsageSchema } from "../../../src/protocol";
-import { costOf, toUsage, worstCaseCost } from "../../../src/providers/cost";
-import { MODEL_PRICES, type ModelPrice, priceOf } from "../../../src/providers/prices";
+import { costOf, pricedCost, toUsage, worstCaseCost } from "../../../src/providers/cost";
+import { type ModelPrice, PRICE_ROWS, priceOf } from "../../../src/providers/prices";
 import { type TokenUsage, ZERO_TOKEN_USAGE } from "../../../src/providers/types";
 
 function price(provider: string, model: string): ModelPrice {
@@ -95,10 +96,15 @@ describe("worstCaseCost", () => {
 				cacheWritePerMTok: rate,
 			}),
 		),
-		ratesValidThrough: fc.constant(null),
+		validFrom: fc.constant(null),
+		validThrough: fc.constant(null),
 		source: fc.constant("https://example.com/pricing"),
+		stale: fc.boolean(),
 	});
-	const anyPrice = fc.oneof(fc.constantFrom(...MODEL_PRICES), arbitraryPrice);
+	const tablePrices = PRICE_ROWS.flatMap((row) =>
+		row.periods.flatMap((period) => priceOf(row.provider, row.model, period.validFrom ?? "2026-01-01") ?? []),
+	);
+	const anyPrice = fc.oneof(fc.constantFrom(...tablePrices), arbitraryPrice);
 
 	/** Bounds, and a usage within them: prompt parts and tool calls split at random. */
 	const boundedTurn = fc
@@ -168,5 +174,65 @@ describe("toUsage", () => {
 			costUsd: 0.0123,
 		});
 		expect(UsageSchema.safeParse(record).success).toBe(true);
+	});
+});
+
+describe("pricedCost", () => {
+	const turn = usage({ inputTokens: 10_000, outputTokens: 2_000, searchCalls: 1 });
+
+	it("prices a model without a row as unknown (null), with a warning, never as $0", () => {
+		const { costUsd, warning } = pricedCost("gemini", "gemini-2.5-pro", null, turn);
+		expect(costUsd).toBeNull();
+		expect(warning).toMatchObject({ kind: "unpriced", provider: "gemini", model: "gemini-2.5-pro" });
+		expect(warning?.message).toContain("no price");
+	});
+
+	it("prices a stale row at its last rates and marks the cost as an estimate", () => {
+		const flash = priceOf("gemini", "gemini-3.8-flash", "2027-01-02") as ModelPrice;
+		const { costUsd, warning } = pricedCost("gemini", "gemini-3.8-flash", flash, turn);
+		expect(costUsd).toBeCloseTo(costOf(flash, turn), 12);
+		expect(warning).toMatchObject({ kind: "stale", validThrough: "2026-12-31" });
+	});
+
+	it("prices rates in force without a warning", () => {
+		expect(pricedCost("anthropic", "claude-sonnet-5-5", sonnet, turn)).toEqual({
+			costUsd: costOf(sonnet, turn),
+			warning: null,
+		});
+	});
+
+	it("takes what the provider billed and prices only the rest, so nothing is counted twice", () => {
+		const rest = usage({ searchCalls: 2 });
+		const billed = pricedCost("anthropic", "claude-sonnet-5-5", sonnet, turn, {
+			reportedUsd: 0.0123,
+			unreported: rest,
+		});
+		expect(billed.costUsd).toBeCloseTo(0.0123 + costOf(sonnet, rest), 12);
+		// A model the table cannot price is still costed when the provider billed every call.
+		expect(
+			pricedCost("openrouter", "x/unlisted", null, turn, { reportedUsd: 0.5, unreported: ZERO_TOKEN_USAGE }),
+		).toEqual({ costUsd: 0.5, warning: null });
+	});
+});
+
+describe("sumUsage and job pricing", () => {
+	const priced = { ...toUsage(usage({ inputTokens: 5 }), 0.25) };
+	const unknown = { ...toUsage(usage({ inputTokens: 7 }), null) };
+
+	it("makes a total unknown when any part of it is, and adds the counts regardless", () => {
+		expect(sumUsage(priced, priced).costUsd).toBeCloseTo(0.5, 12);
+		expect(sumUsage(priced, unknown)).toMatchObject({ inputTokens: 12, costUsd: null });
+		expect(sumUsage().costUsd).toBe(0);
+	});
+
+	it("keeps one warning per model and kind, and is estimated only for a stale row", () => {
+		const unpriced = pricedCost("gemini", "gemini-2.5-pro", null, usage({ inputTokens: 1 })).warning;
+		const flash = priceOf("gemini", "gemini-3.8-flash", "2027-01-02") as ModelPrice;
+		const stale = pricedCost("gemini", "gemini-3.8-flash", flash, usage({ inputTokens: 1 })).warning;
+		const once = withPricingWarning(withPricingWarning([], unpriced), unpriced);
+		expect(once).toHaveLength(1);
+		expect(jobPricing(once).estimated).toBe(false);
+		expect(jobPricing(withPricingWarning(once, stale))).toMatchObject({ estimated: true });
+		expect(withPricingWarning(once, null)).toEqual(once);
 	});
 });

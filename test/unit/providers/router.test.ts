@@ -7,7 +7,7 @@ import {
 	recordOutcome,
 } from "../../../src/providers/breaker";
 import { DEFAULT_MODELS } from "../../../src/providers/prices";
-import { chooseProvider, fallbackProvider, resolveModel } from "../../../src/providers/router";
+import { chooseProvider, fallbackProvider, resolveModel, unpricedModel } from "../../../src/providers/router";
 
 const ALL = ["anthropic", "openai", "gemini", "openrouter", "extractive"];
 
@@ -60,6 +60,27 @@ describe("resolveModel", () => {
 		).toBe("g-2");
 		expect(resolveModel("gemini", "critic", null, "gemini", { gemini: { default: "g-1" } })).toBe("g-1");
 		expect(resolveModel("extractive", "critic", "m", "extractive", {})).toBeNull();
+	});
+});
+
+describe("unpricedModel", () => {
+	it("names the job's model when the table has no row for it", () => {
+		expect(unpricedModel("gemini", "gemini-2.5-pro", {})).toBe("gemini-2.5-pro");
+		expect(unpricedModel("gemini", "gemini-4-argon", {})).toBeNull();
+	});
+
+	it("finds an unpriced model a deployment's override gives one role, even with no model named", () => {
+		expect(unpricedModel("anthropic", null, {})).toBeNull();
+		expect(unpricedModel("anthropic", null, { anthropic: { critic: "claude-unknown-1" } })).toBe(
+			"claude-unknown-1",
+		);
+		expect(unpricedModel("gemini", null, { gemini: { default: "gemini-2.5-flash" } })).toBe(
+			"gemini-2.5-flash",
+		);
+	});
+
+	it("has nothing to price for the extractive provider", () => {
+		expect(unpricedModel("extractive", null, {})).toBeNull();
 	});
 });
 
