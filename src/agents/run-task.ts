@@ -15,12 +15,22 @@ import {
 	type Citation,
 	type Finding,
 	type Focus,
+	type SettledCall,
 	type SourceRecord,
 } from "../protocol";
+import { billedOf } from "../providers/billed";
 import { braveSearch } from "../providers/brave-search";
 import { costOf, promptTokens, toUsage, worstCaseCost } from "../providers/cost";
 import { BRAVE_SEARCH_PRICE, priceOf } from "../providers/prices";
-import type { Provider, ResearchTools, RetrievedRef, SourceDocument, TurnCitation } from "../providers/types";
+import {
+	type BilledCalls,
+	type Provider,
+	type ResearchTools,
+	type RetrievedRef,
+	type SourceDocument,
+	type TurnCitation,
+	ZERO_TOKEN_USAGE,
+} from "../providers/types";
 import { FOCUS_PROFILES } from "../swarm/focus";
 import {
 	type AttemptLimits,
@@ -45,7 +55,8 @@ export type CoordinatorPort = {
 	heartbeat(progress: number, note?: string): Promise<{ active: boolean }>;
 	registerSources(sources: NewSource[]): Promise<SourceRecord[]>;
 	reserveBudget(usd: number): Promise<{ granted: boolean }>;
-	settleBudget(reservedUsd: number, actualUsd: number): Promise<void>;
+	/** Gives back the turn's reservation and books what its calls were billed, succeeded or failed. */
+	settleCall(call: SettledCall): Promise<void>;
 };
 
 export type AgentRunDependencies = {
@@ -126,6 +137,19 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 		}
 		let turnState = TURN_START;
 		stage = { kind: "calling", turn: turnState };
+		// Every turn is settled, failed ones included: a provider bills each response it sent.
+		const settle = async (billed: BilledCalls | null): Promise<number> => {
+			const costUsd = price && billed ? costOf(price, billed.usage) : 0;
+			if (reservedUsd > 0 || billed) {
+				await coordinator.settleCall({
+					reservedUsd,
+					provider: provider.name,
+					usage: toUsage(billed?.usage ?? ZERO_TOKEN_USAGE, costUsd),
+					latenciesMs: billed?.callLatenciesMs ?? [],
+				});
+			}
+			return costUsd;
+		};
 		let turn: Awaited<ReturnType<Provider["runTurn"]>>;
 		try {
 			turn = await provider.runTurn({
@@ -149,11 +173,10 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 				},
 			});
 		} catch (error) {
-			if (reservedUsd > 0) await coordinator.settleBudget(reservedUsd, 0);
+			await settle(billedOf(error));
 			throw error;
 		}
-		const costUsd = price ? costOf(price, turn.usage) : 0;
-		if (reservedUsd > 0) await coordinator.settleBudget(reservedUsd, costUsd);
+		const costUsd = await settle(turn);
 		// Fetching pages takes seconds, worth a progress report; with none to fetch it would be a bare round trip.
 		if (turn.retrieved.length > 0) {
 			stage = { kind: "snapshotting", pages: turn.retrieved.length };

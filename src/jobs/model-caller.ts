@@ -8,7 +8,7 @@ import { priceOf } from "../providers/prices";
 import { providerFor } from "../providers/registry";
 import { resolveModel } from "../providers/router";
 import { configuredProviders, type ProviderSettings } from "../providers/settings";
-import type { Provider, StructuredResult } from "../providers/types";
+import type { BilledCalls, Provider } from "../providers/types";
 import type { JobState } from "./state";
 
 /** A provider and model the coordinator may call, with the budget check and the booking of each call. */
@@ -17,8 +17,8 @@ export type CoordinatorModel = {
 	model: string;
 	/** Whether the budget covers `calls` worst-case calls (never for an unpriced model on a budget). */
 	mayCall: (bounds: CostBounds, calls?: number) => boolean;
-	/** Books an answered call's cost to the budget, and its usage and latencies to the metrics. */
-	onCall: (result: StructuredResult) => void;
+	/** Books a billed call's cost to the budget, and its usage and latencies to the metrics, answered or failed. */
+	onCall: (billed: BilledCalls) => void;
 };
 
 /** Where a coordinator call's spending is read and written: the job's budget as it stands, and its books. */

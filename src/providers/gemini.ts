@@ -60,6 +60,7 @@ import type {
 import { ApiError, GoogleGenAI } from "@google/genai";
 import { z } from "zod";
 import { sumTokenUsage } from "../lib/usage";
+import { withBilledUsage } from "./billed";
 import { applyGrounding, groundedStatements, groundingSources, searchQueryCount } from "./gemini-grounding";
 import { streamContent } from "./gemini-stream";
 import { TURN_PHASES, TurnProgressMeter } from "./progress";
@@ -160,8 +161,20 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
 	return {
 		name: GEMINI_PROVIDER_NAME,
 		supportsNativeSearch: () => true,
-		runTurn: (turn) => runTurn(client, redact, turn),
-		runStructured: (request) => runStructured(client, redact, request),
+		runTurn: (turn) => {
+			const log = newTurnLog(turn.onProgress);
+			return withBilledUsage(
+				() => ({ usage: log.usage, callLatenciesMs: log.latenciesMs }),
+				() => runTurn(client, redact, turn, log),
+			);
+		},
+		runStructured: (request) => {
+			const log = newTurnLog(undefined);
+			return withBilledUsage(
+				() => ({ usage: log.usage, callLatenciesMs: log.latenciesMs }),
+				() => runStructured(client, redact, request, log),
+			);
+		},
 	};
 }
 
@@ -337,6 +350,16 @@ type TurnLog = {
 	progress: TurnProgressMeter;
 };
 
+/** A turn's log before its first call: nothing spent, progress told to `onProgress` when given. */
+function newTurnLog(onProgress: AgentTurn["onProgress"]): TurnLog {
+	return {
+		usage: ZERO_TOKEN_USAGE,
+		latenciesMs: [],
+		model: null,
+		progress: new TurnProgressMeter(onProgress),
+	};
+}
+
 /** The time budget and cancellation of a turn or a structured call. */
 type CallLimits = Pick<AgentTurn, "timeoutMs" | "signal">;
 
@@ -351,14 +374,9 @@ async function runStructured(
 	client: GoogleGenAI,
 	redact: (text: string) => string,
 	request: StructuredRequest,
+	log: TurnLog,
 ): Promise<StructuredResult> {
 	requireModel(request.model);
-	const log: TurnLog = {
-		usage: ZERO_TOKEN_USAGE,
-		latenciesMs: [],
-		model: null,
-		progress: new TurnProgressMeter(undefined),
-	};
 	const response = await sendWithRetries(
 		client,
 		redact,
@@ -386,15 +404,10 @@ async function runTurn(
 	client: GoogleGenAI,
 	redact: (text: string) => string,
 	turn: AgentTurn,
+	log: TurnLog,
 ): Promise<TurnResult> {
 	requireModel(turn.model);
 	const deadline = performance.now() + turn.timeoutMs;
-	const log: TurnLog = {
-		usage: ZERO_TOKEN_USAGE,
-		latenciesMs: [],
-		model: null,
-		progress: new TurnProgressMeter(turn.onProgress),
-	};
 	const send = (contents: Content[], config: GenerateContentConfig) =>
 		sendWithRetries(client, redact, turn, deadline, log, { model: turn.model, contents, config });
 

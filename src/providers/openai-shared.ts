@@ -33,6 +33,7 @@ import {
 	type AgentOutput,
 	AgentOutputSchema,
 	type AgentTurn,
+	type BilledCalls,
 	ProviderError,
 	type ProviderErrorKind,
 	parseJsonText,
@@ -459,7 +460,8 @@ export class TurnSession {
 	private readonly deadline: number;
 
 	constructor(
-		private readonly errors: ErrorContext,
+		/** Who the calls' failures are classified for. */
+		readonly errors: ErrorContext,
 		private readonly turn: Pick<AgentTurn, "timeoutMs" | "signal" | "onProgress">,
 	) {
 		this.deadline = performance.now() + turn.timeoutMs;
@@ -469,6 +471,11 @@ export class TurnSession {
 	/** Token usage of the calls so far. */
 	get usage(): TokenUsage {
 		return this.total;
+	}
+
+	/** What the calls so far were billed, for the error of a turn that fails after some were answered. */
+	get billed(): BilledCalls {
+		return { usage: this.total, callLatenciesMs: this.latenciesMs };
 	}
 
 	/** A turn's result: the validated output with the reply's URL citations applied, and what the calls recorded. */

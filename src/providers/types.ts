@@ -186,9 +186,15 @@ export function parseJsonText(raw: string): JsonText {
 	}
 }
 
+/**
+ * The token usage and latencies of the API calls a turn or structured call made so far, as the provider
+ * billed them: on success the result's, on failure the error's (`ProviderError.options.billed`).
+ */
+export type BilledCalls = { usage: TokenUsage; callLatenciesMs: number[] };
+
 /** How a provider call failed, which decides whether it is retried and whether the breaker counts it. */
 export type ProviderErrorKind =
-	| "rate_limited" // 429: retry after `retryAfterMs`
+	| "rate_limited" // 429 after the SDK's retries: retry after `retryAfterMs`; counts toward the breaker
 	| "overloaded" // 529 / 503: retry with backoff; counts toward the circuit breaker
 	| "server" // other 5xx: retry; counts toward the breaker
 	| "timeout" // no answer in time: retry; counts toward the breaker
@@ -198,15 +204,32 @@ export type ProviderErrorKind =
 	| "invalid_request" // 400 / 404 / 422: never retried
 	| "malformed_output"; // output failed the schema after the repair attempt: never retried
 
+/** Why a provider counts as down for the circuit breaker: persistently rate-limited, or an outage. */
+export type OutageCause = "rate_limited" | "outage";
+
 export class ProviderError extends Error {
 	constructor(
 		readonly provider: string,
 		readonly kind: ProviderErrorKind,
 		message: string,
-		readonly options: { status?: number; retryAfterMs?: number; rawOutput?: string } = {},
+		readonly options: {
+			status?: number;
+			retryAfterMs?: number;
+			rawOutput?: string;
+			billed?: BilledCalls;
+		} = {},
 	) {
 		super(message);
 		this.name = "ProviderError";
+	}
+
+	/**
+	 * The same failure, carrying what the calls made before it were billed, so the caller can book tokens
+	 * a provider charged for a turn that then failed (malformed output, a refusal, a later 429).
+	 * @example throw error.billedFor({ usage: calls.usage, callLatenciesMs: calls.latenciesMs })
+	 */
+	billedFor(billed: BilledCalls): ProviderError {
+		return new ProviderError(this.provider, this.kind, this.message, { ...this.options, billed });
 	}
 
 	/** Whether another attempt may succeed. */
@@ -214,9 +237,18 @@ export class ProviderError extends Error {
 		return !["auth", "spend_limit", "invalid_request", "malformed_output"].includes(this.kind);
 	}
 
-	/** Whether the failure says the provider itself is unhealthy (for the circuit breaker). */
+	/**
+	 * Why the failure says the provider cannot serve the job now, for the circuit breaker: a 429 that
+	 * outlasted the SDK's retries, or an outage (overload, 5xx, timeout, network); null otherwise.
+	 */
+	get outageCause(): OutageCause | null {
+		if (this.kind === "rate_limited") return "rate_limited";
+		return ["overloaded", "server", "timeout", "network"].includes(this.kind) ? "outage" : null;
+	}
+
+	/** Whether the breaker counts the failure (see `outageCause`). */
 	get countsAsOutage(): boolean {
-		return ["overloaded", "server", "timeout", "network"].includes(this.kind);
+		return this.outageCause !== null;
 	}
 }
 

@@ -13,7 +13,7 @@ import type { JudgeModel } from "../../../src/agents/model-judge";
 import { checkFindings } from "../../../src/evidence/verify";
 import { produceReport } from "../../../src/jobs/report-pipeline";
 import type { Citation } from "../../../src/protocol";
-import type { StructuredResult } from "../../../src/providers/types";
+import type { BilledCalls } from "../../../src/providers/types";
 import type { CheckedFinding, Support } from "../../../src/synthesis/types";
 import { pipelineInput, pipelineSources, SNAPSHOTS, TRIAL, TRIAL_URL } from "../synthesis/pipeline-fixture";
 import { scriptedProvider } from "./scripted-provider";
@@ -148,7 +148,7 @@ describe("judgeSupport", () => {
 			),
 			verdicts([String(JUDGE_BATCH_SIZE), "unsupported"]),
 		]);
-		const calls: StructuredResult[] = [];
+		const calls: BilledCalls[] = [];
 		const judged = await judgeSupport(items, {
 			provider,
 			model: "m",

@@ -58,7 +58,7 @@ describe("runAgentTask's heartbeats", () => {
 			},
 			registerSources: async () => [],
 			reserveBudget: async () => ({ granted: true }),
-			settleBudget: async () => {},
+			settleCall: async () => {},
 		};
 		const scripted = scriptedProvider();
 		const attempt = runAgentTask(CONTEXT, {
