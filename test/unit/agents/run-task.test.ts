@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CoordinatorPort, HEARTBEAT_MS, runAgentTask } from "../../../src/agents/run-task";
+import type { SettledCall } from "../../../src/protocol";
+import { costOf, toUsage } from "../../../src/providers/cost";
+import { priceOf } from "../../../src/providers/prices";
 import {
 	type AgentTurn,
 	type Provider,
+	ProviderError,
 	type TurnResult,
 	ZERO_TOKEN_USAGE,
 } from "../../../src/providers/types";
@@ -89,5 +93,48 @@ describe("runAgentTask's heartbeats", () => {
 		// The keep-alive stops with the attempt.
 		await vi.advanceTimersByTimeAsync(3 * HEARTBEAT_MS);
 		expect(beats).toHaveLength(4);
+	});
+});
+
+describe("runAgentTask's settlement", () => {
+	it("books a failed turn's billed usage, priced, against the reservation before the error goes on", async () => {
+		const billed = {
+			usage: { ...ZERO_TOKEN_USAGE, inputTokens: 7_734, outputTokens: 459 },
+			callLatenciesMs: [120, 95],
+		};
+		const failing: Provider = {
+			name: "anthropic",
+			supportsNativeSearch: () => true,
+			runTurn: () =>
+				Promise.reject(new ProviderError("anthropic", "malformed_output", "failed twice").billedFor(billed)),
+			runStructured: () => Promise.reject(new Error("not used")),
+		};
+		const settled: SettledCall[] = [];
+		const coordinator: CoordinatorPort = {
+			heartbeat: async () => ({ active: true }),
+			registerSources: async () => [],
+			reserveBudget: async () => ({ granted: true }),
+			settleCall: async (call) => {
+				settled.push(call);
+			},
+		};
+		const context = testContext({ provider: "anthropic", model: "claude-sonnet-5-5" });
+		await expect(
+			runAgentTask(context, { provider: failing, bucket: {} as R2Bucket, coordinator, braveApiKey: null }),
+		).rejects.toMatchObject({ kind: "malformed_output" });
+
+		const price = priceOf("anthropic", "claude-sonnet-5-5");
+		if (!price) throw new Error("the model has no price");
+		expect(settled).toEqual([
+			{
+				reservedUsd: expect.any(Number),
+				provider: "anthropic",
+				usage: toUsage(billed.usage, costOf(price, billed.usage)),
+				latenciesMs: [120, 95],
+			},
+		]);
+		expect(settled[0]?.reservedUsd).toBeGreaterThan(0);
+		expect(settled[0]?.usage).toMatchObject({ inputTokens: 7_734, outputTokens: 459 });
+		expect(settled[0]?.usage.costUsd).toBeGreaterThan(0);
 	});
 });

@@ -427,6 +427,16 @@ describe("createAnthropicProvider: turns", () => {
 		expect(error.retryable).toBe(false);
 		expect(error.options.rawOutput).toBe(JSON.stringify(recordedInput("record-invalid.json")));
 		expect(api.requests).toHaveLength(2);
+		// Both answers were billed, though neither was usable: the error carries their usage.
+		expect(error.options.billed?.usage).toEqual({
+			inputTokens: 1795 + 1810,
+			outputTokens: 61 + 92,
+			cacheReadTokens: 0,
+			cacheWriteTokens: 0,
+			searchCalls: 0,
+			fetchCalls: 0,
+		});
+		expect(error.options.billed?.callLatenciesMs).toHaveLength(2);
 		const messages = api.requests[1]?.body.messages as { role: string; content: unknown }[];
 		expect(messages.at(-2)).toEqual({
 			role: "assistant",
@@ -448,6 +458,7 @@ describe("createAnthropicProvider: turns", () => {
 		expect(error.kind).toBe("invalid_request");
 		expect(error.message).toContain("cyber");
 		expect(api.requests).toHaveLength(1);
+		expect(error.options.billed?.usage).toMatchObject({ inputTokens: 1480, outputTokens: 0 });
 	});
 
 	it("omits the system prompt when the instructions are empty and honours a custom base URL", async () => {
