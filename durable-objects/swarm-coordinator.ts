@@ -35,6 +35,7 @@ import {
 	TERMINAL_JOB_STATUSES,
 	type UpstreamResult,
 } from "../src/protocol";
+import { openProviders } from "../src/providers/breaker";
 import { configuredProviders, providerSettings } from "../src/providers/settings";
 import type { OutageCause } from "../src/providers/types";
 import { ancestorIds, jobProgress } from "../src/swarm/dag";
@@ -236,7 +237,8 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			budget: () => this.current().budget,
 			book: (call) => this.apply(job.bookCoordinatorCall(this.current(), call, Date.now())),
 		};
-		return coordinatorModel(providerSettings(this.env), config, role, ledger);
+		const down = openProviders(this.current().breakers, Date.now());
+		return coordinatorModel(providerSettings(this.env), config, role, ledger, down);
 	}
 
 	// ─── Owed work ────────────────────────────────────────────────────────────────────────────────

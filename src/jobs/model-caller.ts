@@ -6,7 +6,7 @@ import type { EffectiveConfig, Usage } from "../protocol";
 import { type CostBounds, costOf, toUsage, worstCaseCost } from "../providers/cost";
 import { priceOf } from "../providers/prices";
 import { providerFor } from "../providers/registry";
-import { resolveModel } from "../providers/router";
+import { fallbackProvider, resolveModel } from "../providers/router";
 import { configuredProviders, type ProviderSettings } from "../providers/settings";
 import type { BilledCalls, Provider } from "../providers/types";
 import type { JobState } from "./state";
@@ -29,7 +29,8 @@ export type CallLedger = {
 
 /**
  * The job's model for `role`, or undefined for the extractive provider and for a provider this
- * deployment has not configured.
+ * deployment has not configured. While the job's provider is down (`down`: its breaker is open, e.g.
+ * it kept answering 429) the calls go where its tasks go, to the fallback provider's model.
  * @example coordinatorModel(settings, state.config, "verifier", ledger)?.mayCall(bounds)
  */
 export function coordinatorModel(
@@ -37,10 +38,13 @@ export function coordinatorModel(
 	config: EffectiveConfig,
 	role: "explorer" | "verifier",
 	ledger: CallLedger,
+	down: ReadonlySet<string> = new Set(),
 ): CoordinatorModel | undefined {
-	const { provider: name, model: jobModel } = config;
-	const model = resolveModel(name, role, jobModel, name, settings.modelOverrides);
-	if (model === null || !configuredProviders(settings).includes(name)) return undefined;
+	const { provider: wanted, model: jobModel } = config;
+	const configured = configuredProviders(settings);
+	const name = down.has(wanted) ? fallbackProvider(wanted, configured, down) : wanted;
+	const model = resolveModel(name, role, jobModel, wanted, settings.modelOverrides);
+	if (model === null || !configured.includes(name)) return undefined;
 	const price = priceOf(name, model);
 	return {
 		provider: providerFor(name, settings),

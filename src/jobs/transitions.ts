@@ -23,7 +23,7 @@ import {
 	type Usage,
 	ZERO_USAGE,
 } from "../protocol";
-import { CLOSED_BREAKER, isOpen, recordOutcome } from "../providers/breaker";
+import { CLOSED_BREAKER, isOpen, openProviders, recordOutcome } from "../providers/breaker";
 import { fallbackProvider, resolveModel } from "../providers/router";
 import type { ProviderSettings } from "../providers/settings";
 import type { OutageCause } from "../providers/types";
@@ -246,11 +246,7 @@ function chooseProvider(
 	now: number,
 ): { provider: string; model: string | null } {
 	const wanted = state.config.provider;
-	const open = new Set(
-		Object.entries(state.breakers)
-			.filter(([, breaker]) => isOpen(breaker, now))
-			.map(([name]) => name),
-	);
+	const open = openProviders(state.breakers, now);
 	const provider = open.has(wanted) ? fallbackProvider(wanted, [...providers.configured], open) : wanted;
 	if (provider !== wanted) {
 		const reason = state.breakers[wanted]?.cause;

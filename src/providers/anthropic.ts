@@ -92,11 +92,11 @@ import type {
 	TokenUsage,
 	TurnResult,
 } from "./types";
-import { AgentOutputSchema, ProviderError, ZERO_TOKEN_USAGE } from "./types";
+import { AgentOutputSchema, ProviderError, SDK_MAX_RETRIES, ZERO_TOKEN_USAGE } from "./types";
 
 const PROVIDER_NAME = "anthropic";
 /** SDK retries per API call; (MAX_RETRIES + 1) attempts share the call's time. */
-const MAX_RETRIES = 2;
+const MAX_RETRIES = SDK_MAX_RETRIES;
 /** `pause_turn` continuations of the research call. */
 const MAX_PAUSE_CONTINUATIONS = 2;
 /** Largest max_tokens sent without streaming: the SDK expects 60 min × max_tokens / 128,000 ≤ 10 min. */

@@ -43,3 +43,15 @@ export function recordOutcome(
 export function isOpen(state: BreakerState, now: number): boolean {
 	return state.openedAt !== null && now - state.openedAt < BREAKER_COOLDOWN_MS;
 }
+
+/**
+ * The providers a job should skip at `now`: those whose breaker is open.
+ * @example openProviders(state.breakers, Date.now()).has("anthropic")
+ */
+export function openProviders(breakers: Readonly<Record<string, BreakerState>>, now: number): Set<string> {
+	return new Set(
+		Object.entries(breakers)
+			.filter(([, breaker]) => isOpen(breaker, now))
+			.map(([name]) => name),
+	);
+}

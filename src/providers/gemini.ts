@@ -75,7 +75,7 @@ import type {
 	TokenUsage,
 	TurnResult,
 } from "./types";
-import { AgentOutputSchema, ProviderError, parseJsonText, ZERO_TOKEN_USAGE } from "./types";
+import { AgentOutputSchema, ProviderError, parseJsonText, SDK_MAX_RETRIES, ZERO_TOKEN_USAGE } from "./types";
 
 /** The provider name in job configs, events and `ProviderError`s. */
 export const GEMINI_PROVIDER_NAME = "gemini";
@@ -98,7 +98,12 @@ export const GEMINI_MODELS = [
  * retry is the delay the API asked for, else `baseDelayMs · 2^(retry − 1)` capped at `maxDelayMs`;
  * a retry needs `minAttemptMs` of the turn left after its delay.
  */
-export const GEMINI_RETRY = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 8000, minAttemptMs: 2000 } as const;
+export const GEMINI_RETRY = {
+	attempts: 1 + SDK_MAX_RETRIES,
+	baseDelayMs: 1000,
+	maxDelayMs: 8000,
+	minAttemptMs: 2000,
+} as const;
 
 /** What `createGeminiProvider` needs: the key, and optionally another endpoint and fetch. */
 export type GeminiProviderOptions = {

@@ -38,6 +38,7 @@ import {
 	type ProviderErrorKind,
 	parseJsonText,
 	type RetrievedRef,
+	SDK_MAX_RETRIES,
 	type StructuredResult,
 	type TokenUsage,
 	type TurnResult,
@@ -62,7 +63,7 @@ export type SpendLimitRule = (status: number, code: string | null, type: string 
 export type ErrorContext = { provider: string; apiKey: string; isSpendLimit: SpendLimitRule };
 
 /** Retries the SDK makes after a failed attempt when the turn has time for them. */
-export const DEFAULT_MAX_RETRIES = 2;
+export const DEFAULT_MAX_RETRIES = SDK_MAX_RETRIES;
 /** Shortest per-attempt timeout worth retrying with; with less time left, fewer attempts get more each. */
 export const MIN_ATTEMPT_MS = 5_000;
 /** Characters of a validation error sent back to the model in the repair request. */

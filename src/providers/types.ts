@@ -192,6 +192,14 @@ export function parseJsonText(raw: string): JsonText {
  */
 export type BilledCalls = { usage: TokenUsage; callLatenciesMs: number[] };
 
+/**
+ * Retries of one API call after a retryable failure (429, overload, 5xx, timeout), by the SDK or by the
+ * adapter itself (Gemini): every call of every adapter makes at most `1 + SDK_MAX_RETRIES` HTTP requests.
+ * With the breaker's threshold it bounds the requests a task sends a rate-limited provider
+ * (docs/architecture.md, "Leases, retries and the watchdog").
+ */
+export const SDK_MAX_RETRIES = 2;
+
 /** How a provider call failed, which decides whether it is retried and whether the breaker counts it. */
 export type ProviderErrorKind =
 	| "rate_limited" // 429 after the SDK's retries: retry after `retryAfterMs`; counts toward the breaker
