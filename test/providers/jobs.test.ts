@@ -134,6 +134,16 @@ const CASES: { provider: string; model: string; costOfTask: CostOfTask }[] = [
 	},
 ];
 
+/** A 3-agent job on Claude Sonnet 5.5, its cost capped at `budgetUsd`. */
+const submitOnSonnet = (budgetUsd: number) =>
+	submit({
+		task: "Heat pumps in cold climates",
+		provider: "anthropic",
+		model: "claude-sonnet-5-5",
+		swarmSize: 3,
+		budgetUsd,
+	});
+
 let internet: FakeInternet | null = null;
 afterEach(() => {
 	internet?.restore();
@@ -251,13 +261,7 @@ describe("resilience and budgets", () => {
 
 	it("does not make a call the budget cannot cover, and reports the job as budget-limited", async () => {
 		internet = installFakeInternet(providerApis, WEB);
-		const jobId = await submit({
-			task: "Heat pumps in cold climates",
-			provider: "anthropic",
-			model: "claude-sonnet-5-5",
-			swarmSize: 3,
-			budgetUsd: 0.0001,
-		});
+		const jobId = await submitOnSonnet(0.0001);
 		const job = await waitForJob(jobId);
 		expect(job.status).toBe("completed");
 		expect(job.metrics.budget).toMatchObject({ limitUsd: 0.0001, spentUsd: 0, limited: true });
@@ -285,13 +289,7 @@ describe("every billed token is counted", () => {
 			return messages.length > 1 ? reply(anthropicInvalid as Fixture) : null;
 		};
 		internet = installFakeInternet(invalidHandIns, providerApis, WEB);
-		const jobId = await submit({
-			task: "Heat pumps in cold climates",
-			provider: "anthropic",
-			model: "claude-sonnet-5-5",
-			swarmSize: 3,
-			budgetUsd: 5,
-		});
+		const jobId = await submitOnSonnet(5);
 		const job = await waitForJob(jobId);
 		expect(job.status).toBe("failed");
 		expect(
