@@ -25,6 +25,7 @@ import {
 	type AgentTaskInput,
 	type AgentTurn,
 	ProviderError,
+	SDK_MAX_RETRIES,
 	type TurnProgress,
 	type TurnResult,
 	ZERO_TOKEN_USAGE,
@@ -517,6 +518,25 @@ describe("createAnthropicProvider: failures", () => {
 		expect(error.options.status).toBe(status);
 		expect(error.countsAsOutage).toBe(true);
 		expect(api.requests).toHaveLength(3);
+	});
+
+	it("fails a 429 that outlasts the retries as rate-limited, carrying the usage of the call answered before it", async () => {
+		vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+		const limited = exchange("error-429-rate-limit.json");
+		const api = fakeApi(exchange("research-web.json"), limited, limited, limited);
+		const outcome = await settleWithFakeTimers(providerFor(api).runTurn(turnWith()));
+		const error = outcome.error as ProviderError;
+		expect(error.kind).toBe("rate_limited");
+		expect(error.outageCause).toBe("rate_limited");
+		// The research call, then the record call's 1 + SDK_MAX_RETRIES tries.
+		expect(api.requests).toHaveLength(2 + SDK_MAX_RETRIES);
+		const { usage } = recorded("research-web.json").body as { usage: Record<string, number> };
+		expect(error.options.billed?.usage).toMatchObject({
+			inputTokens: usage.input_tokens,
+			outputTokens: usage.output_tokens,
+			cacheWriteTokens: usage.cache_creation_input_tokens,
+		});
+		expect(error.options.billed?.callLatenciesMs).toHaveLength(1);
 	});
 
 	it("classifies an overloaded_error inside a stream as overloaded", async () => {
