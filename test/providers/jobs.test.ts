@@ -390,6 +390,8 @@ describe.each([
 
 		const markdown = await (await report(jobId, "markdown")).text();
 		expect(markdown).toContain(`instead of ${provider}, which was rate-limited`);
+		// The methodology's provider fact names the provider that took over, and why.
+		expect(markdown).toContain(`${provider} was rate-limited (HTTP 429 after every retry), so ${to} ran`);
 	}, 90_000);
 });
 
