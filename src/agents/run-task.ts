@@ -173,7 +173,10 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 				},
 			});
 		} catch (error) {
-			await settle(billedOf(error));
+			// The turn's own failure decides what happens next, even when its settlement cannot be stored.
+			await settle(billedOf(error)).catch((settling: unknown) =>
+				console.error("settling a failed turn failed", String(settling)),
+			);
 			throw error;
 		}
 		const costUsd = await settle(turn);
