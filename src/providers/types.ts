@@ -7,7 +7,8 @@
  * returns findings whose citations name a URL or a source id plus a quote, every URL it searched,
  * fetched or cited, and the token usage of every API call it made. It never computes cost, never
  * fetches pages itself (the research loop does, through the guarded fetch) and classifies every
- * failure as a `ProviderError`.
+ * failure as a `ProviderError`, which carries the usage of the calls answered before it
+ * (`options.billed`), since the provider billed them.
  */
 import { z } from "zod";
 import type { AgentContext, Role, SourceRecord } from "../protocol";
