@@ -333,6 +333,45 @@ describe("every billed token is counted", () => {
 	});
 });
 
+describe("the usage of a retried delivery", () => {
+	it("counts the research call of a delivery that then failed, beside the delivery that succeeded", async () => {
+		// The explorer's first hand-in meets an overloaded API on every SDK try; its redelivery gets through.
+		let overloadedTries = 3;
+		const overloadedOnce: Route = (request, body) => {
+			if (!isCall(request, "api.anthropic.com", /\/v1\/messages$/)) return null;
+			const { messages, system } = body as { messages: unknown[]; system: unknown };
+			const explorerHandIn = messages.length > 1 && JSON.stringify(system).includes("You are the explorer");
+			if (!explorerHandIn || overloadedTries === 0) return null;
+			overloadedTries -= 1;
+			return reply(anthropicOverloaded as Fixture);
+		};
+		internet = installFakeInternet(overloadedOnce, providerApis, WEB);
+		const jobId = await submitOnSonnet(5);
+		const job = await waitForJob(jobId, undefined, 80_000);
+		expect(job.status).toBe("completed");
+		const explorer = job.plan.find((task) => task.id === "explorer");
+		expect(explorer?.status).toBe("completed");
+		expect(job.metrics.retries).toBe(1);
+
+		const research = anthropicResearch.body.usage;
+		const record = anthropicRecord.body.usage;
+		// Two research calls (one per delivery) and one hand-in; the 529s were not billed.
+		expect(explorer?.usage).toMatchObject({
+			inputTokens: 2 * research.input_tokens + record.input_tokens,
+			outputTokens: 2 * research.output_tokens + record.output_tokens,
+		});
+		for (const task of job.plan.filter((candidate) => candidate.id !== "explorer")) {
+			expect(task.usage).toMatchObject({
+				inputTokens: research.input_tokens + record.input_tokens,
+				outputTokens: research.output_tokens + record.output_tokens,
+			});
+		}
+		const agentsCost = job.plan.reduce((sum, task) => sum + task.usage.costUsd, 0);
+		expect(job.metrics.usage.costUsd).toBeGreaterThanOrEqual(agentsCost - 1e-9);
+		expect(job.metrics.budget.spentUsd).toBeCloseTo(job.metrics.usage.costUsd, 9);
+	}, 90_000);
+});
+
 describe.each([
 	{
 		provider: "anthropic",
