@@ -29,11 +29,15 @@ import {
 	type JobEvent,
 	type JobStatus,
 	type JobView,
+	type SettledCall,
+	SettledCallSchema,
 	type SourceRecord,
 	TERMINAL_JOB_STATUSES,
 	type UpstreamResult,
 } from "../src/protocol";
+import { openProviders } from "../src/providers/breaker";
 import { configuredProviders, providerSettings } from "../src/providers/settings";
+import type { OutageCause } from "../src/providers/types";
 import { ancestorIds, jobProgress } from "../src/swarm/dag";
 import { EventStreamHub } from "./event-stream";
 
@@ -144,7 +148,7 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		message: AgentTaskMessage,
 		error: string,
 		delaySeconds: number,
-		outage = false,
+		outage: OutageCause | null = null,
 	): Promise<{ accepted: boolean }> {
 		const state = this.store.state;
 		if (!state) return { accepted: false };
@@ -177,10 +181,10 @@ export class SwarmCoordinator extends DurableObject<Env> {
 		return state ? this.apply(job.reserveBudget(state, message, usd, Date.now())) : { granted: false };
 	}
 
-	/** Releases a reservation and books what the call really cost. */
-	async settleBudget(message: AgentTaskMessage, reservedUsd: number, actualUsd: number): Promise<void> {
+	/** Releases a turn's reservation and books what its calls were billed, whether the turn succeeded or not. */
+	async settleCall(message: AgentTaskMessage, call: SettledCall): Promise<void> {
 		const state = this.store.state;
-		if (state) this.apply(job.settleBudget(state, message, { reservedUsd, actualUsd }, Date.now()));
+		if (state) this.apply(job.settleCall(state, message, SettledCallSchema.parse(call), Date.now()));
 	}
 
 	// ─── Watchdog ─────────────────────────────────────────────────────────────────────────────────
@@ -251,7 +255,8 @@ export class SwarmCoordinator extends DurableObject<Env> {
 			budget: () => this.current().budget,
 			book: (call) => this.apply(job.bookCoordinatorCall(this.current(), call, Date.now())),
 		};
-		return coordinatorModel(providerSettings(this.env), config, role, ledger);
+		const down = openProviders(this.current().breakers, Date.now());
+		return coordinatorModel(providerSettings(this.env), config, role, ledger, down);
 	}
 
 	// ─── Owed work ────────────────────────────────────────────────────────────────────────────────

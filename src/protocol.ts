@@ -233,6 +233,7 @@ export const UsageSchema = z
 	})
 	.openapi("Usage");
 export type Usage = z.infer<typeof UsageSchema>;
+
 export const ZERO_USAGE: Usage = {
 	inputTokens: 0,
 	outputTokens: 0,
@@ -255,6 +256,20 @@ export const PricingWarningSchema = z
 	})
 	.openapi("PricingWarning");
 export type PricingWarning = z.infer<typeof PricingWarningSchema>;
+
+/**
+ * What one agent turn's calls were billed, sent by the consumer to its coordinator after the turn, and
+ * whether it succeeded or failed: the reservation to give back, the provider, the priced usage, the
+ * latency of each answered call.
+ */
+export const SettledCallSchema = z.object({
+	reservedUsd: z.number().nonnegative(),
+	provider: z.string().min(1),
+	usage: UsageSchema,
+	latenciesMs: z.array(z.number().nonnegative()),
+	pricingWarning: PricingWarningSchema.nullable().optional(),
+});
+export type SettledCall = z.infer<typeof SettledCallSchema>;
 
 /** The pricing of a job's calls: whether its cost is an estimate (a stale row's rates), and each warning once. */
 export const JobPricingSchema = z
@@ -427,9 +442,19 @@ export const JobMetricsSchema = z
 		}),
 		/** Whether `usage.costUsd` is an estimate, and why it is unknown (null) or estimated. */
 		pricing: JobPricingSchema.optional(),
-		/** Tasks moved to another provider because theirs was failing (circuit breaker open). */
+		/**
+		 * Tasks moved to another provider because theirs was failing (circuit breaker open), and why:
+		 * `rate_limited` (429s that outlasted the retries) or `outage` (overload, 5xx, timeouts, network).
+		 */
 		fallbacks: z.array(
-			z.object({ taskId: z.string(), attempt: z.int(), from: z.string(), to: z.string(), at: z.number() }),
+			z.object({
+				taskId: z.string(),
+				attempt: z.int(),
+				from: z.string(),
+				to: z.string(),
+				at: z.number(),
+				reason: z.enum(["rate_limited", "outage"]).optional(),
+			}),
 		),
 	})
 	.openapi("JobMetrics");

@@ -59,7 +59,7 @@ async function runOne(message: Message<unknown>, env: Env): Promise<void> {
 				heartbeat: (progress, note) => coordinator.heartbeat(body, progress, note),
 				registerSources: (sources) => coordinator.registerSources(body, sources),
 				reserveBudget: (usd) => coordinator.reserveBudget(body, usd),
-				settleBudget: (reserved, actual) => coordinator.settleBudget(body, reserved, actual),
+				settleCall: (call) => coordinator.settleCall(body, call),
 			},
 		});
 		await coordinator.completeTask(body, result);
@@ -95,7 +95,7 @@ async function handleFailure(message: Message<unknown>, body: AgentTaskMessage, 
 	const retryAfterMs = error instanceof ProviderError ? error.options.retryAfterMs : undefined;
 	const delaySeconds = retryDelaySeconds(message.attempts, retryAfterMs);
 	if (message.attempts < MAX_DELIVERIES) {
-		const outage = error instanceof ProviderError && error.countsAsOutage;
+		const outage = error instanceof ProviderError ? error.outageCause : null;
 		await coordinator.retryTask(body, reason, delaySeconds, outage).catch(() => {});
 	}
 	// After the last delivery this retry moves the message to the dead-letter queue.

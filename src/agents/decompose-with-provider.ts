@@ -10,9 +10,10 @@
 
 import { z } from "zod";
 import { escapeSourceText } from "../lib/untrusted";
+import { billedOf } from "../providers/billed";
 import { type CostBounds, promptCostBounds } from "../providers/cost";
 import { strictJsonSchema } from "../providers/openai-shared";
-import type { Provider, StructuredResult } from "../providers/types";
+import type { BilledCalls, Provider, StructuredRequest, StructuredResult } from "../providers/types";
 import { complexityForDepth } from "../swarm/analyzer";
 import { DecompositionSchema, MIN_SUBGOALS, ProposedSubgoalSchema } from "../swarm/decompose";
 import type { DecomposeRequest, DecomposeStrategy } from "../swarm/goal-plan";
@@ -114,8 +115,8 @@ export type ProviderDecomposeOptions = {
 	/** Per call; `DECOMPOSE_TIMEOUT_MS` unless given. */
 	timeoutMs?: number;
 	signal?: AbortSignal;
-	/** Called after every answered call with its usage, latencies and model, e.g. to book its cost. */
-	onCall?: (result: StructuredResult) => void;
+	/** Called after every call the provider billed, answered or failed, with its usage and latencies, e.g. to book its cost. */
+	onCall?: (billed: BilledCalls) => void;
 };
 
 /**
@@ -127,7 +128,7 @@ export type ProviderDecomposeOptions = {
  */
 export function providerDecomposeStrategy(options: ProviderDecomposeOptions): DecomposeStrategy {
 	return async (request) => {
-		const result = await options.provider.runStructured({
+		const result = await runStructuredBilled(options, {
 			model: options.model,
 			instructions: DECOMPOSITION_INSTRUCTIONS,
 			prompt: decompositionPrompt(request),
@@ -140,4 +141,18 @@ export function providerDecomposeStrategy(options: ProviderDecomposeOptions): De
 		options.onCall?.(result);
 		return result.value === undefined ? result.rawOutput : result.value;
 	};
+}
+
+/** One structured call whose failure is booked, when the provider billed it, before it is thrown. */
+async function runStructuredBilled(
+	options: ProviderDecomposeOptions,
+	request: StructuredRequest,
+): Promise<StructuredResult> {
+	try {
+		return await options.provider.runStructured(request);
+	} catch (error) {
+		const billed = billedOf(error);
+		if (billed) options.onCall?.(billed);
+		throw error;
+	}
 }

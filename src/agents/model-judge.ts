@@ -1,19 +1,21 @@
 /**
  * The calls of a judging pass: items sent in batches to the job's model as structured output, each
- * call admitted against the job's budget before it is made and booked after it answered. A failed
+ * call admitted against the job's budget before it is made and booked after it answered (or failed
+ * after the provider billed it). A failed
  * call or an answer that breaks the schema leaves its batch to the rules; a refused call ends the pass.
  */
 import { z } from "zod";
+import { billedOf } from "../providers/billed";
 import type { CostBounds } from "../providers/cost";
 import { strictJsonSchema } from "../providers/openai-shared";
-import type { Provider, StructuredResult } from "../providers/types";
+import type { BilledCalls, Provider, StructuredResult } from "../providers/types";
 
 /** What a judging pass runs on, and who hears of each call's usage. */
 export type JudgeModel = {
 	provider: Provider;
 	model: string;
-	/** Called after every answered call, e.g. to book its cost. */
-	onCall?: (result: StructuredResult) => void;
+	/** Called after every call the provider billed, answered or failed, e.g. to book its cost. */
+	onCall?: (billed: BilledCalls) => void;
 	/** Asked before every call with its worst case; false skips the rest of the items. */
 	mayCall?: (bounds: CostBounds) => boolean;
 };
@@ -63,6 +65,8 @@ export async function askInBatches<Item, Answer>(
 			});
 		} catch (error) {
 			console.error(`${call.schemaName} call failed`, String(error));
+			const billed = billedOf(error);
+			if (billed) model.onCall?.(billed);
 			continue;
 		}
 		model.onCall?.(result);

@@ -15,12 +15,22 @@ import {
 	type Citation,
 	type Finding,
 	type Focus,
+	type SettledCall,
 	type SourceRecord,
 } from "../protocol";
+import { billedOf } from "../providers/billed";
 import { braveSearch } from "../providers/brave-search";
-import { pricedCost, promptTokens, toUsage, worstCaseCost } from "../providers/cost";
+import { type PricedCost, pricedCost, promptTokens, toUsage, worstCaseCost } from "../providers/cost";
 import { BRAVE_SEARCH_PRICE, priceOf } from "../providers/prices";
-import type { Provider, ResearchTools, RetrievedRef, SourceDocument, TurnCitation } from "../providers/types";
+import {
+	type BilledCalls,
+	type Provider,
+	type ResearchTools,
+	type RetrievedRef,
+	type SourceDocument,
+	type TurnCitation,
+	ZERO_TOKEN_USAGE,
+} from "../providers/types";
 import { FOCUS_PROFILES } from "../swarm/focus";
 import {
 	type AttemptLimits,
@@ -45,7 +55,8 @@ export type CoordinatorPort = {
 	heartbeat(progress: number, note?: string): Promise<{ active: boolean }>;
 	registerSources(sources: NewSource[]): Promise<SourceRecord[]>;
 	reserveBudget(usd: number): Promise<{ granted: boolean }>;
-	settleBudget(reservedUsd: number, actualUsd: number): Promise<void>;
+	/** Gives back the turn's reservation and books what its calls were billed, succeeded or failed. */
+	settleCall(call: SettledCall): Promise<void>;
 };
 
 export type AgentRunDependencies = {
@@ -126,6 +137,22 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 		}
 		let turnState = TURN_START;
 		stage = { kind: "calling", turn: turnState };
+		// Every turn is settled, failed ones included: a provider bills each response it sent.
+		const settle = async (billed: BilledCalls | null): Promise<PricedCost> => {
+			const priced = billed
+				? pricedCost(context.provider, model, price, billed.usage, billed.billing)
+				: { costUsd: 0, warning: null };
+			if (reservedUsd > 0 || billed) {
+				await coordinator.settleCall({
+					reservedUsd,
+					provider: provider.name,
+					usage: toUsage(billed?.usage ?? ZERO_TOKEN_USAGE, priced.costUsd),
+					latenciesMs: billed?.callLatenciesMs ?? [],
+					pricingWarning: priced.warning,
+				});
+			}
+			return priced;
+		};
 		let turn: Awaited<ReturnType<Provider["runTurn"]>>;
 		try {
 			turn = await provider.runTurn({
@@ -149,12 +176,13 @@ export async function runAgentTask(context: AgentContext, deps: AgentRunDependen
 				},
 			});
 		} catch (error) {
-			if (reservedUsd > 0) await coordinator.settleBudget(reservedUsd, 0);
+			// The turn's own failure decides what happens next, even when its settlement cannot be stored.
+			await settle(billedOf(error)).catch((settling: unknown) =>
+				console.error("settling a failed turn failed", String(settling)),
+			);
 			throw error;
 		}
-		const { costUsd, warning } = pricedCost(context.provider, model, price, turn.usage, turn.billing);
-		// A reservation needs a price row, and a priced turn's cost is never null.
-		if (reservedUsd > 0) await coordinator.settleBudget(reservedUsd, costUsd ?? reservedUsd);
+		const { costUsd, warning } = await settle(turn);
 		// Fetching pages takes seconds, worth a progress report; with none to fetch it would be a bare round trip.
 		if (turn.retrieved.length > 0) {
 			stage = { kind: "snapshotting", pages: turn.retrieved.length };

@@ -6,10 +6,11 @@ import type { EffectiveConfig } from "../protocol";
 import { type CostBounds, pricedCost, toUsage, worstCaseCost } from "../providers/cost";
 import { priceOf } from "../providers/prices";
 import { providerFor } from "../providers/registry";
-import { resolveModel } from "../providers/router";
+import { fallbackProvider, resolveModel } from "../providers/router";
 import { configuredProviders, type ProviderSettings } from "../providers/settings";
-import type { Provider, StructuredResult } from "../providers/types";
-import type { CoordinatorCall, JobState } from "./state";
+import type { BilledCalls, Provider } from "../providers/types";
+import type { JobState } from "./state";
+import type { BilledCall } from "./transitions";
 
 /** A provider and model the coordinator may call, with the budget check and the booking of each call. */
 export type CoordinatorModel = {
@@ -17,19 +18,20 @@ export type CoordinatorModel = {
 	model: string;
 	/** Whether the budget covers `calls` worst-case calls (never for an unpriced model on a budget). */
 	mayCall: (bounds: CostBounds, calls?: number) => boolean;
-	/** Books an answered call's cost to the budget, and its usage and latencies to the metrics. */
-	onCall: (result: StructuredResult) => void;
+	/** Books a billed call's cost to the budget, and its usage and latencies to the metrics, answered or failed. */
+	onCall: (billed: BilledCalls) => void;
 };
 
 /** Where a coordinator call's spending is read and written: the job's budget as it stands, and its books. */
 export type CallLedger = {
 	budget: () => JobState["budget"];
-	book: (call: CoordinatorCall) => void;
+	book: (call: BilledCall) => void;
 };
 
 /**
  * The job's model for `role`, or undefined for the extractive provider and for a provider this
- * deployment has not configured.
+ * deployment has not configured. While the job's provider is down (`down`: its breaker is open, e.g.
+ * it kept answering 429) the calls go where its tasks go, to the fallback provider's model.
  * @example coordinatorModel(settings, state.config, "verifier", ledger)?.mayCall(bounds)
  */
 export function coordinatorModel(
@@ -37,10 +39,13 @@ export function coordinatorModel(
 	config: EffectiveConfig,
 	role: "explorer" | "verifier",
 	ledger: CallLedger,
+	down: ReadonlySet<string> = new Set(),
 ): CoordinatorModel | undefined {
-	const { provider: name, model: jobModel } = config;
-	const model = resolveModel(name, role, jobModel, name, settings.modelOverrides);
-	if (model === null || !configuredProviders(settings).includes(name)) return undefined;
+	const { provider: wanted, model: jobModel } = config;
+	const configured = configuredProviders(settings);
+	const name = down.has(wanted) ? fallbackProvider(wanted, configured, down) : wanted;
+	const model = resolveModel(name, role, jobModel, wanted, settings.modelOverrides);
+	if (model === null || !configured.includes(name)) return undefined;
 	const price = priceOf(name, model);
 	return {
 		provider: providerFor(name, settings),

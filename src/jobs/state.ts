@@ -53,6 +53,11 @@ export type JobState = {
 	counters: { retries: number; redispatches: number; errors: number };
 	/** Latency of every provider call, in ms, for the p50/p95/p99 in the metrics. */
 	providerLatencies: number[];
+	/**
+	 * Usage of every agent call a provider billed, by provider: succeeded, failed, repaired, retried or
+	 * abandoned alike. Absent in states stored before it was kept; their tasks' usage stands in.
+	 */
+	agentUsage?: Record<string, Usage>;
 	/** Usage of the calls the coordinator makes itself (goal decomposition, support judging), by provider. */
 	coordinatorUsage?: Record<string, Usage>;
 	/** Why the job's cost is unknown or estimated: one warning per model and kind. */
@@ -122,6 +127,7 @@ export function newJobState(input: StartJobInput): JobState {
 		tasks: [],
 		counters: { retries: 0, redispatches: 0, errors: 0 },
 		providerLatencies: [],
+		agentUsage: {},
 		budget: { limitUsd: input.config.budgetUsd, spentUsd: 0, reservedUsd: 0, limited: false },
 		breakers: {},
 		fallbacks: [],
@@ -139,14 +145,6 @@ export function newJobState(input: StartJobInput): JobState {
 
 /** Side effects a job still owes, read from its stored state alone. */
 export type OwedWork = { mirror: boolean; quotaRelease: boolean; pattern: boolean };
-
-/** A call the coordinator made itself, as booked to the job: its usage, latencies and pricing warning. */
-export type CoordinatorCall = {
-	provider: string;
-	usage: Usage;
-	latenciesMs: number[];
-	pricingWarning?: PricingWarning | null;
-};
 
 /** What the job still owes: the D1 mirror, its tenant's quota slot, its learned pattern. */
 export function owedWork(state: JobState): OwedWork {
@@ -184,12 +182,11 @@ export function computeMetrics(state: JobState, now: number): JobMetrics {
 	const { phaseStartedAt: at } = state;
 	const end = at.finished ?? now;
 	const usageByProvider: Record<string, Usage> = {};
-	for (const task of state.tasks) {
-		if (!task.provider) continue;
-		usageByProvider[task.provider] = sumUsage(usageByProvider[task.provider] ?? ZERO_USAGE, task.usage);
-	}
+	const agentUsage = state.agentUsage
+		? Object.entries(state.agentUsage)
+		: state.tasks.flatMap((task) => (task.provider ? [[task.provider, task.usage] as const] : []));
 	const coordinatorUsage = Object.entries(state.coordinatorUsage ?? {});
-	for (const [provider, usage] of coordinatorUsage) {
+	for (const [provider, usage] of [...agentUsage, ...coordinatorUsage]) {
 		usageByProvider[provider] = sumUsage(usageByProvider[provider] ?? ZERO_USAGE, usage);
 	}
 	const count = (status: TaskView["status"]) => state.tasks.filter((task) => task.status === status).length;

@@ -17,17 +17,19 @@ import {
 	type JobLevelEventType,
 	jobLinks,
 	type OutboundJobEvent,
+	type SettledCall,
 	type SourceRecord,
 	TERMINAL_JOB_STATUSES,
+	type Usage,
 	ZERO_USAGE,
 } from "../protocol";
-import { CLOSED_BREAKER, isOpen, recordOutcome } from "../providers/breaker";
+import { CLOSED_BREAKER, isOpen, openProviders, recordOutcome } from "../providers/breaker";
 import { fallbackProvider, resolveModel } from "../providers/router";
 import type { ProviderSettings } from "../providers/settings";
+import type { OutageCause } from "../providers/types";
 import { isSettled, nextDispatch } from "../swarm/dag";
 import type { Aggregation, GoalInput } from "../synthesis/types";
 import {
-	type CoordinatorCall,
 	computeMetrics,
 	type JobState,
 	newJobState,
@@ -244,14 +246,18 @@ function chooseProvider(
 	now: number,
 ): { provider: string; model: string | null } {
 	const wanted = state.config.provider;
-	const open = new Set(
-		Object.entries(state.breakers)
-			.filter(([, breaker]) => isOpen(breaker, now))
-			.map(([name]) => name),
-	);
+	const open = openProviders(state.breakers, now);
 	const provider = open.has(wanted) ? fallbackProvider(wanted, [...providers.configured], open) : wanted;
 	if (provider !== wanted) {
-		state.fallbacks.push({ taskId: task.id, attempt: task.attempts, from: wanted, to: provider, at: now });
+		const reason = state.breakers[wanted]?.cause;
+		state.fallbacks.push({
+			taskId: task.id,
+			attempt: task.attempts,
+			from: wanted,
+			to: provider,
+			at: now,
+			...(reason ? { reason } : {}),
+		});
 	}
 	const model = resolveModel(provider, task.role, state.config.model, wanted, providers.modelOverrides);
 	return { provider, model };
@@ -288,12 +294,11 @@ export function completeTask(
 		task.progress = 100;
 		task.finishedAt = now;
 		task.leaseExpiresAt = null;
-		task.usage = result.usage;
+		// The attempt's usage and latencies were booked when its calls were settled (`settleCall`).
 		next.pricingWarnings = withPricingWarning(next.pricingWarnings ?? [], result.pricingWarning);
 		task.provider = result.provider;
 		task.model = result.model;
 		task.error = null;
-		next.providerLatencies.push(...result.providerCalls.map((call) => call.latencyMs));
 		next.breakers[result.provider] = recordOutcome(
 			next.breakers[result.provider] ?? CLOSED_BREAKER,
 			"success",
@@ -315,14 +320,14 @@ export function completeTask(
 export function retryTask(
 	state: JobState,
 	message: AgentTaskMessage,
-	failure: { error: string; delaySeconds: number; outage: boolean },
+	failure: { error: string; delaySeconds: number; outage: OutageCause | null },
 	now: number,
 ): Transition<{ accepted: boolean }> {
 	return onAttempt<{ accepted: boolean }>(state, message, now, { accepted: false }, (next, task, out) => {
 		if (failure.outage && task.provider) {
 			next.breakers[task.provider] = recordOutcome(
 				next.breakers[task.provider] ?? CLOSED_BREAKER,
-				"outage",
+				failure.outage,
 				now,
 			);
 		}
@@ -407,31 +412,48 @@ export function reserveBudget(
 	});
 }
 
-/** Gives back a reservation and books what the call really cost, even for an attempt that went stale. */
-export function settleBudget(
+/** Calls a provider answered and billed, priced: whose they were, their usage with its cost, their latencies. */
+export type BilledCall = Omit<SettledCall, "reservedUsd">;
+
+/** Books billed calls: the cost to the budget, the latencies to the metrics, the usage to `books` by provider. */
+function bookInPlace(
+	next: JobState,
+	books: Record<string, Usage> | undefined,
+	call: BilledCall,
+): Record<string, Usage> {
+	next.budget.spentUsd += call.usage.costUsd ?? 0;
+	next.pricingWarnings = withPricingWarning(next.pricingWarnings ?? [], call.pricingWarning);
+	next.providerLatencies.push(...call.latenciesMs);
+	const usage = books ?? {};
+	usage[call.provider] = sumUsage(usage[call.provider] ?? ZERO_USAGE, call.usage);
+	return usage;
+}
+
+/**
+ * Gives back a turn's reservation and books what its calls were billed — to the budget, the task and its
+ * provider — whether the turn succeeded, failed (malformed output, a refusal, a later error) or its
+ * attempt went stale: every token a provider charged is counted once.
+ */
+export function settleCall(
 	state: JobState,
 	message: AgentTaskMessage,
-	call: { reservedUsd: number; actualUsd: number },
+	call: SettledCall,
 	now: number,
 ): Transition {
 	if (state.tenantId !== message.tenantId || state.jobId !== message.jobId) return unchanged(state, null);
-	const { reservedUsd, actualUsd } = call;
 	return change(state, now, (next) => {
-		next.budget.reservedUsd = Math.max(0, next.budget.reservedUsd - reservedUsd);
-		next.budget.spentUsd += actualUsd;
+		next.budget.reservedUsd = Math.max(0, next.budget.reservedUsd - call.reservedUsd);
+		next.agentUsage = bookInPlace(next, next.agentUsage, call);
+		const task = next.tasks.find((candidate) => candidate.id === message.taskId);
+		if (task) task.usage = sumUsage(task.usage, call.usage);
 		return null;
 	});
 }
 
 /** Books a call the coordinator made itself (decomposition, support judging) to the budget and metrics. */
-export function bookCoordinatorCall(state: JobState, call: CoordinatorCall, now: number): Transition {
+export function bookCoordinatorCall(state: JobState, call: BilledCall, now: number): Transition {
 	return change(state, now, (next) => {
-		next.budget.spentUsd += call.usage.costUsd ?? 0;
-		next.pricingWarnings = withPricingWarning(next.pricingWarnings ?? [], call.pricingWarning);
-		next.providerLatencies.push(...call.latenciesMs);
-		const usage = next.coordinatorUsage ?? {};
-		usage[call.provider] = sumUsage(usage[call.provider] ?? ZERO_USAGE, call.usage);
-		next.coordinatorUsage = usage;
+		next.coordinatorUsage = bookInPlace(next, next.coordinatorUsage, call);
 		return null;
 	});
 }

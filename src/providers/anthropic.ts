@@ -81,6 +81,7 @@ import {
 	RECORD_TOOL_NAME,
 	type RecordedOutput,
 } from "./anthropic-output";
+import { withBilledUsage } from "./billed";
 import { TURN_PHASES, TurnProgressMeter } from "./progress";
 import type {
 	AgentTurn,
@@ -91,11 +92,11 @@ import type {
 	TokenUsage,
 	TurnResult,
 } from "./types";
-import { AgentOutputSchema, ProviderError, ZERO_TOKEN_USAGE } from "./types";
+import { AgentOutputSchema, ProviderError, SDK_MAX_RETRIES, ZERO_TOKEN_USAGE } from "./types";
 
 const PROVIDER_NAME = "anthropic";
 /** SDK retries per API call; (MAX_RETRIES + 1) attempts share the call's time. */
-const MAX_RETRIES = 2;
+const MAX_RETRIES = SDK_MAX_RETRIES;
 /** `pause_turn` continuations of the research call. */
 const MAX_PAUSE_CONTINUATIONS = 2;
 /** Largest max_tokens sent without streaming: the SDK expects 60 min × max_tokens / 128,000 ≤ 10 min. */
@@ -145,21 +146,35 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
 	return {
 		name: PROVIDER_NAME,
 		supportsNativeSearch: () => true,
-		runTurn: async (turn) => {
-			try {
-				return await runTurn(options, turn);
-			} catch (error) {
-				throw toProviderError(error, turn, options.apiKey);
-			}
+		runTurn: (turn) => {
+			const timeLeft = timeLeftWithin(turn.timeoutMs);
+			const calls = new TurnCalls(clientFor(options, timeLeft), turn, timeLeft);
+			return billedAndClassified(calls, turn, options.apiKey, () => runTurn(calls, turn));
 		},
-		runStructured: async (request) => {
-			try {
-				return await runStructured(options, request);
-			} catch (error) {
-				throw toProviderError(error, request, options.apiKey);
-			}
+		runStructured: (request) => {
+			const calls = structuredCalls(options, request);
+			return billedAndClassified(calls, request, options.apiKey, () => runStructured(calls, request));
 		},
 	};
+}
+
+/** Runs `body` over `calls`: any failure is classified and carries the usage the calls were billed. */
+function billedAndClassified<T>(
+	calls: MessageCalls,
+	limits: CallLimits,
+	apiKey: string,
+	body: () => Promise<T>,
+): Promise<T> {
+	return withBilledUsage(
+		() => ({ usage: calls.usage, callLatenciesMs: calls.latenciesMs }),
+		async () => {
+			try {
+				return await body();
+			} catch (error) {
+				throw toProviderError(error, limits, apiKey);
+			}
+		},
+	);
 }
 
 /**
@@ -202,26 +217,7 @@ function clientFor(options: AnthropicProviderOptions, timeLeft: () => number): A
  * prompt saying which tool to call). The value is the tool's input, or the text's JSON object when the
  * model answered in text.
  */
-async function runStructured(
-	options: AnthropicProviderOptions,
-	request: StructuredRequest,
-): Promise<StructuredResult> {
-	const timeLeft = timeLeftWithin(request.timeoutMs);
-	const calls = new MessageCalls(
-		clientFor(options, timeLeft),
-		{
-			...request,
-			system: systemBlocks(request.instructions),
-			tools: [
-				{
-					name: request.schemaName,
-					description: ANSWER_TOOL_DESCRIPTION,
-					input_schema: toolInputSchema(request.jsonSchema),
-				},
-			],
-		},
-		timeLeft,
-	);
+async function runStructured(calls: MessageCalls, request: StructuredRequest): Promise<StructuredResult> {
 	const choice = handInChoice(request.model, request.schemaName);
 	const prompt =
 		choice.type === "tool" ? request.prompt : `${request.prompt}\n\nAnswer by calling ${request.schemaName}.`;
@@ -236,9 +232,27 @@ async function runStructured(
 	};
 }
 
-async function runTurn(options: AnthropicProviderOptions, turn: AgentTurn): Promise<TurnResult> {
-	const timeLeft = timeLeftWithin(turn.timeoutMs);
-	const calls = new TurnCalls(clientFor(options, timeLeft), turn, timeLeft);
+/** The one call of a structured request: its single answer tool, within the request's time. */
+function structuredCalls(options: AnthropicProviderOptions, request: StructuredRequest): MessageCalls {
+	const timeLeft = timeLeftWithin(request.timeoutMs);
+	return new MessageCalls(
+		clientFor(options, timeLeft),
+		{
+			...request,
+			system: systemBlocks(request.instructions),
+			tools: [
+				{
+					name: request.schemaName,
+					description: ANSWER_TOOL_DESCRIPTION,
+					input_schema: toolInputSchema(request.jsonSchema),
+				},
+			],
+		},
+		timeLeft,
+	);
+}
+
+async function runTurn(calls: TurnCalls, turn: AgentTurn): Promise<TurnResult> {
 	const prompt: MessageParam = { role: "user", content: turn.prompt };
 	const conversation: MessageParam[] = [prompt];
 	const transcript: ContentBlock[] = [];

@@ -60,6 +60,7 @@ import type {
 import { ApiError, type GoogleGenAI } from "@google/genai";
 import { z } from "zod";
 import { sumTokenUsage } from "../lib/usage";
+import { withBilledUsage } from "./billed";
 import { type GeminiClientOptions, geminiClient } from "./gemini-client";
 import { applyGrounding, groundedStatements, groundingSources, searchQueryCount } from "./gemini-grounding";
 import { streamContent } from "./gemini-stream";
@@ -75,7 +76,7 @@ import type {
 	TokenUsage,
 	TurnResult,
 } from "./types";
-import { AgentOutputSchema, ProviderError, parseJsonText, ZERO_TOKEN_USAGE } from "./types";
+import { AgentOutputSchema, ProviderError, parseJsonText, SDK_MAX_RETRIES, ZERO_TOKEN_USAGE } from "./types";
 
 /** The provider name in job configs, events and `ProviderError`s. */
 export const GEMINI_PROVIDER_NAME = "gemini";
@@ -98,7 +99,12 @@ export const GEMINI_MODELS = [
  * retry is the delay the API asked for, else `baseDelayMs · 2^(retry − 1)` capped at `maxDelayMs`;
  * a retry needs `minAttemptMs` of the turn left after its delay.
  */
-export const GEMINI_RETRY = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 8000, minAttemptMs: 2000 } as const;
+export const GEMINI_RETRY = {
+	attempts: 1 + SDK_MAX_RETRIES,
+	baseDelayMs: 1000,
+	maxDelayMs: 8000,
+	minAttemptMs: 2000,
+} as const;
 
 /** What `createGeminiProvider` needs: the key, and optionally another endpoint and fetch. */
 export type GeminiProviderOptions = Omit<GeminiClientOptions, "fetch" | "timeoutMs"> & {
@@ -152,8 +158,20 @@ export function createGeminiProvider(options: GeminiProviderOptions): Provider {
 	return {
 		name: GEMINI_PROVIDER_NAME,
 		supportsNativeSearch: () => true,
-		runTurn: (turn) => runTurn(client, redact, turn),
-		runStructured: (request) => runStructured(client, redact, request),
+		runTurn: (turn) => {
+			const log = newTurnLog(turn.onProgress);
+			return withBilledUsage(
+				() => ({ usage: log.usage, callLatenciesMs: log.latenciesMs }),
+				() => runTurn(client, redact, turn, log),
+			);
+		},
+		runStructured: (request) => {
+			const log = newTurnLog(undefined);
+			return withBilledUsage(
+				() => ({ usage: log.usage, callLatenciesMs: log.latenciesMs }),
+				() => runStructured(client, redact, request, log),
+			);
+		},
 	};
 }
 
@@ -329,6 +347,16 @@ type TurnLog = {
 	progress: TurnProgressMeter;
 };
 
+/** A turn's log before its first call: nothing spent, progress told to `onProgress` when given. */
+function newTurnLog(onProgress: AgentTurn["onProgress"]): TurnLog {
+	return {
+		usage: ZERO_TOKEN_USAGE,
+		latenciesMs: [],
+		model: null,
+		progress: new TurnProgressMeter(onProgress),
+	};
+}
+
 /** The time budget and cancellation of a turn or a structured call. */
 type CallLimits = Pick<AgentTurn, "timeoutMs" | "signal">;
 
@@ -343,14 +371,9 @@ async function runStructured(
 	client: GoogleGenAI,
 	redact: (text: string) => string,
 	request: StructuredRequest,
+	log: TurnLog,
 ): Promise<StructuredResult> {
 	requireModel(request.model);
-	const log: TurnLog = {
-		usage: ZERO_TOKEN_USAGE,
-		latenciesMs: [],
-		model: null,
-		progress: new TurnProgressMeter(undefined),
-	};
 	const response = await sendWithRetries(
 		client,
 		redact,
@@ -378,15 +401,10 @@ async function runTurn(
 	client: GoogleGenAI,
 	redact: (text: string) => string,
 	turn: AgentTurn,
+	log: TurnLog,
 ): Promise<TurnResult> {
 	requireModel(turn.model);
 	const deadline = performance.now() + turn.timeoutMs;
-	const log: TurnLog = {
-		usage: ZERO_TOKEN_USAGE,
-		latenciesMs: [],
-		model: null,
-		progress: new TurnProgressMeter(turn.onProgress),
-	};
 	const send = (contents: Content[], config: GenerateContentConfig) =>
 		sendWithRetries(client, redact, turn, deadline, log, { model: turn.model, contents, config });
 

@@ -1,9 +1,11 @@
 /**
  * A Provider over an OpenAI-compatible API (OpenAI, OpenRouter): one SDK client per provider, with the
  * injected fetch that never retries a spend limit and nothing read from the environment, and the
- * adapter's own turn and structured calls on top.
+ * adapter's own turn and structured calls on top. Each turn or structured call runs in its own
+ * `TurnSession`, whose billed usage a failure carries out.
  */
 import type OpenAI from "openai";
+import { withBilledUsage } from "./billed";
 import {
 	DEFAULT_MAX_RETRIES,
 	type ErrorContext,
@@ -11,6 +13,7 @@ import {
 	type OpenAICompatibleOptions,
 	type SpendLimitRule,
 	spendLimitNotRetried,
+	TurnSession,
 } from "./openai-shared";
 import type { AgentTurn, Provider, StructuredRequest, StructuredResult, TurnResult } from "./types";
 
@@ -44,8 +47,8 @@ export type OpenAICompatibleAdapter = {
 	isSpendLimit: SpendLimitRule;
 	defaultHeaders?: Record<string, string>;
 	supportsNativeSearch(model: string): boolean;
-	runTurn(client: OpenAI, errors: ErrorContext, turn: AgentTurn): Promise<TurnResult>;
-	runStructured(client: OpenAI, errors: ErrorContext, request: StructuredRequest): Promise<StructuredResult>;
+	runTurn(client: OpenAI, session: TurnSession, turn: AgentTurn): Promise<TurnResult>;
+	runStructured(client: OpenAI, session: TurnSession, request: StructuredRequest): Promise<StructuredResult>;
 };
 
 /**
@@ -70,7 +73,19 @@ export function openAICompatibleProvider(
 	return {
 		name: adapter.name,
 		supportsNativeSearch: adapter.supportsNativeSearch,
-		runTurn: async (turn) => adapter.runTurn(await client, errors, turn),
-		runStructured: async (request) => adapter.runStructured(await client, errors, request),
+		runTurn: (turn) => {
+			const session = new TurnSession(errors, turn);
+			return withBilledUsage(
+				() => session.billed,
+				async () => adapter.runTurn(await client, session, turn),
+			);
+		},
+		runStructured: (request) => {
+			const session = new TurnSession(errors, request);
+			return withBilledUsage(
+				() => session.billed,
+				async () => adapter.runStructured(await client, session, request),
+			);
+		},
 	};
 }

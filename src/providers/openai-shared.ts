@@ -33,11 +33,13 @@ import {
 	type AgentOutput,
 	AgentOutputSchema,
 	type AgentTurn,
+	type BilledCalls,
 	type ProviderBilling,
 	ProviderError,
 	type ProviderErrorKind,
 	parseJsonText,
 	type RetrievedRef,
+	SDK_MAX_RETRIES,
 	type StructuredResult,
 	structuredResultOf,
 	type TokenUsage,
@@ -63,7 +65,7 @@ export type SpendLimitRule = (status: number, code: string | null, type: string 
 export type ErrorContext = { provider: string; apiKey: string; isSpendLimit: SpendLimitRule };
 
 /** Retries the SDK makes after a failed attempt when the turn has time for them. */
-export const DEFAULT_MAX_RETRIES = 2;
+export const DEFAULT_MAX_RETRIES = SDK_MAX_RETRIES;
 /** Shortest per-attempt timeout worth retrying with; with less time left, fewer attempts get more each. */
 export const MIN_ATTEMPT_MS = 5_000;
 /** Characters of a validation error sent back to the model in the repair request. */
@@ -459,12 +461,13 @@ export class TurnSession {
 	readonly progress: TurnProgressMeter;
 	private total: TokenUsage = ZERO_TOKEN_USAGE;
 	/** What the provider stated it charged, and the usage of the calls whose charge it did not state. */
-	private billed: ProviderBilling = { reportedUsd: 0, unreported: ZERO_TOKEN_USAGE };
+	private charges: ProviderBilling = { reportedUsd: 0, unreported: ZERO_TOKEN_USAGE };
 	private anyBilled = false;
 	private readonly deadline: number;
 
 	constructor(
-		private readonly errors: ErrorContext,
+		/** Who the calls' failures are classified for. */
+		readonly errors: ErrorContext,
 		private readonly turn: Pick<AgentTurn, "timeoutMs" | "signal" | "onProgress">,
 	) {
 		this.deadline = performance.now() + turn.timeoutMs;
@@ -478,7 +481,12 @@ export class TurnSession {
 
 	/** The calls' charges as the provider stated them; absent when no call stated one. */
 	private get billing(): { billing?: ProviderBilling } {
-		return this.anyBilled ? { billing: this.billed } : {};
+		return this.anyBilled ? { billing: this.charges } : {};
+	}
+
+	/** What the calls so far were billed, for the error of a turn that fails after some were answered. */
+	get billed(): BilledCalls {
+		return { usage: this.total, callLatenciesMs: this.latenciesMs, ...this.billing };
 	}
 
 	/** A turn's result: the validated output with the reply's URL citations applied, and what the calls recorded. */
@@ -531,9 +539,9 @@ export class TurnSession {
 	record(usage: TokenUsage, billedUsd?: number): void {
 		this.total = sumTokenUsage(this.total, usage);
 		if (billedUsd === undefined) {
-			this.billed = { ...this.billed, unreported: sumTokenUsage(this.billed.unreported, usage) };
+			this.charges = { ...this.charges, unreported: sumTokenUsage(this.charges.unreported, usage) };
 		} else {
-			this.billed = { ...this.billed, reportedUsd: this.billed.reportedUsd + billedUsd };
+			this.charges = { ...this.charges, reportedUsd: this.charges.reportedUsd + billedUsd };
 			this.anyBilled = true;
 		}
 		this.progress.settle(this.total);

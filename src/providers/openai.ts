@@ -37,12 +37,11 @@ import {
 	AGENT_OUTPUT_JSON_SCHEMA,
 	type CallOptions,
 	disjointUsage,
-	type ErrorContext,
 	type JsonSchema,
 	type OpenAICompatibleOptions,
 	repairInstruction,
 	strictJsonSchema,
-	TurnSession,
+	type TurnSession,
 	type UrlAnnotation,
 	validateWithOneRepair,
 } from "./openai-shared";
@@ -264,16 +263,16 @@ async function sendResponse(
 			? streamResponse(client, request, options, session.progress)
 			: client.responses.create(request, options),
 	);
+	const reply = readResponse(response);
+	// A failed response may still have been billed for what the model read and wrote before it failed.
+	session.record(reply.usage);
 	const failure = failedResponseError(response);
 	if (failure) throw failure;
-	const reply = readResponse(response);
-	session.record(reply.usage);
 	for (const page of reply.pages) session.retrieved.add(page.url, page.title);
 	return reply;
 }
 
-async function runOpenAITurn(client: OpenAI, errors: ErrorContext, turn: AgentTurn): Promise<TurnResult> {
-	const session = new TurnSession(errors, turn);
+async function runOpenAITurn(client: OpenAI, session: TurnSession, turn: AgentTurn): Promise<TurnResult> {
 	const call = (request: ResponseCreateParamsNonStreaming) => sendResponse(client, session, request);
 	const request = responsesRequest(turn);
 	session.progress.phase(request.tools ? TURN_PHASES.research : TURN_PHASES.write);
@@ -292,10 +291,9 @@ async function runOpenAITurn(client: OpenAI, errors: ErrorContext, turn: AgentTu
 /** One strict-schema call (the request's schema made strict by `strictJsonSchema`); the text parsed as JSON. */
 async function runOpenAIStructured(
 	client: OpenAI,
-	errors: ErrorContext,
+	session: TurnSession,
 	request: StructuredRequest,
 ): Promise<StructuredResult> {
-	const session = new TurnSession(errors, request);
 	const reply = await sendResponse(
 		client,
 		session,

@@ -59,7 +59,7 @@ import {
 	repairInstruction,
 	statusError,
 	strictJsonSchema,
-	TurnSession,
+	type TurnSession,
 	type UrlAnnotation,
 	validateWithOneRepair,
 } from "./openai-shared";
@@ -346,15 +346,13 @@ function completionCalls(client: OpenAI, errors: ErrorContext, session: TurnSess
 				? streamCompletion(client, errors, request, options, session.progress)
 				: client.chat.completions.create(sdkRequest(request), options),
 		);
-		const failure = bodyError(completion, errors);
-		if (failure) throw failure;
-		const reply = readCompletion(completion);
 		const usage = completion.usage;
 		const extra = OpenRouterUsageSchema.safeParse(usage ?? {});
 		const stated = extra.success ? extra.data : {};
 		const searches = isPerplexitySonar(request.model)
 			? 1
 			: (stated.server_tool_use?.web_search_requests ?? 0);
+		// Recorded before the body's error is thrown: a generation that failed midway was still billed.
 		session.record(
 			disjointUsage({
 				prompt: usage?.prompt_tokens ?? 0,
@@ -366,15 +364,17 @@ function completionCalls(client: OpenAI, errors: ErrorContext, session: TurnSess
 			}),
 			stated.cost,
 		);
+		const failure = bodyError(completion, errors);
+		if (failure) throw failure;
+		const reply = readCompletion(completion);
 		for (const url of reply.citedUrls) session.retrieved.add(url);
 		for (const annotation of reply.annotations) session.retrieved.add(annotation.url, annotation.title);
 		return reply;
 	};
 }
 
-async function runOpenRouterTurn(client: OpenAI, errors: ErrorContext, turn: AgentTurn): Promise<TurnResult> {
-	const session = new TurnSession(errors, turn);
-	const call = completionCalls(client, errors, session);
+async function runOpenRouterTurn(client: OpenAI, session: TurnSession, turn: AgentTurn): Promise<TurnResult> {
+	const call = completionCalls(client, session.errors, session);
 	const first = await firstReply(turn, call, session);
 	const { reply, output } = await validateWithOneRepair(
 		first,
@@ -399,11 +399,10 @@ async function runOpenRouterTurn(client: OpenAI, errors: ErrorContext, turn: Age
  */
 async function runOpenRouterStructured(
 	client: OpenAI,
-	errors: ErrorContext,
+	session: TurnSession,
 	request: StructuredRequest,
 ): Promise<StructuredResult> {
-	const session = new TurnSession(errors, request);
-	const call = completionCalls(client, errors, session);
+	const call = completionCalls(client, session.errors, session);
 	const reply = await call(
 		jsonChatRequest(withoutOnline(request.model), baseMessages(request), request.maxOutputTokens, {
 			name: request.schemaName,

@@ -7,7 +7,8 @@
  * returns findings whose citations name a URL or a source id plus a quote, every URL it searched,
  * fetched or cited, and the token usage of every API call it made. It never computes cost, never
  * fetches pages itself (the research loop does, through the guarded fetch) and classifies every
- * failure as a `ProviderError`.
+ * failure as a `ProviderError`, which carries the usage of the calls answered before it
+ * (`options.billed`), since the provider billed them.
  */
 import { z } from "zod";
 import type { AgentContext, Role, SourceRecord } from "../protocol";
@@ -209,9 +210,23 @@ export function structuredResultOf(
 	return { ...recorded, value: json.ok ? json.value : undefined, rawOutput: reply.text, model: reply.model };
 }
 
+/**
+ * The token usage and latencies of the API calls a turn or structured call made so far, as the provider
+ * billed them: on success the result's, on failure the error's (`ProviderError.options.billed`).
+ */
+export type BilledCalls = { usage: TokenUsage; callLatenciesMs: number[]; billing?: ProviderBilling };
+
+/**
+ * Retries of one API call after a retryable failure (429, overload, 5xx, timeout), by the SDK or by the
+ * adapter itself (Gemini): every call of every adapter makes at most `1 + SDK_MAX_RETRIES` HTTP requests.
+ * With the breaker's threshold it bounds the requests a task sends a rate-limited provider
+ * (docs/architecture.md, "Leases, retries and the watchdog").
+ */
+export const SDK_MAX_RETRIES = 2;
+
 /** How a provider call failed, which decides whether it is retried and whether the breaker counts it. */
 export type ProviderErrorKind =
-	| "rate_limited" // 429: retry after `retryAfterMs`
+	| "rate_limited" // 429 after the SDK's retries: retry after `retryAfterMs`; counts toward the breaker
 	| "overloaded" // 529 / 503: retry with backoff; counts toward the circuit breaker
 	| "server" // other 5xx: retry; counts toward the breaker
 	| "timeout" // no answer in time: retry; counts toward the breaker
@@ -221,15 +236,32 @@ export type ProviderErrorKind =
 	| "invalid_request" // 400 / 404 / 422: never retried
 	| "malformed_output"; // output failed the schema after the repair attempt: never retried
 
+/** Why a provider counts as down for the circuit breaker: persistently rate-limited, or an outage. */
+export type OutageCause = "rate_limited" | "outage";
+
 export class ProviderError extends Error {
 	constructor(
 		readonly provider: string,
 		readonly kind: ProviderErrorKind,
 		message: string,
-		readonly options: { status?: number; retryAfterMs?: number; rawOutput?: string } = {},
+		readonly options: {
+			status?: number;
+			retryAfterMs?: number;
+			rawOutput?: string;
+			billed?: BilledCalls;
+		} = {},
 	) {
 		super(message);
 		this.name = "ProviderError";
+	}
+
+	/**
+	 * The same failure, carrying what the calls made before it were billed, so the caller can book tokens
+	 * a provider charged for a turn that then failed (malformed output, a refusal, a later 429).
+	 * @example throw error.billedFor({ usage: calls.usage, callLatenciesMs: calls.latenciesMs })
+	 */
+	billedFor(billed: BilledCalls): ProviderError {
+		return new ProviderError(this.provider, this.kind, this.message, { ...this.options, billed });
 	}
 
 	/** Whether another attempt may succeed. */
@@ -237,9 +269,18 @@ export class ProviderError extends Error {
 		return !["auth", "spend_limit", "invalid_request", "malformed_output"].includes(this.kind);
 	}
 
-	/** Whether the failure says the provider itself is unhealthy (for the circuit breaker). */
+	/**
+	 * Why the failure says the provider cannot serve the job now, for the circuit breaker: a 429 that
+	 * outlasted the SDK's retries, or an outage (overload, 5xx, timeout, network); null otherwise.
+	 */
+	get outageCause(): OutageCause | null {
+		if (this.kind === "rate_limited") return "rate_limited";
+		return ["overloaded", "server", "timeout", "network"].includes(this.kind) ? "outage" : null;
+	}
+
+	/** Whether the breaker counts the failure (see `outageCause`). */
 	get countsAsOutage(): boolean {
-		return ["overloaded", "server", "timeout", "network"].includes(this.kind);
+		return this.outageCause !== null;
 	}
 }
 

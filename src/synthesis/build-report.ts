@@ -505,9 +505,11 @@ function agentsParagraph(
 		sentences.push(`${warning.kind === "unpriced" ? "Cost unknown" : "Cost estimated"}: ${warning.message}.`);
 	}
 	for (const fallback of metrics.fallbacks) {
-		sentences.push(
-			`${fallback.taskId} ran on ${fallback.to} instead of ${fallback.from}, which was failing at the time.`,
-		);
+		const why =
+			fallback.reason === "rate_limited"
+				? "which was rate-limited (HTTP 429 after every retry) at the time"
+				: "which was failing at the time";
+		sentences.push(`${fallback.taskId} ran on ${fallback.to} instead of ${fallback.from}, ${why}.`);
 	}
 	const completed = tasks.filter((task) => task.status === "completed").length;
 	if (tasks.length === 0) sentences.push("No agent ran.");

@@ -262,6 +262,29 @@ function analysisText(analysis: Report["config"]["analysis"]): string {
 	return `${basis}. The analyzer read: ${analysis.reasons.join("; ")} (score ${analysis.score}).`;
 }
 
+/**
+ * The job's provider and model, then each provider that took tasks over from it and why (rate-limited,
+ * or failing), from the job's fallbacks.
+ * @example providerText(report) // "anthropic (model claude-sonnet-5-5); anthropic was rate-limited (HTTP 429 after every retry), so openai ran explorer, synthesizer"
+ */
+export function providerText(report: Report): string {
+	const { config } = report;
+	const own = config.model === null ? config.provider : `${config.provider} (model ${config.model})`;
+	const moves = new Map<string, { from: string; to: string; rateLimited: boolean; tasks: string[] }>();
+	for (const fallback of report.performance.metrics.fallbacks) {
+		const rateLimited = fallback.reason === "rate_limited";
+		const key = JSON.stringify([fallback.from, fallback.to, rateLimited]);
+		const move = moves.get(key) ?? { from: fallback.from, to: fallback.to, rateLimited, tasks: [] };
+		if (!move.tasks.includes(fallback.taskId)) move.tasks.push(fallback.taskId);
+		moves.set(key, move);
+	}
+	const notes = [...moves.values()].map(
+		({ from, to, rateLimited, tasks }) =>
+			`${from} was ${rateLimited ? "rate-limited (HTTP 429 after every retry)" : "failing"}, so ${to} ran ${tasks.join(", ")}`,
+	);
+	return [own, ...notes].join("; ");
+}
+
 /** The methodology facts as label and sentence pairs, in display order. */
 export function methodologyFacts(report: Report): { label: string; text: string }[] {
 	const { config, methodology: method } = report;
@@ -276,10 +299,7 @@ export function methodologyFacts(report: Report): { label: string; text: string 
 			label: "Time budget",
 			text: `${config.timeMinutes} min; at most ${config.maxConcurrent} agents at once; second pass ${config.secondPass ? "on" : "off"}`,
 		},
-		{
-			label: "Provider",
-			text: config.model === null ? config.provider : `${config.provider} (model ${config.model})`,
-		},
+		{ label: "Provider", text: providerText(report) },
 		{
 			label: "Sources",
 			text: `${method.sources.retrieved} retrieved, ${method.sources.unreachable} unreachable`,

@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { evidenceKey } from "../../src/lib/object-keys";
+import { BREAKER_THRESHOLD } from "../../src/providers/breaker";
 import { type ModelPrice, priceOf } from "../../src/providers/prices";
+import { SDK_MAX_RETRIES } from "../../src/providers/types";
 import { ProvenanceSchema } from "../../src/synthesis/provenance";
 import { ReportSchema } from "../../src/synthesis/report-schema";
 import anthropicOverloaded from "../fixtures/providers/anthropic/error-529-overloaded.json";
@@ -143,6 +145,16 @@ const CASES: { provider: string; model: string; costOfTask: CostOfTask }[] = [
 	},
 ];
 
+/** A 3-agent job on Claude Sonnet 5.5, its cost capped at `budgetUsd`. */
+const submitOnSonnet = (budgetUsd: number) =>
+	submit({
+		task: "Heat pumps in cold climates",
+		provider: "anthropic",
+		model: "claude-sonnet-5-5",
+		swarmSize: 3,
+		budgetUsd,
+	});
+
 let internet: FakeInternet | null = null;
 afterEach(() => {
 	const rejected = internet?.rejected ?? [];
@@ -263,13 +275,7 @@ describe("resilience and budgets", () => {
 
 	it("does not make a call the budget cannot cover, and reports the job as budget-limited", async () => {
 		internet = installFakeInternet(providerApis, WEB);
-		const jobId = await submit({
-			task: "Heat pumps in cold climates",
-			provider: "anthropic",
-			model: "claude-sonnet-5-5",
-			swarmSize: 3,
-			budgetUsd: 0.0001,
-		});
+		const jobId = await submitOnSonnet(0.0001);
 		const job = await waitForJob(jobId);
 		expect(job.status).toBe("completed");
 		expect(job.metrics.budget).toMatchObject({ limitUsd: 0.0001, spentUsd: 0, limited: true });
@@ -325,6 +331,160 @@ describe("resilience and budgets", () => {
 			});
 		}
 	});
+});
+
+describe("every billed token is counted", () => {
+	it("books the usage of answers that all failed the schema to the tasks, the provider, the cost and the budget", async () => {
+		// Every hand-in, and every repair of it, is unusable; the research call before them is not.
+		const invalidHandIns: Route = (request, body) => {
+			if (!isCall(request, "api.anthropic.com", /\/v1\/messages$/)) return null;
+			const { messages } = body as { messages: unknown[] };
+			return messages.length > 1 ? reply(anthropicInvalid as Fixture) : null;
+		};
+		internet = installFakeInternet(invalidHandIns, providerApis, WEB);
+		const jobId = await submitOnSonnet(5);
+		const job = await waitForJob(jobId);
+		expect(job.status).toBe("failed");
+		expect(
+			job.plan.every((task) => task.status === "failed" && task.error?.includes("malformed_output")),
+		).toBe(true);
+
+		// Each task: the research call, the hand-in and its repair, as the recordings bill them.
+		const research = anthropicResearch.body.usage;
+		const invalid = anthropicInvalid.body.usage;
+		const price = priceOf("anthropic", "claude-sonnet-5-5") as ModelPrice;
+		const costOf = (usage: typeof invalid) =>
+			perMTok(usage.input_tokens, price.inputPerMTok) +
+			perMTok(usage.cache_creation_input_tokens, price.cacheWritePerMTok) +
+			perMTok(usage.cache_read_input_tokens, price.cacheReadPerMTok) +
+			perMTok(usage.output_tokens, price.outputPerMTok) +
+			usage.server_tool_use.web_search_requests * price.searchPerCall +
+			usage.server_tool_use.web_fetch_requests * price.fetchPerCall;
+		const perTask = {
+			inputTokens: research.input_tokens + 2 * invalid.input_tokens,
+			outputTokens: research.output_tokens + 2 * invalid.output_tokens,
+			cacheWriteTokens: research.cache_creation_input_tokens + 2 * invalid.cache_creation_input_tokens,
+			costUsd: costOf(research) + 2 * costOf(invalid),
+		};
+		for (const task of job.plan) {
+			expect(task.usage).toMatchObject({
+				inputTokens: perTask.inputTokens,
+				outputTokens: perTask.outputTokens,
+				cacheWriteTokens: perTask.cacheWriteTokens,
+			});
+			expect(task.usage.costUsd).toBeCloseTo(perTask.costUsd, 9);
+		}
+		const { metrics } = job;
+		expect(metrics.usage).toMatchObject({
+			inputTokens: 3 * perTask.inputTokens,
+			outputTokens: 3 * perTask.outputTokens,
+		});
+		expect(metrics.usageByProvider.anthropic).toEqual(metrics.usage);
+		expect(metrics.usage.costUsd).toBeCloseTo(3 * perTask.costUsd, 9);
+		expect(metrics.budget.spentUsd).toBeCloseTo(3 * perTask.costUsd, 9);
+		expect(metrics.providerLatencyMs.count).toBe(9);
+	});
+});
+
+describe("the usage of a retried delivery", () => {
+	it("counts the research call of a delivery that then failed, beside the delivery that succeeded", async () => {
+		// The explorer's first hand-in meets an overloaded API on every SDK try; its redelivery gets through.
+		let overloadedTries = 3;
+		const overloadedOnce: Route = (request, body) => {
+			if (!isCall(request, "api.anthropic.com", /\/v1\/messages$/)) return null;
+			const { messages, system } = body as { messages: unknown[]; system: unknown };
+			const explorerHandIn = messages.length > 1 && JSON.stringify(system).includes("You are the explorer");
+			if (!explorerHandIn || overloadedTries === 0) return null;
+			overloadedTries -= 1;
+			return reply(anthropicOverloaded as Fixture);
+		};
+		internet = installFakeInternet(overloadedOnce, providerApis, WEB);
+		const jobId = await submitOnSonnet(5);
+		const job = await waitForJob(jobId, undefined, 80_000);
+		expect(job.status).toBe("completed");
+		const explorer = job.plan.find((task) => task.id === "explorer");
+		expect(explorer?.status).toBe("completed");
+		expect(job.metrics.retries).toBe(1);
+
+		const research = anthropicResearch.body.usage;
+		const record = anthropicRecord.body.usage;
+		// Two research calls (one per delivery) and one hand-in; the 529s were not billed.
+		expect(explorer?.usage).toMatchObject({
+			inputTokens: 2 * research.input_tokens + record.input_tokens,
+			outputTokens: 2 * research.output_tokens + record.output_tokens,
+		});
+		for (const task of job.plan.filter((candidate) => candidate.id !== "explorer")) {
+			expect(task.usage).toMatchObject({
+				inputTokens: research.input_tokens + record.input_tokens,
+				outputTokens: research.output_tokens + record.output_tokens,
+			});
+		}
+		const agentsCost = job.plan.reduce((sum, task) => sum + (task.usage.costUsd ?? Number.NaN), 0);
+		expect(job.metrics.usage.costUsd).toBeGreaterThanOrEqual(agentsCost - 1e-9);
+		expect(job.metrics.budget.spentUsd).toBeCloseTo(job.metrics.usage.costUsd ?? Number.NaN, 9);
+	}, 90_000);
+});
+
+describe.each([
+	{
+		provider: "anthropic",
+		host: "api.anthropic.com",
+		rateLimited: "anthropic/error-429-rate-limit",
+		to: "openai",
+	},
+	{ provider: "openai", host: "api.openai.com", rateLimited: "openai/error-429-rate-limit", to: "anthropic" },
+	{
+		provider: "gemini",
+		host: "generativelanguage.googleapis.com",
+		rateLimited: "gemini/error-429-per-minute",
+		to: "anthropic",
+	},
+	{
+		provider: "openrouter",
+		host: "openrouter.ai",
+		rateLimited: "openrouter/error-429-rate-limit",
+		to: "anthropic",
+	},
+])("a job on $provider while it answers every call with 429", ({ provider, host, rateLimited, to }) => {
+	it(`moves its tasks to ${to} after a bounded number of requests, and the report says why`, async () => {
+		// Which agent made each request to the rate-limited API, told by the role in its instructions.
+		const requestsByRole = new Map<string, number>();
+		const tooManyRequests: Route = (request, body) => {
+			if (new URL(request.url).hostname !== host) return null;
+			const role = /You are the ([a-z ]+?) of a research swarm/.exec(JSON.stringify(body))?.[1] ?? "other";
+			requestsByRole.set(role, (requestsByRole.get(role) ?? 0) + 1);
+			return reply(RECORDINGS[`../fixtures/providers/${rateLimited}.json`] as Fixture);
+		};
+		internet = installFakeInternet(tooManyRequests, providerApis, GEMINI_REDIRECTS, WEB);
+		const jobId = await submit({ task: "Heat pumps in cold climates", provider, swarmSize: 3 });
+		const job = await waitForJob(jobId, undefined, 80_000);
+
+		expect(job.status).toBe("completed");
+		expect(job.plan.every((task) => task.status === "completed" && task.provider === to)).toBe(true);
+		expect(job.metrics.fallbacks.length).toBe(3);
+		expect(job.metrics.fallbacks.every((fallback) => fallback.from === provider && fallback.to === to)).toBe(
+			true,
+		);
+		expect(job.metrics.fallbacks.every((fallback) => fallback.reason === "rate_limited")).toBe(true);
+		// The bound (docs/architecture.md): a task reaches a rate-limited provider on at most
+		// BREAKER_THRESHOLD deliveries, each one call of 1 + SDK_MAX_RETRIES tries; 12 per task before.
+		const perTaskBound = BREAKER_THRESHOLD * (1 + SDK_MAX_RETRIES);
+		expect(requestsByRole.size).toBeGreaterThan(0);
+		for (const [role, requests] of requestsByRole) {
+			expect(role).not.toBe("other");
+			expect(requests).toBeLessThanOrEqual(perTaskBound);
+			expect(requests % (1 + SDK_MAX_RETRIES)).toBe(0);
+		}
+		// The synthesizer starts after the breaker opened and never calls the rate-limited provider.
+		expect(requestsByRole.has("synthesizer")).toBe(false);
+		const total = [...requestsByRole.values()].reduce((sum, count) => sum + count, 0);
+		expect(total).toBeLessThanOrEqual(2 * perTaskBound);
+
+		const markdown = await (await report(jobId, "markdown")).text();
+		expect(markdown).toContain(`instead of ${provider}, which was rate-limited`);
+		// The methodology's provider fact names the provider that took over, and why.
+		expect(markdown).toContain(`${provider} was rate-limited (HTTP 429 after every retry), so ${to} ran`);
+	}, 90_000);
 });
 
 describe("structured output failures", () => {

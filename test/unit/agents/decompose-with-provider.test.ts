@@ -14,7 +14,7 @@ import {
 } from "../../../src/agents/decompose-with-provider";
 import { LIMITS } from "../../../src/protocol";
 import { createAnthropicProvider } from "../../../src/providers/anthropic";
-import { ProviderError, type StructuredResult } from "../../../src/providers/types";
+import { type BilledCalls, ProviderError } from "../../../src/providers/types";
 import { type Decomposition, validateDecomposition } from "../../../src/swarm/decompose";
 import { decomposeGoal } from "../../../src/swarm/goal-plan";
 import { type Recording, replay } from "../../fixtures/providers/openai/harness";
@@ -121,7 +121,7 @@ describe("providerDecomposeStrategy with decomposeGoal", () => {
 		const cyclic = anthropicRecording("structured-decomposition-cycle");
 		const valid = anthropicRecording("structured-decomposition");
 		const wire = replay([cyclic, valid]);
-		const calls: StructuredResult[] = [];
+		const calls: BilledCalls[] = [];
 		const strategy = providerDecomposeStrategy({
 			provider: createAnthropicProvider({ apiKey: "sk-ant-test", fetch: wire.fetch }),
 			model: "claude-sonnet-5-5",

@@ -8,7 +8,7 @@ import {
 	MAX_REVIEW_FINDINGS,
 } from "../../../src/agents/judge-criteria";
 import { produceReport } from "../../../src/jobs/report-pipeline";
-import type { StructuredResult } from "../../../src/providers/types";
+import type { BilledCalls } from "../../../src/providers/types";
 import type { CriteriaReview } from "../../../src/synthesis/goal-report";
 import type { CriterionStatus } from "../../../src/synthesis/report-schema";
 import type { ReportGoal } from "../../../src/synthesis/types";
@@ -79,7 +79,7 @@ describe("judgeCriteria", () => {
 			answer(["g1#1", "met", ["F1"]], [`${last}#1`, "met", ["F1"]], ["g1#9", "met", ["F1"]]),
 			answer([`${last}#1`, "not_met", []]),
 		]);
-		const calls: StructuredResult[] = [];
+		const calls: BilledCalls[] = [];
 		const judged = await judgeCriteria(reviews, {
 			provider,
 			model: "m",
@@ -186,7 +186,7 @@ describe("produceReport with a judge in goal mode", () => {
 				["g2#1", "met", [supported.id]],
 			),
 		]);
-		const calls: StructuredResult[] = [];
+		const calls: BilledCalls[] = [];
 		const { report } = await produceReport({
 			...input,
 			judge: { provider, model: "judge-1", onCall: (result) => calls.push(result) },

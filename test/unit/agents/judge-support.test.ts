@@ -13,7 +13,7 @@ import type { JudgeModel } from "../../../src/agents/model-judge";
 import { checkFindings } from "../../../src/evidence/verify";
 import { produceReport } from "../../../src/jobs/report-pipeline";
 import type { Citation } from "../../../src/protocol";
-import type { StructuredResult } from "../../../src/providers/types";
+import { type BilledCalls, ProviderError, ZERO_TOKEN_USAGE } from "../../../src/providers/types";
 import type { CheckedFinding, Support } from "../../../src/synthesis/types";
 import { pipelineInput, pipelineSources, SNAPSHOTS, TRIAL, TRIAL_URL } from "../synthesis/pipeline-fixture";
 import { scriptedProvider } from "./scripted-provider";
@@ -148,7 +148,7 @@ describe("judgeSupport", () => {
 			),
 			verdicts([String(JUDGE_BATCH_SIZE), "unsupported"]),
 		]);
-		const calls: StructuredResult[] = [];
+		const calls: BilledCalls[] = [];
 		const judged = await judgeSupport(items, {
 			provider,
 			model: "m",
@@ -158,6 +158,24 @@ describe("judgeSupport", () => {
 		expect(calls).toHaveLength(2);
 		expect(judged.size).toBe(JUDGE_BATCH_SIZE + 1);
 		expect(judged.get(String(JUDGE_BATCH_SIZE))?.verdict).toBe("unsupported");
+	});
+
+	it("books a failed call's billed usage, though its items go to the rules", async () => {
+		const billed = {
+			usage: { ...ZERO_TOKEN_USAGE, inputTokens: 900, outputTokens: 12 },
+			callLatenciesMs: [40],
+		};
+		const refused = new ProviderError("scripted", "invalid_request", "refused").billedFor(billed);
+		const { provider } = scriptedProvider([refused]);
+		vi.spyOn(console, "error").mockImplementation(() => {});
+		const calls: BilledCalls[] = [];
+		const judged = await judgeSupport([item("1")], {
+			provider,
+			model: "m",
+			onCall: (call) => calls.push(call),
+		});
+		expect(judged.size).toBe(0);
+		expect(calls).toEqual([billed]);
 	});
 
 	it("leaves the items of a failed call or of an answer that breaks the schema to the rules", async () => {

@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CoordinatorPort, HEARTBEAT_MS, runAgentTask } from "../../../src/agents/run-task";
+import type { SettledCall } from "../../../src/protocol";
+import { costOf, toUsage } from "../../../src/providers/cost";
+import { priceOf } from "../../../src/providers/prices";
 import {
 	type AgentTurn,
 	type Provider,
+	ProviderError,
 	type TurnResult,
 	ZERO_TOKEN_USAGE,
 } from "../../../src/providers/types";
@@ -58,7 +62,7 @@ describe("runAgentTask's heartbeats", () => {
 			},
 			registerSources: async () => [],
 			reserveBudget: async () => ({ granted: true }),
-			settleBudget: async () => {},
+			settleCall: async () => {},
 		};
 		const scripted = scriptedProvider();
 		const attempt = runAgentTask(CONTEXT, {
@@ -99,7 +103,7 @@ describe("runAgentTask's cost", () => {
 	async function attemptOn(day: string, provider: string, model: string, turn: Partial<TurnResult>) {
 		vi.useFakeTimers({ toFake: ["Date"] });
 		vi.setSystemTime(new Date(`${day}T12:00:00Z`));
-		const settled: [number, number][] = [];
+		const settled: SettledCall[] = [];
 		const result = await runAgentTask(testContext({ provider, model }), {
 			provider: {
 				name: provider,
@@ -112,8 +116,8 @@ describe("runAgentTask's cost", () => {
 				heartbeat: async () => ({ active: true }),
 				registerSources: async () => [],
 				reserveBudget: async () => ({ granted: true }),
-				settleBudget: async (reservedUsd, actualUsd) => {
-					settled.push([reservedUsd, actualUsd]);
+				settleCall: async (call) => {
+					settled.push(call);
 				},
 			},
 			braveApiKey: null,
@@ -132,7 +136,8 @@ describe("runAgentTask's cost", () => {
 			usage: MILLION,
 		});
 		expect(result.usage.costUsd).toBeCloseTo(0.75 + 3.75, 9);
-		expect(settled.map(([, actual]) => actual)).toEqual([result.usage.costUsd]);
+		expect(settled.map((call) => call.usage.costUsd)).toEqual([result.usage.costUsd]);
+		expect(settled[0]?.pricingWarning).toMatchObject({ kind: "stale" });
 		expect(result.pricingWarning).toMatchObject({
 			kind: "stale",
 			model: "gemini-3.8-flash",
@@ -147,7 +152,14 @@ describe("runAgentTask's cost", () => {
 		expect(result.usage.costUsd).toBeNull();
 		expect(result.usage.inputTokens).toBe(1_000_000);
 		expect(result.pricingWarning).toMatchObject({ kind: "unpriced", model: "gemini-2.5-flash" });
-		expect(settled).toEqual([]);
+		// Nothing was reserved; the tokens are still booked, at an unknown cost, with the warning.
+		expect(settled).toEqual([
+			expect.objectContaining({
+				reservedUsd: 0,
+				usage: expect.objectContaining({ inputTokens: 1_000_000, costUsd: null }),
+				pricingWarning: expect.objectContaining({ kind: "unpriced" }),
+			}),
+		]);
 	});
 
 	it("takes what the provider billed instead of the table", async () => {
@@ -157,5 +169,49 @@ describe("runAgentTask's cost", () => {
 			billing,
 		});
 		expect(result.usage.costUsd).toBe(0.0421);
+	});
+});
+
+describe("runAgentTask's settlement", () => {
+	it("books a failed turn's billed usage, priced, against the reservation before the error goes on", async () => {
+		const billed = {
+			usage: { ...ZERO_TOKEN_USAGE, inputTokens: 7_734, outputTokens: 459 },
+			callLatenciesMs: [120, 95],
+		};
+		const failing: Provider = {
+			name: "anthropic",
+			supportsNativeSearch: () => true,
+			runTurn: () =>
+				Promise.reject(new ProviderError("anthropic", "malformed_output", "failed twice").billedFor(billed)),
+			runStructured: () => Promise.reject(new Error("not used")),
+		};
+		const settled: SettledCall[] = [];
+		const coordinator: CoordinatorPort = {
+			heartbeat: async () => ({ active: true }),
+			registerSources: async () => [],
+			reserveBudget: async () => ({ granted: true }),
+			settleCall: async (call) => {
+				settled.push(call);
+			},
+		};
+		const context = testContext({ provider: "anthropic", model: "claude-sonnet-5-5" });
+		await expect(
+			runAgentTask(context, { provider: failing, bucket: {} as R2Bucket, coordinator, braveApiKey: null }),
+		).rejects.toMatchObject({ kind: "malformed_output" });
+
+		const price = priceOf("anthropic", "claude-sonnet-5-5");
+		if (!price) throw new Error("the model has no price");
+		expect(settled).toEqual([
+			{
+				reservedUsd: expect.any(Number),
+				provider: "anthropic",
+				usage: toUsage(billed.usage, costOf(price, billed.usage)),
+				latenciesMs: [120, 95],
+				pricingWarning: null,
+			},
+		]);
+		expect(settled[0]?.reservedUsd).toBeGreaterThan(0);
+		expect(settled[0]?.usage).toMatchObject({ inputTokens: 7_734, outputTokens: 459 });
+		expect(settled[0]?.usage.costUsd).toBeGreaterThan(0);
 	});
 });

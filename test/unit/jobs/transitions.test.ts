@@ -178,7 +178,34 @@ describe("task attempts", () => {
 		const { result: task, state: next } = job.beginTask(state, message("explorer"), PROVIDERS, T0 + 5);
 		expect(task?.provider).not.toBe("anthropic");
 		expect(next.fallbacks).toEqual([
-			{ taskId: "explorer", attempt: 1, from: "anthropic", to: task?.provider, at: T0 + 5 },
+			{ taskId: "explorer", attempt: 1, from: "anthropic", to: task?.provider, at: T0 + 5, reason: "outage" },
+		]);
+	});
+
+	it("treats 429s that outlasted the retries as an outage: the breaker opens and the fallback says why", () => {
+		let state = job.beginTask(running({ provider: "anthropic" }), message("explorer"), PROVIDERS, T0).state;
+		for (let delivery = 1; delivery <= BREAKER_THRESHOLD; delivery++) {
+			state = job.retryTask(
+				state,
+				message("explorer"),
+				{ error: "429 rate_limit_error", delaySeconds: 1, outage: "rate_limited" },
+				T0 + delivery,
+			).state;
+			// The redelivery stays on the provider until the breaker opens, then moves.
+			state = job.beginTask(state, message("explorer"), PROVIDERS, T0 + delivery + 1).state;
+			const moved = delivery === BREAKER_THRESHOLD;
+			expect(taskOf(state, "explorer").provider === "anthropic").toBe(!moved);
+		}
+		expect(state.breakers.anthropic).toMatchObject({ consecutiveOutages: 3, cause: "rate_limited" });
+		expect(state.fallbacks).toEqual([
+			{
+				taskId: "explorer",
+				attempt: 1,
+				from: "anthropic",
+				to: "extractive",
+				at: T0 + BREAKER_THRESHOLD + 1,
+				reason: "rate_limited",
+			},
 		]);
 	});
 
@@ -225,7 +252,7 @@ describe("task attempts", () => {
 		const retried = job.retryTask(
 			begun,
 			message("explorer"),
-			{ error: "503", delaySeconds: 8, outage: true },
+			{ error: "503", delaySeconds: 8, outage: "outage" },
 			T0 + 1,
 		);
 		expect(taskOf(retried.state, "explorer").leaseExpiresAt).toBe(T0 + 1 + 8_000 + job.DISPATCH_LEASE_MS);
@@ -293,13 +320,39 @@ describe("sources and budget", () => {
 		const refused = job.reserveBudget(granted.state, message("explorer"), 0.6, T0 + 2);
 		expect(refused.result).toEqual({ granted: false });
 		expect(refused.state.budget.limited).toBe(true);
-		const settled = job.settleBudget(
+		const settled = job.settleCall(
 			refused.state,
 			message("explorer"),
-			{ reservedUsd: 0.6, actualUsd: 0.25 },
+			{ reservedUsd: 0.6, provider: "anthropic", usage: { ...ZERO_USAGE, costUsd: 0.25 }, latenciesMs: [] },
 			T0 + 3,
 		);
 		expect(settled.state.budget).toMatchObject({ spentUsd: 0.25, reservedUsd: 0 });
+	});
+
+	it("books every settled turn to its task, its provider and the budget, failed turns and stale attempts included", () => {
+		const billed = (provider: string, inputTokens: number, costUsd: number) => ({
+			reservedUsd: 0.5,
+			provider,
+			usage: { ...ZERO_USAGE, inputTokens, outputTokens: 10, costUsd },
+			latenciesMs: [100, 200],
+		});
+		let state = job.beginTask(running({ budgetUsd: 5 }), message("explorer"), PROVIDERS, T0).state;
+		state = job.reserveBudget(state, message("explorer"), 0.5, T0 + 1).state;
+		// A turn that failed on malformed output, its attempt then retried on a fallback provider.
+		state = job.settleCall(state, message("explorer"), billed("anthropic", 7_734, 0.03), T0 + 2).state;
+		state = job.reserveBudget(state, message("explorer"), 0.5, T0 + 3).state;
+		state = job.settleCall(state, message("explorer"), billed("openai", 1_000, 0.01), T0 + 4).state;
+		state = job.completeTask(state, message("explorer"), result({ provider: "openai" }), T0 + 5).state;
+		// A late settlement of a stale attempt still counts: the provider billed it.
+		state = job.settleCall(state, message("explorer", 0), billed("anthropic", 66, 0.001), T0 + 6).state;
+		expect(taskOf(state, "explorer").usage).toMatchObject({ inputTokens: 8_800, outputTokens: 30 });
+		const metrics = computeMetrics(state, T0 + 7);
+		expect(metrics.usageByProvider.anthropic).toMatchObject({ inputTokens: 7_800, outputTokens: 20 });
+		expect(metrics.usageByProvider.openai).toMatchObject({ inputTokens: 1_000, outputTokens: 10 });
+		expect(metrics.usage.inputTokens).toBe(8_800);
+		expect(metrics.budget.spentUsd).toBeCloseTo(0.041, 9);
+		expect(metrics.providerLatencyMs.count).toBe(6);
+		expect(state.budget.reservedUsd).toBe(0);
 	});
 
 	it("books the coordinator's own calls to the budget and to its provider's usage", () => {

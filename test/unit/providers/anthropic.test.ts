@@ -25,6 +25,7 @@ import {
 	type AgentTaskInput,
 	type AgentTurn,
 	ProviderError,
+	SDK_MAX_RETRIES,
 	type TurnProgress,
 	type TurnResult,
 	ZERO_TOKEN_USAGE,
@@ -431,6 +432,16 @@ describe("createAnthropicProvider: turns", () => {
 		expect(error.retryable).toBe(false);
 		expect(error.options.rawOutput).toBe(JSON.stringify(recordedInput("record-invalid.json")));
 		expect(api.requests).toHaveLength(2);
+		// Both answers were billed, though neither was usable: the error carries their usage.
+		expect(error.options.billed?.usage).toEqual({
+			inputTokens: 1795 + 1810,
+			outputTokens: 61 + 92,
+			cacheReadTokens: 0,
+			cacheWriteTokens: 0,
+			searchCalls: 0,
+			fetchCalls: 0,
+		});
+		expect(error.options.billed?.callLatenciesMs).toHaveLength(2);
 		const messages = api.requests[1]?.body.messages as { role: string; content: unknown }[];
 		expect(messages.at(-2)).toEqual({
 			role: "assistant",
@@ -452,6 +463,7 @@ describe("createAnthropicProvider: turns", () => {
 		expect(error.kind).toBe("invalid_request");
 		expect(error.message).toContain("cyber");
 		expect(api.requests).toHaveLength(1);
+		expect(error.options.billed?.usage).toMatchObject({ inputTokens: 1480, outputTokens: 0 });
 	});
 
 	it("omits the system prompt when the instructions are empty and honours a custom base URL", async () => {
@@ -510,6 +522,25 @@ describe("createAnthropicProvider: failures", () => {
 		expect(error.options.status).toBe(status);
 		expect(error.countsAsOutage).toBe(true);
 		expect(api.requests).toHaveLength(3);
+	});
+
+	it("fails a 429 that outlasts the retries as rate-limited, carrying the usage of the call answered before it", async () => {
+		vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+		const limited = exchange("error-429-rate-limit.json");
+		const api = fakeApi(exchange("research-web.json"), limited, limited, limited);
+		const outcome = await settleWithFakeTimers(providerFor(api).runTurn(turnWith()));
+		const error = outcome.error as ProviderError;
+		expect(error.kind).toBe("rate_limited");
+		expect(error.outageCause).toBe("rate_limited");
+		// The research call, then the record call's 1 + SDK_MAX_RETRIES tries.
+		expect(api.requests).toHaveLength(2 + SDK_MAX_RETRIES);
+		const { usage } = recorded("research-web.json").body as { usage: Record<string, number> };
+		expect(error.options.billed?.usage).toMatchObject({
+			inputTokens: usage.input_tokens,
+			outputTokens: usage.output_tokens,
+			cacheWriteTokens: usage.cache_creation_input_tokens,
+		});
+		expect(error.options.billed?.callLatenciesMs).toHaveLength(1);
 	});
 
 	it("classifies an overloaded_error inside a stream as overloaded", async () => {

@@ -464,6 +464,11 @@ describe("Gemini structured-output repair", () => {
 		expect(error.kind).toBe("malformed_output");
 		expect(error.retryable).toBe(false);
 		expect(error.options.rawOutput).toBe(textOf(SCHEMA_MISMATCH));
+		expect(error.options.billed?.usage).toMatchObject({
+			inputTokens: 1410 + 1502,
+			outputTokens: 31 + 448 + 58,
+		});
+		expect(error.options.billed?.callLatenciesMs).toHaveLength(2);
 		expect(error.message).toContain("confidence");
 		expect(error.message).toContain("narrative");
 	});

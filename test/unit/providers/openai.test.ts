@@ -248,6 +248,16 @@ describe("createOpenAIProvider: structured output repair", () => {
 		expect(error.retryable).toBe(false);
 		expect(error.options.rawOutput).toBe(outputText("response-schema-mismatch"));
 		expect(requests).toHaveLength(2);
+		// Both responses were billed, the truncated one's 8,192 output tokens included.
+		expect(error.options.billed?.usage).toEqual({
+			inputTokens: 3542 - 3072 + (3120 - 2944),
+			outputTokens: 8192 + 96,
+			cacheReadTokens: 3072 + 2944,
+			cacheWriteTokens: 0,
+			searchCalls: 0,
+			fetchCalls: 0,
+		});
+		expect(error.options.billed?.callLatenciesMs).toHaveLength(2);
 		expect(requests[1]?.body.input).toContainEqual({
 			role: "user",
 			content: expect.stringContaining("not valid JSON"),

@@ -289,6 +289,12 @@ describe("createOpenRouterProvider: structured output repair", () => {
 		expect(error.kind).toBe("malformed_output");
 		expect(error.options.rawOutput).toBe(content("completion-missing-narrative"));
 		expect(requests).toHaveLength(2);
+		expect(error.options.billed?.usage).toMatchObject({
+			inputTokens: 3015 - 2048 + 2870,
+			outputTokens: 22 + 61,
+			cacheReadTokens: 2048,
+		});
+		expect(error.options.billed?.callLatenciesMs).toHaveLength(2);
 	});
 });
 

@@ -18,6 +18,7 @@ import {
 import { markdownText, renderMarkdown } from "../../../src/synthesis/render-markdown";
 import { REPORT_SCHEMA_VERSION, type Report, ReportSchema } from "../../../src/synthesis/report-schema";
 import { REPORT_SECTIONS } from "../../../src/synthesis/report-sections";
+import { providerText } from "../../../src/synthesis/report-tables";
 import type { MergedFinding, ReportInput, SupportVerdict } from "../../../src/synthesis/types";
 import {
 	COMPLETED_AT,
@@ -1105,5 +1106,37 @@ describe("rendering a report read back from JSON", () => {
 		const restored: Report = ReportSchema.parse(JSON.parse(JSON.stringify(report)));
 		expect(renderMarkdown(restored)).toBe(renderMarkdown(report));
 		expect(await renderHtml(restored)).toBe(await renderHtml(report));
+	});
+});
+
+describe("the methodology's provider fact", () => {
+	it("names each provider that took tasks over, and says when the job's own was rate-limited", async () => {
+		const input = makeReportInput();
+		const moved = (taskId: string, to: string, reason: "rate_limited" | "outage") => ({
+			taskId,
+			attempt: 1,
+			from: input.config.provider,
+			to,
+			at: COMPLETED_AT,
+			reason,
+		});
+		input.metrics.fallbacks = [
+			moved("explorer", "openai", "rate_limited"),
+			moved("depth-analyst", "openai", "rate_limited"),
+			moved("explorer", "openai", "rate_limited"),
+			moved("critic", "gemini", "outage"),
+		];
+		const report = buildReport(input);
+		const own = input.config.provider;
+		expect(providerText(report)).toBe(
+			`${own}; ${own} was rate-limited (HTTP 429 after every retry), so openai ran explorer, depth-analyst; ${own} was failing, so gemini ran critic`,
+		);
+		expect(renderMarkdown(report)).toContain(`so openai ran explorer, depth-analyst`);
+		expect(await renderHtml(report)).toContain(`so openai ran explorer, depth-analyst`);
+	});
+
+	it("is the provider and model alone when no task moved", () => {
+		const report = buildReport(makeReportInput());
+		expect(providerText(report)).toBe(report.config.provider);
 	});
 });
