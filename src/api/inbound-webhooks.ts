@@ -25,11 +25,10 @@ import { githubJobMetadata, githubTrigger } from "../webhooks/github-events";
 import { verifyGithubSignature } from "../webhooks/github-signature";
 import { secretsInForce } from "../webhooks/secrets";
 import { type StandardRefusal, verifyStandardWebhook } from "../webhooks/standard-signature";
-import { limitBody } from "./body-limit";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { errorResponses, jsonResponse, pathId } from "./openapi";
-import { MAX_BODY_BYTES, submitJob } from "./submit-job";
+import { submitJob } from "./submit-job";
 import { validationHook } from "./validation";
 
 /** Longest sender message id accepted (`webhook-id`, `X-GitHub-Delivery`). */
@@ -42,7 +41,6 @@ const NotStartedSchema = z.object({ started: z.literal(false), reason: z.string(
 const inboundHook = {
 	method: "post" as const,
 	security: [],
-	middleware: [limitBody(MAX_BODY_BYTES)],
 	request: { params: TenantParams },
 };
 const startedResponses = {

@@ -354,6 +354,7 @@ describe("service endpoints", () => {
 		expect(document.openapi).toBe("3.1.0");
 		expect(Object.keys(document.paths).sort()).toEqual([
 			"/v1/admin/tenants",
+			"/v1/admin/tenants/{id}",
 			"/v1/goals/plan",
 			"/v1/hooks/github/{tenantId}",
 			"/v1/hooks/standard/{tenantId}",
