@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/api/app";
+import { guardedFetch } from "../../src/evidence/guarded-fetch";
+import { dohResolver, type HostResolver, hostResolverFor } from "../../src/evidence/host-resolver";
 import { ApiErrorBodySchema } from "../../src/protocol";
 import { api, holdAgents, postJson, sampleRequest, waitForJob } from "./harness";
 
@@ -506,5 +508,130 @@ describe("callback URLs", () => {
 		expect(await env.TENANT_QUOTA.getByName(tenant.id).activeJobs()).toEqual([]);
 		const accepted = await submitAs(tenant, sampleRequest({ callbackUrl: "https://example.com/hook" }));
 		expect(accepted.status).toBe(202);
+	});
+});
+
+/** A page server that counts the requests it gets: any request reaching it means the guard let it through. */
+function countingServer(): { fetchImpl: typeof fetch; requested: string[] } {
+	const requested: string[] = [];
+	const fetchImpl: typeof fetch = async (input) => {
+		requested.push(String(input));
+		return new Response("<p>inside</p>", { headers: { "content-type": "text/html" } });
+	};
+	return { fetchImpl, requested };
+}
+
+/** A DNS-over-HTTPS JSON server answering from `records` (name → addresses); other names are NXDOMAIN. */
+function dohServer(records: Record<string, string[]>): typeof fetch {
+	return async (input) => {
+		const url = new URL(String(input));
+		const name = url.searchParams.get("name") ?? "";
+		const type = url.searchParams.get("type") === "AAAA" ? 28 : 1;
+		const addresses = records[name];
+		if (addresses === undefined) return Response.json({ Status: 3, Question: [{ name, type }] });
+		const Answer = addresses
+			.filter((address) => address.includes(":") === (type === 28))
+			.map((data) => ({ name: `${name}.`, type, TTL: 60, data }));
+		return Response.json({ Status: 0, Question: [{ name, type }], Answer });
+	};
+}
+
+describe("names that resolve to private addresses", () => {
+	it("refuses a public-looking name an injected resolver maps to 127.0.0.1, before any request", async () => {
+		const server = countingServer();
+		const resolveHost: HostResolver = async () => ({ ok: true, addresses: ["93.184.215.14", "127.0.0.1"] });
+		const result = await guardedFetch("https://innocent-looking.example.com/page", {
+			fetchImpl: server.fetchImpl,
+			resolveHost,
+		});
+		expect(result).toMatchObject({ ok: false, reason: "blocked" });
+		expect(!result.ok && result.detail).toContain("resolves to 127.0.0.1, loopback (127.0.0.0/8)");
+		expect(server.requested).toEqual([]);
+	});
+
+	it("asks the DoH resolver for A and AAAA, refuses private answers, unknown names and a silent resolver", async () => {
+		const resolveHost = dohResolver({
+			url: "https://dns.test/dns-query",
+			fetchImpl: dohServer({
+				"loopback.example.com": ["127.0.0.1"],
+				"mapped.example.com": ["::ffff:a9fe:a9fe"],
+				"metadata.example.net": ["169.254.169.254"],
+				"public.example.org": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
+			}),
+		});
+		const server = countingServer();
+		const fetchVia = (url: string, resolver: HostResolver = resolveHost) =>
+			guardedFetch(url, { fetchImpl: server.fetchImpl, resolveHost: resolver });
+		for (const [url, detail] of [
+			["http://loopback.example.com/", "resolves to 127.0.0.1, loopback"],
+			["https://mapped.example.com/", "IPv4-mapped 169.254.169.254"],
+			["https://metadata.example.net:8443/", "link-local and cloud metadata"],
+			["https://only-in-a-hosts-file.example.com/", "does not resolve in public DNS (NXDOMAIN)"],
+		] as const) {
+			const refused = await fetchVia(url);
+			expect(refused.ok, url).toBe(false);
+			expect(!refused.ok && refused.detail, url).toContain(detail);
+		}
+		const silent = dohResolver({
+			url: "https://dns.test/dns-query",
+			fetchImpl: async () => {
+				throw new TypeError("getaddrinfo ENOTFOUND dns.test");
+			},
+		});
+		const unchecked = await fetchVia("https://public.example.org/", silent);
+		expect(unchecked).toMatchObject({ ok: false, reason: "blocked" });
+		expect(!unchecked.ok && unchecked.detail).toContain("could not be checked");
+		expect(server.requested).toEqual([]);
+		const fetched = await fetchVia("https://public.example.org/");
+		expect(fetched.ok).toBe(true);
+		expect(server.requested).toEqual(["https://public.example.org/"]);
+	});
+
+	it("looks up the name of every redirect hop", async () => {
+		const requested: string[] = [];
+		const fetchImpl: typeof fetch = async (input) => {
+			requested.push(String(input));
+			return new Response(null, { status: 302, headers: { location: "https://rebound.example.com/admin" } });
+		};
+		const resolveHost = dohResolver({
+			url: "https://dns.test/dns-query",
+			fetchImpl: dohServer({ "start.example.org": ["93.184.215.14"], "rebound.example.com": ["10.0.0.5"] }),
+		});
+		const result = await guardedFetch("https://start.example.org/", { fetchImpl, resolveHost });
+		expect(!result.ok && result.detail).toContain("redirect target refused");
+		expect(!result.ok && result.detail).toContain("rebound.example.com resolves to 10.0.0.5");
+		expect(requested).toEqual(["https://start.example.org/"]);
+	});
+
+	it("refuses internal names and numeric host forms without a lookup, and resolves only where configured", async () => {
+		const server = countingServer();
+		const lookups: string[] = [];
+		const resolveHost: HostResolver = async (hostname) => {
+			lookups.push(hostname);
+			return { ok: true, addresses: ["93.184.215.14"] };
+		};
+		for (const url of [
+			"http://localhost/",
+			"http://api.localhost/",
+			"http://printer.local/",
+			"http://metadata.google.internal/",
+			"http://2130706433/",
+			"http://0x7f.0.0.1/",
+			"http://0177.0.0.1/",
+			"http://[::ffff:127.0.0.1]/",
+			"http://[::1]/",
+		]) {
+			const result = await guardedFetch(url, { fetchImpl: server.fetchImpl, resolveHost });
+			expect(result.ok, url).toBe(false);
+		}
+		expect(server.requested).toEqual([]);
+		expect(lookups).toEqual([]);
+		expect(hostResolverFor({ DOH_RESOLVER_URL: "" })).toBeNull();
+		expect(hostResolverFor({})).toBeNull();
+		expect(hostResolverFor({ DOH_RESOLVER_URL: "https://cloudflare-dns.com/dns-query" })).toBeTypeOf(
+			"function",
+		);
+		// The tests never reach a public host: their Worker has no resolver configured.
+		expect(hostResolverFor(env)).toBeNull();
 	});
 });
