@@ -549,6 +549,45 @@ describe("names that resolve to private addresses", () => {
 		expect(server.requested).toEqual([]);
 	});
 
+	it("refuses internal names and numeric host forms without a lookup, and resolves only where configured", async () => {
+		const server = countingServer();
+		// The attack first: a public-looking name whose lookup says 127.0.0.1 is not fetched.
+		const loopback: HostResolver = async () => ({ ok: true, addresses: ["127.0.0.1"] });
+		const resolved = await guardedFetch("https://looks-public.example.com/", {
+			fetchImpl: server.fetchImpl,
+			resolveHost: loopback,
+		});
+		expect(resolved.ok).toBe(false);
+		const lookups: string[] = [];
+		const resolveHost: HostResolver = async (hostname) => {
+			lookups.push(hostname);
+			return { ok: true, addresses: ["93.184.215.14"] };
+		};
+		for (const url of [
+			"http://localhost/",
+			"http://api.localhost/",
+			"http://printer.local/",
+			"http://metadata.google.internal/",
+			"http://2130706433/",
+			"http://0x7f.0.0.1/",
+			"http://0177.0.0.1/",
+			"http://[::ffff:127.0.0.1]/",
+			"http://[::1]/",
+		]) {
+			const result = await guardedFetch(url, { fetchImpl: server.fetchImpl, resolveHost });
+			expect(result.ok, url).toBe(false);
+		}
+		expect(server.requested).toEqual([]);
+		expect(lookups).toEqual([]);
+		expect(hostResolverFor({ DOH_RESOLVER_URL: "" })).toBeNull();
+		expect(hostResolverFor({})).toBeNull();
+		expect(hostResolverFor({ DOH_RESOLVER_URL: "https://cloudflare-dns.com/dns-query" })).toBeTypeOf(
+			"function",
+		);
+		// The tests never reach a public host: their Worker has no resolver configured.
+		expect(hostResolverFor(env)).toBeNull();
+	});
+
 	it("asks the DoH resolver for A and AAAA, refuses private answers, unknown names and a silent resolver", async () => {
 		const resolveHost = dohResolver({
 			url: "https://dns.test/dns-query",
@@ -601,37 +640,5 @@ describe("names that resolve to private addresses", () => {
 		expect(!result.ok && result.detail).toContain("redirect target refused");
 		expect(!result.ok && result.detail).toContain("rebound.example.com resolves to 10.0.0.5");
 		expect(requested).toEqual(["https://start.example.org/"]);
-	});
-
-	it("refuses internal names and numeric host forms without a lookup, and resolves only where configured", async () => {
-		const server = countingServer();
-		const lookups: string[] = [];
-		const resolveHost: HostResolver = async (hostname) => {
-			lookups.push(hostname);
-			return { ok: true, addresses: ["93.184.215.14"] };
-		};
-		for (const url of [
-			"http://localhost/",
-			"http://api.localhost/",
-			"http://printer.local/",
-			"http://metadata.google.internal/",
-			"http://2130706433/",
-			"http://0x7f.0.0.1/",
-			"http://0177.0.0.1/",
-			"http://[::ffff:127.0.0.1]/",
-			"http://[::1]/",
-		]) {
-			const result = await guardedFetch(url, { fetchImpl: server.fetchImpl, resolveHost });
-			expect(result.ok, url).toBe(false);
-		}
-		expect(server.requested).toEqual([]);
-		expect(lookups).toEqual([]);
-		expect(hostResolverFor({ DOH_RESOLVER_URL: "" })).toBeNull();
-		expect(hostResolverFor({})).toBeNull();
-		expect(hostResolverFor({ DOH_RESOLVER_URL: "https://cloudflare-dns.com/dns-query" })).toBeTypeOf(
-			"function",
-		);
-		// The tests never reach a public host: their Worker has no resolver configured.
-		expect(hostResolverFor(env)).toBeNull();
 	});
 });
