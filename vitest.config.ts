@@ -53,7 +53,12 @@ export default defineConfig({
 						main: "./src/index.ts",
 						wrangler: { configPath: "./wrangler.toml" },
 						miniflare: {
-							bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations"), DEV_MODE: "true" },
+							// The tests never reach a public host: no DNS-over-HTTPS lookups (tests inject a resolver).
+							bindings: {
+								TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+								DEV_MODE: "true",
+								DOH_RESOLVER_URL: "",
+							},
 						},
 					})),
 				],
@@ -76,6 +81,7 @@ export default defineConfig({
 							bindings: {
 								TEST_MIGRATIONS: await readD1Migrations("./migrations"),
 								DEV_MODE: "true",
+								DOH_RESOLVER_URL: "",
 								...PROVIDER_SECRETS,
 							},
 						},

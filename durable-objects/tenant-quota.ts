@@ -1,7 +1,7 @@
 /**
  * TenantQuota: one Durable Object per tenant that admits jobs against the tenant's concurrent-job and
- * daily-job limits. Each decision is one synchronous SQLite transaction, so the limits hold exactly
- * under concurrent submissions.
+ * daily-job limits, and API requests against the tenant's ceiling across all its keys. Each decision is
+ * one synchronous SQLite transaction, so the limits hold exactly under concurrent requests.
  */
 import { DurableObject } from "cloudflare:workers";
 
@@ -10,6 +10,14 @@ export type QuotaLimits = { maxConcurrentJobs: number; maxDailyJobs: number };
 export type Admission =
 	| { admitted: true }
 	| { admitted: false; reason: "concurrent" | "daily"; limit: number; retryAfterSeconds: number };
+
+/** The outcome of one API request against the tenant's ceiling per window. */
+export type RequestAdmission =
+	| { admitted: true }
+	| { admitted: false; limit: number; retryAfterSeconds: number };
+
+/** The request ceiling's fixed window, aligned to the clock like the per-key limiter's. */
+export const REQUEST_WINDOW_MS = 60_000;
 
 /** How long a tenant at its concurrent limit is asked to wait before trying again. */
 const CONCURRENT_RETRY_SECONDS = 30;
@@ -29,7 +37,8 @@ export class TenantQuota extends DurableObject<Env> {
 		super(ctx, env);
 		ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS admitted (job_id TEXT PRIMARY KEY, day TEXT NOT NULL, active INTEGER NOT NULL);
 			CREATE INDEX IF NOT EXISTS admitted_day ON admitted (day);
-			CREATE INDEX IF NOT EXISTS admitted_active ON admitted (active);`);
+			CREATE INDEX IF NOT EXISTS admitted_active ON admitted (active);
+			CREATE TABLE IF NOT EXISTS request_windows (window_start INTEGER PRIMARY KEY, count INTEGER NOT NULL);`);
 	}
 
 	/** Admits `jobId` if the tenant is under both limits; admitting the same job again is a no-op. */
@@ -60,6 +69,30 @@ export class TenantQuota extends DurableObject<Env> {
 				};
 			}
 			sql.exec("INSERT INTO admitted (job_id, day, active) VALUES (?, ?, 1)", jobId, day);
+			return { admitted: true };
+		});
+	}
+
+	/**
+	 * Counts one API request of the tenant (from any of its keys) if the current window holds fewer than
+	 * `limit`; a refused request is not counted. Windows start on whole minutes.
+	 */
+	async admitRequest(limit: number, now: number = Date.now()): Promise<RequestAdmission> {
+		const sql = this.ctx.storage.sql;
+		const windowStart = now - (now % REQUEST_WINDOW_MS);
+		return this.ctx.storage.transactionSync((): RequestAdmission => {
+			sql.exec("DELETE FROM request_windows WHERE window_start < ?", windowStart);
+			const counted = sql
+				.exec<{ count: number }>("SELECT count FROM request_windows WHERE window_start = ?", windowStart)
+				.toArray()[0]?.count;
+			if ((counted ?? 0) >= limit) {
+				const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + REQUEST_WINDOW_MS - now) / 1000));
+				return { admitted: false, limit, retryAfterSeconds };
+			}
+			sql.exec(
+				"INSERT INTO request_windows (window_start, count) VALUES (?, 1) ON CONFLICT (window_start) DO UPDATE SET count = count + 1",
+				windowStart,
+			);
 			return { admitted: true };
 		});
 	}

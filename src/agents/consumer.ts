@@ -2,6 +2,8 @@
  * Queue consumers. `agent-tasks`: one agent task attempt per message, reported back to its coordinator.
  * `agent-tasks-dlq`: messages that exhausted their retries; their tasks are marked failed.
  */
+
+import { hostResolverFor } from "../evidence/host-resolver";
 import { type AgentTaskMessage, AgentTaskMessageSchema } from "../protocol";
 import { extractiveProviderFor } from "../providers/extractive";
 import { providerFor } from "../providers/registry";
@@ -55,6 +57,7 @@ async function runOne(message: Message<unknown>, env: Env): Promise<void> {
 					: providerFor(context.provider, settings),
 			bucket: env.ARTIFACTS,
 			braveApiKey: settings.braveApiKey,
+			resolveHost: hostResolverFor(env),
 			coordinator: {
 				heartbeat: (progress, note) => coordinator.heartbeat(body, progress, note),
 				registerSources: (sources) => coordinator.registerSources(body, sources),

@@ -5,6 +5,7 @@
  * heartbeat carrying the attempt's progress (`attempt-progress.ts`); the start of each stage, and each
  * phase the provider reports, is reported at once.
  */
+import type { HostResolver } from "../evidence/host-resolver";
 import { type NewSource, snapshotUrl } from "../evidence/ingest";
 import { loadSnapshot } from "../evidence/snapshots";
 import { normalizeUrl } from "../evidence/verify";
@@ -66,6 +67,8 @@ export type AgentRunDependencies = {
 	braveApiKey: string | null;
 	/** The fetch behind the guarded fetch and the search tool; the runtime's by default. */
 	fetchImpl?: typeof fetch;
+	/** Looks each page's host up before the guarded fetch requests it (outside production). */
+	resolveHost?: HostResolver | null;
 };
 
 /** The job's budget cannot cover this call, so it was not made. */
@@ -239,6 +242,14 @@ function hasSnapshot(source: SourceRecord): source is SourceRecord & { sha256: s
 	return source.status === "retrieved" && Boolean(source.sha256);
 }
 
+/** How this attempt fetches pages: the injected fetch, if any, and the host lookup of the deployment. */
+function pageFetch(deps: AgentRunDependencies): {
+	fetchImpl?: typeof fetch;
+	resolveHost: HostResolver | null;
+} {
+	return { ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}), resolveHost: deps.resolveHost ?? null };
+}
+
 /** Brave search and a snapshotting page fetch, for models without native search. */
 function researchTools(
 	context: AgentContext,
@@ -253,7 +264,7 @@ function researchTools(
 			const page = await snapshotUrl(deps.bucket, context.tenantId, url, {
 				title: null,
 				origin: "search",
-				...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
+				...pageFetch(deps),
 			});
 			discovered.push(page.source);
 			if (page.text === null || page.source.url === null) return null;
@@ -294,7 +305,7 @@ async function snapshotPages(
 			snapshotUrl(deps.bucket, context.tenantId, ref.url, {
 				title: ref.title,
 				origin: "search",
-				...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
+				...pageFetch(deps),
 			}),
 		),
 	);

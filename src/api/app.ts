@@ -3,9 +3,11 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { except } from "hono/combine";
 import { dashboardRoutes } from "../dashboard/routes";
 import { authenticate, refuseDevModeInProduction } from "./auth";
+import { limitBodies } from "./body-limit";
 import type { AppEnv } from "./env";
 import { errorBody, handleError } from "./errors";
 import { goalRoutes } from "./goals";
+import { limitHookRequests } from "./hook-rate-limit";
 import { keyRoutes } from "./keys";
 import { learningRoutes } from "./learning";
 import { mcpRoutes } from "./mcp";
@@ -21,6 +23,9 @@ app.use("*", refuseDevModeInProduction);
 app.get("/healthz", (c) => c.json({ ok: true }));
 // Admin routes check the admin token and inbound hooks their signature; every other /v1 route needs an API key.
 app.use("/v1/*", except(["/v1/admin/*", "/v1/hooks/*"], authenticate, rateLimit));
+// Inbound hooks are rate-limited before their body is read; then every route's body is held to its limit.
+app.use("/v1/hooks/*", limitHookRequests);
+app.use("*", limitBodies);
 app.route("/", researchRoutes);
 app.route("/", providerRoutes);
 app.route("/", keyRoutes);

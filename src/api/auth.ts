@@ -37,12 +37,13 @@ export const refuseDevModeInProduction = createMiddleware<AppEnv>(async (c, next
 	await next();
 });
 
-/** Sets `tenantId` and `apiKeyId` from the bearer API key, or tenant `local` in dev mode without one. */
+/** Sets `tenantId`, `apiKeyId` and the tenant's request ceiling from the bearer API key, or tenant `local` in dev mode without one. */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
 	const header = c.req.header("authorization");
 	if (header === undefined && accessSettings(c.env).devMode) {
 		c.set("tenantId", LOCAL_TENANT);
 		c.set("apiKeyId", null);
+		c.set("tenantMaxRequestsPerMinute", null);
 		await next();
 		return;
 	}
@@ -56,6 +57,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
 	if (!row || !constantTimeEqual(row.hash, hash)) throw unauthorized("unknown or revoked API key");
 	c.set("tenantId", row.tenantId);
 	c.set("apiKeyId", row.id);
+	c.set("tenantMaxRequestsPerMinute", row.tenantMaxRequestsPerMinute);
 	const now = Date.now();
 	if (row.lastUsedAt === null || now - row.lastUsedAt > LAST_USED_GRANULARITY_MS) {
 		c.executionCtx.waitUntil(touchApiKey(db, row.id, now));

@@ -6,5 +6,7 @@ export type AppEnv = {
 		tenantId: string;
 		/** The API key that authenticated it; null for local dev mode. */
 		apiKeyId: string | null;
+		/** The tenant's own ceiling of requests per minute across its keys; null: the deployment default. */
+		tenantMaxRequestsPerMinute: number | null;
 	};
 };

@@ -18,14 +18,10 @@ import { analyzeTask } from "../swarm/analyzer";
 import { type DecompositionOrigin, decomposeGoal, estimateGoalCostUsd, planGoal } from "../swarm/goal-plan";
 import type { GoapError } from "../swarm/goap";
 import { GoalPlanRequestSchema, GoalPlanResponseSchema } from "../wire/goals";
-import { limitBody } from "./body-limit";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { endpoint, errorResponses, jsonBody, jsonResponse } from "./openapi";
 import { validationHook } from "./validation";
-
-/** A goal of 4,000 characters as JSON, with room for the other fields and escapes. */
-const MAX_BODY_BYTES = 64 * 1024;
 
 const planRoute = createRoute({
 	...endpoint(
@@ -33,7 +29,6 @@ const planRoute = createRoute({
 		"/v1/goals/plan",
 		"Plan a goal: sub-goals, their order and parallel levels, agents and cost; nothing runs",
 	),
-	middleware: [limitBody(MAX_BODY_BYTES)] as const,
 	request: { body: jsonBody(GoalPlanRequestSchema) },
 	responses: {
 		200: jsonResponse("The plan", GoalPlanResponseSchema),

@@ -19,12 +19,11 @@ import { githubJobMetadata, githubTrigger } from "../webhooks/github-events";
 import { verifyGithubSignature } from "../webhooks/github-signature";
 import { loadGithubIntegration, rotatingSecretsInForce } from "../webhooks/secret-store";
 import { type StandardRefusal, verifyStandardWebhook } from "../webhooks/standard-signature";
-import { limitBody } from "./body-limit";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors";
 import { errorResponses, jsonResponse, pathId } from "./openapi";
 import { requireKeyring } from "./secrets-keyring";
-import { MAX_BODY_BYTES, submitJob } from "./submit-job";
+import { submitJob } from "./submit-job";
 import { validationHook } from "./validation";
 
 /** Longest sender message id accepted (`webhook-id`, `X-GitHub-Delivery`). */
@@ -45,7 +44,6 @@ const NotStartedSchema = z
 const inboundHook = {
 	method: "post" as const,
 	security: [],
-	middleware: [limitBody(MAX_BODY_BYTES)],
 	request: { params: TenantParams },
 };
 const startedResponses = {

@@ -1,13 +1,24 @@
 /** `/v1/admin/tenants` (admin token) and `/v1/keys` (a tenant's own keys). A key's secret is shown once. */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { generateApiKey, randomId } from "../auth/api-keys";
-import { createTenantWithKey, database, insertApiKey, listApiKeys, revokeApiKey } from "../db/queries";
+import { accessSettings, tenantLimits } from "../auth/settings";
+import {
+	createTenantWithKey,
+	database,
+	findTenant,
+	insertApiKeyWithinCap,
+	listApiKeys,
+	revokeApiKey,
+	updateTenantLimits,
+} from "../db/queries";
 import {
 	CreatedKeySchema,
 	CreatedTenantSchema,
 	CreateKeyRequestSchema,
 	CreateTenantRequestSchema,
 	KeyListSchema,
+	TenantLimitsSchema,
+	UpdateTenantLimitsSchema,
 } from "../wire/api-keys";
 import { requireAdmin } from "./auth";
 import type { AppEnv } from "./env";
@@ -23,7 +34,22 @@ const createTenantRoute = createRoute({
 	},
 	responses: {
 		201: jsonResponse("The tenant and its first key", CreatedTenantSchema),
-		...errorResponses(400, 401),
+		...errorResponses(400, 401, 413),
+	},
+});
+
+const tenantResource = resourceEndpoint(
+	"patch",
+	"/v1/admin/tenants/{id}",
+	"Change a tenant's limits (admin token)",
+);
+const updateTenantRoute = createRoute({
+	...tenantResource,
+	middleware: [requireAdmin] as const,
+	request: { ...tenantResource.request, body: jsonBody(UpdateTenantLimitsSchema) },
+	responses: {
+		200: jsonResponse("The limits now in force", TenantLimitsSchema),
+		...errorResponses(400, 401, 404, 413),
 	},
 });
 
@@ -32,7 +58,10 @@ const createKeyRoute = createRoute({
 	request: {
 		body: jsonBody(CreateKeyRequestSchema),
 	},
-	responses: { 201: jsonResponse("The new key", CreatedKeySchema), ...errorResponses(400, 401, 429) },
+	responses: {
+		201: jsonResponse("The new key", CreatedKeySchema),
+		...errorResponses(400, 401, 409, 413, 429),
+	},
 });
 
 const listKeysRoute = createRoute({
@@ -72,6 +101,8 @@ export const keyRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }
 			name: body.name,
 			maxConcurrentJobs: body.maxConcurrentJobs ?? null,
 			maxDailyJobs: body.maxDailyJobs ?? null,
+			maxRequestsPerMinute: body.maxRequestsPerMinute ?? null,
+			maxActiveKeys: body.maxActiveKeys ?? null,
 			createdAt: now,
 		};
 		const generated = await generateApiKey(body.keyEnvironment);
@@ -91,18 +122,40 @@ export const keyRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }
 			201,
 		);
 	})
+	.openapi(updateTenantRoute, async (c) => {
+		const { id } = c.req.valid("param");
+		const db = database(c.env.DB);
+		if (!(await updateTenantLimits(db, id, c.req.valid("json")))) {
+			throw new ApiError(404, "not_found", `no tenant ${id}`);
+		}
+		const limits = tenantLimits(await findTenant(db, id), accessSettings(c.env).limits);
+		return c.json({ tenantId: id, ...limits }, 200);
+	})
 	.openapi(createKeyRoute, async (c) => {
 		const { name, environment } = c.req.valid("json");
 		const now = Date.now();
 		const generated = await generateApiKey(environment);
-		await insertApiKey(database(c.env.DB), {
+		const db = database(c.env.DB);
+		const { maxActiveKeys } = tenantLimits(
+			await findTenant(db, c.var.tenantId),
+			accessSettings(c.env).limits,
+		);
+		const key = {
 			id: generated.id,
 			tenantId: c.var.tenantId,
 			name,
 			prefix: generated.prefix,
 			hash: generated.hash,
 			createdAt: now,
-		});
+		};
+		if (!(await insertApiKeyWithinCap(db, key, maxActiveKeys))) {
+			throw new ApiError(
+				409,
+				"key_limit",
+				`this tenant may hold ${maxActiveKeys} unrevoked API keys; revoke one before creating another`,
+				{ limit: maxActiveKeys },
+			);
+		}
 		const created = metadata({ ...generated, name, createdAt: now, lastUsedAt: null, revokedAt: null });
 		return c.json({ ...created, key: generated.key }, 201);
 	})

@@ -12,13 +12,10 @@ import { Hono } from "hono";
 import type { CallApi } from "../mcp/api-client";
 import { createMcpServer } from "../mcp/server";
 import { authenticate } from "./auth";
+import { MAX_MCP_BODY_BYTES } from "./body-limit";
 import type { AppEnv } from "./env";
 import { errorBody } from "./errors";
 import { rateLimit } from "./rate-limit";
-import { MAX_BODY_BYTES } from "./submit-job";
-
-/** The largest MCP request: a research body at the API's limit plus room for the JSON-RPC envelope. */
-const MAX_MCP_BODY_BYTES = MAX_BODY_BYTES + 64 * 1024;
 
 /** The HTTP API the MCP tools call in-process. */
 export type InProcessApi = Pick<Hono<AppEnv>, "request">;

@@ -14,7 +14,6 @@ import {
 } from "../protocol";
 import { ProvenanceSchema } from "../synthesis/provenance";
 import { reportContentSecurityPolicy } from "../synthesis/render-html";
-import { limitBody } from "./body-limit";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { AppEnv } from "./env";
 import { ApiError, errorBody } from "./errors";
@@ -26,12 +25,11 @@ import {
 	jsonResponse,
 	resourceEndpoint,
 } from "./openapi";
-import { MAX_BODY_BYTES, submitJob } from "./submit-job";
+import { submitJob } from "./submit-job";
 import { validationHook } from "./validation";
 
 const submitRoute = createRoute({
 	...endpoint("post", "/v1/research", "Submit a research job"),
-	middleware: [limitBody(MAX_BODY_BYTES)] as const,
 	request: {
 		headers: z.object({
 			"idempotency-key": z

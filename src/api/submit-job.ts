@@ -2,7 +2,7 @@
  * Accepting a research job: provider choice, idempotency, quota admission, attached sources, the job row
  * and the coordinator. `POST /v1/research` and the inbound webhooks both submit through here.
  */
-import { accessSettings } from "../auth/settings";
+import { accessSettings, tenantLimits } from "../auth/settings";
 import { claimIdempotencyKey, database, findTenant, insertJob } from "../db/queries";
 import type { SourceRequest } from "../evidence/ingest";
 import { storeSnapshot } from "../evidence/snapshots";
@@ -13,6 +13,7 @@ import { chooseProvider, unpricedModel } from "../providers/router";
 import { configuredProviders, providerSettings } from "../providers/settings";
 import { resolveConfig } from "../swarm/config";
 import { ApiError } from "./errors";
+import { webhookTarget } from "./webhook-url";
 
 /** 50 sources of up to 200 000 characters each, plus the rest of the body. */
 export const MAX_BODY_BYTES = 12 * 1024 * 1024;
@@ -20,7 +21,8 @@ export const MAX_BODY_BYTES = 12 * 1024 * 1024;
 /**
  * Submits a validated research request for `tenantId` and returns the accepted job. The same
  * `idempotencyKey` with the same request returns the first job and starts nothing new; with a different
- * request it is a 409. Throws `ApiError` (409, 422, 429) for requests that cannot be accepted.
+ * request it is a 409. Throws `ApiError` (400 for a `callbackUrl` webhooks cannot be delivered to, 409,
+ * 422, 429) for requests that cannot be accepted.
  *
  * @example
  * const accepted = await submitJob(env, "tn_1", { task: "Heat pumps in cold climates" }, "hook:standard:msg_1");
@@ -32,6 +34,7 @@ export async function submitJob(
 	request: ResearchRequest,
 	idempotencyKey?: string,
 ): Promise<JobAccepted> {
+	if (request.callbackUrl !== undefined) webhookTarget(request.callbackUrl);
 	const settings = providerSettings(env);
 	const configured = configuredProviders(settings);
 	const choice = chooseProvider(request.task, request.provider, configured, request.costOptimize ?? false);
@@ -71,12 +74,8 @@ export async function submitJob(
 		}
 		jobId = claim.jobId;
 	}
-	const tenantRow = await findTenant(db, tenantId);
-	const defaults = accessSettings(env).limits;
-	const admission = await env.TENANT_QUOTA.getByName(tenantId).admit(jobId, {
-		maxConcurrentJobs: tenantRow?.maxConcurrentJobs ?? defaults.maxConcurrentJobs,
-		maxDailyJobs: tenantRow?.maxDailyJobs ?? defaults.maxDailyJobs,
-	});
+	const limits = tenantLimits(await findTenant(db, tenantId), accessSettings(env).limits);
+	const admission = await env.TENANT_QUOTA.getByName(tenantId).admit(jobId, limits);
 	if (!admission.admitted) {
 		const what = admission.reason === "concurrent" ? "jobs running at once" : "jobs per day";
 		throw new ApiError(

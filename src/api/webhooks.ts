@@ -26,7 +26,6 @@ import {
 	reopenDelivery,
 	type SigningSecretRow,
 } from "../db/webhook-queries";
-import { checkUrl } from "../evidence/address-rules";
 import { DEFAULT_SUBSCRIPTION } from "../webhooks/events";
 import type { DeliveryAttemptMessage } from "../webhooks/messages";
 import {
@@ -61,6 +60,7 @@ import { inboundWebhookRoutes } from "./inbound-webhooks";
 import { endpoint, errorResponses, jsonBody, jsonResponse, resourceEndpoint } from "./openapi";
 import { requireKeyring } from "./secrets-keyring";
 import { validationHook } from "./validation";
+import { webhookTarget } from "./webhook-url";
 
 /** Endpoints a tenant may register. */
 const MAX_ENDPOINTS = 20;
@@ -116,7 +116,10 @@ const deleteGithubRoute = createRoute({
 const createEndpointRoute = createRoute({
 	...endpoint("post", "/v1/webhooks/endpoints", "Register an endpoint for job events"),
 	request: { body: jsonBody(CreateEndpointSchema) },
-	responses: { 201: jsonResponse("The endpoint", EndpointSchema), ...errorResponses(400, 401, 422, 429) },
+	responses: {
+		201: jsonResponse("The endpoint", EndpointSchema),
+		...errorResponses(400, 401, 413, 422, 429),
+	},
 });
 
 const listEndpointsRoute = createRoute({
@@ -298,9 +301,7 @@ export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
 	})
 	.openapi(createEndpointRoute, async (c) => {
 		const body = c.req.valid("json");
-		const check = checkUrl(body.url);
-		if (!check.ok)
-			throw new ApiError(400, "url_not_allowed", `the URL cannot receive webhooks: ${check.detail}`);
+		const url = webhookTarget(body.url);
 		const db = database(c.env.DB);
 		if ((await listEndpoints(db, c.var.tenantId)).length >= MAX_ENDPOINTS) {
 			throw new ApiError(422, "endpoint_limit", `a tenant may have at most ${MAX_ENDPOINTS} endpoints`);
@@ -308,7 +309,7 @@ export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
 		const row: EndpointRow = {
 			id: randomId("ep"),
 			tenantId: c.var.tenantId,
-			url: check.url.href,
+			url: url.href,
 			events: JSON.stringify([...new Set(body.events ?? DEFAULT_SUBSCRIPTION)]),
 			description: body.description ?? null,
 			createdAt: Date.now(),

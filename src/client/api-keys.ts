@@ -11,6 +11,9 @@ import {
 	type CreateTenantRequest,
 	type KeyList,
 	KeyListSchema,
+	TenantLimitsSchema,
+	type TenantLimitsView,
+	type UpdateTenantLimits,
 } from "../wire/api-keys.ts";
 import { type CallOptions, Resource, segment } from "./transport.ts";
 
@@ -42,5 +45,21 @@ export class AdminResource extends Resource {
 	 */
 	createTenant(request: CreateTenantRequest, options: CallOptions = {}): Promise<CreatedTenant> {
 		return this.transport.post(CreatedTenantSchema, "/v1/admin/tenants", request, options);
+	}
+
+	/**
+	 * Changes a tenant's limits (null returns one to the deployment's default) and answers the limits now in force.
+	 * @example await admin.admin.updateTenantLimits("tn_…", { maxActiveKeys: 50, maxRequestsPerMinute: 1200 });
+	 */
+	updateTenantLimits(
+		tenantId: string,
+		limits: UpdateTenantLimits,
+		options: CallOptions = {},
+	): Promise<TenantLimitsView> {
+		return this.transport.json(TenantLimitsSchema, `/v1/admin/tenants/${segment(tenantId)}`, {
+			...options,
+			method: "PATCH",
+			body: limits,
+		});
 	}
 }

@@ -34,7 +34,7 @@ export type CallOptions = {
 /** A query string's values; undefined ones are left out. */
 export type QueryValues = Record<string, string | number | undefined>;
 
-type Method = "GET" | "POST" | "PUT" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 type RequestSpec = CallOptions & {
 	method?: Method;

@@ -1,5 +1,5 @@
 /** Typed D1 queries. Each takes the tenant id and never reads or writes another tenant's rows. */
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import { findOwned, ownedRow } from "./owned";
 import { newestPage, type Page, type PageRequest } from "./pages";
@@ -125,18 +125,60 @@ export async function findTenant(db: Database, tenantId: string): Promise<Tenant
 	return row ?? null;
 }
 
-/** Adds an API key to a tenant. */
-export async function insertApiKey(db: Database, key: NewApiKeyRow): Promise<void> {
-	await db.insert(schema.apiKeys).values(key);
+/** The limits an admin may set on a tenant; null returns one to the deployment's default. */
+export type TenantLimitColumns = Partial<
+	Pick<TenantRow, "maxConcurrentJobs" | "maxDailyJobs" | "maxRequestsPerMinute" | "maxActiveKeys">
+>;
+
+/** Sets the given limits of a tenant; false when there is no such tenant. */
+export async function updateTenantLimits(
+	db: Database,
+	tenantId: string,
+	limits: TenantLimitColumns,
+): Promise<boolean> {
+	if (Object.keys(limits).length === 0) return (await findTenant(db, tenantId)) !== null;
+	const updated = await db
+		.update(schema.tenants)
+		.set(limits)
+		.where(eq(schema.tenants.id, tenantId))
+		.returning({ id: schema.tenants.id });
+	return updated.length > 0;
 }
 
-/** The unrevoked key with this hash, or null. */
-export async function findActiveKeyByHash(db: Database, hash: string): Promise<ApiKeyRow | null> {
+/**
+ * Adds an API key to a tenant unless the tenant already holds `maxActive` unrevoked keys; false when
+ * it does. Count and insert are one statement, so concurrent requests cannot pass the cap together.
+ */
+export async function insertApiKeyWithinCap(
+	db: Database,
+	key: typeof schema.apiKeys.$inferInsert,
+	maxActive: number,
+): Promise<boolean> {
+	const keys = schema.apiKeys;
+	const columns = sql.join(
+		[keys.id, keys.tenantId, keys.name, keys.prefix, keys.hash, keys.createdAt].map((column) =>
+			sql.identifier(column.name),
+		),
+		sql`, `,
+	);
+	const result = await db.run(sql`
+		INSERT INTO ${keys} (${columns})
+		SELECT ${key.id}, ${key.tenantId}, ${key.name}, ${key.prefix}, ${key.hash}, ${key.createdAt}
+		WHERE (SELECT COUNT(*) FROM ${keys} WHERE ${keys.tenantId} = ${key.tenantId} AND ${keys.revokedAt} IS NULL) < ${maxActive}`);
+	return result.meta.changes > 0;
+}
+
+/** An unrevoked key with its tenant's own request ceiling (null: the deployment default). */
+export type ActiveKey = ApiKeyRow & { tenantMaxRequestsPerMinute: number | null };
+
+/** The unrevoked key with this hash and its tenant's request ceiling, or null. */
+export async function findActiveKeyByHash(db: Database, hash: string): Promise<ActiveKey | null> {
 	const [row] = await db
-		.select()
+		.select({ key: schema.apiKeys, tenantMaxRequestsPerMinute: schema.tenants.maxRequestsPerMinute })
 		.from(schema.apiKeys)
+		.leftJoin(schema.tenants, eq(schema.tenants.id, schema.apiKeys.tenantId))
 		.where(and(eq(schema.apiKeys.hash, hash), isNull(schema.apiKeys.revokedAt)));
-	return row ?? null;
+	return row ? { ...row.key, tenantMaxRequestsPerMinute: row.tenantMaxRequestsPerMinute } : null;
 }
 
 /** A tenant's keys, newest first (metadata only; hashes are never returned by the API). */

@@ -29,6 +29,10 @@ export const tenants = sqliteTable("tenants", {
 	maxConcurrentJobs: integer("max_concurrent_jobs"),
 	/** Jobs this tenant may submit per UTC day; null takes the deployment default. */
 	maxDailyJobs: integer("max_daily_jobs"),
+	/** Requests per minute across all of this tenant's keys; null takes the deployment default. */
+	maxRequestsPerMinute: integer("max_requests_per_minute"),
+	/** Unrevoked API keys this tenant may hold at once; null takes the deployment default. */
+	maxActiveKeys: integer("max_active_keys"),
 	createdAt: integer("created_at").notNull(),
 });
 

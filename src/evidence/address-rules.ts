@@ -1,11 +1,13 @@
 /**
- * Address rules for outbound fetches: decides from the URL alone whether the service may fetch it.
+ * Address rules for outbound fetches: decides from the URL alone whether the service may fetch it, and
+ * (`blockedAddress`) whether an address a name resolved to may be fetched.
  *
- * Workers cannot resolve DNS before fetching, so every check here is on the URL itself: the scheme,
- * credentials, the port, the host name, and literal IP addresses in any spelling. On Cloudflare the
- * runtime additionally cannot reach private networks at all (a fetch to an RFC 1918 or loopback
- * address never leaves the edge), so these rules are the first wall, not the only one; under
- * `wrangler dev` and in Node they are the only one, which is why they are strict.
+ * Workers' fetch takes a URL and resolves its name itself, so `checkUrl` judges the URL: the scheme,
+ * credentials, the port, the host name, and literal IP addresses in any spelling. Where the guarded
+ * fetch is given a resolver (outside production, `src/evidence/host-resolver.ts`), it also looks each
+ * name up and judges every address with `blockedAddress`. On Cloudflare a Worker reaches private
+ * networks only through bindings this service does not configure (Workers VPC, Tunnel); under
+ * `wrangler dev` and in Node these rules are the only wall, which is why they are strict.
  *
  * Rules, in the order they are checked:
  * - scheme: only `http:` and `https:` (no file:, gopher:, data:, ftp: …).
@@ -32,7 +34,8 @@ export type BlockReason =
 	| "credentials"
 	| "port"
 	| "blocked_host"
-	| "private_address";
+	| "private_address"
+	| "unresolved";
 
 /** The verdict on one URL: the parsed URL when it may be fetched, otherwise the reason and a detail. */
 export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: BlockReason; detail: string };
@@ -141,6 +144,26 @@ export function checkUrl(url: string): UrlCheck {
 }
 
 type HostProblem = { reason: "blocked_host" | "private_address"; detail: string };
+
+/** Whether a URL's host (as `URL.hostname` gives it) is an IP address rather than a name to resolve. */
+export function isIpHost(hostname: string): boolean {
+	return hostname.startsWith("[") || parseDottedQuad(hostname) !== null;
+}
+
+/**
+ * Why an address a host name resolved to may not be fetched (loopback, private, link-local, metadata, …,
+ * as for literal addresses), or null when it is public. Takes the text DNS answers carry.
+ * @example blockedAddress("127.0.0.1") // → "loopback (127.0.0.0/8)"
+ * @example blockedAddress("2606:4700::6810:84e5") // → null
+ */
+export function blockedAddress(address: string): string | null {
+	if (address.includes(":")) {
+		const ipv6 = parseIpv6(address);
+		return ipv6 === null ? `unparseable address ${address}` : classifyIpv6(ipv6);
+	}
+	const ipv4 = parseDottedQuad(address);
+	return ipv4 === null ? `unparseable address ${address}` : classifyIpv4(ipv4);
+}
 
 function classifyHost(hostname: string): HostProblem | null {
 	if (hostname.startsWith("[")) {

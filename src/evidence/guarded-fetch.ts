@@ -12,11 +12,13 @@
  *   exceeds `maxBytes` (so it never holds more than `maxBytes` plus one chunk);
  * - never throws for network or HTTP problems: every failure is a result with a reason.
  *
- * Workers cannot resolve DNS before fetching, so a public name that resolves to a private address is
- * not caught here; on Cloudflare the runtime cannot reach private networks, which closes that gap.
+ * Workers' fetch resolves names itself. With `resolveHost` (outside production: `hostResolverFor(env)`)
+ * each hop's name is looked up first and refused when any address it has is blocked, or when it cannot
+ * be looked up; without it a public name pointing at a private address is not caught here, and on
+ * Cloudflare the runtime's own reach is the wall (see README "Security").
  */
-import type { BlockReason } from "./address-rules";
-import { checkUrl } from "./address-rules";
+import { type BlockReason, blockedAddress, checkUrl, isIpHost } from "./address-rules";
+import type { HostResolver } from "./host-resolver";
 
 /** How a request is made and bounded; every field has a default. */
 export type GuardedFetchOptions = {
@@ -36,6 +38,8 @@ export type GuardedFetchOptions = {
 	body?: string;
 	/** Aborts the exchange early, in addition to the deadline. */
 	signal?: AbortSignal;
+	/** Looks up each host name before it is requested; null or absent: names are not resolved here. */
+	resolveHost?: HostResolver | null;
 };
 
 /** Why a guarded fetch produced no usable body. */
@@ -84,7 +88,12 @@ const CREDENTIAL_HEADERS: readonly string[] = ["authorization", "cookie", "proxy
 /** Headers that describe a request body, dropped when a redirect turns the request into a GET. */
 const BODY_HEADERS: readonly string[] = ["content-type", "content-length"];
 
-type Limits = { maxBytes: number; maxRedirects: number; allowedContentTypes: readonly string[] };
+type Limits = {
+	maxBytes: number;
+	maxRedirects: number;
+	allowedContentTypes: readonly string[];
+	resolveHost: HostResolver | null;
+};
 
 type Attempt = { method: "GET" | "POST"; headers: Headers; body: string | undefined };
 
@@ -108,6 +117,7 @@ export async function guardedFetch(
 		maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
 		maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
 		allowedContentTypes: options.allowedContentTypes ?? DEFAULT_ALLOWED_CONTENT_TYPES,
+		resolveHost: options.resolveHost ?? null,
 	};
 	const deadline = AbortSignal.timeout(timeoutMs);
 	const signal = options.signal === undefined ? deadline : AbortSignal.any([deadline, options.signal]);
@@ -146,6 +156,8 @@ async function fetchFollowingRedirects(
 	for (;;) {
 		const check = checkUrl(target);
 		if (!check.ok) return blocked(check.reason, check.detail, redirects.length > 0);
+		const unsafe = await resolvedHostProblem(check.url.hostname, limits.resolveHost, signal);
+		if (unsafe !== null) return blocked(unsafe.reason, unsafe.detail, redirects.length > 0);
 		const response = await untilAborted(
 			fetchImpl(check.url.href, {
 				method: attempt.method,
@@ -175,6 +187,24 @@ async function fetchFollowingRedirects(
 		target = next.href;
 		redirects.push(target);
 	}
+}
+
+/** Why a host name may not be fetched after looking it up; null when every address is public or there is no resolver. */
+async function resolvedHostProblem(
+	hostname: string,
+	resolveHost: HostResolver | null,
+	signal: AbortSignal,
+): Promise<{ reason: BlockReason; detail: string } | null> {
+	if (resolveHost === null || isIpHost(hostname)) return null;
+	const lookup = await untilAborted(resolveHost(hostname, signal), signal);
+	if (!lookup.ok)
+		return { reason: "unresolved", detail: `${hostname} could not be checked: ${lookup.detail}` };
+	for (const address of lookup.addresses) {
+		const label = blockedAddress(address);
+		if (label !== null)
+			return { reason: "private_address", detail: `${hostname} resolves to ${address}, ${label}` };
+	}
+	return null;
 }
 
 function blocked(reason: BlockReason, detail: string, afterRedirect: boolean): GuardedFetchResult {

@@ -1,6 +1,7 @@
 /** Turns requested and discovered sources into registered sources, fetching URLs through the guarded fetch. */
 import type { SourceRecord } from "../protocol";
 import { guardedFetch } from "./guarded-fetch";
+import type { HostResolver } from "./host-resolver";
 import { extractPageText } from "./page-text";
 import { storeSnapshot } from "./snapshots";
 
@@ -22,7 +23,13 @@ export async function snapshotUrl(
 	bucket: R2Bucket,
 	tenantId: string,
 	url: string,
-	options: { title: string | null; origin: NewSource["origin"]; fetchImpl?: typeof fetch },
+	options: {
+		title: string | null;
+		origin: NewSource["origin"];
+		fetchImpl?: typeof fetch;
+		/** Looks the host up before fetching (outside production); see `hostResolverFor`. */
+		resolveHost?: HostResolver | null;
+	},
 ): Promise<FetchedPage> {
 	const base = { origin: options.origin, retrievedAt: Date.now() };
 	const unreachable = (error: string): FetchedPage => ({
@@ -38,7 +45,10 @@ export async function snapshotUrl(
 		},
 		text: null,
 	});
-	const fetched = await guardedFetch(url, options.fetchImpl ? { fetchImpl: options.fetchImpl } : {});
+	const fetched = await guardedFetch(url, {
+		...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
+		resolveHost: options.resolveHost ?? null,
+	});
 	if (!fetched.ok) return unreachable(`${fetched.reason}: ${fetched.detail}`);
 	const page = await extractPageText(fetched.body, fetched.contentType);
 	if (page.text.trim().length === 0) return unreachable("empty: the page has no readable text");
@@ -67,12 +77,14 @@ export async function ingestSource(
 	tenantId: string,
 	request: SourceRequest,
 	index: number,
+	resolveHost: HostResolver | null = null,
 ): Promise<SourceRecord> {
 	const id = `S${index + 1}`;
 	if (request.kind === "url") {
 		const { source } = await snapshotUrl(bucket, tenantId, request.url, {
 			title: request.title,
 			origin: "url",
+			resolveHost,
 		});
 		return { id, ...source };
 	}

@@ -4,6 +4,7 @@
  * mode's GOAP-ordered sub-swarms. The result is applied to the state in one step (`planned`).
  */
 import { decompositionCostBounds, providerDecomposeStrategy } from "../agents/decompose-with-provider";
+import { hostResolverFor } from "../evidence/host-resolver";
 import { ingestSource } from "../evidence/ingest";
 import type { EffectiveConfig, PlannedTask } from "../protocol";
 import type { Decomposition } from "../swarm/decompose";
@@ -31,7 +32,9 @@ export type PlanningContext = {
 export async function planJob(state: JobState, context: PlanningContext): Promise<PlanOutcome | null> {
 	const { env, stillPlanning } = context;
 	const sources = await Promise.all(
-		state.pendingSources.map((source, index) => ingestSource(env.ARTIFACTS, state.tenantId, source, index)),
+		state.pendingSources.map((source, index) =>
+			ingestSource(env.ARTIFACTS, state.tenantId, source, index, hostResolverFor(env)),
+		),
 	);
 	if (!stillPlanning()) return null;
 	const learning = await recallLearning(env, state, context.now());

@@ -3,6 +3,7 @@
  * answer, and a failed one), a 15-second deadline, and the `Retry-After` header kept for the schedule.
  */
 import { guardedFetch } from "../evidence/guarded-fetch";
+import type { HostResolver } from "../evidence/host-resolver";
 import { ATTEMPT_TIMEOUT_MS } from "./schedule";
 
 /** Most of a receiver's answer that is read; deliveries only need its status. */
@@ -23,11 +24,15 @@ function isSuccess(status: number | undefined): boolean {
 	return status !== undefined && status >= 200 && status <= 299;
 }
 
-/** POSTs `body` with `headers` to `url` once and reports the answer; never throws for network or HTTP trouble. */
+/**
+ * POSTs `body` with `headers` to `url` once and reports the answer; never throws for network or HTTP
+ * trouble. `resolveHost` looks the receiver's name up first (outside production).
+ */
 export async function postOnce(
 	url: string,
 	body: string,
 	headers: Record<string, string>,
+	resolveHost: HostResolver | null = null,
 ): Promise<AttemptAnswer> {
 	let retryAfter: string | null = null;
 	const started = Date.now();
@@ -38,6 +43,7 @@ export async function postOnce(
 		maxRedirects: 0,
 		timeoutMs: ATTEMPT_TIMEOUT_MS,
 		maxBytes: MAX_ANSWER_BYTES,
+		resolveHost,
 		// The guarded fetch reports no response headers; this sees each response as it passes.
 		fetchImpl: async (input, init) => {
 			const response = await fetch(input, init);

@@ -24,6 +24,7 @@ import {
 	listEndpoints,
 	recordAttempt,
 } from "../db/webhook-queries";
+import { hostResolverFor } from "../evidence/host-resolver";
 import { reportKey } from "../lib/object-keys";
 import type { OutboundJobEvent } from "../protocol";
 import { ReportSchema } from "../synthesis/report-schema";
@@ -167,7 +168,7 @@ async function attemptDelivery(env: Env, message: DeliveryAttemptMessage): Promi
 	const answer: AttemptAnswer =
 		"refusal" in request
 			? { statusCode: null, latencyMs: 0, retryAfter: null, urlRefused: true, error: request.refusal }
-			: await postOnce(delivery.url, delivery.payload, request.headers);
+			: await postOnce(delivery.url, delivery.payload, request.headers, hostResolverFor(env));
 	await finishAttempt(env, delivery, message, claimedAt, answer);
 }
 

@@ -34,14 +34,21 @@ export type CreateKeyRequest = z.input<typeof CreateKeyRequestSchema>;
 export const KeyListSchema = z.object({ keys: z.array(ApiKeyMetadataSchema) });
 export type KeyList = z.infer<typeof KeyListSchema>;
 
+/** The limits an admin may set on a tenant, each within its bounds. */
+const TenantLimitFieldsSchema = z.object({
+	maxConcurrentJobs: z.int().min(1).max(1000),
+	maxDailyJobs: z.int().min(1).max(1_000_000),
+	/** Requests per minute across all the tenant's API keys (each key also has its own 120). */
+	maxRequestsPerMinute: z.int().min(1).max(100_000),
+	/** Unrevoked API keys the tenant may hold at once. */
+	maxActiveKeys: z.int().min(1).max(1000),
+});
+const limits = TenantLimitFieldsSchema.shape;
+
 /** Body of `POST /v1/admin/tenants`; limits left out take the deployment's defaults. */
 export const CreateTenantRequestSchema = z
-	.object({
-		name: z.string().trim().min(1).max(200),
-		maxConcurrentJobs: z.int().min(1).max(1000).optional(),
-		maxDailyJobs: z.int().min(1).max(1_000_000).optional(),
-		keyEnvironment: KeyEnvironmentSchema,
-	})
+	.object({ name: z.string().trim().min(1).max(200), keyEnvironment: KeyEnvironmentSchema })
+	.extend(TenantLimitFieldsSchema.partial().shape)
 	.strict();
 export type CreateTenantRequest = z.input<typeof CreateTenantRequestSchema>;
 
@@ -51,3 +58,22 @@ export const CreatedTenantSchema = z.object({
 	apiKey: CreatedKeySchema,
 });
 export type CreatedTenant = z.infer<typeof CreatedTenantSchema>;
+
+/** Body of `PATCH /v1/admin/tenants/{id}`: the limits to change; null returns one to the deployment's default. */
+export const UpdateTenantLimitsSchema = z
+	.object({
+		maxConcurrentJobs: limits.maxConcurrentJobs.nullable(),
+		maxDailyJobs: limits.maxDailyJobs.nullable(),
+		maxRequestsPerMinute: limits.maxRequestsPerMinute.nullable(),
+		maxActiveKeys: limits.maxActiveKeys.nullable(),
+	})
+	.partial()
+	.strict()
+	.openapi("TenantLimitsUpdate");
+export type UpdateTenantLimits = z.input<typeof UpdateTenantLimitsSchema>;
+
+/** Answer of `PATCH /v1/admin/tenants/{id}`: the limits now in force for the tenant. */
+export const TenantLimitsSchema = TenantLimitFieldsSchema.extend({ tenantId: z.string() }).openapi(
+	"TenantLimits",
+);
+export type TenantLimitsView = z.infer<typeof TenantLimitsSchema>;

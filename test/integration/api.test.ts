@@ -408,6 +408,7 @@ describe("service endpoints", () => {
 		expect(Object.keys(document.paths).sort()).toEqual([
 			"/v1/admin/secrets/reseal",
 			"/v1/admin/tenants",
+			"/v1/admin/tenants/{id}",
 			"/v1/goals/plan",
 			"/v1/hooks/github/{tenantId}",
 			"/v1/hooks/standard/{tenantId}",

@@ -3,6 +3,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/api/app";
 import { developmentKeySpec } from "../../src/auth/secrets-keys";
+import { guardedFetch } from "../../src/evidence/guarded-fetch";
+import { dohResolver, type HostResolver, hostResolverFor } from "../../src/evidence/host-resolver";
 import { ApiErrorBodySchema } from "../../src/protocol";
 import { githubSignature } from "../../src/webhooks/github-signature";
 import { signStandardWebhook } from "../../src/webhooks/standard-signature";
@@ -12,7 +14,12 @@ type Tenant = { id: string; key: string; keyId: string };
 
 /** Creates a tenant through the admin route (dev mode accepts the `local-admin` token). */
 async function createTenant(
-	options: { maxConcurrentJobs?: number; maxDailyJobs?: number } = {},
+	options: {
+		maxConcurrentJobs?: number;
+		maxDailyJobs?: number;
+		maxRequestsPerMinute?: number;
+		maxActiveKeys?: number;
+	} = {},
 ): Promise<Tenant> {
 	const response = await postJson(
 		"/v1/admin/tenants",
@@ -210,6 +217,7 @@ describe("limits", () => {
 	});
 
 	it("limits requests per API key with 429 and Retry-After", async () => {
+		await awayFromWindowEdge();
 		const tenant = await createTenant();
 		const statuses: number[] = [];
 		let limited: Response | null = null;
@@ -492,5 +500,412 @@ describe("secrets at rest", () => {
 			gate.release();
 			gate.restore();
 		}
+	});
+});
+
+// ─── Hardening, round two: request ceilings, body limits, hook limits, callback URLs ─────────────
+
+/**
+ * Waits for the next minute when fewer than 15 s of the current one are left, so that a burst counted
+ * in one-minute windows (the rate-limit bindings' and the tenant ceiling's) falls inside one window.
+ */
+async function awayFromWindowEdge(): Promise<void> {
+	const left = 60_000 - (Date.now() % 60_000);
+	if (left < 15_000) await new Promise((resolve) => setTimeout(resolve, left + 250));
+}
+
+/** POSTs `/v1/keys` as `tenant`. */
+function createKeyAs(tenant: Tenant, name: string): Promise<Response> {
+	return api(
+		"/v1/keys",
+		as(tenant, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ name }),
+		}),
+	);
+}
+
+/** Creates `count` more keys for `tenant` and returns every key it then holds, the first one first. */
+async function mintKeys(tenant: Tenant, count: number): Promise<string[]> {
+	const keys = [tenant.key];
+	for (let index = 0; index < count; index++) {
+		const response = await createKeyAs(tenant, `key ${index}`);
+		expect(response.status).toBe(201);
+		keys.push((await response.json<{ key: string }>()).key);
+	}
+	return keys;
+}
+
+/** GETs `/v1/keys` once per entry of `keys`, all at once, and returns the statuses in order. */
+async function burst(keys: string[]): Promise<Response[]> {
+	return Promise.all(keys.map((key) => api("/v1/keys", { headers: { authorization: `Bearer ${key}` } })));
+}
+
+describe("API keys and request ceilings per tenant", () => {
+	it("caps a tenant's unrevoked keys at 20 by default, exactly under concurrent creation, with 409", async () => {
+		const tenant = await createTenant();
+		// The attack: mint 60 keys at once to multiply the per-key rate limit.
+		const responses = await Promise.all(
+			Array.from({ length: 59 }, (_, index) => createKeyAs(tenant, `minted ${index}`)),
+		);
+		expect(responses.filter((response) => response.status === 201)).toHaveLength(19);
+		const refused = responses.filter((response) => response.status === 409);
+		expect(refused).toHaveLength(40);
+		const error = ApiErrorBodySchema.parse(await refused[0]?.json()).error;
+		expect(error.code).toBe("key_limit");
+		expect(error.message).toContain("20 unrevoked API keys");
+		const keys = await (await api("/v1/keys", as(tenant))).json<{ keys: { id: string }[] }>();
+		expect(keys.keys).toHaveLength(20);
+		// A revoked key frees its place.
+		const revoked = keys.keys.find((key) => key.id !== tenant.keyId);
+		expect((await api(`/v1/keys/${revoked?.id}`, as(tenant, { method: "DELETE" }))).status).toBe(204);
+		expect((await createKeyAs(tenant, "after revoking")).status).toBe(201);
+		expect((await createKeyAs(tenant, "one too many")).status).toBe(409);
+	});
+
+	it("lets the admin set a tenant's key cap and request ceiling, and reset them to the defaults", async () => {
+		const tenant = await createTenant({ maxActiveKeys: 2 });
+		expect((await createKeyAs(tenant, "second")).status).toBe(201);
+		expect((await createKeyAs(tenant, "third")).status).toBe(409);
+		const admin = { authorization: "Bearer local-admin", "content-type": "application/json" };
+		const patch = (id: string, body: unknown) =>
+			api(`/v1/admin/tenants/${id}`, { method: "PATCH", headers: admin, body: JSON.stringify(body) });
+		const raised = await patch(tenant.id, { maxActiveKeys: 3, maxRequestsPerMinute: 1000 });
+		expect(raised.status).toBe(200);
+		expect(await raised.json()).toMatchObject({
+			tenantId: tenant.id,
+			maxActiveKeys: 3,
+			maxRequestsPerMinute: 1000,
+		});
+		expect((await createKeyAs(tenant, "third")).status).toBe(201);
+		const reset = await patch(tenant.id, { maxActiveKeys: null, maxRequestsPerMinute: null });
+		expect(await reset.json()).toMatchObject({ maxActiveKeys: 20, maxRequestsPerMinute: 360 });
+		expect((await patch("tn_missing", { maxActiveKeys: 3 })).status).toBe(404);
+		expect((await patch(tenant.id, { maxActiveKeys: 0 })).status).toBe(400);
+		const withoutAdmin = await api(`/v1/admin/tenants/${tenant.id}`, {
+			method: "PATCH",
+			headers: { ...bearer(tenant), "content-type": "application/json" },
+			body: JSON.stringify({ maxActiveKeys: 1000 }),
+		});
+		expect(withoutAdmin.status).toBe(401);
+	});
+
+	it("holds a tenant to its ceiling across all its keys, exactly, with 429 and Retry-After", async () => {
+		await awayFromWindowEdge();
+		const tenant = await createTenant({ maxRequestsPerMinute: 30 });
+		const keys = await mintKeys(tenant, 4);
+		// Four requests (the key creations) are already counted; 40 more, eight per key, all at once.
+		const responses = await burst(Array.from({ length: 40 }, (_, index) => keys[index % keys.length] ?? ""));
+		expect(responses.filter((response) => response.status === 200)).toHaveLength(26);
+		const limited = responses.filter((response) => response.status === 429);
+		expect(limited).toHaveLength(14);
+		const retryAfter = Number(limited[0]?.headers.get("retry-after"));
+		expect(retryAfter).toBeGreaterThanOrEqual(1);
+		expect(retryAfter).toBeLessThanOrEqual(60);
+		const body = await limited[0]?.json<{
+			error: { code: string; details: { scope: string; limit: number } };
+		}>();
+		expect(body?.error).toMatchObject({ code: "rate_limited", details: { scope: "tenant", limit: 30 } });
+		// Every key of the tenant is refused, while another tenant is not affected.
+		expect((await burst(keys)).map((response) => response.status)).toEqual(keys.map(() => 429));
+		expect((await api("/v1/keys", as(await createTenant()))).status).toBe(200);
+	});
+
+	it("stops many keys from multiplying the per-key limit: 360 a minute per tenant by default", async () => {
+		await awayFromWindowEdge();
+		const tenant = await createTenant();
+		const keys = await mintKeys(tenant, 4);
+		// 100 requests per key stay under each key's own 120, but 500 together pass the tenant's 360.
+		const statuses: number[] = [];
+		for (let round = 0; round < 5; round++) {
+			const responses = await burst(
+				Array.from({ length: 100 }, (_, index) => keys[index % keys.length] ?? ""),
+			);
+			statuses.push(...responses.map((response) => response.status));
+		}
+		expect(statuses.filter((status) => status === 200)).toHaveLength(360 - 4);
+		expect(statuses.filter((status) => status === 429)).toHaveLength(500 - 356);
+	});
+});
+
+/** A body of `chunks` MiB, made only as it is read; `pulled()` says how many chunks were read. */
+function countingBody(chunks: number): { body: ReadableStream<Uint8Array>; pulled: () => number } {
+	let pulls = 0;
+	const body = new ReadableStream<Uint8Array>({
+		pull(controller) {
+			pulls += 1;
+			if (pulls > chunks) controller.close();
+			else controller.enqueue(new Uint8Array(1024 * 1024).fill(0x20));
+		},
+	});
+	return { body, pulled: () => pulls };
+}
+
+/** POSTs a chunked (no Content-Length) 150 MiB JSON-typed body to `path`. */
+async function postHugeChunked(
+	path: string,
+	headers: Record<string, string> = {},
+): Promise<{ response: Response; pulled: number }> {
+	const { body, pulled } = countingBody(150);
+	const response = await api(path, {
+		method: "POST",
+		headers: { "content-type": "application/json", ...headers },
+		body,
+		duplex: "half",
+	} as RequestInit);
+	await response.arrayBuffer();
+	return { response, pulled: pulled() };
+}
+
+describe("request body limits", () => {
+	it("refuses a 150 MiB chunked body on every route that takes one with 413, reading little of it", async () => {
+		const admin = { authorization: "Bearer local-admin" };
+		// [path, headers, most 1 MiB chunks the route may read]: 64 KiB routes read one, 12 MiB routes about 13.
+		const routes: [string, Record<string, string>, number][] = [
+			["/v1/keys", {}, 3],
+			["/v1/learn", {}, 3],
+			["/v1/webhooks/endpoints", {}, 3],
+			["/v1/admin/tenants", admin, 3],
+			["/v1/goals/plan", {}, 3],
+			["/v1/research", {}, 15],
+			["/mcp", {}, 15],
+		];
+		for (const [path, headers, mostChunks] of routes) {
+			const { response, pulled } = await postHugeChunked(path, headers);
+			expect(response.status, path).toBe(413);
+			expect(pulled, path).toBeLessThanOrEqual(mostChunks);
+		}
+	});
+
+	it("judges a body by its Content-Length before reading it, and lets bodies within the limit through", async () => {
+		const declared = await api("/v1/keys", {
+			method: "POST",
+			headers: { "content-type": "application/json", "content-length": String(150 * 1024 * 1024) },
+			body: "{}",
+		});
+		expect(declared.status).toBe(413);
+		expect(ApiErrorBodySchema.parse(await declared.json()).error.code).toBe("payload_too_large");
+		const padded = JSON.stringify({ name: "x".repeat(100), environment: "test" }).padEnd(60 * 1024, " ");
+		const accepted = await api("/v1/keys", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: padded,
+		});
+		expect(accepted.status).toBe(201);
+	});
+});
+
+describe("inbound hook rate limits", () => {
+	it("limits one client address across tenants' hooks with 429 and Retry-After", async () => {
+		await awayFromWindowEdge();
+		const client = { "cf-connecting-ip": `198.51.100.${Math.floor(Math.random() * 250)}` };
+		const statuses: number[] = [];
+		for (let index = 0; index < 61; index++) {
+			const response = await api(`/v1/hooks/standard/tn_${crypto.randomUUID().slice(0, 8)}`, {
+				method: "POST",
+				headers: { "content-type": "application/json", ...client },
+				body: "{}",
+			});
+			statuses.push(response.status);
+			if (response.status === 429) {
+				expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+				expect((await response.json<{ error: { details: { scope: string } } }>()).error.details.scope).toBe(
+					"client",
+				);
+			}
+		}
+		expect(statuses.slice(0, 60).every((status) => status === 401)).toBe(true);
+		expect(statuses[60]).toBe(429);
+		// Refused before the body is read: a 150 MiB chunked body is not pulled at all.
+		const { response, pulled } = await postHugeChunked("/v1/hooks/github/tn_someone", client);
+		expect(response.status).toBe(429);
+		expect(pulled).toBeLessThanOrEqual(1);
+	});
+
+	it("limits one tenant's hook path across many client addresses", async () => {
+		await awayFromWindowEdge();
+		const path = `/v1/hooks/github/tn_${crypto.randomUUID().slice(0, 8)}`;
+		const statuses: number[] = [];
+		for (let index = 0; index < 121; index++) {
+			const response = await api(path, {
+				method: "POST",
+				headers: {
+					"content-type": "application/json",
+					"cf-connecting-ip": `2001:db8::${index.toString(16)}`,
+				},
+				body: "{}",
+			});
+			statuses.push(response.status);
+		}
+		expect(statuses.slice(0, 120).every((status) => status === 401)).toBe(true);
+		expect(statuses[120]).toBe(429);
+	});
+});
+
+describe("callback URLs", () => {
+	it("refuses a callbackUrl at submit with the check endpoint creation uses, and starts nothing", async () => {
+		const tenant = await createTenant();
+		for (const callbackUrl of [
+			"http://127.0.0.1/hook",
+			"http://localhost:8080/hook",
+			"http://[::ffff:7f00:1]/hook",
+			"http://2130706433/hook",
+			"http://metadata.google.internal/hook",
+			"https://example.com:6379/hook",
+		]) {
+			const submitted = await submitAs(tenant, sampleRequest({ callbackUrl }));
+			expect(submitted.status, callbackUrl).toBe(400);
+			const submitError = ApiErrorBodySchema.parse(await submitted.json()).error;
+			const endpoint = await api(
+				"/v1/webhooks/endpoints",
+				as(tenant, {
+					method: "POST",
+					headers: { "content-type": "application/json" },
+					body: JSON.stringify({ url: callbackUrl }),
+				}),
+			);
+			expect(endpoint.status, callbackUrl).toBe(400);
+			const endpointError = ApiErrorBodySchema.parse(await endpoint.json()).error;
+			expect(submitError).toEqual(endpointError);
+			expect(submitError.code).toBe("url_not_allowed");
+		}
+		const jobs = await (await api("/v1/research", as(tenant))).json<{ jobs: unknown[] }>();
+		expect(jobs.jobs).toEqual([]);
+		expect(await env.TENANT_QUOTA.getByName(tenant.id).activeJobs()).toEqual([]);
+		const accepted = await submitAs(tenant, sampleRequest({ callbackUrl: "https://example.com/hook" }));
+		expect(accepted.status).toBe(202);
+	});
+});
+
+/** A page server that counts the requests it gets: any request reaching it means the guard let it through. */
+function countingServer(): { fetchImpl: typeof fetch; requested: string[] } {
+	const requested: string[] = [];
+	const fetchImpl: typeof fetch = async (input) => {
+		requested.push(String(input));
+		return new Response("<p>inside</p>", { headers: { "content-type": "text/html" } });
+	};
+	return { fetchImpl, requested };
+}
+
+/** A DNS-over-HTTPS JSON server answering from `records` (name → addresses); other names are NXDOMAIN. */
+function dohServer(records: Record<string, string[]>): typeof fetch {
+	return async (input) => {
+		const url = new URL(String(input));
+		const name = url.searchParams.get("name") ?? "";
+		const type = url.searchParams.get("type") === "AAAA" ? 28 : 1;
+		const addresses = records[name];
+		if (addresses === undefined) return Response.json({ Status: 3, Question: [{ name, type }] });
+		const Answer = addresses
+			.filter((address) => address.includes(":") === (type === 28))
+			.map((data) => ({ name: `${name}.`, type, TTL: 60, data }));
+		return Response.json({ Status: 0, Question: [{ name, type }], Answer });
+	};
+}
+
+describe("names that resolve to private addresses", () => {
+	it("refuses a public-looking name an injected resolver maps to 127.0.0.1, before any request", async () => {
+		const server = countingServer();
+		const resolveHost: HostResolver = async () => ({ ok: true, addresses: ["93.184.215.14", "127.0.0.1"] });
+		const result = await guardedFetch("https://innocent-looking.example.com/page", {
+			fetchImpl: server.fetchImpl,
+			resolveHost,
+		});
+		expect(result).toMatchObject({ ok: false, reason: "blocked" });
+		expect(!result.ok && result.detail).toContain("resolves to 127.0.0.1, loopback (127.0.0.0/8)");
+		expect(server.requested).toEqual([]);
+	});
+
+	it("refuses internal names and numeric host forms without a lookup, and resolves only where configured", async () => {
+		const server = countingServer();
+		// The attack first: a public-looking name whose lookup says 127.0.0.1 is not fetched.
+		const loopback: HostResolver = async () => ({ ok: true, addresses: ["127.0.0.1"] });
+		const resolved = await guardedFetch("https://looks-public.example.com/", {
+			fetchImpl: server.fetchImpl,
+			resolveHost: loopback,
+		});
+		expect(resolved.ok).toBe(false);
+		const lookups: string[] = [];
+		const resolveHost: HostResolver = async (hostname) => {
+			lookups.push(hostname);
+			return { ok: true, addresses: ["93.184.215.14"] };
+		};
+		for (const url of [
+			"http://localhost/",
+			"http://api.localhost/",
+			"http://printer.local/",
+			"http://metadata.google.internal/",
+			"http://2130706433/",
+			"http://0x7f.0.0.1/",
+			"http://0177.0.0.1/",
+			"http://[::ffff:127.0.0.1]/",
+			"http://[::1]/",
+		]) {
+			const result = await guardedFetch(url, { fetchImpl: server.fetchImpl, resolveHost });
+			expect(result.ok, url).toBe(false);
+		}
+		expect(server.requested).toEqual([]);
+		expect(lookups).toEqual([]);
+		expect(hostResolverFor({ DOH_RESOLVER_URL: "" })).toBeNull();
+		expect(hostResolverFor({})).toBeNull();
+		expect(hostResolverFor({ DOH_RESOLVER_URL: "https://cloudflare-dns.com/dns-query" })).toBeTypeOf(
+			"function",
+		);
+		// The tests never reach a public host: their Worker has no resolver configured.
+		expect(hostResolverFor(env)).toBeNull();
+	});
+
+	it("asks the DoH resolver for A and AAAA, refuses private answers, unknown names and a silent resolver", async () => {
+		const resolveHost = dohResolver({
+			url: "https://dns.test/dns-query",
+			fetchImpl: dohServer({
+				"loopback.example.com": ["127.0.0.1"],
+				"mapped.example.com": ["::ffff:a9fe:a9fe"],
+				"metadata.example.net": ["169.254.169.254"],
+				"public.example.org": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
+			}),
+		});
+		const server = countingServer();
+		const fetchVia = (url: string, resolver: HostResolver = resolveHost) =>
+			guardedFetch(url, { fetchImpl: server.fetchImpl, resolveHost: resolver });
+		for (const [url, detail] of [
+			["http://loopback.example.com/", "resolves to 127.0.0.1, loopback"],
+			["https://mapped.example.com/", "IPv4-mapped 169.254.169.254"],
+			["https://metadata.example.net:8443/", "link-local and cloud metadata"],
+			["https://only-in-a-hosts-file.example.com/", "does not resolve in public DNS (NXDOMAIN)"],
+		] as const) {
+			const refused = await fetchVia(url);
+			expect(refused.ok, url).toBe(false);
+			expect(!refused.ok && refused.detail, url).toContain(detail);
+		}
+		const silent = dohResolver({
+			url: "https://dns.test/dns-query",
+			fetchImpl: async () => {
+				throw new TypeError("getaddrinfo ENOTFOUND dns.test");
+			},
+		});
+		const unchecked = await fetchVia("https://public.example.org/", silent);
+		expect(unchecked).toMatchObject({ ok: false, reason: "blocked" });
+		expect(!unchecked.ok && unchecked.detail).toContain("could not be checked");
+		expect(server.requested).toEqual([]);
+		const fetched = await fetchVia("https://public.example.org/");
+		expect(fetched.ok).toBe(true);
+		expect(server.requested).toEqual(["https://public.example.org/"]);
+	});
+
+	it("looks up the name of every redirect hop", async () => {
+		const requested: string[] = [];
+		const fetchImpl: typeof fetch = async (input) => {
+			requested.push(String(input));
+			return new Response(null, { status: 302, headers: { location: "https://rebound.example.com/admin" } });
+		};
+		const resolveHost = dohResolver({
+			url: "https://dns.test/dns-query",
+			fetchImpl: dohServer({ "start.example.org": ["93.184.215.14"], "rebound.example.com": ["10.0.0.5"] }),
+		});
+		const result = await guardedFetch("https://start.example.org/", { fetchImpl, resolveHost });
+		expect(!result.ok && result.detail).toContain("redirect target refused");
+		expect(!result.ok && result.detail).toContain("rebound.example.com resolves to 10.0.0.5");
+		expect(requested).toEqual(["https://start.example.org/"]);
 	});
 });

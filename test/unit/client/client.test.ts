@@ -272,6 +272,12 @@ describe("every route", () => {
 			"POST /v1/admin/tenants",
 			{ name: "acme" },
 		],
+		[
+			"admin.updateTenantLimits",
+			(c) => c.admin.updateTenantLimits("tn_1", { maxActiveKeys: 50, maxRequestsPerMinute: null }),
+			"PATCH /v1/admin/tenants/tn_1",
+			{ maxActiveKeys: 50, maxRequestsPerMinute: null },
+		],
 		["learning.patterns", (c) => c.learning.patterns({ q: "heat", k: 3 }), "GET /v1/patterns?q=heat&k=3"],
 		["learning.pattern", (c) => c.learning.pattern("pat_1"), "GET /v1/patterns/pat_1"],
 		["learning.learn", (c) => c.learning.learn({ minPatterns: 2 }), "POST /v1/learn", { minPatterns: 2 }],

@@ -63,7 +63,7 @@ describe("npm run deploy -- --dry-run", () => {
 	it("lists every resource the production config binds, asks the account nothing and builds offline", async () => {
 		const { runner, calls } = fakeCloudflare(emptyAccount());
 		const output = await run(runner, REPO_CONFIG, true);
-		expect(declaredNames()).toHaveLength(19);
+		expect(declaredNames()).toHaveLength(21);
 		for (const name of declaredNames()) expect(output).toContain(name);
 		for (const property of ["tenantId", "model", "taskType", "success"]) {
 			expect(output).toContain(`--propertyName=${property}`);
