@@ -15,23 +15,18 @@ import {
 	type TenantLimitsView,
 	type UpdateTenantLimits,
 } from "../wire/api-keys.ts";
-import { type CallOptions, Resource, segment } from "./transport.ts";
+import { type CallOptions, Collection, Resource, segment } from "./transport.ts";
 
-/** The tenant's API keys. A key's secret is in the answer that creates it, and nowhere else. */
-export class KeysResource extends Resource {
-	/** @example const { key } = await client.keys.create({ name: "ci", environment: "test" }); */
-	create(request: CreateKeyRequest, options: CallOptions = {}): Promise<CreatedKey> {
-		return this.transport.post(CreatedKeySchema, "/v1/keys", request, options);
-	}
-
-	/** Every key's metadata (never a secret). */
-	list(options: CallOptions = {}): Promise<KeyList> {
-		return this.transport.get(KeyListSchema, "/v1/keys", options);
-	}
+/**
+ * The tenant's API keys. A key's secret is in the answer that creates it, and nowhere else.
+ * @example const { key } = await client.keys.create({ name: "ci", environment: "test" });
+ */
+export class KeysResource extends Collection<CreateKeyRequest, CreatedKey, KeyList> {
+	protected readonly spec = { path: "/v1/keys", created: CreatedKeySchema, list: KeyListSchema };
 
 	/** Revokes a key; an unknown id is an ApiError 404. */
 	revoke(keyId: string, options: CallOptions = {}): Promise<void> {
-		return this.transport.delete(`/v1/keys/${segment(keyId)}`, options);
+		return this.deleteById(keyId, options);
 	}
 }
 

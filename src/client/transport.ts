@@ -170,3 +170,33 @@ export abstract class Resource {
 		this.transport = transport;
 	}
 }
+
+/** Where a collection lives and how its answers read: its path, the created item's schema, the list's. */
+export type CollectionSpec<Created, List> = {
+	path: string;
+	created: z.ZodType<Created>;
+	list: z.ZodType<List>;
+};
+
+/**
+ * The tenant's items under one path: `create` posts one, `list` reads them all, `deleteById` removes one.
+ * @example await client.keys.create({ name: "ci", environment: "test" }); await client.keys.list();
+ */
+export abstract class Collection<Request, Created, List> extends Resource {
+	protected abstract readonly spec: CollectionSpec<Created, List>;
+
+	/** Creates an item; a refused request is an ApiError (400, 409, 422 …). */
+	create(request: Request, options: CallOptions = {}): Promise<Created> {
+		return this.transport.post(this.spec.created, this.spec.path, request, options);
+	}
+
+	/** Every item, as the API lists them. */
+	list(options: CallOptions = {}): Promise<List> {
+		return this.transport.get(this.spec.list, this.spec.path, options);
+	}
+
+	/** Removes the item `id`; an unknown id is an ApiError 404. */
+	protected deleteById(id: string, options: CallOptions): Promise<void> {
+		return this.transport.delete(`${this.spec.path}/${segment(id)}`, options);
+	}
+}

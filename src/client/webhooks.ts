@@ -23,7 +23,7 @@ import {
 	type WebhookSettings,
 	WebhookSettingsSchema,
 } from "../wire/webhooks.ts";
-import { type CallOptions, Resource, segment, type Transport } from "./transport.ts";
+import { type CallOptions, Collection, Resource, segment, type Transport } from "./transport.ts";
 
 export type DeliveryQuery = {
 	endpointId?: string;
@@ -35,20 +35,20 @@ export type DeliveryQuery = {
 	cursor?: string;
 };
 
-/** Endpoints that receive the tenant's job events as signed Standard Webhooks. */
-export class EndpointsResource extends Resource {
-	/** @example await client.webhooks.endpoints.create({ url: "https://example.com/hooks", events: ["job.completed"] }); */
-	create(request: CreateEndpoint, options: CallOptions = {}): Promise<Endpoint> {
-		return this.transport.post(EndpointSchema, "/v1/webhooks/endpoints", request, options);
-	}
-
-	list(options: CallOptions = {}): Promise<EndpointList> {
-		return this.transport.get(EndpointListSchema, "/v1/webhooks/endpoints", options);
-	}
+/**
+ * Endpoints that receive the tenant's job events as signed Standard Webhooks.
+ * @example await client.webhooks.endpoints.create({ url: "https://example.com/hooks", events: ["job.completed"] });
+ */
+export class EndpointsResource extends Collection<CreateEndpoint, Endpoint, EndpointList> {
+	protected readonly spec = {
+		path: "/v1/webhooks/endpoints",
+		created: EndpointSchema,
+		list: EndpointListSchema,
+	};
 
 	/** Deletes an endpoint; its pending deliveries stop. */
 	delete(endpointId: string, options: CallOptions = {}): Promise<void> {
-		return this.transport.delete(`/v1/webhooks/endpoints/${segment(endpointId)}`, options);
+		return this.deleteById(endpointId, options);
 	}
 }
 

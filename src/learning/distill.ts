@@ -24,12 +24,6 @@ import type { TaskType } from "../protocol";
 import { compareText } from "./order";
 import { dot, l2Normalize } from "./vector-math";
 
-export const CLUSTER_SIMILARITY = 0.8;
-export const DEFAULT_MIN_PATTERNS = 2;
-export const MAX_KEY_INSIGHTS = 5;
-/** z for a 95% two-sided interval. */
-const WILSON_Z = 1.96;
-
 export type DistillInput = {
 	id: string;
 	tenantId: string;
@@ -56,6 +50,12 @@ export type Distillation = {
 	usageCount: number;
 	averageReward: number;
 };
+
+export const CLUSTER_SIMILARITY = 0.8;
+export const DEFAULT_MIN_PATTERNS = 2;
+export const MAX_KEY_INSIGHTS = 5;
+/** z for a 95% two-sided interval. */
+const WILSON_Z = 1.96;
 
 /**
  * The distillations of `patterns` by the rules above, sorted by leader id.

@@ -152,14 +152,11 @@ const PARAGRAPH_SHARE = 0.25;
 const CORROBORATION_MIN_STRENGTH = 0.5;
 const CORROBORATION_KEY_SHARE = 2 / 3;
 const REVISIT_CRITIC_WEIGHT = 0.5;
-const MIN_FINDINGS = 2;
-const MAX_FINDINGS = 16;
-/** Findings per unit of depth × time share (see `findingCount`). */
-const FINDINGS_PER_DEPTH = 9;
+/** How many findings a task makes: `perDepth` per unit of depth × time share, within `min`–`max`. */
+const FINDINGS = { min: 2, max: 16, perDepth: 9 } as const;
 const TITLE_MAX_CHARS = 80;
-const NARRATIVE_QUOTES = 3;
-const NARRATIVE_LISTED_CLAIMS = 10;
-const LISTED_CLAIM_CHARS = 160;
+/** A narrative quotes `quotes` claims and lists at most `listedClaims`, each cut to `claimChars`. */
+const NARRATIVE = { quotes: 3, listedClaims: 10, claimChars: 160 } as const;
 const MAX_CITATIONS_PER_FINDING = 20;
 
 /** A passage of a document: an exact slice `document.text.slice(start, end)` with its tokens. */
@@ -351,8 +348,8 @@ const RANKING_STRATEGIES: Record<RankingRole, RankingStrategy> = {
  * @example findingCount(5, 0.25, "balanced") // 13 (round(13.25))
  */
 export function findingCount(depth: number, timeShare: number, focus: Focus): number {
-	const wanted = (2 + depth * timeShare * FINDINGS_PER_DEPTH) * FOCUS_PROFILES[focus].passageScale;
-	return Math.min(MAX_FINDINGS, Math.max(MIN_FINDINGS, Math.round(wanted)));
+	const wanted = (2 + depth * timeShare * FINDINGS.perDepth) * FOCUS_PROFILES[focus].passageScale;
+	return Math.min(FINDINGS.max, Math.max(FINDINGS.min, Math.round(wanted)));
 }
 
 /**
@@ -459,7 +456,7 @@ export function selectFindings(corpus: Corpus, input: AgentTaskInput): Extractiv
 /** What one role's turn works from: the corpus, the task, its sub-questions and how many findings to give. */
 type RoleTurn = { corpus: Corpus; input: AgentTaskInput; questions: readonly SubQuestion[]; count: number };
 
-/** A task's findings: `findingCount`, raised to the number of sub-questions (at most MAX_FINDINGS). */
+/** A task's findings: `findingCount`, raised to the number of sub-questions (at most FINDINGS.max). */
 function countFor(
 	config: AgentTaskInput["config"],
 	timeShare: number,
@@ -467,7 +464,7 @@ function countFor(
 ): number {
 	return Math.max(
 		findingCount(config.depth, timeShare, config.focus),
-		Math.min(MAX_FINDINGS, questions.length),
+		Math.min(FINDINGS.max, questions.length),
 	);
 }
 
@@ -920,7 +917,7 @@ function truncate(text: string, max: number): string {
 /** The first quotes of some findings as `[sourceId] "quote"`, for a narrative. */
 function quoteLines(findings: readonly Finding[]): string {
 	return findings
-		.slice(0, NARRATIVE_QUOTES)
+		.slice(0, NARRATIVE.quotes)
 		.flatMap((finding) => finding.citations.slice(0, 1))
 		.map((citation) => `[${citation.sourceId}] "${citation.quote}"`)
 		.join(" ");
@@ -928,14 +925,14 @@ function quoteLines(findings: readonly Finding[]): string {
 
 /**
  * Upstream claims for a narrative list, each as `[sourceIds] "claim"` shortened to
- * LISTED_CLAIM_CHARS; at most NARRATIVE_LISTED_CLAIMS, then a count of the rest.
+ * NARRATIVE.claimChars; at most NARRATIVE.listedClaims, then a count of the rest.
  */
 function listClaims(claims: readonly UpstreamClaim[]): string {
 	const listed = claims
-		.slice(0, NARRATIVE_LISTED_CLAIMS)
-		.map((claim) => `[${[...claim.sourceIds].join(", ")}] "${truncate(claim.claim, LISTED_CLAIM_CHARS)}"`)
+		.slice(0, NARRATIVE.listedClaims)
+		.map((claim) => `[${[...claim.sourceIds].join(", ")}] "${truncate(claim.claim, NARRATIVE.claimChars)}"`)
 		.join("; ");
-	const rest = claims.length - NARRATIVE_LISTED_CLAIMS;
+	const rest = claims.length - NARRATIVE.listedClaims;
 	return rest > 0 ? `${listed}; and ${rest} more` : listed;
 }
 
@@ -1077,9 +1074,9 @@ function verify({ corpus, input, questions, count }: RoleTurn): ExtractiveOutput
 	const parts = [
 		`${corroborated.length} of ${claims.length} upstream claims are corroborated by another source.`,
 	];
-	for (const { claim, finding } of kept.slice(0, NARRATIVE_QUOTES)) {
+	for (const { claim, finding } of kept.slice(0, NARRATIVE.quotes)) {
 		parts.push(
-			`[${[...claim.sourceIds].join(", ")}] "${truncate(claim.claim, LISTED_CLAIM_CHARS)}" is matched by ` +
+			`[${[...claim.sourceIds].join(", ")}] "${truncate(claim.claim, NARRATIVE.claimChars)}" is matched by ` +
 				`[${finding.citations[0]?.sourceId}] "${finding.claim}"`,
 		);
 	}
