@@ -36,13 +36,6 @@ import type {
 	VerificationSummary,
 } from "./types";
 
-/** Content similarity at or above which two findings are the same finding. */
-export const MERGE_SIMILARITY = 0.6;
-/** Supported findings need this many independent sources to count as consensus. */
-export const CONSENSUS_SOURCES = 2;
-const MAX_TOPIC_TOKENS = 6;
-const MIN_SHARED_SUBJECT_WORDS = 2;
-
 export type AggregationContext = {
 	/** Requested research depth, 1–10. */
 	depth: number;
@@ -52,6 +45,13 @@ export type AggregationContext = {
 	/** The job's `config.citations`: false lets findings go without citations (see `uncited`). */
 	citationsRequired: boolean;
 };
+
+/** Content similarity at or above which two findings are the same finding. */
+export const MERGE_SIMILARITY = 0.6;
+/** Supported findings need this many independent sources to count as consensus. */
+export const CONSENSUS_SOURCES = 2;
+const MAX_TOPIC_TOKENS = 6;
+const MIN_SHARED_SUBJECT_WORDS = 2;
 
 const VERDICT_RANK: Record<SupportVerdict, number> = {
 	supported: 0,
