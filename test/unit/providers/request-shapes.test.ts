@@ -5,11 +5,10 @@
  * with a message naming the endpoint and the field.
  */
 import { readFileSync } from "node:fs";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { braveSearch } from "../../../src/providers/brave-search";
 import { providerFor } from "../../../src/providers/registry";
 import { providerSettings } from "../../../src/providers/settings";
-import type { ResearchTools } from "../../../src/providers/types";
 import {
 	agentTurn,
 	decompositionRequest,
@@ -197,32 +196,10 @@ describe("Gemini generateContent requests", () => {
 
 describe("OpenRouter chat completions requests", () => {
 	const model = "google/gemini-3.8-flash";
-	const online = async () =>
-		first(
-			await turnRequests("openrouter", `${model}:online`, [recording("openrouter", "completion-online")]),
-		);
+	const searched = async () =>
+		first(await turnRequests("openrouter", model, [recording("openrouter", "completion-web-search")]));
 
-	it("an online turn, a tool-loop turn, a streamed turn and a structured call pass the documented shape", async () => {
-		const tools: ResearchTools = {
-			search: vi.fn(async () => [
-				{ url: "https://www.sintef.no/en/trial", title: "Trial", snippet: "COP 2.8" },
-			]),
-			fetchPage: vi.fn(async (url: string) => ({
-				url,
-				title: "Trial",
-				text: "A seasonal COP of 2.8 at -7 °C.",
-			})),
-		};
-		const toolLoop = await turnRequests(
-			"openrouter",
-			model,
-			[
-				recording("openrouter", "completion-tool-search"),
-				recording("openrouter", "completion-tool-fetch-and-search"),
-				recording("openrouter", "completion-tool-final"),
-			],
-			{ tools, search: { enabled: true, maxUses: 2 } },
-		);
+	it("a web search turn, a streamed turn and a structured call pass the documented shape", async () => {
 		const streamed = await turnRequests(
 			"openrouter",
 			model,
@@ -238,25 +215,25 @@ describe("OpenRouter chat completions requests", () => {
 			{ search: { enabled: false, maxUses: 0 }, onProgress: () => {} },
 		);
 		expect(first(streamed).body.stream).toBe(true);
-		const requests = [await online(), ...toolLoop, ...streamed, await structuredRequest("openrouter", model)];
+		const turn = await searched();
+		expect(turn.body.tools).toEqual([expect.objectContaining({ type: "openrouter:web_search" })]);
+		const requests = [turn, ...streamed, await structuredRequest("openrouter", model)];
 		for (const request of requests) {
-			expect(problemOf(request, { openrouter: [model, `${model}:online`] })).toBeNull();
+			expect(problemOf(request, { openrouter: [model] })).toBeNull();
 		}
 	});
 
-	it("accepts OpenRouter's web search server tool beside function tools", async () => {
-		const request = await online();
-		const serverTool = edited(
-			request,
-			[["plugins"], undefined],
-			[["model"], model],
-			[["tools"], [{ type: "openrouter:web_search", parameters: { max_results: 4 } }]],
-		);
+	it("accepts the web search server tool with other parameters", async () => {
+		const request = await searched();
+		const serverTool = edited(request, [
+			["tools"],
+			[{ type: "openrouter:web_search", parameters: { max_results: 4 } }],
+		]);
 		expect(problemOf(request, {}, serverTool)).toBeNull();
 	});
 
 	it("refuses a non-strict schema, a function tool without an object schema, stream options on an unstreamed call and another model", async () => {
-		const request = await online();
+		const request = await searched();
 		const notStrict = edited(request, [["response_format", "json_schema", "strict"], false]);
 		expect(problemOf(request, {}, notStrict)).toMatch(
 			/OpenRouter chat completions[\s\S]*json_schema\.strict/,
@@ -273,7 +250,7 @@ describe("OpenRouter chat completions requests", () => {
 		expect(problemOf(request, {}, badTool)).toMatch(/tools\[0\]/);
 		const streamOptions = edited(request, [["stream_options"], { include_usage: true }]);
 		expect(problemOf(request, {}, streamOptions)).toMatch(/stream_options without stream: true/);
-		expect(problemOf(request, { openrouter: [model] })).toMatch(/not the configured model/);
+		expect(problemOf(request, { openrouter: ["perplexity/sonar"] })).toMatch(/not the configured model/);
 	});
 });
 
@@ -335,12 +312,9 @@ describe("recordings answer only requests that offered the tools they used", () 
 		},
 		{
 			provider: "openrouter",
-			model: "google/gemini-3.8-flash:online",
-			fixtures: ["completion-online"],
-			withoutSearch: [
-				[["model"], "google/gemini-3.8-flash"],
-				[["plugins"], undefined],
-			],
+			model: "google/gemini-3.8-flash",
+			fixtures: ["completion-web-search"],
+			withoutSearch: [[["tools"], undefined]],
 		},
 	];
 

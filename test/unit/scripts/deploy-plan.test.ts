@@ -89,7 +89,11 @@ describe("the production plan of wrangler.toml", () => {
 			{ binding: "SWARM_COORDINATOR", className: "SwarmCoordinator", migration: "v1" },
 			{ binding: "TENANT_QUOTA", className: "TenantQuota", migration: "v2" },
 		]);
-		expect(plan.rateLimits).toEqual([{ binding: "API_RATE_LIMITER", limit: 120, period: 60 }]);
+		expect(plan.rateLimits).toEqual([
+			{ binding: "API_RATE_LIMITER", limit: 120, period: 60 },
+			{ binding: "HOOK_PATH_RATE_LIMITER", limit: 120, period: 60 },
+			{ binding: "HOOK_CLIENT_RATE_LIMITER", limit: 60, period: 60 },
+		]);
 		expect(plan.d1Migrations).toEqual([{ binding: "DB", directory: "migrations" }]);
 	});
 
