@@ -262,8 +262,8 @@ export class SwarmCoordinator extends DurableObject<Env> {
 	// ─── Owed work ────────────────────────────────────────────────────────────────────────────────
 
 	/**
-	 * Tries everything the stored state says is owed: unsent webhook events, the learned pattern, the D1
-	 * mirror, the quota slot. One try runs at a time. An ended job that still owes something keeps an
+	 * Tries everything the stored state says is owed: unsent webhook events, the D1 mirror, the quota slot,
+	 * the learned pattern. One try runs at a time. An ended job that still owes something keeps an
 	 * alarm armed, so the work is retried even after the object is evicted.
 	 */
 	private settleOwedWork(): Promise<void> {
@@ -287,18 +287,20 @@ export class SwarmCoordinator extends DurableObject<Env> {
 				return false;
 			}
 		};
-		const { trajectory } = state;
-		if (owed.pattern && trajectory) {
-			outcome.learned = await attempt("pattern record", () =>
-				learnFromJob(this.env, state, trajectory, Date.now()),
-			);
-		}
+		// What clients see first: the job's row in D1 (job lists) and the tenant's slot; learning, the
+		// slowest, last.
 		if (owed.mirror && (await attempt("D1 sync", () => mirrorJob(this.env.DB, state, Date.now())))) {
 			outcome.mirrorVersion = state.mirror.version;
 		}
 		if (owed.quotaRelease) {
 			outcome.quotaReleased = await attempt("quota release", () =>
 				this.env.TENANT_QUOTA.getByName(state.tenantId).release(state.jobId),
+			);
+		}
+		const { trajectory } = state;
+		if (owed.pattern && trajectory) {
+			outcome.learned = await attempt("pattern record", () =>
+				learnFromJob(this.env, state, trajectory, Date.now()),
 			);
 		}
 		this.apply(job.owedSettled(this.current(), outcome, Date.now()));

@@ -21,6 +21,7 @@ import {
 	TENANT,
 	waitForEvent,
 	waitForJob,
+	waitForListed,
 } from "./harness";
 
 describe("POST /v1/research", () => {
@@ -99,6 +100,7 @@ describe("GET /v1/research", () => {
 		const ids = [];
 		for (let index = 0; index < 3; index++) ids.push(await submit(sampleRequest({ swarmSize: 3 })));
 		for (const id of ids) await waitForJob(id);
+		await waitForListed(ids, "completed");
 		const page1 = JobListSchema.parse(await (await api("/v1/research?limit=2&status=completed")).json());
 		expect(page1.jobs).toHaveLength(2);
 		expect(page1.jobs.every((job) => job.status === "completed")).toBe(true);

@@ -7,6 +7,7 @@ import { vi } from "vitest";
 import type { JobState } from "../../src/jobs/state";
 import {
 	type JobEvent,
+	JobListSchema,
 	type JobStatus,
 	type JobView,
 	JobViewSchema,
@@ -76,6 +77,25 @@ export async function waitForJob(
 		const view = await getJob(jobId, headers);
 		if (statuses.includes(view.status)) return view;
 		if (Date.now() > deadline) throw new Error(`job ${jobId} stuck in ${view.status}`);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+}
+
+/**
+ * Waits until the job list (`GET /v1/research`, read from the D1 mirror, which an ended job updates
+ * after it commits its end) shows every job of `jobIds` with `status`.
+ */
+export async function waitForListed(
+	jobIds: readonly string[],
+	status: JobStatus,
+	timeoutMs = 15_000,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const listed = JobListSchema.parse(await (await api(`/v1/research?status=${status}&limit=100`)).json());
+		const ids = new Set(listed.jobs.map((job) => job.id));
+		if (jobIds.every((id) => ids.has(id))) return;
+		if (Date.now() > deadline) throw new Error(`jobs ${jobIds.join(", ")} not all listed as ${status}`);
 		await new Promise((resolve) => setTimeout(resolve, 50));
 	}
 }
