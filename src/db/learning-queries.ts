@@ -20,15 +20,22 @@ export async function insertPattern(
 	]);
 }
 
-/** The tenant's patterns among `ids`. */
-export async function findPatterns(db: Database, tenantId: string, ids: string[]): Promise<PatternRow[]> {
+/**
+ * The tenant's patterns among `ids`, or with `by: "jobId"` the patterns learned from those jobs.
+ * @example findPatterns(db, tenantId, [followedJobId], "jobId")
+ */
+export async function findPatterns(
+	db: Database,
+	tenantId: string,
+	ids: string[],
+	by: "id" | "jobId" = "id",
+): Promise<PatternRow[]> {
 	if (ids.length === 0) return [];
+	const patterns = schema.reasoningbankPatterns;
 	return db
 		.select()
-		.from(schema.reasoningbankPatterns)
-		.where(
-			and(eq(schema.reasoningbankPatterns.tenantId, tenantId), inArray(schema.reasoningbankPatterns.id, ids)),
-		);
+		.from(patterns)
+		.where(and(eq(patterns.tenantId, tenantId), inArray(patterns[by], ids)));
 }
 
 /** Records that a job used patterns (once per job and pattern) and counts the uses. */

@@ -5,6 +5,7 @@
  */
 import {
 	allPatterns,
+	findPatterns,
 	followUps,
 	insertAssociations,
 	insertDistillations,
@@ -84,8 +85,10 @@ export async function consolidatePatterns(
 }
 
 /**
- * Links one new pattern to the tenant's others (each pair checked once, so the cost grows with the
- * number of patterns, not its square); returns how many links were new.
+ * Links one new pattern to the tenant's others it can be associated with: its nearest `MAX_TOP_K`
+ * patterns in the index (similar and complementary links need a high similarity) and the pattern of
+ * the job its job followed up on (sequential). The cost stays the same however many patterns the tenant
+ * has; `consolidatePatterns` (`POST /v1/learn`) checks every pair. Returns how many links were new.
  */
 export async function linkPattern(
 	env: Env,
@@ -93,18 +96,34 @@ export async function linkPattern(
 	patternId: string,
 	now: number,
 ): Promise<number> {
-	const inputs = await associationInputs(env, tenantId, await embeddedPatterns(env, tenantId));
-	const mine = inputs.find((input) => input.id === patternId);
-	if (!mine) return 0;
+	const db = database(env.DB);
+	const { index } = learningFor(env);
+	const [mine] = await findPatterns(db, tenantId, [patternId]);
+	const [vector] = await index.getByIds([patternId], { tenantId });
+	if (!mine || !vector) return 0;
+	const nearest = await index.query(vector.values, { topK: MAX_TOP_K, tenantId });
+	const followed = (await followUps(db, tenantId, [mine.jobId])).get(mine.jobId);
+	const candidates = [
+		...(await findPatterns(db, tenantId, [...new Set([patternId, ...nearest.map((match) => match.id)])])),
+		...(followed ? await findPatterns(db, tenantId, [followed], "jobId") : []),
+	];
+	const rows = [...new Map(candidates.map((row) => [row.id, row])).values()];
+	const inputs = await associationInputs(env, tenantId, await withEmbeddings(env, tenantId, rows));
+	const own = inputs.find((input) => input.id === patternId);
+	if (!own) return 0;
 	const links = inputs
 		.filter((other) => other.id !== patternId)
-		.flatMap((other) => computeAssociations([mine, other]));
+		.flatMap((other) => computeAssociations([own, other]));
 	return storeAssociations(env, tenantId, links, now);
 }
 
 /** The tenant's patterns with their embeddings (from the pattern index) and strategies. */
 async function embeddedPatterns(env: Env, tenantId: string): Promise<EmbeddedPattern[]> {
-	const rows = await allPatterns(database(env.DB), tenantId);
+	return withEmbeddings(env, tenantId, await allPatterns(database(env.DB), tenantId));
+}
+
+/** `rows` with their embeddings (from the pattern index) and strategies; a row without a vector is left out. */
+async function withEmbeddings(env: Env, tenantId: string, rows: PatternRow[]): Promise<EmbeddedPattern[]> {
 	const { index } = learningFor(env);
 	const embeddings = new Map<string, number[]>();
 	for (let start = 0; start < rows.length; start += MAX_TOP_K) {
